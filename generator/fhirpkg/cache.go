@@ -1,0 +1,245 @@
+// Package fhirpkg finds, fetches and reads FHIR NPM packages.
+//
+// Packages live in the FHIR package cache shared by HAPI, Firely and SUSHI
+// (~/.fhir/packages/<id>#<version>/package/). A package that is not there is
+// fetched from an npm registry, its integrity hash checked against the
+// registry's and against the project's lock file, and extracted safely. The
+// registry URL is never built in: it comes from a flag, the FHIRGEN_REGISTRY
+// environment variable, or the npm client's configuration.
+package fhirpkg
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Ref names one version of a package.
+type Ref struct {
+	ID      string
+	Version string
+}
+
+func (r Ref) String() string { return r.ID + "@" + r.Version }
+
+// ParseRef parses "id@version" (npm style) or "id#version" (FHIR cache style).
+func ParseRef(s string) (Ref, error) {
+	i := strings.LastIndexAny(s, "@#")
+	if i <= 0 || i == len(s)-1 {
+		return Ref{}, fmt.Errorf("package %q: want <id>@<version>", s)
+	}
+	r := Ref{ID: s[:i], Version: s[i+1:]}
+	if !validName(r.ID) || !validName(r.Version) {
+		return Ref{}, fmt.Errorf("package %q: id and version may hold only letters, digits, '.', '-' and '_'", s)
+	}
+	return r, nil
+}
+
+func validName(s string) bool {
+	if s == "" || s == "." || s == ".." || len(s) > 214 {
+		return false
+	}
+	for _, c := range s {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Cache is a FHIR package cache directory.
+type Cache struct {
+	Dir      string        // e.g. ~/.fhir/packages
+	Registry string        // npm registry base URL; empty: resolved on first fetch
+	Lock     *Lock         // pinned integrity hashes; may be nil
+	Log      io.Writer     // progress messages; may be nil
+	Limits   Limits        // archive bounds
+	Timeout  time.Duration // per download
+}
+
+// DefaultCacheDir returns $FHIRGEN_PACKAGE_CACHE, or ~/.fhir/packages.
+func DefaultCacheDir() string {
+	if d := os.Getenv("FHIRGEN_PACKAGE_CACHE"); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "fhir-packages")
+	}
+	return filepath.Join(home, ".fhir", "packages")
+}
+
+// Path is where the package's files live in the cache.
+func (c *Cache) Path(r Ref) string {
+	return filepath.Join(c.Dir, r.ID+"#"+r.Version, "package")
+}
+
+// Has reports whether the package is in the cache.
+func (c *Cache) Has(r Ref) bool {
+	_, err := os.Stat(filepath.Join(c.Path(r), "package.json"))
+	return err == nil
+}
+
+// Ensure returns the package's directory, fetching it first if needed.
+func (c *Cache) Ensure(ctx context.Context, r Ref) (string, error) {
+	if c.Has(r) {
+		return c.Path(r), nil
+	}
+	if err := c.Fetch(ctx, r); err != nil {
+		return "", err
+	}
+	return c.Path(r), nil
+}
+
+// ResolveRegistry picks the registry URL: an explicit value, then
+// $FHIRGEN_REGISTRY, then `npm config get registry`.
+func ResolveRegistry(explicit string) (string, error) {
+	if explicit != "" {
+		return strings.TrimRight(explicit, "/"), nil
+	}
+	if env := os.Getenv("FHIRGEN_REGISTRY"); env != "" {
+		return strings.TrimRight(env, "/"), nil
+	}
+	out, err := exec.Command("npm", "config", "get", "registry").Output()
+	if err != nil {
+		return "", fmt.Errorf("no package registry: pass -registry, set FHIRGEN_REGISTRY, or configure npm (npm config get registry failed: %v)", err)
+	}
+	reg := strings.TrimSpace(string(out))
+	if reg == "" || reg == "undefined" {
+		return "", errors.New("no package registry: pass -registry, set FHIRGEN_REGISTRY, or configure npm's registry")
+	}
+	return strings.TrimRight(reg, "/"), nil
+}
+
+// Fetch downloads the package into the cache, verifying its integrity.
+func (c *Cache) Fetch(ctx context.Context, r Ref) error {
+	if c.Registry == "" {
+		reg, err := ResolveRegistry("")
+		if err != nil {
+			return err
+		}
+		c.Registry = reg
+	}
+	base, err := url.Parse(c.Registry)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") {
+		return fmt.Errorf("registry URL %q is not an http(s) URL", c.Registry)
+	}
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c.logf("fetching %s", r)
+
+	meta, err := httpGet(ctx, c.Registry+"/"+url.PathEscape(r.ID)+"/"+url.PathEscape(r.Version), 16<<20)
+	if err != nil {
+		return fmt.Errorf("package %s: %w", r, err)
+	}
+	tarball := gjson.GetBytes(meta, "dist.tarball").String()
+	if tarball == "" {
+		return fmt.Errorf("package %s: the registry's answer names no tarball", r)
+	}
+	registryIntegrity := gjson.GetBytes(meta, "dist.integrity").String()
+	shasum := gjson.GetBytes(meta, "dist.shasum").String()
+	data, err := httpGet(ctx, tarball, c.limits().MaxBytes)
+	if err != nil {
+		return fmt.Errorf("package %s: %w", r, err)
+	}
+	got := Integrity(data)
+	if registryIntegrity != "" && registryIntegrity != got {
+		return fmt.Errorf("package %s: integrity mismatch: the registry says %s, the download is %s", r, registryIntegrity, got)
+	}
+	if registryIntegrity == "" && shasum != "" {
+		sum := sha1.Sum(data)
+		if hex.EncodeToString(sum[:]) != strings.ToLower(shasum) {
+			return fmt.Errorf("package %s: sha1 mismatch with the registry's shasum", r)
+		}
+	}
+	if c.Lock != nil {
+		if want, ok := c.Lock.Integrity(r); ok && want != got {
+			return fmt.Errorf("package %s: integrity mismatch: the lock file pins %s, the download is %s", r, want, got)
+		}
+	}
+	dir := filepath.Dir(c.Path(r))
+	if err := ExtractTGZ(bytes.NewReader(data), dir, c.limits()); err != nil {
+		return fmt.Errorf("package %s: %w", r, err)
+	}
+	if !c.Has(r) {
+		return fmt.Errorf("package %s: the archive has no package/package.json", r)
+	}
+	if c.Lock != nil {
+		c.Lock.Set(r, got)
+	}
+	c.logf("fetched %s (%d bytes, %s)", r, len(data), got)
+	return nil
+}
+
+func (c *Cache) limits() Limits {
+	if c.Limits.MaxFiles == 0 {
+		return DefaultLimits()
+	}
+	return c.Limits
+}
+
+func (c *Cache) logf(format string, args ...any) {
+	if c.Log != nil {
+		fmt.Fprintf(c.Log, format+"\n", args...)
+	}
+}
+
+// Integrity returns the npm-style SRI hash (sha512) of data.
+func Integrity(data []byte) string {
+	sum := sha512.Sum512(data)
+	return "sha512-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func httpGet(ctx context.Context, u string, max int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json, application/octet-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", redact(u), resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("GET %s: answer over %d bytes", redact(u), max)
+	}
+	return data, nil
+}
+
+// redact drops credentials from a URL before it appears in an error.
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(url)"
+	}
+	p.User = nil
+	return p.String()
+}

@@ -1,0 +1,260 @@
+// Package load reads FHIR conformance resources (StructureDefinition,
+// ValueSet, CodeSystem) from packages, archives, directories and files, and
+// resolves canonical references (url or url|version) between them.
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+	"github.com/tidwall/gjson"
+)
+
+// MaxFileBytes bounds one definition file.
+const MaxFileBytes = 64 << 20
+
+// Resource is one conformance resource as read.
+type Resource struct {
+	Type    string // resourceType
+	URL     string // canonical url
+	Version string
+	Name    string
+	ID      string
+	Source  string // where it came from: "pkg@ver:package/X.json" or a file path
+	Origin  string // the package it belongs to ("id@version"), or "" for loose definition files
+	JSON    []byte
+}
+
+// Canonical is url|version, or url when there is no version.
+func (r *Resource) Canonical() string {
+	if r.Version == "" {
+		return r.URL
+	}
+	return r.URL + "|" + r.Version
+}
+
+// Set holds loaded resources indexed by canonical URL.
+type Set struct {
+	All      []*Resource
+	byURL    map[string][]*Resource
+	Packages []PackageInfo
+}
+
+// PackageInfo describes one input package or definitions source.
+type PackageInfo struct {
+	Name        string // "hl7.fhir.r4.examples@4.0.1" or a path
+	FHIRVersion string
+	Canonical   string
+}
+
+// wanted are the resource types generation needs.
+var wanted = map[string]bool{"StructureDefinition": true, "ValueSet": true, "CodeSystem": true}
+
+// NewSet returns an empty set.
+func NewSet() *Set { return &Set{byURL: map[string][]*Resource{}} }
+
+// AddPackageDir reads the conformance resources of an extracted package.
+func (s *Set) AddPackageDir(dir, name string) error {
+	info := PackageInfo{Name: name}
+	if pj, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil {
+		info.FHIRVersion = firstString(gjson.GetBytes(pj, "fhirVersions"))
+		info.Canonical = gjson.GetBytes(pj, "canonical").String()
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || e.Name() == "package.json" || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			continue // no links
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := readBounded(path)
+		if err != nil {
+			return err
+		}
+		if err := s.add(data, name+":package/"+e.Name(), name); err != nil {
+			return err
+		}
+	}
+	s.Packages = append(s.Packages, info)
+	return nil
+}
+
+// AddTGZ reads the conformance resources of a package archive.
+func (s *Set) AddTGZ(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info := PackageInfo{Name: filepath.Base(path)}
+	var files []fhirpkg.File
+	err = fhirpkg.WalkTGZ(f, fhirpkg.DefaultLimits(), func(name string) bool {
+		return strings.HasPrefix(name, "package/") && strings.Count(name, "/") == 1 && strings.HasSuffix(name, ".json")
+	}, func(file fhirpkg.File) error {
+		if file.Name == "package/package.json" {
+			info.FHIRVersion = firstString(gjson.GetBytes(file.Data, "fhirVersions"))
+			info.Canonical = gjson.GetBytes(file.Data, "canonical").String()
+			if n, v := gjson.GetBytes(file.Data, "name").String(), gjson.GetBytes(file.Data, "version").String(); n != "" {
+				info.Name = n + "@" + v
+			}
+			return nil
+		}
+		files = append(files, file)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, file := range files {
+		if err := s.add(file.Data, info.Name+":"+file.Name, info.Name); err != nil {
+			return err
+		}
+	}
+	s.Packages = append(s.Packages, info)
+	return nil
+}
+
+// AddPath reads loose definitions: a JSON file, or every JSON file in a
+// directory tree (in lexical order).
+func (s *Set) AddPath(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		if strings.HasSuffix(path, ".tgz") || strings.HasSuffix(path, ".tar.gz") {
+			return s.AddTGZ(path)
+		}
+		data, err := readBounded(path)
+		if err != nil {
+			return err
+		}
+		s.Packages = append(s.Packages, PackageInfo{Name: filepath.ToSlash(path)})
+		return s.add(data, filepath.ToSlash(path), "")
+	}
+	var paths []string
+	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".json") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		data, err := readBounded(p)
+		if err != nil {
+			return err
+		}
+		if err := s.add(data, filepath.ToSlash(p), ""); err != nil {
+			return err
+		}
+	}
+	s.Packages = append(s.Packages, PackageInfo{Name: filepath.ToSlash(path)})
+	return nil
+}
+
+func readBounded(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", path, st.Size(), MaxFileBytes)
+	}
+	return os.ReadFile(path)
+}
+
+func firstString(r gjson.Result) string {
+	if r.IsArray() {
+		if a := r.Array(); len(a) > 0 {
+			return a[0].String()
+		}
+		return ""
+	}
+	return r.String()
+}
+
+func (s *Set) add(data []byte, source, origin string) error {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	rt := gjson.GetBytes(data, "resourceType")
+	if rt.Type != gjson.String {
+		if !gjson.ValidBytes(data) {
+			return fmt.Errorf("%s: not valid JSON", source)
+		}
+		if origin != "" {
+			return nil // packages hold other JSON files too
+		}
+		return fmt.Errorf("%s: no resourceType", source)
+	}
+	if !wanted[rt.Str] {
+		return nil
+	}
+	if !gjson.ValidBytes(data) {
+		return fmt.Errorf("%s: not valid JSON", source)
+	}
+	f := gjson.GetManyBytes(data, "url", "version", "name", "id")
+	r := &Resource{Type: rt.Str, URL: f[0].String(), Version: f[1].String(), Name: f[2].String(), ID: f[3].String(), Source: source, Origin: origin, JSON: data}
+	if r.URL == "" {
+		return fmt.Errorf("%s: %s %q has no url", source, r.Type, r.ID)
+	}
+	for _, other := range s.byURL[r.URL] {
+		if other.Version == r.Version && other.Type == r.Type {
+			if bytes.Equal(other.JSON, r.JSON) {
+				return nil
+			}
+			return fmt.Errorf("%s: %s %s is defined again (first in %s)", source, r.Type, r.Canonical(), other.Source)
+		}
+	}
+	s.byURL[r.URL] = append(s.byURL[r.URL], r)
+	s.All = append(s.All, r)
+	return nil
+}
+
+// Resolve finds a resource by canonical reference: "url" or "url|version".
+// Without a version, the one version loaded is used; when several versions
+// are loaded, the lexically highest wins. typ filters by resourceType.
+func (s *Set) Resolve(typ, canonical string) (*Resource, bool) {
+	url, version, _ := strings.Cut(canonical, "|")
+	var best *Resource
+	for _, r := range s.byURL[url] {
+		if r.Type != typ {
+			continue
+		}
+		if version != "" && r.Version == version {
+			return r, true
+		}
+		if best == nil || r.Version > best.Version {
+			best = r
+		}
+	}
+	// A version that is not loaded falls back to what is (R4 core bindings
+	// name "|4.0.1" for resources whose own version is 4.0.1; others differ).
+	return best, best != nil
+}
+
+// OfType lists the resources of a type in load order.
+func (s *Set) OfType(typ string) []*Resource {
+	var out []*Resource
+	for _, r := range s.All {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
