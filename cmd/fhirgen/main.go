@@ -1,0 +1,274 @@
+// Command fhirgen generates Go code for FHIR from StructureDefinitions.
+//
+// It reads FHIR NPM packages (from the FHIR package cache, fetching missing
+// ones from an npm registry) and loose definition files, computes snapshots,
+// builds a model of the types, and writes a Go module: structs with nil-safe
+// getters, typed codes for required bindings, and runtime support.
+//
+// Usage:
+//
+//	fhirgen generate [-config file] -package <id>@<version>... -defs <dir|file>... -out <dir> -module <path> [-all | -type <name|url>...]
+//	fhirgen fetch <id>@<version>...
+//	fhirgen snapshot [-package ...] [-defs ...] <canonical-url>
+//
+// In a module that uses it, declare the tool once (go get -tool
+// github.com/fhirgen/fhirgen/cmd/fhirgen) and regenerate with a line such as
+//
+//	//go:generate go tool fhirgen generate -package hl7.fhir.r4.examples@4.0.1 -defs ../definitions -out . -module example.com/fhir -type AuditEvent
+//
+// The registry URL comes from -registry, then $FHIRGEN_REGISTRY, then
+// `npm config get registry`. Packages are cached in $FHIRGEN_PACKAGE_CACHE or
+// ~/.fhir/packages.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fhirgen/fhirgen/generator"
+	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+	"github.com/fhirgen/fhirgen/generator/snapshot"
+)
+
+const usage = `fhirgen generates Go types for FHIR from StructureDefinitions.
+
+Commands:
+  generate   write a Go module for a set of definitions
+  fetch      download packages into the FHIR package cache
+  snapshot   print the computed snapshot of a StructureDefinition
+
+Run 'fhirgen <command> -h' for a command's flags.
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	var err error
+	switch args[0] {
+	case "generate":
+		err = cmdGenerate(ctx, args[1:], stdout, stderr)
+	case "fetch":
+		err = cmdFetch(ctx, args[1:], stderr)
+	case "snapshot":
+		err = cmdSnapshot(ctx, args[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "fhirgen: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "fhirgen %s: %v\n", args[0], err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "fhirgen: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+// inputFlags are the flags generate and snapshot share.
+type inputFlags struct {
+	config, cache, registry, lock string
+	packages, defs                multiFlag
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "config `file` (JSON) holding the same settings as the flags; flags add to it")
+	fs.Var(&f.packages, "package", "FHIR package `id@version` to read (repeatable); fetched into the cache when missing")
+	fs.Var(&f.defs, "defs", "definitions: a JSON `file`, a directory of JSON files, or a .tgz package (repeatable)")
+	fs.StringVar(&f.cache, "cache", "", "FHIR package cache `dir` (default $FHIRGEN_PACKAGE_CACHE or ~/.fhir/packages)")
+	fs.StringVar(&f.registry, "registry", "", "npm registry `url` (default $FHIRGEN_REGISTRY, then npm's configured registry)")
+	fs.StringVar(&f.lock, "lock", "", "lock `file` pinning package integrity hashes")
+}
+
+func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
+	cfg := &generator.Config{}
+	if f.config != "" {
+		c, err := generator.ReadConfig(f.config)
+		if err != nil {
+			return nil, err
+		}
+		cfg = c
+	}
+	cfg.Packages = append(cfg.Packages, f.packages...)
+	cfg.Defs = append(cfg.Defs, f.defs...)
+	cfg.CacheDir = f.cache
+	cfg.Registry = f.registry
+	if f.lock != "" {
+		cfg.Lock = f.lock
+	}
+	cfg.Log = stderr
+	return cfg, nil
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("generate", "fhirgen generate [-config file] -package <id>@<version>... -defs <dir|file>... -out <dir> -module <path> [-all | -type <name|url>...]", stderr)
+	var in inputFlags
+	in.register(fs)
+	out := fs.String("out", "", "output `dir`: the generated module's root; replaced only when generation succeeds")
+	module := fs.String("module", "", "the generated module's `path`, e.g. example.com/fhir")
+	all := fs.Bool("all", false, "generate every resource and datatype the base package defines")
+	var types multiFlag
+	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	}
+	cfg, err := in.config_(stderr)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		cfg.Out = *out
+	}
+	if *module != "" {
+		cfg.Module = *module
+	}
+	cfg.All = cfg.All || *all
+	cfg.Types = append(cfg.Types, types...)
+	if cfg.Out == "" || cfg.Module == "" {
+		return usageError{errors.New("-out and -module are required")}
+	}
+	if len(cfg.Packages) == 0 && len(cfg.Defs) == 0 {
+		return usageError{errors.New("give at least one -package or -defs")}
+	}
+	if !cfg.All && len(cfg.Types) == 0 {
+		return usageError{errors.New("give -all or at least one -type")}
+	}
+	res, err := generator.Generate(ctx, cfg)
+	if res != nil {
+		for _, w := range res.Report.Sorted() {
+			fmt.Fprintf(stderr, "warning: %v\n", w)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fhirgen: wrote %d files (%d types) to %s\n", res.Files, res.Types, cfg.OutDir())
+	return nil
+}
+
+func cmdFetch(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("fetch", "fhirgen fetch [-cache dir] [-registry url] [-lock file] <id>@<version>...", stderr)
+	cache := fs.String("cache", "", "FHIR package cache `dir` (default $FHIRGEN_PACKAGE_CACHE or ~/.fhir/packages)")
+	registry := fs.String("registry", "", "npm registry `url` (default $FHIRGEN_REGISTRY, then npm's configured registry)")
+	lockPath := fs.String("lock", "", "lock `file`: downloads must match its hashes; new ones are added")
+	force := fs.Bool("force", false, "download again even when the package is cached")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{errors.New("name at least one package as <id>@<version>")}
+	}
+	c := &fhirpkg.Cache{Dir: *cache, Registry: *registry, Log: stderr}
+	if c.Dir == "" {
+		c.Dir = fhirpkg.DefaultCacheDir()
+	}
+	if *lockPath != "" {
+		l, err := fhirpkg.LoadLock(*lockPath)
+		if err != nil {
+			return err
+		}
+		c.Lock = l
+	}
+	for _, a := range fs.Args() {
+		ref, err := fhirpkg.ParseRef(a)
+		if err != nil {
+			return err
+		}
+		if c.Has(ref) && !*force {
+			fmt.Fprintf(stderr, "%s is cached in %s\n", ref, c.Path(ref))
+			continue
+		}
+		if *force && c.Has(ref) {
+			if err := os.RemoveAll(strings.TrimSuffix(c.Path(ref), string(os.PathSeparator)+"package")); err != nil {
+				return err
+			}
+		}
+		if err := c.Fetch(ctx, ref); err != nil {
+			return err
+		}
+	}
+	if c.Lock != nil {
+		return c.Lock.Save()
+	}
+	return nil
+}
+
+func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("snapshot", "fhirgen snapshot [-config file] [-package <id>@<version>...] [-defs <dir|file>...] <canonical-url>", stderr)
+	var in inputFlags
+	in.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("name one canonical URL")}
+	}
+	cfg, err := in.config_(stderr)
+	if err != nil {
+		return err
+	}
+	set, err := cfg.Load(ctx)
+	if err != nil {
+		return err
+	}
+	report := &diag.Report{}
+	gen := snapshot.New(set, report)
+	def, err := gen.Lookup(fs.Arg(0), "command line", "")
+	if err != nil {
+		return err
+	}
+	for _, w := range report.Sorted() {
+		fmt.Fprintf(stderr, "warning: %v\n", w)
+	}
+	raw, err := json.Marshal(def)
+	if err != nil {
+		return err
+	}
+	var pretty strings.Builder
+	if err := indentJSON(&pretty, raw); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, pretty.String())
+	return nil
+}

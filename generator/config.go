@@ -1,0 +1,126 @@
+// Package generator runs fhirgen's pipeline: load → snapshot → model → emit.
+package generator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+	"github.com/fhirgen/fhirgen/generator/load"
+)
+
+// Config says what to generate. It is what the command line's flags set, and
+// what a config file (definitions/fhirgen.json) holds.
+type Config struct {
+	Packages []string `json:"packages"` // "id@version", from the package cache (fetched when missing)
+	Defs     []string `json:"defs"`     // loose definitions: JSON files, directories, .tgz archives
+	Out      string   `json:"out"`      // output directory (the generated module's root)
+	Module   string   `json:"module"`   // the generated module's path
+	All      bool     `json:"all"`      // every resource and datatype of the base package
+	Types    []string `json:"types"`    // roots: type names or canonical URLs
+	Lock     string   `json:"lock"`     // lock file pinning package hashes ("" for none)
+	// PackageNames maps a canonical base (e.g. "http://fhir.org/guides/acme/hotbeverage")
+	// to a Go package name; by default the last segment of the base is used,
+	// and the core FHIR canonical gets r4, r4b or r5 from its FHIR version.
+	PackageNames map[string]string `json:"packageNames,omitempty"`
+
+	CacheDir string    `json:"-"` // FHIR package cache (default ~/.fhir/packages)
+	Registry string    `json:"-"` // npm registry URL (default: $FHIRGEN_REGISTRY, then npm's)
+	Log      io.Writer `json:"-"` // progress and warnings
+	baseDir  string
+}
+
+// ReadConfig reads a config file. Relative paths in it are relative to the
+// directory the config file is in, or to base when it is given.
+func ReadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Config
+	dec := json.NewDecoder(bytesReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	abs, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	// The config lives in definitions/; paths in it are relative to the repository root.
+	c.baseDir = filepath.Dir(abs)
+	return &c, nil
+}
+
+func (c *Config) path(p string) string {
+	if c.baseDir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.baseDir, p)
+}
+
+// OutDir is the output directory, resolved.
+func (c *Config) OutDir() string { return c.path(c.Out) }
+
+func (c *Config) logf(format string, args ...any) {
+	if c.Log != nil {
+		fmt.Fprintf(c.Log, format+"\n", args...)
+	}
+}
+
+// NewCache returns the package cache the config uses.
+func (c *Config) NewCache() (*fhirpkg.Cache, error) {
+	dir := c.CacheDir
+	if dir == "" {
+		dir = fhirpkg.DefaultCacheDir()
+	}
+	cache := &fhirpkg.Cache{Dir: dir, Registry: c.Registry, Log: c.Log}
+	if c.Lock != "" {
+		lock, err := fhirpkg.LoadLock(c.path(c.Lock))
+		if err != nil {
+			return nil, err
+		}
+		cache.Lock = lock
+	}
+	return cache, nil
+}
+
+// Load reads every input: packages (fetching those not cached) and loose
+// definitions.
+func (c *Config) Load(ctx context.Context) (*load.Set, error) {
+	set := load.NewSet()
+	if len(c.Packages) > 0 {
+		cache, err := c.NewCache()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range c.Packages {
+			ref, err := fhirpkg.ParseRef(p)
+			if err != nil {
+				return nil, err
+			}
+			dir, err := cache.Ensure(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			if err := set.AddPackageDir(dir, ref.String()); err != nil {
+				return nil, err
+			}
+		}
+		if cache.Lock != nil {
+			if err := cache.Lock.Save(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, d := range c.Defs {
+		if err := set.AddPath(c.path(d)); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
