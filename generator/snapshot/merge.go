@@ -592,4 +592,3 @@ func canonical(r gjson.Result) string {
 		return r.Raw
 	}
 }
-
