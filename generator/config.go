@@ -31,7 +31,9 @@ type Config struct {
 	CacheDir string    `json:"-"` // FHIR package cache (default ~/.fhir/packages)
 	Registry string    `json:"-"` // npm registry URL (default: $FHIRGEN_REGISTRY, then npm's)
 	Log      io.Writer `json:"-"` // progress and warnings
-	baseDir  string
+
+	baseDir    string // paths in a config file are relative to it
+	configFile string
 }
 
 // ReadConfig reads a config file. Relative paths in it are relative to the
@@ -53,6 +55,7 @@ func ReadConfig(path string) (*Config, error) {
 	}
 	// The config lives in definitions/; paths in it are relative to the repository root.
 	c.baseDir = filepath.Dir(abs)
+	c.configFile = filepath.Join(abs, filepath.Base(path))
 	return &c, nil
 }
 

@@ -1,0 +1,3 @@
+module github.com/fhirgen/fhirgen/generated
+
+go 1.24

@@ -1,0 +1,789 @@
+package model
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/load"
+	"github.com/fhirgen/fhirgen/generator/snapshot"
+	"github.com/tidwall/gjson"
+)
+
+// Options say what to build.
+type Options struct {
+	ModulePath   string
+	All          bool              // every type the core package defines
+	Roots        []string          // type names or canonical URLs
+	PackageNames map[string]string // canonical base -> Go package name
+}
+
+const (
+	systemPrefix  = "http://hl7.org/fhirpath/System."
+	fhirTypeExt   = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
+	regexExt      = "http://hl7.org/fhir/StructureDefinition/regex"
+	maxCodeSetLen = 2000
+)
+
+// RuntimeNames are identifiers the runtime templates define in every
+// version package; generated names never take them.
+var RuntimeNames = []string{"RawResource"}
+
+// ReservedMethods are the method names generated types have or will have;
+// a field with such a name gets a trailing underscore (as protoc-gen-go does).
+var ReservedMethods = map[string]bool{
+	"ResourceType": true, "MarshalJSON": true, "UnmarshalJSON": true, "Validate": true, "String": true,
+}
+
+type builder struct {
+	opts     Options
+	defs     *load.Set
+	snap     *snapshot.Generator
+	report   *diag.Report
+	exp      *Expander
+	mod      *Module
+	core     *Package
+	pkgs     map[string]*Package // by Go package name
+	types    map[string]*Type    // by StructureDefinition URL
+	defOf    map[*Type]*snapshot.Definition
+	queue    []*Type
+	codeSets map[string]*CodeSet // by value set URL
+}
+
+// Build builds the model of a generation.
+func Build(defs *load.Set, snap *snapshot.Generator, report *diag.Report, opts Options) (*Module, error) {
+	b := &builder{
+		opts: opts, defs: defs, snap: snap, report: report, exp: NewExpander(defs),
+		mod:   &Module{Path: opts.ModulePath},
+		pkgs:  map[string]*Package{},
+		types: map[string]*Type{}, defOf: map[*Type]*snapshot.Definition{},
+		codeSets: map[string]*CodeSet{},
+	}
+	for _, p := range defs.Packages {
+		b.mod.Inputs = append(b.mod.Inputs, Input{Name: p.Name, FHIRVersion: p.FHIRVersion})
+	}
+	if err := b.setupCore(); err != nil {
+		return nil, err
+	}
+	if err := b.roots(); err != nil {
+		return nil, err
+	}
+	for len(b.queue) > 0 {
+		t := b.queue[0]
+		b.queue = b.queue[1:]
+		if err := b.fill(t); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.name(); err != nil {
+		return nil, err
+	}
+	return b.mod, nil
+}
+
+func (b *builder) setupCore() error {
+	canonical, version := "", ""
+	for _, p := range b.defs.Packages {
+		if p.Canonical != "" {
+			canonical, version = p.Canonical, p.FHIRVersion
+			break
+		}
+	}
+	if canonical == "" {
+		canonical = "http://hl7.org/fhir"
+		for _, r := range b.defs.OfType("StructureDefinition") {
+			if v := gjson.GetBytes(r.JSON, "fhirVersion").String(); v != "" {
+				version = v
+				break
+			}
+		}
+	}
+	name := versionPackage(version)
+	if n, ok := b.opts.PackageNames[canonical]; ok {
+		name = n
+	}
+	b.core = b.pkg(name, canonical)
+	b.core.FHIRVersion = version
+	return nil
+}
+
+// versionPackage names the core package after the FHIR release.
+func versionPackage(v string) string {
+	switch {
+	case strings.HasPrefix(v, "4.0"):
+		return "r4"
+	case strings.HasPrefix(v, "4.3"), strings.HasPrefix(v, "4.1"):
+		return "r4b"
+	case strings.HasPrefix(v, "5."):
+		return "r5"
+	case strings.HasPrefix(v, "3.0"):
+		return "stu3"
+	case v == "":
+		return "fhir"
+	}
+	return PackageName("fhir" + v)
+}
+
+func (b *builder) pkg(name, canonical string) *Package {
+	if p, ok := b.pkgs[name]; ok {
+		return p
+	}
+	p := &Package{Name: name, ImportPath: b.opts.ModulePath + "/" + name, Canonical: canonical}
+	p.Core = b.core
+	if b.core == nil {
+		p.Core = p
+	}
+	b.pkgs[name] = p
+	b.mod.Packages = append(b.mod.Packages, p)
+	return p
+}
+
+// packageFor picks the Go package of a profile or extension by its canonical base.
+func (b *builder) packageFor(url string) *Package {
+	base := url
+	if i := strings.Index(url, "/StructureDefinition/"); i >= 0 {
+		base = url[:i]
+	}
+	if base == b.core.Canonical {
+		return b.core
+	}
+	if n, ok := b.opts.PackageNames[base]; ok {
+		return b.pkg(n, base)
+	}
+	seg := base[strings.LastIndexByte(base, '/')+1:]
+	return b.pkg(PackageName(seg), base)
+}
+
+func (b *builder) resolveRoot(root string) (*load.Resource, error) {
+	url := root
+	if !strings.Contains(root, "/") {
+		url = snapshot.TypeURL(root)
+	}
+	r, ok := b.defs.Resolve("StructureDefinition", url)
+	if !ok {
+		return nil, diag.Errorf("configuration", "", "unknown type %q: no StructureDefinition %s is loaded", root, url)
+	}
+	return r, nil
+}
+
+func (b *builder) roots() error {
+	var defs []*snapshot.Definition
+	if b.opts.All {
+		corePkg := ""
+		for _, p := range b.defs.Packages {
+			if p.Canonical == b.core.Canonical {
+				corePkg = p.Name
+				break
+			}
+		}
+		for _, r := range b.defs.OfType("StructureDefinition") {
+			if r.Origin != corePkg {
+				continue
+			}
+			j := gjson.GetManyBytes(r.JSON, "kind", "derivation")
+			if j[0].Str == "logical" || j[1].Str == "constraint" {
+				continue
+			}
+			d, err := b.snap.ForResource(r)
+			if err != nil {
+				return err
+			}
+			defs = append(defs, d)
+		}
+	}
+	for _, root := range b.opts.Roots {
+		r, err := b.resolveRoot(root)
+		if err != nil {
+			return err
+		}
+		d, err := b.snap.ForResource(r)
+		if err != nil {
+			return err
+		}
+		defs = append(defs, d)
+	}
+	for _, d := range defs {
+		if d.Derivation == "constraint" {
+			if err := b.profile(d); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := b.typeFor(d.URL, d.File(), d.Type); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// profile records a profile or extension, and pulls in every type it uses.
+func (b *builder) profile(d *snapshot.Definition) error {
+	p := b.packageFor(d.URL)
+	for _, have := range p.Profiles {
+		if have.URL == d.URL {
+			return nil
+		}
+	}
+	prof := &Profile{Name: d.Name, URL: d.URL, Version: d.Version, BaseType: d.Type, Extension: d.Type == "Extension", Source: d.File()}
+	if root := d.Root(); root != nil {
+		prof.Doc = docOf(root)
+	}
+	if prof.Doc.Definition == "" {
+		prof.Doc.Definition = d.Description
+	}
+	gjson.GetBytes(d.Res.JSON, "context").ForEach(func(_, c gjson.Result) bool {
+		prof.Context = append(prof.Context, c.Get("expression").String())
+		return true
+	})
+	p.Profiles = append(p.Profiles, prof)
+	p.Definitions = append(p.Definitions, Definition{URL: d.URL, Version: d.Version, Source: d.File()})
+	if _, err := b.typeFor(snapshot.TypeURL(d.Type), d.File(), d.Root().ID()); err != nil {
+		return err
+	}
+	for _, e := range d.Snapshot {
+		for _, code := range e.TypeCodes() {
+			if strings.HasPrefix(code, systemPrefix) || code == "" {
+				continue
+			}
+			if _, err := b.typeFor(snapshot.TypeURL(code), d.File(), e.ID()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// typeFor returns the (possibly not yet filled) type a definition URL
+// defines, queueing it when new. Element and BackboneElement give nil: their
+// elements are flattened into every type.
+func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
+	if t, ok := b.types[url]; ok {
+		return t, nil
+	}
+	d, err := b.snap.Lookup(url, fromFile, fromElement)
+	if err != nil {
+		return nil, err
+	}
+	if d.Derivation == "constraint" {
+		// a profile used as a type (SimpleQuantity): its base type
+		return b.typeFor(snapshot.TypeURL(d.Type), fromFile, fromElement)
+	}
+	if d.Kind == "logical" {
+		return nil, diag.Errorf(fromFile, fromElement, "type %s is a logical model, not a FHIR type", url)
+	}
+	if d.URL != url {
+		if t, ok := b.types[d.URL]; ok {
+			b.types[url] = t
+			return t, nil
+		}
+	}
+	t := &Type{Name: d.Type, URL: d.URL, Abstract: d.Abstract, Source: d.File(), Package: b.core}
+	switch {
+	case d.Kind == "primitive-type":
+		t.Kind = KindPrimitive
+	case d.Kind == "resource" && d.Abstract:
+		t.Kind = KindAbstractResource
+	case d.Kind == "resource":
+		t.Kind = KindResource
+	case d.Kind == "complex-type" && d.Abstract:
+		b.types[url] = nil
+		return nil, nil
+	case d.Kind == "complex-type":
+		t.Kind = KindComplex
+	default:
+		return nil, diag.Errorf(d.File(), "", "unsupported kind %q", d.Kind)
+	}
+	if root := d.Root(); root != nil {
+		t.Doc = docOf(root)
+	}
+	if t.Doc.Definition == "" {
+		t.Doc.Definition = d.Description
+	}
+	if d.BaseDefinition != "" {
+		if bd, ok := b.defs.Resolve("StructureDefinition", d.BaseDefinition); ok {
+			t.Base = gjson.GetBytes(bd.JSON, "type").String()
+		}
+	}
+	b.types[url] = t
+	b.types[d.URL] = t
+	b.defOf[t] = d
+	b.core.Types = append(b.core.Types, t)
+	if d.Res.Origin == "" {
+		b.core.Definitions = append(b.core.Definitions, Definition{URL: d.URL, Version: d.Version, Source: d.File()})
+	}
+	b.queue = append(b.queue, t)
+	return t, nil
+}
+
+// fill builds the fields of a queued type from its snapshot.
+func (b *builder) fill(t *Type) error {
+	d := b.defOf[t]
+	if t.Kind == KindResource || t.Kind == KindAbstractResource {
+		// the abstract ancestors become interfaces the resource implements
+		for base := d.BaseDefinition; base != ""; {
+			at, err := b.typeFor(base, d.File(), d.Root().ID())
+			if err != nil {
+				return err
+			}
+			if at == nil {
+				break
+			}
+			if at.Kind == KindAbstractResource {
+				if at != t {
+					t.Implements = append(t.Implements, at)
+				}
+			}
+			bd := b.defOf[at]
+			if bd == nil {
+				break
+			}
+			base = bd.BaseDefinition
+		}
+	}
+	elems := map[string]*snapshot.Element{}
+	children := map[string][]*snapshot.Element{}
+	var order []*snapshot.Element
+	for _, e := range d.Snapshot {
+		id := e.ID()
+		if strings.Contains(id, ":") {
+			continue // slices belong to profiles
+		}
+		if e.Path() != id {
+			return diag.Errorf(d.File(), id, "element id and path %q differ", e.Path())
+		}
+		if _, dup := elems[id]; dup {
+			return diag.Errorf(d.File(), id, "element appears twice")
+		}
+		elems[id] = e
+		order = append(order, e)
+		if p := parentID(id); p != "" {
+			if _, ok := elems[p]; !ok {
+				return diag.Errorf(d.File(), id, "comes before (or without) its parent %s", p)
+			}
+			children[p] = append(children[p], e)
+		}
+	}
+	if len(order) == 0 || order[0].ID() != d.Type {
+		return diag.Errorf(d.File(), "", "snapshot does not start with the element %s", d.Type)
+	}
+	// Backbone types first, so that contentReferences find them.
+	backbones := map[string]*Type{d.Type: t}
+	for _, e := range order[1:] {
+		if len(children[e.ID()]) > 0 {
+			owner := backbones[parentID(e.ID())]
+			if owner == nil {
+				return diag.Errorf(d.File(), e.ID(), "its parent is not a type")
+			}
+			bt := &Type{Name: e.ID(), Kind: KindBackbone, Doc: docOf(e), Owner: t, Source: d.File(), Package: b.core, URL: d.URL}
+			backbones[e.ID()] = bt
+			t.Nested = append(t.Nested, bt)
+		}
+	}
+	for _, bt := range append([]*Type{t}, t.Nested...) {
+		fields, err := b.fields(d, bt, children[bt.Name], backbones)
+		if err != nil {
+			return err
+		}
+		if bt.Kind == KindPrimitive {
+			fields, err = b.primitiveValue(d, bt, fields)
+			if err != nil {
+				return err
+			}
+		}
+		bt.Fields = fields
+	}
+	return nil
+}
+
+// primitiveValue takes the value element out of a primitive's fields.
+func (b *builder) primitiveValue(d *snapshot.Definition, t *Type, fields []*Field) ([]*Field, error) {
+	var rest []*Field
+	for _, f := range fields {
+		if f.Name == "value" && f.Attribute != nil {
+			continue
+		}
+		rest = append(rest, f)
+	}
+	var ve *snapshot.Element
+	for _, e := range d.Snapshot {
+		if e.ID() == d.Type+".value" {
+			ve = e
+		}
+	}
+	if ve == nil {
+		return nil, diag.Errorf(d.File(), d.Type, "primitive type has no value element")
+	}
+	types := ve.Get("type").Array()
+	if len(types) != 1 {
+		return nil, diag.Errorf(d.File(), ve.ID(), "a primitive value needs exactly one type")
+	}
+	code := types[0].Get("code").String()
+	pv := &PrimitiveValue{}
+	types[0].Get("extension").ForEach(func(_, x gjson.Result) bool {
+		if x.Get("url").String() == regexExt {
+			pv.Regex = x.Get("valueString").String()
+		}
+		return true
+	})
+	fhirType := fhirTypeOf(types[0])
+	switch strings.TrimPrefix(code, systemPrefix) {
+	case "Boolean":
+		pv.GoType, pv.JSON = "bool", "boolean"
+	case "Integer":
+		pv.GoType, pv.JSON = "int32", "number"
+		if fhirType == "integer64" {
+			pv.GoType, pv.JSON = "int64", "string"
+		}
+	case "Integer64":
+		pv.GoType, pv.JSON = "int64", "string"
+	case "Decimal":
+		pv.GoType, pv.JSON = "Decimal", "number"
+	case "String", "Date", "DateTime", "Time":
+		pv.GoType, pv.JSON = "string", "string"
+	default:
+		return nil, diag.Errorf(d.File(), ve.ID(), "unsupported primitive value type %q", code)
+	}
+	t.Value = pv
+	t.Generic = t.Name == "code"
+	return rest, nil
+}
+
+func fhirTypeOf(t gjson.Result) string {
+	out := ""
+	t.Get("extension").ForEach(func(_, x gjson.Result) bool {
+		if x.Get("url").String() == fhirTypeExt {
+			out = x.Get("valueUrl").String()
+			if out == "" {
+				out = x.Get("valueUri").String()
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func parentID(id string) string {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return ""
+	}
+	return id[:i]
+}
+
+func docOf(e *snapshot.Element) Doc {
+	return Doc{Short: e.Get("short").String(), Definition: e.Get("definition").String(), Comment: e.Get("comment").String()}
+}
+
+func (b *builder) fields(d *snapshot.Definition, owner *Type, elems []*snapshot.Element, backbones map[string]*Type) ([]*Field, error) {
+	var out []*Field
+	for _, e := range elems {
+		id := e.ID()
+		name := id[strings.LastIndexByte(id, '.')+1:]
+		f := &Field{
+			Name: strings.TrimSuffix(name, "[x]"), Path: e.Path(), ID: id,
+			Min: e.Min(), Max: e.Max(), Doc: docOf(e),
+			Modifier: e.Get("isModifier").Bool(), Summary: e.Get("isSummary").Bool(), MustSupp: e.Get("mustSupport").Bool(),
+		}
+		if f.Max == -2 {
+			return nil, diag.Errorf(d.File(), id, "invalid max %q", e.Get("max").Raw)
+		}
+		e.Get("constraint").ForEach(func(_, c gjson.Result) bool {
+			f.Constraints = append(f.Constraints, Constraint{
+				Key: c.Get("key").String(), Severity: c.Get("severity").String(), Human: c.Get("human").String(),
+				Expression: c.Get("expression").String(), Source: c.Get("source").String(),
+			})
+			return true
+		})
+		if bnd := e.Get("binding"); bnd.Exists() {
+			f.Binding = &Binding{Strength: bnd.Get("strength").String(), ValueSet: bnd.Get("valueSet").String(), Description: bnd.Get("description").String()}
+		}
+		if k, v, ok := e.WithPrefix("fixed"); ok {
+			f.Fixed = valueOf(v)
+			f.Fixed.TypeCode = lowerFirstType(strings.TrimPrefix(k, "fixed"))
+		}
+		if k, v, ok := e.WithPrefix("pattern"); ok {
+			f.Pattern = valueOf(v)
+			f.Pattern.TypeCode = lowerFirstType(strings.TrimPrefix(k, "pattern"))
+		}
+		switch {
+		case backbones[id] != nil:
+			f.Type = &TypeRef{Code: "BackboneElement", Type: backbones[id]}
+		case e.Has("contentReference"):
+			ref := e.Get("contentReference").String()
+			target := ref[strings.IndexByte(ref, '#')+1:]
+			bt := backbones[target]
+			if bt == nil {
+				return nil, diag.Errorf(d.File(), id, "contentReference %s names no backbone element of %s", ref, d.Type)
+			}
+			f.ContentRef = target
+			f.Type = &TypeRef{Code: "BackboneElement", Type: bt}
+		default:
+			types := e.Get("type").Array()
+			if len(types) == 0 {
+				return nil, diag.Errorf(d.File(), id, "element has no type")
+			}
+			choice := strings.HasSuffix(name, "[x]")
+			if !choice && len(types) > 1 {
+				return nil, diag.Errorf(d.File(), id, "several types on an element whose name does not end in [x]")
+			}
+			if !choice && isAttribute(e, types[0]) {
+				f.Attribute = &Attribute{GoType: "string"}
+				break
+			}
+			var refs []*TypeRef
+			for _, tr := range types {
+				ref, err := b.typeRef(d, e, tr, f)
+				if err != nil {
+					return nil, err
+				}
+				refs = append(refs, ref)
+			}
+			if choice {
+				f.Choice = &Choice{Field: f, Owner: owner}
+				for _, r := range refs {
+					f.Choice.Options = append(f.Choice.Options, &ChoiceOption{Ref: r, JSONName: f.Name + upperFirst(r.Code)})
+				}
+				owner.Choices = append(owner.Choices, f.Choice)
+			} else {
+				f.Type = refs[0]
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// isAttribute tells whether an element is a plain value rather than a FHIR
+// element: system-typed with an XML attribute or xhtml representation.
+func isAttribute(e *snapshot.Element, t gjson.Result) bool {
+	if !strings.HasPrefix(t.Get("code").String(), systemPrefix) {
+		return false
+	}
+	for _, r := range e.Get("representation").Array() {
+		if r.String() == "xmlAttr" || r.String() == "xhtml" {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.Result, f *Field) (*TypeRef, error) {
+	code := tr.Get("code").String()
+	if code == "" {
+		return nil, diag.Errorf(d.File(), e.ID(), "type without a code")
+	}
+	ref := &TypeRef{Code: code}
+	if strings.HasPrefix(code, systemPrefix) {
+		// a system-typed FHIR element (Resource.id): the FHIR type it stands for
+		ft := fhirTypeOf(tr)
+		if ft == "" {
+			ft = strings.ToLower(strings.TrimPrefix(code, systemPrefix))
+		}
+		ref.Code = ft
+	}
+	for _, p := range tr.Get("profile").Array() {
+		ref.Profiles = append(ref.Profiles, p.String())
+	}
+	for _, p := range tr.Get("targetProfile").Array() {
+		ref.TargetProfiles = append(ref.TargetProfiles, p.String())
+	}
+	t, err := b.typeFor(snapshot.TypeURL(ref.Code), d.File(), e.ID())
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, diag.Errorf(d.File(), e.ID(), "type %s is abstract and has no elements of its own here", ref.Code)
+	}
+	ref.Type = t
+	if t.Name == "code" && f.Binding != nil && f.Binding.Strength == "required" && !strings.HasSuffix(e.ID(), "[x]") {
+		cs := b.codeSet(f.Binding.ValueSet, d.File(), e.ID())
+		f.Binding.CodeSet = cs
+		if cs != nil {
+			ref.CodeSet = cs
+			cs.Emitted = true
+		}
+	}
+	return ref, nil
+}
+
+// codeSet expands a value set for typed codes; nil when it cannot be fully
+// expanded (reported) or is too large to be useful as constants.
+func (b *builder) codeSet(canonical, file, element string) *CodeSet {
+	url, version, _ := strings.Cut(canonical, "|")
+	if cs, ok := b.codeSets[url]; ok {
+		return cs
+	}
+	codes, problems, vs := b.exp.Expand(canonical)
+	if len(problems) > 0 {
+		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %s", url, strings.Join(problems, "; "))
+		b.codeSets[url] = nil
+		return nil
+	}
+	if len(codes) == 0 || len(codes) > maxCodeSetLen {
+		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %d codes", url, len(codes))
+		b.codeSets[url] = nil
+		return nil
+	}
+	seen := map[string]bool{}
+	var uniq []*Code
+	for _, c := range codes {
+		if !seen[c.Code] {
+			seen[c.Code] = true
+			uniq = append(uniq, c)
+		}
+	}
+	j := gjson.ParseBytes(vs.JSON)
+	name := j.Get("name").String()
+	if name == "" {
+		name = vs.ID
+	}
+	cs := &CodeSet{URL: url, Version: version, Name: name, Doc: j.Get("description").String(), Codes: uniq, Source: vs.Source, Package: b.core}
+	if cs.Version == "" {
+		cs.Version = vs.Version
+	}
+	b.codeSets[url] = cs
+	b.core.CodeSets = append(b.core.CodeSets, cs)
+	return cs
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// lowerFirstType turns a fixed[x] suffix (Coding, Code, Base64Binary) into
+// the FHIR type code (Coding, code, base64Binary): primitive codes start lower.
+func lowerFirstType(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s {
+	case "Boolean", "Integer", "String", "Decimal", "Uri", "Url", "Canonical", "Base64Binary", "Instant", "Date",
+		"DateTime", "Time", "Code", "Oid", "Id", "Markdown", "UnsignedInt", "PositiveInt", "Uuid", "Integer64":
+		return strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
+}
+
+func valueOf(r gjson.Result) *Value {
+	switch {
+	case r.IsObject():
+		v := &Value{Kind: ValueObject}
+		r.ForEach(func(k, x gjson.Result) bool {
+			v.Fields = append(v.Fields, ValueField{Name: k.Str, Value: valueOf(x)})
+			return true
+		})
+		return v
+	case r.IsArray():
+		v := &Value{Kind: ValueArray}
+		r.ForEach(func(_, x gjson.Result) bool {
+			v.Items = append(v.Items, valueOf(x))
+			return true
+		})
+		return v
+	case r.Type == gjson.String:
+		return &Value{Kind: ValueString, Str: r.Str}
+	case r.Type == gjson.Number:
+		return &Value{Kind: ValueNumber, Str: r.Raw}
+	default:
+		return &Value{Kind: ValueBool, Str: r.Raw}
+	}
+}
+
+// name assigns Go names: top-level types first (sorted by FHIR name), then
+// nested types, choices and code sets, so that the names do not depend on the
+// order the closure was discovered in.
+func (b *builder) name() error {
+	for _, p := range b.mod.Packages {
+		ns := NewNamespace(RuntimeNames...)
+		files := NewNamespace("doc")
+		sort.Slice(p.Types, func(i, j int) bool { return p.Types[i].Name < p.Types[j].Name })
+		for _, t := range p.Types {
+			goName := GoName(t.Name)
+			if owner, taken := ns.Owner(goName); taken {
+				return diag.Errorf(t.Source, t.Name, "Go name %s collides with %s", goName, owner)
+			}
+			t.GoName = ns.Take(goName, "", t.URL)
+			t.File = files.Take(FileName(t.GoName), "x", t.URL)
+		}
+		for _, t := range p.Types {
+			if t.Kind == KindPrimitive {
+				if owner, taken := ns.Owner("New" + t.GoName); taken {
+					return diag.Errorf(t.Source, t.Name, "constructor New%s collides with %s", t.GoName, owner)
+				}
+				ns.Take("New"+t.GoName, "", t.URL)
+			}
+		}
+		for _, t := range p.Types {
+			for _, n := range t.Nested {
+				rel := strings.TrimPrefix(n.Name, t.Name+".")
+				var gn strings.Builder
+				gn.WriteString(t.GoName)
+				for _, seg := range strings.Split(rel, ".") {
+					gn.WriteString(GoName(seg))
+				}
+				n.GoName = ns.Take(gn.String(), "Element", n.Name)
+			}
+		}
+		for _, t := range p.Types {
+			for _, ty := range append([]*Type{t}, t.Nested...) {
+				nameFields(ty)
+				for _, c := range ty.Choices {
+					c.GoName = ns.Take(ty.GoName+c.Field.GoName, "Choice", c.Field.Path)
+				}
+			}
+		}
+		sort.Slice(p.CodeSets, func(i, j int) bool { return p.CodeSets[i].URL < p.CodeSets[j].URL })
+		for _, cs := range p.CodeSets {
+			cs.GoName = ns.Take(GoName(cs.Name), "Code", cs.URL)
+		}
+		for _, cs := range p.CodeSets {
+			for _, c := range cs.Codes {
+				c.GoName = ns.Take(cs.GoName+CodeGoName(c.Code), "_", cs.URL+"#"+c.Code)
+			}
+		}
+		sort.Slice(p.CodeSets, func(i, j int) bool { return p.CodeSets[i].GoName < p.CodeSets[j].GoName })
+		sort.Slice(p.Types, func(i, j int) bool { return p.Types[i].GoName < p.Types[j].GoName })
+		sort.Slice(p.Profiles, func(i, j int) bool { return p.Profiles[i].URL < p.Profiles[j].URL })
+		for _, pr := range p.Profiles {
+			pr.GoName = ns.Take(GoName(pr.Name), "Profile", pr.URL)
+			pr.File = files.Take(FileName(pr.GoName), "x", pr.URL)
+		}
+		sort.Slice(p.Definitions, func(i, j int) bool { return p.Definitions[i].URL < p.Definitions[j].URL })
+	}
+	return nil
+}
+
+// nameFields gives a type's fields Go names, unique among its fields and
+// clear of its methods.
+func nameFields(t *Type) {
+	used := map[string]bool{}
+	for m := range ReservedMethods {
+		used[m] = true
+	}
+	for _, f := range t.Fields {
+		gn := GoName(f.Name)
+		for used[gn] || used["Get"+gn] {
+			gn += "_"
+		}
+		used[gn] = true
+		used["Get"+gn] = true
+		f.GoName = gn
+	}
+	for _, f := range t.Fields {
+		if f.Choice == nil {
+			continue
+		}
+		for _, o := range f.Choice.Options {
+			g := "Get" + GoName(o.JSONName)
+			for used[g] {
+				g += "_"
+			}
+			used[g] = true
+			o.Getter = g
+		}
+	}
+}
+

@@ -1,0 +1,249 @@
+// Package model is fhirgen's intermediate representation: Go-ready types,
+// fields, choices, bindings and code sets built from snapshots. Emitters read
+// only this model, never definition JSON.
+package model
+
+// Kind says what a Type is. The zero value is not a kind.
+type Kind int
+
+const (
+	// KindPrimitive is a FHIR primitive (string, decimal, code ...): a struct
+	// holding an optional value plus the element's id and extensions.
+	KindPrimitive Kind = iota + 1
+	// KindComplex is a FHIR datatype (Coding, Reference ...).
+	KindComplex
+	// KindResource is a concrete resource (AuditEvent, UserSession ...).
+	KindResource
+	// KindBackbone is an element with children inside another type
+	// (AuditEvent.agent).
+	KindBackbone
+	// KindAbstractResource is an abstract resource (Resource, DomainResource):
+	// a Go interface that the concrete resources implement.
+	KindAbstractResource
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindPrimitive:
+		return "primitive type"
+	case KindComplex:
+		return "datatype"
+	case KindResource:
+		return "resource"
+	case KindBackbone:
+		return "backbone element"
+	case KindAbstractResource:
+		return "abstract resource"
+	}
+	return "unknown kind"
+}
+
+// Module is everything one generation writes.
+type Module struct {
+	Path     string // Go module path
+	Packages []*Package
+	Inputs   []Input // the packages and definitions read
+}
+
+// Input names one input package or definition source.
+type Input struct {
+	Name        string // "hl7.fhir.r4.examples@4.0.1", or a definitions path
+	FHIRVersion string
+}
+
+// Package is one generated Go package.
+type Package struct {
+	Name        string // Go package name: r4, hotbeverage
+	ImportPath  string
+	Canonical   string // canonical base of its definitions
+	FHIRVersion string
+	Core        *Package   // the package holding the base types (itself for the core)
+	Types       []*Type    // top-level types, sorted by GoName
+	CodeSets    []*CodeSet // typed codes of required bindings, sorted by GoName
+	Profiles    []*Profile // profiles and extensions defined by this package
+	Definitions []Definition
+}
+
+// Definition records one definition generated from, for the package doc.
+type Definition struct {
+	URL     string
+	Version string
+	Source  string
+}
+
+// Doc is the documentation of a definition or element.
+type Doc struct {
+	Short      string
+	Definition string
+	Comment    string
+}
+
+// Type is a generated Go type.
+type Type struct {
+	Name     string // FHIR name: "AuditEvent", "string"; for backbones, the element path
+	GoName   string
+	URL      string // canonical URL of the defining StructureDefinition
+	Kind     Kind
+	Doc      Doc
+	Fields   []*Field
+	Nested   []*Type // backbone types defined inside this one, in element order
+	Choices  []*Choice
+	Owner    *Type  // for backbones: the top-level type
+	Base     string // FHIR base type name
+	Abstract bool
+	// Implements lists the abstract resource types a resource implements,
+	// nearest first (DomainResource, Resource).
+	Implements []*Type
+	// Value is a primitive's value: its Go type and representation.
+	Value *PrimitiveValue
+	// Generic marks the primitive that bound codes instantiate (code): it is
+	// emitted as Code[T ~string].
+	Generic bool
+	File    string // file name stem, e.g. "auditevent"
+	Source  string // definition file
+	Package *Package
+}
+
+// PrimitiveValue describes the Go value of a primitive type.
+type PrimitiveValue struct {
+	GoType string // bool, int32, int64, string, or Decimal (the runtime's exact decimal)
+	Regex  string // the definition's regex extension, if any
+	JSON   string // JSON kind: "boolean", "number" or "string"
+}
+
+// Field is one element of a type.
+type Field struct {
+	Name      string // JSON name; for a choice, the stem ("value")
+	GoName    string
+	Path      string
+	ID        string
+	Min       int
+	Max       int // -1 for unbounded
+	Doc       Doc
+	Type      *TypeRef // the type of a non-choice field
+	Choice    *Choice  // the choice of a value[x] field
+	Binding   *Binding
+	Fixed     *Value
+	Pattern   *Value
+	Modifier  bool
+	Summary   bool
+	MustSupp  bool
+	Attribute *Attribute // set when the element is a plain Go value (Element.id, Extension.url)
+	// ContentRef names the element this field reuses the type of.
+	ContentRef string
+	// Constraints are the element's invariants (compiled by a later stage).
+	Constraints []Constraint
+}
+
+// Repeats reports whether the field is a list.
+func (f *Field) Repeats() bool { return f.Max == -1 || f.Max > 1 }
+
+// Attribute is an element represented as a plain Go value.
+type Attribute struct {
+	GoType string // "string"
+}
+
+// TypeRef is a reference from a field to a type.
+type TypeRef struct {
+	Code           string // FHIR type code
+	Type           *Type
+	Profiles       []string
+	TargetProfiles []string
+	CodeSet        *CodeSet // for Code[T]: the bound code set, nil for Code[string]
+}
+
+// Choice is a value[x] element: an interface implemented by its options.
+type Choice struct {
+	GoName  string
+	Field   *Field
+	Owner   *Type
+	Options []*ChoiceOption
+}
+
+// ChoiceOption is one allowed type of a choice.
+type ChoiceOption struct {
+	Ref      *TypeRef
+	JSONName string // "valueQuantity"
+	Getter   string // typed getter on the owner: "GetValueQuantity"
+}
+
+// Binding is a terminology binding.
+type Binding struct {
+	Strength    string
+	ValueSet    string
+	Description string
+	CodeSet     *CodeSet // when expandable
+}
+
+// CodeSet is the expansion of a value set, emitted as a string type with one
+// constant per code when a required binding on a code element uses it.
+type CodeSet struct {
+	URL      string
+	Version  string
+	Name     string
+	GoName   string
+	Doc      string
+	Codes    []*Code
+	Source   string
+	Package  *Package
+	Emitted  bool // used by a required binding on a code: emitted as a Go type
+	Problems []string
+}
+
+// Code is one code of a code set.
+type Code struct {
+	Code       string
+	System     string
+	Display    string
+	Definition string
+	GoName     string
+}
+
+// Constraint is an invariant.
+type Constraint struct {
+	Key        string
+	Severity   string
+	Human      string
+	Expression string
+	Source     string
+}
+
+// Profile is a profile or extension definition assigned to a package.
+type Profile struct {
+	Name      string
+	GoName    string
+	URL       string
+	Version   string
+	BaseType  string
+	Extension bool
+	Doc       Doc
+	Source    string
+	File      string
+	Context   []string // extension contexts
+}
+
+// ValueKind is the kind of a JSON value.
+type ValueKind int
+
+const (
+	ValueObject ValueKind = iota + 1
+	ValueArray
+	ValueString
+	ValueNumber
+	ValueBool
+)
+
+// Value is a fixed or pattern value, kept as a typed tree.
+type Value struct {
+	Kind     ValueKind
+	TypeCode string // for the top level: the FHIR type (Coding, code ...)
+	Str      string // string, number text, or "true"/"false"
+	Fields   []ValueField
+	Items    []*Value
+}
+
+// ValueField is one property of an object value.
+type ValueField struct {
+	Name  string
+	Value *Value
+}

@@ -1,0 +1,11 @@
+// Package templates holds the text/template sources of what every generated
+// module has in common: go.mod, the package docs, and the runtime support
+// package. The generator renders them with the module's data.
+package templates
+
+import "embed"
+
+// FS holds the templates.
+//
+//go:embed *.tmpl runtime/*.tmpl
+var FS embed.FS
