@@ -27,6 +27,13 @@ type Config struct {
 	// to a Go package name; by default the last segment of the base is used,
 	// and the core FHIR canonical gets r4, r4b or r5 from its FHIR version.
 	PackageNames map[string]string `json:"packageNames,omitempty"`
+	// Root is the directory the other paths are relative to, itself relative
+	// to the config file's directory (default: that directory).
+	Root string `json:"root,omitempty"`
+
+	// Preloaded, when set, stands for the packages: Load adds the loose
+	// definitions to a copy of it instead of reading the packages again.
+	Preloaded *load.Set `json:"-"`
 
 	CacheDir string    `json:"-"` // FHIR package cache (default ~/.fhir/packages)
 	Registry string    `json:"-"` // npm registry URL (default: $FHIRGEN_REGISTRY, then npm's)
@@ -36,8 +43,8 @@ type Config struct {
 	configFile string
 }
 
-// ReadConfig reads a config file. Relative paths in it are relative to the
-// directory the config file is in, or to base when it is given.
+// ReadConfig reads a config file. Relative paths in it are relative to its
+// root: the config file's directory joined with its "root" setting.
 func ReadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -53,8 +60,7 @@ func ReadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The config lives in definitions/; paths in it are relative to the repository root.
-	c.baseDir = filepath.Dir(abs)
+	c.baseDir = filepath.Join(abs, filepath.FromSlash(c.Root))
 	c.configFile = filepath.Join(abs, filepath.Base(path))
 	return &c, nil
 }
@@ -96,7 +102,9 @@ func (c *Config) NewCache() (*fhirpkg.Cache, error) {
 // definitions.
 func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 	set := load.NewSet()
-	if len(c.Packages) > 0 {
+	if c.Preloaded != nil {
+		set = c.Preloaded.Clone()
+	} else if len(c.Packages) > 0 {
 		cache, err := c.NewCache()
 		if err != nil {
 			return nil, err
@@ -121,7 +129,7 @@ func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 		}
 	}
 	for _, d := range c.Defs {
-		if err := set.AddPath(c.path(d)); err != nil {
+		if err := set.AddPath(c.path(d), d); err != nil {
 			return nil, err
 		}
 	}

@@ -108,3 +108,42 @@ func isGenerated(data []byte) bool {
 	return false
 }
 
+
+// Compare lists how dir differs from the files a generation produces: files
+// that differ or are missing, and generated files that would be removed.
+func Compare(dir string, files emit.Files) ([]string, error) {
+	var diffs []string
+	for _, name := range files.Names() {
+		have, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		switch {
+		case os.IsNotExist(err):
+			diffs = append(diffs, "missing: "+name)
+		case err != nil:
+			return nil, err
+		case !bytes.Equal(have, files[name]):
+			diffs = append(diffs, "differs: "+name)
+		}
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return diffs, nil
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if _, ours := files[rel]; ours {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if isGenerated(data) {
+			diffs = append(diffs, "stale: "+rel)
+		}
+		return nil
+	})
+	return diffs, err
+}

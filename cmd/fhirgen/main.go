@@ -145,6 +145,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	out := fs.String("out", "", "output `dir`: the generated module's root; replaced only when generation succeeds")
 	module := fs.String("module", "", "the generated module's `path`, e.g. example.com/fhir")
 	all := fs.Bool("all", false, "generate every resource and datatype the base package defines")
+	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	var types multiFlag
 	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")
 	if err := fs.Parse(args); err != nil {
@@ -173,6 +174,25 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if !cfg.All && len(cfg.Types) == 0 {
 		return usageError{errors.New("give -all or at least one -type")}
+	}
+	if *check {
+		report := &diag.Report{}
+		files, _, err := generator.Render(ctx, cfg, report)
+		if err != nil {
+			return err
+		}
+		diffs, err := generator.Compare(cfg.OutDir(), files)
+		if err != nil {
+			return err
+		}
+		if len(diffs) > 0 {
+			for _, d := range diffs {
+				fmt.Fprintln(stderr, d)
+			}
+			return fmt.Errorf("%s is stale: %d files differ from a fresh generation (run make generate)", cfg.OutDir(), len(diffs))
+		}
+		fmt.Fprintf(stdout, "fhirgen: %s is up to date (%d files)\n", cfg.OutDir(), len(files))
+		return nil
 	}
 	res, err := generator.Generate(ctx, cfg)
 	if res != nil {

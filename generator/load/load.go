@@ -55,6 +55,16 @@ type PackageInfo struct {
 // wanted are the resource types generation needs.
 var wanted = map[string]bool{"StructureDefinition": true, "ValueSet": true, "CodeSystem": true}
 
+// Clone returns a copy that can be added to without changing s.
+func (s *Set) Clone() *Set {
+	c := &Set{All: append([]*Resource(nil), s.All...), byURL: make(map[string][]*Resource, len(s.byURL)),
+		Packages: append([]PackageInfo(nil), s.Packages...)}
+	for k, v := range s.byURL {
+		c.byURL[k] = append([]*Resource(nil), v...)
+	}
+	return c
+}
+
 // NewSet returns an empty set.
 func NewSet() *Set { return &Set{byURL: map[string][]*Resource{}} }
 
@@ -125,8 +135,19 @@ func (s *Set) AddTGZ(path string) error {
 }
 
 // AddPath reads loose definitions: a JSON file, or every JSON file in a
-// directory tree (in lexical order).
-func (s *Set) AddPath(path string) error {
+// directory tree (in lexical order). display is how path is named in
+// messages ("" for path itself).
+func (s *Set) AddPath(path, display string) error {
+	if display == "" {
+		display = path
+	}
+	name := func(p string) string {
+		rel, err := filepath.Rel(path, p)
+		if err != nil || rel == "." {
+			return filepath.ToSlash(display)
+		}
+		return filepath.ToSlash(filepath.Join(display, rel))
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -139,8 +160,8 @@ func (s *Set) AddPath(path string) error {
 		if err != nil {
 			return err
 		}
-		s.Packages = append(s.Packages, PackageInfo{Name: filepath.ToSlash(path)})
-		return s.add(data, filepath.ToSlash(path), "")
+		s.Packages = append(s.Packages, PackageInfo{Name: name(path)})
+		return s.add(data, name(path), "")
 	}
 	var paths []string
 	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
@@ -161,11 +182,11 @@ func (s *Set) AddPath(path string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.add(data, filepath.ToSlash(p), ""); err != nil {
+		if err := s.add(data, name(p), ""); err != nil {
 			return err
 		}
 	}
-	s.Packages = append(s.Packages, PackageInfo{Name: filepath.ToSlash(path)})
+	s.Packages = append(s.Packages, PackageInfo{Name: name(path)})
 	return nil
 }
 
@@ -173,6 +194,9 @@ func readBounded(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
 	if st.Size() > MaxFileBytes {
 		return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", path, st.Size(), MaxFileBytes)
