@@ -5,6 +5,8 @@ package load
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -219,7 +221,7 @@ func (s *Set) add(data []byte, source, origin string) error {
 	rt := gjson.GetBytes(data, "resourceType")
 	if rt.Type != gjson.String {
 		if !gjson.ValidBytes(data) {
-			return fmt.Errorf("%s: not valid JSON", source)
+			return invalidJSON(source, data)
 		}
 		if origin != "" {
 			return nil // packages hold other JSON files too
@@ -230,7 +232,7 @@ func (s *Set) add(data []byte, source, origin string) error {
 		return nil
 	}
 	if !gjson.ValidBytes(data) {
-		return fmt.Errorf("%s: not valid JSON", source)
+		return invalidJSON(source, data)
 	}
 	f := gjson.GetManyBytes(data, "url", "version", "name", "id")
 	r := &Resource{Type: rt.Str, URL: f[0].String(), Version: f[1].String(), Name: f[2].String(), ID: f[3].String(), Source: source, Origin: origin, JSON: data}
@@ -248,6 +250,20 @@ func (s *Set) add(data []byte, source, origin string) error {
 	s.byURL[r.URL] = append(s.byURL[r.URL], r)
 	s.All = append(s.All, r)
 	return nil
+}
+
+// invalidJSON reports where a file stops being JSON.
+func invalidJSON(source string, data []byte) error {
+	var v json.RawMessage
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: not valid JSON at byte %d: %v", source, se.Offset, se)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: not valid JSON: %v", source, err)
+	}
+	return fmt.Errorf("%s: not valid JSON", source)
 }
 
 // Resolve finds a resource by canonical reference: "url" or "url|version".

@@ -32,7 +32,7 @@ var RuntimeNames = []string{"RawResource"}
 // ReservedMethods are the method names generated types have or will have;
 // a field with such a name gets a trailing underscore (as protoc-gen-go does).
 var ReservedMethods = map[string]bool{
-	"ResourceType": true, "MarshalJSON": true, "UnmarshalJSON": true, "Validate": true, "String": true,
+	"ResourceType": true, "MarshalJSON": true, "UnmarshalJSON": true, "Validate": true,
 }
 
 type builder struct {
@@ -629,7 +629,8 @@ func (b *builder) codeSet(canonical, file, element string) *CodeSet {
 	for _, c := range codes {
 		if !seen[c.Code] {
 			seen[c.Code] = true
-			uniq = append(uniq, c)
+			cp := *c // expansions share codes; names are per code set
+			uniq = append(uniq, &cp)
 		}
 	}
 	j := gjson.ParseBytes(vs.JSON)

@@ -1,0 +1,3 @@
+module example.org/golden
+
+go 1.24
