@@ -11,11 +11,13 @@ import (
 	"github.com/fhirgen/fhirgen/generator/emit"
 )
 
-// WriteAtomic replaces dir with the given files. Everything is written to a
-// fresh sibling directory first; files in dir that fhirgen did not write
-// (hand-written examples, go.sum, notes) are carried over, generated files
-// that are no longer produced are dropped, and only then is the new tree
-// swapped into place. A failure before the swap leaves dir untouched.
+// WriteAtomic replaces the generated files in dir with the given files.
+// Everything is first written to a sibling temporary directory, so that a
+// failure to write leaves dir untouched; then each file is renamed into
+// place (files whose content did not change are left alone), and generated
+// files that are no longer produced are removed. Files fhirgen did not write
+// (hand-written examples, go.sum, notes) are kept. The directory itself stays
+// in place, so a shell or go generate running inside it is not disturbed.
 func WriteAtomic(dir string, files emit.Files) error {
 	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
@@ -26,77 +28,83 @@ func WriteAtomic(dir string, files emit.Files) error {
 	if err != nil {
 		return err
 	}
-	cleanup := func() { os.RemoveAll(tmp) }
+	defer os.RemoveAll(tmp)
+	var changed []string
 	for _, name := range files.Names() {
-		target := filepath.Join(tmp, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			cleanup()
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, files[name]) {
+			continue
+		}
+		staged := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(target, files[name], 0o644); err != nil {
-			cleanup()
+		if err := os.WriteFile(staged, files[name], 0o644); err != nil {
 			return err
 		}
+		changed = append(changed, name)
 	}
-	if _, err := os.Stat(dir); err == nil {
-		if err := carryOver(dir, tmp, files); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir)
-		}
-		cleanup()
+	stale, err := staleFiles(dir, files)
+	if err != nil {
 		return err
 	}
-	if old != "" {
-		return os.RemoveAll(old)
+	// Everything is staged: now swap.
+	for _, name := range changed {
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(tmp, filepath.FromSlash(name)), target); err != nil {
+			return err
+		}
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+		removeEmptyDirs(filepath.Dir(p), dir)
 	}
 	return nil
 }
 
-// carryOver copies the files of old that fhirgen does not own into tmp.
-func carryOver(old, tmp string, files emit.Files) error {
-	return filepath.WalkDir(old, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+// staleFiles lists the generated files in dir that files no longer has.
+func staleFiles(dir string, files emit.Files) ([]string, error) {
+	var out []string
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
 			return err
 		}
-		rel, err := filepath.Rel(old, p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
-		}
-		if d.IsDir() {
-			return nil
 		}
 		if _, ours := files[filepath.ToSlash(rel)]; ours {
 			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil // links and devices are not carried over
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
 		if isGenerated(data) {
-			return nil // a stale generated file
+			out = append(out, p)
 		}
-		target := filepath.Join(tmp, rel)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
+		return nil
 	})
+	return out, err
+}
+
+// removeEmptyDirs removes d and its parents up to (not including) top while
+// they are empty.
+func removeEmptyDirs(d, top string) {
+	for d != top && strings.HasPrefix(d, top) {
+		if err := os.Remove(d); err != nil {
+			return
+		}
+		d = filepath.Dir(d)
+	}
 }
 
 // isGenerated reports whether a file starts with fhirgen's header.
@@ -107,7 +115,6 @@ func isGenerated(data []byte) bool {
 	}
 	return false
 }
-
 
 // Compare lists how dir differs from the files a generation produces: files
 // that differ or are missing, and generated files that would be removed.
@@ -124,26 +131,10 @@ func Compare(dir string, files emit.Files) ([]string, error) {
 			diffs = append(diffs, "differs: "+name)
 		}
 	}
-	if _, err := os.Stat(dir); err != nil {
-		return diffs, nil
-	}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !d.Type().IsRegular() {
-			return err
-		}
+	stale, err := staleFiles(dir, files)
+	for _, p := range stale {
 		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if _, ours := files[rel]; ours {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if isGenerated(data) {
-			diffs = append(diffs, "stale: "+rel)
-		}
-		return nil
-	})
+		diffs = append(diffs, "stale: "+filepath.ToSlash(rel))
+	}
 	return diffs, err
 }

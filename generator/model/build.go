@@ -787,4 +787,3 @@ func nameFields(t *Type) {
 		}
 	}
 }
-

@@ -260,4 +260,3 @@ func (x *Expander) filter(system, version string, filters []gjson.Result) ([]*Co
 	}
 	return out, ""
 }
-
