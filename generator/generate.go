@@ -14,6 +14,7 @@ import (
 
 	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/emit"
+	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/fhirgen/fhirgen/generator/model"
 	"github.com/fhirgen/fhirgen/generator/snapshot"
 	"github.com/fhirgen/fhirgen/templates"
@@ -55,6 +56,11 @@ func Render(ctx context.Context, cfg *Config, report *diag.Report) (emit.Files, 
 	if err != nil {
 		return nil, nil, err
 	}
+	return RenderSet(set, cfg, report)
+}
+
+// RenderSet is Render over definitions already loaded.
+func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *model.Module, error) {
 	snap := snapshot.New(set, report)
 	mod, err := model.Build(set, snap, report, model.Options{
 		ModulePath: cfg.Module, All: cfg.All, Roots: cfg.Types, PackageNames: cfg.PackageNames,

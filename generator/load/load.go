@@ -216,6 +216,9 @@ func firstString(r gjson.Result) string {
 	return r.String()
 }
 
+// AddBytes adds one resource read from elsewhere; source names it in messages.
+func (s *Set) AddBytes(data []byte, source string) error { return s.add(data, source, "") }
+
 func (s *Set) add(data []byte, source, origin string) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	rt := gjson.GetBytes(data, "resourceType")
