@@ -106,17 +106,72 @@ func summary(p *model.Package) string {
 	return fmt.Sprintf("holds the profiles and extensions of %s.", p.Canonical)
 }
 
+// primitiveData feeds templates/package/primitive_json.go.tmpl.
+type primitiveData struct {
+	Module, Package string
+	Name, GoName    string
+	Generic         bool
+	Kind            string // string, bool, int32, int64, decimal
+}
+
+// jsonData feeds templates/package/json.go.tmpl.
+type jsonData struct {
+	Module, Name   string
+	FHIRVersion    string
+	HasResources   bool
+	KnownResources []string
+	Resources      []*model.Type
+}
+
+func primitiveKind(v *model.PrimitiveValue) string {
+	switch v.GoType {
+	case "bool", "int32", "int64":
+		return v.GoType
+	case "Decimal":
+		return "decimal"
+	}
+	return "string"
+}
+
 func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
-	tmpl, err := template.ParseFS(templates.FS, "*.tmpl", "runtime/*.tmpl")
+	parsed := map[string]*template.Template{}
+	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
+			return err
+		}
+		src, err := fs.ReadFile(templates.FS, p)
+		if err != nil {
+			return err
+		}
+		t, err := template.New(p).Parse(string(src))
+		if err != nil {
+			return err
+		}
+		parsed[p] = t
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	exec := func(name string, data any) ([]byte, error) {
-		var buf bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
-			return nil, err
+	render := func(out, name string, data any) error {
+		t, ok := parsed[name]
+		if !ok {
+			return fmt.Errorf("no template %s", name)
 		}
-		return buf.Bytes(), nil
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, data); err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		src := buf.Bytes()
+		if strings.HasSuffix(out, ".go") {
+			formatted, err := format.Source(src)
+			if err != nil {
+				return fmt.Errorf("template %s for %s: %w", name, out, err)
+			}
+			src = formatted
+		}
+		files[out] = src
+		return nil
 	}
 	root := rootDoc{Name: model.PackageName(path.Base(mod.Path)), Module: mod.Path, GenerateCommand: cfg.generateCommand()}
 	for _, in := range mod.Inputs {
@@ -135,39 +190,39 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 			root.Inputs = append(root.Inputs, s)
 		}
 		root.Packages = append(root.Packages, pd)
-		src, err := exec("package_doc.go.tmpl", pd)
-		if err != nil {
+		if err := render(p.Name+"/doc.go", "package/package_doc.go.tmpl", pd); err != nil {
 			return err
 		}
-		if files[p.Name+"/doc.go"], err = format.Source(src); err != nil {
-			return fmt.Errorf("package doc of %s: %w", p.Name, err)
+		if len(p.Types) == 0 {
+			continue
+		}
+		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources}
+		for _, t := range p.Types {
+			switch t.Kind {
+			case model.KindResource:
+				jd.Resources = append(jd.Resources, t)
+			case model.KindPrimitive:
+				pd := primitiveData{Module: mod.Path, Package: p.Name, Name: t.Name, GoName: t.GoName, Generic: t.Generic, Kind: primitiveKind(t.Value)}
+				if err := render(p.Name+"/"+t.File+"_json.go", "package/primitive_json.go.tmpl", pd); err != nil {
+					return err
+				}
+			}
+		}
+		jd.HasResources = len(jd.Resources) > 0
+		if err := render(p.Name+"/json.go", "package/json.go.tmpl", jd); err != nil {
+			return err
 		}
 	}
 	sort.Strings(root.Inputs)
-	var err2 error
-	if files["go.mod"], err2 = exec("go.mod.tmpl", root); err2 != nil {
-		return err2
-	}
-	src, err := exec("root_doc.go.tmpl", root)
-	if err != nil {
+	if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {
 		return err
 	}
-	if files["doc.go"], err = format.Source(src); err != nil {
-		return fmt.Errorf("module doc: %w", err)
-	}
-	return fs.WalkDir(templates.FS, "runtime", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	return fs.WalkDir(templates.FS, "module", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == "module/go.mod.tmpl" {
 			return err
 		}
-		src, err := exec(path.Base(p), root)
-		if err != nil {
-			return err
-		}
-		name := path.Join(emit.RuntimePackage, strings.TrimSuffix(path.Base(p), ".tmpl"))
-		if files[name], err = format.Source(src); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		return nil
+		out := strings.TrimSuffix(strings.TrimPrefix(p, "module/"), ".tmpl")
+		return render(out, p, root)
 	})
 }
 

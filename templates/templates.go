@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the templates.
 //
-//go:embed *.tmpl runtime/*.tmpl
+//go:embed module package
 var FS embed.FS

@@ -18,7 +18,7 @@ type XHTML struct {
 	// resource. To make the use of extensions safe and manageable, there is a strict set of governance
 	// applied to the definition and use of extensions. Though any implementer can define an extension,
 	// there is a set of requirements that SHALL be met as part of the definition of the extension.
-	Extension *Extension
+	Extension []Extension
 	// Value is the primitive value; nil when the element has only an id or extensions.
 	Value *string
 }
@@ -32,7 +32,7 @@ func (x *XHTML) GetID() string {
 }
 
 // GetExtension returns Extension, or nil when x is nil.
-func (x *XHTML) GetExtension() *Extension {
+func (x *XHTML) GetExtension() []Extension {
 	if x == nil {
 		return nil
 	}

@@ -92,6 +92,18 @@ func (e *emitter) emitPackage() error {
 		if err := e.write(t.File+".go", f); err != nil {
 			return err
 		}
+		switch t.Kind {
+		case model.KindComplex, model.KindResource:
+			if err := e.write(t.File+"_json.go", e.jsonFile(t)); err != nil {
+				return err
+			}
+		case model.KindAbstractResource:
+			if len(t.Implements) == 0 {
+				if err := e.write(t.File+"_json.go", e.rawResource(t)); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	for _, cs := range e.pkg.CodeSets {
 		f := e.newFile()

@@ -78,6 +78,7 @@ func Build(defs *load.Set, snap *snapshot.Generator, report *diag.Report, opts O
 	if err := b.name(); err != nil {
 		return nil, err
 	}
+	b.knownResources()
 	return b.mod, nil
 }
 
@@ -105,6 +106,31 @@ func (b *builder) setupCore() error {
 	b.core = b.pkg(name, canonical)
 	b.core.FHIRVersion = version
 	return nil
+}
+
+// knownResources lists the resource types of the core package's FHIR
+// version and the generated ones.
+func (b *builder) knownResources() {
+	seen := map[string]bool{}
+	for _, r := range b.defs.OfType("StructureDefinition") {
+		j := gjson.GetManyBytes(r.JSON, "kind", "derivation", "abstract", "type", "url")
+		if j[0].Str != "resource" || j[1].Str != "specialization" || j[2].Bool() {
+			continue
+		}
+		if r.Origin == "" || !strings.HasPrefix(j[4].Str, b.core.Canonical+"/") {
+			continue
+		}
+		seen[j[3].Str] = true
+	}
+	for _, t := range b.core.Types {
+		if t.Kind == KindResource {
+			seen[t.Name] = true
+		}
+	}
+	for n := range seen {
+		b.core.KnownResources = append(b.core.KnownResources, n)
+	}
+	sort.Strings(b.core.KnownResources)
 }
 
 // versionPackage names the core package after the FHIR release.
@@ -404,6 +430,21 @@ func (b *builder) primitiveValue(d *snapshot.Definition, t *Type, fields []*Fiel
 		}
 		rest = append(rest, f)
 	}
+	pv, err := b.valueRepresentation(d, 0)
+	if err != nil {
+		return nil, err
+	}
+	t.Value = pv
+	t.Generic = t.Name == "code"
+	return rest, nil
+}
+
+// valueRepresentation works out the Go and JSON form of a primitive's value.
+// A primitive that specializes another primitive (positiveInt from integer,
+// code from string) has its base's representation: R4 declares some of them
+// (positiveInt, unsignedInt) with a System.String value, yet their JSON is a
+// number like integer's. The regex is the primitive's own.
+func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*PrimitiveValue, error) {
 	var ve *snapshot.Element
 	for _, e := range d.Snapshot {
 		if e.ID() == d.Type+".value" {
@@ -417,14 +458,25 @@ func (b *builder) primitiveValue(d *snapshot.Definition, t *Type, fields []*Fiel
 	if len(types) != 1 {
 		return nil, diag.Errorf(d.File(), ve.ID(), "a primitive value needs exactly one type")
 	}
-	code := types[0].Get("code").String()
-	pv := &PrimitiveValue{}
+	regex := ""
 	types[0].Get("extension").ForEach(func(_, x gjson.Result) bool {
 		if x.Get("url").String() == regexExt {
-			pv.Regex = x.Get("valueString").String()
+			regex = x.Get("valueString").String()
 		}
 		return true
 	})
+	if d.BaseDefinition != "" && depth < 16 {
+		if bd, err := b.snap.Lookup(d.BaseDefinition, d.File(), d.Type); err == nil && bd.Kind == "primitive-type" {
+			pv, err := b.valueRepresentation(bd, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			pv.Regex = regex
+			return pv, nil
+		}
+	}
+	code := types[0].Get("code").String()
+	pv := &PrimitiveValue{Regex: regex}
 	fhirType := fhirTypeOf(types[0])
 	switch strings.TrimPrefix(code, systemPrefix) {
 	case "Boolean":
@@ -443,9 +495,7 @@ func (b *builder) primitiveValue(d *snapshot.Definition, t *Type, fields []*Fiel
 	default:
 		return nil, diag.Errorf(d.File(), ve.ID(), "unsupported primitive value type %q", code)
 	}
-	t.Value = pv
-	t.Generic = t.Name == "code"
-	return rest, nil
+	return pv, nil
 }
 
 func fhirTypeOf(t gjson.Result) string {
@@ -460,6 +510,23 @@ func fhirTypeOf(t gjson.Result) string {
 		return true
 	})
 	return out
+}
+
+func parseMaxString(s string) int {
+	if s == "*" {
+		return -1
+	}
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' || n > 1<<20 {
+			return -2
+		}
+		n = n*10 + int(c-'0')
+	}
+	if s == "" {
+		return -2
+	}
+	return n
 }
 
 func parentID(id string) string {
@@ -486,6 +553,12 @@ func (b *builder) fields(d *snapshot.Definition, owner *Type, elems []*snapshot.
 		}
 		if f.Max == -2 {
 			return nil, diag.Errorf(d.File(), id, "invalid max %q", e.Get("max").Raw)
+		}
+		f.BaseMax = f.Max
+		if bm := e.Get("base").Get("max"); bm.Exists() {
+			if f.BaseMax = parseMaxString(bm.String()); f.BaseMax == -2 {
+				return nil, diag.Errorf(d.File(), id, "invalid base max %q", bm.Raw)
+			}
 		}
 		e.Get("constraint").ForEach(func(_, c gjson.Result) bool {
 			f.Constraints = append(f.Constraints, Constraint{

@@ -61,6 +61,9 @@ type Package struct {
 	Types       []*Type    // top-level types, sorted by GoName
 	CodeSets    []*CodeSet // typed codes of required bindings, sorted by GoName
 	Profiles    []*Profile // profiles and extensions defined by this package
+	// KnownResources names every resource type of the FHIR version, generated
+	// or not, sorted.
+	KnownResources []string
 	Definitions []Definition
 }
 
@@ -119,6 +122,7 @@ type Field struct {
 	ID        string
 	Min       int
 	Max       int // -1 for unbounded
+	BaseMax   int // the max of the element's base definition: it decides list or single
 	Doc       Doc
 	Type      *TypeRef // the type of a non-choice field
 	Choice    *Choice  // the choice of a value[x] field
@@ -135,8 +139,10 @@ type Field struct {
 	Constraints []Constraint
 }
 
-// Repeats reports whether the field is a list.
-func (f *Field) Repeats() bool { return f.Max == -1 || f.Max > 1 }
+// Repeats reports whether the field is a list: whether the element's base
+// definition allows more than one (so that 0..0 prohibitions and profiles
+// never change a field's shape).
+func (f *Field) Repeats() bool { return f.BaseMax == -1 || f.BaseMax > 1 }
 
 // Attribute is an element represented as a plain Go value.
 type Attribute struct {

@@ -36,10 +36,15 @@ func (e *Element) Clone() *Element {
 	return &Element{props: append([]prop(nil), e.props...)}
 }
 
-// Get returns a property (gjson's zero Result when absent).
+// Get returns a property (gjson's zero Result when absent). A dotted key
+// ("base.max", "type.0.code") reads into the property's value.
 func (e *Element) Get(key string) gjson.Result {
+	head, rest, nested := strings.Cut(key, ".")
 	for _, p := range e.props {
-		if p.key == key {
+		if p.key == head {
+			if nested {
+				return gjson.Get(p.raw, rest)
+			}
 			return gjson.Parse(p.raw)
 		}
 	}

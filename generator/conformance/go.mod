@@ -1,0 +1,19 @@
+module github.com/fhirgen/fhirgen/generator/conformance
+
+go 1.26.8
+
+require (
+	fhirgen.test/all v0.0.0
+	github.com/fhirgen/fhirgen v0.0.0
+)
+
+require (
+	github.com/tidwall/gjson v1.20.1 // indirect
+	github.com/tidwall/match v1.1.1 // indirect
+	github.com/tidwall/pretty v1.2.0 // indirect
+)
+
+replace (
+	fhirgen.test/all => ./all
+	github.com/fhirgen/fhirgen => ../..
+)

@@ -1,0 +1,207 @@
+// Command conformance round-trips every JSON resource of a FHIR package
+// through a module generated with fhirgen -all: decode, encode, and compare
+// JSON-equal (numbers by their exact text) to the input.
+//
+// It is run by make conformance (and make test), which first generates all of
+// R4 into ./all. Files listed in the known-failures file (one per line: file
+// name, a tab, the reason) may fail; any other failure, and any listed file
+// that now passes, makes it exit 1.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"fhirgen.test/all/r4"
+	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+)
+
+func main() {
+	pkg := flag.String("package", "hl7.fhir.r4.examples@4.0.1", "the FHIR package whose resources to round-trip")
+	known := flag.String("known", "known-failures-r4.txt", "known failures: file<TAB>reason per line")
+	verbose := flag.Bool("v", false, "print every failure in full")
+	flag.Parse()
+	if err := run(*pkg, *known, *verbose); err != nil {
+		fmt.Fprintln(os.Stderr, "conformance:", err)
+		os.Exit(1)
+	}
+}
+
+func run(pkgRef, knownFile string, verbose bool) error {
+	ref, err := fhirpkg.ParseRef(pkgRef)
+	if err != nil {
+		return err
+	}
+	cache := &fhirpkg.Cache{Dir: fhirpkg.DefaultCacheDir(), Log: os.Stderr}
+	dir, err := cache.Ensure(context.Background(), ref)
+	if err != nil {
+		return err
+	}
+	knownFailures, err := readKnown(knownFile)
+	if err != nil {
+		return err
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	var total, passed, raw int
+	var unexpected, fixed []string
+	var bytesIn int64
+	for _, f := range files {
+		base := filepath.Base(f)
+		if base == "package.json" || strings.HasPrefix(base, ".") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		total++
+		bytesIn += int64(len(data))
+		problem, isRaw := roundTrip(data)
+		if isRaw {
+			raw++
+		}
+		_, isKnown := knownFailures[base]
+		switch {
+		case problem == "" && isKnown:
+			fixed = append(fixed, base)
+			passed++
+		case problem == "":
+			passed++
+		case !isKnown:
+			if !verbose && len(problem) > 600 {
+				problem = problem[:600] + "..."
+			}
+			unexpected = append(unexpected, base+": "+problem)
+		}
+	}
+	fmt.Printf("%s: %d of %d resources round-trip (%d known failures, %d kept raw, %.1f MB)\n",
+		ref, passed, total, total-passed-len(unexpected), raw, float64(bytesIn)/1e6)
+	for _, u := range unexpected {
+		fmt.Println("FAIL", u)
+	}
+	for _, f := range fixed {
+		fmt.Println("FIXED (remove it from the known failures):", f)
+	}
+	if len(unexpected) > 0 || len(fixed) > 0 {
+		return fmt.Errorf("%d unexpected failures, %d known failures now pass", len(unexpected), len(fixed))
+	}
+	return nil
+}
+
+// roundTrip decodes, encodes and compares; it returns "" when the output is
+// JSON-equal to the input.
+func roundTrip(data []byte) (problem string, raw bool) {
+	res, err := r4.UnmarshalResource(data)
+	if err != nil {
+		return "decode: " + err.Error(), false
+	}
+	_, raw = res.(*r4.RawResource)
+	out, err := r4.MarshalResource(res)
+	if err != nil {
+		return "encode: " + err.Error(), raw
+	}
+	want, err := parse(data)
+	if err != nil {
+		return "input: " + err.Error(), raw
+	}
+	got, err := parse(out)
+	if err != nil {
+		return "output is not JSON: " + err.Error(), raw
+	}
+	if !reflect.DeepEqual(want, got) {
+		return "differs: " + firstDifference("", want, got), raw
+	}
+	return "", raw
+}
+
+func parse(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
+}
+
+// firstDifference describes where two JSON values first differ.
+func firstDifference(path string, a, b any) string {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok {
+			return path + ": kind differs"
+		}
+		keys := map[string]bool{}
+		for k := range av {
+			keys[k] = true
+		}
+		for k := range bv {
+			keys[k] = true
+		}
+		var names []string
+		for k := range keys {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			x, inA := av[k]
+			y, inB := bv[k]
+			switch {
+			case !inA:
+				return path + "." + k + ": added"
+			case !inB:
+				return path + "." + k + ": dropped"
+			case !reflect.DeepEqual(x, y):
+				return firstDifference(path+"."+k, x, y)
+			}
+		}
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			return path + ": array differs in kind or length"
+		}
+		for i := range av {
+			if !reflect.DeepEqual(av[i], bv[i]) {
+				return firstDifference(fmt.Sprintf("%s[%d]", path, i), av[i], bv[i])
+			}
+		}
+	}
+	return fmt.Sprintf("%s: %v became %v", path, a, b)
+}
+
+func readKnown(path string) (map[string]string, error) {
+	out := map[string]string{}
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, reason, ok := strings.Cut(line, "\t")
+		if !ok || strings.TrimSpace(reason) == "" {
+			return nil, fmt.Errorf("%s: %q: every known failure needs a reason after a tab", path, line)
+		}
+		out[name] = reason
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,354 @@
+package emit
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/model"
+)
+
+// The JSON concern: for every struct type, decodeJSON/encodeJSON methods that
+// follow http://hl7.org/fhir/R4/json.html, json.Marshaler and
+// json.Unmarshaler, and a list decoder. Primitive types get theirs from the
+// package templates.
+
+func (e *emitter) jsonPath() string { return e.mod.Path + "/internal/fhirjson" }
+
+// fieldKind classifies a field for the codec.
+type fieldKind int
+
+const (
+	kindAttr fieldKind = iota + 1
+	kindPrimitive
+	kindStruct
+	kindResource
+	kindChoice
+)
+
+func kindOf(f *model.Field) fieldKind {
+	switch {
+	case f.Attribute != nil:
+		return kindAttr
+	case f.Choice != nil:
+		return kindChoice
+	case f.Type.Type.Kind == model.KindPrimitive:
+		return kindPrimitive
+	case f.Type.Type.Kind == model.KindAbstractResource:
+		return kindResource
+	}
+	return kindStruct
+}
+
+func quotedKey(name string) string { return strconv.Quote(name) + ":" }
+
+// jsonFile emits the JSON concern of a top-level type and its nested types.
+func (e *emitter) jsonFile(t *model.Type) *jen.File {
+	f := e.newFile()
+	for _, ty := range append([]*model.Type{t}, t.Nested...) {
+		e.decodeStruct(f, ty)
+		e.encodeStruct(f, ty)
+		e.structMarshalers(f, ty)
+		e.listDecoder(f, ty)
+	}
+	return f
+}
+
+// rootName is the location root of a type decoded on its own.
+func rootName(t *model.Type) string { return t.Name }
+
+func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
+	// assign key indices for duplicate detection
+	next := 0
+	isResource := t.Kind == model.KindResource
+	if isResource {
+		next = 1
+	}
+	type keyed struct {
+		field     *model.Field
+		value, el int
+	}
+	var ks []keyed
+	for _, fd := range t.Fields {
+		k := keyed{field: fd, value: next, el: -1}
+		next++
+		if kd := kindOf(fd); kd == kindPrimitive || kd == kindChoice {
+			k.el = next
+			next++
+		}
+		ks = append(ks, k)
+	}
+	words := (next + 63) / 64
+	if words == 0 {
+		words = 1
+	}
+	seenCheck := func(i int) *jen.Statement {
+		return jen.If(jen.Qual(e.jsonPath(), "Seen").Call(jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Lit(i))).Block(
+			jen.Id("d").Dot("Duplicate").Call(),
+			jen.Continue(),
+		)
+	}
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("decodeJSON").Params(jen.Id("s").Op("*").Id("decodeState")).BlockFunc(func(g *jen.Group) {
+		g.Id("d").Op(":=").Id("s").Dot("d")
+		g.Var().Id("seen").Index(jen.Lit(words)).Uint64()
+		g.Id("n").Op(":=").Lit(0)
+		g.For(jen.Id("d").Dot("NextKey").Call()).BlockFunc(func(loop *jen.Group) {
+			loop.Id("n").Op("++")
+			loop.Switch(jen.String().Parens(jen.Id("d").Dot("Key"))).BlockFunc(func(sw *jen.Group) {
+				if isResource {
+					sw.Case(jen.Lit("resourceType")).Block(
+						seenCheck(0),
+						jen.Id("d").Dot("Push").Call(jen.Lit("resourceType")),
+						jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("d").Dot("String").Call(), jen.Id("ok").Op("&&").Id("v").Op("!=").Lit(t.Name)).Block(
+							jen.Id("d").Dot("Error").Call(jen.Lit("resourceType is ").Op("+").Qual("strconv", "Quote").Call(jen.Id("v")).Op("+").Lit(", want "+t.Name)),
+						),
+						jen.Id("d").Dot("Pop").Call(),
+					)
+				}
+				for _, k := range ks {
+					e.decodeCases(sw, t, k.field, k.value, k.el, seenCheck)
+				}
+				sw.Default().Block(jen.Id("d").Dot("Unknown").Call())
+			})
+		})
+		g.If(jen.Id("n").Op("==").Lit(0)).Block(jen.Id("d").Dot("Error").Call(jen.Lit("empty object")))
+		if isResource {
+			g.If(jen.Id("seen").Index(jen.Lit(0)).Op("&").Lit(1).Op("==").Lit(0)).Block(
+				jen.Id("d").Dot("Error").Call(jen.Lit("missing resourceType")),
+			)
+		}
+		for _, fd := range t.Fields {
+			if kindOf(fd) == kindPrimitive && fd.Repeats() {
+				g.If(jen.Len(jen.Id("x").Dot(fd.GoName)).Op(">").Lit(0)).Block(
+					jen.Id("check"+fd.Type.Type.GoName+"List").Call(jen.Id("d"), jen.Lit(fd.Name), jen.Id("x").Dot(fd.GoName)),
+				)
+			}
+		}
+	})
+}
+
+// decodeCases adds the switch cases of one field.
+func (e *emitter) decodeCases(sw *jen.Group, t *model.Type, fd *model.Field, vi, ei int, seenCheck func(int) *jen.Statement) {
+	x := jen.Id("x").Dot(fd.GoName)
+	push := func(name string) *jen.Statement { return jen.Id("d").Dot("Push").Call(jen.Lit(name)) }
+	pop := jen.Id("d").Dot("Pop").Call()
+	switch kindOf(fd) {
+	case kindAttr:
+		assign := jen.Id("x").Dot(fd.GoName).Op("=").Op("&").Id("v")
+		if fd.Min >= 1 {
+			assign = jen.Id("x").Dot(fd.GoName).Op("=").Id("v")
+		}
+		sw.Case(jen.Lit(fd.Name)).Block(
+			seenCheck(vi),
+			push(fd.Name),
+			jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("decodeAttr").Call(jen.Id("d")), jen.Id("ok")).Block(assign),
+			pop,
+		)
+	case kindPrimitive:
+		pt := fd.Type.Type.GoName
+		if fd.Repeats() {
+			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+				jen.Add(x.Clone()).Op("=").Id("decode"+pt+"List").Call(jen.Id("s"), x.Clone()), pop)
+			sw.Case(jen.Lit("_"+fd.Name)).Block(seenCheck(ei), push("_"+fd.Name),
+				jen.Add(x.Clone()).Op("=").Id("decode"+pt+"ListElement").Call(jen.Id("s"), x.Clone()), pop)
+			return
+		}
+		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+			jen.Add(x.Clone()).Op("=").Id("decode"+pt+"Field").Call(jen.Id("s"), x.Clone()), pop)
+		sw.Case(jen.Lit("_"+fd.Name)).Block(seenCheck(ei), push("_"+fd.Name),
+			jen.Add(x.Clone()).Op("=").Id("decode"+pt+"FieldElement").Call(jen.Id("s"), x.Clone()), pop)
+	case kindStruct:
+		st := fd.Type.Type.GoName
+		if fd.Repeats() {
+			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+				jen.Add(x.Clone()).Op("=").Id("decode"+st+"List").Call(jen.Id("s"), x.Clone()), pop)
+			return
+		}
+		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+			jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
+				jen.Id("v").Op(":=").New(e.typeExpr(fd.Type)),
+				jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
+				jen.Add(x.Clone()).Op("=").Id("v"),
+			), pop)
+	case kindResource:
+		if fd.Repeats() {
+			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+				jen.Add(x.Clone()).Op("=").Id("decodeResourceList").Call(jen.Id("s"), x.Clone()), pop)
+			return
+		}
+		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+			jen.If(jen.Id("r").Op(":=").Id("decodeResource").Call(jen.Id("s")), jen.Id("r").Op("!=").Nil()).Block(
+				jen.Add(x.Clone()).Op("=").Id("r"),
+			), pop)
+	case kindChoice:
+		for _, o := range fd.Choice.Options {
+			ot := o.Ref.Type
+			te := e.typeExpr(o.Ref)
+			conflict := jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Add(x.Clone()).Assert(jen.Op("*").Add(te.Clone()))
+			conflictCheck := jen.If(jen.Op("!").Id("ok").Op("&&").Add(x.Clone()).Op("!=").Nil()).Block(
+				jen.Id("d").Dot("KeyError").Call(jen.Lit("conflicts with another type of "+fd.Name+"[x]")),
+				jen.Id("d").Dot("Skip").Call(),
+				jen.Continue(),
+			)
+			if ot.Kind == model.KindPrimitive {
+				sw.Case(jen.Lit(o.JSONName)).Block(seenCheck(vi), conflict.Clone(), conflictCheck.Clone(), push(o.JSONName),
+					jen.If(jen.Id("v").Op(":=").Id("decode"+ot.GoName+"Field").Call(jen.Id("s"), jen.Id("p")), jen.Id("v").Op("!=").Nil()).Block(
+						jen.Add(x.Clone()).Op("=").Id("v"),
+					), pop)
+				sw.Case(jen.Lit("_"+o.JSONName)).Block(seenCheck(ei), conflict.Clone(), conflictCheck.Clone(), push("_"+o.JSONName),
+					jen.Add(x.Clone()).Op("=").Id("decode"+ot.GoName+"FieldElement").Call(jen.Id("s"), jen.Id("p")), pop)
+				continue
+			}
+			sw.Case(jen.Lit(o.JSONName)).Block(seenCheck(vi), push(o.JSONName),
+				jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
+					jen.Id("v").Op(":=").New(te.Clone()),
+					jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
+					jen.Add(x.Clone()).Op("=").Id("v"),
+				), pop)
+		}
+	}
+}
+
+func (e *emitter) encodeStruct(f *jen.File, t *model.Type) {
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(e.jsonPath(), "Encoder")).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("e").Dot("Null").Call(), jen.Return())
+		g.Id("e").Dot("ObjectStart").Call()
+		if t.Kind == model.KindResource {
+			g.Id("e").Dot("Key").Call(jen.Lit(quotedKey("resourceType")))
+			g.Id("e").Dot("String").Call(jen.Lit(t.Name))
+		}
+		for _, fd := range t.Fields {
+			e.encodeField(g, fd)
+		}
+		g.Id("e").Dot("ObjectEnd").Call()
+	})
+}
+
+func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
+	x := jen.Id("x").Dot(fd.GoName)
+	key := func(name string) *jen.Statement { return jen.Id("e").Dot("Key").Call(jen.Lit(quotedKey(name))) }
+	switch kindOf(fd) {
+	case kindAttr:
+		if fd.Min >= 1 {
+			g.If(x.Clone().Op("!=").Lit("")).Block(key(fd.Name), jen.Id("e").Dot("String").Call(x.Clone()))
+		} else {
+			g.If(x.Clone().Op("!=").Nil()).Block(key(fd.Name), jen.Id("e").Dot("String").Call(jen.Op("*").Add(x.Clone())))
+		}
+	case kindPrimitive:
+		fn := "encode" + fd.Type.Type.GoName + "Field"
+		if fd.Repeats() {
+			fn = "encode" + fd.Type.Type.GoName + "List"
+		}
+		g.Id(fn).Call(jen.Id("e"), jen.Lit(quotedKey(fd.Name)), jen.Lit(quotedKey("_"+fd.Name)), x.Clone())
+	case kindStruct:
+		if fd.Repeats() {
+			g.If(jen.Len(x.Clone()).Op(">").Lit(0)).Block(
+				key(fd.Name),
+				jen.Id("e").Dot("ArrayStart").Call(),
+				jen.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(x.Clone().Index(jen.Id("i")).Dot("encodeJSON").Call(jen.Id("e"))),
+				jen.Id("e").Dot("ArrayEnd").Call(),
+			)
+			return
+		}
+		g.If(x.Clone().Op("!=").Nil()).Block(key(fd.Name), x.Clone().Dot("encodeJSON").Call(jen.Id("e")))
+	case kindResource:
+		if fd.Repeats() {
+			g.If(jen.Len(x.Clone()).Op(">").Lit(0)).Block(
+				key(fd.Name),
+				jen.Id("e").Dot("ArrayStart").Call(),
+				jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(x.Clone())).Block(jen.Id("encodeResource").Call(jen.Id("e"), jen.Id("r"))),
+				jen.Id("e").Dot("ArrayEnd").Call(),
+			)
+			return
+		}
+		g.If(x.Clone().Op("!=").Nil()).Block(key(fd.Name), jen.Id("encodeResource").Call(jen.Id("e"), x.Clone()))
+	case kindChoice:
+		g.Switch(jen.Id("v").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+			for _, o := range fd.Choice.Options {
+				ot := o.Ref.Type
+				if ot.Kind == model.KindPrimitive {
+					sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
+						jen.Id("encode"+ot.GoName+"Field").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Lit(quotedKey("_"+o.JSONName)), jen.Id("v")),
+					)
+					continue
+				}
+				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
+					jen.If(jen.Id("v").Op("!=").Nil()).Block(key(o.JSONName), jen.Id("v").Dot("encodeJSON").Call(jen.Id("e"))),
+				)
+			}
+		})
+	}
+}
+
+// structMarshalers gives a struct type json.Marshaler and json.Unmarshaler.
+func (e *emitter) structMarshalers(f *jen.File, t *model.Type) {
+	f.Comment(fmt.Sprintf("// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from %s) and byte offset.", rootName(t)))
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Id("s").Op(":=").Id("newDecodeState").Call(jen.Id("data"), jen.Lit(rootName(t))),
+		jen.Op("*").Id("x").Op("=").Id(t.GoName).Values(),
+		jen.If(jen.Id("s").Dot("d").Dot("ObjectStart").Call()).Block(jen.Id("x").Dot("decodeJSON").Call(jen.Id("s"))),
+		jen.Return(jen.Id("s").Dot("finish").Call()),
+	)
+	f.Comment("// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.")
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Id("e").Op(":=").Qual(e.jsonPath(), "NewEncoder").Call(jen.Lit(512)),
+		jen.Id("x").Dot("encodeJSON").Call(jen.Id("e")),
+		jen.Return(jen.Id("e").Dot("Bytes").Call(), jen.Nil()),
+	)
+}
+
+// listDecoder emits decode<T>List, which reads an array of T.
+func (e *emitter) listDecoder(f *jen.File, t *model.Type) {
+	f.Func().Id("decode"+t.GoName+"List").Params(jen.Id("s").Op("*").Id("decodeState"), jen.Id("list").Index().Id(t.GoName)).Index().Id(t.GoName).Block(
+		jen.Id("d").Op(":=").Id("s").Dot("d"),
+		jen.If(jen.Op("!").Id("d").Dot("ArrayStart").Call()).Block(jen.Return(jen.Id("list"))),
+		jen.Id("n").Op(":=").Lit(0),
+		jen.For(jen.Id("d").Dot("NextItem").Call()).Block(
+			jen.Id("d").Dot("PushIndex").Call(jen.Id("n")),
+			jen.Id("n").Op("++"),
+			jen.If(jen.Id("d").Dot("IsNull").Call()).Block(
+				jen.Id("d").Dot("Error").Call(jen.Lit("null is not allowed in this array")),
+			).Else().If(jen.Id("d").Dot("ObjectStart").Call()).Block(
+				jen.Id("list").Op("=").Append(jen.Id("list"), jen.Id(t.GoName).Values()),
+				jen.Id("list").Index(jen.Len(jen.Id("list")).Op("-").Lit(1)).Dot("decodeJSON").Call(jen.Id("s")),
+			),
+			jen.Id("d").Dot("Pop").Call(),
+		),
+		jen.If(jen.Id("n").Op("==").Lit(0)).Block(jen.Id("d").Dot("Error").Call(jen.Lit("empty array"))),
+		jen.Return(jen.Id("list")),
+	)
+}
+
+// rawResource emits RawResource, which implements the root abstract resource
+// (Resource) with getters that return nothing: it holds a resource of a type
+// that was not generated, as JSON.
+func (e *emitter) rawResource(root *model.Type) *jen.File {
+	f := e.newFile()
+	comments(f.Add, fmt.Sprintf("RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON, so that nothing is dropped. It is decoded no further and not validated; its %s getters return zero values.", root.GoName))
+	f.Type().Id("RawResource").Struct(
+		jen.Comment("// Type is the resourceType."),
+		jen.Id("Type").String(),
+		jen.Comment("// JSON is the resource object as read."),
+		jen.Id("JSON").Qual("encoding/json", "RawMessage"),
+	)
+	f.Var().Id("_").Id(root.GoName).Op("=").Parens(jen.Op("*").Id("RawResource")).Parens(jen.Nil())
+	f.Comment("// ResourceType returns the resource's type.")
+	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("ResourceType").Params().String().Block(
+		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
+		jen.Return(jen.Id("r").Dot("Type")),
+	)
+	for _, fd := range root.Fields {
+		f.Comment(fmt.Sprintf("// Get%s returns nil: a raw resource is not decoded.", fd.GoName))
+		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
+	}
+	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(e.jsonPath(), "Encoder")).Block(
+		jen.If(jen.Id("r").Op("==").Nil().Op("||").Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Id("e").Dot("Null").Call(), jen.Return()),
+		jen.Id("e").Dot("Raw").Call(jen.Id("r").Dot("JSON")),
+	)
+	f.Comment("// MarshalJSON returns the resource's JSON as read.")
+	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
+		jen.Return(jen.Id("r").Dot("JSON"), jen.Nil()),
+	)
+	return f
+}
