@@ -20,7 +20,7 @@ type PositiveInt struct {
 	// there is a set of requirements that SHALL be met as part of the definition of the extension.
 	Extension []Extension
 	// Value is the primitive value; nil when the element has only an id or extensions.
-	Value *string
+	Value *int32
 }
 
 // GetID returns the element id, or "" when it or x is nil.
@@ -40,9 +40,9 @@ func (x *PositiveInt) GetExtension() []Extension {
 }
 
 // GetValue returns the value, or its zero value when it or x is nil.
-func (x *PositiveInt) GetValue() string {
+func (x *PositiveInt) GetValue() int32 {
 	if x == nil || x.Value == nil {
-		var zero string
+		var zero int32
 		return zero
 	}
 	return *x.Value
@@ -54,6 +54,6 @@ func (x *PositiveInt) HasValue() bool {
 }
 
 // NewPositiveInt returns a PositiveInt holding v.
-func NewPositiveInt(v string) *PositiveInt {
+func NewPositiveInt(v int32) *PositiveInt {
 	return &PositiveInt{Value: &v}
 }

@@ -11,21 +11,17 @@ import (
 // the _name part may have been read).
 func (x *UnsignedInt) decodeValue(s *decodeState, track bool) bool {
 	d := s.d
-	d.Peek()
-	at := d.Pos()
-	v, ok := d.String()
+	v, ok := d.Int(-1<<31, 1<<31-1)
 	if !ok {
 		return false
 	}
-	x.Value = &v
-	if v == "" && track {
-		s.emptyValue(x, at)
-	}
+	iv := int32(v)
+	x.Value = &iv
 	return true
 }
 
 func (x *UnsignedInt) encodeValue(e *fhirjson.Encoder) {
-	e.String(string(*x.Value))
+	e.Int(int64(*x.Value))
 }
 
 // hasElement reports whether x has an id or extensions (FHIR JSON's _name).
@@ -128,7 +124,7 @@ func decodeUnsignedIntListElement(s *decodeState, list []UnsignedInt) []Unsigned
 	return list
 }
 
-// checkUnsignedIntList reports items that are null in both arrays or "" without extensions.
+// checkUnsignedIntList reports items that are null in both arrays.
 func checkUnsignedIntList(d *fhirjson.Decoder, name string, list []UnsignedInt) {
 	for i := range list {
 		p := &list[i]
@@ -136,8 +132,6 @@ func checkUnsignedIntList(d *fhirjson.Decoder, name string, list []UnsignedInt) 
 		switch {
 		case p.empty():
 			msg = "null in both the value array and the _ array"
-		case p.Value != nil && *p.Value == "" && !p.hasElement():
-			msg = "empty string (a primitive needs a value or extensions)"
 		default:
 			continue
 		}
