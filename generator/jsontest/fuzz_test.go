@@ -1,0 +1,79 @@
+package jsontest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/fhirgen/fhirgen/generated/r4"
+)
+
+// seedCorpus adds the fixtures (the seed examples among them) and the
+// official AuditEvent and OperationOutcome examples.
+func seedCorpus(f *testing.F) {
+	for _, pattern := range []string{"testdata/fixtures/*.json", "testdata/corpus/*.json"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	for _, s := range []string{`{"resourceType":"AuditEvent","_action":{}}`, `{"resourceType":"UserSession","focus":[{"reference":"a","_reference":null}]}`,
+		`{"resourceType":"AuditEvent","contained":[{"resourceType":"Patient","contained":[{"resourceType":"Basic"}]}]}`, `[`, `{"a":`, `"\ud800"`} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzUnmarshalResource: no input panics or hangs; errors are errors.
+func FuzzUnmarshalResource(f *testing.F) {
+	seedCorpus(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := r4.UnmarshalResource(data)
+		if err == nil && res == nil {
+			t.Fatal("nil resource without an error")
+		}
+	})
+}
+
+// FuzzRoundTrip: whatever decodes re-encodes to JSON equal to the input, and
+// encoding is stable.
+func FuzzRoundTrip(f *testing.F) {
+	seedCorpus(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := r4.UnmarshalResource(data)
+		if err != nil {
+			return
+		}
+		out, err := r4.MarshalResource(res)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		if !reflect.DeepEqual(fuzzParse(t, data), fuzzParse(t, out)) {
+			t.Fatalf("round trip changed the document:\n in: %s\nout: %s", data, out)
+		}
+		again, err := r4.UnmarshalResource(out)
+		if err != nil {
+			t.Fatalf("our own output does not decode: %v\n%s", err, out)
+		}
+		out2, _ := r4.MarshalResource(again)
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("encoding is not stable:\n%s\n%s", out, out2)
+		}
+	})
+}
+
+func fuzzParse(t *testing.T, b []byte) any {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		t.Fatalf("not JSON (%v): %s", err, b)
+	}
+	return v
+}
