@@ -3,17 +3,23 @@ GO      ?= go
 CONFIG  ?= definitions/fhirgen.json
 FHIRGEN  = $(GO) run ./cmd/fhirgen
 
-.PHONY: generate test check fetch vet all-r4
+CONFORMANCE = generator/conformance
+R4       = hl7.fhir.r4.examples@4.0.1
+
+.PHONY: generate test check fetch all-r4 conformance all-module bench
 
 ## generate: regenerate generated/ from definitions/ (fetches the pinned packages on first use)
 generate:
 	$(FHIRGEN) generate -config $(CONFIG)
 
-## test: every test of both modules (the generator and the generated module)
+## test: every test of both modules (the generator and the generated module),
+## the JSON codec tests, and the R4 round-trip conformance run
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
 	cd generated && $(GO) vet ./... && $(GO) test ./...
+	cd generator/jsontest && $(GO) vet ./... && $(GO) test ./...
+	$(MAKE) conformance
 
 ## check: fail when generated/ differs from what the generator produces now
 check:
@@ -22,6 +28,19 @@ check:
 ## fetch: download the pinned FHIR packages into the package cache
 fetch:
 	$(FHIRGEN) fetch -lock definitions/fhir-packages.lock.json hl7.fhir.r4.examples@4.0.1
+
+## all-module: generate all of R4 into generator/conformance/all (used by conformance and bench)
+all-module:
+	rm -rf $(CONFORMANCE)/all
+	$(FHIRGEN) generate -package $(R4) -all -out $(CONFORMANCE)/all -module fhirgen.test/all
+
+## conformance: round-trip every JSON resource of the R4 package through all of R4, generated
+conformance: all-module
+	cd $(CONFORMANCE) && $(GO) vet ./... && $(GO) run . -package $(R4) -known known-failures-r4.txt
+
+## bench: decode/encode throughput and allocations against encoding/json, json.Valid and samply
+bench: all-module
+	cd $(CONFORMANCE) && $(GO) run ./cmd/bench -package $(R4)
 
 ## all-r4: generate every R4 resource and datatype into a scratch module and build it
 all-r4:

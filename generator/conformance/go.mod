@@ -8,7 +8,6 @@ require (
 )
 
 require (
-	github.com/tidwall/gjson v1.20.1 // indirect
 	github.com/tidwall/match v1.1.1 // indirect
 	github.com/tidwall/pretty v1.2.0 // indirect
 )
@@ -16,4 +15,9 @@ require (
 replace (
 	fhirgen.test/all => ./all
 	github.com/fhirgen/fhirgen => ../..
+)
+
+require (
+	github.com/samply/golang-fhir-models/fhir-models v0.3.2
+	github.com/tidwall/gjson v1.20.1
 )
