@@ -121,7 +121,11 @@ type jsonData struct {
 	HasResources   bool
 	KnownResources []string
 	Resources      []*model.Type
+	Arenas         []arena
 }
+
+// arena is one typed slab of the decoder's state.
+type arena struct{ Name, Type string }
 
 func primitiveKind(v *model.PrimitiveValue) string {
 	switch v.GoType {
@@ -198,6 +202,18 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		}
 		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources}
 		for _, t := range p.Types {
+			switch t.Kind {
+			case model.KindPrimitive:
+				typ := t.GoName
+				if t.Generic {
+					typ += "[string]"
+				}
+				jd.Arenas = append(jd.Arenas, arena{t.GoName, typ})
+			case model.KindComplex, model.KindResource:
+				for _, n := range append([]*model.Type{t}, t.Nested...) {
+					jd.Arenas = append(jd.Arenas, arena{n.GoName, n.GoName})
+				}
+			}
 			switch t.Kind {
 			case model.KindResource:
 				jd.Resources = append(jd.Resources, t)

@@ -180,7 +180,7 @@ func (x *Address) decodeJSON(s *decodeState) {
 			}
 			d.Push("period")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
@@ -242,9 +242,7 @@ func (x *Address) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Address) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAddressList(s *decodeState, list []Address) []Address {
 	d := s.d
@@ -258,7 +256,7 @@ func decodeAddressList(s *decodeState, list []Address) []Address {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Address{})
+			list = s.aAddress.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -36,7 +36,7 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 			}
 			d.Push("authorReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Author = v
 			}
@@ -155,9 +155,7 @@ func (x *Annotation) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Annotation) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAnnotationList(s *decodeState, list []Annotation) []Annotation {
 	d := s.d
@@ -171,7 +169,7 @@ func decodeAnnotationList(s *decodeState, list []Annotation) []Annotation {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Annotation{})
+			list = s.aAnnotation.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

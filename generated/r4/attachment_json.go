@@ -206,9 +206,7 @@ func (x *Attachment) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Attachment) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAttachmentList(s *decodeState, list []Attachment) []Attachment {
 	d := s.d
@@ -222,7 +220,7 @@ func decodeAttachmentList(s *decodeState, list []Attachment) []Attachment {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Attachment{})
+			list = s.aAttachment.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -47,7 +47,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -127,7 +127,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			}
 			d.Push("type")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
@@ -163,7 +163,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			}
 			d.Push("period")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
@@ -239,7 +239,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			}
 			d.Push("source")
 			if d.ObjectStart() {
-				v := new(AuditEventSource)
+				v := s.aAuditEventSource.one()
 				v.decodeJSON(s)
 				x.Source = v
 			}
@@ -369,9 +369,7 @@ func (x *AuditEvent) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEvent) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 	d := s.d
@@ -385,7 +383,7 @@ func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEvent{})
+			list = s.aAuditEvent.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -435,7 +433,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			}
 			d.Push("type")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
@@ -455,7 +453,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			}
 			d.Push("who")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
@@ -515,7 +513,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			}
 			d.Push("location")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Location = v
 			}
@@ -543,7 +541,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			}
 			d.Push("media")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Media = v
 			}
@@ -555,7 +553,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			}
 			d.Push("network")
 			if d.ObjectStart() {
-				v := new(AuditEventAgentNetwork)
+				v := s.aAuditEventAgentNetwork.one()
 				v.decodeJSON(s)
 				x.Network = v
 			}
@@ -660,9 +658,7 @@ func (x *AuditEventAgent) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEventAgent) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEventAgent {
 	d := s.d
@@ -676,7 +672,7 @@ func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEv
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEventAgent{})
+			list = s.aAuditEventAgent.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -802,9 +798,7 @@ func (x *AuditEventAgentNetwork) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEventAgentNetwork) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetwork) []AuditEventAgentNetwork {
 	d := s.d
@@ -818,7 +812,7 @@ func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetw
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEventAgentNetwork{})
+			list = s.aAuditEventAgentNetwork.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -884,7 +878,7 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 			}
 			d.Push("observer")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Observer = v
 			}
@@ -959,9 +953,7 @@ func (x *AuditEventSource) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEventSource) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []AuditEventSource {
 	d := s.d
@@ -975,7 +967,7 @@ func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []Audit
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEventSource{})
+			list = s.aAuditEventSource.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -1025,7 +1017,7 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			}
 			d.Push("what")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.What = v
 			}
@@ -1037,7 +1029,7 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			}
 			d.Push("type")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
@@ -1049,7 +1041,7 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			}
 			d.Push("role")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Role = v
 			}
@@ -1061,7 +1053,7 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			}
 			d.Push("lifecycle")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Lifecycle = v
 			}
@@ -1214,9 +1206,7 @@ func (x *AuditEventEntity) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEventEntity) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []AuditEventEntity {
 	d := s.d
@@ -1230,7 +1220,7 @@ func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []Audit
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEventEntity{})
+			list = s.aAuditEventEntity.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -1405,9 +1395,7 @@ func (x *AuditEventEntityDetail) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *AuditEventEntityDetail) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeAuditEventEntityDetailList(s *decodeState, list []AuditEventEntityDetail) []AuditEventEntityDetail {
 	d := s.d
@@ -1421,7 +1409,7 @@ func decodeAuditEventEntityDetailList(s *decodeState, list []AuditEventEntityDet
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, AuditEventEntityDetail{})
+			list = s.aAuditEventEntityDetail.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

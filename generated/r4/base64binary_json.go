@@ -17,7 +17,7 @@ func (x *Base64Binary) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Base64Binary) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newBase64Binary() *Base64Binary { return s.aBase64Binary.one() }
+
 func decodeBase64BinaryField(s *decodeState, p *Base64Binary) *Base64Binary {
 	if p == nil {
-		p = new(Base64Binary)
+		p = s.newBase64Binary()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeBase64BinaryField(s *decodeState, p *Base64Binary) *Base64Binary {
 
 func decodeBase64BinaryFieldElement(s *decodeState, p *Base64Binary) *Base64Binary {
 	if p == nil {
-		p = new(Base64Binary)
+		p = s.newBase64Binary()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeBase64BinaryList(s *decodeState, list []Base64Binary) []Base64Binary 
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Base64Binary{})
+			list = s.aBase64Binary.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeBase64BinaryListElement(s *decodeState, list []Base64Binary) []Base64
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Base64Binary{})
+			list = s.aBase64Binary.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

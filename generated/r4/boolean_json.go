@@ -15,7 +15,7 @@ func (x *Boolean) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.boolean(v)
 	return true
 }
 
@@ -52,9 +52,11 @@ func (x *Boolean) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newBoolean() *Boolean { return s.aBoolean.one() }
+
 func decodeBooleanField(s *decodeState, p *Boolean) *Boolean {
 	if p == nil {
-		p = new(Boolean)
+		p = s.newBoolean()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -66,7 +68,7 @@ func decodeBooleanField(s *decodeState, p *Boolean) *Boolean {
 
 func decodeBooleanFieldElement(s *decodeState, p *Boolean) *Boolean {
 	if p == nil {
-		p = new(Boolean)
+		p = s.newBoolean()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -82,7 +84,7 @@ func decodeBooleanList(s *decodeState, list []Boolean) []Boolean {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Boolean{})
+			list = s.aBoolean.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -107,7 +109,7 @@ func decodeBooleanListElement(s *decodeState, list []Boolean) []Boolean {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Boolean{})
+			list = s.aBoolean.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

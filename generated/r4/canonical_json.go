@@ -17,7 +17,7 @@ func (x *Canonical) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Canonical) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newCanonical() *Canonical { return s.aCanonical.one() }
+
 func decodeCanonicalField(s *decodeState, p *Canonical) *Canonical {
 	if p == nil {
-		p = new(Canonical)
+		p = s.newCanonical()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeCanonicalField(s *decodeState, p *Canonical) *Canonical {
 
 func decodeCanonicalFieldElement(s *decodeState, p *Canonical) *Canonical {
 	if p == nil {
-		p = new(Canonical)
+		p = s.newCanonical()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeCanonicalList(s *decodeState, list []Canonical) []Canonical {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Canonical{})
+			list = s.aCanonical.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeCanonicalListElement(s *decodeState, list []Canonical) []Canonical {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Canonical{})
+			list = s.aCanonical.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

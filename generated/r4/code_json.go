@@ -4,6 +4,7 @@ package r4
 
 import (
 	"github.com/fhirgen/fhirgen/generated/internal/fhirjson"
+	"unsafe"
 )
 
 // decodeValue reads the JSON value of a code into x.Value; track says
@@ -17,8 +18,7 @@ func (x *Code[T]) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	tv := T(v)
-	x.Value = &tv
+	x.Value = code[T](s, v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -58,9 +58,14 @@ func (x *Code[T]) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+// newCodeOf takes a Code[T] from the arena of Code[string]: the same layout.
+func newCodeOf[T ~string](s *decodeState) *Code[T] {
+	return (*Code[T])(unsafe.Pointer(s.aCode.one()))
+}
+
 func decodeCodeField[T ~string](s *decodeState, p *Code[T]) *Code[T] {
 	if p == nil {
-		p = new(Code[T])
+		p = newCodeOf[T](s)
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -72,7 +77,7 @@ func decodeCodeField[T ~string](s *decodeState, p *Code[T]) *Code[T] {
 
 func decodeCodeFieldElement[T ~string](s *decodeState, p *Code[T]) *Code[T] {
 	if p == nil {
-		p = new(Code[T])
+		p = newCodeOf[T](s)
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p

@@ -103,9 +103,7 @@ func (x *CodeableConcept) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *CodeableConcept) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeCodeableConceptList(s *decodeState, list []CodeableConcept) []CodeableConcept {
 	d := s.d
@@ -119,7 +117,7 @@ func decodeCodeableConceptList(s *decodeState, list []CodeableConcept) []Codeabl
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, CodeableConcept{})
+			list = s.aCodeableConcept.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -103,9 +103,7 @@ func (x *ContactDetail) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *ContactDetail) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeContactDetailList(s *decodeState, list []ContactDetail) []ContactDetail {
 	d := s.d
@@ -119,7 +117,7 @@ func decodeContactDetailList(s *decodeState, list []ContactDetail) []ContactDeta
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, ContactDetail{})
+			list = s.aContactDetail.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -100,7 +100,7 @@ func (x *ContactPoint) decodeJSON(s *decodeState) {
 			}
 			d.Push("period")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
@@ -154,9 +154,7 @@ func (x *ContactPoint) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *ContactPoint) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeContactPointList(s *decodeState, list []ContactPoint) []ContactPoint {
 	d := s.d
@@ -170,7 +168,7 @@ func decodeContactPointList(s *decodeState, list []ContactPoint) []ContactPoint 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, ContactPoint{})
+			list = s.aContactPoint.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

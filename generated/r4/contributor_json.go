@@ -120,9 +120,7 @@ func (x *Contributor) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Contributor) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeContributorList(s *decodeState, list []Contributor) []Contributor {
 	d := s.d
@@ -136,7 +134,7 @@ func decodeContributorList(s *decodeState, list []Contributor) []Contributor {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Contributor{})
+			list = s.aContributor.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

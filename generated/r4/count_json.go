@@ -155,9 +155,7 @@ func (x *Count) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Count) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeCountList(s *decodeState, list []Count) []Count {
 	d := s.d
@@ -171,7 +169,7 @@ func decodeCountList(s *decodeState, list []Count) []Count {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Count{})
+			list = s.aCount.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -68,7 +68,7 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 			}
 			d.Push("subjectCodeableConcept")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
@@ -80,7 +80,7 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 			}
 			d.Push("subjectReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
@@ -228,9 +228,7 @@ func (x *DataRequirement) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *DataRequirement) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataRequirement {
 	d := s.d
@@ -244,7 +242,7 @@ func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataReq
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, DataRequirement{})
+			list = s.aDataRequirement.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -387,9 +385,7 @@ func (x *DataRequirementCodeFilter) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *DataRequirementCodeFilter) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementCodeFilter) []DataRequirementCodeFilter {
 	d := s.d
@@ -403,7 +399,7 @@ func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementC
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, DataRequirementCodeFilter{})
+			list = s.aDataRequirementCodeFilter.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -507,7 +503,7 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 			}
 			d.Push("valuePeriod")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -519,7 +515,7 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueDuration")
 			if d.ObjectStart() {
-				v := new(Duration)
+				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -581,9 +577,7 @@ func (x *DataRequirementDateFilter) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *DataRequirementDateFilter) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementDateFilter) []DataRequirementDateFilter {
 	d := s.d
@@ -597,7 +591,7 @@ func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementD
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, DataRequirementDateFilter{})
+			list = s.aDataRequirementDateFilter.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -707,9 +701,7 @@ func (x *DataRequirementSort) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *DataRequirementSort) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDataRequirementSortList(s *decodeState, list []DataRequirementSort) []DataRequirementSort {
 	d := s.d
@@ -723,7 +715,7 @@ func decodeDataRequirementSortList(s *decodeState, list []DataRequirementSort) [
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, DataRequirementSort{})
+			list = s.aDataRequirementSort.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

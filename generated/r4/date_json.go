@@ -17,7 +17,7 @@ func (x *Date) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Date) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newDate() *Date { return s.aDate.one() }
+
 func decodeDateField(s *decodeState, p *Date) *Date {
 	if p == nil {
-		p = new(Date)
+		p = s.newDate()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeDateField(s *decodeState, p *Date) *Date {
 
 func decodeDateFieldElement(s *decodeState, p *Date) *Date {
 	if p == nil {
-		p = new(Date)
+		p = s.newDate()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeDateList(s *decodeState, list []Date) []Date {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Date{})
+			list = s.aDate.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeDateListElement(s *decodeState, list []Date) []Date {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Date{})
+			list = s.aDate.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

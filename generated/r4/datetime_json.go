@@ -17,7 +17,7 @@ func (x *DateTime) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *DateTime) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newDateTime() *DateTime { return s.aDateTime.one() }
+
 func decodeDateTimeField(s *decodeState, p *DateTime) *DateTime {
 	if p == nil {
-		p = new(DateTime)
+		p = s.newDateTime()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeDateTimeField(s *decodeState, p *DateTime) *DateTime {
 
 func decodeDateTimeFieldElement(s *decodeState, p *DateTime) *DateTime {
 	if p == nil {
-		p = new(DateTime)
+		p = s.newDateTime()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeDateTimeList(s *decodeState, list []DateTime) []DateTime {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, DateTime{})
+			list = s.aDateTime.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeDateTimeListElement(s *decodeState, list []DateTime) []DateTime {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, DateTime{})
+			list = s.aDateTime.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

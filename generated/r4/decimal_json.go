@@ -16,8 +16,7 @@ func (x *Decimal) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	dv := fhir.Decimal(v)
-	x.Value = &dv
+	x.Value = s.decimal(fhir.Decimal(v))
 	return true
 }
 
@@ -54,9 +53,11 @@ func (x *Decimal) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newDecimal() *Decimal { return s.aDecimal.one() }
+
 func decodeDecimalField(s *decodeState, p *Decimal) *Decimal {
 	if p == nil {
-		p = new(Decimal)
+		p = s.newDecimal()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -68,7 +69,7 @@ func decodeDecimalField(s *decodeState, p *Decimal) *Decimal {
 
 func decodeDecimalFieldElement(s *decodeState, p *Decimal) *Decimal {
 	if p == nil {
-		p = new(Decimal)
+		p = s.newDecimal()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -84,7 +85,7 @@ func decodeDecimalList(s *decodeState, list []Decimal) []Decimal {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Decimal{})
+			list = s.aDecimal.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -109,7 +110,7 @@ func decodeDecimalListElement(s *decodeState, list []Decimal) []Decimal {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Decimal{})
+			list = s.aDecimal.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

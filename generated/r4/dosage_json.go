@@ -100,7 +100,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("timing")
 			if d.ObjectStart() {
-				v := new(Timing)
+				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
@@ -142,7 +142,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("asNeededCodeableConcept")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.AsNeeded = v
 			}
@@ -154,7 +154,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("site")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Site = v
 			}
@@ -166,7 +166,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("route")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Route = v
 			}
@@ -178,7 +178,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("method")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Method = v
 			}
@@ -198,7 +198,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("maxDosePerPeriod")
 			if d.ObjectStart() {
-				v := new(Ratio)
+				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.MaxDosePerPeriod = v
 			}
@@ -210,7 +210,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("maxDosePerAdministration")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.MaxDosePerAdministration = v
 			}
@@ -222,7 +222,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Push("maxDosePerLifetime")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.MaxDosePerLifetime = v
 			}
@@ -332,9 +332,7 @@ func (x *Dosage) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Dosage) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 	d := s.d
@@ -348,7 +346,7 @@ func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Dosage{})
+			list = s.aDosage.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -390,7 +388,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("type")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
@@ -402,7 +400,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("doseRange")
 			if d.ObjectStart() {
-				v := new(Range)
+				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
@@ -414,7 +412,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("doseQuantity")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
@@ -426,7 +424,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("rateRatio")
 			if d.ObjectStart() {
-				v := new(Ratio)
+				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
@@ -438,7 +436,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("rateRange")
 			if d.ObjectStart() {
-				v := new(Range)
+				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
@@ -450,7 +448,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Push("rateQuantity")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
@@ -529,9 +527,7 @@ func (x *DosageDoseAndRate) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *DosageDoseAndRate) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDosageDoseAndRateList(s *decodeState, list []DosageDoseAndRate) []DosageDoseAndRate {
 	d := s.d
@@ -545,7 +541,7 @@ func decodeDosageDoseAndRateList(s *decodeState, list []DosageDoseAndRate) []Dos
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, DosageDoseAndRate{})
+			list = s.aDosageDoseAndRate.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -155,9 +155,7 @@ func (x *Duration) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Duration) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeDurationList(s *decodeState, list []Duration) []Duration {
 	d := s.d
@@ -171,7 +169,7 @@ func decodeDurationList(s *decodeState, list []Duration) []Duration {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Duration{})
+			list = s.aDuration.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -155,9 +155,7 @@ func (x *Expression) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Expression) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeExpressionList(s *decodeState, list []Expression) []Expression {
 	d := s.d
@@ -171,7 +169,7 @@ func decodeExpressionList(s *decodeState, list []Expression) []Expression {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Expression{})
+			list = s.aExpression.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -132,7 +132,7 @@ func (x *HumanName) decodeJSON(s *decodeState) {
 			}
 			d.Push("period")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
@@ -197,9 +197,7 @@ func (x *HumanName) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *HumanName) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeHumanNameList(s *decodeState, list []HumanName) []HumanName {
 	d := s.d
@@ -213,7 +211,7 @@ func decodeHumanNameList(s *decodeState, list []HumanName) []HumanName {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, HumanName{})
+			list = s.aHumanName.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

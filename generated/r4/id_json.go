@@ -17,7 +17,7 @@ func (x *ID) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *ID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newID() *ID { return s.aID.one() }
+
 func decodeIDField(s *decodeState, p *ID) *ID {
 	if p == nil {
-		p = new(ID)
+		p = s.newID()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeIDField(s *decodeState, p *ID) *ID {
 
 func decodeIDFieldElement(s *decodeState, p *ID) *ID {
 	if p == nil {
-		p = new(ID)
+		p = s.newID()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeIDList(s *decodeState, list []ID) []ID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, ID{})
+			list = s.aID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeIDListElement(s *decodeState, list []ID) []ID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, ID{})
+			list = s.aID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -52,7 +52,7 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			}
 			d.Push("type")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
@@ -96,7 +96,7 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			}
 			d.Push("period")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
@@ -108,7 +108,7 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			}
 			d.Push("assigner")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Assigner = v
 			}
@@ -169,9 +169,7 @@ func (x *Identifier) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Identifier) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeIdentifierList(s *decodeState, list []Identifier) []Identifier {
 	d := s.d
@@ -185,7 +183,7 @@ func decodeIdentifierList(s *decodeState, list []Identifier) []Identifier {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Identifier{})
+			list = s.aIdentifier.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

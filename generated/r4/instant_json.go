@@ -17,7 +17,7 @@ func (x *Instant) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Instant) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newInstant() *Instant { return s.aInstant.one() }
+
 func decodeInstantField(s *decodeState, p *Instant) *Instant {
 	if p == nil {
-		p = new(Instant)
+		p = s.newInstant()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeInstantField(s *decodeState, p *Instant) *Instant {
 
 func decodeInstantFieldElement(s *decodeState, p *Instant) *Instant {
 	if p == nil {
-		p = new(Instant)
+		p = s.newInstant()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeInstantList(s *decodeState, list []Instant) []Instant {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Instant{})
+			list = s.aInstant.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeInstantListElement(s *decodeState, list []Instant) []Instant {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Instant{})
+			list = s.aInstant.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

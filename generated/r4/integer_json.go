@@ -15,8 +15,7 @@ func (x *Integer) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	iv := int32(v)
-	x.Value = &iv
+	x.Value = s.i32(int32(v))
 	return true
 }
 
@@ -53,9 +52,11 @@ func (x *Integer) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newInteger() *Integer { return s.aInteger.one() }
+
 func decodeIntegerField(s *decodeState, p *Integer) *Integer {
 	if p == nil {
-		p = new(Integer)
+		p = s.newInteger()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -67,7 +68,7 @@ func decodeIntegerField(s *decodeState, p *Integer) *Integer {
 
 func decodeIntegerFieldElement(s *decodeState, p *Integer) *Integer {
 	if p == nil {
-		p = new(Integer)
+		p = s.newInteger()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -83,7 +84,7 @@ func decodeIntegerList(s *decodeState, list []Integer) []Integer {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Integer{})
+			list = s.aInteger.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -108,7 +109,7 @@ func decodeIntegerListElement(s *decodeState, list []Integer) []Integer {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Integer{})
+			list = s.aInteger.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

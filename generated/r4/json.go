@@ -6,15 +6,194 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"sync"
+	"unsafe"
 
+	"github.com/fhirgen/fhirgen/generated/fhir"
 	"github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 )
 
-// decodeState carries one decode: the reader, and the checks that can only
-// be made once the whole document is read.
+// decodeState carries one decode: the reader, the checks that can only be
+// made once the whole document is read, and an arena per type, so that a
+// document costs a few dozen allocations rather than several per element.
 type decodeState struct {
 	d       *fhirjson.Decoder
 	empties []emptyCheck
+
+	strs                       slab[string]
+	bools                      slab[bool]
+	int32s                     slab[int32]
+	int64s                     slab[int64]
+	decimals                   slab[fhir.Decimal]
+	aAddress                   slab[Address]
+	aAge                       slab[Age]
+	aAnnotation                slab[Annotation]
+	aAttachment                slab[Attachment]
+	aAuditEvent                slab[AuditEvent]
+	aAuditEventAgent           slab[AuditEventAgent]
+	aAuditEventAgentNetwork    slab[AuditEventAgentNetwork]
+	aAuditEventSource          slab[AuditEventSource]
+	aAuditEventEntity          slab[AuditEventEntity]
+	aAuditEventEntityDetail    slab[AuditEventEntityDetail]
+	aBase64Binary              slab[Base64Binary]
+	aBoolean                   slab[Boolean]
+	aCanonical                 slab[Canonical]
+	aCode                      slab[Code[string]]
+	aCodeableConcept           slab[CodeableConcept]
+	aCoding                    slab[Coding]
+	aContactDetail             slab[ContactDetail]
+	aContactPoint              slab[ContactPoint]
+	aContributor               slab[Contributor]
+	aCount                     slab[Count]
+	aDataRequirement           slab[DataRequirement]
+	aDataRequirementCodeFilter slab[DataRequirementCodeFilter]
+	aDataRequirementDateFilter slab[DataRequirementDateFilter]
+	aDataRequirementSort       slab[DataRequirementSort]
+	aDate                      slab[Date]
+	aDateTime                  slab[DateTime]
+	aDecimal                   slab[Decimal]
+	aDistance                  slab[Distance]
+	aDosage                    slab[Dosage]
+	aDosageDoseAndRate         slab[DosageDoseAndRate]
+	aDuration                  slab[Duration]
+	aExpression                slab[Expression]
+	aExtension                 slab[Extension]
+	aHumanName                 slab[HumanName]
+	aID                        slab[ID]
+	aIdentifier                slab[Identifier]
+	aInstant                   slab[Instant]
+	aInteger                   slab[Integer]
+	aMarkdown                  slab[Markdown]
+	aMeta                      slab[Meta]
+	aMoney                     slab[Money]
+	aNarrative                 slab[Narrative]
+	aOID                       slab[OID]
+	aOperationOutcome          slab[OperationOutcome]
+	aOperationOutcomeIssue     slab[OperationOutcomeIssue]
+	aParameterDefinition       slab[ParameterDefinition]
+	aPeriod                    slab[Period]
+	aPositiveInt               slab[PositiveInt]
+	aQuantity                  slab[Quantity]
+	aRange                     slab[Range]
+	aRatio                     slab[Ratio]
+	aReference                 slab[Reference]
+	aRelatedArtifact           slab[RelatedArtifact]
+	aSampledData               slab[SampledData]
+	aSignature                 slab[Signature]
+	aString                    slab[String]
+	aTime                      slab[Time]
+	aTiming                    slab[Timing]
+	aTimingRepeat              slab[TimingRepeat]
+	aTriggerDefinition         slab[TriggerDefinition]
+	aURI                       slab[URI]
+	aURL                       slab[URL]
+	aUUID                      slab[UUID]
+	aUnsignedInt               slab[UnsignedInt]
+	aUsageContext              slab[UsageContext]
+	aUserSession               slab[UserSession]
+	aUserSessionStatus         slab[UserSessionStatus]
+	aUserSessionContext        slab[UserSessionContext]
+	aXHTML                     slab[XHTML]
+}
+
+// slab hands out elements of T from chunks. A type's first chunk is about a
+// kilobyte and each next one twice the last, up to 64 KiB, so small
+// documents stay small.
+type slab[T any] struct {
+	buf  []T // buf[len(buf):cap(buf)] is free
+	next int // size of the next chunk, in elements
+}
+
+func (s *slab[T]) take(n int) []T {
+	if cap(s.buf)-len(s.buf) < n {
+		var zero T
+		size := max(1, int(unsafe.Sizeof(zero)))
+		count := s.next
+		if count == 0 {
+			count = max(1, 1024/size)
+		}
+		if count*size < 64<<10 {
+			s.next = count * 2
+		} else {
+			s.next = count
+		}
+		s.buf = make([]T, 0, max(count, n))
+	}
+	m := len(s.buf)
+	s.buf = s.buf[:m+n]
+	return s.buf[m : m+n : m+n]
+}
+
+// one returns a new zero T.
+func (s *slab[T]) one() *T { return &s.take(1)[0] }
+
+// appendOne grows list (taken from s) by one zero element, in place when
+// list ends where the slab's used part ends.
+func (s *slab[T]) appendOne(list []T) []T {
+	n := len(list)
+	if n < cap(list) {
+		return list[:n+1]
+	}
+	if n > 0 && len(s.buf) < cap(s.buf) && &list[n-1] == &s.buf[len(s.buf)-1] {
+		s.buf = s.buf[:len(s.buf)+1]
+		return s.buf[len(s.buf)-n-1 : len(s.buf) : len(s.buf)]
+	}
+	c := 2 * n
+	if c == 0 {
+		c = 1
+	}
+	region := s.take(c)
+	copy(region, list)
+	return region[:n+1]
+}
+
+func (s *decodeState) str(v string) *string {
+	p := s.strs.one()
+	*p = v
+	return p
+}
+
+func (s *decodeState) boolean(v bool) *bool {
+	p := s.bools.one()
+	*p = v
+	return p
+}
+
+func (s *decodeState) i32(v int32) *int32 {
+	p := s.int32s.one()
+	*p = v
+	return p
+}
+
+func (s *decodeState) i64(v int64) *int64 {
+	p := s.int64s.one()
+	*p = v
+	return p
+}
+
+func (s *decodeState) decimal(v fhir.Decimal) *fhir.Decimal {
+	p := s.decimals.one()
+	*p = v
+	return p
+}
+
+// code stores a code of any code set type: they all are strings underneath.
+func code[T ~string](s *decodeState, v string) *T {
+	return (*T)(unsafe.Pointer(s.str(v)))
+}
+
+var encoders = sync.Pool{New: func() any { return fhirjson.NewEncoder(16 << 10) }}
+
+// encode runs f with a pooled encoder and returns a copy of what it wrote.
+func encode(f func(e *fhirjson.Encoder)) []byte {
+	e := encoders.Get().(*fhirjson.Encoder)
+	e.Reset()
+	f(e)
+	out := append([]byte(nil), e.Bytes()...)
+	if cap(e.Bytes()) <= 1<<20 {
+		encoders.Put(e)
+	}
+	return out
 }
 
 // emptyCheck is a primitive whose value was "": an error unless the element
@@ -205,17 +384,17 @@ var knownResources = map[string]bool{
 }
 
 // newResource returns an empty resource of a generated type.
-func newResource(typ string) interface {
+func newResource(s *decodeState, typ string) interface {
 	Resource
 	decodeJSON(s *decodeState)
 } {
 	switch typ {
 	case "AuditEvent":
-		return new(AuditEvent)
+		return s.aAuditEvent.one()
 	case "OperationOutcome":
-		return new(OperationOutcome)
+		return s.aOperationOutcome.one()
 	case "UserSession":
-		return new(UserSession)
+		return s.aUserSession.one()
 	}
 	return nil
 }
@@ -234,7 +413,7 @@ func decodeResource(s *decodeState) Resource {
 		d.Skip()
 		return nil
 	}
-	r := newResource(typ)
+	r := newResource(s, typ)
 	if r == nil {
 		if !knownResources[typ] {
 			d.Error("unknown resourceType " + strconv.Quote(typ))
@@ -301,9 +480,7 @@ func UnmarshalResource(data []byte) (Resource, error) {
 // MarshalResource encodes a resource as compact FHIR JSON, properties in the
 // definitions' order.
 func MarshalResource(r Resource) ([]byte, error) {
-	e := fhirjson.NewEncoder(4096)
-	encodeResource(e, r)
-	return e.Bytes(), nil
+	return encode(func(e *fhirjson.Encoder) { encodeResource(e, r) }), nil
 }
 
 // MarshalResourceIndent is MarshalResource with each element on its own

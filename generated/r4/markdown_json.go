@@ -17,7 +17,7 @@ func (x *Markdown) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Markdown) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newMarkdown() *Markdown { return s.aMarkdown.one() }
+
 func decodeMarkdownField(s *decodeState, p *Markdown) *Markdown {
 	if p == nil {
-		p = new(Markdown)
+		p = s.newMarkdown()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeMarkdownField(s *decodeState, p *Markdown) *Markdown {
 
 func decodeMarkdownFieldElement(s *decodeState, p *Markdown) *Markdown {
 	if p == nil {
-		p = new(Markdown)
+		p = s.newMarkdown()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeMarkdownList(s *decodeState, list []Markdown) []Markdown {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Markdown{})
+			list = s.aMarkdown.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeMarkdownListElement(s *decodeState, list []Markdown) []Markdown {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Markdown{})
+			list = s.aMarkdown.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

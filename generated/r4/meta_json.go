@@ -173,9 +173,7 @@ func (x *Meta) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Meta) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeMetaList(s *decodeState, list []Meta) []Meta {
 	d := s.d
@@ -189,7 +187,7 @@ func decodeMetaList(s *decodeState, list []Meta) []Meta {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Meta{})
+			list = s.aMeta.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -104,9 +104,7 @@ func (x *Narrative) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Narrative) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeNarrativeList(s *decodeState, list []Narrative) []Narrative {
 	d := s.d
@@ -120,7 +118,7 @@ func decodeNarrativeList(s *decodeState, list []Narrative) []Narrative {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Narrative{})
+			list = s.aNarrative.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

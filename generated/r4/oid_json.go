@@ -17,7 +17,7 @@ func (x *OID) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *OID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newOID() *OID { return s.aOID.one() }
+
 func decodeOIDField(s *decodeState, p *OID) *OID {
 	if p == nil {
-		p = new(OID)
+		p = s.newOID()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeOIDField(s *decodeState, p *OID) *OID {
 
 func decodeOIDFieldElement(s *decodeState, p *OID) *OID {
 	if p == nil {
-		p = new(OID)
+		p = s.newOID()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeOIDList(s *decodeState, list []OID) []OID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, OID{})
+			list = s.aOID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeOIDListElement(s *decodeState, list []OID) []OID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, OID{})
+			list = s.aOID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

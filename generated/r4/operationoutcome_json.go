@@ -47,7 +47,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -205,9 +205,7 @@ func (x *OperationOutcome) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *OperationOutcome) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []OperationOutcome {
 	d := s.d
@@ -221,7 +219,7 @@ func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []Opera
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, OperationOutcome{})
+			list = s.aOperationOutcome.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -303,7 +301,7 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 			}
 			d.Push("details")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Details = v
 			}
@@ -420,9 +418,7 @@ func (x *OperationOutcomeIssue) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *OperationOutcomeIssue) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeOperationOutcomeIssueList(s *decodeState, list []OperationOutcomeIssue) []OperationOutcomeIssue {
 	d := s.d
@@ -436,7 +432,7 @@ func decodeOperationOutcomeIssueList(s *decodeState, list []OperationOutcomeIssu
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, OperationOutcomeIssue{})
+			list = s.aOperationOutcomeIssue.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -189,9 +189,7 @@ func (x *ParameterDefinition) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *ParameterDefinition) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeParameterDefinitionList(s *decodeState, list []ParameterDefinition) []ParameterDefinition {
 	d := s.d
@@ -205,7 +203,7 @@ func decodeParameterDefinitionList(s *decodeState, list []ParameterDefinition) [
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, ParameterDefinition{})
+			list = s.aParameterDefinition.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -104,9 +104,7 @@ func (x *Period) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Period) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodePeriodList(s *decodeState, list []Period) []Period {
 	d := s.d
@@ -120,7 +118,7 @@ func decodePeriodList(s *decodeState, list []Period) []Period {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Period{})
+			list = s.aPeriod.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

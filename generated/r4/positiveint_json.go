@@ -15,8 +15,7 @@ func (x *PositiveInt) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	iv := int32(v)
-	x.Value = &iv
+	x.Value = s.i32(int32(v))
 	return true
 }
 
@@ -53,9 +52,11 @@ func (x *PositiveInt) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newPositiveInt() *PositiveInt { return s.aPositiveInt.one() }
+
 func decodePositiveIntField(s *decodeState, p *PositiveInt) *PositiveInt {
 	if p == nil {
-		p = new(PositiveInt)
+		p = s.newPositiveInt()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -67,7 +68,7 @@ func decodePositiveIntField(s *decodeState, p *PositiveInt) *PositiveInt {
 
 func decodePositiveIntFieldElement(s *decodeState, p *PositiveInt) *PositiveInt {
 	if p == nil {
-		p = new(PositiveInt)
+		p = s.newPositiveInt()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -83,7 +84,7 @@ func decodePositiveIntList(s *decodeState, list []PositiveInt) []PositiveInt {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, PositiveInt{})
+			list = s.aPositiveInt.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -108,7 +109,7 @@ func decodePositiveIntListElement(s *decodeState, list []PositiveInt) []Positive
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, PositiveInt{})
+			list = s.aPositiveInt.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

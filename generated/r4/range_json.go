@@ -36,7 +36,7 @@ func (x *Range) decodeJSON(s *decodeState) {
 			}
 			d.Push("low")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Low = v
 			}
@@ -48,7 +48,7 @@ func (x *Range) decodeJSON(s *decodeState) {
 			}
 			d.Push("high")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.High = v
 			}
@@ -102,9 +102,7 @@ func (x *Range) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Range) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeRangeList(s *decodeState, list []Range) []Range {
 	d := s.d
@@ -118,7 +116,7 @@ func decodeRangeList(s *decodeState, list []Range) []Range {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Range{})
+			list = s.aRange.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -36,7 +36,7 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 			}
 			d.Push("numerator")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Numerator = v
 			}
@@ -48,7 +48,7 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 			}
 			d.Push("denominator")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Denominator = v
 			}
@@ -102,9 +102,7 @@ func (x *Ratio) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Ratio) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeRatioList(s *decodeState, list []Ratio) []Ratio {
 	d := s.d
@@ -118,7 +116,7 @@ func decodeRatioList(s *decodeState, list []Ratio) []Ratio {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Ratio{})
+			list = s.aRatio.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -68,7 +68,7 @@ func (x *Reference) decodeJSON(s *decodeState) {
 			}
 			d.Push("identifier")
 			if d.ObjectStart() {
-				v := new(Identifier)
+				v := s.aIdentifier.one()
 				v.decodeJSON(s)
 				x.Identifier = v
 			}
@@ -137,9 +137,7 @@ func (x *Reference) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Reference) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeReferenceList(s *decodeState, list []Reference) []Reference {
 	d := s.d
@@ -153,7 +151,7 @@ func decodeReferenceList(s *decodeState, list []Reference) []Reference {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Reference{})
+			list = s.aReference.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

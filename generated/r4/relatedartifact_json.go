@@ -116,7 +116,7 @@ func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 			}
 			d.Push("document")
 			if d.ObjectStart() {
-				v := new(Attachment)
+				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Document = v
 			}
@@ -188,9 +188,7 @@ func (x *RelatedArtifact) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *RelatedArtifact) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeRelatedArtifactList(s *decodeState, list []RelatedArtifact) []RelatedArtifact {
 	d := s.d
@@ -204,7 +202,7 @@ func decodeRelatedArtifactList(s *decodeState, list []RelatedArtifact) []Related
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, RelatedArtifact{})
+			list = s.aRelatedArtifact.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

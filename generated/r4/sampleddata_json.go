@@ -36,7 +36,7 @@ func (x *SampledData) decodeJSON(s *decodeState) {
 			}
 			d.Push("origin")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Origin = v
 			}
@@ -188,9 +188,7 @@ func (x *SampledData) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *SampledData) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeSampledDataList(s *decodeState, list []SampledData) []SampledData {
 	d := s.d
@@ -204,7 +202,7 @@ func decodeSampledDataList(s *decodeState, list []SampledData) []SampledData {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, SampledData{})
+			list = s.aSampledData.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -60,7 +60,7 @@ func (x *Signature) decodeJSON(s *decodeState) {
 			}
 			d.Push("who")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
@@ -72,7 +72,7 @@ func (x *Signature) decodeJSON(s *decodeState) {
 			}
 			d.Push("onBehalfOf")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.OnBehalfOf = v
 			}
@@ -186,9 +186,7 @@ func (x *Signature) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Signature) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeSignatureList(s *decodeState, list []Signature) []Signature {
 	d := s.d
@@ -202,7 +200,7 @@ func decodeSignatureList(s *decodeState, list []Signature) []Signature {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Signature{})
+			list = s.aSignature.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -17,7 +17,7 @@ func (x *Time) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *Time) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newTime() *Time { return s.aTime.one() }
+
 func decodeTimeField(s *decodeState, p *Time) *Time {
 	if p == nil {
-		p = new(Time)
+		p = s.newTime()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeTimeField(s *decodeState, p *Time) *Time {
 
 func decodeTimeFieldElement(s *decodeState, p *Time) *Time {
 	if p == nil {
-		p = new(Time)
+		p = s.newTime()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeTimeList(s *decodeState, list []Time) []Time {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Time{})
+			list = s.aTime.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeTimeListElement(s *decodeState, list []Time) []Time {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, Time{})
+			list = s.aTime.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

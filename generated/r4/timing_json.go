@@ -60,7 +60,7 @@ func (x *Timing) decodeJSON(s *decodeState) {
 			}
 			d.Push("repeat")
 			if d.ObjectStart() {
-				v := new(TimingRepeat)
+				v := s.aTimingRepeat.one()
 				v.decodeJSON(s)
 				x.Repeat = v
 			}
@@ -72,7 +72,7 @@ func (x *Timing) decodeJSON(s *decodeState) {
 			}
 			d.Push("code")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Code = v
 			}
@@ -138,9 +138,7 @@ func (x *Timing) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Timing) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeTimingList(s *decodeState, list []Timing) []Timing {
 	d := s.d
@@ -154,7 +152,7 @@ func decodeTimingList(s *decodeState, list []Timing) []Timing {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Timing{})
+			list = s.aTiming.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -196,7 +194,7 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 			}
 			d.Push("boundsDuration")
 			if d.ObjectStart() {
-				v := new(Duration)
+				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
@@ -208,7 +206,7 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 			}
 			d.Push("boundsRange")
 			if d.ObjectStart() {
-				v := new(Range)
+				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
@@ -220,7 +218,7 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 			}
 			d.Push("boundsPeriod")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
@@ -530,9 +528,7 @@ func (x *TimingRepeat) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *TimingRepeat) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeTimingRepeatList(s *decodeState, list []TimingRepeat) []TimingRepeat {
 	d := s.d
@@ -546,7 +542,7 @@ func decodeTimingRepeatList(s *decodeState, list []TimingRepeat) []TimingRepeat 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, TimingRepeat{})
+			list = s.aTimingRepeat.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

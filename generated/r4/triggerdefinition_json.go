@@ -68,7 +68,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			}
 			d.Push("timingTiming")
 			if d.ObjectStart() {
-				v := new(Timing)
+				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
@@ -80,7 +80,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			}
 			d.Push("timingReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
@@ -160,7 +160,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			}
 			d.Push("condition")
 			if d.ObjectStart() {
-				v := new(Expression)
+				v := s.aExpression.one()
 				v.decodeJSON(s)
 				x.Condition = v
 			}
@@ -236,9 +236,7 @@ func (x *TriggerDefinition) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *TriggerDefinition) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeTriggerDefinitionList(s *decodeState, list []TriggerDefinition) []TriggerDefinition {
 	d := s.d
@@ -252,7 +250,7 @@ func decodeTriggerDefinitionList(s *decodeState, list []TriggerDefinition) []Tri
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, TriggerDefinition{})
+			list = s.aTriggerDefinition.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

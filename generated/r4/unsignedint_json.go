@@ -15,8 +15,7 @@ func (x *UnsignedInt) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	iv := int32(v)
-	x.Value = &iv
+	x.Value = s.i32(int32(v))
 	return true
 }
 
@@ -53,9 +52,11 @@ func (x *UnsignedInt) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newUnsignedInt() *UnsignedInt { return s.aUnsignedInt.one() }
+
 func decodeUnsignedIntField(s *decodeState, p *UnsignedInt) *UnsignedInt {
 	if p == nil {
-		p = new(UnsignedInt)
+		p = s.newUnsignedInt()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -67,7 +68,7 @@ func decodeUnsignedIntField(s *decodeState, p *UnsignedInt) *UnsignedInt {
 
 func decodeUnsignedIntFieldElement(s *decodeState, p *UnsignedInt) *UnsignedInt {
 	if p == nil {
-		p = new(UnsignedInt)
+		p = s.newUnsignedInt()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -83,7 +84,7 @@ func decodeUnsignedIntList(s *decodeState, list []UnsignedInt) []UnsignedInt {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, UnsignedInt{})
+			list = s.aUnsignedInt.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -108,7 +109,7 @@ func decodeUnsignedIntListElement(s *decodeState, list []UnsignedInt) []Unsigned
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, UnsignedInt{})
+			list = s.aUnsignedInt.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

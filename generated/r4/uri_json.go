@@ -17,7 +17,7 @@ func (x *URI) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *URI) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newURI() *URI { return s.aURI.one() }
+
 func decodeURIField(s *decodeState, p *URI) *URI {
 	if p == nil {
-		p = new(URI)
+		p = s.newURI()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeURIField(s *decodeState, p *URI) *URI {
 
 func decodeURIFieldElement(s *decodeState, p *URI) *URI {
 	if p == nil {
-		p = new(URI)
+		p = s.newURI()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeURIList(s *decodeState, list []URI) []URI {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, URI{})
+			list = s.aURI.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeURIListElement(s *decodeState, list []URI) []URI {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, URI{})
+			list = s.aURI.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -17,7 +17,7 @@ func (x *URL) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *URL) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newURL() *URL { return s.aURL.one() }
+
 func decodeURLField(s *decodeState, p *URL) *URL {
 	if p == nil {
-		p = new(URL)
+		p = s.newURL()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeURLField(s *decodeState, p *URL) *URL {
 
 func decodeURLFieldElement(s *decodeState, p *URL) *URL {
 	if p == nil {
-		p = new(URL)
+		p = s.newURL()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeURLList(s *decodeState, list []URL) []URL {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, URL{})
+			list = s.aURL.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeURLListElement(s *decodeState, list []URL) []URL {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, URL{})
+			list = s.aURL.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -36,7 +36,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Push("code")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Code = v
 			}
@@ -48,7 +48,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueCodeableConcept")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -60,7 +60,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueQuantity")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -72,7 +72,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueRange")
 			if d.ObjectStart() {
-				v := new(Range)
+				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -84,7 +84,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -156,9 +156,7 @@ func (x *UsageContext) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *UsageContext) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeUsageContextList(s *decodeState, list []UsageContext) []UsageContext {
 	d := s.d
@@ -172,7 +170,7 @@ func decodeUsageContextList(s *decodeState, list []UsageContext) []UsageContext 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, UsageContext{})
+			list = s.aUsageContext.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

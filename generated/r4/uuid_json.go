@@ -17,7 +17,7 @@ func (x *UUID) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *UUID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newUUID() *UUID { return s.aUUID.one() }
+
 func decodeUUIDField(s *decodeState, p *UUID) *UUID {
 	if p == nil {
-		p = new(UUID)
+		p = s.newUUID()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeUUIDField(s *decodeState, p *UUID) *UUID {
 
 func decodeUUIDFieldElement(s *decodeState, p *UUID) *UUID {
 	if p == nil {
-		p = new(UUID)
+		p = s.newUUID()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeUUIDList(s *decodeState, list []UUID) []UUID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, UUID{})
+			list = s.aUUID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeUUIDListElement(s *decodeState, list []UUID) []UUID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, UUID{})
+			list = s.aUUID.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -17,7 +17,7 @@ func (x *XHTML) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *XHTML) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newXHTML() *XHTML { return s.aXHTML.one() }
+
 func decodeXHTMLField(s *decodeState, p *XHTML) *XHTML {
 	if p == nil {
-		p = new(XHTML)
+		p = s.newXHTML()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeXHTMLField(s *decodeState, p *XHTML) *XHTML {
 
 func decodeXHTMLFieldElement(s *decodeState, p *XHTML) *XHTML {
 	if p == nil {
-		p = new(XHTML)
+		p = s.newXHTML()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeXHTMLList(s *decodeState, list []XHTML) []XHTML {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, XHTML{})
+			list = s.aXHTML.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeXHTMLListElement(s *decodeState, list []XHTML) []XHTML {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, XHTML{})
+			list = s.aXHTML.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

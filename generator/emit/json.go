@@ -166,7 +166,7 @@ func (e *emitter) decodeCases(sw *jen.Group, t *model.Type, fd *model.Field, vi,
 		}
 		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
 			jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-				jen.Id("v").Op(":=").New(e.typeExpr(fd.Type)),
+				jen.Id("v").Op(":=").Id("s").Dot("a"+fd.Type.Type.GoName).Dot("one").Call(),
 				jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
 				jen.Add(x.Clone()).Op("=").Id("v"),
 			), pop)
@@ -201,7 +201,7 @@ func (e *emitter) decodeCases(sw *jen.Group, t *model.Type, fd *model.Field, vi,
 			}
 			sw.Case(jen.Lit(o.JSONName)).Block(seenCheck(vi), push(o.JSONName),
 				jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-					jen.Id("v").Op(":=").New(te.Clone()),
+					jen.Id("v").Op(":=").Id("s").Dot("a"+ot.GoName).Dot("one").Call(),
 					jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
 					jen.Add(x.Clone()).Op("=").Id("v"),
 				), pop)
@@ -291,9 +291,7 @@ func (e *emitter) structMarshalers(f *jen.File, t *model.Type) {
 	)
 	f.Comment("// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Id("e").Op(":=").Qual(e.jsonPath(), "NewEncoder").Call(jen.Lit(512)),
-		jen.Id("x").Dot("encodeJSON").Call(jen.Id("e")),
-		jen.Return(jen.Id("e").Dot("Bytes").Call(), jen.Nil()),
+		jen.Return(jen.Id("encode").Call(jen.Id("x").Dot("encodeJSON")), jen.Nil()),
 	)
 }
 
@@ -309,7 +307,7 @@ func (e *emitter) listDecoder(f *jen.File, t *model.Type) {
 			jen.If(jen.Id("d").Dot("IsNull").Call()).Block(
 				jen.Id("d").Dot("Error").Call(jen.Lit("null is not allowed in this array")),
 			).Else().If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-				jen.Id("list").Op("=").Append(jen.Id("list"), jen.Id(t.GoName).Values()),
+				jen.Id("list").Op("=").Id("s").Dot("a"+t.GoName).Dot("appendOne").Call(jen.Id("list")),
 				jen.Id("list").Index(jen.Len(jen.Id("list")).Op("-").Lit(1)).Dot("decodeJSON").Call(jen.Id("s")),
 			),
 			jen.Id("d").Dot("Pop").Call(),

@@ -47,7 +47,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -157,7 +157,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueQuantity")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -229,7 +229,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -387,9 +387,7 @@ func (x *Chooser) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Chooser) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeChooserList(s *decodeState, list []Chooser) []Chooser {
 	d := s.d
@@ -403,7 +401,7 @@ func decodeChooserList(s *decodeState, list []Chooser) []Chooser {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Chooser{})
+			list = s.aChooser.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -47,7 +47,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -135,7 +135,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			}
 			d.Push("user")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.User = v
 			}
@@ -147,7 +147,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			}
 			d.Push("status")
 			if d.ObjectStart() {
-				v := new(UserSessionStatus)
+				v := s.aUserSessionStatus.one()
 				v.decodeJSON(s)
 				x.Status = v
 			}
@@ -159,7 +159,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			}
 			d.Push("workstation")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Workstation = v
 			}
@@ -319,9 +319,7 @@ func (x *UserSession) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *UserSession) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 	d := s.d
@@ -335,7 +333,7 @@ func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, UserSession{})
+			list = s.aUserSession.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -461,9 +459,7 @@ func (x *UserSessionStatus) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *UserSessionStatus) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []UserSessionStatus {
 	d := s.d
@@ -477,7 +473,7 @@ func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []Use
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, UserSessionStatus{})
+			list = s.aUserSessionStatus.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -603,9 +599,7 @@ func (x *UserSessionContext) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *UserSessionContext) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeUserSessionContextList(s *decodeState, list []UserSessionContext) []UserSessionContext {
 	d := s.d
@@ -619,7 +613,7 @@ func decodeUserSessionContextList(s *decodeState, list []UserSessionContext) []U
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, UserSessionContext{})
+			list = s.aUserSessionContext.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

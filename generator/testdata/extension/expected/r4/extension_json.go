@@ -616,7 +616,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueAddress")
 			if d.ObjectStart() {
-				v := new(Address)
+				v := s.aAddress.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -628,7 +628,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueAge")
 			if d.ObjectStart() {
-				v := new(Age)
+				v := s.aAge.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -640,7 +640,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueAnnotation")
 			if d.ObjectStart() {
-				v := new(Annotation)
+				v := s.aAnnotation.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -652,7 +652,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueAttachment")
 			if d.ObjectStart() {
-				v := new(Attachment)
+				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -664,7 +664,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueCodeableConcept")
 			if d.ObjectStart() {
-				v := new(CodeableConcept)
+				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -676,7 +676,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueCoding")
 			if d.ObjectStart() {
-				v := new(Coding)
+				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -688,7 +688,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueContactPoint")
 			if d.ObjectStart() {
-				v := new(ContactPoint)
+				v := s.aContactPoint.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -700,7 +700,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueCount")
 			if d.ObjectStart() {
-				v := new(Count)
+				v := s.aCount.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -712,7 +712,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueDistance")
 			if d.ObjectStart() {
-				v := new(Distance)
+				v := s.aDistance.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -724,7 +724,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueDuration")
 			if d.ObjectStart() {
-				v := new(Duration)
+				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -736,7 +736,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueHumanName")
 			if d.ObjectStart() {
-				v := new(HumanName)
+				v := s.aHumanName.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -748,7 +748,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueIdentifier")
 			if d.ObjectStart() {
-				v := new(Identifier)
+				v := s.aIdentifier.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -760,7 +760,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueMoney")
 			if d.ObjectStart() {
-				v := new(Money)
+				v := s.aMoney.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -772,7 +772,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valuePeriod")
 			if d.ObjectStart() {
-				v := new(Period)
+				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -784,7 +784,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueQuantity")
 			if d.ObjectStart() {
-				v := new(Quantity)
+				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -796,7 +796,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueRange")
 			if d.ObjectStart() {
-				v := new(Range)
+				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -808,7 +808,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueRatio")
 			if d.ObjectStart() {
-				v := new(Ratio)
+				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -820,7 +820,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueReference")
 			if d.ObjectStart() {
-				v := new(Reference)
+				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -832,7 +832,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueSampledData")
 			if d.ObjectStart() {
-				v := new(SampledData)
+				v := s.aSampledData.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -844,7 +844,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueSignature")
 			if d.ObjectStart() {
-				v := new(Signature)
+				v := s.aSignature.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -856,7 +856,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueTiming")
 			if d.ObjectStart() {
-				v := new(Timing)
+				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -868,7 +868,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueContactDetail")
 			if d.ObjectStart() {
-				v := new(ContactDetail)
+				v := s.aContactDetail.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -880,7 +880,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueContributor")
 			if d.ObjectStart() {
-				v := new(Contributor)
+				v := s.aContributor.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -892,7 +892,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueDataRequirement")
 			if d.ObjectStart() {
-				v := new(DataRequirement)
+				v := s.aDataRequirement.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -904,7 +904,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueExpression")
 			if d.ObjectStart() {
-				v := new(Expression)
+				v := s.aExpression.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -916,7 +916,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueParameterDefinition")
 			if d.ObjectStart() {
-				v := new(ParameterDefinition)
+				v := s.aParameterDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -928,7 +928,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueRelatedArtifact")
 			if d.ObjectStart() {
-				v := new(RelatedArtifact)
+				v := s.aRelatedArtifact.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -940,7 +940,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueTriggerDefinition")
 			if d.ObjectStart() {
-				v := new(TriggerDefinition)
+				v := s.aTriggerDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -952,7 +952,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueUsageContext")
 			if d.ObjectStart() {
-				v := new(UsageContext)
+				v := s.aUsageContext.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -964,7 +964,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueDosage")
 			if d.ObjectStart() {
-				v := new(Dosage)
+				v := s.aDosage.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -976,7 +976,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Push("valueMeta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
@@ -1221,9 +1221,7 @@ func (x *Extension) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Extension) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeExtensionList(s *decodeState, list []Extension) []Extension {
 	d := s.d
@@ -1237,7 +1235,7 @@ func decodeExtensionList(s *decodeState, list []Extension) []Extension {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Extension{})
+			list = s.aExtension.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

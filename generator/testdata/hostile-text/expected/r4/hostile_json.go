@@ -47,7 +47,7 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -223,9 +223,7 @@ func (x *Hostile) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Hostile) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeHostileList(s *decodeState, list []Hostile) []Hostile {
 	d := s.d
@@ -239,7 +237,7 @@ func decodeHostileList(s *decodeState, list []Hostile) []Hostile {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Hostile{})
+			list = s.aHostile.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

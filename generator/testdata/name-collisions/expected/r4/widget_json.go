@@ -47,7 +47,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -341,9 +341,7 @@ func (x *Widget) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Widget) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 	d := s.d
@@ -357,7 +355,7 @@ func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Widget{})
+			list = s.aWidget.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -466,9 +464,7 @@ func (x *WidgetPartElement) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *WidgetPartElement) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeWidgetPartElementList(s *decodeState, list []WidgetPartElement) []WidgetPartElement {
 	d := s.d
@@ -482,7 +478,7 @@ func decodeWidgetPartElementList(s *decodeState, list []WidgetPartElement) []Wid
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, WidgetPartElement{})
+			list = s.aWidgetPartElement.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -47,7 +47,7 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -206,9 +206,7 @@ func (x *WidgetPart) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *WidgetPart) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeWidgetPartList(s *decodeState, list []WidgetPart) []WidgetPart {
 	d := s.d
@@ -222,7 +220,7 @@ func decodeWidgetPartList(s *decodeState, list []WidgetPart) []WidgetPart {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, WidgetPart{})
+			list = s.aWidgetPart.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -47,7 +47,7 @@ func (x *Lister) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *Lister) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -269,9 +269,7 @@ func (x *Lister) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Lister) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeListerList(s *decodeState, list []Lister) []Lister {
 	d := s.d
@@ -285,7 +283,7 @@ func decodeListerList(s *decodeState, list []Lister) []Lister {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Lister{})
+			list = s.aLister.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

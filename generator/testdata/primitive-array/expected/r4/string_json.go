@@ -17,7 +17,7 @@ func (x *String) decodeValue(s *decodeState, track bool) bool {
 	if !ok {
 		return false
 	}
-	x.Value = &v
+	x.Value = s.str(v)
 	if v == "" && track {
 		s.emptyValue(x, at)
 	}
@@ -57,9 +57,11 @@ func (x *String) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
+func (s *decodeState) newString() *String { return s.aString.one() }
+
 func decodeStringField(s *decodeState, p *String) *String {
 	if p == nil {
-		p = new(String)
+		p = s.newString()
 		if !p.decodeValue(s, true) {
 			return nil
 		}
@@ -71,7 +73,7 @@ func decodeStringField(s *decodeState, p *String) *String {
 
 func decodeStringFieldElement(s *decodeState, p *String) *String {
 	if p == nil {
-		p = new(String)
+		p = s.newString()
 	}
 	decodeElementPart(s, &p.ID, &p.Extension)
 	return p
@@ -87,7 +89,7 @@ func decodeStringList(s *decodeState, list []String) []String {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, String{})
+			list = s.aString.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +114,7 @@ func decodeStringListElement(s *decodeState, list []String) []String {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = append(list, String{})
+			list = s.aString.appendOne(list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -47,7 +47,7 @@ func (x *Binder) decodeJSON(s *decodeState) {
 			}
 			d.Push("meta")
 			if d.ObjectStart() {
-				v := new(Meta)
+				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
@@ -91,7 +91,7 @@ func (x *Binder) decodeJSON(s *decodeState) {
 			}
 			d.Push("text")
 			if d.ObjectStart() {
-				v := new(Narrative)
+				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
@@ -260,9 +260,7 @@ func (x *Binder) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
 func (x *Binder) MarshalJSON() ([]byte, error) {
-	e := fhirjson.NewEncoder(512)
-	x.encodeJSON(e)
-	return e.Bytes(), nil
+	return encode(x.encodeJSON), nil
 }
 func decodeBinderList(s *decodeState, list []Binder) []Binder {
 	d := s.d
@@ -276,7 +274,7 @@ func decodeBinderList(s *decodeState, list []Binder) []Binder {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = append(list, Binder{})
+			list = s.aBinder.appendOne(list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

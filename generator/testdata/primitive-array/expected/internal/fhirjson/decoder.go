@@ -6,6 +6,8 @@
 package fhirjson
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -325,38 +327,66 @@ func (d *Decoder) lit(s string) bool {
 	return false
 }
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// special finds, eight bytes at a time, the first byte of buf[i:] that ends
+// a plain run of string content: '"', '\\' or a control character. acc
+// collects every byte seen, to tell ASCII from not.
+func special(buf []byte, i int, acc *uint64) int {
+	for i+8 <= len(buf) {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		q := w ^ (lsb * '"')
+		b := w ^ (lsb * '\\')
+		m := ((q - lsb) &^ q) | ((b - lsb) &^ b) | ((w - lsb*0x20) &^ w)
+		m &= msb
+		if m != 0 {
+			j := bits.TrailingZeros64(m) >> 3
+			*acc |= w & (1<<(uint(j)*8) - 1)
+			return i + j
+		}
+		*acc |= w
+		i += 8
+	}
+	for i < len(buf) {
+		c := buf[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+		*acc |= uint64(c)
+		i++
+	}
+	return i
+}
+
 // str reads a string at pos (which is '"'), decoding escapes.
 func (d *Decoder) str() ([]byte, bool) {
 	start := d.pos + 1
-	i := start
 	buf := d.buf
-	ascii := true
-	for i < len(buf) {
-		c := buf[i]
-		if c == '"' {
-			d.pos = i + 1
-			s := buf[start:i]
-			if !ascii && !utf8.Valid(s) {
-				d.ErrorAt(start, "string is not valid UTF-8")
-			}
-			return s, true
-		}
-		if c == '\\' {
-			return d.strEscaped(start, i)
-		}
-		if c < 0x20 {
-			d.pos = i
-			d.syntax("control character in a string")
-			return nil, false
-		}
-		if c >= 0x80 {
-			ascii = false
-		}
-		i++
+	var acc uint64
+	i := special(buf, start, &acc)
+	if i >= len(buf) {
+		d.pos = len(buf)
+		d.syntax("unterminated string")
+		return nil, false
 	}
-	d.pos = len(buf)
-	d.syntax("unterminated string")
-	return nil, false
+	switch c := buf[i]; {
+	case c == '"':
+		d.pos = i + 1
+		s := buf[start:i]
+		if acc&msb != 0 && !utf8.Valid(s) {
+			d.ErrorAt(start, "string is not valid UTF-8")
+		}
+		return s, true
+	case c == '\\':
+		return d.strEscaped(start, i)
+	default:
+		d.pos = i
+		d.syntax("control character in a string")
+		return nil, false
+	}
 }
 
 // strEscaped decodes a string with escapes into a new buffer.
@@ -364,6 +394,7 @@ func (d *Decoder) strEscaped(start, i int) ([]byte, bool) {
 	buf := d.buf
 	out := make([]byte, 0, i-start+16)
 	out = append(out, buf[start:i]...)
+	var acc uint64
 	for i < len(buf) {
 		c := buf[i]
 		switch {
@@ -378,8 +409,9 @@ func (d *Decoder) strEscaped(start, i int) ([]byte, bool) {
 			d.syntax("control character in a string")
 			return nil, false
 		case c != '\\':
-			out = append(out, c)
-			i++
+			j := special(buf, i, &acc)
+			out = append(out, buf[i:j]...)
+			i = j
 			continue
 		}
 		if i+1 >= len(buf) {

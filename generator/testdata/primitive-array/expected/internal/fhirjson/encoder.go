@@ -17,6 +17,12 @@ type Encoder struct {
 // NewEncoder returns an encoder with room for n bytes.
 func NewEncoder(n int) *Encoder { return &Encoder{buf: make([]byte, 0, n)} }
 
+// Reset empties the encoder, keeping its buffer.
+func (e *Encoder) Reset() {
+	e.buf = e.buf[:0]
+	e.comma = false
+}
+
 // Bytes returns what was written.
 func (e *Encoder) Bytes() []byte { return e.buf }
 
