@@ -12,6 +12,10 @@ import (
 // Real resources nest a few dozen levels at most.
 const MaxDepth = 128
 
+// MaxDocumentSize is the largest FHIR JSON document decoded (512 MiB);
+// larger input is rejected before it is read.
+const MaxDocumentSize = 512 << 20
+
 // MaxErrors bounds how many problems one decode reports.
 const MaxErrors = 100
 

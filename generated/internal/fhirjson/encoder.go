@@ -3,6 +3,7 @@
 package fhirjson
 
 import (
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -123,11 +124,11 @@ func (e *Encoder) String(s string) {
 	b := append(e.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
+		i = plainRun(s, i)
+		if i >= len(s) {
+			break
 		}
+		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
@@ -159,6 +160,30 @@ func (e *Encoder) String(s string) {
 	b = append(b, s[start:]...)
 	e.buf = append(b, '"')
 	e.comma = true
+}
+
+// plainRun returns the index of the first byte of s[i:] that needs care in
+// output: '"', '\\', a control character or a non-ASCII byte.
+func plainRun(s string, i int) int {
+	for i+8 <= len(s) {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := w ^ (lsb * '"')
+		b := w ^ (lsb * '\\')
+		m := (((q - lsb) &^ q) | ((b - lsb) &^ b) | ((w - lsb*0x20) &^ w) | w) & msb
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(s) {
+		c := s[i]
+		if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 func validNumber(s string) bool {

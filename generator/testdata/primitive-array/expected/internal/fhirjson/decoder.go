@@ -40,9 +40,14 @@ type Decoder struct {
 
 // NewDecoder returns a decoder over a copy of data.
 func NewDecoder(data []byte, root string) *Decoder {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	return &Decoder{buf: buf, path: append(make([]seg, 0, 16), seg{name: root, index: -1})}
+	d := &Decoder{path: append(make([]seg, 0, 16), seg{name: root, index: -1})}
+	if len(data) > fhir.MaxDocumentSize {
+		d.syntax("the document is larger than " + strconv.Itoa(fhir.MaxDocumentSize) + " bytes")
+		return d
+	}
+	d.buf = make([]byte, len(data))
+	copy(d.buf, data)
+	return d
 }
 
 // Bytes returns the input.
