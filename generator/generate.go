@@ -228,6 +228,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		if err := render(p.Name+"/json.go", "package/json.go.tmpl", jd); err != nil {
 			return err
 		}
+		if err := render(p.Name+"/validate.go", "package/validate.go.tmpl", jd); err != nil {
+			return err
+		}
 	}
 	sort.Strings(root.Inputs)
 	if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {

@@ -82,3 +82,11 @@ func validDecimal(s string) bool {
 	}
 	return i == n
 }
+
+// DecimalEqual reports whether two decimals have the same value (1.50 and
+// 1.5 do); text that is not a decimal equals nothing.
+func DecimalEqual(a, b Decimal) bool {
+	ra, ok1 := a.Rat()
+	rb, ok2 := b.Rat()
+	return ok1 && ok2 && ra.Cmp(rb) == 0
+}

@@ -97,6 +97,21 @@ func (e *emitter) emitPackage() error {
 			if err := e.write(t.File+"_json.go", e.jsonFile(t)); err != nil {
 				return err
 			}
+			vf := e.validateFile(t)
+			if t.Name == "CodeableConcept" {
+				e.anyCodingIn(vf)
+			}
+			if err := e.write(t.File+"_validate.go", vf); err != nil {
+				return err
+			}
+		case model.KindPrimitive:
+			vf, err := e.primitiveValidate(t)
+			if err != nil {
+				return err
+			}
+			if err := e.write(t.File+"_validate.go", vf); err != nil {
+				return err
+			}
 		case model.KindAbstractResource:
 			if len(t.Implements) == 0 {
 				if err := e.write(t.File+"_json.go", e.rawResource(t)); err != nil {
@@ -106,10 +121,35 @@ func (e *emitter) emitPackage() error {
 		}
 	}
 	for _, cs := range e.pkg.CodeSets {
-		f := e.newFile()
-		e.codeSet(f, cs)
-		if err := e.write(strings.ToLower(cs.GoName)+"_codes.go", f); err != nil {
-			return err
+		if cs.Emitted {
+			f := e.newFile()
+			e.codeSet(f, cs)
+			if err := e.write(strings.ToLower(cs.GoName)+"_codes.go", f); err != nil {
+				return err
+			}
+		}
+		if cs.Member {
+			f := e.newFile()
+			e.codeSetMembership(f, cs)
+			if err := e.write(strings.ToLower(cs.GoName)+"_valueset.go", f); err != nil {
+				return err
+			}
+		}
+	}
+	// Extension definitions are enforced wherever an extension appears, so
+	// their checks live with the core types.
+	if e.pkg.Core == e.pkg {
+		for _, p := range e.mod.Packages {
+			for _, pr := range p.Profiles {
+				if !pr.Extension || pr.Base == nil {
+					continue
+				}
+				f := e.newFile()
+				e.extensionValidator(f, pr)
+				if err := e.write("extension_"+strings.ToLower(pr.GoName)+"_validate.go", f); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	for _, p := range e.pkg.Profiles {

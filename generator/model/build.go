@@ -263,8 +263,17 @@ func (b *builder) profile(d *snapshot.Definition) error {
 	})
 	p.Profiles = append(p.Profiles, prof)
 	p.Definitions = append(p.Definitions, Definition{URL: d.URL, Version: d.Version, Source: d.File()})
-	if _, err := b.typeFor(snapshot.TypeURL(d.Type), d.File(), d.Root().ID()); err != nil {
+	base, err := b.typeFor(snapshot.TypeURL(d.Type), d.File(), d.Root().ID())
+	if err != nil {
 		return err
+	}
+	prof.Base = base
+	for _, e := range d.Snapshot[1:] {
+		pe, err := b.profileElement(d, e)
+		if err != nil {
+			return err
+		}
+		prof.Elements = append(prof.Elements, pe)
 	}
 	for _, e := range d.Snapshot {
 		for _, code := range e.TypeCodes() {
@@ -277,6 +286,51 @@ func (b *builder) profile(d *snapshot.Definition) error {
 		}
 	}
 	return nil
+}
+
+func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*ProfileElement, error) {
+	pe := &ProfileElement{ID: e.ID(), Path: e.Path(), SliceName: e.SliceName(), Min: e.Min(), Max: e.Max(),
+		MustSupp: e.Get("mustSupport").Bool(), Short: e.Get("short").String()}
+	if pe.Max == -2 {
+		return nil, diag.Errorf(d.File(), pe.ID, "invalid max %q", e.Get("max").Raw)
+	}
+	for _, tr := range e.Get("type").Array() {
+		code := tr.Get("code").String()
+		ref := &TypeRef{Code: code}
+		if strings.HasPrefix(code, systemPrefix) {
+			ref.Code = fhirTypeOf(tr)
+		}
+		for _, p := range tr.Get("profile").Array() {
+			ref.Profiles = append(ref.Profiles, p.String())
+		}
+		for _, p := range tr.Get("targetProfile").Array() {
+			ref.TargetProfiles = append(ref.TargetProfiles, p.String())
+		}
+		if ref.Code != "" && ref.Code != "BackboneElement" && ref.Code != "Element" {
+			t, err := b.typeFor(snapshot.TypeURL(ref.Code), d.File(), pe.ID)
+			if err != nil {
+				return nil, err
+			}
+			ref.Type = t
+		}
+		ref.TargetTypes = b.targetTypes(ref.TargetProfiles, d.File(), pe.ID)
+		pe.Types = append(pe.Types, ref)
+	}
+	if k, v, ok := e.WithPrefix("fixed"); ok {
+		pe.Fixed = valueOf(v)
+		pe.Fixed.TypeCode = lowerFirstType(strings.TrimPrefix(k, "fixed"))
+	}
+	if k, v, ok := e.WithPrefix("pattern"); ok {
+		pe.Pattern = valueOf(v)
+		pe.Pattern.TypeCode = lowerFirstType(strings.TrimPrefix(k, "pattern"))
+	}
+	if sl := e.Get("slicing"); sl.Exists() {
+		pe.Slicing = &Slicing{Ordered: sl.Get("ordered").Bool(), Rules: sl.Get("rules").String()}
+		for _, dsc := range sl.Get("discriminator").Array() {
+			pe.Slicing.Discriminators = append(pe.Slicing.Discriminators, Discriminator{Type: dsc.Get("type").String(), Path: dsc.Get("path").String()})
+		}
+	}
+	return pe, nil
 }
 
 // typeFor returns the (possibly not yet filled) type a definition URL
@@ -472,11 +526,14 @@ func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*Primi
 				return nil, err
 			}
 			pv.Regex = regex
+			if ml := ve.Get("maxLength").Int(); ml > 0 {
+				pv.MaxLength = int(ml)
+			}
 			return pv, nil
 		}
 	}
 	code := types[0].Get("code").String()
-	pv := &PrimitiveValue{Regex: regex}
+	pv := &PrimitiveValue{Regex: regex, System: strings.TrimPrefix(code, systemPrefix), MaxLength: int(ve.Get("maxLength").Int())}
 	fhirType := fhirTypeOf(types[0])
 	switch strings.TrimPrefix(code, systemPrefix) {
 	case "Boolean":
@@ -668,15 +725,41 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 		return nil, diag.Errorf(d.File(), e.ID(), "type %s is abstract and has no elements of its own here", ref.Code)
 	}
 	ref.Type = t
-	if t.Name == "code" && f.Binding != nil && f.Binding.Strength == "required" && !strings.HasSuffix(e.ID(), "[x]") {
+	if f.Binding != nil && f.Binding.Strength == "required" && f.Binding.ValueSet != "" {
 		cs := b.codeSet(f.Binding.ValueSet, d.File(), e.ID())
 		f.Binding.CodeSet = cs
 		if cs != nil {
-			ref.CodeSet = cs
-			cs.Emitted = true
+			if t.Name == "code" && !strings.HasSuffix(e.ID(), "[x]") {
+				ref.CodeSet = cs
+				cs.Emitted = true
+			} else {
+				cs.Member = true
+			}
 		}
 	}
+	ref.TargetTypes = b.targetTypes(ref.TargetProfiles, d.File(), e.ID())
 	return ref, nil
+}
+
+// targetTypes resolves target profiles to resource type names. Any target
+// that is Resource itself, or that cannot be resolved (reported), turns the
+// check off: nothing is guessed.
+func (b *builder) targetTypes(profiles []string, file, element string) []string {
+	var out []string
+	for _, url := range profiles {
+		r, ok := b.defs.Resolve("StructureDefinition", url)
+		if !ok {
+			b.report.Warnf(file, element, "target profile %s is not loaded: references here are not checked", url)
+			return nil
+		}
+		typ := gjson.GetBytes(r.JSON, "type").String()
+		if typ == "Resource" || typ == "" {
+			return nil
+		}
+		out = append(out, typ)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // codeSet expands a value set for typed codes; nil when it cannot be fully

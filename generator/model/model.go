@@ -112,6 +112,10 @@ type PrimitiveValue struct {
 	GoType string // bool, int32, int64, string, or Decimal (the runtime's exact decimal)
 	Regex  string // the definition's regex extension, if any
 	JSON   string // JSON kind: "boolean", "number" or "string"
+	// System is the FHIRPath system type of the value (String, Date, DateTime,
+	// Time, Integer, Decimal, Boolean): dates and times get calendar checks.
+	System    string
+	MaxLength int // the value's maxLength, 0 for none
 }
 
 // Field is one element of a type.
@@ -156,6 +160,10 @@ type TypeRef struct {
 	Profiles       []string
 	TargetProfiles []string
 	CodeSet        *CodeSet // for Code[T]: the bound code set, nil for Code[string]
+	// TargetTypes are the resource types a Reference may point to, from its
+	// target profiles; empty when any resource will do or a target profile
+	// could not be resolved (then nothing is checked).
+	TargetTypes []string
 }
 
 // Choice is a value[x] element: an interface implemented by its options.
@@ -193,6 +201,7 @@ type CodeSet struct {
 	Source   string
 	Package  *Package
 	Emitted  bool // used by a required binding on a code: emitted as a Go type
+	Member   bool // used by a required binding on another type: emitted as a membership test
 	Problems []string
 }
 
@@ -226,6 +235,37 @@ type Profile struct {
 	Source    string
 	File      string
 	Context   []string // extension contexts
+	// Base is the model type the profile constrains; Elements are its
+	// snapshot's elements below the root, in order.
+	Base     *Type
+	Elements []*ProfileElement
+}
+
+// ProfileElement is one element of a profile's snapshot, with what it
+// changes from its base.
+type ProfileElement struct {
+	ID, Path  string
+	SliceName string
+	Min, Max  int
+	Types     []*TypeRef // the allowed types (a subset of the base's)
+	Fixed     *Value
+	Pattern   *Value
+	Slicing   *Slicing
+	MustSupp  bool
+	Short     string
+}
+
+// Slicing describes how an element is sliced.
+type Slicing struct {
+	Discriminators []Discriminator
+	Ordered        bool
+	Rules          string // closed, open, openAtEnd
+}
+
+// Discriminator is one slicing discriminator.
+type Discriminator struct {
+	Type string // value, pattern, type, profile, exists
+	Path string
 }
 
 // ValueKind is the kind of a JSON value.

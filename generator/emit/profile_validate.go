@@ -1,0 +1,362 @@
+package emit
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/model"
+)
+
+// Profile checks: what a constraint definition (a profile, an extension)
+// adds to its base type, generated from its snapshot: tighter cardinality,
+// restricted choice types, fixed and pattern values, at any depth.
+
+// pnode is one element of a profile with its children, non-slice only.
+type pnode struct {
+	el       *model.ProfileElement
+	children []*pnode
+}
+
+func profileTree(p *model.Profile) *pnode {
+	root := &pnode{}
+	byID := map[string]*pnode{p.BaseType: root}
+	for _, el := range p.Elements {
+		if strings.Contains(el.ID, ":") {
+			continue // slices: checked by slicing
+		}
+		n := &pnode{el: el}
+		byID[el.ID] = n
+		if parent, ok := byID[el.ID[:strings.LastIndexByte(el.ID, '.')]]; ok {
+			parent.children = append(parent.children, n)
+		}
+	}
+	return root
+}
+
+func (n *pnode) name() string {
+	id := n.el.ID
+	return id[strings.LastIndexByte(id, '.')+1:]
+}
+
+func fieldByName(t *model.Type, name string) *model.Field {
+	stem := strings.TrimSuffix(name, "[x]")
+	for _, f := range t.Fields {
+		if f.Name == stem {
+			return f
+		}
+	}
+	return nil
+}
+
+// narrowed returns the option types of a choice that the profile allows.
+func narrowed(fd *model.Field, el *model.ProfileElement) []*model.ChoiceOption {
+	if fd.Choice == nil || len(el.Types) == 0 {
+		return nil
+	}
+	var out []*model.ChoiceOption
+	for _, o := range fd.Choice.Options {
+		for _, t := range el.Types {
+			if t.Code == o.Ref.Code {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// valueType is the model type of a field's value, or nil for a choice whose
+// type the profile does not narrow to one.
+func valueType(fd *model.Field, el *model.ProfileElement) *model.Type {
+	if fd.Choice != nil {
+		if opts := narrowed(fd, el); len(opts) == 1 {
+			return opts[0].Ref.Type
+		}
+		return nil
+	}
+	if fd.Type == nil {
+		return nil
+	}
+	return fd.Type.Type
+}
+
+// constrained reports whether a node or its descendants add anything to the base.
+func constrained(n *pnode, t *model.Type) bool {
+	fd := fieldByName(t, n.name())
+	if fd == nil {
+		return false
+	}
+	el := n.el
+	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil {
+		return true
+	}
+	if fd.Choice != nil && len(narrowed(fd, el)) < len(fd.Choice.Options) {
+		return true
+	}
+	if vt := valueType(fd, el); vt != nil {
+		for _, c := range n.children {
+			if constrained(c, vt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// extensionValidator emits validateExtension<Name>, which checks an
+// Extension against an extension definition.
+func (e *emitter) extensionValidator(f *jen.File, pr *model.Profile) {
+	f.Comment(fmt.Sprintf("// %s checks an extension against its definition %s.", extValidatorName(pr), pr.URL))
+	f.Func().Id(extValidatorName(pr)).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath"), jen.Id("x").Op("*").Id(pr.Base.GoName)).BlockFunc(func(g *jen.Group) {
+		counter := 0
+		e.profileChecks(g, f, pr, profileTree(pr), pr.Base, jen.Id("x"), jen.Id("p"), &counter, 0)
+	})
+}
+
+// profileChecks emits the checks of n's children on the value val (a pointer
+// to t) located at at.
+func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n *pnode, t *model.Type, val, at *jen.Statement, counter *int, depth int) {
+	for _, c := range n.children {
+		if !constrained(c, t) {
+			continue
+		}
+		fd := fieldByName(t, c.name())
+		el := c.el
+		x := val.Clone().Dot(fd.GoName)
+		name := fd.Name
+		count := jen.Len(x.Clone())
+		if !fd.Repeats() {
+			if kindOf(fd) == kindAttr && fd.Min >= 1 {
+				count = jen.Id("b2i").Call(x.Clone().Op("!=").Lit(""))
+			} else {
+				count = jen.Id("b2i").Call(x.Clone().Op("!=").Nil())
+			}
+		}
+		if el.Min > fd.Min {
+			g.If(count.Clone().Op("<").Lit(el.Min)).Block(jen.Id("v").Dot("min").Call(at.Clone(), jen.Lit(name), jen.Lit(el.Min), count.Clone()))
+		}
+		if el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max) {
+			g.If(count.Clone().Op(">").Lit(el.Max)).Block(jen.Id("v").Dot("max").Call(at.Clone(), jen.Lit(name), jen.Lit(el.Max), count.Clone()))
+		}
+		if fd.Choice != nil {
+			if opts := narrowed(fd, el); len(opts) < len(fd.Choice.Options) {
+				var cases []jen.Code
+				var names []string
+				cases = append(cases, jen.Nil())
+				for _, o := range opts {
+					cases = append(cases, jen.Op("*").Add(e.typeExpr(o.Ref)))
+					names = append(names, o.Ref.Code)
+				}
+				g.Switch(x.Clone().Assert(jen.Type())).Block(
+					jen.Case(cases...),
+					jen.Default().Block(jen.Id("v").Dot("addAt").Call(at.Clone(), jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+						jen.Lit(name+"[x] must be one of: "+strings.Join(names, ", ")), jen.Lit(""))),
+				)
+			}
+		}
+		if kindOf(fd) == kindAttr {
+			for _, pv := range []*model.Value{el.Fixed, el.Pattern} {
+				if pv != nil && pv.Kind == model.ValueString {
+					g.If(x.Clone().Op("!=").Lit("").Op("&&").Add(x.Clone()).Op("!=").Lit(pv.Str)).Block(
+						jen.Id("v").Dot("addAt").Call(at.Clone(), jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+							jen.Lit(fmt.Sprintf("the value must be %q", pv.Str)), jen.Lit("")),
+					)
+				}
+			}
+			continue
+		}
+		vt := valueType(fd, el)
+		if vt == nil {
+			continue
+		}
+		inner := el.Fixed != nil || el.Pattern != nil
+		for _, cc := range c.children {
+			inner = inner || constrained(cc, vt)
+		}
+		if !inner {
+			continue
+		}
+		// the value(s), each checked for fixed/pattern and its children
+		each := func(body func(g *jen.Group, y *jen.Statement, at *jen.Statement)) {
+			jsonName := name
+			if fd.Choice != nil {
+				jsonName = name + upperFirstASCII(c.el.Types[0].Code)
+			}
+			switch {
+			case fd.Choice != nil:
+				g.If(jen.List(jen.Id(yName(depth)), jen.Id("ok")).Op(":=").Add(x.Clone()).Assert(jen.Op("*").Add(e.typeExpr(narrowed(fd, el)[0].Ref))), jen.Id("ok").Op("&&").Id(yName(depth)).Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
+					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Lit(-1)))
+					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+				})
+			case fd.Repeats():
+				g.For(jen.Id(iName(depth)).Op(":=").Range().Add(x.Clone())).BlockFunc(func(g *jen.Group) {
+					g.Id(yName(depth)).Op(":=").Op("&").Add(x.Clone()).Index(jen.Id(iName(depth)))
+					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Id(iName(depth))))
+					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+				})
+			default:
+				g.If(jen.Id(yName(depth)).Op(":=").Add(x.Clone()), jen.Id(yName(depth)).Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
+					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Lit(-1)))
+					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+				})
+			}
+		}
+		each(func(g *jen.Group, y *jen.Statement, at2 *jen.Statement) {
+			for _, fp := range []struct {
+				v     *model.Value
+				exact bool
+			}{{el.Fixed, true}, {el.Pattern, false}} {
+				if fp.v == nil {
+					continue
+				}
+				*counter++
+				fn := fmt.Sprintf("match%s%d", pr.GoName, *counter)
+				ref := fd.Type
+				if fd.Choice != nil {
+					ref = narrowed(fd, el)[0].Ref
+				}
+				e.valueMatcher(f, fn, ref, vt, fp.v)
+				what := "pattern"
+				if fp.exact {
+					what = "fixed value"
+				}
+				g.If(jen.Op("!").Id(fn).Call(y.Clone())).Block(
+					jen.Id("v").Dot("add").Call(at2.Clone(), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+						jen.Lit("the value does not match the "+what+" "+renderValue(fp.v)), jen.Lit("")),
+				)
+			}
+			e.profileChecks(g, f, pr, c, vt, y, at2, counter, depth+1)
+		})
+	}
+}
+
+func yName(depth int) string { return fmt.Sprintf("y%d", depth) }
+func cName(depth int) string { return fmt.Sprintf("c%d", depth) }
+func iName(depth int) string { return fmt.Sprintf("i%d", depth) }
+
+func upperFirstASCII(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// renderValue writes a fixed or pattern value as compact JSON for messages.
+func renderValue(v *model.Value) string {
+	var walk func(v *model.Value) any
+	walk = func(v *model.Value) any {
+		switch v.Kind {
+		case model.ValueObject:
+			m := map[string]any{}
+			for _, f := range v.Fields {
+				m[f.Name] = walk(f.Value)
+			}
+			return m
+		case model.ValueArray:
+			var a []any
+			for _, it := range v.Items {
+				a = append(a, walk(it))
+			}
+			return a
+		case model.ValueString:
+			return v.Str
+		default:
+			return json.RawMessage(v.Str)
+		}
+	}
+	b, _ := json.Marshal(walk(v))
+	return string(b)
+}
+
+// valueMatcher emits func fn(x *T) bool: x has every property of the value
+// (a pattern: the instance may have more; for a fixed primitive the same).
+func (e *emitter) valueMatcher(f *jen.File, fn string, ref *model.TypeRef, t *model.Type, v *model.Value) {
+	recv := jen.Op("*").Add(e.typeExpr(ref))
+	f.Func().Id(fn).Params(jen.Id("x").Add(recv)).Bool().Block(
+		jen.Return(e.matchExpr(jen.Id("x"), t, v, 0)),
+	)
+}
+
+// matchExpr is a boolean expression: val (a pointer to t) matches v.
+func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, depth int) *jen.Statement {
+	if t.Kind == model.KindPrimitive {
+		var lit jen.Code
+		cmp := jen.Op("*").Add(val.Clone()).Dot("Value")
+		switch t.Value.GoType {
+		case "bool":
+			lit = jen.Lit(v.Str == "true")
+		case "int32", "int64":
+			lit = jen.Id(v.Str)
+		case "Decimal":
+			return val.Clone().Op("!=").Nil().Op("&&").Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Qual(e.fhirPath(), "DecimalEqual").Call(jen.Op("*").Add(val.Clone()).Dot("Value"), jen.Lit(v.Str))
+		default:
+			cmp = jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))
+			lit = jen.Lit(v.Str)
+		}
+		return val.Clone().Op("!=").Nil().Op("&&").Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Add(cmp).Op("==").Add(lit)
+	}
+	if v.Kind != model.ValueObject {
+		return jen.False()
+	}
+	expr := val.Clone().Op("!=").Nil()
+	for _, prop := range v.Fields {
+		fd, opt := jsonField(t, prop.Name)
+		if fd == nil {
+			return jen.False() // the instance's type cannot hold it
+		}
+		var ft *model.Type
+		if opt != nil {
+			ft = opt.Ref.Type
+		} else if fd.Type != nil {
+			ft = fd.Type.Type
+		}
+		x := val.Clone().Dot(fd.GoName)
+		switch {
+		case kindOf(fd) == kindAttr:
+			expr = expr.Op("&&").Add(x).Op("==").Lit(prop.Value.Str)
+		case opt != nil:
+			y := fmt.Sprintf("o%d", depth)
+			expr = expr.Op("&&").Func().Params().Bool().Block(
+				jen.List(jen.Id(y), jen.Id("_")).Op(":=").Add(x).Assert(jen.Op("*").Add(e.typeExpr(opt.Ref))),
+				jen.Return(e.matchExpr(jen.Id(y), ft, prop.Value, depth+1)),
+			).Call()
+		case fd.Repeats():
+			items := prop.Value.Items
+			if prop.Value.Kind != model.ValueArray {
+				items = []*model.Value{prop.Value}
+			}
+			for _, item := range items {
+				i := fmt.Sprintf("i%d", depth)
+				expr = expr.Op("&&").Func().Params().Bool().Block(
+					jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(
+						jen.If(e.matchExpr(jen.Op("&").Add(x.Clone()).Index(jen.Id(i)), ft, item, depth+1)).Block(jen.Return(jen.True())),
+					),
+					jen.Return(jen.False()),
+				).Call()
+			}
+		default:
+			expr = expr.Op("&&").Add(e.matchExpr(x, ft, prop.Value, depth+1))
+		}
+	}
+	return expr
+}
+
+// jsonField finds the field a JSON property name stands for, and for a
+// choice property (valueString), the option.
+func jsonField(t *model.Type, name string) (*model.Field, *model.ChoiceOption) {
+	for _, f := range t.Fields {
+		if f.Choice != nil {
+			for _, o := range f.Choice.Options {
+				if o.JSONName == name {
+					return f, o
+				}
+			}
+			continue
+		}
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return nil, nil
+}

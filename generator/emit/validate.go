@@ -1,0 +1,370 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/model"
+	"github.com/fhirgen/fhirgen/generator/regexdfa"
+)
+
+// The validation concern: for every type, validate methods that check an
+// instance against its definition (cardinality, required bindings,
+// primitive formats, reference targets, extensions), and Validate.
+// Invariants (FHIRPath) are added by a later stage next to these checks.
+
+func (e *emitter) fhirPath() string { return e.mod.Path + "/fhir" }
+
+// vpathLit is a child location: vpath{parent: p, name: name, index: idx}.
+func vpathLit(parent jen.Code, name string, index jen.Code) *jen.Statement {
+	return jen.Id("vpath").Values(jen.Dict{
+		jen.Id("parent"): parent,
+		jen.Id("name"):   jen.Lit(name),
+		jen.Id("index"):  index,
+	})
+}
+
+// validateFile emits the validation concern of a top-level type.
+func (e *emitter) validateFile(t *model.Type) *jen.File {
+	f := e.newFile()
+	for _, ty := range append([]*model.Type{t}, t.Nested...) {
+		e.validateStruct(f, ty)
+		e.validateEntry(f, ty)
+	}
+	return f
+}
+
+// validateEntry emits Validate and ValidateIssues.
+func (e *emitter) validateEntry(f *jen.File, t *model.Type) {
+	container := jen.Nil()
+	if t.Kind == model.KindResource {
+		container = jen.Id("x")
+	}
+	body := func(ret func() jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.Id("v").Op(":=").Id("validator").Values(jen.Dict{jen.Id("container"): container}),
+			jen.Id("p").Op(":=").Id("vpath").Values(jen.Dict{jen.Id("name"): jen.Lit(t.Name), jen.Id("index"): jen.Lit(-1)}),
+			jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v"), jen.Op("&").Id("p")),
+			ret(),
+		}
+	}
+	if t.Kind == model.KindResource {
+		// a nil container interface must stay nil for a nil x
+		body = func(ret func() jen.Code) []jen.Code {
+			return []jen.Code{
+				jen.Id("v").Op(":=").Id("validator").Values(),
+				jen.If(jen.Id("x").Op("!=").Nil()).Block(jen.Id("v").Dot("container").Op("=").Id("x")),
+				jen.Id("p").Op(":=").Id("vpath").Values(jen.Dict{jen.Id("name"): jen.Lit(t.Name), jen.Id("index"): jen.Lit(-1)}),
+				jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v"), jen.Op("&").Id("p")),
+				ret(),
+			}
+		}
+	}
+	f.Comment(fmt.Sprintf("// Validate checks x against the definition of %s: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).", t.Name))
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("Validate").Params().Error().Block(
+		body(func() jen.Code { return jen.Return(jen.Id("v").Dot("result").Call()) })...,
+	)
+	f.Comment("// ValidateIssues returns every issue Validate finds, whatever its severity, or nil.")
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("ValidateIssues").Params().Id("Issues").Block(
+		body(func() jen.Code { return jen.Return(jen.Id("v").Dot("issues")) })...,
+	)
+}
+
+// validateStruct emits validate for a datatype, resource or backbone.
+func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("validate").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath")).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
+		isExt := t.Name == "Extension" && t.Kind == model.KindComplex
+		if isExt {
+			g.Id("nested").Op(":=").Id("v").Dot("extDepth").Op(">").Lit(0)
+			g.Id("v").Dot("extDepth").Op("++")
+		}
+		for _, fd := range t.Fields {
+			e.validateField(g, t, fd)
+		}
+		if isExt {
+			g.Id("v").Dot("extDepth").Op("--")
+			e.extensionRules(g, t)
+		}
+	})
+}
+
+// validateField emits the checks of one field.
+func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
+	x := jen.Id("x").Dot(fd.GoName)
+	name := fd.Name
+	kind := kindOf(fd)
+	if kind == kindAttr {
+		if fd.Min >= 1 {
+			g.If(x.Clone().Op("==").Lit("")).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+		}
+		return
+	}
+	if fd.Repeats() {
+		n := jen.Len(x.Clone())
+		if fd.Min >= 1 {
+			g.If(n.Clone().Op("<").Lit(fd.Min)).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), n.Clone()))
+		}
+		if fd.Max >= 0 {
+			g.If(n.Clone().Op(">").Lit(fd.Max)).Block(jen.Id("v").Dot("max").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Max), n.Clone()))
+		}
+		var body []jen.Code
+		body = append(body, jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Id("i"))))
+		item := x.Clone().Index(jen.Id("i"))
+		if kind == kindResource {
+			body = append(body, jen.Id("validateResource").Call(jen.Id("v"), item, jen.Op("&").Id("c")))
+		} else {
+			body = append(body, jen.Id("y").Op(":=").Op("&").Add(item.Clone()))
+			body = append(body, jen.Id("y").Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")))
+			body = append(body, e.elementChecks(fd, fd.Type, jen.Id("y"), jen.Op("&").Id("c"))...)
+		}
+		g.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(body...)
+		return
+	}
+	present := x.Clone().Op("!=").Nil()
+	if fd.Min >= 1 {
+		g.If(x.Clone().Op("==").Nil()).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+	}
+	if fd.Max == 0 {
+		g.If(present.Clone()).Block(jen.Id("v").Dot("max").Call(jen.Id("p"), jen.Lit(name), jen.Lit(0), jen.Lit(1)))
+	}
+	switch kind {
+	case kindResource:
+		g.If(present.Clone()).Block(
+			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Lit(-1))),
+			jen.Id("validateResource").Call(jen.Id("v"), x.Clone(), jen.Op("&").Id("c")),
+		)
+	case kindChoice:
+		g.Switch(jen.Id("y").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+			for _, o := range fd.Choice.Options {
+				body := []jen.Code{
+					jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), o.JSONName, jen.Lit(-1))),
+					jen.Id("y").Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+				}
+				body = append(body, e.elementChecks(fd, o.Ref, jen.Id("y"), jen.Op("&").Id("c"))...)
+				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
+					jen.If(jen.Id("y").Op("!=").Nil()).Block(body...),
+				)
+			}
+		})
+	default:
+		body := []jen.Code{
+			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Lit(-1))),
+			x.Clone().Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+		}
+		body = append(body, e.elementChecks(fd, fd.Type, x.Clone(), jen.Op("&").Id("c"))...)
+		g.If(present).Block(body...)
+	}
+}
+
+// elementChecks are the checks a field's definition adds to its value's own:
+// the required binding and the reference targets. val is a pointer to the
+// value, at is its location.
+func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.Statement, at *jen.Statement) []jen.Code {
+	var out []jen.Code
+	if ref == nil || ref.Type == nil {
+		return nil
+	}
+	if b := fd.Binding; b != nil && b.Strength == "required" && b.CodeSet != nil {
+		cs := b.CodeSet
+		msg := "is not in the value set " + cs.URL + " (required binding)"
+		switch {
+		case ref.CodeSet != nil && ref.Type.Generic:
+			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Parens(jen.Op("*").Add(val.Clone()).Dot("Value")).Dot("IsValid").Call()).Block(
+				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
+			))
+		case ref.Type.Name == "Coding":
+			out = append(out, jen.If(jen.Id("code").Op(":=").Add(val.Clone()).Dot("GetCode").Call().Dot("GetValue").Call(),
+				jen.Id("code").Op("!=").Lit("").Op("&&").Op("!").Id("in"+cs.GoName).Call(val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), jen.Id("code"))).Block(
+				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+					jen.Lit("the coding ").Op("+").Qual("strconv", "Quote").Call(jen.Id("code")).Op("+").Lit(" "+msg), jen.Lit("")),
+			))
+		case ref.Type.Name == "CodeableConcept":
+			out = append(out, jen.If(jen.Op("!").Id("anyCodingIn").Call(val.Clone(), jen.Id("in"+cs.GoName))).Block(
+				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+					jen.Lit("no coding "+msg), jen.Lit("")),
+			))
+		case ref.Type.Kind == model.KindPrimitive && ref.Type.Value != nil && ref.Type.Value.GoType == "string":
+			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Id("in"+cs.GoName).Call(jen.Lit(""), jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value")))).Block(
+				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
+			))
+		}
+	}
+	if ref.Type.Name == "Reference" && len(ref.TargetTypes) > 0 {
+		out = append(out, jen.Id("v").Dot("checkReference").Call(at, val.Clone(), jen.Lit("|"+strings.Join(ref.TargetTypes, "|")+"|")))
+	}
+	return out
+}
+
+// extensionRules are the rules of FHIR's extension mechanism: the url is
+// absolute, there is a value or nested extensions but not both (ext-1), and
+// every extension definition the generator loaded is enforced.
+func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
+	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
+		jen.Id("v").Dot("addAt").Call(jen.Id("p"), jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
+	)
+	g.If(jen.Parens(jen.Id("x").Dot("Value").Op("!=").Nil()).Op("==").Parens(jen.Len(jen.Id("x").Dot("Extension")).Op(">").Lit(0))).Block(
+		jen.Id("v").Dot("add").Call(jen.Id("p"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("invariant"), jen.Lit("Must have either extensions or value[x], not both"), jen.Lit("ext-1")),
+	)
+	var exts []*model.Profile
+	for _, p := range e.mod.Packages {
+		for _, pr := range p.Profiles {
+			if pr.Extension {
+				exts = append(exts, pr)
+			}
+		}
+	}
+	if len(exts) == 0 {
+		return
+	}
+	g.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
+		for _, pr := range exts {
+			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("p"), jen.Id("x")))
+		}
+	})
+}
+
+func extValidatorName(p *model.Profile) string { return "validateExtension" + p.GoName }
+
+// primitiveValidate emits match<T> and validate for a primitive type.
+func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
+	f := e.newFile()
+	pv := t.Value
+	recv := jen.Id("x").Op("*").Id(t.GoName)
+	if t.Generic {
+		recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
+	}
+	matcher := ""
+	if pv.Regex != "" {
+		matcher = "match" + t.GoName
+		d, err := regexdfa.Compile(pv.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: regex %q: %v", t.Source, t.Name, pv.Regex, err)
+		}
+		if err := e.dfaFunc(f, matcher, t.Name, pv.Regex, d); err != nil {
+			return nil, fmt.Errorf("%s: %s: %v", t.Source, t.Name, err)
+		}
+	}
+	f.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath")).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
+		check := []jen.Code{}
+		var text jen.Code
+		switch pv.GoType {
+		case "bool":
+		case "int32", "int64":
+			check = append(check,
+				jen.Var().Id("buf").Index(jen.Lit(24)).Byte(),
+				jen.Id("b").Op(":=").Qual("strconv", "AppendInt").Call(jen.Id("buf").Index(jen.Empty(), jen.Lit(0)), jen.Int64().Parens(jen.Op("*").Id("x").Dot("Value")), jen.Lit(10)),
+				jen.Id("s").Op(":=").Qual("unsafe", "String").Call(jen.Op("&").Id("b").Index(jen.Lit(0)), jen.Len(jen.Id("b"))),
+			)
+			text = jen.Id("s")
+		default:
+			check = append(check, jen.Id("s").Op(":=").String().Parens(jen.Op("*").Id("x").Dot("Value")))
+			text = jen.Id("s")
+		}
+		if text != nil && (pv.MaxLength > 0 || matcher != "") {
+			if pv.MaxLength > 0 {
+				check = append(check, jen.If(jen.Len(jen.Id("s")).Op(">").Lit(pv.MaxLength).Op("&&").Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("s")).Op(">").Lit(pv.MaxLength)).Block(
+					jen.Id("v").Dot("add").Call(jen.Id("p"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("too-long"), jen.Lit(fmt.Sprintf("the value is longer than %d characters", pv.MaxLength)), jen.Lit("")),
+				))
+			}
+			if matcher != "" {
+				calendar := pv.System == "Date" || pv.System == "DateTime"
+				ifStmt := jen.If(jen.Op("!").Id(matcher).Call(jen.Id("s"))).Block(
+					jen.Id("v").Dot("checkValue").Call(jen.Id("p"), jen.Lit(t.Name), jen.Id("s"), jen.Lit("")),
+				)
+				if calendar {
+					ifStmt = ifStmt.Else().If(jen.Id("msg").Op(":=").Qual(e.fhirPath(), "CheckCalendar").Call(jen.Id("s")), jen.Id("msg").Op("!=").Lit("")).Block(
+						jen.Id("v").Dot("checkValue").Call(jen.Id("p"), jen.Lit(t.Name), jen.Id("s"), jen.Id("msg")),
+					)
+				}
+				check = append(check, ifStmt)
+			}
+			g.If(jen.Id("x").Dot("Value").Op("!=").Nil()).Block(check...)
+		}
+		g.For(jen.Id("i").Op(":=").Range().Id("x").Dot("Extension")).Block(
+			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), "extension", jen.Id("i"))),
+			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+		)
+	})
+	return f, nil
+}
+
+// dfaFunc emits a matcher that runs a compiled automaton kept in string
+// constants (immutable tables).
+func (e *emitter) dfaFunc(f *jen.File, name, typ, regex string, d *regexdfa.DFA) error {
+	if d.NumClasses > 255 {
+		return fmt.Errorf("regex has %d character classes", d.NumClasses)
+	}
+	if d.NumStates() > 65535 {
+		return fmt.Errorf("regex has %d states", d.NumStates())
+	}
+	ascii := make([]byte, 128)
+	for c := 0; c < 128; c++ {
+		ascii[c] = byte(d.Class(rune(c)))
+	}
+	next := make([]byte, 0, 2*len(d.Next))
+	for _, s := range d.Next {
+		next = append(next, byte(s>>8), byte(s))
+	}
+	accept := make([]byte, len(d.Accept))
+	for i, a := range d.Accept {
+		if a {
+			accept[i] = 1
+		}
+	}
+	bounds := make([]byte, 0, 4*len(d.Bounds))
+	classes := make([]byte, 0, len(d.Bounds))
+	for i, b := range d.Bounds {
+		bounds = append(bounds, byte(b>>24), byte(b>>16), byte(b>>8), byte(b))
+		classes = append(classes, byte(d.ClassOf[i]))
+	}
+	f.Comment(fmt.Sprintf("// %s reports whether s, all of it, matches the regex of %s: %s", name, typ, Sanitize(regex)))
+	f.Comment(fmt.Sprintf("// (a %d-state automaton over %d character classes, compiled at generation).", d.NumStates(), d.NumClasses))
+	f.Func().Id(name).Params(jen.Id("s").String()).Bool().Block(
+		jen.Return(jen.Id("runDFA").Call(jen.Id("s"), jen.Lit(d.Start), jen.Lit(d.NumClasses),
+			jen.Lit(string(ascii)), jen.Lit(string(next)), jen.Lit(string(accept)), jen.Lit(string(bounds)), jen.Lit(string(classes)))),
+	)
+	return nil
+}
+
+// anyCodingIn emits the helper that checks a CodeableConcept against a
+// required binding: at least one coding must be in the value set.
+func (e *emitter) anyCodingIn(f *jen.File) {
+	f.Comment("// anyCodingIn reports whether some coding of cc is in a value set.")
+	f.Func().Id("anyCodingIn").Params(jen.Id("cc").Op("*").Id("CodeableConcept"), jen.Id("in").Func().Params(jen.Id("system"), jen.Id("code").String()).Bool()).Bool().Block(
+		jen.For(jen.Id("i").Op(":=").Range().Id("cc").Dot("Coding")).Block(
+			jen.Id("c").Op(":=").Op("&").Id("cc").Dot("Coding").Index(jen.Id("i")),
+			jen.If(jen.Id("in").Call(jen.Id("c").Dot("GetSystem").Call().Dot("GetValue").Call(), jen.Id("c").Dot("GetCode").Call().Dot("GetValue").Call())).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
+}
+
+// codeSetMembership emits in<CodeSet>(system, code), and anyCodingIn once.
+func (e *emitter) codeSetMembership(f *jen.File, cs *model.CodeSet) {
+	bySystem := map[string][]string{}
+	var systems []string
+	for _, c := range cs.Codes {
+		if _, ok := bySystem[c.System]; !ok {
+			systems = append(systems, c.System)
+		}
+		bySystem[c.System] = append(bySystem[c.System], c.Code)
+	}
+	f.Comment(fmt.Sprintf("// in%s reports whether a code (from system, or from any system when system is \"\") is in the value set %s.", cs.GoName, cs.URL))
+	f.Func().Id("in"+cs.GoName).Params(jen.Id("system"), jen.Id("code").String()).Bool().BlockFunc(func(g *jen.Group) {
+		for _, sys := range systems {
+			var lits []jen.Code
+			for _, c := range bySystem[sys] {
+				lits = append(lits, jen.Lit(c))
+			}
+			g.If(jen.Id("system").Op("==").Lit(sys).Op("||").Id("system").Op("==").Lit("")).Block(
+				jen.Switch(jen.Id("code")).Block(jen.Case(lits...).Block(jen.Return(jen.True()))),
+			)
+		}
+		g.Return(jen.False())
+	})
+}
