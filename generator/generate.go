@@ -91,7 +91,13 @@ type rootDoc struct {
 	Packages        []pkgDoc
 	Inputs          []string
 	GenerateCommand string
+	// the core package, for the fhir-validate command
+	CoreName, CoreImport string
+	Profiles             []profileRef
 }
+
+// profileRef names a profile whose validation was generated.
+type profileRef struct{ URL, Package, GoName string }
 
 func summary(p *model.Package) string {
 	if p.Core == p {
@@ -236,13 +242,26 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 	if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {
 		return err
 	}
+	for _, p := range mod.Packages {
+		if p.Core == p && len(p.Types) > 0 {
+			root.CoreName, root.CoreImport = p.Name, p.ImportPath
+		}
+	}
 	return fs.WalkDir(templates.FS, "module", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == "module/go.mod.tmpl" {
 			return err
 		}
+		if strings.HasPrefix(p, "module/cmd/") && (root.CoreName == "" || !hasOperationOutcome(files, root.CoreName)) {
+			return nil // the command needs the core types and OperationOutcome
+		}
 		out := strings.TrimSuffix(strings.TrimPrefix(p, "module/"), ".tmpl")
 		return render(out, p, root)
 	})
+}
+
+func hasOperationOutcome(files emit.Files, core string) bool {
+	_, ok := files[core+"/issues_operationoutcome.go"]
+	return ok
 }
 
 // generateCommand is the //go:generate line for the module root: it reruns

@@ -136,6 +136,11 @@ func (e *emitter) emitPackage() error {
 			}
 		}
 	}
+	if f, ok := e.operationOutcome(); ok {
+		if err := e.write("issues_operationoutcome.go", f); err != nil {
+			return err
+		}
+	}
 	// Extension definitions are enforced wherever an extension appears, so
 	// their checks live with the core types.
 	if e.pkg.Core == e.pkg {

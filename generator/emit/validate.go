@@ -368,3 +368,53 @@ func (e *emitter) codeSetMembership(f *jen.File, cs *model.CodeSet) {
 		g.Return(jen.False())
 	})
 }
+
+// operationOutcome emits Issues.ToOperationOutcome when the package has the
+// OperationOutcome resource with the elements it needs.
+func (e *emitter) operationOutcome() (*jen.File, bool) {
+	var oo *model.Type
+	for _, t := range e.pkg.Types {
+		if t.Kind == model.KindResource && t.Name == "OperationOutcome" {
+			oo = t
+		}
+	}
+	if oo == nil {
+		return nil, false
+	}
+	issueF := fieldByName(oo, "issue")
+	if issueF == nil || issueF.Type == nil {
+		return nil, false
+	}
+	it := issueF.Type.Type
+	sev, code, diag, expr := fieldByName(it, "severity"), fieldByName(it, "code"), fieldByName(it, "diagnostics"), fieldByName(it, "expression")
+	if sev == nil || code == nil || diag == nil || expr == nil || sev.Type == nil || code.Type == nil || sev.Type.CodeSet == nil || code.Type.CodeSet == nil {
+		return nil, false
+	}
+	f := e.newFile()
+	f.Comment("// ToOperationOutcome turns the issues into an OperationOutcome, one issue each (severity, code, the message as diagnostics, the location as expression). With no issues it holds one informational \"All OK\" issue, since an OperationOutcome needs at least one.")
+	f.Func().Params(jen.Id("is").Id("Issues")).Id("ToOperationOutcome").Params().Op("*").Id(oo.GoName).BlockFunc(func(g *jen.Group) {
+		g.Id("oo").Op(":=").Op("&").Id(oo.GoName).Values()
+		g.If(jen.Len(jen.Id("is")).Op("==").Lit(0)).Block(
+			jen.Id("is").Op("=").Id("Issues").Values(jen.Values(jen.Dict{
+				jen.Id("Severity"): jen.Qual(e.fhirPath(), "SeverityInformation"),
+				jen.Id("Code"):     jen.Lit("informational"),
+				jen.Id("Message"):  jen.Lit("All OK"),
+			})),
+		)
+		g.For(jen.List(jen.Id("_"), jen.Id("i")).Op(":=").Range().Id("is")).BlockFunc(func(b *jen.Group) {
+			b.Id("msg").Op(":=").Id("i").Dot("Message")
+			b.If(jen.Id("i").Dot("Key").Op("!=").Lit("")).Block(jen.Id("msg").Op("+=").Lit(" [").Op("+").Id("i").Dot("Key").Op("+").Lit("]"))
+			b.Id("issue").Op(":=").Id(it.GoName).Values(jen.Dict{
+				jen.Id(sev.GoName):  jen.Id("NewCode").Call(jen.Id(sev.Type.CodeSet.GoName).Parens(jen.Id("i").Dot("Severity"))),
+				jen.Id(code.GoName): jen.Id("NewCode").Call(jen.Id(code.Type.CodeSet.GoName).Parens(jen.Id("i").Dot("Code"))),
+				jen.Id(diag.GoName): jen.Id("New" + diag.Type.Type.GoName).Call(jen.Id("msg")),
+			})
+			b.If(jen.Id("i").Dot("Path").Op("!=").Lit("")).Block(
+				jen.Id("issue").Dot(expr.GoName).Op("=").Index().Id(expr.Type.Type.GoName).Values(jen.Op("*").Id("New" + expr.Type.Type.GoName).Call(jen.Id("i").Dot("Path"))),
+			)
+			b.Id("oo").Dot(issueF.GoName).Op("=").Append(jen.Id("oo").Dot(issueF.GoName), jen.Id("issue"))
+		})
+		g.Return(jen.Id("oo"))
+	})
+	return f, true
+}
