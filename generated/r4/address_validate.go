@@ -7,126 +7,85 @@ import (
 	"strconv"
 )
 
-func (x *Address) validate(v *validator, p *vpath) {
+func (x *Address) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Use != nil {
-		c := vpath{
-			index:  -1,
-			name:   "use",
-			parent: p,
-		}
-		x.Use.validate(v, &c)
+		v.push("use", -1)
+		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-use (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-use (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-type (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-type (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	for i := range x.Line {
-		c := vpath{
-			index:  i,
-			name:   "line",
-			parent: p,
-		}
+		v.push("line", i)
 		y := &x.Line[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.City != nil {
-		c := vpath{
-			index:  -1,
-			name:   "city",
-			parent: p,
-		}
-		x.City.validate(v, &c)
+		v.push("city", -1)
+		x.City.validate(v)
+		v.pop()
 	}
 	if x.District != nil {
-		c := vpath{
-			index:  -1,
-			name:   "district",
-			parent: p,
-		}
-		x.District.validate(v, &c)
+		v.push("district", -1)
+		x.District.validate(v)
+		v.pop()
 	}
 	if x.State != nil {
-		c := vpath{
-			index:  -1,
-			name:   "state",
-			parent: p,
-		}
-		x.State.validate(v, &c)
+		v.push("state", -1)
+		x.State.validate(v)
+		v.pop()
 	}
 	if x.PostalCode != nil {
-		c := vpath{
-			index:  -1,
-			name:   "postalCode",
-			parent: p,
-		}
-		x.PostalCode.validate(v, &c)
+		v.push("postalCode", -1)
+		x.PostalCode.validate(v)
+		v.pop()
 	}
 	if x.Country != nil {
-		c := vpath{
-			index:  -1,
-			name:   "country",
-			parent: p,
-		}
-		x.Country.validate(v, &c)
+		v.push("country", -1)
+		x.Country.validate(v)
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Address: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Address) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Address",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Address")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Address) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Address",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Address")
+	x.validate(v)
+	return v.done()
 }

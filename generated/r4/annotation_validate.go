@@ -2,79 +2,56 @@
 
 package r4
 
-func (x *Annotation) validate(v *validator, p *vpath) {
+func (x *Annotation) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	switch y := x.Author.(type) {
 	case *Reference:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "authorReference",
-				parent: p,
-			}
-			y.validate(v, &c)
-			v.checkReference(&c, y, "|Organization|Patient|Practitioner|RelatedPerson|")
+			v.push("authorReference", -1)
+			y.validate(v)
+			v.checkReference(y, "|Organization|Patient|Practitioner|RelatedPerson|")
+			v.pop()
 		}
 	case *String:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "authorString",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("authorString", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	if x.Time != nil {
-		c := vpath{
-			index:  -1,
-			name:   "time",
-			parent: p,
-		}
-		x.Time.validate(v, &c)
+		v.push("time", -1)
+		x.Time.validate(v)
+		v.pop()
 	}
 	if x.Text == nil {
-		v.min(p, "text", 1, 0)
+		v.min("text", 1, 0)
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Annotation: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Annotation) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Annotation",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Annotation")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Annotation) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Annotation",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Annotation")
+	x.validate(v)
+	return v.done()
 }

@@ -2,103 +2,68 @@
 
 package r4
 
-func (x *Attachment) validate(v *validator, p *vpath) {
+func (x *Attachment) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.ContentType != nil {
-		c := vpath{
-			index:  -1,
-			name:   "contentType",
-			parent: p,
-		}
-		x.ContentType.validate(v, &c)
+		v.push("contentType", -1)
+		x.ContentType.validate(v)
+		v.pop()
 	}
 	if x.Language != nil {
-		c := vpath{
-			index:  -1,
-			name:   "language",
-			parent: p,
-		}
-		x.Language.validate(v, &c)
+		v.push("language", -1)
+		x.Language.validate(v)
+		v.pop()
 	}
 	if x.Data != nil {
-		c := vpath{
-			index:  -1,
-			name:   "data",
-			parent: p,
-		}
-		x.Data.validate(v, &c)
+		v.push("data", -1)
+		x.Data.validate(v)
+		v.pop()
 	}
 	if x.URL != nil {
-		c := vpath{
-			index:  -1,
-			name:   "url",
-			parent: p,
-		}
-		x.URL.validate(v, &c)
+		v.push("url", -1)
+		x.URL.validate(v)
+		v.pop()
 	}
 	if x.Size != nil {
-		c := vpath{
-			index:  -1,
-			name:   "size",
-			parent: p,
-		}
-		x.Size.validate(v, &c)
+		v.push("size", -1)
+		x.Size.validate(v)
+		v.pop()
 	}
 	if x.Hash != nil {
-		c := vpath{
-			index:  -1,
-			name:   "hash",
-			parent: p,
-		}
-		x.Hash.validate(v, &c)
+		v.push("hash", -1)
+		x.Hash.validate(v)
+		v.pop()
 	}
 	if x.Title != nil {
-		c := vpath{
-			index:  -1,
-			name:   "title",
-			parent: p,
-		}
-		x.Title.validate(v, &c)
+		v.push("title", -1)
+		x.Title.validate(v)
+		v.pop()
 	}
 	if x.Creation != nil {
-		c := vpath{
-			index:  -1,
-			name:   "creation",
-			parent: p,
-		}
-		x.Creation.validate(v, &c)
+		v.push("creation", -1)
+		x.Creation.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Attachment: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Attachment) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Attachment",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Attachment")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Attachment) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Attachment",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Attachment")
+	x.validate(v)
+	return v.done()
 }

@@ -7,689 +7,473 @@ import (
 	"strconv"
 )
 
-func (x *AuditEvent) validate(v *validator, p *vpath) {
+func (x *AuditEvent) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	if x.ID != nil {
-		c := vpath{
-			index:  -1,
-			name:   "id",
-			parent: p,
-		}
-		x.ID.validate(v, &c)
+		v.push("id", -1)
+		x.ID.validate(v)
+		v.pop()
 	}
 	if x.Meta != nil {
-		c := vpath{
-			index:  -1,
-			name:   "meta",
-			parent: p,
-		}
-		x.Meta.validate(v, &c)
+		v.push("meta", -1)
+		x.Meta.validate(v)
+		v.pop()
 	}
 	if x.ImplicitRules != nil {
-		c := vpath{
-			index:  -1,
-			name:   "implicitRules",
-			parent: p,
-		}
-		x.ImplicitRules.validate(v, &c)
+		v.push("implicitRules", -1)
+		x.ImplicitRules.validate(v)
+		v.pop()
 	}
 	if x.Language != nil {
-		c := vpath{
-			index:  -1,
-			name:   "language",
-			parent: p,
-		}
-		x.Language.validate(v, &c)
+		v.push("language", -1)
+		x.Language.validate(v)
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	for i := range x.Contained {
-		c := vpath{
-			index:  i,
-			name:   "contained",
-			parent: p,
-		}
-		validateResource(v, x.Contained[i], &c)
+		v.push("contained", i)
+		validateResource(v, x.Contained[i])
+		v.pop()
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	for i := range x.Subtype {
-		c := vpath{
-			index:  i,
-			name:   "subtype",
-			parent: p,
-		}
+		v.push("subtype", i)
 		y := &x.Subtype[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Action != nil {
-		c := vpath{
-			index:  -1,
-			name:   "action",
-			parent: p,
-		}
-		x.Action.validate(v, &c)
+		v.push("action", -1)
+		x.Action.validate(v)
 		if x.Action.Value != nil && !(*x.Action.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Action.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Action.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 	if x.Recorded == nil {
-		v.min(p, "recorded", 1, 0)
+		v.min("recorded", 1, 0)
 	}
 	if x.Recorded != nil {
-		c := vpath{
-			index:  -1,
-			name:   "recorded",
-			parent: p,
-		}
-		x.Recorded.validate(v, &c)
+		v.push("recorded", -1)
+		x.Recorded.validate(v)
+		v.pop()
 	}
 	if x.Outcome != nil {
-		c := vpath{
-			index:  -1,
-			name:   "outcome",
-			parent: p,
-		}
-		x.Outcome.validate(v, &c)
+		v.push("outcome", -1)
+		x.Outcome.validate(v)
 		if x.Outcome.Value != nil && !(*x.Outcome.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Outcome.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-outcome (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Outcome.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-outcome (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.OutcomeDesc != nil {
-		c := vpath{
-			index:  -1,
-			name:   "outcomeDesc",
-			parent: p,
-		}
-		x.OutcomeDesc.validate(v, &c)
+		v.push("outcomeDesc", -1)
+		x.OutcomeDesc.validate(v)
+		v.pop()
 	}
 	for i := range x.PurposeOfEvent {
-		c := vpath{
-			index:  i,
-			name:   "purposeOfEvent",
-			parent: p,
-		}
+		v.push("purposeOfEvent", i)
 		y := &x.PurposeOfEvent[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if len(x.Agent) < 1 {
-		v.min(p, "agent", 1, len(x.Agent))
+		v.min("agent", 1, len(x.Agent))
 	}
 	for i := range x.Agent {
-		c := vpath{
-			index:  i,
-			name:   "agent",
-			parent: p,
-		}
+		v.push("agent", i)
 		y := &x.Agent[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Source == nil {
-		v.min(p, "source", 1, 0)
+		v.min("source", 1, 0)
 	}
 	if x.Source != nil {
-		c := vpath{
-			index:  -1,
-			name:   "source",
-			parent: p,
-		}
-		x.Source.validate(v, &c)
+		v.push("source", -1)
+		x.Source.validate(v)
+		v.pop()
 	}
 	for i := range x.Entity {
-		c := vpath{
-			index:  i,
-			name:   "entity",
-			parent: p,
-		}
+		v.push("entity", i)
 		y := &x.Entity[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of AuditEvent: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEvent) Validate() error {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(container, "AuditEvent")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEvent) ValidateIssues() Issues {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(container, "AuditEvent")
+	x.validate(v)
+	return v.done()
 }
-func (x *AuditEventAgent) validate(v *validator, p *vpath) {
+func (x *AuditEventAgent) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	for i := range x.Role {
-		c := vpath{
-			index:  i,
-			name:   "role",
-			parent: p,
-		}
+		v.push("role", i)
 		y := &x.Role[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Who != nil {
-		c := vpath{
-			index:  -1,
-			name:   "who",
-			parent: p,
-		}
-		x.Who.validate(v, &c)
-		v.checkReference(&c, x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.push("who", -1)
+		x.Who.validate(v)
+		v.checkReference(x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.pop()
 	}
 	if x.AltID != nil {
-		c := vpath{
-			index:  -1,
-			name:   "altId",
-			parent: p,
-		}
-		x.AltID.validate(v, &c)
+		v.push("altId", -1)
+		x.AltID.validate(v)
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	if x.Requestor == nil {
-		v.min(p, "requestor", 1, 0)
+		v.min("requestor", 1, 0)
 	}
 	if x.Requestor != nil {
-		c := vpath{
-			index:  -1,
-			name:   "requestor",
-			parent: p,
-		}
-		x.Requestor.validate(v, &c)
+		v.push("requestor", -1)
+		x.Requestor.validate(v)
+		v.pop()
 	}
 	if x.Location != nil {
-		c := vpath{
-			index:  -1,
-			name:   "location",
-			parent: p,
-		}
-		x.Location.validate(v, &c)
-		v.checkReference(&c, x.Location, "|Location|")
+		v.push("location", -1)
+		x.Location.validate(v)
+		v.checkReference(x.Location, "|Location|")
+		v.pop()
 	}
 	for i := range x.Policy {
-		c := vpath{
-			index:  i,
-			name:   "policy",
-			parent: p,
-		}
+		v.push("policy", i)
 		y := &x.Policy[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Media != nil {
-		c := vpath{
-			index:  -1,
-			name:   "media",
-			parent: p,
-		}
-		x.Media.validate(v, &c)
+		v.push("media", -1)
+		x.Media.validate(v)
+		v.pop()
 	}
 	if x.Network != nil {
-		c := vpath{
-			index:  -1,
-			name:   "network",
-			parent: p,
-		}
-		x.Network.validate(v, &c)
+		v.push("network", -1)
+		x.Network.validate(v)
+		v.pop()
 	}
 	for i := range x.PurposeOfUse {
-		c := vpath{
-			index:  i,
-			name:   "purposeOfUse",
-			parent: p,
-		}
+		v.push("purposeOfUse", i)
 		y := &x.PurposeOfUse[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of AuditEvent.agent: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventAgent) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.agent",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "AuditEvent.agent")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventAgent) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.agent",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "AuditEvent.agent")
+	x.validate(v)
+	return v.done()
 }
-func (x *AuditEventAgentNetwork) validate(v *validator, p *vpath) {
+func (x *AuditEventAgentNetwork) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Address != nil {
-		c := vpath{
-			index:  -1,
-			name:   "address",
-			parent: p,
-		}
-		x.Address.validate(v, &c)
+		v.push("address", -1)
+		x.Address.validate(v)
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/network-type (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/network-type (required binding)", "")
 		}
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of AuditEvent.agent.network: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventAgentNetwork) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.agent.network",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "AuditEvent.agent.network")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventAgentNetwork) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.agent.network",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "AuditEvent.agent.network")
+	x.validate(v)
+	return v.done()
 }
-func (x *AuditEventSource) validate(v *validator, p *vpath) {
+func (x *AuditEventSource) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Site != nil {
-		c := vpath{
-			index:  -1,
-			name:   "site",
-			parent: p,
-		}
-		x.Site.validate(v, &c)
+		v.push("site", -1)
+		x.Site.validate(v)
+		v.pop()
 	}
 	if x.Observer == nil {
-		v.min(p, "observer", 1, 0)
+		v.min("observer", 1, 0)
 	}
 	if x.Observer != nil {
-		c := vpath{
-			index:  -1,
-			name:   "observer",
-			parent: p,
-		}
-		x.Observer.validate(v, &c)
-		v.checkReference(&c, x.Observer, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.push("observer", -1)
+		x.Observer.validate(v)
+		v.checkReference(x.Observer, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.pop()
 	}
 	for i := range x.Type {
-		c := vpath{
-			index:  i,
-			name:   "type",
-			parent: p,
-		}
+		v.push("type", i)
 		y := &x.Type[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of AuditEvent.source: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventSource) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.source",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "AuditEvent.source")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventSource) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.source",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "AuditEvent.source")
+	x.validate(v)
+	return v.done()
 }
-func (x *AuditEventEntity) validate(v *validator, p *vpath) {
+func (x *AuditEventEntity) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.What != nil {
-		c := vpath{
-			index:  -1,
-			name:   "what",
-			parent: p,
-		}
-		x.What.validate(v, &c)
+		v.push("what", -1)
+		x.What.validate(v)
+		v.checkReference(x.What, "")
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	if x.Role != nil {
-		c := vpath{
-			index:  -1,
-			name:   "role",
-			parent: p,
-		}
-		x.Role.validate(v, &c)
+		v.push("role", -1)
+		x.Role.validate(v)
+		v.pop()
 	}
 	if x.Lifecycle != nil {
-		c := vpath{
-			index:  -1,
-			name:   "lifecycle",
-			parent: p,
-		}
-		x.Lifecycle.validate(v, &c)
+		v.push("lifecycle", -1)
+		x.Lifecycle.validate(v)
+		v.pop()
 	}
 	for i := range x.SecurityLabel {
-		c := vpath{
-			index:  i,
-			name:   "securityLabel",
-			parent: p,
-		}
+		v.push("securityLabel", i)
 		y := &x.SecurityLabel[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	if x.Description != nil {
-		c := vpath{
-			index:  -1,
-			name:   "description",
-			parent: p,
-		}
-		x.Description.validate(v, &c)
+		v.push("description", -1)
+		x.Description.validate(v)
+		v.pop()
 	}
 	if x.Query != nil {
-		c := vpath{
-			index:  -1,
-			name:   "query",
-			parent: p,
-		}
-		x.Query.validate(v, &c)
+		v.push("query", -1)
+		x.Query.validate(v)
+		v.pop()
 	}
 	for i := range x.Detail {
-		c := vpath{
-			index:  i,
-			name:   "detail",
-			parent: p,
-		}
+		v.push("detail", i)
 		y := &x.Detail[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of AuditEvent.entity: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventEntity) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.entity",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "AuditEvent.entity")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventEntity) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.entity",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "AuditEvent.entity")
+	x.validate(v)
+	return v.done()
 }
-func (x *AuditEventEntityDetail) validate(v *validator, p *vpath) {
+func (x *AuditEventEntityDetail) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	if x.Value == nil {
-		v.min(p, "value", 1, 0)
+		v.min("value", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *String:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueString",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueString", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Base64Binary:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueBase64Binary",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueBase64Binary", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 }
 
 // Validate checks x against the definition of AuditEvent.entity.detail: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventEntityDetail) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.entity.detail",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "AuditEvent.entity.detail")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventEntityDetail) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "AuditEvent.entity.detail",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "AuditEvent.entity.detail")
+	x.validate(v)
+	return v.done()
 }

@@ -2,58 +2,41 @@
 
 package r4
 
-func (x *CodeableConcept) validate(v *validator, p *vpath) {
+func (x *CodeableConcept) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Coding {
-		c := vpath{
-			index:  i,
-			name:   "coding",
-			parent: p,
-		}
+		v.push("coding", i)
 		y := &x.Coding[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of CodeableConcept: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *CodeableConcept) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "CodeableConcept",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "CodeableConcept")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *CodeableConcept) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "CodeableConcept",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "CodeableConcept")
+	x.validate(v)
+	return v.done()
 }
 
 // anyCodingIn reports whether some coding of cc is in a value set.

@@ -2,79 +2,53 @@
 
 package r4
 
-func (x *Coding) validate(v *validator, p *vpath) {
+func (x *Coding) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.System != nil {
-		c := vpath{
-			index:  -1,
-			name:   "system",
-			parent: p,
-		}
-		x.System.validate(v, &c)
+		v.push("system", -1)
+		x.System.validate(v)
+		v.pop()
 	}
 	if x.Version != nil {
-		c := vpath{
-			index:  -1,
-			name:   "version",
-			parent: p,
-		}
-		x.Version.validate(v, &c)
+		v.push("version", -1)
+		x.Version.validate(v)
+		v.pop()
 	}
 	if x.Code != nil {
-		c := vpath{
-			index:  -1,
-			name:   "code",
-			parent: p,
-		}
-		x.Code.validate(v, &c)
+		v.push("code", -1)
+		x.Code.validate(v)
+		v.pop()
 	}
 	if x.Display != nil {
-		c := vpath{
-			index:  -1,
-			name:   "display",
-			parent: p,
-		}
-		x.Display.validate(v, &c)
+		v.push("display", -1)
+		x.Display.validate(v)
+		v.pop()
 	}
 	if x.UserSelected != nil {
-		c := vpath{
-			index:  -1,
-			name:   "userSelected",
-			parent: p,
-		}
-		x.UserSelected.validate(v, &c)
+		v.push("userSelected", -1)
+		x.UserSelected.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Coding: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Coding) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Coding",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Coding")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Coding) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Coding",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Coding")
+	x.validate(v)
+	return v.done()
 }

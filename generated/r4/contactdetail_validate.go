@@ -2,56 +2,39 @@
 
 package r4
 
-func (x *ContactDetail) validate(v *validator, p *vpath) {
+func (x *ContactDetail) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	for i := range x.Telecom {
-		c := vpath{
-			index:  i,
-			name:   "telecom",
-			parent: p,
-		}
+		v.push("telecom", i)
 		y := &x.Telecom[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of ContactDetail: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *ContactDetail) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ContactDetail",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "ContactDetail")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ContactDetail) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ContactDetail",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "ContactDetail")
+	x.validate(v)
+	return v.done()
 }

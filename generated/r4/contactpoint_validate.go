@@ -7,85 +7,59 @@ import (
 	"strconv"
 )
 
-func (x *ContactPoint) validate(v *validator, p *vpath) {
+func (x *ContactPoint) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.System != nil {
-		c := vpath{
-			index:  -1,
-			name:   "system",
-			parent: p,
-		}
-		x.System.validate(v, &c)
+		v.push("system", -1)
+		x.System.validate(v)
 		if x.System.Value != nil && !(*x.System.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.System.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-system (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.System.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-system (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
+		v.pop()
 	}
 	if x.Use != nil {
-		c := vpath{
-			index:  -1,
-			name:   "use",
-			parent: p,
-		}
-		x.Use.validate(v, &c)
+		v.push("use", -1)
+		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-use (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-use (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Rank != nil {
-		c := vpath{
-			index:  -1,
-			name:   "rank",
-			parent: p,
-		}
-		x.Rank.validate(v, &c)
+		v.push("rank", -1)
+		x.Rank.validate(v)
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of ContactPoint: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *ContactPoint) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ContactPoint",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "ContactPoint")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ContactPoint) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ContactPoint",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "ContactPoint")
+	x.validate(v)
+	return v.done()
 }

@@ -7,338 +7,234 @@ import (
 	"strconv"
 )
 
-func (x *DataRequirement) validate(v *validator, p *vpath) {
+func (x *DataRequirement) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
 		}
+		v.pop()
 	}
 	for i := range x.Profile {
-		c := vpath{
-			index:  i,
-			name:   "profile",
-			parent: p,
-		}
+		v.push("profile", i)
 		y := &x.Profile[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	switch y := x.Subject.(type) {
 	case *CodeableConcept:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "subjectCodeableConcept",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("subjectCodeableConcept", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Reference:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "subjectReference",
-				parent: p,
-			}
-			y.validate(v, &c)
-			v.checkReference(&c, y, "|Group|")
+			v.push("subjectReference", -1)
+			y.validate(v)
+			v.checkReference(y, "|Group|")
+			v.pop()
 		}
 	}
 	for i := range x.MustSupport {
-		c := vpath{
-			index:  i,
-			name:   "mustSupport",
-			parent: p,
-		}
+		v.push("mustSupport", i)
 		y := &x.MustSupport[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.CodeFilter {
-		c := vpath{
-			index:  i,
-			name:   "codeFilter",
-			parent: p,
-		}
+		v.push("codeFilter", i)
 		y := &x.CodeFilter[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.DateFilter {
-		c := vpath{
-			index:  i,
-			name:   "dateFilter",
-			parent: p,
-		}
+		v.push("dateFilter", i)
 		y := &x.DateFilter[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Limit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "limit",
-			parent: p,
-		}
-		x.Limit.validate(v, &c)
+		v.push("limit", -1)
+		x.Limit.validate(v)
+		v.pop()
 	}
 	for i := range x.Sort {
-		c := vpath{
-			index:  i,
-			name:   "sort",
-			parent: p,
-		}
+		v.push("sort", i)
 		y := &x.Sort[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of DataRequirement: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirement) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "DataRequirement")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirement) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "DataRequirement")
+	x.validate(v)
+	return v.done()
 }
-func (x *DataRequirementCodeFilter) validate(v *validator, p *vpath) {
+func (x *DataRequirementCodeFilter) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Path != nil {
-		c := vpath{
-			index:  -1,
-			name:   "path",
-			parent: p,
-		}
-		x.Path.validate(v, &c)
+		v.push("path", -1)
+		x.Path.validate(v)
+		v.pop()
 	}
 	if x.SearchParam != nil {
-		c := vpath{
-			index:  -1,
-			name:   "searchParam",
-			parent: p,
-		}
-		x.SearchParam.validate(v, &c)
+		v.push("searchParam", -1)
+		x.SearchParam.validate(v)
+		v.pop()
 	}
 	if x.ValueSet != nil {
-		c := vpath{
-			index:  -1,
-			name:   "valueSet",
-			parent: p,
-		}
-		x.ValueSet.validate(v, &c)
+		v.push("valueSet", -1)
+		x.ValueSet.validate(v)
+		v.pop()
 	}
 	for i := range x.Code {
-		c := vpath{
-			index:  i,
-			name:   "code",
-			parent: p,
-		}
+		v.push("code", i)
 		y := &x.Code[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of DataRequirement.codeFilter: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementCodeFilter) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.codeFilter",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "DataRequirement.codeFilter")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementCodeFilter) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.codeFilter",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "DataRequirement.codeFilter")
+	x.validate(v)
+	return v.done()
 }
-func (x *DataRequirementDateFilter) validate(v *validator, p *vpath) {
+func (x *DataRequirementDateFilter) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Path != nil {
-		c := vpath{
-			index:  -1,
-			name:   "path",
-			parent: p,
-		}
-		x.Path.validate(v, &c)
+		v.push("path", -1)
+		x.Path.validate(v)
+		v.pop()
 	}
 	if x.SearchParam != nil {
-		c := vpath{
-			index:  -1,
-			name:   "searchParam",
-			parent: p,
-		}
-		x.SearchParam.validate(v, &c)
+		v.push("searchParam", -1)
+		x.SearchParam.validate(v)
+		v.pop()
 	}
 	switch y := x.Value.(type) {
 	case *DateTime:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDateTime",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDateTime", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Period:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valuePeriod",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valuePeriod", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Duration:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDuration",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDuration", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 }
 
 // Validate checks x against the definition of DataRequirement.dateFilter: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementDateFilter) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.dateFilter",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "DataRequirement.dateFilter")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementDateFilter) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.dateFilter",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "DataRequirement.dateFilter")
+	x.validate(v)
+	return v.done()
 }
-func (x *DataRequirementSort) validate(v *validator, p *vpath) {
+func (x *DataRequirementSort) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Path == nil {
-		v.min(p, "path", 1, 0)
+		v.min("path", 1, 0)
 	}
 	if x.Path != nil {
-		c := vpath{
-			index:  -1,
-			name:   "path",
-			parent: p,
-		}
-		x.Path.validate(v, &c)
+		v.push("path", -1)
+		x.Path.validate(v)
+		v.pop()
 	}
 	if x.Direction == nil {
-		v.min(p, "direction", 1, 0)
+		v.min("direction", 1, 0)
 	}
 	if x.Direction != nil {
-		c := vpath{
-			index:  -1,
-			name:   "direction",
-			parent: p,
-		}
-		x.Direction.validate(v, &c)
+		v.push("direction", -1)
+		x.Direction.validate(v)
 		if x.Direction.Value != nil && !(*x.Direction.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Direction.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/sort-direction (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Direction.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/sort-direction (required binding)", "")
 		}
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of DataRequirement.sort: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementSort) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.sort",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "DataRequirement.sort")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementSort) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "DataRequirement.sort",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "DataRequirement.sort")
+	x.validate(v)
+	return v.done()
 }

@@ -2,259 +2,174 @@
 
 package r4
 
-func (x *Dosage) validate(v *validator, p *vpath) {
+func (x *Dosage) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Sequence != nil {
-		c := vpath{
-			index:  -1,
-			name:   "sequence",
-			parent: p,
-		}
-		x.Sequence.validate(v, &c)
+		v.push("sequence", -1)
+		x.Sequence.validate(v)
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	for i := range x.AdditionalInstruction {
-		c := vpath{
-			index:  i,
-			name:   "additionalInstruction",
-			parent: p,
-		}
+		v.push("additionalInstruction", i)
 		y := &x.AdditionalInstruction[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.PatientInstruction != nil {
-		c := vpath{
-			index:  -1,
-			name:   "patientInstruction",
-			parent: p,
-		}
-		x.PatientInstruction.validate(v, &c)
+		v.push("patientInstruction", -1)
+		x.PatientInstruction.validate(v)
+		v.pop()
 	}
 	if x.Timing != nil {
-		c := vpath{
-			index:  -1,
-			name:   "timing",
-			parent: p,
-		}
-		x.Timing.validate(v, &c)
+		v.push("timing", -1)
+		x.Timing.validate(v)
+		v.pop()
 	}
 	switch y := x.AsNeeded.(type) {
 	case *Boolean:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "asNeededBoolean",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("asNeededBoolean", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *CodeableConcept:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "asNeededCodeableConcept",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("asNeededCodeableConcept", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	if x.Site != nil {
-		c := vpath{
-			index:  -1,
-			name:   "site",
-			parent: p,
-		}
-		x.Site.validate(v, &c)
+		v.push("site", -1)
+		x.Site.validate(v)
+		v.pop()
 	}
 	if x.Route != nil {
-		c := vpath{
-			index:  -1,
-			name:   "route",
-			parent: p,
-		}
-		x.Route.validate(v, &c)
+		v.push("route", -1)
+		x.Route.validate(v)
+		v.pop()
 	}
 	if x.Method != nil {
-		c := vpath{
-			index:  -1,
-			name:   "method",
-			parent: p,
-		}
-		x.Method.validate(v, &c)
+		v.push("method", -1)
+		x.Method.validate(v)
+		v.pop()
 	}
 	for i := range x.DoseAndRate {
-		c := vpath{
-			index:  i,
-			name:   "doseAndRate",
-			parent: p,
-		}
+		v.push("doseAndRate", i)
 		y := &x.DoseAndRate[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.MaxDosePerPeriod != nil {
-		c := vpath{
-			index:  -1,
-			name:   "maxDosePerPeriod",
-			parent: p,
-		}
-		x.MaxDosePerPeriod.validate(v, &c)
+		v.push("maxDosePerPeriod", -1)
+		x.MaxDosePerPeriod.validate(v)
+		v.pop()
 	}
 	if x.MaxDosePerAdministration != nil {
-		c := vpath{
-			index:  -1,
-			name:   "maxDosePerAdministration",
-			parent: p,
-		}
-		x.MaxDosePerAdministration.validate(v, &c)
+		v.push("maxDosePerAdministration", -1)
+		x.MaxDosePerAdministration.validate(v)
+		v.pop()
 	}
 	if x.MaxDosePerLifetime != nil {
-		c := vpath{
-			index:  -1,
-			name:   "maxDosePerLifetime",
-			parent: p,
-		}
-		x.MaxDosePerLifetime.validate(v, &c)
+		v.push("maxDosePerLifetime", -1)
+		x.MaxDosePerLifetime.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Dosage: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Dosage) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Dosage",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Dosage")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Dosage) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Dosage",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Dosage")
+	x.validate(v)
+	return v.done()
 }
-func (x *DosageDoseAndRate) validate(v *validator, p *vpath) {
+func (x *DosageDoseAndRate) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	switch y := x.Dose.(type) {
 	case *Range:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "doseRange",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("doseRange", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Quantity:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "doseQuantity",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("doseQuantity", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	switch y := x.Rate.(type) {
 	case *Ratio:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "rateRatio",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("rateRatio", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Range:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "rateRange",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("rateRange", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Quantity:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "rateQuantity",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("rateQuantity", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 }
 
 // Validate checks x against the definition of Dosage.doseAndRate: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *DosageDoseAndRate) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Dosage.doseAndRate",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Dosage.doseAndRate")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DosageDoseAndRate) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Dosage.doseAndRate",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Dosage.doseAndRate")
+	x.validate(v)
+	return v.done()
 }

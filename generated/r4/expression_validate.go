@@ -2,82 +2,56 @@
 
 package r4
 
-func (x *Expression) validate(v *validator, p *vpath) {
+func (x *Expression) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Description != nil {
-		c := vpath{
-			index:  -1,
-			name:   "description",
-			parent: p,
-		}
-		x.Description.validate(v, &c)
+		v.push("description", -1)
+		x.Description.validate(v)
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	if x.Language == nil {
-		v.min(p, "language", 1, 0)
+		v.min("language", 1, 0)
 	}
 	if x.Language != nil {
-		c := vpath{
-			index:  -1,
-			name:   "language",
-			parent: p,
-		}
-		x.Language.validate(v, &c)
+		v.push("language", -1)
+		x.Language.validate(v)
+		v.pop()
 	}
 	if x.Expression != nil {
-		c := vpath{
-			index:  -1,
-			name:   "expression",
-			parent: p,
-		}
-		x.Expression.validate(v, &c)
+		v.push("expression", -1)
+		x.Expression.validate(v)
+		v.pop()
 	}
 	if x.Reference != nil {
-		c := vpath{
-			index:  -1,
-			name:   "reference",
-			parent: p,
-		}
-		x.Reference.validate(v, &c)
+		v.push("reference", -1)
+		x.Reference.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Expression: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Expression) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Expression",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Expression")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Expression) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Expression",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Expression")
+	x.validate(v)
+	return v.done()
 }

@@ -4,507 +4,347 @@ package r4
 
 import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 
-func (x *Extension) validate(v *validator, p *vpath) {
+func (x *Extension) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	nested := v.extDepth > 0
 	v.extDepth++
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.URL == "" {
-		v.min(p, "url", 1, 0)
+		v.min("url", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *Base64Binary:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueBase64Binary",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueBase64Binary", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Boolean:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueBoolean",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueBoolean", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Canonical:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCanonical",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCanonical", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Code[string]:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCode",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCode", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Date:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDate",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDate", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *DateTime:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDateTime",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDateTime", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Decimal:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDecimal",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDecimal", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *ID:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueId",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueId", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Instant:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueInstant",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueInstant", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Integer:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueInteger",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueInteger", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Markdown:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueMarkdown",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueMarkdown", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *OID:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueOid",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueOid", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *PositiveInt:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valuePositiveInt",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valuePositiveInt", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *String:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueString",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueString", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Time:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueTime",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueTime", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *UnsignedInt:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueUnsignedInt",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueUnsignedInt", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *URI:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueUri",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueUri", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *URL:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueUrl",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueUrl", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *UUID:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueUuid",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueUuid", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Address:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueAddress",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueAddress", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Age:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueAge",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueAge", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Annotation:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueAnnotation",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueAnnotation", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Attachment:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueAttachment",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueAttachment", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *CodeableConcept:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCodeableConcept",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCodeableConcept", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Coding:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCoding",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCoding", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *ContactPoint:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueContactPoint",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueContactPoint", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Count:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCount",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCount", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Distance:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDistance",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDistance", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Duration:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDuration",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDuration", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *HumanName:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueHumanName",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueHumanName", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Identifier:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueIdentifier",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueIdentifier", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Money:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueMoney",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueMoney", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Period:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valuePeriod",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valuePeriod", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Quantity:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueQuantity",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueQuantity", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Range:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueRange",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueRange", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Ratio:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueRatio",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueRatio", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Reference:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueReference",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueReference", -1)
+			y.validate(v)
+			v.checkReference(y, "")
+			v.pop()
 		}
 	case *SampledData:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueSampledData",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueSampledData", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Signature:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueSignature",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueSignature", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Timing:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueTiming",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueTiming", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *ContactDetail:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueContactDetail",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueContactDetail", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Contributor:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueContributor",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueContributor", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *DataRequirement:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDataRequirement",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDataRequirement", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Expression:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueExpression",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueExpression", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *ParameterDefinition:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueParameterDefinition",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueParameterDefinition", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *RelatedArtifact:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueRelatedArtifact",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueRelatedArtifact", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *TriggerDefinition:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueTriggerDefinition",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueTriggerDefinition", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *UsageContext:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueUsageContext",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueUsageContext", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Dosage:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueDosage",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueDosage", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Meta:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueMeta",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueMeta", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	v.extDepth--
 	if !nested && x.URL != "" && !absoluteURI(x.URL) {
-		v.addAt(p, "url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
+		v.addAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
 	}
 	if (x.Value != nil) == (len(x.Extension) > 0) {
-		v.add(p, fhir.SeverityError, "invariant", "Must have either extensions or value[x], not both", "ext-1")
+		v.add(fhir.SeverityError, "invariant", "Must have either extensions or value[x], not both", "ext-1")
 	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":
-		validateExtensionUsageRestriction(v, p, x)
+		validateExtensionUsageRestriction(v, x)
 	}
 }
 
 // Validate checks x against the definition of Extension: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Extension) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Extension",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Extension")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Extension) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Extension",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Extension")
+	x.validate(v)
+	return v.done()
 }

@@ -7,101 +7,69 @@ import (
 	"strconv"
 )
 
-func (x *HumanName) validate(v *validator, p *vpath) {
+func (x *HumanName) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Use != nil {
-		c := vpath{
-			index:  -1,
-			name:   "use",
-			parent: p,
-		}
-		x.Use.validate(v, &c)
+		v.push("use", -1)
+		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/name-use (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/name-use (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	if x.Family != nil {
-		c := vpath{
-			index:  -1,
-			name:   "family",
-			parent: p,
-		}
-		x.Family.validate(v, &c)
+		v.push("family", -1)
+		x.Family.validate(v)
+		v.pop()
 	}
 	for i := range x.Given {
-		c := vpath{
-			index:  i,
-			name:   "given",
-			parent: p,
-		}
+		v.push("given", i)
 		y := &x.Given[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Prefix {
-		c := vpath{
-			index:  i,
-			name:   "prefix",
-			parent: p,
-		}
+		v.push("prefix", i)
 		y := &x.Prefix[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Suffix {
-		c := vpath{
-			index:  i,
-			name:   "suffix",
-			parent: p,
-		}
+		v.push("suffix", i)
 		y := &x.Suffix[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of HumanName: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *HumanName) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "HumanName",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "HumanName")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *HumanName) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "HumanName",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "HumanName")
+	x.validate(v)
+	return v.done()
 }

@@ -7,91 +7,62 @@ import (
 	"strconv"
 )
 
-func (x *Identifier) validate(v *validator, p *vpath) {
+func (x *Identifier) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Use != nil {
-		c := vpath{
-			index:  -1,
-			name:   "use",
-			parent: p,
-		}
-		x.Use.validate(v, &c)
+		v.push("use", -1)
+		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/identifier-use (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/identifier-use (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	if x.System != nil {
-		c := vpath{
-			index:  -1,
-			name:   "system",
-			parent: p,
-		}
-		x.System.validate(v, &c)
+		v.push("system", -1)
+		x.System.validate(v)
+		v.pop()
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 	if x.Assigner != nil {
-		c := vpath{
-			index:  -1,
-			name:   "assigner",
-			parent: p,
-		}
-		x.Assigner.validate(v, &c)
-		v.checkReference(&c, x.Assigner, "|Organization|")
+		v.push("assigner", -1)
+		x.Assigner.validate(v)
+		v.checkReference(x.Assigner, "|Organization|")
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Identifier: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Identifier) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Identifier",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Identifier")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Identifier) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Identifier",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Identifier")
+	x.validate(v)
+	return v.done()
 }

@@ -2,90 +2,61 @@
 
 package r4
 
-func (x *Meta) validate(v *validator, p *vpath) {
+func (x *Meta) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.VersionID != nil {
-		c := vpath{
-			index:  -1,
-			name:   "versionId",
-			parent: p,
-		}
-		x.VersionID.validate(v, &c)
+		v.push("versionId", -1)
+		x.VersionID.validate(v)
+		v.pop()
 	}
 	if x.LastUpdated != nil {
-		c := vpath{
-			index:  -1,
-			name:   "lastUpdated",
-			parent: p,
-		}
-		x.LastUpdated.validate(v, &c)
+		v.push("lastUpdated", -1)
+		x.LastUpdated.validate(v)
+		v.pop()
 	}
 	if x.Source != nil {
-		c := vpath{
-			index:  -1,
-			name:   "source",
-			parent: p,
-		}
-		x.Source.validate(v, &c)
+		v.push("source", -1)
+		x.Source.validate(v)
+		v.pop()
 	}
 	for i := range x.Profile {
-		c := vpath{
-			index:  i,
-			name:   "profile",
-			parent: p,
-		}
+		v.push("profile", i)
 		y := &x.Profile[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Security {
-		c := vpath{
-			index:  i,
-			name:   "security",
-			parent: p,
-		}
+		v.push("security", i)
 		y := &x.Security[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Tag {
-		c := vpath{
-			index:  i,
-			name:   "tag",
-			parent: p,
-		}
+		v.push("tag", i)
 		y := &x.Tag[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Meta: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Meta) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Meta",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Meta")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Meta) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Meta",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Meta")
+	x.validate(v)
+	return v.done()
 }

@@ -2,55 +2,38 @@
 
 package r4
 
-func (x *Money) validate(v *validator, p *vpath) {
+func (x *Money) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
+		v.pop()
 	}
 	if x.Currency != nil {
-		c := vpath{
-			index:  -1,
-			name:   "currency",
-			parent: p,
-		}
-		x.Currency.validate(v, &c)
+		v.push("currency", -1)
+		x.Currency.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Money: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Money) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Money",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Money")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Money) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Money",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Money")
+	x.validate(v)
+	return v.done()
 }

@@ -7,64 +7,47 @@ import (
 	"strconv"
 )
 
-func (x *Narrative) validate(v *validator, p *vpath) {
+func (x *Narrative) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Status == nil {
-		v.min(p, "status", 1, 0)
+		v.min("status", 1, 0)
 	}
 	if x.Status != nil {
-		c := vpath{
-			index:  -1,
-			name:   "status",
-			parent: p,
-		}
-		x.Status.validate(v, &c)
+		v.push("status", -1)
+		x.Status.validate(v)
 		if x.Status.Value != nil && !(*x.Status.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Status.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/narrative-status (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Status.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/narrative-status (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Div == nil {
-		v.min(p, "div", 1, 0)
+		v.min("div", 1, 0)
 	}
 	if x.Div != nil {
-		c := vpath{
-			index:  -1,
-			name:   "div",
-			parent: p,
-		}
-		x.Div.validate(v, &c)
+		v.push("div", -1)
+		x.Div.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Narrative: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Narrative) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Narrative",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Narrative")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Narrative) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Narrative",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Narrative")
+	x.validate(v)
+	return v.done()
 }

@@ -7,221 +7,156 @@ import (
 	"strconv"
 )
 
-func (x *OperationOutcome) validate(v *validator, p *vpath) {
+func (x *OperationOutcome) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	if x.ID != nil {
-		c := vpath{
-			index:  -1,
-			name:   "id",
-			parent: p,
-		}
-		x.ID.validate(v, &c)
+		v.push("id", -1)
+		x.ID.validate(v)
+		v.pop()
 	}
 	if x.Meta != nil {
-		c := vpath{
-			index:  -1,
-			name:   "meta",
-			parent: p,
-		}
-		x.Meta.validate(v, &c)
+		v.push("meta", -1)
+		x.Meta.validate(v)
+		v.pop()
 	}
 	if x.ImplicitRules != nil {
-		c := vpath{
-			index:  -1,
-			name:   "implicitRules",
-			parent: p,
-		}
-		x.ImplicitRules.validate(v, &c)
+		v.push("implicitRules", -1)
+		x.ImplicitRules.validate(v)
+		v.pop()
 	}
 	if x.Language != nil {
-		c := vpath{
-			index:  -1,
-			name:   "language",
-			parent: p,
-		}
-		x.Language.validate(v, &c)
+		v.push("language", -1)
+		x.Language.validate(v)
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	for i := range x.Contained {
-		c := vpath{
-			index:  i,
-			name:   "contained",
-			parent: p,
-		}
-		validateResource(v, x.Contained[i], &c)
+		v.push("contained", i)
+		validateResource(v, x.Contained[i])
+		v.pop()
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if len(x.Issue) < 1 {
-		v.min(p, "issue", 1, len(x.Issue))
+		v.min("issue", 1, len(x.Issue))
 	}
 	for i := range x.Issue {
-		c := vpath{
-			index:  i,
-			name:   "issue",
-			parent: p,
-		}
+		v.push("issue", i)
 		y := &x.Issue[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of OperationOutcome: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *OperationOutcome) Validate() error {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "OperationOutcome",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(container, "OperationOutcome")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *OperationOutcome) ValidateIssues() Issues {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "OperationOutcome",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(container, "OperationOutcome")
+	x.validate(v)
+	return v.done()
 }
-func (x *OperationOutcomeIssue) validate(v *validator, p *vpath) {
+func (x *OperationOutcomeIssue) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Severity == nil {
-		v.min(p, "severity", 1, 0)
+		v.min("severity", 1, 0)
 	}
 	if x.Severity != nil {
-		c := vpath{
-			index:  -1,
-			name:   "severity",
-			parent: p,
-		}
-		x.Severity.validate(v, &c)
+		v.push("severity", -1)
+		x.Severity.validate(v)
 		if x.Severity.Value != nil && !(*x.Severity.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Severity.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-severity (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Severity.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-severity (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Code == nil {
-		v.min(p, "code", 1, 0)
+		v.min("code", 1, 0)
 	}
 	if x.Code != nil {
-		c := vpath{
-			index:  -1,
-			name:   "code",
-			parent: p,
-		}
-		x.Code.validate(v, &c)
+		v.push("code", -1)
+		x.Code.validate(v)
 		if x.Code.Value != nil && !(*x.Code.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Code.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-type (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Code.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-type (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Details != nil {
-		c := vpath{
-			index:  -1,
-			name:   "details",
-			parent: p,
-		}
-		x.Details.validate(v, &c)
+		v.push("details", -1)
+		x.Details.validate(v)
+		v.pop()
 	}
 	if x.Diagnostics != nil {
-		c := vpath{
-			index:  -1,
-			name:   "diagnostics",
-			parent: p,
-		}
-		x.Diagnostics.validate(v, &c)
+		v.push("diagnostics", -1)
+		x.Diagnostics.validate(v)
+		v.pop()
 	}
 	for i := range x.Location {
-		c := vpath{
-			index:  i,
-			name:   "location",
-			parent: p,
-		}
+		v.push("location", i)
 		y := &x.Location[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Expression {
-		c := vpath{
-			index:  i,
-			name:   "expression",
-			parent: p,
-		}
+		v.push("expression", i)
 		y := &x.Expression[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of OperationOutcome.issue: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *OperationOutcomeIssue) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "OperationOutcome.issue",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "OperationOutcome.issue")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *OperationOutcomeIssue) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "OperationOutcome.issue",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "OperationOutcome.issue")
+	x.validate(v)
+	return v.done()
 }

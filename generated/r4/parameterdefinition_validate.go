@@ -7,107 +7,75 @@ import (
 	"strconv"
 )
 
-func (x *ParameterDefinition) validate(v *validator, p *vpath) {
+func (x *ParameterDefinition) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	if x.Use == nil {
-		v.min(p, "use", 1, 0)
+		v.min("use", 1, 0)
 	}
 	if x.Use != nil {
-		c := vpath{
-			index:  -1,
-			name:   "use",
-			parent: p,
-		}
-		x.Use.validate(v, &c)
+		v.push("use", -1)
+		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/operation-parameter-use (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/operation-parameter-use (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Min != nil {
-		c := vpath{
-			index:  -1,
-			name:   "min",
-			parent: p,
-		}
-		x.Min.validate(v, &c)
+		v.push("min", -1)
+		x.Min.validate(v)
+		v.pop()
 	}
 	if x.Max != nil {
-		c := vpath{
-			index:  -1,
-			name:   "max",
-			parent: p,
-		}
-		x.Max.validate(v, &c)
+		v.push("max", -1)
+		x.Max.validate(v)
+		v.pop()
 	}
 	if x.Documentation != nil {
-		c := vpath{
-			index:  -1,
-			name:   "documentation",
-			parent: p,
-		}
-		x.Documentation.validate(v, &c)
+		v.push("documentation", -1)
+		x.Documentation.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Profile != nil {
-		c := vpath{
-			index:  -1,
-			name:   "profile",
-			parent: p,
-		}
-		x.Profile.validate(v, &c)
+		v.push("profile", -1)
+		x.Profile.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of ParameterDefinition: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *ParameterDefinition) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ParameterDefinition",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "ParameterDefinition")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ParameterDefinition) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "ParameterDefinition",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "ParameterDefinition")
+	x.validate(v)
+	return v.done()
 }

@@ -2,55 +2,38 @@
 
 package r4
 
-func (x *Period) validate(v *validator, p *vpath) {
+func (x *Period) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Start != nil {
-		c := vpath{
-			index:  -1,
-			name:   "start",
-			parent: p,
-		}
-		x.Start.validate(v, &c)
+		v.push("start", -1)
+		x.Start.validate(v)
+		v.pop()
 	}
 	if x.End != nil {
-		c := vpath{
-			index:  -1,
-			name:   "end",
-			parent: p,
-		}
-		x.End.validate(v, &c)
+		v.push("end", -1)
+		x.End.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Period: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Period) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Period",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Period")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Period) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Period",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Period")
+	x.validate(v)
+	return v.done()
 }

@@ -7,82 +7,56 @@ import (
 	"strconv"
 )
 
-func (x *Quantity) validate(v *validator, p *vpath) {
+func (x *Quantity) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
+		v.pop()
 	}
 	if x.Comparator != nil {
-		c := vpath{
-			index:  -1,
-			name:   "comparator",
-			parent: p,
-		}
-		x.Comparator.validate(v, &c)
+		v.push("comparator", -1)
+		x.Comparator.validate(v)
 		if x.Comparator.Value != nil && !(*x.Comparator.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Comparator.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/quantity-comparator (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Comparator.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/quantity-comparator (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Unit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "unit",
-			parent: p,
-		}
-		x.Unit.validate(v, &c)
+		v.push("unit", -1)
+		x.Unit.validate(v)
+		v.pop()
 	}
 	if x.System != nil {
-		c := vpath{
-			index:  -1,
-			name:   "system",
-			parent: p,
-		}
-		x.System.validate(v, &c)
+		v.push("system", -1)
+		x.System.validate(v)
+		v.pop()
 	}
 	if x.Code != nil {
-		c := vpath{
-			index:  -1,
-			name:   "code",
-			parent: p,
-		}
-		x.Code.validate(v, &c)
+		v.push("code", -1)
+		x.Code.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Quantity: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Quantity) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Quantity",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Quantity")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Quantity) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Quantity",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Quantity")
+	x.validate(v)
+	return v.done()
 }

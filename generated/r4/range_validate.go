@@ -2,55 +2,38 @@
 
 package r4
 
-func (x *Range) validate(v *validator, p *vpath) {
+func (x *Range) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Low != nil {
-		c := vpath{
-			index:  -1,
-			name:   "low",
-			parent: p,
-		}
-		x.Low.validate(v, &c)
+		v.push("low", -1)
+		x.Low.validate(v)
+		v.pop()
 	}
 	if x.High != nil {
-		c := vpath{
-			index:  -1,
-			name:   "high",
-			parent: p,
-		}
-		x.High.validate(v, &c)
+		v.push("high", -1)
+		x.High.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Range: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Range) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Range",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Range")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Range) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Range",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Range")
+	x.validate(v)
+	return v.done()
 }

@@ -2,55 +2,38 @@
 
 package r4
 
-func (x *Ratio) validate(v *validator, p *vpath) {
+func (x *Ratio) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Numerator != nil {
-		c := vpath{
-			index:  -1,
-			name:   "numerator",
-			parent: p,
-		}
-		x.Numerator.validate(v, &c)
+		v.push("numerator", -1)
+		x.Numerator.validate(v)
+		v.pop()
 	}
 	if x.Denominator != nil {
-		c := vpath{
-			index:  -1,
-			name:   "denominator",
-			parent: p,
-		}
-		x.Denominator.validate(v, &c)
+		v.push("denominator", -1)
+		x.Denominator.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Ratio: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Ratio) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Ratio",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Ratio")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Ratio) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Ratio",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Ratio")
+	x.validate(v)
+	return v.done()
 }

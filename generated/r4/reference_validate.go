@@ -2,71 +2,48 @@
 
 package r4
 
-func (x *Reference) validate(v *validator, p *vpath) {
+func (x *Reference) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Reference != nil {
-		c := vpath{
-			index:  -1,
-			name:   "reference",
-			parent: p,
-		}
-		x.Reference.validate(v, &c)
+		v.push("reference", -1)
+		x.Reference.validate(v)
+		v.pop()
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	if x.Identifier != nil {
-		c := vpath{
-			index:  -1,
-			name:   "identifier",
-			parent: p,
-		}
-		x.Identifier.validate(v, &c)
+		v.push("identifier", -1)
+		x.Identifier.validate(v)
+		v.pop()
 	}
 	if x.Display != nil {
-		c := vpath{
-			index:  -1,
-			name:   "display",
-			parent: p,
-		}
-		x.Display.validate(v, &c)
+		v.push("display", -1)
+		x.Display.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Reference: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Reference) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Reference",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Reference")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Reference) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Reference",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Reference")
+	x.validate(v)
+	return v.done()
 }

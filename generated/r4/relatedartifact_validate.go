@@ -7,101 +7,69 @@ import (
 	"strconv"
 )
 
-func (x *RelatedArtifact) validate(v *validator, p *vpath) {
+func (x *RelatedArtifact) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/related-artifact-type (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/related-artifact-type (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Label != nil {
-		c := vpath{
-			index:  -1,
-			name:   "label",
-			parent: p,
-		}
-		x.Label.validate(v, &c)
+		v.push("label", -1)
+		x.Label.validate(v)
+		v.pop()
 	}
 	if x.Display != nil {
-		c := vpath{
-			index:  -1,
-			name:   "display",
-			parent: p,
-		}
-		x.Display.validate(v, &c)
+		v.push("display", -1)
+		x.Display.validate(v)
+		v.pop()
 	}
 	if x.Citation != nil {
-		c := vpath{
-			index:  -1,
-			name:   "citation",
-			parent: p,
-		}
-		x.Citation.validate(v, &c)
+		v.push("citation", -1)
+		x.Citation.validate(v)
+		v.pop()
 	}
 	if x.URL != nil {
-		c := vpath{
-			index:  -1,
-			name:   "url",
-			parent: p,
-		}
-		x.URL.validate(v, &c)
+		v.push("url", -1)
+		x.URL.validate(v)
+		v.pop()
 	}
 	if x.Document != nil {
-		c := vpath{
-			index:  -1,
-			name:   "document",
-			parent: p,
-		}
-		x.Document.validate(v, &c)
+		v.push("document", -1)
+		x.Document.validate(v)
+		v.pop()
 	}
 	if x.Resource != nil {
-		c := vpath{
-			index:  -1,
-			name:   "resource",
-			parent: p,
-		}
-		x.Resource.validate(v, &c)
+		v.push("resource", -1)
+		x.Resource.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of RelatedArtifact: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *RelatedArtifact) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "RelatedArtifact",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "RelatedArtifact")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *RelatedArtifact) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "RelatedArtifact",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "RelatedArtifact")
+	x.validate(v)
+	return v.done()
 }

@@ -2,104 +2,72 @@
 
 package r4
 
-func (x *SampledData) validate(v *validator, p *vpath) {
+func (x *SampledData) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Origin == nil {
-		v.min(p, "origin", 1, 0)
+		v.min("origin", 1, 0)
 	}
 	if x.Origin != nil {
-		c := vpath{
-			index:  -1,
-			name:   "origin",
-			parent: p,
-		}
-		x.Origin.validate(v, &c)
+		v.push("origin", -1)
+		x.Origin.validate(v)
+		v.pop()
 	}
 	if x.Period == nil {
-		v.min(p, "period", 1, 0)
+		v.min("period", 1, 0)
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 	if x.Factor != nil {
-		c := vpath{
-			index:  -1,
-			name:   "factor",
-			parent: p,
-		}
-		x.Factor.validate(v, &c)
+		v.push("factor", -1)
+		x.Factor.validate(v)
+		v.pop()
 	}
 	if x.LowerLimit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "lowerLimit",
-			parent: p,
-		}
-		x.LowerLimit.validate(v, &c)
+		v.push("lowerLimit", -1)
+		x.LowerLimit.validate(v)
+		v.pop()
 	}
 	if x.UpperLimit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "upperLimit",
-			parent: p,
-		}
-		x.UpperLimit.validate(v, &c)
+		v.push("upperLimit", -1)
+		x.UpperLimit.validate(v)
+		v.pop()
 	}
 	if x.Dimensions == nil {
-		v.min(p, "dimensions", 1, 0)
+		v.min("dimensions", 1, 0)
 	}
 	if x.Dimensions != nil {
-		c := vpath{
-			index:  -1,
-			name:   "dimensions",
-			parent: p,
-		}
-		x.Dimensions.validate(v, &c)
+		v.push("dimensions", -1)
+		x.Dimensions.validate(v)
+		v.pop()
 	}
 	if x.Data != nil {
-		c := vpath{
-			index:  -1,
-			name:   "data",
-			parent: p,
-		}
-		x.Data.validate(v, &c)
+		v.push("data", -1)
+		x.Data.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of SampledData: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *SampledData) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "SampledData",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "SampledData")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *SampledData) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "SampledData",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "SampledData")
+	x.validate(v)
+	return v.done()
 }

@@ -2,107 +2,75 @@
 
 package r4
 
-func (x *Signature) validate(v *validator, p *vpath) {
+func (x *Signature) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if len(x.Type) < 1 {
-		v.min(p, "type", 1, len(x.Type))
+		v.min("type", 1, len(x.Type))
 	}
 	for i := range x.Type {
-		c := vpath{
-			index:  i,
-			name:   "type",
-			parent: p,
-		}
+		v.push("type", i)
 		y := &x.Type[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.When == nil {
-		v.min(p, "when", 1, 0)
+		v.min("when", 1, 0)
 	}
 	if x.When != nil {
-		c := vpath{
-			index:  -1,
-			name:   "when",
-			parent: p,
-		}
-		x.When.validate(v, &c)
+		v.push("when", -1)
+		x.When.validate(v)
+		v.pop()
 	}
 	if x.Who == nil {
-		v.min(p, "who", 1, 0)
+		v.min("who", 1, 0)
 	}
 	if x.Who != nil {
-		c := vpath{
-			index:  -1,
-			name:   "who",
-			parent: p,
-		}
-		x.Who.validate(v, &c)
-		v.checkReference(&c, x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.push("who", -1)
+		x.Who.validate(v)
+		v.checkReference(x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.pop()
 	}
 	if x.OnBehalfOf != nil {
-		c := vpath{
-			index:  -1,
-			name:   "onBehalfOf",
-			parent: p,
-		}
-		x.OnBehalfOf.validate(v, &c)
-		v.checkReference(&c, x.OnBehalfOf, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.push("onBehalfOf", -1)
+		x.OnBehalfOf.validate(v)
+		v.checkReference(x.OnBehalfOf, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
+		v.pop()
 	}
 	if x.TargetFormat != nil {
-		c := vpath{
-			index:  -1,
-			name:   "targetFormat",
-			parent: p,
-		}
-		x.TargetFormat.validate(v, &c)
+		v.push("targetFormat", -1)
+		x.TargetFormat.validate(v)
+		v.pop()
 	}
 	if x.SigFormat != nil {
-		c := vpath{
-			index:  -1,
-			name:   "sigFormat",
-			parent: p,
-		}
-		x.SigFormat.validate(v, &c)
+		v.push("sigFormat", -1)
+		x.SigFormat.validate(v)
+		v.pop()
 	}
 	if x.Data != nil {
-		c := vpath{
-			index:  -1,
-			name:   "data",
-			parent: p,
-		}
-		x.Data.validate(v, &c)
+		v.push("data", -1)
+		x.Data.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Signature: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Signature) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Signature",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Signature")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Signature) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Signature",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Signature")
+	x.validate(v)
+	return v.done()
 }

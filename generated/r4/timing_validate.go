@@ -7,265 +7,180 @@ import (
 	"strconv"
 )
 
-func (x *Timing) validate(v *validator, p *vpath) {
+func (x *Timing) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Event {
-		c := vpath{
-			index:  i,
-			name:   "event",
-			parent: p,
-		}
+		v.push("event", i)
 		y := &x.Event[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Repeat != nil {
-		c := vpath{
-			index:  -1,
-			name:   "repeat",
-			parent: p,
-		}
-		x.Repeat.validate(v, &c)
+		v.push("repeat", -1)
+		x.Repeat.validate(v)
+		v.pop()
 	}
 	if x.Code != nil {
-		c := vpath{
-			index:  -1,
-			name:   "code",
-			parent: p,
-		}
-		x.Code.validate(v, &c)
+		v.push("code", -1)
+		x.Code.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Timing: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *Timing) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Timing",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Timing")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Timing) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Timing",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Timing")
+	x.validate(v)
+	return v.done()
 }
-func (x *TimingRepeat) validate(v *validator, p *vpath) {
+func (x *TimingRepeat) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	switch y := x.Bounds.(type) {
 	case *Duration:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "boundsDuration",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("boundsDuration", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Range:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "boundsRange",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("boundsRange", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Period:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "boundsPeriod",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("boundsPeriod", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	if x.Count != nil {
-		c := vpath{
-			index:  -1,
-			name:   "count",
-			parent: p,
-		}
-		x.Count.validate(v, &c)
+		v.push("count", -1)
+		x.Count.validate(v)
+		v.pop()
 	}
 	if x.CountMax != nil {
-		c := vpath{
-			index:  -1,
-			name:   "countMax",
-			parent: p,
-		}
-		x.CountMax.validate(v, &c)
+		v.push("countMax", -1)
+		x.CountMax.validate(v)
+		v.pop()
 	}
 	if x.Duration != nil {
-		c := vpath{
-			index:  -1,
-			name:   "duration",
-			parent: p,
-		}
-		x.Duration.validate(v, &c)
+		v.push("duration", -1)
+		x.Duration.validate(v)
+		v.pop()
 	}
 	if x.DurationMax != nil {
-		c := vpath{
-			index:  -1,
-			name:   "durationMax",
-			parent: p,
-		}
-		x.DurationMax.validate(v, &c)
+		v.push("durationMax", -1)
+		x.DurationMax.validate(v)
+		v.pop()
 	}
 	if x.DurationUnit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "durationUnit",
-			parent: p,
-		}
-		x.DurationUnit.validate(v, &c)
+		v.push("durationUnit", -1)
+		x.DurationUnit.validate(v)
 		if x.DurationUnit.Value != nil && !(*x.DurationUnit.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.DurationUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.DurationUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Frequency != nil {
-		c := vpath{
-			index:  -1,
-			name:   "frequency",
-			parent: p,
-		}
-		x.Frequency.validate(v, &c)
+		v.push("frequency", -1)
+		x.Frequency.validate(v)
+		v.pop()
 	}
 	if x.FrequencyMax != nil {
-		c := vpath{
-			index:  -1,
-			name:   "frequencyMax",
-			parent: p,
-		}
-		x.FrequencyMax.validate(v, &c)
+		v.push("frequencyMax", -1)
+		x.FrequencyMax.validate(v)
+		v.pop()
 	}
 	if x.Period != nil {
-		c := vpath{
-			index:  -1,
-			name:   "period",
-			parent: p,
-		}
-		x.Period.validate(v, &c)
+		v.push("period", -1)
+		x.Period.validate(v)
+		v.pop()
 	}
 	if x.PeriodMax != nil {
-		c := vpath{
-			index:  -1,
-			name:   "periodMax",
-			parent: p,
-		}
-		x.PeriodMax.validate(v, &c)
+		v.push("periodMax", -1)
+		x.PeriodMax.validate(v)
+		v.pop()
 	}
 	if x.PeriodUnit != nil {
-		c := vpath{
-			index:  -1,
-			name:   "periodUnit",
-			parent: p,
-		}
-		x.PeriodUnit.validate(v, &c)
+		v.push("periodUnit", -1)
+		x.PeriodUnit.validate(v)
 		if x.PeriodUnit.Value != nil && !(*x.PeriodUnit.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.PeriodUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.PeriodUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
 		}
+		v.pop()
 	}
 	for i := range x.DayOfWeek {
-		c := vpath{
-			index:  i,
-			name:   "dayOfWeek",
-			parent: p,
-		}
+		v.push("dayOfWeek", i)
 		y := &x.DayOfWeek[i]
-		y.validate(v, &c)
+		y.validate(v)
 		if y.Value != nil && !(*y.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/days-of-week (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/days-of-week (required binding)", "")
 		}
+		v.pop()
 	}
 	for i := range x.TimeOfDay {
-		c := vpath{
-			index:  i,
-			name:   "timeOfDay",
-			parent: p,
-		}
+		v.push("timeOfDay", i)
 		y := &x.TimeOfDay[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.When {
-		c := vpath{
-			index:  i,
-			name:   "when",
-			parent: p,
-		}
+		v.push("when", i)
 		y := &x.When[i]
-		y.validate(v, &c)
+		y.validate(v)
 		if y.Value != nil && !(*y.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/event-timing (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/event-timing (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Offset != nil {
-		c := vpath{
-			index:  -1,
-			name:   "offset",
-			parent: p,
-		}
-		x.Offset.validate(v, &c)
+		v.push("offset", -1)
+		x.Offset.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of Timing.repeat: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *TimingRepeat) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Timing.repeat",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "Timing.repeat")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *TimingRepeat) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "Timing.repeat",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "Timing.repeat")
+	x.validate(v)
+	return v.done()
 }

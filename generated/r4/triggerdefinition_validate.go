@@ -7,117 +7,82 @@ import (
 	"strconv"
 )
 
-func (x *TriggerDefinition) validate(v *validator, p *vpath) {
+func (x *TriggerDefinition) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/trigger-type (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/trigger-type (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Name != nil {
-		c := vpath{
-			index:  -1,
-			name:   "name",
-			parent: p,
-		}
-		x.Name.validate(v, &c)
+		v.push("name", -1)
+		x.Name.validate(v)
+		v.pop()
 	}
 	switch y := x.Timing.(type) {
 	case *Timing:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "timingTiming",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("timingTiming", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Reference:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "timingReference",
-				parent: p,
-			}
-			y.validate(v, &c)
-			v.checkReference(&c, y, "|Schedule|")
+			v.push("timingReference", -1)
+			y.validate(v)
+			v.checkReference(y, "|Schedule|")
+			v.pop()
 		}
 	case *Date:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "timingDate",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("timingDate", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *DateTime:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "timingDateTime",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("timingDateTime", -1)
+			y.validate(v)
+			v.pop()
 		}
 	}
 	for i := range x.Data {
-		c := vpath{
-			index:  i,
-			name:   "data",
-			parent: p,
-		}
+		v.push("data", i)
 		y := &x.Data[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Condition != nil {
-		c := vpath{
-			index:  -1,
-			name:   "condition",
-			parent: p,
-		}
-		x.Condition.validate(v, &c)
+		v.push("condition", -1)
+		x.Condition.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of TriggerDefinition: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *TriggerDefinition) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "TriggerDefinition",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "TriggerDefinition")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *TriggerDefinition) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "TriggerDefinition",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "TriggerDefinition")
+	x.validate(v)
+	return v.done()
 }

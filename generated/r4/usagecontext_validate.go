@@ -2,92 +2,66 @@
 
 package r4
 
-func (x *UsageContext) validate(v *validator, p *vpath) {
+func (x *UsageContext) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Code == nil {
-		v.min(p, "code", 1, 0)
+		v.min("code", 1, 0)
 	}
 	if x.Code != nil {
-		c := vpath{
-			index:  -1,
-			name:   "code",
-			parent: p,
-		}
-		x.Code.validate(v, &c)
+		v.push("code", -1)
+		x.Code.validate(v)
+		v.pop()
 	}
 	if x.Value == nil {
-		v.min(p, "value", 1, 0)
+		v.min("value", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *CodeableConcept:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueCodeableConcept",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueCodeableConcept", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Quantity:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueQuantity",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueQuantity", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Range:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueRange",
-				parent: p,
-			}
-			y.validate(v, &c)
+			v.push("valueRange", -1)
+			y.validate(v)
+			v.pop()
 		}
 	case *Reference:
 		if y != nil {
-			c := vpath{
-				index:  -1,
-				name:   "valueReference",
-				parent: p,
-			}
-			y.validate(v, &c)
-			v.checkReference(&c, y, "|Group|HealthcareService|InsurancePlan|Location|Organization|PlanDefinition|ResearchStudy|")
+			v.push("valueReference", -1)
+			y.validate(v)
+			v.checkReference(y, "|Group|HealthcareService|InsurancePlan|Location|Organization|PlanDefinition|ResearchStudy|")
+			v.pop()
 		}
 	}
 }
 
 // Validate checks x against the definition of UsageContext: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *UsageContext) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UsageContext",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "UsageContext")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UsageContext) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UsageContext",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "UsageContext")
+	x.validate(v)
+	return v.done()
 }

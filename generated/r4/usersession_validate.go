@@ -7,316 +7,223 @@ import (
 	"strconv"
 )
 
-func (x *UserSession) validate(v *validator, p *vpath) {
+func (x *UserSession) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	if x.ID != nil {
-		c := vpath{
-			index:  -1,
-			name:   "id",
-			parent: p,
-		}
-		x.ID.validate(v, &c)
+		v.push("id", -1)
+		x.ID.validate(v)
+		v.pop()
 	}
 	if x.Meta != nil {
-		c := vpath{
-			index:  -1,
-			name:   "meta",
-			parent: p,
-		}
-		x.Meta.validate(v, &c)
+		v.push("meta", -1)
+		x.Meta.validate(v)
+		v.pop()
 	}
 	if x.ImplicitRules != nil {
-		c := vpath{
-			index:  -1,
-			name:   "implicitRules",
-			parent: p,
-		}
-		x.ImplicitRules.validate(v, &c)
+		v.push("implicitRules", -1)
+		x.ImplicitRules.validate(v)
+		v.pop()
 	}
 	if x.Language != nil {
-		c := vpath{
-			index:  -1,
-			name:   "language",
-			parent: p,
-		}
-		x.Language.validate(v, &c)
+		v.push("language", -1)
+		x.Language.validate(v)
+		v.pop()
 	}
 	if x.Text != nil {
-		c := vpath{
-			index:  -1,
-			name:   "text",
-			parent: p,
-		}
-		x.Text.validate(v, &c)
+		v.push("text", -1)
+		x.Text.validate(v)
+		v.pop()
 	}
 	for i := range x.Contained {
-		c := vpath{
-			index:  i,
-			name:   "contained",
-			parent: p,
-		}
-		validateResource(v, x.Contained[i], &c)
+		v.push("contained", i)
+		validateResource(v, x.Contained[i])
+		v.pop()
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.Identifier {
-		c := vpath{
-			index:  i,
-			name:   "identifier",
-			parent: p,
-		}
+		v.push("identifier", i)
 		y := &x.Identifier[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.User == nil {
-		v.min(p, "user", 1, 0)
+		v.min("user", 1, 0)
 	}
 	if x.User != nil {
-		c := vpath{
-			index:  -1,
-			name:   "user",
-			parent: p,
-		}
-		x.User.validate(v, &c)
-		v.checkReference(&c, x.User, "|Patient|Practitioner|RelatedPerson|")
+		v.push("user", -1)
+		x.User.validate(v)
+		v.checkReference(x.User, "|Patient|Practitioner|RelatedPerson|")
+		v.pop()
 	}
 	if x.Status != nil {
-		c := vpath{
-			index:  -1,
-			name:   "status",
-			parent: p,
-		}
-		x.Status.validate(v, &c)
+		v.push("status", -1)
+		x.Status.validate(v)
+		v.pop()
 	}
 	if x.Workstation != nil {
-		c := vpath{
-			index:  -1,
-			name:   "workstation",
-			parent: p,
-		}
-		x.Workstation.validate(v, &c)
+		v.push("workstation", -1)
+		x.Workstation.validate(v)
+		v.pop()
 	}
 	if len(x.Focus) < 1 {
-		v.min(p, "focus", 1, len(x.Focus))
+		v.min("focus", 1, len(x.Focus))
 	}
 	for i := range x.Focus {
-		c := vpath{
-			index:  i,
-			name:   "focus",
-			parent: p,
-		}
+		v.push("focus", i)
 		y := &x.Focus[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.checkReference(y, "")
+		v.pop()
 	}
 	if x.Created != nil {
-		c := vpath{
-			index:  -1,
-			name:   "created",
-			parent: p,
-		}
-		x.Created.validate(v, &c)
+		v.push("created", -1)
+		x.Created.validate(v)
+		v.pop()
 	}
 	if x.Expires != nil {
-		c := vpath{
-			index:  -1,
-			name:   "expires",
-			parent: p,
-		}
-		x.Expires.validate(v, &c)
+		v.push("expires", -1)
+		x.Expires.validate(v)
+		v.pop()
 	}
 	for i := range x.Context {
-		c := vpath{
-			index:  i,
-			name:   "context",
-			parent: p,
-		}
+		v.push("context", i)
 		y := &x.Context[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of UserSession: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *UserSession) Validate() error {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "UserSession",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(container, "UserSession")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UserSession) ValidateIssues() Issues {
-	v := validator{}
+	var container Resource
 	if x != nil {
-		v.container = x
+		container = x
 	}
-	p := vpath{
-		index: -1,
-		name:  "UserSession",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(container, "UserSession")
+	x.validate(v)
+	return v.done()
 }
-func (x *UserSessionStatus) validate(v *validator, p *vpath) {
+func (x *UserSessionStatus) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Value == nil {
-		v.min(p, "value", 1, 0)
+		v.min("value", 1, 0)
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
 		if x.Value.Value != nil && !(*x.Value.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Value.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-value (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Value.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-value (required binding)", "")
 		}
+		v.pop()
 	}
 	if x.Source == nil {
-		v.min(p, "source", 1, 0)
+		v.min("source", 1, 0)
 	}
 	if x.Source != nil {
-		c := vpath{
-			index:  -1,
-			name:   "source",
-			parent: p,
-		}
-		x.Source.validate(v, &c)
+		v.push("source", -1)
+		x.Source.validate(v)
 		if x.Source.Value != nil && !(*x.Source.Value).IsValid() {
-			v.add(&c, fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Source.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-source (required binding)", "")
+			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Source.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-source (required binding)", "")
 		}
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of UserSession.status: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *UserSessionStatus) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UserSession.status",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "UserSession.status")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UserSessionStatus) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UserSession.status",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "UserSession.status")
+	x.validate(v)
+	return v.done()
 }
-func (x *UserSessionContext) validate(v *validator, p *vpath) {
+func (x *UserSessionContext) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
+		v.push("extension", i)
 		y := &x.Extension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	for i := range x.ModifierExtension {
-		c := vpath{
-			index:  i,
-			name:   "modifierExtension",
-			parent: p,
-		}
+		v.push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
-		y.validate(v, &c)
+		y.validate(v)
+		v.pop()
 	}
 	if x.Type == nil {
-		v.min(p, "type", 1, 0)
+		v.min("type", 1, 0)
 	}
 	if x.Type != nil {
-		c := vpath{
-			index:  -1,
-			name:   "type",
-			parent: p,
-		}
-		x.Type.validate(v, &c)
+		v.push("type", -1)
+		x.Type.validate(v)
+		v.pop()
 	}
 	if x.Value == nil {
-		v.min(p, "value", 1, 0)
+		v.min("value", 1, 0)
 	}
 	if x.Value != nil {
-		c := vpath{
-			index:  -1,
-			name:   "value",
-			parent: p,
-		}
-		x.Value.validate(v, &c)
+		v.push("value", -1)
+		x.Value.validate(v)
+		v.pop()
 	}
 }
 
 // Validate checks x against the definition of UserSession.context: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
 func (x *UserSessionContext) Validate() error {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UserSession.context",
-	}
-	x.validate(&v, &p)
-	return v.result()
+	v := newValidator(nil, "UserSession.context")
+	x.validate(v)
+	return result(v.done())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UserSessionContext) ValidateIssues() Issues {
-	v := validator{container: nil}
-	p := vpath{
-		index: -1,
-		name:  "UserSession.context",
-	}
-	x.validate(&v, &p)
-	return v.issues
+	v := newValidator(nil, "UserSession.context")
+	x.validate(v)
+	return v.done()
 }

@@ -5,6 +5,7 @@ package r4
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
@@ -35,22 +36,52 @@ func (is Issues) HasErrors() bool {
 	return false
 }
 
-// vpath is a location under validation, kept as a chain on the stack: it is
-// rendered as a string only when an issue is recorded.
-type vpath struct {
-	parent *vpath
-	name   string
-	index  int // -1 when the step is a name
+// step is one step of the location under validation.
+type step struct {
+	name  string
+	index int // -1 when the step is a name only
 }
 
-func (p *vpath) String() string {
-	var steps []*vpath
-	for q := p; q != nil; q = q.parent {
-		steps = append(steps, q)
-	}
+// validator collects the issues of one validation. Validators are pooled,
+// and the location is a stack of steps rendered only when an issue is
+// recorded, so that validating a valid instance allocates nothing.
+type validator struct {
+	issues Issues
+	path   []step
+	// container is the resource whose contained resources "#id" references
+	// resolve to.
+	container Resource
+	// extDepth counts the extensions being validated: a nested extension of a
+	// complex extension may have a relative url.
+	extDepth int
+}
+
+var validators = sync.Pool{New: func() any { return &validator{path: make([]step, 0, 32)} }}
+
+func newValidator(container Resource, root string) *validator {
+	v := validators.Get().(*validator)
+	v.container = container
+	v.path = append(v.path[:0], step{name: root, index: -1})
+	return v
+}
+
+// done returns the validator to the pool and gives away its issues.
+func (v *validator) done() Issues {
+	issues := v.issues
+	v.issues, v.container, v.extDepth = nil, nil, 0
+	validators.Put(v)
+	return issues
+}
+
+func (v *validator) push(name string, index int) {
+	v.path = append(v.path, step{name: name, index: index})
+}
+func (v *validator) pop() { v.path = v.path[:len(v.path)-1] }
+
+// location renders the current location.
+func (v *validator) location() string {
 	var b strings.Builder
-	for i := len(steps) - 1; i >= 0; i-- {
-		s := steps[i]
+	for _, s := range v.path {
 		if s.name != "" {
 			if b.Len() > 0 {
 				b.WriteByte('.')
@@ -66,43 +97,34 @@ func (p *vpath) String() string {
 	return b.String()
 }
 
-// validator collects the issues of one validation.
-type validator struct {
-	issues Issues
-	// extDepth counts the extensions being validated: a nested extension of a
-	// complex extension may have a relative url.
-	extDepth int
-	// container is the resource whose contained resources "#id" references
-	// resolve to.
-	container Resource
+// add records an issue at the current location.
+func (v *validator) add(sev fhir.Severity, code, msg, key string) {
+	v.issues = append(v.issues, fhir.Issue{Severity: sev, Code: code, Path: v.location(), Message: msg, Key: key})
 }
 
-func (v *validator) add(p *vpath, sev fhir.Severity, code, msg, key string) {
-	v.issues = append(v.issues, fhir.Issue{Severity: sev, Code: code, Path: p.String(), Message: msg, Key: key})
+// addAt records an issue at a child of the current location.
+func (v *validator) addAt(name string, sev fhir.Severity, code, msg, key string) {
+	v.push(name, -1)
+	v.add(sev, code, msg, key)
+	v.pop()
 }
 
-// addAt records an issue at a child of p.
-func (v *validator) addAt(p *vpath, name string, sev fhir.Severity, code, msg, key string) {
-	c := vpath{parent: p, name: name, index: -1}
-	v.add(&c, sev, code, msg, key)
+func (v *validator) min(name string, min, n int) {
+	v.addAt(name, fhir.SeverityError, "required", "minimum required = "+strconv.Itoa(min)+", but only found "+strconv.Itoa(n), "")
 }
 
-func (v *validator) min(p *vpath, name string, min, n int) {
-	v.addAt(p, name, fhir.SeverityError, "required", "minimum required = "+strconv.Itoa(min)+", but only found "+strconv.Itoa(n), "")
-}
-
-func (v *validator) max(p *vpath, name string, max, n int) {
+func (v *validator) max(name string, max, n int) {
 	msg := "maximum allowed = " + strconv.Itoa(max) + ", but found " + strconv.Itoa(n)
 	if max == 0 {
 		msg = "the element is prohibited (0..0), but found " + strconv.Itoa(n)
 	}
-	v.addAt(p, name, fhir.SeverityError, "structure", msg, "")
+	v.addAt(name, fhir.SeverityError, "structure", msg, "")
 }
 
 // result is what Validate returns: the issues when any is an error.
-func (v *validator) result() error {
-	if v.issues.HasErrors() {
-		return v.issues
+func result(issues Issues) error {
+	if issues.HasErrors() {
+		return issues
 	}
 	return nil
 }
@@ -114,38 +136,41 @@ func b2i(b bool) int {
 	return 0
 }
 
-// validatable is what every generated struct type can do.
-type validatable interface {
-	validate(v *validator, p *vpath)
-}
-
 // validateResource validates a resource held through an interface
 // (contained, Bundle.entry.resource). A RawResource is reported as not
-// validated.
-func validateResource(v *validator, r Resource, p *vpath) {
+// validated. The switch calls each type statically, so that locations stay
+// on the stack.
+func validateResource(v *validator, r Resource) {
 	switch x := r.(type) {
 	case nil:
 	case *RawResource:
-		v.add(p, fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON and not validated", "")
-	case validatable:
-		x.validate(v, p)
+		v.add(fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON and not validated", "")
+	case *AuditEvent:
+		x.validate(v)
+	case *OperationOutcome:
+		x.validate(v)
+	case *UserSession:
+		x.validate(v)
 	}
 }
 
 // checkValue reports a primitive value that does not fit its type.
-func (v *validator) checkValue(p *vpath, typ, value, problem string) {
+func (v *validator) checkValue(typ, value, problem string) {
 	if len(value) > 64 {
 		value = value[:61] + "..."
 	}
-	v.add(p, fhir.SeverityError, "value", "the value "+strconv.Quote(value)+" is not a valid "+typ+problem, "")
+	v.add(fhir.SeverityError, "value", "the value "+strconv.Quote(value)+" is not a valid "+typ+problem, "")
 }
 
 // checkReference checks that a literal reference points to a resource of an
 // allowed type. allowed is a list such as "|Patient|Practitioner|".
-func (v *validator) checkReference(p *vpath, ref *Reference, allowed string) {
+func (v *validator) checkReference(ref *Reference, allowed string) {
 	target := ref.GetReference().GetValue()
 	if target == "" || strings.HasPrefix(target, "urn:") {
 		return
+	}
+	if allowed == "" && !strings.HasPrefix(target, "#") {
+		return // any type will do; only local references need resolving
 	}
 	typ := ""
 	if strings.HasPrefix(target, "#") {
@@ -162,7 +187,7 @@ func (v *validator) checkReference(p *vpath, ref *Reference, allowed string) {
 			}
 		}
 		if !found {
-			v.addAt(p, "reference", fhir.SeverityError, "not-found", "no contained resource has the id "+strconv.Quote(target[1:]), "ref-1")
+			v.addAt("reference", fhir.SeverityError, "not-found", "no contained resource has the id "+strconv.Quote(target[1:]), "ref-1")
 			return
 		}
 	} else {
@@ -171,9 +196,19 @@ func (v *validator) checkReference(p *vpath, ref *Reference, allowed string) {
 			return // not a FHIR resource URL: nothing to check
 		}
 	}
-	if !strings.Contains(allowed, "|"+typ+"|") {
-		v.addAt(p, "reference", fhir.SeverityError, "structure", "the reference points to a "+typ+", which is not one of the allowed types "+strings.ReplaceAll(strings.Trim(allowed, "|"), "|", ", "), "")
+	if allowed != "" && !containsType(allowed, typ) {
+		v.addAt("reference", fhir.SeverityError, "structure", "the reference points to a "+typ+", which is not one of the allowed types "+strings.ReplaceAll(strings.Trim(allowed, "|"), "|", ", "), "")
 	}
+}
+
+// containsType reports whether "|A|B|" lists typ, without allocating.
+func containsType(list, typ string) bool {
+	for i := 0; i+len(typ)+1 < len(list); i++ {
+		if list[i] == '|' && list[i+1+len(typ)] == '|' && list[i+1:i+1+len(typ)] == typ {
+			return true
+		}
+	}
+	return false
 }
 
 // rawID finds the id of a RawResource, which is not decoded.
@@ -202,21 +237,29 @@ func rawID(r Resource) string {
 }
 
 // referenceType finds the resource type in a relative or absolute literal
-// reference: [base/]Type/id[/_history/version].
+// reference: [base/]Type/id[/_history/version], without allocating.
 func referenceType(ref string) string {
 	if i := strings.IndexAny(ref, "?#"); i >= 0 {
 		ref = ref[:i]
 	}
-	parts := strings.Split(ref, "/")
-	n := len(parts)
-	if n >= 4 && parts[n-2] == "_history" {
-		n -= 2
+	// segment k from the end (0 is the last)
+	seg := func(k int) (string, bool) {
+		end := len(ref)
+		for ; k > 0; k-- {
+			i := strings.LastIndexByte(ref[:end], '/')
+			if i < 0 {
+				return "", false
+			}
+			end = i
+		}
+		start := strings.LastIndexByte(ref[:end], '/') + 1
+		return ref[start:end], true
 	}
-	if n < 2 {
-		return ""
+	typ, ok := seg(1)
+	if h, hok := seg(1); hok && h == "_history" {
+		typ, ok = seg(3)
 	}
-	typ := parts[n-2]
-	if typ == "" || typ[0] < 'A' || typ[0] > 'Z' || !isKnownResource(typ) {
+	if !ok || typ == "" || typ[0] < 'A' || typ[0] > 'Z' || !isKnownResource(typ) {
 		return ""
 	}
 	return typ

@@ -2,16 +2,13 @@
 
 package r4
 
-func (x *XHTML) validate(v *validator, p *vpath) {
+func (x *XHTML) validate(v *validator) {
 	if x == nil {
 		return
 	}
 	for i := range x.Extension {
-		c := vpath{
-			index:  i,
-			name:   "extension",
-			parent: p,
-		}
-		x.Extension[i].validate(v, &c)
+		v.push("extension", i)
+		x.Extension[i].validate(v)
+		v.pop()
 	}
 }

@@ -108,15 +108,15 @@ func constrained(n *pnode, t *model.Type) bool {
 // Extension against an extension definition.
 func (e *emitter) extensionValidator(f *jen.File, pr *model.Profile) {
 	f.Comment(fmt.Sprintf("// %s checks an extension against its definition %s.", extValidatorName(pr), pr.URL))
-	f.Func().Id(extValidatorName(pr)).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath"), jen.Id("x").Op("*").Id(pr.Base.GoName)).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(extValidatorName(pr)).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Id(pr.Base.GoName)).BlockFunc(func(g *jen.Group) {
 		counter := 0
-		e.profileChecks(g, f, pr, profileTree(pr), pr.Base, jen.Id("x"), jen.Id("p"), &counter, 0)
+		e.profileChecks(g, f, pr, profileTree(pr), pr.Base, jen.Id("x"), &counter, 0)
 	})
 }
 
 // profileChecks emits the checks of n's children on the value val (a pointer
-// to t) located at at.
-func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n *pnode, t *model.Type, val, at *jen.Statement, counter *int, depth int) {
+// to t) at the validator's current location.
+func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n *pnode, t *model.Type, val *jen.Statement, counter *int, depth int) {
 	for _, c := range n.children {
 		if !constrained(c, t) {
 			continue
@@ -134,10 +134,10 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			}
 		}
 		if el.Min > fd.Min {
-			g.If(count.Clone().Op("<").Lit(el.Min)).Block(jen.Id("v").Dot("min").Call(at.Clone(), jen.Lit(name), jen.Lit(el.Min), count.Clone()))
+			g.If(count.Clone().Op("<").Lit(el.Min)).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(el.Min), count.Clone()))
 		}
 		if el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max) {
-			g.If(count.Clone().Op(">").Lit(el.Max)).Block(jen.Id("v").Dot("max").Call(at.Clone(), jen.Lit(name), jen.Lit(el.Max), count.Clone()))
+			g.If(count.Clone().Op(">").Lit(el.Max)).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(el.Max), count.Clone()))
 		}
 		if fd.Choice != nil {
 			if opts := narrowed(fd, el); len(opts) < len(fd.Choice.Options) {
@@ -150,7 +150,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 				}
 				g.Switch(x.Clone().Assert(jen.Type())).Block(
 					jen.Case(cases...),
-					jen.Default().Block(jen.Id("v").Dot("addAt").Call(at.Clone(), jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+					jen.Default().Block(jen.Id("v").Dot("addAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 						jen.Lit(name+"[x] must be one of: "+strings.Join(names, ", ")), jen.Lit(""))),
 				)
 			}
@@ -159,7 +159,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			for _, pv := range []*model.Value{el.Fixed, el.Pattern} {
 				if pv != nil && pv.Kind == model.ValueString {
 					g.If(x.Clone().Op("!=").Lit("").Op("&&").Add(x.Clone()).Op("!=").Lit(pv.Str)).Block(
-						jen.Id("v").Dot("addAt").Call(at.Clone(), jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+						jen.Id("v").Dot("addAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
 							jen.Lit(fmt.Sprintf("the value must be %q", pv.Str)), jen.Lit("")),
 					)
 				}
@@ -178,7 +178,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			continue
 		}
 		// the value(s), each checked for fixed/pattern and its children
-		each := func(body func(g *jen.Group, y *jen.Statement, at *jen.Statement)) {
+		each := func(body func(g *jen.Group, y *jen.Statement)) {
 			jsonName := name
 			if fd.Choice != nil {
 				jsonName = name + upperFirstASCII(c.el.Types[0].Code)
@@ -186,23 +186,26 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			switch {
 			case fd.Choice != nil:
 				g.If(jen.List(jen.Id(yName(depth)), jen.Id("ok")).Op(":=").Add(x.Clone()).Assert(jen.Op("*").Add(e.typeExpr(narrowed(fd, el)[0].Ref))), jen.Id("ok").Op("&&").Id(yName(depth)).Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
-					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Lit(-1)))
-					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+					g.Add(push(jsonName, jen.Lit(-1)))
+					body(g, jen.Id(yName(depth)))
+					g.Add(pop())
 				})
 			case fd.Repeats():
 				g.For(jen.Id(iName(depth)).Op(":=").Range().Add(x.Clone())).BlockFunc(func(g *jen.Group) {
 					g.Id(yName(depth)).Op(":=").Op("&").Add(x.Clone()).Index(jen.Id(iName(depth)))
-					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Id(iName(depth))))
-					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+					g.Add(push(jsonName, jen.Id(iName(depth))))
+					body(g, jen.Id(yName(depth)))
+					g.Add(pop())
 				})
 			default:
 				g.If(jen.Id(yName(depth)).Op(":=").Add(x.Clone()), jen.Id(yName(depth)).Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
-					g.Id(cName(depth)).Op(":=").Add(vpathLit(at.Clone(), jsonName, jen.Lit(-1)))
-					body(g, jen.Id(yName(depth)), jen.Op("&").Id(cName(depth)))
+					g.Add(push(jsonName, jen.Lit(-1)))
+					body(g, jen.Id(yName(depth)))
+					g.Add(pop())
 				})
 			}
 		}
-		each(func(g *jen.Group, y *jen.Statement, at2 *jen.Statement) {
+		each(func(g *jen.Group, y *jen.Statement) {
 			for _, fp := range []struct {
 				v     *model.Value
 				exact bool
@@ -222,17 +225,16 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 					what = "fixed value"
 				}
 				g.If(jen.Op("!").Id(fn).Call(y.Clone())).Block(
-					jen.Id("v").Dot("add").Call(at2.Clone(), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
 						jen.Lit("the value does not match the "+what+" "+renderValue(fp.v)), jen.Lit("")),
 				)
 			}
-			e.profileChecks(g, f, pr, c, vt, y, at2, counter, depth+1)
+			e.profileChecks(g, f, pr, c, vt, y, counter, depth+1)
 		})
 	}
 }
 
 func yName(depth int) string { return fmt.Sprintf("y%d", depth) }
-func cName(depth int) string { return fmt.Sprintf("c%d", depth) }
 func iName(depth int) string { return fmt.Sprintf("i%d", depth) }
 
 func upperFirstASCII(s string) string {

@@ -16,14 +16,12 @@ import (
 
 func (e *emitter) fhirPath() string { return e.mod.Path + "/fhir" }
 
-// vpathLit is a child location: vpath{parent: p, name: name, index: idx}.
-func vpathLit(parent jen.Code, name string, index jen.Code) *jen.Statement {
-	return jen.Id("vpath").Values(jen.Dict{
-		jen.Id("parent"): parent,
-		jen.Id("name"):   jen.Lit(name),
-		jen.Id("index"):  index,
-	})
+// push enters a child location; pop leaves it.
+func push(name string, index jen.Code) *jen.Statement {
+	return jen.Id("v").Dot("push").Call(jen.Lit(name), index)
 }
+
+func pop() *jen.Statement { return jen.Id("v").Dot("pop").Call() }
 
 // validateFile emits the validation concern of a top-level type.
 func (e *emitter) validateFile(t *model.Type) *jen.File {
@@ -37,43 +35,34 @@ func (e *emitter) validateFile(t *model.Type) *jen.File {
 
 // validateEntry emits Validate and ValidateIssues.
 func (e *emitter) validateEntry(f *jen.File, t *model.Type) {
-	container := jen.Nil()
-	if t.Kind == model.KindResource {
-		container = jen.Id("x")
-	}
-	body := func(ret func() jen.Code) []jen.Code {
-		return []jen.Code{
-			jen.Id("v").Op(":=").Id("validator").Values(jen.Dict{jen.Id("container"): container}),
-			jen.Id("p").Op(":=").Id("vpath").Values(jen.Dict{jen.Id("name"): jen.Lit(t.Name), jen.Id("index"): jen.Lit(-1)}),
-			jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v"), jen.Op("&").Id("p")),
-			ret(),
-		}
-	}
-	if t.Kind == model.KindResource {
-		// a nil container interface must stay nil for a nil x
-		body = func(ret func() jen.Code) []jen.Code {
+	start := func() []jen.Code {
+		var container jen.Code = jen.Nil()
+		if t.Kind != model.KindResource {
 			return []jen.Code{
-				jen.Id("v").Op(":=").Id("validator").Values(),
-				jen.If(jen.Id("x").Op("!=").Nil()).Block(jen.Id("v").Dot("container").Op("=").Id("x")),
-				jen.Id("p").Op(":=").Id("vpath").Values(jen.Dict{jen.Id("name"): jen.Lit(t.Name), jen.Id("index"): jen.Lit(-1)}),
-				jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v"), jen.Op("&").Id("p")),
-				ret(),
+				jen.Id("v").Op(":=").Id("newValidator").Call(container, jen.Lit(t.Name)),
+				jen.Id("x").Dot("validate").Call(jen.Id("v")),
 			}
+		}
+		return []jen.Code{
+			jen.Var().Id("container").Id("Resource"),
+			jen.If(jen.Id("x").Op("!=").Nil()).Block(jen.Id("container").Op("=").Id("x")),
+			jen.Id("v").Op(":=").Id("newValidator").Call(jen.Id("container"), jen.Lit(t.Name)),
+			jen.Id("x").Dot("validate").Call(jen.Id("v")),
 		}
 	}
 	f.Comment(fmt.Sprintf("// Validate checks x against the definition of %s: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).", t.Name))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("Validate").Params().Error().Block(
-		body(func() jen.Code { return jen.Return(jen.Id("v").Dot("result").Call()) })...,
+		append(start(), jen.Return(jen.Id("result").Call(jen.Id("v").Dot("done").Call())))...,
 	)
 	f.Comment("// ValidateIssues returns every issue Validate finds, whatever its severity, or nil.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("ValidateIssues").Params().Id("Issues").Block(
-		body(func() jen.Code { return jen.Return(jen.Id("v").Dot("issues")) })...,
+		append(start(), jen.Return(jen.Id("v").Dot("done").Call()))...,
 	)
 }
 
 // validateStruct emits validate for a datatype, resource or backbone.
 func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
-	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("validate").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath")).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("validate").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
 		isExt := t.Name == "Extension" && t.Kind == model.KindComplex
 		if isExt {
@@ -97,52 +86,54 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 	kind := kindOf(fd)
 	if kind == kindAttr {
 		if fd.Min >= 1 {
-			g.If(x.Clone().Op("==").Lit("")).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+			g.If(x.Clone().Op("==").Lit("")).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
 		}
 		return
 	}
 	if fd.Repeats() {
 		n := jen.Len(x.Clone())
 		if fd.Min >= 1 {
-			g.If(n.Clone().Op("<").Lit(fd.Min)).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), n.Clone()))
+			g.If(n.Clone().Op("<").Lit(fd.Min)).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), n.Clone()))
 		}
 		if fd.Max >= 0 {
-			g.If(n.Clone().Op(">").Lit(fd.Max)).Block(jen.Id("v").Dot("max").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Max), n.Clone()))
+			g.If(n.Clone().Op(">").Lit(fd.Max)).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(fd.Max), n.Clone()))
 		}
-		var body []jen.Code
-		body = append(body, jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Id("i"))))
+		body := []jen.Code{push(name, jen.Id("i"))}
 		item := x.Clone().Index(jen.Id("i"))
 		if kind == kindResource {
-			body = append(body, jen.Id("validateResource").Call(jen.Id("v"), item, jen.Op("&").Id("c")))
+			body = append(body, jen.Id("validateResource").Call(jen.Id("v"), item))
 		} else {
 			body = append(body, jen.Id("y").Op(":=").Op("&").Add(item.Clone()))
-			body = append(body, jen.Id("y").Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")))
-			body = append(body, e.elementChecks(fd, fd.Type, jen.Id("y"), jen.Op("&").Id("c"))...)
+			body = append(body, jen.Id("y").Dot("validate").Call(jen.Id("v")))
+			body = append(body, e.elementChecks(fd, fd.Type, jen.Id("y"))...)
 		}
+		body = append(body, pop())
 		g.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(body...)
 		return
 	}
 	present := x.Clone().Op("!=").Nil()
 	if fd.Min >= 1 {
-		g.If(x.Clone().Op("==").Nil()).Block(jen.Id("v").Dot("min").Call(jen.Id("p"), jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+		g.If(x.Clone().Op("==").Nil()).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
 	}
 	if fd.Max == 0 {
-		g.If(present.Clone()).Block(jen.Id("v").Dot("max").Call(jen.Id("p"), jen.Lit(name), jen.Lit(0), jen.Lit(1)))
+		g.If(present.Clone()).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(0), jen.Lit(1)))
 	}
 	switch kind {
 	case kindResource:
 		g.If(present.Clone()).Block(
-			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Lit(-1))),
-			jen.Id("validateResource").Call(jen.Id("v"), x.Clone(), jen.Op("&").Id("c")),
+			push(name, jen.Lit(-1)),
+			jen.Id("validateResource").Call(jen.Id("v"), x.Clone()),
+			pop(),
 		)
 	case kindChoice:
 		g.Switch(jen.Id("y").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
 			for _, o := range fd.Choice.Options {
 				body := []jen.Code{
-					jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), o.JSONName, jen.Lit(-1))),
-					jen.Id("y").Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+					push(o.JSONName, jen.Lit(-1)),
+					jen.Id("y").Dot("validate").Call(jen.Id("v")),
 				}
-				body = append(body, e.elementChecks(fd, o.Ref, jen.Id("y"), jen.Op("&").Id("c"))...)
+				body = append(body, e.elementChecks(fd, o.Ref, jen.Id("y"))...)
+				body = append(body, pop())
 				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
 					jen.If(jen.Id("y").Op("!=").Nil()).Block(body...),
 				)
@@ -150,10 +141,11 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 		})
 	default:
 		body := []jen.Code{
-			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), name, jen.Lit(-1))),
-			x.Clone().Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+			push(name, jen.Lit(-1)),
+			x.Clone().Dot("validate").Call(jen.Id("v")),
 		}
-		body = append(body, e.elementChecks(fd, fd.Type, x.Clone(), jen.Op("&").Id("c"))...)
+		body = append(body, e.elementChecks(fd, fd.Type, x.Clone())...)
+		body = append(body, pop())
 		g.If(present).Block(body...)
 	}
 }
@@ -161,7 +153,7 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 // elementChecks are the checks a field's definition adds to its value's own:
 // the required binding and the reference targets. val is a pointer to the
 // value, at is its location.
-func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.Statement, at *jen.Statement) []jen.Code {
+func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.Statement) []jen.Code {
 	var out []jen.Code
 	if ref == nil || ref.Type == nil {
 		return nil
@@ -172,29 +164,33 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 		switch {
 		case ref.CodeSet != nil && ref.Type.Generic:
 			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Parens(jen.Op("*").Add(val.Clone()).Dot("Value")).Dot("IsValid").Call()).Block(
-				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		case ref.Type.Name == "Coding":
 			out = append(out, jen.If(jen.Id("code").Op(":=").Add(val.Clone()).Dot("GetCode").Call().Dot("GetValue").Call(),
 				jen.Id("code").Op("!=").Lit("").Op("&&").Op("!").Id("in"+cs.GoName).Call(val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), jen.Id("code"))).Block(
-				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Lit("the coding ").Op("+").Qual("strconv", "Quote").Call(jen.Id("code")).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		case ref.Type.Name == "CodeableConcept":
 			out = append(out, jen.If(jen.Op("!").Id("anyCodingIn").Call(val.Clone(), jen.Id("in"+cs.GoName))).Block(
-				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Lit("no coding "+msg), jen.Lit("")),
 			))
 		case ref.Type.Kind == model.KindPrimitive && ref.Type.Value != nil && ref.Type.Value.GoType == "string":
 			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Id("in"+cs.GoName).Call(jen.Lit(""), jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value")))).Block(
-				jen.Id("v").Dot("add").Call(at, jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		}
 	}
-	if ref.Type.Name == "Reference" && len(ref.TargetTypes) > 0 {
-		out = append(out, jen.Id("v").Dot("checkReference").Call(at, val.Clone(), jen.Lit("|"+strings.Join(ref.TargetTypes, "|")+"|")))
+	if ref.Type.Name == "Reference" {
+		allowed := ""
+		if len(ref.TargetTypes) > 0 {
+			allowed = "|" + strings.Join(ref.TargetTypes, "|") + "|"
+		}
+		out = append(out, jen.Id("v").Dot("checkReference").Call(val.Clone(), jen.Lit(allowed)))
 	}
 	return out
 }
@@ -204,10 +200,10 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 // every extension definition the generator loaded is enforced.
 func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
-		jen.Id("v").Dot("addAt").Call(jen.Id("p"), jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
+		jen.Id("v").Dot("addAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
 	)
 	g.If(jen.Parens(jen.Id("x").Dot("Value").Op("!=").Nil()).Op("==").Parens(jen.Len(jen.Id("x").Dot("Extension")).Op(">").Lit(0))).Block(
-		jen.Id("v").Dot("add").Call(jen.Id("p"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("invariant"), jen.Lit("Must have either extensions or value[x], not both"), jen.Lit("ext-1")),
+		jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("invariant"), jen.Lit("Must have either extensions or value[x], not both"), jen.Lit("ext-1")),
 	)
 	var exts []*model.Profile
 	for _, p := range e.mod.Packages {
@@ -222,7 +218,7 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	}
 	g.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
 		for _, pr := range exts {
-			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("p"), jen.Id("x")))
+			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
 		}
 	})
 }
@@ -248,7 +244,7 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 			return nil, fmt.Errorf("%s: %s: %v", t.Source, t.Name, err)
 		}
 	}
-	f.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("p").Op("*").Id("vpath")).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
 		check := []jen.Code{}
 		var text jen.Code
@@ -268,17 +264,17 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 		if text != nil && (pv.MaxLength > 0 || matcher != "") {
 			if pv.MaxLength > 0 {
 				check = append(check, jen.If(jen.Len(jen.Id("s")).Op(">").Lit(pv.MaxLength).Op("&&").Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("s")).Op(">").Lit(pv.MaxLength)).Block(
-					jen.Id("v").Dot("add").Call(jen.Id("p"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("too-long"), jen.Lit(fmt.Sprintf("the value is longer than %d characters", pv.MaxLength)), jen.Lit("")),
+					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("too-long"), jen.Lit(fmt.Sprintf("the value is longer than %d characters", pv.MaxLength)), jen.Lit("")),
 				))
 			}
 			if matcher != "" {
 				calendar := pv.System == "Date" || pv.System == "DateTime"
 				ifStmt := jen.If(jen.Op("!").Id(matcher).Call(jen.Id("s"))).Block(
-					jen.Id("v").Dot("checkValue").Call(jen.Id("p"), jen.Lit(t.Name), jen.Id("s"), jen.Lit("")),
+					jen.Id("v").Dot("checkValue").Call(jen.Lit(t.Name), jen.Id("s"), jen.Lit("")),
 				)
 				if calendar {
 					ifStmt = ifStmt.Else().If(jen.Id("msg").Op(":=").Qual(e.fhirPath(), "CheckCalendar").Call(jen.Id("s")), jen.Id("msg").Op("!=").Lit("")).Block(
-						jen.Id("v").Dot("checkValue").Call(jen.Id("p"), jen.Lit(t.Name), jen.Id("s"), jen.Id("msg")),
+						jen.Id("v").Dot("checkValue").Call(jen.Lit(t.Name), jen.Id("s"), jen.Id("msg")),
 					)
 				}
 				check = append(check, ifStmt)
@@ -286,8 +282,9 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 			g.If(jen.Id("x").Dot("Value").Op("!=").Nil()).Block(check...)
 		}
 		g.For(jen.Id("i").Op(":=").Range().Id("x").Dot("Extension")).Block(
-			jen.Id("c").Op(":=").Add(vpathLit(jen.Id("p"), "extension", jen.Id("i"))),
-			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v"), jen.Op("&").Id("c")),
+			push("extension", jen.Id("i")),
+			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v")),
+			pop(),
 		)
 	})
 	return f, nil
