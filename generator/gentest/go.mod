@@ -1,4 +1,4 @@
-module github.com/fhirgen/fhirgen/generator/jsontest
+module github.com/fhirgen/fhirgen/generator/gentest
 
 go 1.26
 

@@ -1,7 +1,8 @@
-// Package jsontest checks the FHIR JSON codec of the committed generated
-// module: golden fixtures for the mission types, one valid and one invalid
-// instance for every rule, and fuzz targets.
-package jsontest
+// Package gentest tests the committed generated module as a user would: the
+// FHIR JSON codec (golden fixtures for the mission types, one valid and one
+// invalid instance for every rule, fuzz targets), the validators, and the
+// fhir-validate command.
+package gentest
 
 import (
 	"bytes"
