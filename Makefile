@@ -38,9 +38,11 @@ all-module:
 conformance: all-module
 	cd $(CONFORMANCE) && $(GO) vet ./... && $(GO) run . -package $(R4) -known known-failures-r4.txt
 
-## bench: decode/encode throughput and allocations against encoding/json, json.Valid and samply
+## bench: decode/encode throughput and allocations against encoding/json, json.Valid and samply,
+## then validation time and allocations for the R4 AuditEvent examples and a UserSession
 bench: all-module
 	cd $(CONFORMANCE) && $(GO) run ./cmd/bench -package $(R4)
+	cd generator/gentest && $(GO) test -run '^$$' -bench Validate -benchmem .
 
 ## all-r4: generate every R4 resource and datatype into a scratch module and build it
 all-r4:

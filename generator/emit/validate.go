@@ -321,9 +321,30 @@ func (e *emitter) dfaFunc(f *jen.File, name, typ, regex string, d *regexdfa.DFA)
 	}
 	f.Comment(fmt.Sprintf("// %s reports whether s, all of it, matches the regex of %s: %s", name, typ, Sanitize(regex)))
 	f.Comment(fmt.Sprintf("// (a %d-state automaton over %d character classes, compiled at generation).", d.NumStates(), d.NumClasses))
+	slow := jen.Id("runDFA").Call(jen.Id("s"), jen.Lit(d.Start), jen.Lit(d.NumClasses),
+		jen.Lit(string(ascii)), jen.Lit(string(next)), jen.Lit(string(accept)), jen.Lit(string(bounds)), jen.Lit(string(classes)))
+	if d.NumStates() > 255 {
+		f.Func().Id(name).Params(jen.Id("s").String()).Bool().Block(jen.Return(slow))
+		return nil
+	}
+	// ASCII fast path over a one-byte table indexed by state*128+byte.
+	table := make([]byte, 128*d.NumStates())
+	for st := 0; st < d.NumStates(); st++ {
+		for c := 0; c < 128; c++ {
+			table[st*128+c] = byte(d.Next[st*d.NumClasses+d.Class(rune(c))])
+		}
+	}
 	f.Func().Id(name).Params(jen.Id("s").String()).Bool().Block(
-		jen.Return(jen.Id("runDFA").Call(jen.Id("s"), jen.Lit(d.Start), jen.Lit(d.NumClasses),
-			jen.Lit(string(ascii)), jen.Lit(string(next)), jen.Lit(string(accept)), jen.Lit(string(bounds)), jen.Lit(string(classes)))),
+		jen.Const().Id("table").Op("=").Lit(string(table)),
+		jen.Const().Id("accept").Op("=").Lit(string(accept)),
+		jen.Id("st").Op(":=").Lit(d.Start),
+		jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("<").Len(jen.Id("s")), jen.Id("i").Op("++")).Block(
+			jen.Id("c").Op(":=").Id("s").Index(jen.Id("i")),
+			jen.If(jen.Id("c").Op(">=").Lit(0x80)).Block(jen.Return(slow)),
+			jen.Id("st").Op("=").Int().Parens(jen.Id("table").Index(jen.Id("st").Op("<<").Lit(7).Op("|").Int().Parens(jen.Id("c")))),
+			jen.If(jen.Id("st").Op("==").Lit(0)).Block(jen.Return(jen.False())),
+		),
+		jen.Return(jen.Id("accept").Index(jen.Id("st")).Op("==").Lit(1)),
 	)
 	return nil
 }

@@ -1,0 +1,91 @@
+package gentest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildValidator builds the generated fhir-validate command.
+func buildValidator(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "fhir-validate")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/fhir-validate")
+	cmd.Dir = "../../generated"
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func runValidator(t *testing.T, bin string, args ...string) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	t.Fatal(err)
+	return "", -1
+}
+
+func TestFHIRValidateCommand(t *testing.T) {
+	bin := buildValidator(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(validEvent), 0o644)
+	os.WriteFile(bad, []byte(strings.Replace(validEvent, `"action":"R"`, `"action":"X"`, 1)), 0o644)
+
+	out, code := runValidator(t, bin, good)
+	if code != 0 || out != "" {
+		t.Fatalf("valid file: exit %d, output %q", code, out)
+	}
+	out, code = runValidator(t, bin, good, bad, "testdata/fixtures/seed-001-ci-build-logout.json")
+	if code != 1 {
+		t.Fatalf("invalid files: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		bad + `: error AuditEvent.action: "X" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action`,
+		"testdata/fixtures/seed-001-ci-build-logout.json: error AuditEvent.agent[0].networkString: unknown property (at byte 978)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, code = runValidator(t, bin, "-json", bad)
+	var oo struct {
+		ResourceType string `json:"resourceType"`
+		Issue        []struct {
+			Severity, Code, Diagnostics string
+			Expression                  []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &oo); err != nil || code != 1 {
+		t.Fatalf("-json: exit %d, %v\n%s", code, err, out)
+	}
+	if oo.ResourceType != "OperationOutcome" || len(oo.Issue) != 1 || oo.Issue[0].Severity != "error" || oo.Issue[0].Expression[0] != "AuditEvent.action" {
+		t.Fatalf("-json: %+v", oo)
+	}
+	if _, code := runValidator(t, bin); code != 2 {
+		t.Errorf("no files: exit %d, want 2", code)
+	}
+	if _, code := runValidator(t, bin, "-profile", "http://example.org/unknown", good); code != 2 {
+		t.Errorf("unknown profile: exit %d, want 2", code)
+	}
+	if out, code := runValidator(t, bin, filepath.Join(dir, "missing.json")); code != 1 || !strings.Contains(out, "fatal") {
+		t.Errorf("missing file: exit %d: %s", code, out)
+	}
+}
