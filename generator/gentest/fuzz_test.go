@@ -30,13 +30,20 @@ func seedCorpus(f *testing.F) {
 	}
 }
 
-// FuzzUnmarshalResource: no input panics or hangs; errors are errors.
+// FuzzUnmarshalResource: no input panics or hangs; errors are errors; and
+// whatever decodes validates without panicking.
 func FuzzUnmarshalResource(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := r4.UnmarshalResource(data)
 		if err == nil && res == nil {
 			t.Fatal("nil resource without an error")
+		}
+		if v, ok := res.(interface{ ValidateIssues() r4.Issues }); ok && err == nil {
+			issues := v.ValidateIssues()
+			if err := issues.ToOperationOutcome().Validate(); err != nil {
+				t.Fatalf("the OperationOutcome of the issues is invalid: %v", err)
+			}
 		}
 	})
 }
