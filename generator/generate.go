@@ -97,7 +97,16 @@ type rootDoc struct {
 }
 
 // profileRef names a profile whose validation was generated.
-type profileRef struct{ URL, Package, GoName string }
+type profileRef struct{ URL, Package, GoName, Import string }
+
+func hasResourceProfiles(p *model.Package) bool {
+	for _, pr := range p.Profiles {
+		if !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindResource {
+			return true
+		}
+	}
+	return false
+}
 
 func summary(p *model.Package) string {
 	if p.Core == p {
@@ -204,6 +213,17 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 			return err
 		}
 		if len(p.Types) == 0 {
+			for _, pr := range p.Profiles {
+				if !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindResource {
+					root.Profiles = append(root.Profiles, profileRef{URL: pr.URL, Package: p.Name, GoName: pr.GoName, Import: p.ImportPath})
+				}
+			}
+			if hasResourceProfiles(p) {
+				sd := struct{ Name, Module, CoreName, CoreImport string }{p.Name, mod.Path, p.Core.Name, p.Core.ImportPath}
+				if err := render(p.Name+"/validate.go", "package/profile_support.go.tmpl", sd); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources}

@@ -2,6 +2,8 @@
 
 package vhdir
 
+import r4 "github.com/fhirgen/fhirgen/generated/r4"
+
 // UsageRestrictionURL is the canonical URL of the extension UsageRestriction: Restriction on the use
 // or release of exchanged information.
 //
@@ -14,3 +16,61 @@ const UsageRestrictionURL = "http://hl7.org/fhir/uv/vhdir/StructureDefinition/us
 
 // UsageRestrictionVersion is the version of UsageRestriction generated from.
 const UsageRestrictionVersion = "0.2.0"
+
+// UsageRestriction returns the value of the first UsageRestriction extension in exts (a resource's, datatype's or primitive's Extension), or nil.
+func UsageRestriction(exts []r4.Extension) *r4.Reference {
+	for i := range exts {
+		if exts[i].URL == UsageRestrictionURL {
+			if v, ok := exts[i].Value.(*r4.Reference); ok {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+// SetUsageRestriction sets the UsageRestriction extension in *exts to value: the first one already there is replaced and any others removed, so there is never more than one. A nil value removes it.
+func SetUsageRestriction(exts *[]r4.Extension, value *r4.Reference) {
+	if value == nil {
+		RemoveUsageRestriction(exts)
+		return
+	}
+	out := (*exts)[:0]
+	set := false
+	for _, x := range *exts {
+		if x.URL == UsageRestrictionURL {
+			if set {
+				continue
+			}
+			x.Value = value
+			x.Extension = nil
+			set = true
+		}
+		out = append(out, x)
+	}
+	if !set {
+		out = append(out, r4.Extension{
+			URL:   UsageRestrictionURL,
+			Value: value,
+		})
+	}
+	*exts = out
+}
+
+// RemoveUsageRestriction removes every UsageRestriction extension from *exts and reports whether there was one.
+func RemoveUsageRestriction(exts *[]r4.Extension) bool {
+	out := (*exts)[:0]
+	found := false
+	for _, x := range *exts {
+		if x.URL == UsageRestrictionURL {
+			found = true
+			continue
+		}
+		out = append(out, x)
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	*exts = out
+	return found
+}

@@ -37,13 +37,15 @@ type emitter struct {
 	mod   *model.Module
 	pkg   *model.Package
 	files Files
+	// sliceFns names the discriminator function of each slice (by element id).
+	sliceFns map[string]string
 }
 
 // Module renders every package of a module (the templates are rendered by the caller).
 func Module(mod *model.Module) (Files, error) {
 	files := Files{}
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files}
+		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{}}
 		if err := e.emitPackage(); err != nil {
 			return nil, err
 		}
@@ -158,9 +160,7 @@ func (e *emitter) emitPackage() error {
 		}
 	}
 	for _, p := range e.pkg.Profiles {
-		f := e.newFile()
-		e.profile(f, p)
-		if err := e.write(p.File+".go", f); err != nil {
+		if err := e.profileFiles(p); err != nil {
 			return err
 		}
 	}

@@ -13,31 +13,52 @@ import (
 // adds to its base type, generated from its snapshot: tighter cardinality,
 // restricted choice types, fixed and pattern values, at any depth.
 
-// pnode is one element of a profile with its children, non-slice only.
+// pnode is one element of a profile with its children and, for a sliced
+// element, its slices.
 type pnode struct {
 	el       *model.ProfileElement
 	children []*pnode
+	slices   []*pnode
 }
 
 func profileTree(p *model.Profile) *pnode {
 	root := &pnode{}
 	byID := map[string]*pnode{p.BaseType: root}
 	for _, el := range p.Elements {
-		if strings.Contains(el.ID, ":") {
-			continue // slices: checked by slicing
-		}
 		n := &pnode{el: el}
 		byID[el.ID] = n
-		if parent, ok := byID[el.ID[:strings.LastIndexByte(el.ID, '.')]]; ok {
+		dot := strings.LastIndexByte(el.ID, '.')
+		if colon := strings.LastIndexByte(el.ID, ':'); colon > dot {
+			if sliced, ok := byID[el.ID[:colon]]; ok {
+				sliced.slices = append(sliced.slices, n)
+			}
+			continue
+		}
+		if parent, ok := byID[el.ID[:dot]]; ok {
 			parent.children = append(parent.children, n)
 		}
 	}
 	return root
 }
 
+// name is the element's name (value[x] for a choice), without a slice name.
 func (n *pnode) name() string {
 	id := n.el.ID
-	return id[strings.LastIndexByte(id, '.')+1:]
+	last := id[strings.LastIndexByte(id, '.')+1:]
+	if i := strings.IndexByte(last, ':'); i >= 0 {
+		last = last[:i]
+	}
+	return last
+}
+
+// child finds a child by name.
+func (n *pnode) child(name string) *pnode {
+	for _, c := range n.children {
+		if c.name() == name || strings.TrimSuffix(c.name(), "[x]") == name {
+			return c
+		}
+	}
+	return nil
 }
 
 func fieldByName(t *model.Type, name string) *model.Field {
@@ -88,7 +109,7 @@ func constrained(n *pnode, t *model.Type) bool {
 		return false
 	}
 	el := n.el
-	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil {
+	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 {
 		return true
 	}
 	if fd.Choice != nil && len(narrowed(fd, el)) < len(fd.Choice.Options) {
@@ -155,6 +176,11 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 				)
 			}
 		}
+		if len(c.slices) > 0 && el.Slicing != nil && fd.Repeats() {
+			if vt := valueType(fd, el); vt != nil {
+				e.slicing(g, f, pr, c, fd, vt, x, counter, depth)
+			}
+		}
 		if kindOf(fd) == kindAttr {
 			for _, pv := range []*model.Value{el.Fixed, el.Pattern} {
 				if pv != nil && pv.Kind == model.ValueString {
@@ -171,6 +197,9 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			continue
 		}
 		inner := el.Fixed != nil || el.Pattern != nil
+		if len(c.slices) > 0 {
+			inner = false // the slicing above checked the items
+		}
 		for _, cc := range c.children {
 			inner = inner || constrained(cc, vt)
 		}
@@ -332,7 +361,7 @@ func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, d
 				i := fmt.Sprintf("i%d", depth)
 				expr = expr.Op("&&").Func().Params().Bool().Block(
 					jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(
-						jen.If(e.matchExpr(jen.Op("&").Add(x.Clone()).Index(jen.Id(i)), ft, item, depth+1)).Block(jen.Return(jen.True())),
+						jen.If(e.matchExpr(jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))), ft, item, depth+1)).Block(jen.Return(jen.True())),
 					),
 					jen.Return(jen.False()),
 				).Call()
@@ -361,4 +390,177 @@ func jsonField(t *model.Type, name string) (*model.Field, *model.ChoiceOption) {
 		}
 	}
 	return nil, nil
+}
+
+// sliceName is the Go name of a slice.
+func (n *pnode) sliceName() string { return n.el.SliceName }
+
+// slicing emits the check of a sliced list: each item is matched against the
+// slices' discriminators, must match at most one (and, when the slicing is
+// closed, one), items come in slice order when it is ordered, each matched
+// item is checked against its slice, and each slice's cardinality is
+// counted over the items it matched.
+func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode, fd *model.Field, vt *model.Type, x *jen.Statement, counter *int, depth int) {
+	el := c.el
+	counts := fmt.Sprintf("counts%d", depth)
+	last := fmt.Sprintf("last%d", depth)
+	m, n := fmt.Sprintf("m%d", depth), fmt.Sprintf("n%d", depth)
+	var names []string
+	var matchers []string
+	for _, sl := range c.slices {
+		*counter++
+		fn := fmt.Sprintf("slice%s%d", pr.GoName, *counter)
+		e.discriminator(f, fn, pr, el, sl, fd, vt)
+		e.sliceFns[sl.el.ID] = fn
+		matchers = append(matchers, fn)
+		names = append(names, sl.sliceName())
+	}
+	g.BlockFunc(func(g *jen.Group) {
+		g.Var().Id(counts).Index(jen.Lit(len(c.slices))).Int()
+		if el.Slicing.Ordered {
+			g.Id(last).Op(":=").Lit(0)
+		}
+		g.For(jen.Id(iName(depth)).Op(":=").Range().Add(x.Clone())).BlockFunc(func(g *jen.Group) {
+			y := jen.Id(yName(depth))
+			g.Add(y.Clone()).Op(":=").Op("&").Add(x.Clone()).Index(jen.Id(iName(depth)))
+			g.Add(push(fd.Name, jen.Id(iName(depth))))
+			g.List(jen.Id(m), jen.Id(n)).Op(":=").List(jen.Lit(-1), jen.Lit(0))
+			for k, fn := range matchers {
+				g.If(jen.Id(fn).Call(y.Clone())).Block(jen.List(jen.Id(m), jen.Id(n)).Op("=").List(jen.Lit(k), jen.Id(n).Op("+").Lit(1)))
+			}
+			g.Switch().BlockFunc(func(sw *jen.Group) {
+				sw.Case(jen.Id(n).Op(">").Lit(1)).Block(
+					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+						jen.Lit("the item matches more than one slice of "+fd.Name+" ("+strings.Join(names, ", ")+")"), jen.Lit("")),
+				)
+				if el.Slicing.Rules == "closed" {
+					sw.Case(jen.Id(n).Op("==").Lit(0)).Block(
+						jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+							jen.Lit("the item matches no slice of "+fd.Name+", and the slicing is closed (slices: "+strings.Join(names, ", ")+")"), jen.Lit("")),
+					)
+				}
+				sw.Case(jen.Id(n).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) {
+					g.Id(counts).Index(jen.Id(m)).Op("++")
+					if el.Slicing.Ordered {
+						g.If(jen.Id(m).Op("<").Id(last)).Block(
+							jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+								jen.Lit("the item is out of order: the slices of "+fd.Name+" are ordered ("+strings.Join(names, ", ")+")"), jen.Lit("")),
+						)
+						g.Id(last).Op("=").Id(m)
+					}
+					g.Switch(jen.Id(m)).BlockFunc(func(sw2 *jen.Group) {
+						for k, sl := range c.slices {
+							sw2.Case(jen.Lit(k)).BlockFunc(func(g *jen.Group) {
+								e.profileChecks(g, f, pr, sl, vt, y.Clone(), counter, depth+1)
+							})
+						}
+					})
+				})
+			})
+			g.Add(pop())
+		})
+		for k, sl := range c.slices {
+			cnt := jen.Id(counts).Index(jen.Lit(k))
+			label := "slice " + sl.sliceName() + ": "
+			if sl.el.Min > 0 {
+				g.If(cnt.Clone().Op("<").Lit(sl.el.Min)).Block(
+					jen.Id("v").Dot("addAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("required"),
+						jen.Lit(label+fmt.Sprintf("minimum required = %d, but only found ", sl.el.Min)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
+				)
+			}
+			if sl.el.Max >= 0 {
+				g.If(cnt.Clone().Op(">").Lit(sl.el.Max)).Block(
+					jen.Id("v").Dot("addAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+						jen.Lit(label+fmt.Sprintf("maximum allowed = %d, but found ", sl.el.Max)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
+				)
+			}
+		}
+	})
+}
+
+// discriminator emits fn(item) bool: whether an item of a sliced element
+// belongs to a slice, by the slicing's discriminators (pattern and value: the
+// slice's value at the path; exists: its cardinality there; type: its type).
+func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, sliced *model.ProfileElement, sl *pnode, fd *model.Field, vt *model.Type) {
+	var ref *model.TypeRef
+	if fd.Type != nil {
+		ref = fd.Type
+	}
+	param := jen.Op("*").Id(vt.GoName)
+	if ref != nil {
+		param = jen.Op("*").Add(e.typeExpr(ref))
+	}
+	var conds []jen.Code
+	for _, d := range sliced.Slicing.Discriminators {
+		target := sl
+		segs := []string{}
+		if d.Path != "$this" && d.Path != "" {
+			segs = strings.Split(d.Path, ".")
+			for _, seg := range segs {
+				if target == nil {
+					break
+				}
+				target = target.child(seg)
+			}
+		}
+		if target == nil {
+			conds = append(conds, jen.False())
+			continue
+		}
+		switch d.Type {
+		case "value", "pattern":
+			val := target.el.Pattern
+			if target.el.Fixed != nil {
+				val = target.el.Fixed
+			}
+			if val == nil {
+				conds = append(conds, jen.False())
+				continue
+			}
+			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
+				return e.matchExpr(v, t, val, 9)
+			}))
+		case "exists":
+			want := target.el.Min > 0
+			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
+				return v.Clone().Op("!=").Nil()
+			}).Op("==").Lit(want))
+		default:
+			conds = append(conds, jen.True()) // type and profile discriminators: every item is a candidate
+		}
+	}
+	expr := jen.True()
+	for i, c := range conds {
+		if i == 0 {
+			expr = jen.Add(c)
+		} else {
+			expr = expr.Op("&&").Add(c)
+		}
+	}
+	f.Comment(fmt.Sprintf("// %s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName()))
+	f.Func().Id(fn).Params(jen.Id("x").Add(param)).Bool().Block(jen.Return(expr))
+}
+
+// navMatch follows a discriminator path from val (a pointer to t) and applies
+// leaf to the value found; on a list, any item will do.
+func (e *emitter) navMatch(val *jen.Statement, t *model.Type, segs []string, leaf func(v *jen.Statement, t *model.Type) *jen.Statement) *jen.Statement {
+	if len(segs) == 0 {
+		return leaf(val, t)
+	}
+	fd := fieldByName(t, segs[0])
+	if fd == nil || fd.Type == nil || fd.Type.Type == nil {
+		return jen.False()
+	}
+	ft := fd.Type.Type
+	x := val.Clone().Dot(fd.GoName)
+	if fd.Repeats() {
+		i := fmt.Sprintf("k%d", len(segs))
+		return val.Clone().Op("!=").Nil().Op("&&").Func().Params().Bool().Block(
+			jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(
+				jen.If(e.navMatch(jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))), ft, segs[1:], leaf)).Block(jen.Return(jen.True())),
+			),
+			jen.Return(jen.False()),
+		).Call()
+	}
+	return val.Clone().Op("!=").Nil().Op("&&").Add(e.navMatch(x, ft, segs[1:], leaf))
 }

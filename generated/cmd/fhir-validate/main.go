@@ -22,6 +22,7 @@ import (
 	"strconv"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
+	"github.com/fhirgen/fhirgen/generated/hotbeverage"
 	r4 "github.com/fhirgen/fhirgen/generated/r4"
 )
 
@@ -126,6 +127,8 @@ func validateFile(file, profile string) r4.Issues {
 // knownProfile reports whether a profile's validation was generated.
 func knownProfile(url string) bool {
 	switch url {
+	case "http://fhir.org/guides/acme/hotbeverage/StructureDefinition/BrewedLog":
+		return true
 	}
 	return false
 }
@@ -133,6 +136,8 @@ func knownProfile(url string) bool {
 // validateProfile validates a resource against a generated profile.
 func validateProfile(url string, res r4.Resource) r4.Issues {
 	switch url {
+	case "http://fhir.org/guides/acme/hotbeverage/StructureDefinition/BrewedLog":
+		return hotbeverage.ProfileIssuesBrewedLog(res)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@
 
 package hotbeverage
 
+import r4 "example.org/golden/r4"
+
 // BrewedLogURL is the canonical URL of the profile on AuditEvent BrewedLog: Event record kept for
 // security purposes.
 //
@@ -11,3 +13,225 @@ const BrewedLogURL = "http://fhir.org/guides/acme/hotbeverage/StructureDefinitio
 
 // BrewedLogVersion is the version of BrewedLog generated from.
 const BrewedLogVersion = "1.4.2022"
+
+// BrewedLog is a view of an r4.AuditEvent as the profile BrewedLog
+// (http://fhir.org/guides/acme/hotbeverage/StructureDefinition/BrewedLog).
+//
+// A record of an event made for purposes of maintaining a security log. Typical uses include detection
+// of intrusion attempts and monitoring for inappropriate usage.
+//
+// The view holds the AuditEvent itself, so every field and method of it is at hand; NewBrewedLog fills
+// in the profile's fixed and pattern values and required slices, the slice accessors find (and add)
+// the items of each slice, and Validate checks the base rules and the profile's.
+type BrewedLog struct {
+	*r4.AuditEvent
+}
+
+// AsBrewedLog views a AuditEvent as a BrewedLog, without copying; nil stays nil.
+func AsBrewedLog(x *r4.AuditEvent) *BrewedLog {
+	if x == nil {
+		return nil
+	}
+	return &BrewedLog{x}
+}
+
+// NewBrewedLog returns a BrewedLog with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.
+func NewBrewedLog() *BrewedLog {
+	x := &r4.AuditEvent{}
+	x.Meta = &r4.Meta{Profile: []r4.Canonical{*r4.NewCanonical(BrewedLogURL)}}
+	x.Type = &r4.Coding{
+		Code:    r4.NewCode("rest"),
+		Display: r4.NewString("Restful Operation"),
+		System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/audit-event-type"),
+	}
+	x.Subtype = append(x.Subtype, r4.Coding{
+		Code:    r4.NewCode("operation"),
+		Display: r4.NewString("operation"),
+		System:  r4.NewURI("http://hl7.org/fhir/restful-interaction"),
+	})
+	x.Action = r4.NewCode(r4.AuditEventAction("E"))
+	x.Outcome = r4.NewCode(r4.AuditEventOutcome("0"))
+	{
+		s0 := r4.AuditEventAgent{}
+		s0.Type = &r4.CodeableConcept{Coding: []r4.Coding{r4.Coding{
+			Code:    r4.NewCode("110153"),
+			Display: r4.NewString("Source Role ID"),
+			System:  r4.NewURI("http://dicom.nema.org/resources/ontology/DCM"),
+		}}}
+		x.Agent = append(x.Agent, s0)
+	}
+	{
+		s0 := r4.AuditEventAgent{}
+		s0.Type = &r4.CodeableConcept{Coding: []r4.Coding{r4.Coding{
+			Code:    r4.NewCode("110152"),
+			Display: r4.NewString("Destination Role ID"),
+			System:  r4.NewURI("http://dicom.nema.org/resources/ontology/DCM"),
+		}}}
+		x.Agent = append(x.Agent, s0)
+	}
+	{
+		s0 := r4.AuditEventEntity{}
+		s0.Type = &r4.Coding{
+			Code:    r4.NewCode("2"),
+			Display: r4.NewString("System Object"),
+			System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/audit-entity-type"),
+		}
+		s0.Role = &r4.Coding{
+			Code:    r4.NewCode("20"),
+			Display: r4.NewString("Job"),
+			System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/object-role"),
+		}
+		x.Entity = append(x.Entity, s0)
+	}
+	return &BrewedLog{x}
+}
+
+// Validate checks the AuditEvent against its base definition and the profile BrewedLog. It returns nil when no issue is an error, else the r4.Issues.
+func (b *BrewedLog) Validate() error {
+	if b == nil || b.AuditEvent == nil {
+		return nil
+	}
+	issues := ValidateProfileBrewedLog(b.AuditEvent)
+	if issues.HasErrors() {
+		return issues
+	}
+	return nil
+}
+
+// newBrewedLogClient returns a new agent with the fixed and pattern values of the slice client.
+func newBrewedLogClient() r4.AuditEventAgent {
+	y := r4.AuditEventAgent{}
+	y.Type = &r4.CodeableConcept{Coding: []r4.Coding{r4.Coding{
+		Code:    r4.NewCode("110153"),
+		Display: r4.NewString("Source Role ID"),
+		System:  r4.NewURI("http://dicom.nema.org/resources/ontology/DCM"),
+	}}}
+	return y
+}
+
+// Client returns the agent in the slice client, or nil.
+func (b *BrewedLog) Client() *r4.AuditEventAgent {
+	if b == nil || b.AuditEvent == nil {
+		return nil
+	}
+	for i := range b.Agent {
+		if sliceBrewedLog5(&b.Agent[i]) {
+			return &b.Agent[i]
+		}
+	}
+	return nil
+}
+
+// EnsureClient returns the agent in the slice client, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+func (b *BrewedLog) EnsureClient() *r4.AuditEventAgent {
+	if y := b.Client(); y != nil {
+		return y
+	}
+	b.Agent = append(b.Agent, newBrewedLogClient())
+	return &b.Agent[len(b.Agent)-1]
+}
+
+// newBrewedLogServer returns a new agent with the fixed and pattern values of the slice server.
+func newBrewedLogServer() r4.AuditEventAgent {
+	y := r4.AuditEventAgent{}
+	y.Type = &r4.CodeableConcept{Coding: []r4.Coding{r4.Coding{
+		Code:    r4.NewCode("110152"),
+		Display: r4.NewString("Destination Role ID"),
+		System:  r4.NewURI("http://dicom.nema.org/resources/ontology/DCM"),
+	}}}
+	return y
+}
+
+// Server returns the agent in the slice server, or nil.
+func (b *BrewedLog) Server() *r4.AuditEventAgent {
+	if b == nil || b.AuditEvent == nil {
+		return nil
+	}
+	for i := range b.Agent {
+		if sliceBrewedLog6(&b.Agent[i]) {
+			return &b.Agent[i]
+		}
+	}
+	return nil
+}
+
+// EnsureServer returns the agent in the slice server, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+func (b *BrewedLog) EnsureServer() *r4.AuditEventAgent {
+	if y := b.Server(); y != nil {
+		return y
+	}
+	b.Agent = append(b.Agent, newBrewedLogServer())
+	return &b.Agent[len(b.Agent)-1]
+}
+
+// newBrewedLogHuman returns a new agent with the fixed and pattern values of the slice human.
+func newBrewedLogHuman() r4.AuditEventAgent {
+	y := r4.AuditEventAgent{}
+	y.Type = &r4.CodeableConcept{Coding: []r4.Coding{r4.Coding{
+		Code:    r4.NewCode("BEN"),
+		Display: r4.NewString("beneficiary"),
+		System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/v3-ParticipationType"),
+	}}}
+	y.Requestor = r4.NewBoolean(true)
+	return y
+}
+
+// Human returns the agent in the slice human, or nil.
+func (b *BrewedLog) Human() *r4.AuditEventAgent {
+	if b == nil || b.AuditEvent == nil {
+		return nil
+	}
+	for i := range b.Agent {
+		if sliceBrewedLog7(&b.Agent[i]) {
+			return &b.Agent[i]
+		}
+	}
+	return nil
+}
+
+// EnsureHuman returns the agent in the slice human, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+func (b *BrewedLog) EnsureHuman() *r4.AuditEventAgent {
+	if y := b.Human(); y != nil {
+		return y
+	}
+	b.Agent = append(b.Agent, newBrewedLogHuman())
+	return &b.Agent[len(b.Agent)-1]
+}
+
+// newBrewedLogData returns a new entity with the fixed and pattern values of the slice data.
+func newBrewedLogData() r4.AuditEventEntity {
+	y := r4.AuditEventEntity{}
+	y.Type = &r4.Coding{
+		Code:    r4.NewCode("2"),
+		Display: r4.NewString("System Object"),
+		System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/audit-entity-type"),
+	}
+	y.Role = &r4.Coding{
+		Code:    r4.NewCode("20"),
+		Display: r4.NewString("Job"),
+		System:  r4.NewURI("http://terminology.hl7.org/CodeSystem/object-role"),
+	}
+	return y
+}
+
+// Data returns the entity in the slice data, or nil.
+func (b *BrewedLog) Data() *r4.AuditEventEntity {
+	if b == nil || b.AuditEvent == nil {
+		return nil
+	}
+	for i := range b.Entity {
+		if sliceBrewedLog12(&b.Entity[i]) {
+			return &b.Entity[i]
+		}
+	}
+	return nil
+}
+
+// EnsureData returns the entity in the slice data, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+func (b *BrewedLog) EnsureData() *r4.AuditEventEntity {
+	if y := b.Data(); y != nil {
+		return y
+	}
+	b.Entity = append(b.Entity, newBrewedLogData())
+	return &b.Entity[len(b.Entity)-1]
+}

@@ -1,0 +1,369 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/model"
+)
+
+// Profile packages: for a resource profile, a typed view over the base
+// resource (constructor with every fixed and pattern value, slice accessors,
+// conversions, Validate); for an extension, typed read/set/remove functions.
+// Everything comes from the profile's snapshot.
+
+// profileFiles emits the files of one profile or extension.
+func (e *emitter) profileFiles(pr *model.Profile) error {
+	if pr.Base == nil {
+		return nil
+	}
+	if pr.Extension {
+		f := e.newFile()
+		e.profile(f, pr)
+		e.extensionAccessors(f, pr)
+		return e.write(pr.File+".go", f)
+	}
+	if pr.Base.Kind != model.KindResource {
+		f := e.newFile()
+		e.profile(f, pr)
+		return e.write(pr.File+".go", f)
+	}
+	vf := e.newFile()
+	tree := profileTree(pr)
+	e.profileValidation(vf, pr, tree)
+	if err := e.write(pr.File+"_validate.go", vf); err != nil {
+		return err
+	}
+	f := e.newFile()
+	e.profile(f, pr)
+	e.profileView(f, pr, tree)
+	return e.write(pr.File+".go", f)
+}
+
+func (e *emitter) corePath() string { return e.pkg.Core.ImportPath }
+
+// profileValidation emits the profile's checks and their entry points.
+func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode) {
+	base := jen.Qual(e.corePath(), pr.Base.GoName)
+	issues := jen.Qual(e.corePath(), "Issues")
+	check := "validate" + pr.GoName
+	f.Comment(fmt.Sprintf("// %s checks what %s adds to %s.", check, pr.Name, pr.BaseType))
+	f.Func().Id(check).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Add(base)).BlockFunc(func(g *jen.Group) {
+		counter := 0
+		e.profileChecks(g, f, pr, tree, pr.Base, jen.Id("x"), &counter, 0)
+	})
+	f.Comment(fmt.Sprintf("// ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks).", pr.GoName, pr.Name))
+	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
+		jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())),
+		jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
+			jen.Return(issues.Clone().Values(jen.Values(jen.Dict{
+				jen.Id("Severity"): jen.Qual(e.fhirPath(), "SeverityError"),
+				jen.Id("Code"):     jen.Lit("invalid"),
+				jen.Id("Message"):  jen.Lit(fmt.Sprintf("the profile %s applies to %s resources", pr.URL, pr.BaseType)),
+			}))),
+		),
+		jen.Id("v").Op(":=").Op("&").Id("validator").Values(jen.Dict{jen.Id("path"): jen.Index().Id("step").Values(jen.Values(jen.Dict{jen.Id("name"): jen.Lit(pr.BaseType), jen.Id("index"): jen.Lit(-1)}))}),
+		jen.Id(check).Call(jen.Id("v"), jen.Id("x")),
+		jen.Return(jen.Id("v").Dot("issues")),
+	)
+	f.Comment(fmt.Sprintf("// ValidateProfile%s returns every issue of a resource against the profile %s: its base definition's and the profile's.", pr.GoName, pr.Name))
+	f.Func().Id("ValidateProfile"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
+		jen.Var().Id("all").Add(issues.Clone()),
+		jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())), jen.Id("ok")).Block(
+			jen.Id("all").Op("=").Id("x").Dot("ValidateIssues").Call(),
+		),
+		jen.Return(jen.Append(jen.Id("all"), jen.Id("ProfileIssues"+pr.GoName).Call(jen.Id("res")).Op("..."))),
+	)
+}
+
+// viewName is the Go name of a slice accessor, kept clear of the base
+// type's fields and getters (which the view promotes).
+func viewName(base *model.Type, slice string) string {
+	n := model.GoName(slice)
+	for _, f := range base.Fields {
+		if f.GoName == n || "Get"+f.GoName == n || "Ensure"+f.GoName == n || "Add"+f.GoName == n {
+			return n + "Slice"
+		}
+	}
+	switch n {
+	case "Validate", "ValidateIssues", "MarshalJSON", "UnmarshalJSON", "ResourceType":
+		return n + "Slice"
+	}
+	return n
+}
+
+// profileView emits the typed view of a resource profile.
+func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
+	base := jen.Qual(e.corePath(), pr.Base.GoName)
+	name := pr.GoName
+	comments(f.Add,
+		fmt.Sprintf("%s is a view of an %s.%s as the profile %s (%s).", name, e.pkg.Core.Name, pr.Base.GoName, pr.Name, pr.URL),
+		pr.Doc.Definition,
+		fmt.Sprintf("The view holds the %s itself, so every field and method of it is at hand; New%s fills in the profile's fixed and pattern values and required slices, the slice accessors find (and add) the items of each slice, and Validate checks the base rules and the profile's.", pr.BaseType, name))
+	f.Type().Id(name).Struct(jen.Op("*").Add(base.Clone()))
+	f.Comment(fmt.Sprintf("// As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name))
+	f.Func().Id("As"+name).Params(jen.Id("x").Op("*").Add(base.Clone())).Op("*").Id(name).Block(
+		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
+	)
+	f.Comment(fmt.Sprintf("// New%s returns a %s with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.", name, name))
+	f.Func().Id("New"+name).Params().Op("*").Id(name).BlockFunc(func(g *jen.Group) {
+		g.Id("x").Op(":=").Op("&").Add(base.Clone()).Values()
+		// claim conformance in meta.profile when the resource has one
+		if mf := fieldByName(pr.Base, "meta"); mf != nil && mf.Type != nil && mf.Type.Type != nil {
+			if pf := fieldByName(mf.Type.Type, "profile"); pf != nil && pf.Repeats() && pf.Type != nil && pf.Type.Type.Kind == model.KindPrimitive {
+				g.Id("x").Dot(mf.GoName).Op("=").Op("&").Qual(e.corePath(), mf.Type.Type.GoName).Values(jen.Dict{
+					jen.Id(pf.GoName): jen.Index().Qual(e.corePath(), pf.Type.Type.GoName).Values(jen.Op("*").Qual(e.corePath(), "New"+pf.Type.Type.GoName).Call(jen.Id(pr.GoName + "URL"))),
+				})
+			}
+		}
+		e.fill(g, tree, pr.Base, jen.Id("x"), 0)
+		g.Return(jen.Op("&").Id(name).Values(jen.Id("x")))
+	})
+	f.Comment(fmt.Sprintf("// Validate checks the %s against its base definition and the profile %s. It returns nil when no issue is an error, else the %s.Issues.", pr.BaseType, pr.Name, e.pkg.Core.Name))
+	f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil()))
+		g.Id("issues").Op(":=").Id("ValidateProfile" + name).Call(jen.Id("b").Dot(pr.Base.GoName))
+		g.If(jen.Id("issues").Dot("HasErrors").Call()).Block(jen.Return(jen.Id("issues")))
+		g.Return(jen.Nil())
+	})
+	// slice accessors for the slices of the root's lists
+	for _, c := range tree.children {
+		fd := fieldByName(pr.Base, c.name())
+		if fd == nil || !fd.Repeats() || len(c.slices) == 0 || c.el.Slicing == nil || fd.Type == nil {
+			continue
+		}
+		item := jen.Qual(e.corePath(), fd.Type.Type.GoName)
+		for _, sl := range c.slices {
+			fn := e.sliceFns[sl.el.ID]
+			if fn == "" {
+				continue
+			}
+			acc := viewName(pr.Base, sl.sliceName())
+			ctor := "new" + name + model.GoName(sl.sliceName())
+			f.Comment(fmt.Sprintf("// %s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName()))
+			f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
+				g.Id("y").Op(":=").Add(item.Clone()).Values()
+				e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
+				g.Return(jen.Id("y"))
+			})
+			desc := sl.el.Short
+			if desc == "" {
+				desc = "the items of the slice " + sl.sliceName()
+			}
+			if sl.el.Max == 1 {
+				f.Comment(fmt.Sprintf("// %s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName()))
+				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(
+					jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
+					jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
+						jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+					),
+					jen.Return(jen.Nil()),
+				)
+				f.Comment(fmt.Sprintf("// Ensure%s returns the %s in the slice %s, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName()))
+				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Ensure"+acc).Params().Op("*").Add(item.Clone()).Block(
+					jen.If(jen.Id("y").Op(":=").Id("b").Dot(acc).Call(), jen.Id("y").Op("!=").Nil()).Block(jen.Return(jen.Id("y"))),
+					jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
+					jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
+				)
+				continue
+			}
+			f.Comment(fmt.Sprintf("// %s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName()))
+			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc+"s").Params().Index().Op("*").Add(item.Clone()).Block(
+				jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
+				jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
+				jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
+					jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+				),
+				jen.Return(jen.Id("out")),
+			)
+			f.Comment(fmt.Sprintf("// Add%s adds a %s in the slice %s, with the slice's fixed and pattern values, and returns it.", acc, fd.Name, sl.sliceName()))
+			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Add"+acc).Params().Op("*").Add(item.Clone()).Block(
+				jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
+				jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
+			)
+		}
+	}
+}
+
+// fill emits the assignments that put a node's fixed and pattern values, and
+// the items of its required slices, into val (a pointer to t).
+func (e *emitter) fill(g *jen.Group, n *pnode, t *model.Type, val *jen.Statement, depth int) {
+	for _, c := range n.children {
+		fd := fieldByName(t, c.name())
+		if fd == nil || kindOf(fd) == kindChoice || kindOf(fd) == kindResource {
+			continue
+		}
+		x := val.Clone().Dot(fd.GoName)
+		value := c.el.Fixed
+		if value == nil {
+			value = c.el.Pattern
+		}
+		if value != nil && c.el.Max != 0 {
+			if kindOf(fd) == kindAttr {
+				g.Add(x.Clone()).Op("=").Lit(value.Str)
+			} else if fd.Repeats() {
+				g.Add(x.Clone()).Op("=").Append(x.Clone(), e.elem(fd.Type, value))
+			} else {
+				g.Add(x.Clone()).Op("=").Add(e.literal(fd.Type, value))
+			}
+		}
+		if len(c.slices) > 0 && fd.Repeats() && fd.Type != nil {
+			for _, sl := range c.slices {
+				for k := 0; k < sl.el.Min; k++ {
+					y := fmt.Sprintf("s%d", depth)
+					g.BlockFunc(func(g *jen.Group) {
+						g.Id(y).Op(":=").Qual(e.corePath(), fd.Type.Type.GoName).Values()
+						e.fill(g, sl, fd.Type.Type, jen.Id(y), depth+1)
+						g.Add(x.Clone()).Op("=").Append(x.Clone(), jen.Id(y))
+					})
+				}
+			}
+		}
+	}
+}
+
+// elem is an expression for a value (not a pointer) of the type ref names,
+// for list items.
+func (e *emitter) elem(ref *model.TypeRef, v *model.Value) *jen.Statement {
+	lit := e.literal(ref, v)
+	if ref.Type.Kind == model.KindPrimitive {
+		return jen.Op("*").Add(lit)
+	}
+	return e.compositeLit(ref, v)
+}
+
+// literal is an expression for a pointer to a value of the type ref names.
+func (e *emitter) literal(ref *model.TypeRef, v *model.Value) *jen.Statement {
+	t := ref.Type
+	core := e.corePath()
+	if t.Kind == model.KindPrimitive {
+		switch t.Value.GoType {
+		case "bool":
+			return jen.Qual(core, "New"+t.GoName).Call(jen.Lit(v.Str == "true"))
+		case "int32", "int64":
+			return jen.Qual(core, "New"+t.GoName).Call(jen.Id(v.Str))
+		case "Decimal":
+			return jen.Qual(core, "New"+t.GoName).Call(jen.Qual(e.fhirPath(), "Decimal").Call(jen.Lit(v.Str)))
+		}
+		if t.Generic {
+			if ref.CodeSet != nil {
+				return jen.Qual(core, "NewCode").Call(jen.Qual(ref.CodeSet.Package.ImportPath, ref.CodeSet.GoName).Call(jen.Lit(v.Str)))
+			}
+			return jen.Qual(core, "NewCode").Call(jen.Lit(v.Str))
+		}
+		return jen.Qual(core, "New"+t.GoName).Call(jen.Lit(v.Str))
+	}
+	return jen.Op("&").Add(e.compositeLit(ref, v))
+}
+
+// compositeLit is T{...} for a complex value.
+func (e *emitter) compositeLit(ref *model.TypeRef, v *model.Value) *jen.Statement {
+	t := ref.Type
+	d := jen.Dict{}
+	for _, prop := range v.Fields {
+		fd, opt := jsonField(t, prop.Name)
+		if fd == nil {
+			continue
+		}
+		switch {
+		case kindOf(fd) == kindAttr:
+			if fd.Min >= 1 {
+				d[jen.Id(fd.GoName)] = jen.Lit(prop.Value.Str)
+			} else {
+				d[jen.Id(fd.GoName)] = jen.Func().Params().Op("*").String().Block(jen.Id("s").Op(":=").Lit(prop.Value.Str), jen.Return(jen.Op("&").Id("s"))).Call()
+			}
+		case opt != nil:
+			d[jen.Id(fd.GoName)] = e.literal(opt.Ref, prop.Value)
+		case fd.Repeats():
+			items := prop.Value.Items
+			if prop.Value.Kind != model.ValueArray {
+				items = []*model.Value{prop.Value}
+			}
+			var elems []jen.Code
+			for _, it := range items {
+				elems = append(elems, e.elem(fd.Type, it))
+			}
+			d[jen.Id(fd.GoName)] = jen.Index().Add(e.typeExpr(fd.Type)).Values(elems...)
+		default:
+			d[jen.Id(fd.GoName)] = e.literal(fd.Type, prop.Value)
+		}
+	}
+	return e.typeExpr(ref).Values(d)
+}
+
+// extensionAccessors emits typed functions to read, set and remove a simple
+// extension (one with a value) in a list of extensions: a resource's, a
+// datatype's, or a primitive's (its _name part).
+func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
+	var valueEl *model.ProfileElement
+	for _, el := range pr.Elements {
+		if el.ID == pr.BaseType+".value[x]" {
+			valueEl = el
+		}
+	}
+	if valueEl == nil || valueEl.Max == 0 || len(valueEl.Types) == 0 {
+		return // a complex extension: nested extensions, no value
+	}
+	core := e.corePath()
+	ext := jen.Qual(core, pr.Base.GoName)
+	valueField := fieldByName(pr.Base, "value")
+	if valueField == nil || valueField.Choice == nil {
+		return
+	}
+	var vt jen.Code = jen.Qual(core, valueField.Choice.GoName)
+	var ref *model.TypeRef
+	if opts := narrowed(valueField, valueEl); len(opts) == 1 {
+		ref = opts[0].Ref
+		vt = jen.Op("*").Add(e.typeExpr(ref))
+	}
+	urlConst := pr.GoName + "URL"
+	n := pr.GoName
+	var zero jen.Code = jen.Nil()
+	f.Comment(fmt.Sprintf("// %s returns the value of the first %s extension in exts (a resource's, datatype's or primitive's Extension), or nil.", n, pr.Name))
+	f.Func().Id(n).Params(jen.Id("exts").Index().Add(ext.Clone())).Add(vt).BlockFunc(func(g *jen.Group) {
+		g.For(jen.Id("i").Op(":=").Range().Id("exts")).BlockFunc(func(b *jen.Group) {
+			if ref != nil {
+				b.If(jen.Id("exts").Index(jen.Id("i")).Dot("URL").Op("==").Id(urlConst)).Block(
+					jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("exts").Index(jen.Id("i")).Dot("Value").Assert(vt), jen.Id("ok")).Block(jen.Return(jen.Id("v"))),
+				)
+			} else {
+				b.If(jen.Id("exts").Index(jen.Id("i")).Dot("URL").Op("==").Id(urlConst)).Block(jen.Return(jen.Id("exts").Index(jen.Id("i")).Dot("Value")))
+			}
+		})
+		g.Return(zero)
+	})
+	f.Comment(fmt.Sprintf("// Set%s sets the %s extension in *exts to value: the first one already there is replaced and any others removed, so there is never more than one. A nil value removes it.", n, pr.Name))
+	f.Func().Id("Set"+n).Params(jen.Id("exts").Op("*").Index().Add(ext.Clone()), jen.Id("value").Add(vt)).Block(
+		jen.If(jen.Id("value").Op("==").Nil()).Block(jen.Id("Remove"+n).Call(jen.Id("exts")), jen.Return()),
+		jen.Id("out").Op(":=").Parens(jen.Op("*").Id("exts")).Index(jen.Empty(), jen.Lit(0)),
+		jen.Id("set").Op(":=").False(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Op("*").Id("exts")).Block(
+			jen.If(jen.Id("x").Dot("URL").Op("==").Id(urlConst)).Block(
+				jen.If(jen.Id("set")).Block(jen.Continue()),
+				jen.Id("x").Dot("Value").Op("=").Id("value"),
+				jen.Id("x").Dot("Extension").Op("=").Nil(),
+				jen.Id("set").Op("=").True(),
+			),
+			jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("x")),
+		),
+		jen.If(jen.Op("!").Id("set")).Block(
+			jen.Id("out").Op("=").Append(jen.Id("out"), ext.Clone().Values(jen.Dict{jen.Id("URL"): jen.Id(urlConst), jen.Id("Value"): jen.Id("value")})),
+		),
+		jen.Op("*").Id("exts").Op("=").Id("out"),
+	)
+	f.Comment(fmt.Sprintf("// Remove%s removes every %s extension from *exts and reports whether there was one.", n, pr.Name))
+	f.Func().Id("Remove"+n).Params(jen.Id("exts").Op("*").Index().Add(ext.Clone())).Bool().Block(
+		jen.Id("out").Op(":=").Parens(jen.Op("*").Id("exts")).Index(jen.Empty(), jen.Lit(0)),
+		jen.Id("found").Op(":=").False(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Op("*").Id("exts")).Block(
+			jen.If(jen.Id("x").Dot("URL").Op("==").Id(urlConst)).Block(jen.Id("found").Op("=").True(), jen.Continue()),
+			jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("x")),
+		),
+		jen.If(jen.Len(jen.Id("out")).Op("==").Lit(0)).Block(jen.Id("out").Op("=").Nil()),
+		jen.Op("*").Id("exts").Op("=").Id("out"),
+		jen.Return(jen.Id("found")),
+	)
+	_ = strings.TrimSpace
+}
