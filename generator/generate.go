@@ -68,9 +68,12 @@ func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *mo
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := emit.Module(mod)
+	files, warnings, err := emit.Module(mod)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, w := range warnings {
+		report.Warnf("emit", "", "%s", w)
 	}
 	if err := renderTemplates(cfg, mod, files); err != nil {
 		return nil, nil, err

@@ -39,18 +39,25 @@ type emitter struct {
 	files Files
 	// sliceFns names the discriminator function of each slice (by element id).
 	sliceFns map[string]string
+	warnings []string
 }
 
-// Module renders every package of a module (the templates are rendered by the caller).
-func Module(mod *model.Module) (Files, error) {
+// warn records what the emitter could not do, for the generation report.
+func (e *emitter) warn(msg string) { e.warnings = append(e.warnings, msg) }
+
+// Module renders every package of a module (the templates are rendered by
+// the caller). It also returns what it could not do, as warnings.
+func Module(mod *model.Module) (Files, []string, error) {
 	files := Files{}
+	var warnings []string
 	for _, p := range mod.Packages {
 		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{}}
 		if err := e.emitPackage(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		warnings = append(warnings, e.warnings...)
 	}
-	return files, nil
+	return files, warnings, nil
 }
 
 func (e *emitter) newFile() *jen.File {

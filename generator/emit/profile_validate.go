@@ -525,8 +525,18 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
 				return v.Clone().Op("!=").Nil()
 			}).Op("==").Lit(want))
+		case "type":
+			var types []string
+			for _, tr := range target.el.Types {
+				types = append(types, tr.Code)
+			}
+			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
+				return e.typeTest(v, t, types)
+			}))
 		default:
-			conds = append(conds, jen.True()) // type and profile discriminators: every item is a candidate
+			// profile discriminators need the referenced resource: not checked
+			e.warn(fmt.Sprintf("%s: %s: the %s discriminator on %s is not supported; items are matched on the other discriminators", pr.Source, sl.el.ID, d.Type, d.Path))
+			conds = append(conds, jen.True())
 		}
 	}
 	expr := jen.True()
@@ -539,6 +549,31 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 	}
 	f.Comment(fmt.Sprintf("// %s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName()))
 	f.Func().Id(fn).Params(jen.Id("x").Add(param)).Bool().Block(jen.Return(expr))
+}
+
+// typeTest is true when the value val (of model type t) is of one of the
+// FHIR types: for a resource, by its resourceType.
+func (e *emitter) typeTest(val *jen.Statement, t *model.Type, types []string) *jen.Statement {
+	if len(types) == 0 {
+		return jen.True()
+	}
+	if t.Kind == model.KindAbstractResource {
+		var lits []jen.Code
+		for _, ty := range types {
+			lits = append(lits, jen.Lit(ty))
+		}
+		return jen.Func().Params().Bool().Block(
+			jen.If(val.Clone().Op("==").Nil()).Block(jen.Return(jen.False())),
+			jen.Switch(val.Clone().Dot("ResourceType").Call()).Block(jen.Case(lits...).Block(jen.Return(jen.True()))),
+			jen.Return(jen.False()),
+		).Call()
+	}
+	for _, ty := range types {
+		if ty == t.Name {
+			return jen.True()
+		}
+	}
+	return jen.False()
 }
 
 // navMatch follows a discriminator path from val (a pointer to t) and applies
