@@ -337,7 +337,7 @@ func (e *emitter) rawResource(root *model.Type) *jen.File {
 	)
 	for _, fd := range root.Fields {
 		f.Comment(fmt.Sprintf("// Get%s returns nil: a raw resource is not decoded.", fd.GoName))
-		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
+		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get" + fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
 	}
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(e.jsonPath(), "Encoder")).Block(
 		jen.If(jen.Id("r").Op("==").Nil().Op("||").Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Id("e").Dot("Null").Call(), jen.Return()),

@@ -108,7 +108,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
 	)
 	f.Comment(fmt.Sprintf("// New%s returns a %s with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.", name, name))
-	f.Func().Id("New"+name).Params().Op("*").Id(name).BlockFunc(func(g *jen.Group) {
+	f.Func().Id("New" + name).Params().Op("*").Id(name).BlockFunc(func(g *jen.Group) {
 		g.Id("x").Op(":=").Op("&").Add(base.Clone()).Values()
 		// claim conformance in meta.profile when the resource has one
 		if mf := fieldByName(pr.Base, "meta"); mf != nil && mf.Type != nil && mf.Type.Type != nil {

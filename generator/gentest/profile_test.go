@@ -64,11 +64,11 @@ func TestBrewedLogRules(t *testing.T) {
 		return base[:start] + agents(items...) + ",\n  " + base[end:]
 	}
 	tests := []struct {
-		rule     string
-		valid    func(t *testing.T) string
-		invalid  func(t *testing.T) string
-		path     string
-		want     string
+		rule    string
+		valid   func(t *testing.T) string
+		invalid func(t *testing.T) string
+		path    string
+		want    string
 	}{
 		{"closed slicing: an agent of no slice",
 			func(t *testing.T) string { return base },
@@ -170,11 +170,15 @@ func TestBrewedLogRules(t *testing.T) {
 			"AuditEvent.entity", "maximum allowed = 1, but found 2"},
 		{"the data entity has no what",
 			func(t *testing.T) string { return base },
-			func(t *testing.T) string { return strings.Replace(base, `"description": "Double espresso",`, `"description": "Double espresso", "what": {"reference": "Basic/b"},`, 1) },
+			func(t *testing.T) string {
+				return strings.Replace(base, `"description": "Double espresso",`, `"description": "Double espresso", "what": {"reference": "Basic/b"},`, 1)
+			},
 			"AuditEvent.entity[0].what", "prohibited"},
 		{"the data entity's role pattern",
 			func(t *testing.T) string { return base },
-			func(t *testing.T) string { return strings.Replace(base, `"code": "20", "display": "Job"`, `"code": "21", "display": "Job"`, 1) },
+			func(t *testing.T) string {
+				return strings.Replace(base, `"code": "20", "display": "Job"`, `"code": "21", "display": "Job"`, 1)
+			},
 			"AuditEvent.entity[0].role", "does not match the pattern"},
 		{"the data entity has details",
 			func(t *testing.T) string { return base },
@@ -186,7 +190,9 @@ func TestBrewedLogRules(t *testing.T) {
 			"AuditEvent.entity[0].detail", "minimum required = 1"},
 		{"base rules still apply",
 			func(t *testing.T) string { return base },
-			func(t *testing.T) string { return strings.Replace(base, `"recorded": "2022-03-29T07:30:12.5+02:00",`, ``, 1) },
+			func(t *testing.T) string {
+				return strings.Replace(base, `"recorded": "2022-03-29T07:30:12.5+02:00",`, ``, 1)
+			},
 			"AuditEvent.recorded", "minimum required = 1"},
 	}
 	for _, tt := range tests {

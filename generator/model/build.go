@@ -25,14 +25,16 @@ const (
 	maxCodeSetLen = 2000
 )
 
-// RuntimeNames are identifiers the runtime templates define in every
+// runtimeNames are identifiers the runtime templates define in every
 // version package; generated names never take them.
-var RuntimeNames = []string{"RawResource"}
+func runtimeNames() []string {
+	return []string{"RawResource", "Issues", "UnmarshalResource", "MarshalResource", "MarshalResourceIndent"}
+}
 
-// ReservedMethods are the method names generated types have or will have;
-// a field with such a name gets a trailing underscore (as protoc-gen-go does).
-var ReservedMethods = map[string]bool{
-	"ResourceType": true, "MarshalJSON": true, "UnmarshalJSON": true, "Validate": true,
+// reservedMethods are the method names generated types have; a field with
+// such a name gets a trailing underscore (as protoc-gen-go does).
+func reservedMethods() []string {
+	return []string{"ResourceType", "MarshalJSON", "UnmarshalJSON", "Validate", "ValidateIssues"}
 }
 
 type builder struct {
@@ -854,7 +856,7 @@ func valueOf(r gjson.Result) *Value {
 // order the closure was discovered in.
 func (b *builder) name() error {
 	for _, p := range b.mod.Packages {
-		ns := NewNamespace(RuntimeNames...)
+		ns := NewNamespace(runtimeNames()...)
 		files := NewNamespace("doc")
 		sort.Slice(p.Types, func(i, j int) bool { return p.Types[i].Name < p.Types[j].Name })
 		for _, t := range p.Types {
@@ -917,7 +919,7 @@ func (b *builder) name() error {
 // clear of its methods.
 func nameFields(t *Type) {
 	used := map[string]bool{}
-	for m := range ReservedMethods {
+	for _, m := range reservedMethods() {
 		used[m] = true
 	}
 	for _, f := range t.Fields {

@@ -64,7 +64,7 @@ type Package struct {
 	// KnownResources names every resource type of the FHIR version, generated
 	// or not, sorted.
 	KnownResources []string
-	Definitions []Definition
+	Definitions    []Definition
 }
 
 // Definition records one definition generated from, for the package doc.

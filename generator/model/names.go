@@ -7,11 +7,14 @@ import (
 	"unicode"
 )
 
-// initialisms are written in capitals when they form a whole word.
-var initialisms = map[string]bool{
-	"id": true, "url": true, "uri": true, "uuid": true, "oid": true, "http": true, "https": true,
-	"json": true, "xml": true, "html": true, "xhtml": true, "api": true, "sql": true, "ip": true,
-	"udi": true, "rest": true, "ssn": true, "dns": true, "cvx": true, "ucum": true,
+// isInitialism tells the words written in capitals when they stand alone.
+func isInitialism(lower string) bool {
+	switch lower {
+	case "id", "url", "uri", "uuid", "oid", "http", "https", "json", "xml", "html", "xhtml", "api", "sql", "ip",
+		"udi", "rest", "ssn", "dns", "cvx", "ucum":
+		return true
+	}
+	return false
 }
 
 // words splits a FHIR name into words: at case changes, digits-to-letters
@@ -51,24 +54,7 @@ func words(s string) []string {
 // digit-led result gets the prefix X.
 func GoName(s string) string {
 	var b strings.Builder
-	for _, w := range words(s) {
-		lw := strings.ToLower(w)
-		if initialisms[lw] {
-			b.WriteString(strings.ToUpper(lw))
-			continue
-		}
-		rs := []rune(w)
-		for i, r := range rs {
-			if r > unicode.MaxASCII {
-				continue
-			}
-			if i == 0 {
-				b.WriteRune(unicode.ToUpper(r))
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
+	writeWords(&b, s)
 	out := b.String()
 	if out == "" || !unicode.IsLetter(rune(out[0])) {
 		out = "X" + out
@@ -76,43 +62,77 @@ func GoName(s string) string {
 	return out
 }
 
-// codeSymbols name the symbols that codes such as "<=" or "!=" consist of.
-var codeSymbols = map[rune]string{
-	'<': "LessThan", '>': "GreaterThan", '=': "Equal", '!': "Not", '+': "Plus", '*': "Star",
-	'%': "Percent", '&': "And", '|': "Or", '@': "At", '#': "Hash", '$': "Dollar", '^': "Caret",
-	'~': "Tilde", '?': "Question",
-}
-
-// CodeGoName turns a code into the suffix of its Go constant name.
-func CodeGoName(code string) string {
-	var b strings.Builder
-	for _, r := range code {
-		if name, ok := codeSymbols[r]; ok {
-			b.WriteString(" " + name + " ")
-			continue
-		}
-		b.WriteRune(r)
-	}
-	s := b.String()
-	var out strings.Builder
+// writeWords writes the words of s: initialisms in capitals, other words
+// with their first letter capitalised and the rest as they are; characters
+// outside ASCII are dropped.
+func writeWords(b *strings.Builder, s string) {
 	for _, w := range words(s) {
-		lw := strings.ToLower(w)
-		if initialisms[lw] {
-			out.WriteString(strings.ToUpper(lw))
+		if lw := strings.ToLower(w); isInitialism(lw) {
+			b.WriteString(strings.ToUpper(lw))
 			continue
 		}
-		// keep the code's own capitals (e.g. "LDL", "mL"), capitalise the first
-		rs := []rune(w)
-		for i, r := range rs {
+		for i, r := range w {
 			if r > unicode.MaxASCII {
 				continue
 			}
 			if i == 0 {
 				r = unicode.ToUpper(r)
 			}
-			out.WriteRune(r)
+			b.WriteRune(r)
 		}
 	}
+}
+
+// codeSymbol names a symbol that codes such as "<=" or "!=" consist of.
+func codeSymbol(r rune) (string, bool) {
+	switch r {
+	case '<':
+		return "LessThan", true
+	case '>':
+		return "GreaterThan", true
+	case '=':
+		return "Equal", true
+	case '!':
+		return "Not", true
+	case '+':
+		return "Plus", true
+	case '*':
+		return "Star", true
+	case '%':
+		return "Percent", true
+	case '&':
+		return "And", true
+	case '|':
+		return "Or", true
+	case '@':
+		return "At", true
+	case '#':
+		return "Hash", true
+	case '$':
+		return "Dollar", true
+	case '^':
+		return "Caret", true
+	case '~':
+		return "Tilde", true
+	case '?':
+		return "Question", true
+	}
+	return "", false
+}
+
+// CodeGoName turns a code into the suffix of its Go constant name, keeping
+// the code's own capitals (LDL, mL).
+func CodeGoName(code string) string {
+	var b strings.Builder
+	for _, r := range code {
+		if name, ok := codeSymbol(r); ok {
+			b.WriteString(" " + name + " ")
+			continue
+		}
+		b.WriteRune(r)
+	}
+	var out strings.Builder
+	writeWords(&out, b.String())
 	if out.Len() == 0 {
 		return "Empty"
 	}

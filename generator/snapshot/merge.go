@@ -307,7 +307,18 @@ func (m *merger) addNew(de *Element) error {
 	return nil
 }
 
-var strengthRank = map[string]int{"example": 0, "preferred": 1, "extensible": 2, "required": 3}
+// strengthRank orders binding strengths from weakest to strongest.
+func strengthRank(s string) int {
+	switch s {
+	case "preferred":
+		return 1
+	case "extensible":
+		return 2
+	case "required":
+		return 3
+	}
+	return 0
+}
 
 // merge applies a differential element's properties onto a snapshot element.
 func (m *merger) merge(t, de *Element) error {
@@ -462,7 +473,7 @@ func (m *merger) derivesFrom(code, base string) bool {
 
 func (m *merger) mergeBinding(t *Element, v gjson.Result, id string) error {
 	old := t.Get("binding")
-	if was, now := old.Get("strength").String(), v.Get("strength").String(); was != "" && now != "" && strengthRank[now] < strengthRank[was] {
+	if was, now := old.Get("strength").String(), v.Get("strength").String(); was != "" && now != "" && strengthRank(now) < strengthRank(was) {
 		return m.errf(id, "binding strength %s weakens the base's %s", now, was)
 	}
 	if !old.Exists() {
