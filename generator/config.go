@@ -27,6 +27,12 @@ type Config struct {
 	// to a Go package name; by default the last segment of the base is used,
 	// and the core FHIR canonical gets r4, r4b or r5 from its FHIR version.
 	PackageNames map[string]string `json:"packageNames,omitempty"`
+	// Invariants says what to do with an invariant the FHIRPath compiler
+	// cannot handle: "strict" (the default) fails generation unless the
+	// allow-list names it; "report" lists it in INVARIANTS.md and goes on.
+	Invariants string `json:"invariants,omitempty"`
+	// InvariantAllowList is a file of "key<TAB>reason" lines.
+	InvariantAllowList string `json:"invariantAllowList,omitempty"`
 	// Root is the directory the other paths are relative to, itself relative
 	// to the config file's directory (default: that directory).
 	Root string `json:"root,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/format"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -68,8 +69,11 @@ func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *mo
 	if err != nil {
 		return nil, nil, err
 	}
-	files, warnings, err := emit.Module(mod)
+	files, warnings, statuses, err := emit.Module(mod)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.checkInvariants(statuses, files); err != nil {
 		return nil, nil, err
 	}
 	for _, w := range warnings {
@@ -260,6 +264,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		if err := render(p.Name+"/validate.go", "package/validate.go.tmpl", jd); err != nil {
 			return err
 		}
+		if err := render(p.Name+"/fhirpath.go", "package/fhirpath.go.tmpl", jd); err != nil {
+			return err
+		}
 	}
 	sort.Strings(root.Inputs)
 	if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {
@@ -304,4 +311,46 @@ func (c *Config) generateCommand() string {
 		return ""
 	}
 	return fmt.Sprintf("go -C %s tool fhirgen generate -config %s", filepath.ToSlash(rel), filepath.ToSlash(cf))
+}
+
+// checkInvariants enforces the invariant policy and writes the report.
+func (c *Config) checkInvariants(statuses []*emit.InvariantStatus, files emit.Files) error {
+	allowed := map[string]string{}
+	if c.InvariantAllowList != "" {
+		data, err := os.ReadFile(c.path(c.InvariantAllowList))
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			key, reason, ok := strings.Cut(line, "\t")
+			if !ok || strings.TrimSpace(reason) == "" {
+				return fmt.Errorf("%s: %q: every allow-listed invariant needs a reason after a tab", c.InvariantAllowList, line)
+			}
+			allowed[key] = strings.TrimSpace(reason)
+		}
+	}
+	files["INVARIANTS.md"] = []byte(emit.InvariantReport(statuses, allowed))
+	if c.Invariants == "report" {
+		return nil
+	}
+	if c.Invariants != "" && c.Invariants != "strict" {
+		return fmt.Errorf("invariants: want strict or report, not %q", c.Invariants)
+	}
+	var failed []string
+	for _, s := range statuses {
+		if !s.Compiled {
+			if _, ok := allowed[s.Key]; !ok {
+				failed = append(failed, s.Key+" "+s.Problem)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		sort.Strings(failed)
+		return fmt.Errorf("%d invariants cannot be compiled and are not allow-listed (use -invariants=report to generate anyway):\n\t%s", len(failed), strings.Join(failed, "\n\t"))
+	}
+	return nil
 }

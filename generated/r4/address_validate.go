@@ -74,6 +74,7 @@ func (x *Address) validate(v *validator) {
 		x.Period.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Address: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -88,4 +89,54 @@ func (x *Address) ValidateIssues() Issues {
 	v := newValidator(nil, "Address")
 	x.validate(v)
 	return v.done()
+}
+func (x *Address) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Use != nil {
+		out = append(out, x.Use)
+		out = x.Use.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	for i := range x.Line {
+		out = append(out, &x.Line[i])
+		out = x.Line[i].walk(out)
+	}
+	if x.City != nil {
+		out = append(out, x.City)
+		out = x.City.walk(out)
+	}
+	if x.District != nil {
+		out = append(out, x.District)
+		out = x.District.walk(out)
+	}
+	if x.State != nil {
+		out = append(out, x.State)
+		out = x.State.walk(out)
+	}
+	if x.PostalCode != nil {
+		out = append(out, x.PostalCode)
+		out = x.PostalCode.walk(out)
+	}
+	if x.Country != nil {
+		out = append(out, x.Country)
+		out = x.Country.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Annotation) validate(v *validator) {
 	if x == nil {
 		return
@@ -40,6 +42,7 @@ func (x *Annotation) validate(v *validator) {
 		x.Text.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Annotation: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -54,4 +57,30 @@ func (x *Annotation) ValidateIssues() Issues {
 	v := newValidator(nil, "Annotation")
 	x.validate(v)
 	return v.done()
+}
+func (x *Annotation) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Author != nil {
+		out = append(out, x.Author)
+		if w, ok := x.Author.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	if x.Time != nil {
+		out = append(out, x.Time)
+		out = x.Time.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	return out
 }

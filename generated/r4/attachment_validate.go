@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Attachment) validate(v *validator) {
 	if x == nil {
 		return
@@ -52,6 +54,8 @@ func (x *Attachment) validate(v *validator) {
 		x.Creation.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invAtt1(v), fhir.SeverityError, "att-1", "If the Attachment has data, it SHALL have a contentType")
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Attachment: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -66,4 +70,46 @@ func (x *Attachment) ValidateIssues() Issues {
 	v := newValidator(nil, "Attachment")
 	x.validate(v)
 	return v.done()
+}
+func (x *Attachment) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.ContentType != nil {
+		out = append(out, x.ContentType)
+		out = x.ContentType.walk(out)
+	}
+	if x.Language != nil {
+		out = append(out, x.Language)
+		out = x.Language.walk(out)
+	}
+	if x.Data != nil {
+		out = append(out, x.Data)
+		out = x.Data.walk(out)
+	}
+	if x.URL != nil {
+		out = append(out, x.URL)
+		out = x.URL.walk(out)
+	}
+	if x.Size != nil {
+		out = append(out, x.Size)
+		out = x.Size.walk(out)
+	}
+	if x.Hash != nil {
+		out = append(out, x.Hash)
+		out = x.Hash.walk(out)
+	}
+	if x.Title != nil {
+		out = append(out, x.Title)
+		out = x.Title.walk(out)
+	}
+	if x.Creation != nil {
+		out = append(out, x.Creation)
+		out = x.Creation.walk(out)
+	}
+	return out
 }

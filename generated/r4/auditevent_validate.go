@@ -114,6 +114,7 @@ func (x *AuditEvent) validate(v *validator) {
 		v.push("agent", i)
 		y := &x.Agent[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	if x.Source == nil {
@@ -122,14 +123,22 @@ func (x *AuditEvent) validate(v *validator) {
 	if x.Source != nil {
 		v.push("source", -1)
 		x.Source.validate(v)
+		v.invariant(x.Source.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	for i := range x.Entity {
 		v.push("entity", i)
 		y := &x.Entity[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+		v.invariant(y.invSev1(v), fhir.SeverityError, "sev-1", "Either a name or a query (NOT both)")
 		v.pop()
 	}
+	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
+	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
+	v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
+	v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
 // Validate checks x against the definition of AuditEvent: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -152,6 +161,94 @@ func (x *AuditEvent) ValidateIssues() Issues {
 	v := newValidator(container, "AuditEvent")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEvent) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	if x.ID != nil {
+		out = append(out, x.ID)
+		out = x.ID.walk(out)
+	}
+	if x.Meta != nil {
+		out = append(out, x.Meta)
+		out = x.Meta.walk(out)
+	}
+	if x.ImplicitRules != nil {
+		out = append(out, x.ImplicitRules)
+		out = x.ImplicitRules.walk(out)
+	}
+	if x.Language != nil {
+		out = append(out, x.Language)
+		out = x.Language.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	for _, r := range x.Contained {
+		if r != nil {
+			out = append(out, r)
+			if w, ok := r.(interface {
+				walk([]any) []any
+			}); ok {
+				out = w.walk(out)
+			}
+		}
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	for i := range x.Subtype {
+		out = append(out, &x.Subtype[i])
+		out = x.Subtype[i].walk(out)
+	}
+	if x.Action != nil {
+		out = append(out, x.Action)
+		out = x.Action.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	if x.Recorded != nil {
+		out = append(out, x.Recorded)
+		out = x.Recorded.walk(out)
+	}
+	if x.Outcome != nil {
+		out = append(out, x.Outcome)
+		out = x.Outcome.walk(out)
+	}
+	if x.OutcomeDesc != nil {
+		out = append(out, x.OutcomeDesc)
+		out = x.OutcomeDesc.walk(out)
+	}
+	for i := range x.PurposeOfEvent {
+		out = append(out, &x.PurposeOfEvent[i])
+		out = x.PurposeOfEvent[i].walk(out)
+	}
+	for i := range x.Agent {
+		out = append(out, &x.Agent[i])
+		out = x.Agent[i].walk(out)
+	}
+	if x.Source != nil {
+		out = append(out, x.Source)
+		out = x.Source.walk(out)
+	}
+	for i := range x.Entity {
+		out = append(out, &x.Entity[i])
+		out = x.Entity[i].walk(out)
+	}
+	return out
 }
 func (x *AuditEventAgent) validate(v *validator) {
 	if x == nil {
@@ -224,6 +321,7 @@ func (x *AuditEventAgent) validate(v *validator) {
 	if x.Network != nil {
 		v.push("network", -1)
 		x.Network.validate(v)
+		v.invariant(x.Network.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	for i := range x.PurposeOfUse {
@@ -246,6 +344,64 @@ func (x *AuditEventAgent) ValidateIssues() Issues {
 	v := newValidator(nil, "AuditEvent.agent")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEventAgent) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	for i := range x.Role {
+		out = append(out, &x.Role[i])
+		out = x.Role[i].walk(out)
+	}
+	if x.Who != nil {
+		out = append(out, x.Who)
+		out = x.Who.walk(out)
+	}
+	if x.AltID != nil {
+		out = append(out, x.AltID)
+		out = x.AltID.walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	if x.Requestor != nil {
+		out = append(out, x.Requestor)
+		out = x.Requestor.walk(out)
+	}
+	if x.Location != nil {
+		out = append(out, x.Location)
+		out = x.Location.walk(out)
+	}
+	for i := range x.Policy {
+		out = append(out, &x.Policy[i])
+		out = x.Policy[i].walk(out)
+	}
+	if x.Media != nil {
+		out = append(out, x.Media)
+		out = x.Media.walk(out)
+	}
+	if x.Network != nil {
+		out = append(out, x.Network)
+		out = x.Network.walk(out)
+	}
+	for i := range x.PurposeOfUse {
+		out = append(out, &x.PurposeOfUse[i])
+		out = x.PurposeOfUse[i].walk(out)
+	}
+	return out
 }
 func (x *AuditEventAgentNetwork) validate(v *validator) {
 	if x == nil {
@@ -290,6 +446,28 @@ func (x *AuditEventAgentNetwork) ValidateIssues() Issues {
 	v := newValidator(nil, "AuditEvent.agent.network")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEventAgentNetwork) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Address != nil {
+		out = append(out, x.Address)
+		out = x.Address.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	return out
 }
 func (x *AuditEventSource) validate(v *validator) {
 	if x == nil {
@@ -341,6 +519,32 @@ func (x *AuditEventSource) ValidateIssues() Issues {
 	v := newValidator(nil, "AuditEvent.source")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEventSource) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Site != nil {
+		out = append(out, x.Site)
+		out = x.Site.walk(out)
+	}
+	if x.Observer != nil {
+		out = append(out, x.Observer)
+		out = x.Observer.walk(out)
+	}
+	for i := range x.Type {
+		out = append(out, &x.Type[i])
+		out = x.Type[i].walk(out)
+	}
+	return out
 }
 func (x *AuditEventEntity) validate(v *validator) {
 	if x == nil {
@@ -404,6 +608,7 @@ func (x *AuditEventEntity) validate(v *validator) {
 		v.push("detail", i)
 		y := &x.Detail[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 }
@@ -420,6 +625,56 @@ func (x *AuditEventEntity) ValidateIssues() Issues {
 	v := newValidator(nil, "AuditEvent.entity")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEventEntity) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.What != nil {
+		out = append(out, x.What)
+		out = x.What.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Role != nil {
+		out = append(out, x.Role)
+		out = x.Role.walk(out)
+	}
+	if x.Lifecycle != nil {
+		out = append(out, x.Lifecycle)
+		out = x.Lifecycle.walk(out)
+	}
+	for i := range x.SecurityLabel {
+		out = append(out, &x.SecurityLabel[i])
+		out = x.SecurityLabel[i].walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	if x.Description != nil {
+		out = append(out, x.Description)
+		out = x.Description.walk(out)
+	}
+	if x.Query != nil {
+		out = append(out, x.Query)
+		out = x.Query.walk(out)
+	}
+	for i := range x.Detail {
+		out = append(out, &x.Detail[i])
+		out = x.Detail[i].walk(out)
+	}
+	return out
 }
 func (x *AuditEventEntityDetail) validate(v *validator) {
 	if x == nil {
@@ -476,4 +731,30 @@ func (x *AuditEventEntityDetail) ValidateIssues() Issues {
 	v := newValidator(nil, "AuditEvent.entity.detail")
 	x.validate(v)
 	return v.done()
+}
+func (x *AuditEventEntityDetail) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		if w, ok := x.Value.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	return out
 }

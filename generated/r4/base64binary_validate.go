@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // matchBase64Binary reports whether s, all of it, matches the regex of base64Binary: (\s*([0-9a-zA-Z\+/=]){4}\s*)+
 // (a 6-state automaton over 3 character classes, compiled at generation).
 func matchBase64Binary(s string) bool {
@@ -35,4 +37,24 @@ func (x *Base64Binary) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *Base64Binary) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpScalar{
+		kind: 1,
+		s:    string(*x.Value),
+	}, true
+}
+func (x *Base64Binary) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // matchBoolean reports whether s, all of it, matches the regex of boolean: true|false
 // (a 10-state automaton over 9 character classes, compiled at generation).
 func matchBoolean(s string) bool {
@@ -29,4 +31,21 @@ func (x *Boolean) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *Boolean) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpBoolScalar(*x.Value), true
+}
+func (x *Boolean) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

@@ -43,4 +43,24 @@ func (x *Code[T]) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *Code[T]) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpScalar{
+		kind: 1,
+		s:    string(*x.Value),
+	}, true
+}
+func (x *Code[T]) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

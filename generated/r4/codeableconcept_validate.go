@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *CodeableConcept) validate(v *validator) {
 	if x == nil {
 		return
@@ -23,6 +25,7 @@ func (x *CodeableConcept) validate(v *validator) {
 		x.Text.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of CodeableConcept: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -37,6 +40,24 @@ func (x *CodeableConcept) ValidateIssues() Issues {
 	v := newValidator(nil, "CodeableConcept")
 	x.validate(v)
 	return v.done()
+}
+func (x *CodeableConcept) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.Coding {
+		out = append(out, &x.Coding[i])
+		out = x.Coding[i].walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	return out
 }
 
 // anyCodingIn reports whether some coding of cc is in a value set.

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Coding) validate(v *validator) {
 	if x == nil {
 		return
@@ -37,6 +39,7 @@ func (x *Coding) validate(v *validator) {
 		x.UserSelected.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Coding: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -51,4 +54,34 @@ func (x *Coding) ValidateIssues() Issues {
 	v := newValidator(nil, "Coding")
 	x.validate(v)
 	return v.done()
+}
+func (x *Coding) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.System != nil {
+		out = append(out, x.System)
+		out = x.System.walk(out)
+	}
+	if x.Version != nil {
+		out = append(out, x.Version)
+		out = x.Version.walk(out)
+	}
+	if x.Code != nil {
+		out = append(out, x.Code)
+		out = x.Code.walk(out)
+	}
+	if x.Display != nil {
+		out = append(out, x.Display)
+		out = x.Display.walk(out)
+	}
+	if x.UserSelected != nil {
+		out = append(out, x.UserSelected)
+		out = x.UserSelected.walk(out)
+	}
+	return out
 }

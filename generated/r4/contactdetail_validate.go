@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *ContactDetail) validate(v *validator) {
 	if x == nil {
 		return
@@ -23,6 +25,7 @@ func (x *ContactDetail) validate(v *validator) {
 		y.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of ContactDetail: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -37,4 +40,22 @@ func (x *ContactDetail) ValidateIssues() Issues {
 	v := newValidator(nil, "ContactDetail")
 	x.validate(v)
 	return v.done()
+}
+func (x *ContactDetail) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	for i := range x.Telecom {
+		out = append(out, &x.Telecom[i])
+		out = x.Telecom[i].walk(out)
+	}
+	return out
 }

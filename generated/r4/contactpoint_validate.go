@@ -48,6 +48,8 @@ func (x *ContactPoint) validate(v *validator) {
 		x.Period.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invCpt2(v), fhir.SeverityError, "cpt-2", "A system is required if a value is provided.")
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of ContactPoint: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -62,4 +64,34 @@ func (x *ContactPoint) ValidateIssues() Issues {
 	v := newValidator(nil, "ContactPoint")
 	x.validate(v)
 	return v.done()
+}
+func (x *ContactPoint) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.System != nil {
+		out = append(out, x.System)
+		out = x.System.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	if x.Use != nil {
+		out = append(out, x.Use)
+		out = x.Use.walk(out)
+	}
+	if x.Rank != nil {
+		out = append(out, x.Rank)
+		out = x.Rank.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	return out
 }

@@ -42,6 +42,7 @@ func (x *Contributor) validate(v *validator) {
 		y.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Contributor: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -56,4 +57,26 @@ func (x *Contributor) ValidateIssues() Issues {
 	v := newValidator(nil, "Contributor")
 	x.validate(v)
 	return v.done()
+}
+func (x *Contributor) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	for i := range x.Contact {
+		out = append(out, &x.Contact[i])
+		out = x.Contact[i].walk(out)
+	}
+	return out
 }

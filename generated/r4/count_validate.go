@@ -45,6 +45,9 @@ func (x *Count) validate(v *validator) {
 		x.Code.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invCnt3(v), fhir.SeverityError, "cnt-3", "There SHALL be a code with a value of \"1\" if there is a value. If system is present, it SHALL be UCUM.  If present, the value SHALL be a whole number.")
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invQty3(v), fhir.SeverityError, "qty-3", "If a code for the unit is present, the system SHALL also be present")
 }
 
 // Validate checks x against the definition of Count: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -59,4 +62,48 @@ func (x *Count) ValidateIssues() Issues {
 	v := newValidator(nil, "Count")
 	x.validate(v)
 	return v.done()
+}
+func (x *Count) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	if x.Comparator != nil {
+		out = append(out, x.Comparator)
+		out = x.Comparator.walk(out)
+	}
+	if x.Unit != nil {
+		out = append(out, x.Unit)
+		out = x.Unit.walk(out)
+	}
+	if x.System != nil {
+		out = append(out, x.System)
+		out = x.System.walk(out)
+	}
+	if x.Code != nil {
+		out = append(out, x.Code)
+		out = x.Code.walk(out)
+	}
+	return out
+}
+func (x *Count) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil || x.Value.Value == nil {
+		return fpScalar{}, false
+	}
+	u := string(x.Code.GetValue())
+	if u == "" {
+		u = string(x.Unit.GetValue())
+	}
+	return fpScalar{
+		kind: 4,
+		s:    string(*x.Value.Value),
+		unit: u,
+	}, true
 }

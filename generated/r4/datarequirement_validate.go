@@ -59,12 +59,16 @@ func (x *DataRequirement) validate(v *validator) {
 		v.push("codeFilter", i)
 		y := &x.CodeFilter[i]
 		y.validate(v)
+		v.invariant(y.invDrq1(v), fhir.SeverityError, "drq-1", "Either a path or a searchParam must be provided, but not both")
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	for i := range x.DateFilter {
 		v.push("dateFilter", i)
 		y := &x.DateFilter[i]
 		y.validate(v)
+		v.invariant(y.invDrq2(v), fhir.SeverityError, "drq-2", "Either a path or a searchParam must be provided, but not both")
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	if x.Limit != nil {
@@ -76,8 +80,10 @@ func (x *DataRequirement) validate(v *validator) {
 		v.push("sort", i)
 		y := &x.Sort[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of DataRequirement: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -92,6 +98,52 @@ func (x *DataRequirement) ValidateIssues() Issues {
 	v := newValidator(nil, "DataRequirement")
 	x.validate(v)
 	return v.done()
+}
+func (x *DataRequirement) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	for i := range x.Profile {
+		out = append(out, &x.Profile[i])
+		out = x.Profile[i].walk(out)
+	}
+	if x.Subject != nil {
+		out = append(out, x.Subject)
+		if w, ok := x.Subject.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	for i := range x.MustSupport {
+		out = append(out, &x.MustSupport[i])
+		out = x.MustSupport[i].walk(out)
+	}
+	for i := range x.CodeFilter {
+		out = append(out, &x.CodeFilter[i])
+		out = x.CodeFilter[i].walk(out)
+	}
+	for i := range x.DateFilter {
+		out = append(out, &x.DateFilter[i])
+		out = x.DateFilter[i].walk(out)
+	}
+	if x.Limit != nil {
+		out = append(out, x.Limit)
+		out = x.Limit.walk(out)
+	}
+	for i := range x.Sort {
+		out = append(out, &x.Sort[i])
+		out = x.Sort[i].walk(out)
+	}
+	return out
 }
 func (x *DataRequirementCodeFilter) validate(v *validator) {
 	if x == nil {
@@ -138,6 +190,32 @@ func (x *DataRequirementCodeFilter) ValidateIssues() Issues {
 	v := newValidator(nil, "DataRequirement.codeFilter")
 	x.validate(v)
 	return v.done()
+}
+func (x *DataRequirementCodeFilter) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Path != nil {
+		out = append(out, x.Path)
+		out = x.Path.walk(out)
+	}
+	if x.SearchParam != nil {
+		out = append(out, x.SearchParam)
+		out = x.SearchParam.walk(out)
+	}
+	if x.ValueSet != nil {
+		out = append(out, x.ValueSet)
+		out = x.ValueSet.walk(out)
+	}
+	for i := range x.Code {
+		out = append(out, &x.Code[i])
+		out = x.Code[i].walk(out)
+	}
+	return out
 }
 func (x *DataRequirementDateFilter) validate(v *validator) {
 	if x == nil {
@@ -194,6 +272,32 @@ func (x *DataRequirementDateFilter) ValidateIssues() Issues {
 	x.validate(v)
 	return v.done()
 }
+func (x *DataRequirementDateFilter) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Path != nil {
+		out = append(out, x.Path)
+		out = x.Path.walk(out)
+	}
+	if x.SearchParam != nil {
+		out = append(out, x.SearchParam)
+		out = x.SearchParam.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		if w, ok := x.Value.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	return out
+}
 func (x *DataRequirementSort) validate(v *validator) {
 	if x == nil {
 		return
@@ -237,4 +341,22 @@ func (x *DataRequirementSort) ValidateIssues() Issues {
 	v := newValidator(nil, "DataRequirement.sort")
 	x.validate(v)
 	return v.done()
+}
+func (x *DataRequirementSort) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Path != nil {
+		out = append(out, x.Path)
+		out = x.Path.walk(out)
+	}
+	if x.Direction != nil {
+		out = append(out, x.Direction)
+		out = x.Direction.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // matchDecimal reports whether s, all of it, matches the regex of decimal: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 // (a 10-state automaton over 7 character classes, compiled at generation).
 func matchDecimal(s string) bool {
@@ -35,4 +37,24 @@ func (x *Decimal) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *Decimal) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpScalar{
+		kind: 2,
+		s:    string(*x.Value),
+	}, true
+}
+func (x *Decimal) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Dosage) validate(v *validator) {
 	if x == nil {
 		return
@@ -77,6 +79,7 @@ func (x *Dosage) validate(v *validator) {
 		v.push("doseAndRate", i)
 		y := &x.DoseAndRate[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	if x.MaxDosePerPeriod != nil {
@@ -94,6 +97,7 @@ func (x *Dosage) validate(v *validator) {
 		x.MaxDosePerLifetime.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Dosage: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -108,6 +112,76 @@ func (x *Dosage) ValidateIssues() Issues {
 	v := newValidator(nil, "Dosage")
 	x.validate(v)
 	return v.done()
+}
+func (x *Dosage) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Sequence != nil {
+		out = append(out, x.Sequence)
+		out = x.Sequence.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	for i := range x.AdditionalInstruction {
+		out = append(out, &x.AdditionalInstruction[i])
+		out = x.AdditionalInstruction[i].walk(out)
+	}
+	if x.PatientInstruction != nil {
+		out = append(out, x.PatientInstruction)
+		out = x.PatientInstruction.walk(out)
+	}
+	if x.Timing != nil {
+		out = append(out, x.Timing)
+		out = x.Timing.walk(out)
+	}
+	if x.AsNeeded != nil {
+		out = append(out, x.AsNeeded)
+		if w, ok := x.AsNeeded.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	if x.Site != nil {
+		out = append(out, x.Site)
+		out = x.Site.walk(out)
+	}
+	if x.Route != nil {
+		out = append(out, x.Route)
+		out = x.Route.walk(out)
+	}
+	if x.Method != nil {
+		out = append(out, x.Method)
+		out = x.Method.walk(out)
+	}
+	for i := range x.DoseAndRate {
+		out = append(out, &x.DoseAndRate[i])
+		out = x.DoseAndRate[i].walk(out)
+	}
+	if x.MaxDosePerPeriod != nil {
+		out = append(out, x.MaxDosePerPeriod)
+		out = x.MaxDosePerPeriod.walk(out)
+	}
+	if x.MaxDosePerAdministration != nil {
+		out = append(out, x.MaxDosePerAdministration)
+		out = x.MaxDosePerAdministration.walk(out)
+	}
+	if x.MaxDosePerLifetime != nil {
+		out = append(out, x.MaxDosePerLifetime)
+		out = x.MaxDosePerLifetime.walk(out)
+	}
+	return out
 }
 func (x *DosageDoseAndRate) validate(v *validator) {
 	if x == nil {
@@ -172,4 +246,34 @@ func (x *DosageDoseAndRate) ValidateIssues() Issues {
 	v := newValidator(nil, "Dosage.doseAndRate")
 	x.validate(v)
 	return v.done()
+}
+func (x *DosageDoseAndRate) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Dose != nil {
+		out = append(out, x.Dose)
+		if w, ok := x.Dose.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	if x.Rate != nil {
+		out = append(out, x.Rate)
+		if w, ok := x.Rate.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	return out
 }

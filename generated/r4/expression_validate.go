@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Expression) validate(v *validator) {
 	if x == nil {
 		return
@@ -40,6 +42,8 @@ func (x *Expression) validate(v *validator) {
 		x.Reference.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invExp1(v), fhir.SeverityError, "exp-1", "An expression or a reference must be provided")
 }
 
 // Validate checks x against the definition of Expression: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -54,4 +58,34 @@ func (x *Expression) ValidateIssues() Issues {
 	v := newValidator(nil, "Expression")
 	x.validate(v)
 	return v.done()
+}
+func (x *Expression) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Description != nil {
+		out = append(out, x.Description)
+		out = x.Description.walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	if x.Language != nil {
+		out = append(out, x.Language)
+		out = x.Language.walk(out)
+	}
+	if x.Expression != nil {
+		out = append(out, x.Expression)
+		out = x.Expression.walk(out)
+	}
+	if x.Reference != nil {
+		out = append(out, x.Reference)
+		out = x.Reference.walk(out)
+	}
+	return out
 }

@@ -326,13 +326,12 @@ func (x *Extension) validate(v *validator) {
 	if !nested && x.URL != "" && !absoluteURI(x.URL) {
 		v.addAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
 	}
-	if (x.Value != nil) == (len(x.Extension) > 0) {
-		v.add(fhir.SeverityError, "invariant", "Must have either extensions or value[x], not both", "ext-1")
-	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":
 		validateExtensionUsageRestriction(v, x)
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invExt1(v), fhir.SeverityError, "ext-1", "Must have either extensions or value[x], not both")
 }
 
 // Validate checks x against the definition of Extension: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -347,4 +346,22 @@ func (x *Extension) ValidateIssues() Issues {
 	v := newValidator(nil, "Extension")
 	x.validate(v)
 	return v.done()
+}
+func (x *Extension) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		if w, ok := x.Value.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	return out
 }

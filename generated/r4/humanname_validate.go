@@ -58,6 +58,7 @@ func (x *HumanName) validate(v *validator) {
 		x.Period.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of HumanName: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -72,4 +73,42 @@ func (x *HumanName) ValidateIssues() Issues {
 	v := newValidator(nil, "HumanName")
 	x.validate(v)
 	return v.done()
+}
+func (x *HumanName) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Use != nil {
+		out = append(out, x.Use)
+		out = x.Use.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	if x.Family != nil {
+		out = append(out, x.Family)
+		out = x.Family.walk(out)
+	}
+	for i := range x.Given {
+		out = append(out, &x.Given[i])
+		out = x.Given[i].walk(out)
+	}
+	for i := range x.Prefix {
+		out = append(out, &x.Prefix[i])
+		out = x.Prefix[i].walk(out)
+	}
+	for i := range x.Suffix {
+		out = append(out, &x.Suffix[i])
+		out = x.Suffix[i].walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	return out
 }

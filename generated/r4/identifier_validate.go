@@ -51,6 +51,7 @@ func (x *Identifier) validate(v *validator) {
 		v.checkReference(x.Assigner, "|Organization|")
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Identifier: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -65,4 +66,38 @@ func (x *Identifier) ValidateIssues() Issues {
 	v := newValidator(nil, "Identifier")
 	x.validate(v)
 	return v.done()
+}
+func (x *Identifier) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Use != nil {
+		out = append(out, x.Use)
+		out = x.Use.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.System != nil {
+		out = append(out, x.System)
+		out = x.System.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	if x.Assigner != nil {
+		out = append(out, x.Assigner)
+		out = x.Assigner.walk(out)
+	}
+	return out
 }

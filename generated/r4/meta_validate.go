@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Meta) validate(v *validator) {
 	if x == nil {
 		return
@@ -45,6 +47,7 @@ func (x *Meta) validate(v *validator) {
 		y.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Meta: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -59,4 +62,38 @@ func (x *Meta) ValidateIssues() Issues {
 	v := newValidator(nil, "Meta")
 	x.validate(v)
 	return v.done()
+}
+func (x *Meta) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.VersionID != nil {
+		out = append(out, x.VersionID)
+		out = x.VersionID.walk(out)
+	}
+	if x.LastUpdated != nil {
+		out = append(out, x.LastUpdated)
+		out = x.LastUpdated.walk(out)
+	}
+	if x.Source != nil {
+		out = append(out, x.Source)
+		out = x.Source.walk(out)
+	}
+	for i := range x.Profile {
+		out = append(out, &x.Profile[i])
+		out = x.Profile[i].walk(out)
+	}
+	for i := range x.Security {
+		out = append(out, &x.Security[i])
+		out = x.Security[i].walk(out)
+	}
+	for i := range x.Tag {
+		out = append(out, &x.Tag[i])
+		out = x.Tag[i].walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Money) validate(v *validator) {
 	if x == nil {
 		return
@@ -22,6 +24,7 @@ func (x *Money) validate(v *validator) {
 		x.Currency.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Money: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -36,4 +39,22 @@ func (x *Money) ValidateIssues() Issues {
 	v := newValidator(nil, "Money")
 	x.validate(v)
 	return v.done()
+}
+func (x *Money) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	if x.Currency != nil {
+		out = append(out, x.Currency)
+		out = x.Currency.walk(out)
+	}
+	return out
 }

@@ -34,8 +34,14 @@ func (x *Narrative) validate(v *validator) {
 	if x.Div != nil {
 		v.push("div", -1)
 		x.Div.validate(v)
+		{
+			rTxt1 := x.Div.invTxt1(v)
+			v.invariant(rTxt1, fhir.SeverityError, "txt-1", "The narrative SHALL contain only the basic html formatting elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a> elements (either name or href), images and internally contained style attributes")
+			v.invariant(rTxt1, fhir.SeverityError, "txt-2", "The narrative SHALL have some non-whitespace content")
+		}
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Narrative: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -50,4 +56,22 @@ func (x *Narrative) ValidateIssues() Issues {
 	v := newValidator(nil, "Narrative")
 	x.validate(v)
 	return v.done()
+}
+func (x *Narrative) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Status != nil {
+		out = append(out, x.Status)
+		out = x.Status.walk(out)
+	}
+	if x.Div != nil {
+		out = append(out, x.Div)
+		out = x.Div.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // matchOID reports whether s, all of it, matches the regex of oid: urn:oid:[0-2](\.(0|[1-9][0-9]*))+
 // (a 14-state automaton over 12 character classes, compiled at generation).
 func matchOID(s string) bool {
@@ -35,4 +37,24 @@ func (x *OID) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *OID) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpScalar{
+		kind: 1,
+		s:    string(*x.Value),
+	}, true
+}
+func (x *OID) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

@@ -60,8 +60,14 @@ func (x *OperationOutcome) validate(v *validator) {
 		v.push("issue", i)
 		y := &x.Issue[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
+	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
+	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
+	v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
+	v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
 // Validate checks x against the definition of OperationOutcome: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -84,6 +90,54 @@ func (x *OperationOutcome) ValidateIssues() Issues {
 	v := newValidator(container, "OperationOutcome")
 	x.validate(v)
 	return v.done()
+}
+func (x *OperationOutcome) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	if x.ID != nil {
+		out = append(out, x.ID)
+		out = x.ID.walk(out)
+	}
+	if x.Meta != nil {
+		out = append(out, x.Meta)
+		out = x.Meta.walk(out)
+	}
+	if x.ImplicitRules != nil {
+		out = append(out, x.ImplicitRules)
+		out = x.ImplicitRules.walk(out)
+	}
+	if x.Language != nil {
+		out = append(out, x.Language)
+		out = x.Language.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	for _, r := range x.Contained {
+		if r != nil {
+			out = append(out, r)
+			if w, ok := r.(interface {
+				walk([]any) []any
+			}); ok {
+				out = w.walk(out)
+			}
+		}
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	for i := range x.Issue {
+		out = append(out, &x.Issue[i])
+		out = x.Issue[i].walk(out)
+	}
+	return out
 }
 func (x *OperationOutcomeIssue) validate(v *validator) {
 	if x == nil {
@@ -159,4 +213,42 @@ func (x *OperationOutcomeIssue) ValidateIssues() Issues {
 	v := newValidator(nil, "OperationOutcome.issue")
 	x.validate(v)
 	return v.done()
+}
+func (x *OperationOutcomeIssue) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Severity != nil {
+		out = append(out, x.Severity)
+		out = x.Severity.walk(out)
+	}
+	if x.Code != nil {
+		out = append(out, x.Code)
+		out = x.Code.walk(out)
+	}
+	if x.Details != nil {
+		out = append(out, x.Details)
+		out = x.Details.walk(out)
+	}
+	if x.Diagnostics != nil {
+		out = append(out, x.Diagnostics)
+		out = x.Diagnostics.walk(out)
+	}
+	for i := range x.Location {
+		out = append(out, &x.Location[i])
+		out = x.Location[i].walk(out)
+	}
+	for i := range x.Expression {
+		out = append(out, &x.Expression[i])
+		out = x.Expression[i].walk(out)
+	}
+	return out
 }

@@ -64,6 +64,7 @@ func (x *ParameterDefinition) validate(v *validator) {
 		x.Profile.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of ParameterDefinition: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -78,4 +79,42 @@ func (x *ParameterDefinition) ValidateIssues() Issues {
 	v := newValidator(nil, "ParameterDefinition")
 	x.validate(v)
 	return v.done()
+}
+func (x *ParameterDefinition) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	if x.Use != nil {
+		out = append(out, x.Use)
+		out = x.Use.walk(out)
+	}
+	if x.Min != nil {
+		out = append(out, x.Min)
+		out = x.Min.walk(out)
+	}
+	if x.Max != nil {
+		out = append(out, x.Max)
+		out = x.Max.walk(out)
+	}
+	if x.Documentation != nil {
+		out = append(out, x.Documentation)
+		out = x.Documentation.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Profile != nil {
+		out = append(out, x.Profile)
+		out = x.Profile.walk(out)
+	}
+	return out
 }

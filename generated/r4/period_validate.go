@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Period) validate(v *validator) {
 	if x == nil {
 		return
@@ -22,6 +24,8 @@ func (x *Period) validate(v *validator) {
 		x.End.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invPer1(v), fhir.SeverityError, "per-1", "If present, start SHALL have a lower value than end")
 }
 
 // Validate checks x against the definition of Period: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -36,4 +40,22 @@ func (x *Period) ValidateIssues() Issues {
 	v := newValidator(nil, "Period")
 	x.validate(v)
 	return v.done()
+}
+func (x *Period) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Start != nil {
+		out = append(out, x.Start)
+		out = x.Start.walk(out)
+	}
+	if x.End != nil {
+		out = append(out, x.End)
+		out = x.End.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Range) validate(v *validator) {
 	if x == nil {
 		return
@@ -22,6 +24,8 @@ func (x *Range) validate(v *validator) {
 		x.High.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invRng2(v), fhir.SeverityError, "rng-2", "If present, low SHALL have a lower value than high")
 }
 
 // Validate checks x against the definition of Range: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -36,4 +40,22 @@ func (x *Range) ValidateIssues() Issues {
 	v := newValidator(nil, "Range")
 	x.validate(v)
 	return v.done()
+}
+func (x *Range) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Low != nil {
+		out = append(out, x.Low)
+		out = x.Low.walk(out)
+	}
+	if x.High != nil {
+		out = append(out, x.High)
+		out = x.High.walk(out)
+	}
+	return out
 }

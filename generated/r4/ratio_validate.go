@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Ratio) validate(v *validator) {
 	if x == nil {
 		return
@@ -22,6 +24,8 @@ func (x *Ratio) validate(v *validator) {
 		x.Denominator.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invRat1(v), fhir.SeverityError, "rat-1", "Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present")
 }
 
 // Validate checks x against the definition of Ratio: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -36,4 +40,22 @@ func (x *Ratio) ValidateIssues() Issues {
 	v := newValidator(nil, "Ratio")
 	x.validate(v)
 	return v.done()
+}
+func (x *Ratio) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Numerator != nil {
+		out = append(out, x.Numerator)
+		out = x.Numerator.walk(out)
+	}
+	if x.Denominator != nil {
+		out = append(out, x.Denominator)
+		out = x.Denominator.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Reference) validate(v *validator) {
 	if x == nil {
 		return
@@ -32,6 +34,8 @@ func (x *Reference) validate(v *validator) {
 		x.Display.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")
 }
 
 // Validate checks x against the definition of Reference: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -46,4 +50,30 @@ func (x *Reference) ValidateIssues() Issues {
 	v := newValidator(nil, "Reference")
 	x.validate(v)
 	return v.done()
+}
+func (x *Reference) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Reference != nil {
+		out = append(out, x.Reference)
+		out = x.Reference.walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Identifier != nil {
+		out = append(out, x.Identifier)
+		out = x.Identifier.walk(out)
+	}
+	if x.Display != nil {
+		out = append(out, x.Display)
+		out = x.Display.walk(out)
+	}
+	return out
 }

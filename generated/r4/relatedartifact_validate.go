@@ -58,6 +58,7 @@ func (x *RelatedArtifact) validate(v *validator) {
 		x.Resource.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of RelatedArtifact: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -72,4 +73,42 @@ func (x *RelatedArtifact) ValidateIssues() Issues {
 	v := newValidator(nil, "RelatedArtifact")
 	x.validate(v)
 	return v.done()
+}
+func (x *RelatedArtifact) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Label != nil {
+		out = append(out, x.Label)
+		out = x.Label.walk(out)
+	}
+	if x.Display != nil {
+		out = append(out, x.Display)
+		out = x.Display.walk(out)
+	}
+	if x.Citation != nil {
+		out = append(out, x.Citation)
+		out = x.Citation.walk(out)
+	}
+	if x.URL != nil {
+		out = append(out, x.URL)
+		out = x.URL.walk(out)
+	}
+	if x.Document != nil {
+		out = append(out, x.Document)
+		out = x.Document.walk(out)
+	}
+	if x.Resource != nil {
+		out = append(out, x.Resource)
+		out = x.Resource.walk(out)
+	}
+	return out
 }

@@ -27,8 +27,11 @@ func (r *RawResource) ResourceType() string {
 	return r.Type
 }
 
-// GetID returns nil: a raw resource is not decoded.
-func (*RawResource) GetID() *String {
+// GetID returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).
+func (r *RawResource) GetID() *String {
+	if id := rawID(r); id != "" {
+		return NewString(id)
+	}
 	return nil
 }
 

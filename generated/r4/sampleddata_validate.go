@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *SampledData) validate(v *validator) {
 	if x == nil {
 		return
@@ -56,6 +58,7 @@ func (x *SampledData) validate(v *validator) {
 		x.Data.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of SampledData: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -70,4 +73,42 @@ func (x *SampledData) ValidateIssues() Issues {
 	v := newValidator(nil, "SampledData")
 	x.validate(v)
 	return v.done()
+}
+func (x *SampledData) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Origin != nil {
+		out = append(out, x.Origin)
+		out = x.Origin.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	if x.Factor != nil {
+		out = append(out, x.Factor)
+		out = x.Factor.walk(out)
+	}
+	if x.LowerLimit != nil {
+		out = append(out, x.LowerLimit)
+		out = x.LowerLimit.walk(out)
+	}
+	if x.UpperLimit != nil {
+		out = append(out, x.UpperLimit)
+		out = x.UpperLimit.walk(out)
+	}
+	if x.Dimensions != nil {
+		out = append(out, x.Dimensions)
+		out = x.Dimensions.walk(out)
+	}
+	if x.Data != nil {
+		out = append(out, x.Data)
+		out = x.Data.walk(out)
+	}
+	return out
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *Signature) validate(v *validator) {
 	if x == nil {
 		return
@@ -59,6 +61,7 @@ func (x *Signature) validate(v *validator) {
 		x.Data.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Signature: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -73,4 +76,42 @@ func (x *Signature) ValidateIssues() Issues {
 	v := newValidator(nil, "Signature")
 	x.validate(v)
 	return v.done()
+}
+func (x *Signature) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.Type {
+		out = append(out, &x.Type[i])
+		out = x.Type[i].walk(out)
+	}
+	if x.When != nil {
+		out = append(out, x.When)
+		out = x.When.walk(out)
+	}
+	if x.Who != nil {
+		out = append(out, x.Who)
+		out = x.Who.walk(out)
+	}
+	if x.OnBehalfOf != nil {
+		out = append(out, x.OnBehalfOf)
+		out = x.OnBehalfOf.walk(out)
+	}
+	if x.TargetFormat != nil {
+		out = append(out, x.TargetFormat)
+		out = x.TargetFormat.walk(out)
+	}
+	if x.SigFormat != nil {
+		out = append(out, x.SigFormat)
+		out = x.SigFormat.walk(out)
+	}
+	if x.Data != nil {
+		out = append(out, x.Data)
+		out = x.Data.walk(out)
+	}
+	return out
 }

@@ -32,6 +32,16 @@ func (x *Timing) validate(v *validator) {
 	if x.Repeat != nil {
 		v.push("repeat", -1)
 		x.Repeat.validate(v)
+		v.invariant(x.Repeat.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+		v.invariant(x.Repeat.invTim1(v), fhir.SeverityError, "tim-1", "if there's a duration, there needs to be duration units")
+		v.invariant(x.Repeat.invTim2(v), fhir.SeverityError, "tim-2", "if there's a period, there needs to be period units")
+		v.invariant(x.Repeat.invTim4(v), fhir.SeverityError, "tim-4", "duration SHALL be a non-negative value")
+		v.invariant(x.Repeat.invTim5(v), fhir.SeverityError, "tim-5", "period SHALL be a non-negative value")
+		v.invariant(x.Repeat.invTim6(v), fhir.SeverityError, "tim-6", "If there's a periodMax, there must be a period")
+		v.invariant(x.Repeat.invTim7(v), fhir.SeverityError, "tim-7", "If there's a durationMax, there must be a duration")
+		v.invariant(x.Repeat.invTim8(v), fhir.SeverityError, "tim-8", "If there's a countMax, there must be a count")
+		v.invariant(x.Repeat.invTim9(v), fhir.SeverityError, "tim-9", "If there's an offset, there must be a when (and not C, CM, CD, CV)")
+		v.invariant(x.Repeat.invTim10(v), fhir.SeverityError, "tim-10", "If there's a timeOfDay, there cannot be a when, or vice versa")
 		v.pop()
 	}
 	if x.Code != nil {
@@ -39,6 +49,7 @@ func (x *Timing) validate(v *validator) {
 		x.Code.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of Timing: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -53,6 +64,32 @@ func (x *Timing) ValidateIssues() Issues {
 	v := newValidator(nil, "Timing")
 	x.validate(v)
 	return v.done()
+}
+func (x *Timing) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	for i := range x.Event {
+		out = append(out, &x.Event[i])
+		out = x.Event[i].walk(out)
+	}
+	if x.Repeat != nil {
+		out = append(out, x.Repeat)
+		out = x.Repeat.walk(out)
+	}
+	if x.Code != nil {
+		out = append(out, x.Code)
+		out = x.Code.walk(out)
+	}
+	return out
 }
 func (x *TimingRepeat) validate(v *validator) {
 	if x == nil {
@@ -183,4 +220,78 @@ func (x *TimingRepeat) ValidateIssues() Issues {
 	v := newValidator(nil, "Timing.repeat")
 	x.validate(v)
 	return v.done()
+}
+func (x *TimingRepeat) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Bounds != nil {
+		out = append(out, x.Bounds)
+		if w, ok := x.Bounds.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	if x.Count != nil {
+		out = append(out, x.Count)
+		out = x.Count.walk(out)
+	}
+	if x.CountMax != nil {
+		out = append(out, x.CountMax)
+		out = x.CountMax.walk(out)
+	}
+	if x.Duration != nil {
+		out = append(out, x.Duration)
+		out = x.Duration.walk(out)
+	}
+	if x.DurationMax != nil {
+		out = append(out, x.DurationMax)
+		out = x.DurationMax.walk(out)
+	}
+	if x.DurationUnit != nil {
+		out = append(out, x.DurationUnit)
+		out = x.DurationUnit.walk(out)
+	}
+	if x.Frequency != nil {
+		out = append(out, x.Frequency)
+		out = x.Frequency.walk(out)
+	}
+	if x.FrequencyMax != nil {
+		out = append(out, x.FrequencyMax)
+		out = x.FrequencyMax.walk(out)
+	}
+	if x.Period != nil {
+		out = append(out, x.Period)
+		out = x.Period.walk(out)
+	}
+	if x.PeriodMax != nil {
+		out = append(out, x.PeriodMax)
+		out = x.PeriodMax.walk(out)
+	}
+	if x.PeriodUnit != nil {
+		out = append(out, x.PeriodUnit)
+		out = x.PeriodUnit.walk(out)
+	}
+	for i := range x.DayOfWeek {
+		out = append(out, &x.DayOfWeek[i])
+		out = x.DayOfWeek[i].walk(out)
+	}
+	for i := range x.TimeOfDay {
+		out = append(out, &x.TimeOfDay[i])
+		out = x.TimeOfDay[i].walk(out)
+	}
+	for i := range x.When {
+		out = append(out, &x.When[i])
+		out = x.When[i].walk(out)
+	}
+	if x.Offset != nil {
+		out = append(out, x.Offset)
+		out = x.Offset.walk(out)
+	}
+	return out
 }

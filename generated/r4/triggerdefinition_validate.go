@@ -71,6 +71,10 @@ func (x *TriggerDefinition) validate(v *validator) {
 		x.Condition.validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+	v.invariant(x.invTrd1(v), fhir.SeverityError, "trd-1", "Either timing, or a data requirement, but not both")
+	v.invariant(x.invTrd2(v), fhir.SeverityError, "trd-2", "A condition only if there is a data requirement")
+	v.invariant(x.invTrd3(v), fhir.SeverityError, "trd-3", "A named event requires a name, a periodic event requires timing, and a data event requires data")
 }
 
 // Validate checks x against the definition of TriggerDefinition: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -85,4 +89,38 @@ func (x *TriggerDefinition) ValidateIssues() Issues {
 	v := newValidator(nil, "TriggerDefinition")
 	x.validate(v)
 	return v.done()
+}
+func (x *TriggerDefinition) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Name != nil {
+		out = append(out, x.Name)
+		out = x.Name.walk(out)
+	}
+	if x.Timing != nil {
+		out = append(out, x.Timing)
+		if w, ok := x.Timing.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	for i := range x.Data {
+		out = append(out, &x.Data[i])
+		out = x.Data[i].walk(out)
+	}
+	if x.Condition != nil {
+		out = append(out, x.Condition)
+		out = x.Condition.walk(out)
+	}
+	return out
 }

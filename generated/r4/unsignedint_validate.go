@@ -3,6 +3,7 @@
 package r4
 
 import (
+	fhir "github.com/fhirgen/fhirgen/generated/fhir"
 	"strconv"
 	"unsafe"
 )
@@ -42,4 +43,24 @@ func (x *UnsignedInt) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+func (x *UnsignedInt) fpScalar() (fpScalar, bool) {
+	if x == nil || x.Value == nil {
+		return fpScalar{}, false
+	}
+	return fpScalar{
+		kind: 2,
+		s:    strconv.FormatInt(int64(*x.Value), 10),
+	}, true
+}
+func (x *UnsignedInt) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	return out
 }

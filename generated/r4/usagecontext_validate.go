@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 func (x *UsageContext) validate(v *validator) {
 	if x == nil {
 		return
@@ -50,6 +52,7 @@ func (x *UsageContext) validate(v *validator) {
 			v.pop()
 		}
 	}
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
 // Validate checks x against the definition of UsageContext: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -64,4 +67,26 @@ func (x *UsageContext) ValidateIssues() Issues {
 	v := newValidator(nil, "UsageContext")
 	x.validate(v)
 	return v.done()
+}
+func (x *UsageContext) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	if x.Code != nil {
+		out = append(out, x.Code)
+		out = x.Code.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		if w, ok := x.Value.(interface {
+			walk([]any) []any
+		}); ok {
+			out = w.walk(out)
+		}
+	}
+	return out
 }

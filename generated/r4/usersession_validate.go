@@ -71,6 +71,7 @@ func (x *UserSession) validate(v *validator) {
 	if x.Status != nil {
 		v.push("status", -1)
 		x.Status.validate(v)
+		v.invariant(x.Status.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
 	if x.Workstation != nil {
@@ -102,8 +103,14 @@ func (x *UserSession) validate(v *validator) {
 		v.push("context", i)
 		y := &x.Context[i]
 		y.validate(v)
+		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.pop()
 	}
+	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
+	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
+	v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
+	v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
 // Validate checks x against the definition of UserSession: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
@@ -126,6 +133,82 @@ func (x *UserSession) ValidateIssues() Issues {
 	v := newValidator(container, "UserSession")
 	x.validate(v)
 	return v.done()
+}
+func (x *UserSession) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	if x.ID != nil {
+		out = append(out, x.ID)
+		out = x.ID.walk(out)
+	}
+	if x.Meta != nil {
+		out = append(out, x.Meta)
+		out = x.Meta.walk(out)
+	}
+	if x.ImplicitRules != nil {
+		out = append(out, x.ImplicitRules)
+		out = x.ImplicitRules.walk(out)
+	}
+	if x.Language != nil {
+		out = append(out, x.Language)
+		out = x.Language.walk(out)
+	}
+	if x.Text != nil {
+		out = append(out, x.Text)
+		out = x.Text.walk(out)
+	}
+	for _, r := range x.Contained {
+		if r != nil {
+			out = append(out, r)
+			if w, ok := r.(interface {
+				walk([]any) []any
+			}); ok {
+				out = w.walk(out)
+			}
+		}
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	for i := range x.Identifier {
+		out = append(out, &x.Identifier[i])
+		out = x.Identifier[i].walk(out)
+	}
+	if x.User != nil {
+		out = append(out, x.User)
+		out = x.User.walk(out)
+	}
+	if x.Status != nil {
+		out = append(out, x.Status)
+		out = x.Status.walk(out)
+	}
+	if x.Workstation != nil {
+		out = append(out, x.Workstation)
+		out = x.Workstation.walk(out)
+	}
+	for i := range x.Focus {
+		out = append(out, &x.Focus[i])
+		out = x.Focus[i].walk(out)
+	}
+	if x.Created != nil {
+		out = append(out, x.Created)
+		out = x.Created.walk(out)
+	}
+	if x.Expires != nil {
+		out = append(out, x.Expires)
+		out = x.Expires.walk(out)
+	}
+	for i := range x.Context {
+		out = append(out, &x.Context[i])
+		out = x.Context[i].walk(out)
+	}
+	return out
 }
 func (x *UserSessionStatus) validate(v *validator) {
 	if x == nil {
@@ -180,6 +263,28 @@ func (x *UserSessionStatus) ValidateIssues() Issues {
 	x.validate(v)
 	return v.done()
 }
+func (x *UserSessionStatus) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	if x.Source != nil {
+		out = append(out, x.Source)
+		out = x.Source.walk(out)
+	}
+	return out
+}
 func (x *UserSessionContext) validate(v *validator) {
 	if x == nil {
 		return
@@ -226,4 +331,26 @@ func (x *UserSessionContext) ValidateIssues() Issues {
 	v := newValidator(nil, "UserSession.context")
 	x.validate(v)
 	return v.done()
+}
+func (x *UserSessionContext) walk(out []any) []any {
+	if x == nil {
+		return out
+	}
+	for i := range x.Extension {
+		out = append(out, &x.Extension[i])
+		out = x.Extension[i].walk(out)
+	}
+	for i := range x.ModifierExtension {
+		out = append(out, &x.ModifierExtension[i])
+		out = x.ModifierExtension[i].walk(out)
+	}
+	if x.Type != nil {
+		out = append(out, x.Type)
+		out = x.Type.walk(out)
+	}
+	if x.Value != nil {
+		out = append(out, x.Value)
+		out = x.Value.walk(out)
+	}
+	return out
 }

@@ -3,6 +3,7 @@
 package r4
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"sync"
@@ -177,17 +178,17 @@ func (v *validator) checkReference(ref *Reference, allowed string) {
 		if target == "#" {
 			return // the containing resource itself
 		}
-		found := false
+		// a missing contained resource is ref-1's (an invariant); here only
+		// the type of one that is there is checked
 		if dr, ok := v.container.(DomainResource); ok {
 			for _, c := range dr.GetContained() {
-				if c.GetID().GetValue() == target[1:] || (c.GetID() == nil && rawID(c) == target[1:]) {
-					typ, found = c.ResourceType(), true
+				if c.GetID().GetValue() == target[1:] {
+					typ = c.ResourceType()
 					break
 				}
 			}
 		}
-		if !found {
-			v.addAt("reference", fhir.SeverityError, "not-found", "no contained resource has the id "+strconv.Quote(target[1:]), "ref-1")
+		if typ == "" {
 			return
 		}
 	} else {
@@ -211,29 +212,18 @@ func containsType(list, typ string) bool {
 	return false
 }
 
-// rawID finds the id of a RawResource, which is not decoded.
-func rawID(r Resource) string {
-	raw, ok := r.(*RawResource)
-	if !ok {
+// rawID reads the top-level id of a RawResource, which is not decoded.
+func rawID(raw *RawResource) string {
+	if raw == nil {
 		return ""
 	}
-	s := string(raw.JSON)
-	i := strings.Index(s, `"id"`)
-	if i < 0 {
+	var top struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw.JSON, &top) != nil {
 		return ""
 	}
-	rest := strings.TrimLeft(s[i+4:], " \t\r\n")
-	if !strings.HasPrefix(rest, ":") {
-		return ""
-	}
-	rest = strings.TrimLeft(rest[1:], " \t\r\n")
-	if !strings.HasPrefix(rest, `"`) {
-		return ""
-	}
-	if end := strings.IndexByte(rest[1:], '"'); end >= 0 {
-		return rest[1 : 1+end]
-	}
-	return ""
+	return top.ID
 }
 
 // referenceType finds the resource type in a relative or absolute literal

@@ -40,6 +40,10 @@ type emitter struct {
 	// sliceFns names the discriminator function of each slice (by element id).
 	sliceFns map[string]string
 	warnings []string
+	// the FHIRPath compiler and what it compiled
+	fp     *fpc
+	invs   map[*model.Type]map[string]*compiledInv
+	status map[string]*InvariantStatus
 }
 
 // warn records what the emitter could not do, for the generation report.
@@ -47,17 +51,26 @@ func (e *emitter) warn(msg string) { e.warnings = append(e.warnings, msg) }
 
 // Module renders every package of a module (the templates are rendered by
 // the caller). It also returns what it could not do, as warnings.
-func Module(mod *model.Module) (Files, []string, error) {
+func Module(mod *model.Module) (Files, []string, []*InvariantStatus, error) {
 	files := Files{}
 	var warnings []string
+	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{}}
+		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{},
+			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
+		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		if err := e.invariantFiles(); err != nil {
+			return nil, nil, nil, err
 		}
 		warnings = append(warnings, e.warnings...)
+		for _, s := range e.status {
+			statuses = append(statuses, s)
+		}
 	}
-	return files, warnings, nil
+	return files, warnings, statuses, nil
 }
 
 func (e *emitter) newFile() *jen.File {

@@ -336,6 +336,14 @@ func (e *emitter) rawResource(root *model.Type) *jen.File {
 		jen.Return(jen.Id("r").Dot("Type")),
 	)
 	for _, fd := range root.Fields {
+		if fd.Name == "id" && kindOf(fd) == kindPrimitive && !fd.Repeats() {
+			f.Comment(fmt.Sprintf("// Get%s returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).", fd.GoName))
+			f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(root, fd)).Block(
+				jen.If(jen.Id("id").Op(":=").Id("rawID").Call(jen.Id("r")), jen.Id("id").Op("!=").Lit("")).Block(jen.Return(jen.Id("New"+fd.Type.Type.GoName).Call(jen.Id("id")))),
+				jen.Return(jen.Nil()),
+			)
+			continue
+		}
 		f.Comment(fmt.Sprintf("// Get%s returns nil: a raw resource is not decoded.", fd.GoName))
 		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get" + fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
 	}

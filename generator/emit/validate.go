@@ -29,6 +29,10 @@ func (e *emitter) validateFile(t *model.Type) *jen.File {
 	for _, ty := range append([]*model.Type{t}, t.Nested...) {
 		e.validateStruct(f, ty)
 		e.validateEntry(f, ty)
+		e.walkMethod(f, ty)
+		if quantityLike(ty) {
+			e.scalarMethod(f, ty)
+		}
 	}
 	return f
 }
@@ -76,6 +80,7 @@ func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 			g.Id("v").Dot("extDepth").Op("--")
 			e.extensionRules(g, t)
 		}
+		e.typeInvariants(g, t)
 	})
 }
 
@@ -185,6 +190,7 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 			))
 		}
 	}
+	out = append(out, e.fieldInvariants(fd, ref.Type, val)...)
 	if ref.Type.Name == "Reference" {
 		allowed := ""
 		if len(ref.TargetTypes) > 0 {
@@ -196,14 +202,12 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 }
 
 // extensionRules are the rules of FHIR's extension mechanism: the url is
-// absolute, there is a value or nested extensions but not both (ext-1), and
-// every extension definition the generator loaded is enforced.
+// absolute (a value or nested extensions but not both is ext-1, an
+// invariant), and every extension definition the generator loaded is
+// enforced.
 func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
 		jen.Id("v").Dot("addAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
-	)
-	g.If(jen.Parens(jen.Id("x").Dot("Value").Op("!=").Nil()).Op("==").Parens(jen.Len(jen.Id("x").Dot("Extension")).Op(">").Lit(0))).Block(
-		jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("invariant"), jen.Lit("Must have either extensions or value[x], not both"), jen.Lit("ext-1")),
 	)
 	var exts []*model.Profile
 	for _, p := range e.mod.Packages {
@@ -286,7 +290,10 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v")),
 			pop(),
 		)
+		e.typeInvariants(g, t)
 	})
+	e.scalarMethod(f, t)
+	e.walkMethod(f, t)
 	return f, nil
 }
 

@@ -11,7 +11,9 @@ import (
 	"github.com/fhirgen/fhirgen/generated/r4"
 )
 
-const validSession = `{"resourceType":"UserSession","id":"s1",
+const narrative = `"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">A <b>session</b></div>"},`
+
+const validSession = `{"resourceType":"UserSession","id":"s1",` + narrative + `
  "contained":[{"resourceType":"Patient","id":"p1"}],
  "user":{"reference":"Practitioner/adams"},
  "status":{"value":"active","source":"user"},
@@ -20,7 +22,7 @@ const validSession = `{"resourceType":"UserSession","id":"s1",
  "meta":{"versionId":"3"},
  "extension":[{"url":"http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction","valueReference":{"reference":"Consent/c1"}}]}`
 
-const validEvent = `{"resourceType":"AuditEvent","id":"a1",
+const validEvent = `{"resourceType":"AuditEvent","id":"a1",` + narrative + `
  "type":{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"110110"},
  "action":"R","recorded":"2026-02-28T10:00:00Z","outcome":"0",
  "agent":[{"who":{"reference":"Practitioner/p1"},"requestor":true,"network":{"address":"127.0.0.1","type":"2"},"policy":["http://example.org/policy"]}],
@@ -64,7 +66,7 @@ func TestValidationRules(t *testing.T) {
 		{"instant is to the second", validSession, `"created":"2026-11-23T07:55:00Z"`, `"created":"2026-11-23"`, "UserSession.created", "not a valid instant", ""},
 		{"instant is a real date", validSession, `"expires":"2026-11-23T15:55:00.5+01:00"`, `"expires":"2026-02-29T15:55:00.5+01:00"`, "UserSession.expires", "not a day of the calendar", ""},
 		{"user reference target", validSession, `"Practitioner/adams"`, `"Device/d1"`, "UserSession.user.reference", "not one of the allowed types Patient, Practitioner, RelatedPerson", ""},
-		{"contained reference resolves", validSession, `{"reference":"#p1"}`, `{"reference":"#p2"}`, "UserSession.focus[0].reference", `no contained resource has the id "p2"`, "ref-1"},
+		{"contained reference resolves", validSession, `{"reference":"#p1"}`, `{"reference":"#p2"}`, "UserSession.focus[0]", `SHALL have a contained resource if a local reference is provided`, "ref-1"},
 		{"id has no spaces", validSession, `"versionId":"3"`, `"versionId":"3 4"`, "UserSession.meta.versionId", "not a valid id", ""},
 		{"extension url is absolute", validSession, `"url":"http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction"`, `"url":"usage-restriction"`, "UserSession.extension[0].url", "absolute URI", ""},
 		{"usage-restriction value is a Reference", validSession, `"valueReference":{"reference":"Consent/c1"}`, `"valueString":"c1"`, "UserSession.extension[0].value", "value[x] must be one of: Reference", ""},

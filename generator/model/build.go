@@ -448,6 +448,7 @@ func (b *builder) fill(t *Type) error {
 	if len(order) == 0 || order[0].ID() != d.Type {
 		return diag.Errorf(d.File(), "", "snapshot does not start with the element %s", d.Type)
 	}
+	t.Constraints = constraintsOf(order[0])
 	// Backbone types first, so that contentReferences find them.
 	backbones := map[string]*Type{d.Type: t}
 	for _, e := range order[1:] {
@@ -596,6 +597,27 @@ func parentID(id string) string {
 	return id[:i]
 }
 
+const bestPracticeExt = "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice"
+
+func constraintsOf(e *snapshot.Element) []Constraint {
+	var out []Constraint
+	e.Get("constraint").ForEach(func(_, c gjson.Result) bool {
+		con := Constraint{
+			Key: c.Get("key").String(), Severity: c.Get("severity").String(), Human: c.Get("human").String(),
+			Expression: c.Get("expression").String(), Source: c.Get("source").String(),
+		}
+		c.Get("extension").ForEach(func(_, x gjson.Result) bool {
+			if x.Get("url").String() == bestPracticeExt && x.Get("valueBoolean").Bool() {
+				con.BestPractice = true
+			}
+			return true
+		})
+		out = append(out, con)
+		return true
+	})
+	return out
+}
+
 func docOf(e *snapshot.Element) Doc {
 	return Doc{Short: e.Get("short").String(), Definition: e.Get("definition").String(), Comment: e.Get("comment").String()}
 }
@@ -619,13 +641,7 @@ func (b *builder) fields(d *snapshot.Definition, owner *Type, elems []*snapshot.
 				return nil, diag.Errorf(d.File(), id, "invalid base max %q", bm.Raw)
 			}
 		}
-		e.Get("constraint").ForEach(func(_, c gjson.Result) bool {
-			f.Constraints = append(f.Constraints, Constraint{
-				Key: c.Get("key").String(), Severity: c.Get("severity").String(), Human: c.Get("human").String(),
-				Expression: c.Get("expression").String(), Source: c.Get("source").String(),
-			})
-			return true
-		})
+		f.Constraints = constraintsOf(e)
 		if bnd := e.Get("binding"); bnd.Exists() {
 			f.Binding = &Binding{Strength: bnd.Get("strength").String(), ValueSet: bnd.Get("valueSet").String(), Description: bnd.Get("description").String()}
 		}

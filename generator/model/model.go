@@ -105,6 +105,9 @@ type Type struct {
 	File    string // file name stem, e.g. "auditevent"
 	Source  string // definition file
 	Package *Package
+	// Constraints are the invariants of the type's root element: they hold
+	// wherever the type is used.
+	Constraints []Constraint
 }
 
 // PrimitiveValue describes the Go value of a primitive type.
@@ -216,11 +219,12 @@ type Code struct {
 
 // Constraint is an invariant.
 type Constraint struct {
-	Key        string
-	Severity   string
-	Human      string
-	Expression string
-	Source     string
+	Key          string
+	Severity     string // error or warning
+	BestPractice bool   // flagged best practice: reported as a warning
+	Human        string
+	Expression   string
+	Source       string
 }
 
 // Profile is a profile or extension definition assigned to a package.

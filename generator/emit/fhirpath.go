@@ -1,0 +1,891 @@
+package emit
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/fhirpath"
+	"github.com/fhirgen/fhirgen/generator/model"
+)
+
+// The FHIRPath compiler: an invariant's syntax tree, type checked against the
+// model, becomes Go code. Collections are never built: each expression is
+// compiled into loops that hand each item to the code that consumes it
+// (continuation passing), so that evaluating an invariant allocates nothing.
+// Booleans are three-valued: -1 an evaluation error, 0 empty, 1 false, 2 true.
+
+// ikind is the static kind of the items of a compiled collection.
+type ikind int
+
+const (
+	ikElem   ikind = iota + 1 // a non-nil pointer to a model type
+	ikRes                     // a Resource
+	ikAny                     // an element of a type known only at run time
+	ikBool                    // Go bool
+	ikString                  // Go string
+	ikInt                     // Go int64
+	ikDec                     // a decimal's text
+)
+
+type itype struct {
+	k ikind
+	t *model.Type
+}
+
+func (it itype) String() string {
+	switch it.k {
+	case ikElem:
+		return it.t.Name
+	case ikRes:
+		return "Resource"
+	case ikAny:
+		return "any"
+	case ikBool:
+		return "Boolean"
+	case ikString:
+		return "String"
+	case ikInt:
+		return "Integer"
+	case ikDec:
+		return "Decimal"
+	}
+	return "?"
+}
+
+// coll is a compiled collection: gen emits code that runs yield for each item.
+type coll struct {
+	typ itype
+	gen func(g *jen.Group, yield func(g *jen.Group, v jen.Code))
+}
+
+// fpc compiles the invariants of one package.
+type fpc struct {
+	e       *emitter
+	vars    int
+	byName  map[string]*model.Type
+	resType *model.Type // Resource
+	domType *model.Type // DomainResource
+}
+
+type unsupported struct{ msg string }
+
+func (u unsupported) Error() string { return u.msg }
+
+func (c *fpc) fail(format string, args ...any) {
+	panic(unsupported{fmt.Sprintf(format, args...)})
+}
+
+func (c *fpc) tmp(prefix string) string {
+	c.vars++
+	return fmt.Sprintf("%s%d", prefix, c.vars)
+}
+
+func newFPC(e *emitter) *fpc {
+	c := &fpc{e: e, byName: map[string]*model.Type{}}
+	for _, t := range e.pkg.Types {
+		c.byName[t.Name] = t
+		if t.Kind == model.KindAbstractResource {
+			if len(t.Implements) == 0 {
+				c.resType = t
+			} else {
+				c.domType = t
+			}
+		}
+	}
+	return c
+}
+
+// invariant compiles an expression over x (a pointer to t) into a tri-state
+// boolean expression: 2 means the constraint holds.
+func (c *fpc) invariant(t *model.Type, expr string) (code jen.Code, err error) {
+	n, err := fhirpath.Parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			u, ok := r.(unsupported)
+			if !ok {
+				panic(r)
+			}
+			code, err = nil, u
+		}
+	}()
+	c.vars = 0
+	this := c.one(itype{k: ikElem, t: t}, jen.Id("x"))
+	return c.truth(c.compile(n, this, this)), nil
+}
+
+// one is the collection holding v.
+func (c *fpc) one(it itype, v jen.Code) coll {
+	return coll{typ: it, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) { yield(g, v) }}
+}
+
+func (c *fpc) empty(it itype) coll {
+	return coll{typ: it, gen: func(*jen.Group, func(*jen.Group, jen.Code)) {}}
+}
+
+// tri is a compiled three-valued boolean (Go type int8).
+type tri struct{ code jen.Code }
+
+// value is what compile returns: a collection or a boolean.
+type value struct {
+	c *coll
+	b *tri
+}
+
+func cv(c coll) value { return value{c: &c} }
+func bv(code jen.Code) value {
+	return value{b: &tri{code: code}}
+}
+
+// truth turns a value into a tri-state boolean: a boolean as it is, an empty
+// collection empty, a single item true, several an error.
+func (c *fpc) truth(v value) jen.Code {
+	if v.b != nil {
+		return v.b.code
+	}
+	col := *v.c
+	if col.typ.k == ikBool {
+		return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			g.Var().Id("r").Int8()
+			g.Id("n").Op(":=").Lit(0)
+			col.gen(g, func(g *jen.Group, it jen.Code) {
+				g.Id("n").Op("++")
+				g.If(jen.Add(it)).Block(jen.Id("r").Op("=").Lit(2)).Else().Block(jen.Id("r").Op("=").Lit(1))
+			})
+			g.If(jen.Id("n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
+			g.Return(jen.Id("r"))
+		}).Call()
+	}
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		g.Id("n").Op(":=").Lit(0)
+		col.gen(g, func(g *jen.Group, it jen.Code) {
+			g.Id("_").Op("=").Add(it)
+			g.Id("n").Op("++")
+		})
+		g.Switch(jen.Id("n")).Block(
+			jen.Case(jen.Lit(0)).Block(jen.Return(jen.Lit(0))),
+			jen.Case(jen.Lit(1)).Block(jen.Return(jen.Lit(2))),
+		)
+		g.Return(jen.Lit(-1))
+	}).Call()
+}
+
+// asColl turns a value into a collection (a boolean into zero or one Go bool).
+func (c *fpc) asColl(v value) coll {
+	if v.c != nil {
+		return *v.c
+	}
+	code := v.b.code
+	return coll{typ: itype{k: ikBool}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		t := c.tmp("t")
+		g.If(jen.Id(t).Op(":=").Add(code), jen.Id(t).Op(">=").Lit(1)).BlockFunc(func(g *jen.Group) {
+			yield(g, jen.Id(t).Op("==").Lit(2))
+		})
+	}}
+}
+
+// compile compiles n with input in (the focus) and this ($this).
+func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
+	switch n.Kind {
+	case fhirpath.Literal:
+		switch n.Lit {
+		case fhirpath.LitBool:
+			if n.Value == "true" {
+				return bv(jen.Int8().Parens(jen.Lit(2)))
+			}
+			return bv(jen.Int8().Parens(jen.Lit(1)))
+		case fhirpath.LitString:
+			return cv(c.one(itype{k: ikString}, jen.Lit(n.Value)))
+		case fhirpath.LitInteger:
+			i, err := strconv.ParseInt(n.Value, 10, 64)
+			if err != nil {
+				c.fail("integer %s", n.Value)
+			}
+			return cv(c.one(itype{k: ikInt}, jen.Int64().Parens(jen.Lit(i))))
+		case fhirpath.LitDecimal:
+			return cv(c.one(itype{k: ikDec}, jen.Lit(n.Value)))
+		}
+		c.fail("literal %s is not supported", n)
+	case fhirpath.Empty:
+		return cv(c.empty(itype{k: ikAny}))
+	case fhirpath.Variable:
+		if n.Name == "this" {
+			return cv(this)
+		}
+		c.fail("variable $%s is not supported", n.Name)
+	case fhirpath.External:
+		switch n.Name {
+		case "resource", "rootResource":
+			return cv(coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+				g.If(jen.Id("v").Dot("container").Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id("v").Dot("container")) })
+			}})
+		case "ucum":
+			return cv(c.one(itype{k: ikString}, jen.Lit("http://unitsofmeasure.org")))
+		case "sct":
+			return cv(c.one(itype{k: ikString}, jen.Lit("http://snomed.info/sct")))
+		case "loinc":
+			return cv(c.one(itype{k: ikString}, jen.Lit("http://loinc.org")))
+		}
+		c.fail("%%%s is not supported", n.Name)
+	case fhirpath.Identifier:
+		return cv(c.navigate(in, n.Name))
+	case fhirpath.Member:
+		return cv(c.navigate(c.asColl(c.compile(n.Target, in, this)), n.Name))
+	case fhirpath.Invoke:
+		target := in
+		if n.Target != nil {
+			target = c.asColl(c.compile(n.Target, in, this))
+		}
+		return c.function(n, target, this)
+	case fhirpath.Index:
+		base := c.asColl(c.compile(n.Target, in, this))
+		idx := c.intValue(c.compile(n.Args[0], this, this))
+		return cv(coll{typ: base.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			k := c.tmp("k")
+			g.Id(k).Op(":=").Int64().Parens(jen.Lit(0))
+			base.gen(g, func(g *jen.Group, it jen.Code) {
+				g.If(jen.Id(k).Op("==").Add(idx)).BlockFunc(func(g *jen.Group) { yield(g, it) })
+				g.Id(k).Op("++")
+			})
+		}})
+	case fhirpath.Unary:
+		if n.Op == "-" {
+			c.fail("unary minus on an expression is not supported")
+		}
+		return c.compile(n.Args[0], in, this)
+	case fhirpath.TypeOp:
+		col := c.asColl(c.compile(n.Args[0], in, this))
+		if n.Op == "as" {
+			return cv(c.ofType(col, n.Type))
+		}
+		return bv(c.isType(col, n.Type))
+	case fhirpath.Binary:
+		return c.binary(n, in, this)
+	}
+	c.fail("%s is not supported", n)
+	return value{}
+}
+
+// fieldItems navigates from an item of model type t to a field's items.
+func (c *fpc) fieldItems(g *jen.Group, v jen.Code, t *model.Type, fd *model.Field, yield func(*jen.Group, jen.Code)) itype {
+	x := jen.Add(v).Dot(fd.GoName)
+	switch kindOf(fd) {
+	case kindAttr:
+		if fd.Min >= 1 {
+			g.If(x.Clone().Op("!=").Lit("")).BlockFunc(func(g *jen.Group) { yield(g, x.Clone()) })
+		} else {
+			g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Op("*").Add(x.Clone())) })
+		}
+		return itype{k: ikString}
+	case kindChoice:
+		g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, x.Clone()) })
+		return itype{k: ikAny}
+	case kindResource:
+		if fd.Repeats() {
+			r := c.tmp("r")
+			g.For(jen.List(jen.Id("_"), jen.Id(r)).Op(":=").Range().Add(x.Clone())).Block(
+				jen.If(jen.Id(r).Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(r)) }),
+			)
+		} else {
+			g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, x.Clone()) })
+		}
+		return itype{k: ikRes}
+	}
+	if fd.Repeats() {
+		i := c.tmp("i")
+		g.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).BlockFunc(func(g *jen.Group) {
+			yield(g, jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))))
+		})
+	} else {
+		g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, x.Clone()) })
+	}
+	return itype{k: ikElem, t: fd.Type.Type}
+}
+
+// navigate compiles in.name.
+func (c *fpc) navigate(in coll, name string) coll {
+	switch in.typ.k {
+	case ikElem:
+		t := in.typ.t
+		fd := fieldByName(t, name)
+		if fd == nil {
+			if name == t.Name {
+				return in // the type name at the start of a path
+			}
+			c.fail("%s has no element %s", t.Name, name)
+		}
+		return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.Id(y).Op(":=").Add(v)
+				c.fieldItems(g, jen.Id(y), t, fd, yield)
+			})
+		}}
+	case ikRes:
+		for _, at := range []*model.Type{c.resType, c.domType} {
+			if at == nil {
+				continue
+			}
+			fd := fieldByName(at, name)
+			if fd == nil {
+				continue
+			}
+			iface := at
+			return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+				in.gen(g, func(g *jen.Group, v jen.Code) {
+					r := c.tmp("r")
+					g.If(jen.List(jen.Id(r), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Id(iface.GoName)), jen.Id("ok")).BlockFunc(func(g *jen.Group) {
+						val := c.tmp("f")
+						g.Id(val).Op(":=").Id(r).Dot("Get" + fd.GoName).Call()
+						c.getterItems(g, jen.Id(val), fd, yield)
+					})
+				})
+			}}
+		}
+		c.fail("a Resource has no element %s known to every resource", name)
+	case ikAny:
+		// every type with such an element, chosen at run time
+		var cases []*model.Type
+		for _, t := range c.e.pkg.Types {
+			for _, ty := range append([]*model.Type{t}, t.Nested...) {
+				if ty.Kind != model.KindAbstractResource && fieldByName(ty, name) != nil {
+					cases = append(cases, ty)
+				}
+			}
+		}
+		if len(cases) == 0 {
+			c.fail("no type has an element %s", name)
+		}
+		return coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				s := c.tmp("s")
+				g.Switch(jen.Id(s).Op(":=").Add(v).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+					for _, ty := range cases {
+						fd := fieldByName(ty, name)
+						sw.Case(jen.Op("*").Add(c.e.typeRefOf(ty))).BlockFunc(func(g *jen.Group) {
+							c.fieldItems(g, jen.Id(s), ty, fd, func(g *jen.Group, it jen.Code) {
+								yield(g, it)
+							})
+						})
+					}
+				})
+			})
+		}}
+	}
+	c.fail("cannot navigate to %s from %s", name, in.typ)
+	return coll{}
+}
+
+// typeRefOf is the Go type of a model type (generic codes as Code[string]).
+func (e *emitter) typeRefOf(t *model.Type) *jen.Statement {
+	id := jen.Qual(t.Package.ImportPath, t.GoName)
+	if t.Generic {
+		return id.Types(jen.String())
+	}
+	return id
+}
+
+func (c *fpc) itemType(fd *model.Field) itype {
+	switch kindOf(fd) {
+	case kindAttr:
+		return itype{k: ikString}
+	case kindChoice:
+		return itype{k: ikAny}
+	case kindResource:
+		return itype{k: ikRes}
+	}
+	return itype{k: ikElem, t: fd.Type.Type}
+}
+
+// getterItems yields the items of a getter's result held in val.
+func (c *fpc) getterItems(g *jen.Group, val jen.Code, fd *model.Field, yield func(*jen.Group, jen.Code)) {
+	switch {
+	case kindOf(fd) == kindResource && fd.Repeats():
+		r := c.tmp("r")
+		g.For(jen.List(jen.Id("_"), jen.Id(r)).Op(":=").Range().Add(val)).Block(
+			jen.If(jen.Id(r).Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(r)) }),
+		)
+	case fd.Repeats():
+		i := c.tmp("i")
+		g.For(jen.Id(i).Op(":=").Range().Add(val)).BlockFunc(func(g *jen.Group) {
+			yield(g, jen.Parens(jen.Op("&").Add(val).Index(jen.Id(i))))
+		})
+	default:
+		g.If(jen.Add(val).Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, val) })
+	}
+}
+
+// typeByName finds a model type by a FHIRPath type specifier.
+func (c *fpc) typeByName(name string) *model.Type {
+	name = strings.TrimPrefix(name, "FHIR.")
+	if t, ok := c.byName[name]; ok {
+		return t
+	}
+	return nil
+}
+
+// ofType keeps the items of a type.
+func (c *fpc) ofType(in coll, name string) coll {
+	t := c.typeByName(name)
+	if t == nil {
+		c.fail("unknown type %s", name)
+	}
+	switch {
+	case in.typ.k == ikElem && in.typ.t == t:
+		return in
+	case in.typ.k == ikElem:
+		return c.empty(itype{k: ikElem, t: t})
+	case in.typ.k == ikAny || in.typ.k == ikRes:
+		return coll{typ: itype{k: ikElem, t: t}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.If(jen.List(jen.Id(y), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Op("*").Add(c.e.typeRefOf(t))), jen.Id("ok").Op("&&").Id(y).Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Id(y))
+				})
+			})
+		}}
+	}
+	c.fail("ofType on %s", in.typ)
+	return coll{}
+}
+
+func (c *fpc) isType(in coll, name string) jen.Code {
+	of := c.ofType(in, name)
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		g.Id("n").Op(":=").Lit(0)
+		in.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Id("n").Op("++") })
+		g.If(jen.Id("n").Op("!=").Lit(1)).Block(jen.Return(jen.Lit(0)))
+		of.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Return(jen.Lit(2)) })
+		g.Return(jen.Lit(1))
+	}).Call()
+}
+
+// exists is a tri: 2 when the collection has an item.
+func (c *fpc) exists(col coll) jen.Code {
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Return(jen.Lit(2)) })
+		g.Return(jen.Lit(1))
+	}).Call()
+}
+
+func (c *fpc) count(col coll) jen.Code {
+	return jen.Func().Params().Int64().BlockFunc(func(g *jen.Group) {
+		g.Var().Id("n").Int64()
+		col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Id("n").Op("++") })
+		g.Return(jen.Id("n"))
+	}).Call()
+}
+
+func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
+	argc := len(n.Args)
+	switch {
+	case n.Name == "exists" && argc == 0:
+		return bv(c.exists(in))
+	case n.Name == "exists" && argc == 1, n.Name == "where" && argc == 1:
+		crit := n.Args[0]
+		w := coll{typ: in.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("w")
+				g.Id(y).Op(":=").Add(v)
+				item := c.one(in.typ, jen.Id(y))
+				g.If(jen.Add(c.truth(c.compile(crit, item, item))).Op("==").Lit(2)).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(y)) })
+			})
+		}}
+		if n.Name == "where" {
+			return cv(w)
+		}
+		return bv(c.exists(w))
+	case n.Name == "all" && argc == 1:
+		crit := n.Args[0]
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("w")
+				g.Id(y).Op(":=").Add(v)
+				item := c.one(in.typ, jen.Id(y))
+				g.If(jen.Add(c.truth(c.compile(crit, item, item))).Op("!=").Lit(2)).Block(jen.Return(jen.Lit(1)))
+			})
+			g.Return(jen.Lit(2))
+		}).Call())
+	case n.Name == "empty" && argc == 0:
+		return bv(jen.Lit(3).Op("-").Add(c.exists(in)))
+	case n.Name == "not" && argc == 0:
+		t := c.truth(cv(in))
+		return bv(jen.Id("fpNot").Call(t))
+	case n.Name == "count" && argc == 0:
+		return cv(c.one(itype{k: ikInt}, c.count(in)))
+	case n.Name == "hasValue" && argc == 0:
+		if in.typ.k != ikElem || in.typ.t.Kind != model.KindPrimitive {
+			if in.typ.k == ikElem {
+				return bv(jen.Int8().Parens(jen.Lit(1)))
+			}
+			c.fail("hasValue on %s", in.typ)
+		}
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			g.Id("n").Op(":=").Lit(0)
+			g.Id("has").Op(":=").False()
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				g.Id("n").Op("++")
+				g.Id("has").Op("=").Add(v).Dot("Value").Op("!=").Nil()
+			})
+			g.If(jen.Id("n").Op("==").Lit(1).Op("&&").Id("has")).Block(jen.Return(jen.Lit(2)))
+			g.Return(jen.Lit(1))
+		}).Call())
+	case n.Name == "children" && argc == 0:
+		if in.typ.k != ikElem {
+			c.fail("children() on %s", in.typ)
+		}
+		t := in.typ.t
+		return cv(coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.Id(y).Op(":=").Add(v)
+				for _, fd := range t.Fields {
+					c.fieldItems(g, jen.Id(y), t, fd, yield)
+				}
+			})
+		}})
+	case (n.Name == "trace") && argc >= 1:
+		return cv(in)
+	case n.Name == "first" && argc == 0:
+		return cv(coll{typ: in.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			done := c.tmp("done")
+			g.Id(done).Op(":=").False()
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				g.If(jen.Op("!").Id(done)).BlockFunc(func(g *jen.Group) {
+					g.Id(done).Op("=").True()
+					yield(g, v)
+				})
+			})
+		}})
+	case n.Name == "ofType" && argc == 1, n.Name == "as" && argc == 1:
+		return cv(c.ofType(in, typeArg(c, n.Args[0])))
+	case n.Name == "is" && argc == 1:
+		return bv(c.isType(in, typeArg(c, n.Args[0])))
+	case n.Name == "startsWith" && argc == 1, n.Name == "endsWith" && argc == 1, n.Name == "contains" && argc == 1, n.Name == "matches" && argc == 1:
+		fn := map[string]string{"startsWith": "HasPrefix", "endsWith": "HasSuffix", "contains": "Contains"}[n.Name]
+		arg := c.compile(n.Args[0], this, this)
+		return bv(c.stringFn2(in, arg, func(a, b jen.Code) jen.Code {
+			if n.Name == "matches" {
+				return jen.Id("fpMatches").Call(a, b)
+			}
+			return jen.Qual("strings", fn).Call(a, b)
+		}))
+	case n.Name == "substring" && (argc == 1 || argc == 2):
+		start := c.intValue(c.compile(n.Args[0], this, this))
+		var length jen.Code = jen.Int64().Parens(jen.Lit(-1))
+		if argc == 2 {
+			length = c.intValue(c.compile(n.Args[1], this, this))
+		}
+		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
+				sub := c.tmp("sub")
+				g.If(jen.List(jen.Id(sub), jen.Id("ok")).Op(":=").Id("fpSubstring").Call(s, start, length), jen.Id("ok")).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(sub)) })
+			})
+		}})
+	case n.Name == "toString" && argc == 0:
+		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				var conv jen.Code
+				switch in.typ.k {
+				case ikString:
+					yield(g, v)
+					return
+				case ikInt:
+					yield(g, jen.Qual("strconv", "FormatInt").Call(v, jen.Lit(10)))
+					return
+				case ikDec:
+					yield(g, v)
+					return
+				case ikBool:
+					yield(g, jen.Qual("strconv", "FormatBool").Call(v))
+					return
+				case ikElem:
+					if !hasScalar(in.typ.t) {
+						c.fail("toString on %s", in.typ)
+					}
+					conv = jen.Add(v).Dot("fpScalar").Call()
+				default:
+					conv = jen.Id("fpScalarOf").Call(v)
+				}
+				sc := c.tmp("sc")
+				g.If(jen.List(jen.Id(sc), jen.Id("ok")).Op(":=").Add(conv), jen.Id("ok")).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Id(sc).Dot("s"))
+				})
+			})
+		}})
+	case n.Name == "length" && argc == 0:
+		return cv(coll{typ: itype{k: ikInt}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) { yield(g, jen.Int64().Parens(jen.Qual("unicode/utf8", "RuneCountInString").Call(s))) })
+		}})
+	case n.Name == "htmlChecks" && argc == 0:
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
+				g.If(jen.Qual(c.e.fhirPath(), "HTMLChecks").Call(s)).Block(jen.Return(jen.Lit(2)))
+				g.Return(jen.Lit(1))
+			})
+			g.Return(jen.Lit(1))
+		}).Call())
+	case n.Name == "descendants" && argc == 0:
+		return cv(coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				d := c.tmp("d")
+				g.For(jen.List(jen.Id("_"), jen.Id(d)).Op(":=").Range().Id("descendants").Call(jen.Id("v"), jen.Add(v))).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Id(d))
+				})
+			})
+		}})
+	}
+	c.fail("function %s/%d is not supported", n.Name, argc)
+	return value{}
+}
+
+func typeArg(c *fpc, n *fhirpath.Node) string {
+	if n.Kind == fhirpath.Identifier {
+		return n.Name
+	}
+	if n.Kind == fhirpath.Member && n.Target.Kind == fhirpath.Identifier {
+		return n.Target.Name + "." + n.Name
+	}
+	c.fail("a type name is needed, not %s", n)
+	return ""
+}
+
+// singleString runs body with the string value of a singleton input; several
+// items are an evaluation error (the surrounding tri returns -1).
+func (c *fpc) singleString(g *jen.Group, in coll, body func(*jen.Group, jen.Code)) {
+	s := c.tmp("s")
+	cnt := c.tmp("n")
+	g.Var().Id(s).String()
+	g.Id(cnt).Op(":=").Lit(0)
+	in.gen(g, func(g *jen.Group, v jen.Code) {
+		g.Id(cnt).Op("++")
+		if str, ok := c.stringOf(in.typ, v); ok {
+			g.Id(s).Op("=").Add(str)
+		}
+	})
+	g.If(jen.Id(cnt).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) { body(g, jen.Id(s)) })
+}
+
+// stringOf is the string value of an item, when it has one.
+func (c *fpc) stringOf(it itype, v jen.Code) (jen.Code, bool) {
+	switch it.k {
+	case ikString:
+		return v, true
+	case ikElem:
+		if it.t.Kind == model.KindPrimitive && it.t.Value.GoType != "bool" && it.t.Value.GoType != "int32" && it.t.Value.GoType != "int64" {
+			return jen.Id("fpStr").Call(jen.Add(v).Dot("Value")), true
+		}
+	case ikAny:
+		return jen.Id("fpAnyString").Call(v), true
+	}
+	return nil, false
+}
+
+func (c *fpc) stringFn2(in coll, arg value, f func(a, b jen.Code) jen.Code) jen.Code {
+	argc := c.asColl(arg)
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		c.singleString(g, in, func(g *jen.Group, a jen.Code) {
+			c.singleString(g, argc, func(g *jen.Group, b jen.Code) {
+				g.If(f(a, b)).Block(jen.Return(jen.Lit(2)))
+				g.Return(jen.Lit(1))
+			})
+		})
+		g.Return(jen.Lit(0))
+	}).Call()
+}
+
+// intValue is a Go int64 of a singleton integer (0 when absent).
+func (c *fpc) intValue(v value) jen.Code {
+	col := c.asColl(v)
+	if col.typ.k != ikInt {
+		c.fail("an integer is needed, not %s", col.typ)
+	}
+	return jen.Func().Params().Int64().BlockFunc(func(g *jen.Group) {
+		g.Var().Id("r").Int64()
+		col.gen(g, func(g *jen.Group, it jen.Code) { g.Id("r").Op("=").Add(it) })
+		g.Return(jen.Id("r"))
+	}).Call()
+}
+
+// scalar sets out (an fpScalar) to the comparable value of a singleton
+// collection; an empty one makes the enclosing tri return 0, several -1.
+func (c *fpc) scalar(g *jen.Group, col coll, out string) {
+	cnt := out + "n"
+	g.Var().Id(out).Id("fpScalar")
+	g.Id(cnt).Op(":=").Lit(0)
+	col.gen(g, func(g *jen.Group, v jen.Code) {
+		switch col.typ.k {
+		case ikString:
+			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(1), jen.Id("s"): v})
+			g.Id(cnt).Op("++")
+		case ikInt:
+			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): jen.Qual("strconv", "FormatInt").Call(v, jen.Lit(10))})
+			g.Id(cnt).Op("++")
+		case ikDec:
+			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): v})
+			g.Id(cnt).Op("++")
+		case ikBool:
+			g.Id(out).Op("=").Id("fpBoolScalar").Call(v)
+			g.Id(cnt).Op("++")
+		case ikElem:
+			if !hasScalar(col.typ.t) {
+				g.Id("_").Op("=").Add(v)
+				g.Return(jen.Lit(-1))
+				return
+			}
+			g.If(jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Add(v).Dot("fpScalar").Call(), jen.Id("ok")).Block(
+				jen.Id(out).Op("=").Id("sc"),
+				jen.Id(cnt).Op("++"),
+			)
+		default:
+			g.If(jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Id("fpScalarOf").Call(v), jen.Id("ok")).Block(
+				jen.Id(out).Op("=").Id("sc"),
+				jen.Id(cnt).Op("++"),
+			)
+		}
+	})
+	g.If(jen.Id(cnt).Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
+	g.If(jen.Id(cnt).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
+}
+
+// hasScalar tells the types with an fpScalar method: primitives and
+// quantities (a value and a unit code).
+func hasScalar(t *model.Type) bool {
+	if t.Kind == model.KindPrimitive {
+		return true
+	}
+	return quantityLike(t)
+}
+
+func quantityLike(t *model.Type) bool {
+	if t.Kind != model.KindComplex {
+		return false
+	}
+	v, code := fieldByName(t, "value"), fieldByName(t, "code")
+	return v != nil && code != nil && v.Type != nil && v.Type.Type.Value != nil && v.Type.Type.Value.GoType == "Decimal" && !v.Repeats()
+}
+
+// intCompare compares two integer singletons directly.
+func (c *fpc) intCompare(op string, a, b coll) jen.Code {
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		for _, p := range []struct {
+			name string
+			col  coll
+		}{{"a", a}, {"b", b}} {
+			g.Var().Id(p.name).Int64()
+			g.Id(p.name + "n").Op(":=").Lit(0)
+			p.col.gen(g, func(g *jen.Group, v jen.Code) {
+				g.Id(p.name).Op("=").Add(v)
+				g.Id(p.name + "n").Op("++")
+			})
+			g.If(jen.Id(p.name + "n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
+			g.If(jen.Id(p.name + "n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
+		}
+		goOp := op
+		switch op {
+		case "~":
+			goOp = "=="
+		case "!~":
+			goOp = "!="
+		case "=":
+			goOp = "=="
+		}
+		g.If(jen.Id("a").Op(goOp).Id("b")).Block(jen.Return(jen.Lit(2)))
+		g.Return(jen.Lit(1))
+	}).Call()
+}
+
+func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
+	switch n.Op {
+	case "and", "or", "xor", "implies":
+		a := c.truth(c.compile(n.Args[0], in, this))
+		b := c.truth(c.compile(n.Args[1], in, this))
+		fn := map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]
+		// the right operand is not evaluated when the left decides
+		decides := map[string]int{"and": 1, "or": 2, "implies": 1}
+		d, short := decides[n.Op]
+		if !short {
+			return bv(jen.Id(fn).Call(a, b))
+		}
+		result := d
+		if n.Op == "implies" {
+			result = 2 // false implies anything
+		}
+		l := c.tmp("l")
+		return bv(jen.Func().Params().Int8().Block(
+			jen.Id(l).Op(":=").Add(a),
+			jen.If(jen.Id(l).Op("==").Lit(d)).Block(jen.Return(jen.Lit(result))),
+			jen.Return(jen.Id(fn).Call(jen.Id(l), b)),
+		).Call())
+	case "=", "!=", "<", "<=", ">", ">=", "~", "!~":
+		a := c.asColl(c.compile(n.Args[0], in, this))
+		b := c.asColl(c.compile(n.Args[1], in, this))
+		if a.typ.k == ikInt && b.typ.k == ikInt {
+			return bv(c.intCompare(n.Op, a, b))
+		}
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			c.scalar(g, a, "a")
+			c.scalar(g, b, "b")
+			g.Return(jen.Id("fpCompare").Call(jen.Lit(n.Op), jen.Id("a"), jen.Id("b")))
+		}).Call())
+	case "|":
+		a := c.asColl(c.compile(n.Args[0], in, this))
+		b := c.asColl(c.compile(n.Args[1], in, this))
+		typ := a.typ
+		if a.typ != b.typ {
+			typ = itype{k: ikAny}
+			if !(a.typ.k == ikString && b.typ.k == ikString) {
+				a, b = c.anyItems(a), c.anyItems(b)
+			}
+		}
+		return cv(coll{typ: typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			a.gen(g, yield)
+			b.gen(g, yield)
+		}})
+	case "in", "contains":
+		left, right := n.Args[0], n.Args[1]
+		if n.Op == "contains" {
+			left, right = right, left
+		}
+		a := c.asColl(c.compile(left, in, this))
+		b := c.asColl(c.compile(right, in, this))
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			c.scalar(g, a, "a")
+			b.gen(g, func(g *jen.Group, v jen.Code) {
+				item := c.tmp("e")
+				g.BlockFunc(func(g *jen.Group) {
+					c.scalar(g, c.one(b.typ, v), item)
+					g.If(jen.Id("fpCompare").Call(jen.Lit("="), jen.Id("a"), jen.Id(item)).Op("==").Lit(2)).Block(jen.Return(jen.Lit(2)))
+				})
+			})
+			g.Return(jen.Lit(1))
+		}).Call())
+	case "+", "&":
+		a := c.asColl(c.compile(n.Args[0], in, this))
+		b := c.asColl(c.compile(n.Args[1], in, this))
+		if n.Op == "+" && !(a.typ.k == ikString || b.typ.k == ikString) {
+			c.fail("+ on %s and %s is not supported", a.typ, b.typ)
+		}
+		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			c.singleString(g, a, func(g *jen.Group, x jen.Code) {
+				c.singleString(g, b, func(g *jen.Group, y jen.Code) { yield(g, jen.Add(x).Op("+").Add(y)) })
+			})
+		}})
+	}
+	c.fail("operator %s is not supported", n.Op)
+	return value{}
+}
+
+// anyItems turns items into values of type any for a mixed union.
+func (c *fpc) anyItems(col coll) coll {
+	if col.typ.k == ikAny {
+		return col
+	}
+	return coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		col.gen(g, func(g *jen.Group, v jen.Code) { yield(g, jen.Id("any").Call(v)) })
+	}}
+}

@@ -1,0 +1,344 @@
+package emit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/model"
+)
+
+// InvariantStatus is what became of one invariant.
+type InvariantStatus struct {
+	Key, Severity, Expression string
+	Contexts                  []string // the types it is evaluated on
+	Compiled                  bool
+	Problem                   string // why it was not compiled
+}
+
+// compiledInv is an invariant compiled for one type.
+type compiledInv struct {
+	method string
+	code   jen.Code
+	con    model.Constraint
+}
+
+// invariantFor compiles (once) constraint con for instances of t and
+// returns the method evaluating it, or "" when it could not be compiled
+// (recorded for the report).
+func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
+	if con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
+		return ""
+	}
+	if e.invs[t] == nil {
+		e.invs[t] = map[string]*compiledInv{}
+	}
+	if ci, ok := e.invs[t][con.Key]; ok {
+		return ci.method
+	}
+	st := e.status[con.Key]
+	if st == nil {
+		st = &InvariantStatus{Key: con.Key, Severity: con.Severity, Expression: con.Expression, Compiled: true}
+		if con.BestPractice {
+			st.Severity = "best-practice (reported as a warning)"
+		}
+		e.status[con.Key] = st
+	}
+	st.Contexts = append(st.Contexts, t.Name)
+	code, err := e.fp.invariant(t, con.Expression)
+	if err != nil {
+		st.Compiled = false
+		if st.Problem == "" {
+			st.Problem = fmt.Sprintf("on %s: %v", t.Name, err)
+		}
+		e.invs[t][con.Key] = &compiledInv{con: con}
+		return ""
+	}
+	ci := &compiledInv{method: "inv" + model.GoName(con.Key), code: code, con: con}
+	e.invs[t][con.Key] = ci
+	return ci.method
+}
+
+// invariantCall records the result of a compiled invariant on val.
+func (e *emitter) invariantCall(t *model.Type, con model.Constraint, val jen.Code) jen.Code {
+	m := e.invariantFor(t, con)
+	if m == "" {
+		return jen.Null()
+	}
+	sev := "SeverityError"
+	if con.Severity == "warning" || con.BestPractice {
+		sev = "SeverityWarning"
+	}
+	return jen.Id("v").Dot("invariant").Call(jen.Add(val).Dot(m).Call(jen.Id("v")), jen.Qual(e.fhirPath(), sev), jen.Lit(con.Key), jen.Lit(con.Human))
+}
+
+// rootKeys are the keys of a type's own invariants, which its validate
+// checks: a field's copy of them is not checked again.
+func rootKeys(t *model.Type) map[string]bool {
+	out := map[string]bool{}
+	if t == nil {
+		return out
+	}
+	for _, c := range t.Constraints {
+		out[c.Key] = true
+	}
+	return out
+}
+
+// typeInvariants emits the checks of a type's own invariants (in validate).
+func (e *emitter) typeInvariants(g *jen.Group, t *model.Type) {
+	var cons []model.Constraint
+	seen := map[string]bool{}
+	for _, con := range t.Constraints {
+		if !seen[con.Key] {
+			seen[con.Key] = true
+			cons = append(cons, con)
+		}
+	}
+	for _, c := range e.invariantCalls(t, cons, jen.Id("x")) {
+		g.Add(c)
+	}
+}
+
+// invariantCalls evaluates each distinct expression once, and reports it
+// under every key that has it (txt-1 and txt-2 share htmlChecks()).
+func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen.Code) []jen.Code {
+	var out []jen.Code
+	done := map[string]bool{}
+	for i, con := range cons {
+		if done[con.Key] {
+			continue
+		}
+		var same []model.Constraint
+		for _, other := range cons[i:] {
+			if other.Expression == con.Expression && !done[other.Key] {
+				same = append(same, other)
+				done[other.Key] = true
+			}
+		}
+		if len(same) == 1 {
+			out = append(out, e.invariantCall(t, con, val))
+			continue
+		}
+		m := e.invariantFor(t, con)
+		for _, o := range same[1:] {
+			e.invariantFor(t, o) // recorded in the report
+		}
+		if m == "" {
+			continue
+		}
+		r := "r" + model.GoName(con.Key)
+		block := []jen.Code{jen.Id(r).Op(":=").Add(val).Dot(m).Call(jen.Id("v"))}
+		for _, o := range same {
+			sev := "SeverityError"
+			if o.Severity == "warning" || o.BestPractice {
+				sev = "SeverityWarning"
+			}
+			block = append(block, jen.Id("v").Dot("invariant").Call(jen.Id(r), jen.Qual(e.fhirPath(), sev), jen.Lit(o.Key), jen.Lit(o.Human)))
+		}
+		out = append(out, jen.Block(block...))
+	}
+	return out
+}
+
+// fieldInvariants emits the checks of a field's invariants on one value.
+func (e *emitter) fieldInvariants(fd *model.Field, t *model.Type, val jen.Code) []jen.Code {
+	var cons []model.Constraint
+	skip := rootKeys(t)
+	for _, con := range fd.Constraints {
+		if skip[con.Key] {
+			continue
+		}
+		skip[con.Key] = true
+		cons = append(cons, con)
+	}
+	return e.invariantCalls(t, cons, val)
+}
+
+// invariantFiles writes the compiled invariant methods, one file per
+// top-level type, and returns the package's report.
+func (e *emitter) invariantFiles() error {
+	byFile := map[*model.Type][]*model.Type{}
+	for t := range e.invs {
+		top := t
+		if t.Owner != nil {
+			top = t.Owner
+		}
+		byFile[top] = append(byFile[top], t)
+	}
+	var tops []*model.Type
+	for t := range byFile {
+		tops = append(tops, t)
+	}
+	sort.Slice(tops, func(i, j int) bool { return tops[i].GoName < tops[j].GoName })
+	for _, top := range tops {
+		types := byFile[top]
+		sort.Slice(types, func(i, j int) bool { return types[i].GoName < types[j].GoName })
+		f := e.newFile()
+		n := 0
+		for _, t := range types {
+			var keys []string
+			for k, ci := range e.invs[t] {
+				if ci.method != "" {
+					keys = append(keys, k)
+				}
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				ci := e.invs[t][k]
+				recv := jen.Id("x").Op("*").Id(t.GoName)
+				if t.Generic {
+					recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
+				}
+				f.Comment(fmt.Sprintf("// %s evaluates %s on a %s: %s", ci.method, k, t.Name, Sanitize(ci.con.Human)))
+				f.Comment("// " + Sanitize(ci.con.Expression))
+				f.Func().Params(recv).Id(ci.method).Params(jen.Id("v").Op("*").Id("validator")).Int8().Block(
+					jen.Id("_").Op("=").Id("v"),
+					jen.Return(ci.code),
+				)
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if err := e.write(top.File+"_invariants.go", f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scalarMethod emits fpScalar for a primitive or quantity type.
+func (e *emitter) scalarMethod(f *jen.File, t *model.Type) {
+	recv := jen.Id("x").Op("*").Id(t.GoName)
+	if t.Generic {
+		recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
+	}
+	if t.Kind == model.KindPrimitive {
+		kind, val := 1, jen.String().Parens(jen.Op("*").Id("x").Dot("Value"))
+		switch t.Value.System {
+		case "Boolean":
+			f.Func().Params(recv).Id("fpScalar").Params().Params(jen.Id("fpScalar"), jen.Bool()).Block(
+				jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("Value").Op("==").Nil()).Block(jen.Return(jen.Id("fpScalar").Values(), jen.False())),
+				jen.Return(jen.Id("fpBoolScalar").Call(jen.Op("*").Id("x").Dot("Value")), jen.True()),
+			)
+			return
+		case "Integer", "Integer64":
+			kind, val = 2, jen.Qual("strconv", "FormatInt").Call(jen.Int64().Parens(jen.Op("*").Id("x").Dot("Value")), jen.Lit(10))
+		case "Decimal":
+			kind = 2
+		case "Date", "DateTime", "Time":
+			kind = 3
+		}
+		f.Func().Params(recv).Id("fpScalar").Params().Params(jen.Id("fpScalar"), jen.Bool()).Block(
+			jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("Value").Op("==").Nil()).Block(jen.Return(jen.Id("fpScalar").Values(), jen.False())),
+			jen.Return(jen.Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(kind), jen.Id("s"): val}), jen.True()),
+		)
+		return
+	}
+	value, code := fieldByName(t, "value"), fieldByName(t, "code")
+	unit := fieldByName(t, "unit")
+	body := []jen.Code{
+		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot(value.GoName).Op("==").Nil().Op("||").Id("x").Dot(value.GoName).Dot("Value").Op("==").Nil()).Block(jen.Return(jen.Id("fpScalar").Values(), jen.False())),
+	}
+	body = append(body, jen.Id("u").Op(":=").String().Parens(jen.Id("x").Dot(code.GoName).Dot("GetValue").Call()))
+	if unit != nil {
+		body = append(body, jen.If(jen.Id("u").Op("==").Lit("")).Block(jen.Id("u").Op("=").String().Parens(jen.Id("x").Dot(unit.GoName).Dot("GetValue").Call())))
+	}
+	body = append(body, jen.Return(jen.Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(4), jen.Id("s"): jen.String().Parens(jen.Op("*").Id("x").Dot(value.GoName).Dot("Value")), jen.Id("unit"): jen.Id("u")}), jen.True()))
+	f.Func().Params(recv).Id("fpScalar").Params().Params(jen.Id("fpScalar"), jen.Bool()).Block(body...)
+}
+
+// walkMethod emits walk, which appends every element below x (for
+// FHIRPath's descendants()).
+func (e *emitter) walkMethod(f *jen.File, t *model.Type) {
+	recv := jen.Id("x").Op("*").Id(t.GoName)
+	if t.Generic {
+		recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
+	}
+	f.Func().Params(recv).Id("walk").Params(jen.Id("out").Index().Any()).Index().Any().BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Id("out")))
+		for _, fd := range t.Fields {
+			x := jen.Id("x").Dot(fd.GoName)
+			switch kindOf(fd) {
+			case kindAttr:
+			case kindChoice, kindResource:
+				each := func(g *jen.Group, v jen.Code) {
+					g.Id("out").Op("=").Append(jen.Id("out"), v)
+					g.If(jen.List(jen.Id("w"), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Interface(jen.Id("walk").Params(jen.Index().Any()).Index().Any())), jen.Id("ok")).Block(
+						jen.Id("out").Op("=").Id("w").Dot("walk").Call(jen.Id("out")),
+					)
+				}
+				if fd.Repeats() {
+					g.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(x.Clone())).BlockFunc(func(g *jen.Group) {
+						g.If(jen.Id("r").Op("!=").Nil()).BlockFunc(func(g *jen.Group) { each(g, jen.Id("r")) })
+					})
+				} else {
+					g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { each(g, x.Clone()) })
+				}
+			default:
+				if fd.Repeats() {
+					g.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(
+						jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Add(x.Clone()).Index(jen.Id("i"))),
+						jen.Id("out").Op("=").Add(x.Clone()).Index(jen.Id("i")).Dot("walk").Call(jen.Id("out")),
+					)
+				} else {
+					g.If(x.Clone().Op("!=").Nil()).Block(
+						jen.Id("out").Op("=").Append(jen.Id("out"), x.Clone()),
+						jen.Id("out").Op("=").Add(x.Clone()).Dot("walk").Call(jen.Id("out")),
+					)
+				}
+			}
+		}
+		g.Return(jen.Id("out"))
+	})
+}
+
+// InvariantReport renders the report of every invariant of the module.
+func InvariantReport(statuses []*InvariantStatus, allowed map[string]string) string {
+	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Key < statuses[j].Key })
+	var b strings.Builder
+	compiled := 0
+	for _, s := range statuses {
+		if s.Compiled {
+			compiled++
+		}
+	}
+	fmt.Fprintf(&b, "# Invariants\n\nEvery FHIRPath invariant of the generated types and what became of it: %d of %d are compiled into the validators.\n\n", compiled, len(statuses))
+	b.WriteString("| key | severity | on | status | expression |\n|---|---|---|---|---|\n")
+	for _, s := range statuses {
+		ctx := strings.Join(dedupe(s.Contexts), ", ")
+		if len(ctx) > 80 {
+			ctx = ctx[:77] + "..."
+		}
+		status := "compiled"
+		if !s.Compiled {
+			status = "not compiled: " + s.Problem
+			if reason, ok := allowed[s.Key]; ok {
+				status = "allow-listed (" + reason + "): " + s.Problem
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", s.Key, s.Severity, cell(ctx), cell(status), cell(s.Expression))
+	}
+	return b.String()
+}
+
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "`", "'")
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
