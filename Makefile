@@ -32,7 +32,7 @@ fetch:
 ## all-module: generate all of R4 into generator/conformance/all (used by conformance and bench)
 all-module:
 	rm -rf $(CONFORMANCE)/all
-	$(FHIRGEN) generate -package $(R4) -all -out $(CONFORMANCE)/all -module fhirgen.test/all
+	$(FHIRGEN) generate -package $(R4) -all -invariants report -out $(CONFORMANCE)/all -module fhirgen.test/all
 
 ## conformance: round-trip every JSON resource of the R4 package through all of R4, generated
 conformance: all-module
@@ -47,5 +47,5 @@ bench: all-module
 ## all-r4: generate every R4 resource and datatype into a scratch module and build it
 all-r4:
 	rm -rf /tmp/fhirgen-all-r4
-	$(FHIRGEN) generate -package hl7.fhir.r4.examples@4.0.1 -all -out /tmp/fhirgen-all-r4 -module example.com/fhir/all
+	$(FHIRGEN) generate -package hl7.fhir.r4.examples@4.0.1 -all -invariants report -out /tmp/fhirgen-all-r4 -module example.com/fhir/all
 	cd /tmp/fhirgen-all-r4 && $(GO) build ./... && $(GO) vet ./...

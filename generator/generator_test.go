@@ -187,7 +187,7 @@ func TestGenerateAllR4Compiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds all of R4; run without -short")
 	}
-	cfg := &Config{Packages: []string{"hl7.fhir.r4.examples@4.0.1"}, Out: filepath.Join(t.TempDir(), "all"), Module: "example.com/fhir/all", All: true}
+	cfg := &Config{Packages: []string{"hl7.fhir.r4.examples@4.0.1"}, Out: filepath.Join(t.TempDir(), "all"), Module: "example.com/fhir/all", All: true, Invariants: "report"}
 	preload(t, cfg)
 	res, err := Generate(context.Background(), cfg)
 	if err != nil {

@@ -18,51 +18,51 @@ func (x *Address) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Use != nil {
-					_ = y1.Use
+					_ = any(y1.Use)
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Text != nil {
-					_ = y1.Text
+					_ = any(y1.Text)
 					n++
 				}
 				for i3 := range y1.Line {
-					_ = (&y1.Line[i3])
+					_ = any((&y1.Line[i3]))
 					n++
 				}
 				if y1.City != nil {
-					_ = y1.City
+					_ = any(y1.City)
 					n++
 				}
 				if y1.District != nil {
-					_ = y1.District
+					_ = any(y1.District)
 					n++
 				}
 				if y1.State != nil {
-					_ = y1.State
+					_ = any(y1.State)
 					n++
 				}
 				if y1.PostalCode != nil {
-					_ = y1.PostalCode
+					_ = any(y1.PostalCode)
 					n++
 				}
 				if y1.Country != nil {
-					_ = y1.Country
+					_ = any(y1.Country)
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				return n

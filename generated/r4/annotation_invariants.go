@@ -18,23 +18,23 @@ func (x *Annotation) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Author != nil {
-					_ = y1.Author
+					_ = any(y1.Author)
 					n++
 				}
 				if y1.Time != nil {
-					_ = y1.Time
+					_ = any(y1.Time)
 					n++
 				}
 				if y1.Text != nil {
-					_ = y1.Text
+					_ = any(y1.Text)
 					n++
 				}
 				return n

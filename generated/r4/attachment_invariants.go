@@ -45,43 +45,43 @@ func (x *Attachment) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.ContentType != nil {
-					_ = y1.ContentType
+					_ = any(y1.ContentType)
 					n++
 				}
 				if y1.Language != nil {
-					_ = y1.Language
+					_ = any(y1.Language)
 					n++
 				}
 				if y1.Data != nil {
-					_ = y1.Data
+					_ = any(y1.Data)
 					n++
 				}
 				if y1.URL != nil {
-					_ = y1.URL
+					_ = any(y1.URL)
 					n++
 				}
 				if y1.Size != nil {
-					_ = y1.Size
+					_ = any(y1.Size)
 					n++
 				}
 				if y1.Hash != nil {
-					_ = y1.Hash
+					_ = any(y1.Hash)
 					n++
 				}
 				if y1.Title != nil {
-					_ = y1.Title
+					_ = any(y1.Title)
 					n++
 				}
 				if y1.Creation != nil {
-					_ = y1.Creation
+					_ = any(y1.Creation)
 					n++
 				}
 				return n

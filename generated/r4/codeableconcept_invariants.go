@@ -18,19 +18,19 @@ func (x *CodeableConcept) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.Coding {
-					_ = (&y1.Coding[i3])
+					_ = any((&y1.Coding[i3]))
 					n++
 				}
 				if y1.Text != nil {
-					_ = y1.Text
+					_ = any(y1.Text)
 					n++
 				}
 				return n

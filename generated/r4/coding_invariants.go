@@ -18,31 +18,31 @@ func (x *Coding) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.System != nil {
-					_ = y1.System
+					_ = any(y1.System)
 					n++
 				}
 				if y1.Version != nil {
-					_ = y1.Version
+					_ = any(y1.Version)
 					n++
 				}
 				if y1.Code != nil {
-					_ = y1.Code
+					_ = any(y1.Code)
 					n++
 				}
 				if y1.Display != nil {
-					_ = y1.Display
+					_ = any(y1.Display)
 					n++
 				}
 				if y1.UserSelected != nil {
-					_ = y1.UserSelected
+					_ = any(y1.UserSelected)
 					n++
 				}
 				return n

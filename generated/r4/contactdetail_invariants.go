@@ -18,19 +18,19 @@ func (x *ContactDetail) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Name != nil {
-					_ = y1.Name
+					_ = any(y1.Name)
 					n++
 				}
 				for i3 := range y1.Telecom {
-					_ = (&y1.Telecom[i3])
+					_ = any((&y1.Telecom[i3]))
 					n++
 				}
 				return n

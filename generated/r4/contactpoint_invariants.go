@@ -45,31 +45,31 @@ func (x *ContactPoint) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.System != nil {
-					_ = y1.System
+					_ = any(y1.System)
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				if y1.Use != nil {
-					_ = y1.Use
+					_ = any(y1.Use)
 					n++
 				}
 				if y1.Rank != nil {
-					_ = y1.Rank
+					_ = any(y1.Rank)
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				return n

@@ -18,43 +18,43 @@ func (x *DataRequirement) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				for i3 := range y1.Profile {
-					_ = (&y1.Profile[i3])
+					_ = any((&y1.Profile[i3]))
 					n++
 				}
 				if y1.Subject != nil {
-					_ = y1.Subject
+					_ = any(y1.Subject)
 					n++
 				}
 				for i4 := range y1.MustSupport {
-					_ = (&y1.MustSupport[i4])
+					_ = any((&y1.MustSupport[i4]))
 					n++
 				}
 				for i5 := range y1.CodeFilter {
-					_ = (&y1.CodeFilter[i5])
+					_ = any((&y1.CodeFilter[i5]))
 					n++
 				}
 				for i6 := range y1.DateFilter {
-					_ = (&y1.DateFilter[i6])
+					_ = any((&y1.DateFilter[i6]))
 					n++
 				}
 				if y1.Limit != nil {
-					_ = y1.Limit
+					_ = any(y1.Limit)
 					n++
 				}
 				for i7 := range y1.Sort {
-					_ = (&y1.Sort[i7])
+					_ = any((&y1.Sort[i7]))
 					n++
 				}
 				return n
@@ -129,27 +129,27 @@ func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Path != nil {
-					_ = y1.Path
+					_ = any(y1.Path)
 					n++
 				}
 				if y1.SearchParam != nil {
-					_ = y1.SearchParam
+					_ = any(y1.SearchParam)
 					n++
 				}
 				if y1.ValueSet != nil {
-					_ = y1.ValueSet
+					_ = any(y1.ValueSet)
 					n++
 				}
 				for i3 := range y1.Code {
-					_ = (&y1.Code[i3])
+					_ = any((&y1.Code[i3]))
 					n++
 				}
 				return n
@@ -224,23 +224,23 @@ func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Path != nil {
-					_ = y1.Path
+					_ = any(y1.Path)
 					n++
 				}
 				if y1.SearchParam != nil {
-					_ = y1.SearchParam
+					_ = any(y1.SearchParam)
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				return n
@@ -294,19 +294,19 @@ func (x *DataRequirementSort) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Path != nil {
-					_ = y1.Path
+					_ = any(y1.Path)
 					n++
 				}
 				if y1.Direction != nil {
-					_ = y1.Direction
+					_ = any(y1.Direction)
 					n++
 				}
 				return n

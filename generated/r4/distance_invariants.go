@@ -94,31 +94,31 @@ func (x *Distance) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				if y1.Comparator != nil {
-					_ = y1.Comparator
+					_ = any(y1.Comparator)
 					n++
 				}
 				if y1.Unit != nil {
-					_ = y1.Unit
+					_ = any(y1.Unit)
 					n++
 				}
 				if y1.System != nil {
-					_ = y1.System
+					_ = any(y1.System)
 					n++
 				}
 				if y1.Code != nil {
-					_ = y1.Code
+					_ = any(y1.Code)
 					n++
 				}
 				return n

@@ -18,67 +18,67 @@ func (x *Dosage) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.ModifierExtension {
-					_ = (&y1.ModifierExtension[i3])
+					_ = any((&y1.ModifierExtension[i3]))
 					n++
 				}
 				if y1.Sequence != nil {
-					_ = y1.Sequence
+					_ = any(y1.Sequence)
 					n++
 				}
 				if y1.Text != nil {
-					_ = y1.Text
+					_ = any(y1.Text)
 					n++
 				}
 				for i4 := range y1.AdditionalInstruction {
-					_ = (&y1.AdditionalInstruction[i4])
+					_ = any((&y1.AdditionalInstruction[i4]))
 					n++
 				}
 				if y1.PatientInstruction != nil {
-					_ = y1.PatientInstruction
+					_ = any(y1.PatientInstruction)
 					n++
 				}
 				if y1.Timing != nil {
-					_ = y1.Timing
+					_ = any(y1.Timing)
 					n++
 				}
 				if y1.AsNeeded != nil {
-					_ = y1.AsNeeded
+					_ = any(y1.AsNeeded)
 					n++
 				}
 				if y1.Site != nil {
-					_ = y1.Site
+					_ = any(y1.Site)
 					n++
 				}
 				if y1.Route != nil {
-					_ = y1.Route
+					_ = any(y1.Route)
 					n++
 				}
 				if y1.Method != nil {
-					_ = y1.Method
+					_ = any(y1.Method)
 					n++
 				}
 				for i5 := range y1.DoseAndRate {
-					_ = (&y1.DoseAndRate[i5])
+					_ = any((&y1.DoseAndRate[i5]))
 					n++
 				}
 				if y1.MaxDosePerPeriod != nil {
-					_ = y1.MaxDosePerPeriod
+					_ = any(y1.MaxDosePerPeriod)
 					n++
 				}
 				if y1.MaxDosePerAdministration != nil {
-					_ = y1.MaxDosePerAdministration
+					_ = any(y1.MaxDosePerAdministration)
 					n++
 				}
 				if y1.MaxDosePerLifetime != nil {
-					_ = y1.MaxDosePerLifetime
+					_ = any(y1.MaxDosePerLifetime)
 					n++
 				}
 				return n
@@ -132,23 +132,23 @@ func (x *DosageDoseAndRate) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Dose != nil {
-					_ = y1.Dose
+					_ = any(y1.Dose)
 					n++
 				}
 				if y1.Rate != nil {
-					_ = y1.Rate
+					_ = any(y1.Rate)
 					n++
 				}
 				return n

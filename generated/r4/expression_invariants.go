@@ -18,31 +18,31 @@ func (x *Expression) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Description != nil {
-					_ = y1.Description
+					_ = any(y1.Description)
 					n++
 				}
 				if y1.Name != nil {
-					_ = y1.Name
+					_ = any(y1.Name)
 					n++
 				}
 				if y1.Language != nil {
-					_ = y1.Language
+					_ = any(y1.Language)
 					n++
 				}
 				if y1.Expression != nil {
-					_ = y1.Expression
+					_ = any(y1.Expression)
 					n++
 				}
 				if y1.Reference != nil {
-					_ = y1.Reference
+					_ = any(y1.Reference)
 					n++
 				}
 				return n

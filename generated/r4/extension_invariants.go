@@ -18,19 +18,19 @@ func (x *Extension) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.URL != "" {
-					_ = y1.URL
+					_ = any(&y1.URL)
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				return n

@@ -255,8 +255,13 @@ func fpCmpNumber(a, b string) (int, bool) {
 
 // fpScalarOf is the comparable value of an item of any type.
 func fpScalarOf(v any) (fpScalar, bool) {
-	if s, ok := v.(interface{ fpScalar() (fpScalar, bool) }); ok {
+	switch s := v.(type) {
+	case interface{ fpScalar() (fpScalar, bool) }:
 		return s.fpScalar()
+	case *string: // an element id or an extension url
+		if s != nil {
+			return fpScalar{kind: 1, s: *s}, true
+		}
 	}
 	return fpScalar{}, false
 }

@@ -18,39 +18,39 @@ func (x *HumanName) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Use != nil {
-					_ = y1.Use
+					_ = any(y1.Use)
 					n++
 				}
 				if y1.Text != nil {
-					_ = y1.Text
+					_ = any(y1.Text)
 					n++
 				}
 				if y1.Family != nil {
-					_ = y1.Family
+					_ = any(y1.Family)
 					n++
 				}
 				for i3 := range y1.Given {
-					_ = (&y1.Given[i3])
+					_ = any((&y1.Given[i3]))
 					n++
 				}
 				for i4 := range y1.Prefix {
-					_ = (&y1.Prefix[i4])
+					_ = any((&y1.Prefix[i4]))
 					n++
 				}
 				for i5 := range y1.Suffix {
-					_ = (&y1.Suffix[i5])
+					_ = any((&y1.Suffix[i5]))
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				return n

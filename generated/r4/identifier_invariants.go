@@ -18,35 +18,35 @@ func (x *Identifier) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Use != nil {
-					_ = y1.Use
+					_ = any(y1.Use)
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.System != nil {
-					_ = y1.System
+					_ = any(y1.System)
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				if y1.Assigner != nil {
-					_ = y1.Assigner
+					_ = any(y1.Assigner)
 					n++
 				}
 				return n

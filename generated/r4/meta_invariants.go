@@ -18,35 +18,35 @@ func (x *Meta) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.VersionID != nil {
-					_ = y1.VersionID
+					_ = any(y1.VersionID)
 					n++
 				}
 				if y1.LastUpdated != nil {
-					_ = y1.LastUpdated
+					_ = any(y1.LastUpdated)
 					n++
 				}
 				if y1.Source != nil {
-					_ = y1.Source
+					_ = any(y1.Source)
 					n++
 				}
 				for i3 := range y1.Profile {
-					_ = (&y1.Profile[i3])
+					_ = any((&y1.Profile[i3]))
 					n++
 				}
 				for i4 := range y1.Security {
-					_ = (&y1.Security[i4])
+					_ = any((&y1.Security[i4]))
 					n++
 				}
 				for i5 := range y1.Tag {
-					_ = (&y1.Tag[i5])
+					_ = any((&y1.Tag[i5]))
 					n++
 				}
 				return n

@@ -18,19 +18,19 @@ func (x *Narrative) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Status != nil {
-					_ = y1.Status
+					_ = any(y1.Status)
 					n++
 				}
 				if y1.Div != nil {
-					_ = y1.Div
+					_ = any(y1.Div)
 					n++
 				}
 				return n

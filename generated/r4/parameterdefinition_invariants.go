@@ -18,39 +18,39 @@ func (x *ParameterDefinition) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Name != nil {
-					_ = y1.Name
+					_ = any(y1.Name)
 					n++
 				}
 				if y1.Use != nil {
-					_ = y1.Use
+					_ = any(y1.Use)
 					n++
 				}
 				if y1.Min != nil {
-					_ = y1.Min
+					_ = any(y1.Min)
 					n++
 				}
 				if y1.Max != nil {
-					_ = y1.Max
+					_ = any(y1.Max)
 					n++
 				}
 				if y1.Documentation != nil {
-					_ = y1.Documentation
+					_ = any(y1.Documentation)
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Profile != nil {
-					_ = y1.Profile
+					_ = any(y1.Profile)
 					n++
 				}
 				return n

@@ -18,19 +18,19 @@ func (x *Period) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Start != nil {
-					_ = y1.Start
+					_ = any(y1.Start)
 					n++
 				}
 				if y1.End != nil {
-					_ = y1.End
+					_ = any(y1.End)
 					n++
 				}
 				return n

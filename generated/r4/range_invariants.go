@@ -18,19 +18,19 @@ func (x *Range) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Low != nil {
-					_ = y1.Low
+					_ = any(y1.Low)
 					n++
 				}
 				if y1.High != nil {
-					_ = y1.High
+					_ = any(y1.High)
 					n++
 				}
 				return n

@@ -18,19 +18,19 @@ func (x *Ratio) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Numerator != nil {
-					_ = y1.Numerator
+					_ = any(y1.Numerator)
 					n++
 				}
 				if y1.Denominator != nil {
-					_ = y1.Denominator
+					_ = any(y1.Denominator)
 					n++
 				}
 				return n

@@ -20,27 +20,27 @@ func (x *Reference) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Reference != nil {
-					_ = y1.Reference
+					_ = any(y1.Reference)
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Identifier != nil {
-					_ = y1.Identifier
+					_ = any(y1.Identifier)
 					n++
 				}
 				if y1.Display != nil {
-					_ = y1.Display
+					_ = any(y1.Display)
 					n++
 				}
 				return n

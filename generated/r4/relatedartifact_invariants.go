@@ -18,39 +18,39 @@ func (x *RelatedArtifact) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Label != nil {
-					_ = y1.Label
+					_ = any(y1.Label)
 					n++
 				}
 				if y1.Display != nil {
-					_ = y1.Display
+					_ = any(y1.Display)
 					n++
 				}
 				if y1.Citation != nil {
-					_ = y1.Citation
+					_ = any(y1.Citation)
 					n++
 				}
 				if y1.URL != nil {
-					_ = y1.URL
+					_ = any(y1.URL)
 					n++
 				}
 				if y1.Document != nil {
-					_ = y1.Document
+					_ = any(y1.Document)
 					n++
 				}
 				if y1.Resource != nil {
-					_ = y1.Resource
+					_ = any(y1.Resource)
 					n++
 				}
 				return n

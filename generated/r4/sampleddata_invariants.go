@@ -18,39 +18,39 @@ func (x *SampledData) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Origin != nil {
-					_ = y1.Origin
+					_ = any(y1.Origin)
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				if y1.Factor != nil {
-					_ = y1.Factor
+					_ = any(y1.Factor)
 					n++
 				}
 				if y1.LowerLimit != nil {
-					_ = y1.LowerLimit
+					_ = any(y1.LowerLimit)
 					n++
 				}
 				if y1.UpperLimit != nil {
-					_ = y1.UpperLimit
+					_ = any(y1.UpperLimit)
 					n++
 				}
 				if y1.Dimensions != nil {
-					_ = y1.Dimensions
+					_ = any(y1.Dimensions)
 					n++
 				}
 				if y1.Data != nil {
-					_ = y1.Data
+					_ = any(y1.Data)
 					n++
 				}
 				return n

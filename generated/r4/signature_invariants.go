@@ -18,39 +18,39 @@ func (x *Signature) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.Type {
-					_ = (&y1.Type[i3])
+					_ = any((&y1.Type[i3]))
 					n++
 				}
 				if y1.When != nil {
-					_ = y1.When
+					_ = any(y1.When)
 					n++
 				}
 				if y1.Who != nil {
-					_ = y1.Who
+					_ = any(y1.Who)
 					n++
 				}
 				if y1.OnBehalfOf != nil {
-					_ = y1.OnBehalfOf
+					_ = any(y1.OnBehalfOf)
 					n++
 				}
 				if y1.TargetFormat != nil {
-					_ = y1.TargetFormat
+					_ = any(y1.TargetFormat)
 					n++
 				}
 				if y1.SigFormat != nil {
-					_ = y1.SigFormat
+					_ = any(y1.SigFormat)
 					n++
 				}
 				if y1.Data != nil {
-					_ = y1.Data
+					_ = any(y1.Data)
 					n++
 				}
 				return n

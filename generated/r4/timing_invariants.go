@@ -20,27 +20,27 @@ func (x *Timing) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.ModifierExtension {
-					_ = (&y1.ModifierExtension[i3])
+					_ = any((&y1.ModifierExtension[i3]))
 					n++
 				}
 				for i4 := range y1.Event {
-					_ = (&y1.Event[i4])
+					_ = any((&y1.Event[i4]))
 					n++
 				}
 				if y1.Repeat != nil {
-					_ = y1.Repeat
+					_ = any(y1.Repeat)
 					n++
 				}
 				if y1.Code != nil {
-					_ = y1.Code
+					_ = any(y1.Code)
 					n++
 				}
 				return n
@@ -94,71 +94,71 @@ func (x *TimingRepeat) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Bounds != nil {
-					_ = y1.Bounds
+					_ = any(y1.Bounds)
 					n++
 				}
 				if y1.Count != nil {
-					_ = y1.Count
+					_ = any(y1.Count)
 					n++
 				}
 				if y1.CountMax != nil {
-					_ = y1.CountMax
+					_ = any(y1.CountMax)
 					n++
 				}
 				if y1.Duration != nil {
-					_ = y1.Duration
+					_ = any(y1.Duration)
 					n++
 				}
 				if y1.DurationMax != nil {
-					_ = y1.DurationMax
+					_ = any(y1.DurationMax)
 					n++
 				}
 				if y1.DurationUnit != nil {
-					_ = y1.DurationUnit
+					_ = any(y1.DurationUnit)
 					n++
 				}
 				if y1.Frequency != nil {
-					_ = y1.Frequency
+					_ = any(y1.Frequency)
 					n++
 				}
 				if y1.FrequencyMax != nil {
-					_ = y1.FrequencyMax
+					_ = any(y1.FrequencyMax)
 					n++
 				}
 				if y1.Period != nil {
-					_ = y1.Period
+					_ = any(y1.Period)
 					n++
 				}
 				if y1.PeriodMax != nil {
-					_ = y1.PeriodMax
+					_ = any(y1.PeriodMax)
 					n++
 				}
 				if y1.PeriodUnit != nil {
-					_ = y1.PeriodUnit
+					_ = any(y1.PeriodUnit)
 					n++
 				}
 				for i3 := range y1.DayOfWeek {
-					_ = (&y1.DayOfWeek[i3])
+					_ = any((&y1.DayOfWeek[i3]))
 					n++
 				}
 				for i4 := range y1.TimeOfDay {
-					_ = (&y1.TimeOfDay[i4])
+					_ = any((&y1.TimeOfDay[i4]))
 					n++
 				}
 				for i5 := range y1.When {
-					_ = (&y1.When[i5])
+					_ = any((&y1.When[i5]))
 					n++
 				}
 				if y1.Offset != nil {
-					_ = y1.Offset
+					_ = any(y1.Offset)
 					n++
 				}
 				return n

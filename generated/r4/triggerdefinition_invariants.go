@@ -20,31 +20,31 @@ func (x *TriggerDefinition) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Name != nil {
-					_ = y1.Name
+					_ = any(y1.Name)
 					n++
 				}
 				if y1.Timing != nil {
-					_ = y1.Timing
+					_ = any(y1.Timing)
 					n++
 				}
 				for i3 := range y1.Data {
-					_ = (&y1.Data[i3])
+					_ = any((&y1.Data[i3]))
 					n++
 				}
 				if y1.Condition != nil {
-					_ = y1.Condition
+					_ = any(y1.Condition)
 					n++
 				}
 				return n

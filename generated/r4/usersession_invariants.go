@@ -37,10 +37,10 @@ func (x *UserSession) invDom3(v *validator) int8 {
 				if fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t35 := func() int8 {
-						l34 := func() int8 {
-							l30 := func() int8 {
-								l26 := func() int8 {
+					if t34 := func() int8 {
+						l33 := func() int8 {
+							l29 := func() int8 {
+								l25 := func() int8 {
 									var a fpScalar
 									an := 0
 									var s4 string
@@ -73,67 +73,21 @@ func (x *UserSession) invDom3(v *validator) int8 {
 									}
 									if v.container != nil {
 										for _, d10 := range descendants(v, v.container) {
-											switch s11 := d10.(type) {
-											case *Expression:
-												if s11.Reference != nil {
-													{
-														var e12 fpScalar
-														e12n := 0
-														if sc, ok := fpScalarOf(s11.Reference); ok {
-															e12 = sc
-															e12n++
-														}
-														if e12n > 1 {
-															return -1
-														}
-														if e12n == 0 {
-															return 0
-														}
-														if fpCompare("=", a, e12) == 2 {
-															return 2
-														}
-													}
-												}
-											case *Reference:
-												if s11.Reference != nil {
-													{
-														var e13 fpScalar
-														e13n := 0
-														if sc, ok := fpScalarOf(s11.Reference); ok {
-															e13 = sc
-															e13n++
-														}
-														if e13n > 1 {
-															return -1
-														}
-														if e13n == 0 {
-															return 0
-														}
-														if fpCompare("=", a, e13) == 2 {
-															return 2
-														}
-													}
-												}
-											}
-										}
-									}
-									if v.container != nil {
-										for _, d14 := range descendants(v, v.container) {
-											if y15, ok := d14.(*Canonical); ok && y15 != nil {
+											for _, a11 := range fpNavReference(any(d10)) {
 												{
-													var e16 fpScalar
-													e16n := 0
-													if sc, ok := fpScalarOf(any(y15)); ok {
-														e16 = sc
-														e16n++
+													var e12 fpScalar
+													e12n := 0
+													if sc, ok := fpScalarOf(a11); ok {
+														e12 = sc
+														e12n++
 													}
-													if e16n > 1 {
+													if e12n > 1 {
 														return -1
 													}
-													if e16n == 0 {
+													if e12n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e16) == 2 {
+													if fpCompare("=", a, e12) == 2 {
 														return 2
 													}
 												}
@@ -141,22 +95,22 @@ func (x *UserSession) invDom3(v *validator) int8 {
 										}
 									}
 									if v.container != nil {
-										for _, d17 := range descendants(v, v.container) {
-											if y18, ok := d17.(*URI); ok && y18 != nil {
+										for _, d13 := range descendants(v, v.container) {
+											if y14, ok := d13.(*Canonical); ok && y14 != nil {
 												{
-													var e19 fpScalar
-													e19n := 0
-													if sc, ok := fpScalarOf(any(y18)); ok {
-														e19 = sc
-														e19n++
+													var e15 fpScalar
+													e15n := 0
+													if sc, ok := fpScalarOf(any(y14)); ok {
+														e15 = sc
+														e15n++
 													}
-													if e19n > 1 {
+													if e15n > 1 {
 														return -1
 													}
-													if e19n == 0 {
+													if e15n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e19) == 2 {
+													if fpCompare("=", a, e15) == 2 {
 														return 2
 													}
 												}
@@ -164,22 +118,45 @@ func (x *UserSession) invDom3(v *validator) int8 {
 										}
 									}
 									if v.container != nil {
-										for _, d20 := range descendants(v, v.container) {
-											if y21, ok := d20.(*URL); ok && y21 != nil {
+										for _, d16 := range descendants(v, v.container) {
+											if y17, ok := d16.(*URI); ok && y17 != nil {
 												{
-													var e22 fpScalar
-													e22n := 0
-													if sc, ok := fpScalarOf(any(y21)); ok {
-														e22 = sc
-														e22n++
+													var e18 fpScalar
+													e18n := 0
+													if sc, ok := fpScalarOf(any(y17)); ok {
+														e18 = sc
+														e18n++
 													}
-													if e22n > 1 {
+													if e18n > 1 {
 														return -1
 													}
-													if e22n == 0 {
+													if e18n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e22) == 2 {
+													if fpCompare("=", a, e18) == 2 {
+														return 2
+													}
+												}
+											}
+										}
+									}
+									if v.container != nil {
+										for _, d19 := range descendants(v, v.container) {
+											if y20, ok := d19.(*URL); ok && y20 != nil {
+												{
+													var e21 fpScalar
+													e21n := 0
+													if sc, ok := fpScalarOf(any(y20)); ok {
+														e21 = sc
+														e21n++
+													}
+													if e21n > 1 {
+														return -1
+													}
+													if e21n == 0 {
+														return 0
+													}
+													if fpCompare("=", a, e21) == 2 {
 														return 2
 													}
 												}
@@ -188,29 +165,19 @@ func (x *UserSession) invDom3(v *validator) int8 {
 									}
 									return 1
 								}()
-								if l26 == 2 {
+								if l25 == 2 {
 									return 2
 								}
-								return fpOr(l26, func() int8 {
-									for _, d23 := range descendants(v, w3) {
-										w24 := d23
+								return fpOr(l25, func() int8 {
+									for _, d22 := range descendants(v, w3) {
+										w23 := d22
 										if func() int8 {
 											var a fpScalar
 											an := 0
-											switch s25 := w24.(type) {
-											case *Expression:
-												if s25.Reference != nil {
-													if sc, ok := fpScalarOf(s25.Reference); ok {
-														a = sc
-														an++
-													}
-												}
-											case *Reference:
-												if s25.Reference != nil {
-													if sc, ok := fpScalarOf(s25.Reference); ok {
-														a = sc
-														an++
-													}
+											for _, a24 := range fpNavReference(any(w23)) {
+												if sc, ok := fpScalarOf(a24); ok {
+													a = sc
+													an++
 												}
 											}
 											if an > 1 {
@@ -234,24 +201,24 @@ func (x *UserSession) invDom3(v *validator) int8 {
 											}
 											return fpCompare("=", a, b)
 										}() == 2 {
-											_ = w24
+											_ = w23
 											return 2
 										}
 									}
 									return 1
 								}())
 							}()
-							if l30 == 2 {
+							if l29 == 2 {
 								return 2
 							}
-							return fpOr(l30, func() int8 {
-								for _, d27 := range descendants(v, w3) {
-									w28 := d27
+							return fpOr(l29, func() int8 {
+								for _, d26 := range descendants(v, w3) {
+									w27 := d26
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										if y29, ok := w28.(*Canonical); ok && y29 != nil {
-											if sc, ok := y29.fpScalar(); ok {
+										if y28, ok := w27.(*Canonical); ok && y28 != nil {
+											if sc, ok := y28.fpScalar(); ok {
 												a = sc
 												an++
 											}
@@ -277,24 +244,24 @@ func (x *UserSession) invDom3(v *validator) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w28
+										_ = w27
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l34 == 2 {
+						if l33 == 2 {
 							return 2
 						}
-						return fpOr(l34, func() int8 {
-							for _, d31 := range descendants(v, w3) {
-								w32 := d31
+						return fpOr(l33, func() int8 {
+							for _, d30 := range descendants(v, w3) {
+								w31 := d30
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y33, ok := w32.(*Canonical); ok && y33 != nil {
-										if sc, ok := y33.fpScalar(); ok {
+									if y32, ok := w31.(*Canonical); ok && y32 != nil {
+										if sc, ok := y32.fpScalar(); ok {
 											a = sc
 											an++
 										}
@@ -320,15 +287,15 @@ func (x *UserSession) invDom3(v *validator) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w32
+									_ = w31
 									return 2
 								}
 							}
 							return 1
 						}())
-					}(); t35 >= 1 {
+					}(); t34 >= 1 {
 						n++
-						if t35 == 2 {
+						if t34 == 2 {
 							r = 2
 						} else {
 							r = 1
@@ -452,23 +419,23 @@ func (x *UserSessionContext) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.ModifierExtension {
-					_ = (&y1.ModifierExtension[i3])
+					_ = any((&y1.ModifierExtension[i3]))
 					n++
 				}
 				if y1.Type != nil {
-					_ = y1.Type
+					_ = any(y1.Type)
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				return n
@@ -522,23 +489,23 @@ func (x *UserSessionStatus) invEle1(v *validator) int8 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = *y1.ID
+					_ = any(y1.ID)
 					n++
 				}
 				for i2 := range y1.Extension {
-					_ = (&y1.Extension[i2])
+					_ = any((&y1.Extension[i2]))
 					n++
 				}
 				for i3 := range y1.ModifierExtension {
-					_ = (&y1.ModifierExtension[i3])
+					_ = any((&y1.ModifierExtension[i3]))
 					n++
 				}
 				if y1.Value != nil {
-					_ = y1.Value
+					_ = any(y1.Value)
 					n++
 				}
 				if y1.Source != nil {
-					_ = y1.Source
+					_ = any(y1.Source)
 					n++
 				}
 				return n

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,8 @@ type coll struct {
 
 // fpc compiles the invariants of one package.
 type fpc struct {
-	e       *emitter
+	e        *emitter
+	navNames map[string]bool
 	vars    int
 	byName  map[string]*model.Type
 	resType *model.Type // Resource
@@ -83,7 +85,7 @@ func (c *fpc) tmp(prefix string) string {
 }
 
 func newFPC(e *emitter) *fpc {
-	c := &fpc{e: e, byName: map[string]*model.Type{}}
+	c := &fpc{e: e, byName: map[string]*model.Type{}, navNames: map[string]bool{}}
 	for _, t := range e.pkg.Types {
 		c.byName[t.Name] = t
 		if t.Kind == model.KindAbstractResource {
@@ -348,36 +350,80 @@ func (c *fpc) navigate(in coll, name string) coll {
 		}
 		c.fail("a Resource has no element %s known to every resource", name)
 	case ikAny:
-		// every type with such an element, chosen at run time
-		var cases []*model.Type
-		for _, t := range c.e.pkg.Types {
-			for _, ty := range append([]*model.Type{t}, t.Nested...) {
-				if ty.Kind != model.KindAbstractResource && fieldByName(ty, name) != nil {
-					cases = append(cases, ty)
-				}
-			}
-		}
-		if len(cases) == 0 {
+		// every type with such an element, chosen at run time by a shared
+		// helper (one per name and package)
+		if len(c.typesWith(name)) == 0 {
 			c.fail("no type has an element %s", name)
 		}
+		c.navNames[name] = true
 		return coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
-				s := c.tmp("s")
-				g.Switch(jen.Id(s).Op(":=").Add(v).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
-					for _, ty := range cases {
-						fd := fieldByName(ty, name)
-						sw.Case(jen.Op("*").Add(c.e.typeRefOf(ty))).BlockFunc(func(g *jen.Group) {
-							c.fieldItems(g, jen.Id(s), ty, fd, func(g *jen.Group, it jen.Code) {
-								yield(g, it)
-							})
-						})
-					}
+				it := c.tmp("a")
+				g.For(jen.List(jen.Id("_"), jen.Id(it)).Op(":=").Range().Id(navHelper(name)).Call(jen.Any().Parens(v))).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Id(it))
 				})
 			})
 		}}
 	}
 	c.fail("cannot navigate to %s from %s", name, in.typ)
 	return coll{}
+}
+
+// typesWith lists the types that have an element name.
+func (c *fpc) typesWith(name string) []*model.Type {
+	var out []*model.Type
+	for _, t := range c.e.pkg.Types {
+		for _, ty := range append([]*model.Type{t}, t.Nested...) {
+			if ty.Kind != model.KindAbstractResource && fieldByName(ty, name) != nil {
+				out = append(out, ty)
+			}
+		}
+	}
+	return out
+}
+
+func navHelper(name string) string { return "fpNav" + model.GoName(name) }
+
+// navHelpers emits the helpers that navigate from an element of a type
+// known only at run time: fpNav<Name>(v) lists v's <name> items.
+func (c *fpc) navHelpers(f *jen.File) {
+	var names []string
+	for n := range c.navNames {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f.Comment(fmt.Sprintf("// %s lists the %s items of an element of any type.", navHelper(name), name))
+		f.Func().Id(navHelper(name)).Params(jen.Id("v").Any()).Index().Any().BlockFunc(func(g *jen.Group) {
+			g.Var().Id("out").Index().Any()
+			g.Switch(jen.Id("s").Op(":=").Id("v").Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+				for _, ty := range c.typesWith(name) {
+					fd := fieldByName(ty, name)
+					sw.Case(jen.Op("*").Add(c.e.typeRefOf(ty))).BlockFunc(func(g *jen.Group) {
+						c.fieldPointers(g, jen.Id("s"), fd, func(g *jen.Group, it jen.Code) {
+							g.Id("out").Op("=").Append(jen.Id("out"), it)
+						})
+					})
+				}
+			})
+			g.Return(jen.Id("out"))
+		})
+	}
+}
+
+// fieldPointers yields the items of a field as pointers (attributes too),
+// so that they convert to any without allocating.
+func (c *fpc) fieldPointers(g *jen.Group, v jen.Code, fd *model.Field, yield func(*jen.Group, jen.Code)) {
+	x := jen.Add(v).Dot(fd.GoName)
+	if kindOf(fd) == kindAttr {
+		if fd.Min >= 1 {
+			g.If(x.Clone().Op("!=").Lit("")).BlockFunc(func(g *jen.Group) { yield(g, jen.Op("&").Add(x.Clone())) })
+		} else {
+			g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, x.Clone()) })
+		}
+		return
+	}
+	c.fieldItems(g, v, nil, fd, yield)
 }
 
 // typeRefOf is the Go type of a model type (generic codes as Code[string]).
@@ -544,7 +590,7 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 				y := c.tmp("y")
 				g.Id(y).Op(":=").Add(v)
 				for _, fd := range t.Fields {
-					c.fieldItems(g, jen.Id(y), t, fd, yield)
+					c.fieldPointers(g, jen.Id(y), fd, func(g *jen.Group, it jen.Code) { yield(g, jen.Id("any").Call(it)) })
 				}
 			})
 		}})

@@ -159,6 +159,13 @@ func (e *emitter) fieldInvariants(fd *model.Field, t *model.Type, val jen.Code) 
 // invariantFiles writes the compiled invariant methods, one file per
 // top-level type, and returns the package's report.
 func (e *emitter) invariantFiles() error {
+	if len(e.fp.navNames) > 0 {
+		f := e.newFile()
+		e.fp.navHelpers(f)
+		if err := e.write("fhirpath_nav.go", f); err != nil {
+			return err
+		}
+	}
 	byFile := map[*model.Type][]*model.Type{}
 	for t := range e.invs {
 		top := t
