@@ -150,6 +150,18 @@ func (c *fpc) truth(v value) jen.Code {
 		return v.b.code
 	}
 	col := *v.c
+	if col.typ.k == ikElem && col.typ.t.Kind == model.KindPrimitive && col.typ.t.Value.GoType == "bool" {
+		// a FHIR boolean counts by its value (an element without one is empty)
+		prim := col
+		col = coll{typ: itype{k: ikBool}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			prim.gen(g, func(g *jen.Group, it jen.Code) {
+				b := c.tmp("b")
+				g.If(jen.Id(b).Op(":=").Add(it), jen.Id(b).Dot("Value").Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Op("*").Id(b).Dot("Value"))
+				})
+			})
+		}}
+	}
 	if col.typ.k == ikBool {
 		return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			g.Var().Id("r").Int8()
