@@ -557,6 +557,18 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			return cv(w)
 		}
 		return bv(c.exists(w))
+	case n.Name == "select" && argc == 1:
+		proj := n.Args[0]
+		// the projection's item type, from compiling it on a placeholder
+		probe := c.asColl(c.compile(proj, c.one(in.typ, jen.Id("_")), c.one(in.typ, jen.Id("_"))))
+		return cv(coll{typ: probe.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("w")
+				g.Id(y).Op(":=").Add(v)
+				item := c.one(in.typ, jen.Id(y))
+				c.asColl(c.compile(proj, item, item)).gen(g, yield)
+			})
+		}})
 	case n.Name == "all" && argc == 1:
 		crit := n.Args[0]
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
@@ -791,8 +803,10 @@ func (c *fpc) scalar(g *jen.Group, col coll, out string) {
 			g.Id(cnt).Op("++")
 		case ikElem:
 			if !hasScalar(col.typ.t) {
+				// a complex value compares unequal to any scalar
 				g.Id("_").Op("=").Add(v)
-				g.Return(jen.Lit(-1))
+				g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(-1)})
+				g.Id(cnt).Op("++")
 				return
 			}
 			g.If(jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Add(v).Dot("fpScalar").Call(), jen.Id("ok")).Block(
@@ -922,9 +936,25 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 			})
 			g.Return(jen.Lit(1))
 		}).Call())
-	case "+", "&":
+	case "+", "-", "&":
 		a := c.asColl(c.compile(n.Args[0], in, this))
 		b := c.asColl(c.compile(n.Args[1], in, this))
+		if n.Op != "&" && a.typ.k == ikInt && b.typ.k == ikInt {
+			return cv(coll{typ: itype{k: ikInt}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+				x, y := c.tmp("x"), c.tmp("y")
+				g.Var().List(jen.Id(x), jen.Id(y)).Int64()
+				xn, yn := x+"n", y+"n"
+				g.List(jen.Id(xn), jen.Id(yn)).Op(":=").List(jen.Lit(0), jen.Lit(0))
+				a.gen(g, func(g *jen.Group, v jen.Code) { g.Id(x).Op("=").Add(v); g.Id(xn).Op("++") })
+				b.gen(g, func(g *jen.Group, v jen.Code) { g.Id(y).Op("=").Add(v); g.Id(yn).Op("++") })
+				g.If(jen.Id(xn).Op("==").Lit(1).Op("&&").Id(yn).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Id(x).Op(n.Op).Id(y))
+				})
+			}})
+		}
+		if n.Op == "-" {
+			c.fail("- on %s and %s is not supported", a.typ, b.typ)
+		}
 		if n.Op == "+" && !(a.typ.k == ikString || b.typ.k == ikString) {
 			c.fail("+ on %s and %s is not supported", a.typ, b.typ)
 		}
