@@ -42,7 +42,12 @@ conformance: all-module
 ## then validation time and allocations for the R4 AuditEvent examples and a UserSession
 bench: all-module
 	cd $(CONFORMANCE) && $(GO) run ./cmd/bench -package $(R4)
+	@echo "validation with the compiled invariants:"
 	cd generator/gentest && $(GO) test -run '^$$' -bench Validate -benchmem .
+	@echo "validation without them (the same definitions generated with -invariants off):"
+	rm -rf /tmp/fhirgen-noinv && $(FHIRGEN) generate -config $(CONFIG) -invariants off -out /tmp/fhirgen-noinv > /dev/null
+	cd generator/gentest && sed 's#=> ../../generated#=> /tmp/fhirgen-noinv#' go.mod > /tmp/fhirgen-noinv.mod && (cp go.sum /tmp/fhirgen-noinv.sum 2>/dev/null || touch /tmp/fhirgen-noinv.sum); \
+		$(GO) test -modfile=/tmp/fhirgen-noinv.mod -run '^$$' -bench Validate -benchmem .
 
 ## all-r4: generate every R4 resource and datatype into a scratch module and build it
 all-r4:

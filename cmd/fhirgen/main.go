@@ -145,7 +145,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	out := fs.String("out", "", "output `dir`: the generated module's root; replaced only when generation succeeds")
 	module := fs.String("module", "", "the generated module's `path`, e.g. example.com/fhir")
 	all := fs.Bool("all", false, "generate every resource and datatype the base package defines")
-	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default) or report (list it in INVARIANTS.md)")
+	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	var types multiFlag
 	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")

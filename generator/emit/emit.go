@@ -41,7 +41,8 @@ type emitter struct {
 	sliceFns map[string]string
 	warnings []string
 	// the FHIRPath compiler and what it compiled
-	fp     *fpc
+	noInvariants bool
+	fp           *fpc
 	invs   map[*model.Type]map[string]*compiledInv
 	status map[string]*InvariantStatus
 }
@@ -51,12 +52,19 @@ func (e *emitter) warn(msg string) { e.warnings = append(e.warnings, msg) }
 
 // Module renders every package of a module (the templates are rendered by
 // the caller). It also returns what it could not do, as warnings.
-func Module(mod *model.Module) (Files, []string, []*InvariantStatus, error) {
+// Options tune emission.
+type Options struct {
+	// NoInvariants leaves the FHIRPath invariants out of the validators (to
+	// measure what they cost).
+	NoInvariants bool
+}
+
+func Module(mod *model.Module, opts Options) (Files, []string, []*InvariantStatus, error) {
 	files := Files{}
 	var warnings []string
 	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{},
+		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants,
 			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {

@@ -28,7 +28,7 @@ type compiledInv struct {
 // returns the method evaluating it, or "" when it could not be compiled
 // (recorded for the report).
 func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
-	if con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
+	if e.noInvariants || con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
 		return ""
 	}
 	if e.invs[t] == nil {
