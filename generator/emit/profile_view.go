@@ -2,7 +2,6 @@ package emit
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/fhirgen/fhirgen/generator/model"
@@ -365,5 +364,4 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 		jen.Op("*").Id("exts").Op("=").Id("out"),
 		jen.Return(jen.Id("found")),
 	)
-	_ = strings.TrimSpace
 }
