@@ -26,12 +26,21 @@ func (x *Boolean) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *Boolean) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	for i := range x.Extension {
 		v.push("extension", i)
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *Boolean) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

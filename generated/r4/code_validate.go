@@ -29,6 +29,16 @@ func (x *Code[T]) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *Code[T]) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	if x.Value != nil {
 		s := string(*x.Value)
 		if len(s) > 1048576 && utf8.RuneCountInString(s) > 1048576 {
@@ -43,7 +53,6 @@ func (x *Code[T]) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *Code[T]) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

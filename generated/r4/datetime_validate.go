@@ -26,6 +26,16 @@ func (x *DateTime) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *DateTime) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	if x.Value != nil {
 		s := string(*x.Value)
 		if !matchDateTime(s) {
@@ -39,7 +49,6 @@ func (x *DateTime) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *DateTime) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

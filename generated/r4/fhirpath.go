@@ -278,6 +278,9 @@ func fpAnyString(v any) string {
 // cannot be evaluated. An empty result passes, as in the HL7 validator (a
 // reference with no literal reference passes ref-1).
 func (v *validator) invariant(r int8, sev fhir.Severity, key, human string) {
+	if v.trace != nil {
+		v.trace(v.location(), key, fhir.Truth(r))
+	}
 	if r == 2 || r == 0 {
 		return
 	}

@@ -30,6 +30,16 @@ func (x *UnsignedInt) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *UnsignedInt) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	if x.Value != nil {
 		var buf [24]byte
 		b := strconv.AppendInt(buf[:0], int64(*x.Value), 10)
@@ -43,7 +53,6 @@ func (x *UnsignedInt) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *UnsignedInt) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

@@ -26,6 +26,16 @@ func (x *URL) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *URL) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	if x.Value != nil {
 		s := string(*x.Value)
 		if !matchURL(s) {
@@ -37,7 +47,6 @@ func (x *URL) validate(v *validator) {
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *URL) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

@@ -13,7 +13,7 @@ func (x *UserSession) validate(v *validator) {
 	}
 	if x.ID != nil {
 		v.push("id", -1)
-		x.ID.validate(v)
+		x.ID.validateValue(v)
 		v.pop()
 	}
 	if x.Meta != nil {

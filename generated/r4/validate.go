@@ -55,6 +55,8 @@ type validator struct {
 	// extDepth counts the extensions being validated: a nested extension of a
 	// complex extension may have a relative url.
 	extDepth int
+	// trace, when set, is told the outcome of every invariant evaluated.
+	trace func(location, key string, result fhir.Truth)
 }
 
 var validators = sync.Pool{New: func() any { return &validator{path: make([]step, 0, 32)} }}
@@ -69,7 +71,7 @@ func newValidator(container Resource, root string) *validator {
 // done returns the validator to the pool and gives away its issues.
 func (v *validator) done() Issues {
 	issues := v.issues
-	v.issues, v.container, v.extDepth = nil, nil, 0
+	v.issues, v.container, v.extDepth, v.trace = nil, nil, 0, nil
 	validators.Put(v)
 	return issues
 }
@@ -153,6 +155,21 @@ func validateResource(v *validator, r Resource) {
 	case *UserSession:
 		x.validate(v)
 	}
+}
+
+// TraceInvariants validates r and calls fn with the outcome of every
+// FHIRPath invariant evaluated on it, in document order: the location of the
+// element it was evaluated on (AuditEvent.entity[0]), its key, and its
+// result. It is meant for tests and tools that compare the compiled
+// invariants with another FHIRPath engine; Validate is what services call.
+func TraceInvariants(r Resource, fn func(location, key string, result fhir.Truth)) Issues {
+	if r == nil {
+		return nil
+	}
+	v := newValidator(r, r.ResourceType())
+	v.trace = fn
+	validateResource(v, r)
+	return v.done()
 }
 
 // checkValue reports a primitive value that does not fit its type.

@@ -8,12 +8,21 @@ func (x *XHTML) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	x.validateValue(v)
+	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
+}
+
+// validateValue checks the value and the extensions, not the type's invariants
+// (for an element typed with a FHIRPath system type, such as Resource.id).
+func (x *XHTML) validateValue(v *validator) {
+	if x == nil {
+		return
+	}
 	for i := range x.Extension {
 		v.push("extension", i)
 		x.Extension[i].validate(v)
 		v.pop()
 	}
-	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 func (x *XHTML) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {

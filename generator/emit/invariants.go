@@ -12,7 +12,12 @@ import (
 // InvariantStatus is what became of one invariant.
 type InvariantStatus struct {
 	Key, Severity, Expression string
+	Human                     string
+	Warning                   bool // reported as a warning (warning or best-practice)
 	Contexts                  []string // the types it is evaluated on
+	// Types and Elements are where it applies: on every instance of a type
+	// (its own invariant), or on the values of one element (a field's).
+	Types, Elements []string
 	Compiled                  bool
 	Problem                   string // why it was not compiled
 }
@@ -39,7 +44,8 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	}
 	st := e.status[con.Key]
 	if st == nil {
-		st = &InvariantStatus{Key: con.Key, Severity: con.Severity, Expression: con.Expression, Compiled: true}
+		st = &InvariantStatus{Key: con.Key, Severity: con.Severity, Expression: con.Expression, Human: con.Human,
+			Warning: con.Severity == "warning" || con.BestPractice, Compiled: true}
 		if con.BestPractice {
 			st.Severity = "best-practice (reported as a warning)"
 		}
@@ -60,9 +66,24 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	return ci.method
 }
 
+// applies records where con is evaluated: on every t, or (element not "")
+// on the values of one element.
+func (e *emitter) applies(t *model.Type, con model.Constraint, element string) {
+	st := e.status[con.Key]
+	if st == nil || e.noInvariants {
+		return
+	}
+	if element == "" {
+		st.Types = append(st.Types, t.Name)
+	} else {
+		st.Elements = append(st.Elements, element)
+	}
+}
+
 // invariantCall records the result of a compiled invariant on val.
-func (e *emitter) invariantCall(t *model.Type, con model.Constraint, val jen.Code) jen.Code {
+func (e *emitter) invariantCall(t *model.Type, con model.Constraint, val jen.Code, element string) jen.Code {
 	m := e.invariantFor(t, con)
+	e.applies(t, con, element)
 	if m == "" {
 		return jen.Null()
 	}
@@ -96,14 +117,14 @@ func (e *emitter) typeInvariants(g *jen.Group, t *model.Type) {
 			cons = append(cons, con)
 		}
 	}
-	for _, c := range e.invariantCalls(t, cons, jen.Id("x")) {
+	for _, c := range e.invariantCalls(t, cons, jen.Id("x"), "") {
 		g.Add(c)
 	}
 }
 
 // invariantCalls evaluates each distinct expression once, and reports it
 // under every key that has it (txt-1 and txt-2 share htmlChecks()).
-func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen.Code) []jen.Code {
+func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen.Code, element string) []jen.Code {
 	var out []jen.Code
 	done := map[string]bool{}
 	for i, con := range cons {
@@ -118,12 +139,15 @@ func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen
 			}
 		}
 		if len(same) == 1 {
-			out = append(out, e.invariantCall(t, con, val))
+			out = append(out, e.invariantCall(t, con, val, element))
 			continue
 		}
 		m := e.invariantFor(t, con)
 		for _, o := range same[1:] {
 			e.invariantFor(t, o) // recorded in the report
+		}
+		for _, o := range same {
+			e.applies(t, o, element)
 		}
 		if m == "" {
 			continue
@@ -153,12 +177,15 @@ func (e *emitter) fieldInvariants(fd *model.Field, t *model.Type, val jen.Code) 
 		skip[con.Key] = true
 		cons = append(cons, con)
 	}
-	return e.invariantCalls(t, cons, val)
+	return e.invariantCalls(t, cons, val, strings.TrimSuffix(fd.Path, "[x]"))
 }
 
 // invariantFiles writes the compiled invariant methods, one file per
 // top-level type, and returns the package's report.
 func (e *emitter) invariantFiles() error {
+	if err := e.invariantList(); err != nil {
+		return err
+	}
 	if len(e.fp.navNames) > 0 {
 		f := e.newFile()
 		e.fp.navHelpers(f)
@@ -215,6 +242,64 @@ func (e *emitter) invariantFiles() error {
 		}
 	}
 	return nil
+}
+
+// invariantList emits Invariants, which lists the package's invariants.
+func (e *emitter) invariantList() error {
+	if len(e.status) == 0 {
+		return nil
+	}
+	var keys []string
+	for k := range e.status {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	strs := func(in []string) jen.Code {
+		in = dedupe(in)
+		var vals []jen.Code
+		for _, s := range in {
+			vals = append(vals, jen.Lit(s))
+		}
+		return jen.Index().String().Values(vals...)
+	}
+	var items []jen.Code
+	for _, k := range keys {
+		s := e.status[k]
+		sev := "SeverityError"
+		if s.Warning {
+			sev = "SeverityWarning"
+		}
+		kv := func(k string, v jen.Code) jen.Code { return jen.Id(k).Op(":").Add(v) }
+		fields := []jen.Code{
+			kv("Key", jen.Lit(s.Key)), kv("Severity", jen.Qual(e.fhirPath(), sev)),
+			kv("Human", jen.Lit(s.Human)), kv("Expression", jen.Lit(s.Expression)),
+		}
+		if len(s.Types) > 0 {
+			fields = append(fields, kv("Types", strs(s.Types)))
+		}
+		if len(s.Elements) > 0 {
+			fields = append(fields, kv("Elements", strs(s.Elements)))
+		}
+		fields = append(fields, kv("Compiled", jen.Lit(s.Compiled)))
+		items = append(items, jen.ValuesFunc(func(g *jen.Group) {
+			for _, f := range fields {
+				g.Line().Add(f)
+			}
+			g.Line()
+		}))
+	}
+	f := e.newFile()
+	f.Comment("Invariants lists every FHIRPath invariant of the package's types, by key,")
+	f.Comment("and where each is evaluated. The slice is new on each call.")
+	f.Func().Id("Invariants").Params().Index().Qual(e.fhirPath(), "Invariant").Block(
+		jen.Return(jen.Index().Qual(e.fhirPath(), "Invariant").ValuesFunc(func(g *jen.Group) {
+			for _, it := range items {
+				g.Line().Add(it)
+			}
+			g.Line()
+		})),
+	)
+	return e.write("invariants.go", f)
 }
 
 // scalarMethod emits fpScalar for a primitive or quantity type.

@@ -145,9 +145,13 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 			}
 		})
 	default:
+		method := "validate"
+		if fd.Type.System && fd.Type.Type.Kind == model.KindPrimitive {
+			method = "validateValue"
+		}
 		body := []jen.Code{
 			push(name, jen.Lit(-1)),
-			x.Clone().Dot("validate").Call(jen.Id("v")),
+			x.Clone().Dot(method).Call(jen.Id("v")),
 		}
 		body = append(body, e.elementChecks(fd, fd.Type, x.Clone())...)
 		body = append(body, pop())
@@ -250,6 +254,13 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 	}
 	f.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
+		g.Id("x").Dot("validateValue").Call(jen.Id("v"))
+		e.typeInvariants(g, t)
+	})
+	f.Comment("// validateValue checks the value and the extensions, not the type's invariants")
+	f.Comment("// (for an element typed with a FHIRPath system type, such as Resource.id).")
+	f.Func().Params(recv).Id("validateValue").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
 		check := []jen.Code{}
 		var text jen.Code
 		switch pv.GoType {
@@ -290,7 +301,6 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v")),
 			pop(),
 		)
-		e.typeInvariants(g, t)
 	})
 	e.scalarMethod(f, t)
 	e.walkMethod(f, t)

@@ -9,14 +9,23 @@ import (
 	"github.com/fhirgen/fhirgen/generated/r4"
 )
 
-// A UserSession, an AuditEvent and a BrewedLog that break each of ele-1,
-// ext-1, dom-2 to dom-5 and sev-1 are caught with the right key; the
-// unbroken ones are not.
-func TestInvariants(t *testing.T) {
+type breakage struct{ key, old, new string }
+
+// invariantCase is an instance valid as far as the invariants go, and the
+// edits that break it.
+type invariantCase struct {
+	name     string
+	doc      string
+	validate func(r4.Resource) r4.Issues
+	breaks   []breakage
+}
+
+// invariantCases: a UserSession, an AuditEvent and a BrewedLog, and the
+// edits breaking each of ele-1, ext-1, dom-2 to dom-5 and sev-1.
+func invariantCases(t *testing.T) []invariantCase {
 	const oo = `{"resourceType":"OperationOutcome","id":"o1","issue":[{"severity":"error","code":"invalid"}]`
 	brewed := brewedLogFixture(t)
 	session := strings.Replace(strings.Replace(validSession, `"contained":[{"resourceType":"Patient","id":"p1"}],`, ``, 1), `"#p1"`, `"Patient/p1"`, 1)
-	type breakage struct{ key, old, new string }
 	breaks := func(root, idAnchor, refHolder string) []breakage {
 		// contained resources go after the id; refHolder is where a reference to #o1 can go
 		contained := func(res string) string { return idAnchor + `"contained":[` + res + `],` }
@@ -29,12 +38,7 @@ func TestInvariants(t *testing.T) {
 			{"dom-5", idAnchor, contained(oo+`,"meta":{"security":[{"code":"R"}]}}`)},
 		}
 	}
-	cases := []struct {
-		name     string
-		doc      string
-		validate func(r4.Resource) r4.Issues
-		breaks   []breakage
-	}{
+	return []invariantCase{
 		{"UserSession", session, func(r r4.Resource) r4.Issues { return r.(*r4.UserSession).ValidateIssues() },
 			breaks(session, `"id":"s1",`, ``)},
 		{"AuditEvent", validEvent, func(r r4.Resource) r4.Issues { return r.(*r4.AuditEvent).ValidateIssues() },
@@ -44,6 +48,13 @@ func TestInvariants(t *testing.T) {
 			append(breaks(brewed, `"id": "brew-1",`, ``),
 				breakage{"sev-1", `"description": "Double espresso",`, `"description": "Double espresso", "name": "n", "query": "cXVlcnk=",`})},
 	}
+}
+
+// A UserSession, an AuditEvent and a BrewedLog that break each of ele-1,
+// ext-1, dom-2 to dom-5 and sev-1 are caught with the right key; the
+// unbroken ones are not.
+func TestInvariants(t *testing.T) {
+	cases := invariantCases(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := r4.UnmarshalResource([]byte(tc.doc))

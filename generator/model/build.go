@@ -728,6 +728,7 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 			ft = strings.ToLower(strings.TrimPrefix(code, systemPrefix))
 		}
 		ref.Code = ft
+		ref.System = true
 	}
 	for _, p := range tr.Get("profile").Array() {
 		ref.Profiles = append(ref.Profiles, p.String())

@@ -167,6 +167,10 @@ type TypeRef struct {
 	// target profiles; empty when any resource will do or a target profile
 	// could not be resolved (then nothing is checked).
 	TargetTypes []string
+	// System marks an element typed with a FHIRPath system type that stands
+	// for a FHIR primitive (Resource.id): the value has the primitive's
+	// format, but not the primitive's invariants (ele-1).
+	System bool
 }
 
 // Choice is a value[x] element: an interface implemented by its options.

@@ -1,0 +1,178 @@
+// oracle.js evaluates FHIRPath invariants with fhirpath.js, the reference
+// JavaScript implementation, and compares each result with the one the
+// compiled Go code reported. It is driven by the Go package fporacle over
+// stdin/stdout, one JSON document per line:
+//
+//   in:  {"specs":[{"key","expression","types","elements"}], "model":{...}}
+//        (first line; model adds what fhirpath.js's model lacks, and lists
+//        the resource types the Go code has)
+//   in:  {"name","resource","evals":[[location,key,result],...]}
+//   out: {"evaluated":n,"disagreements":[{location,key,go,js,error}]}
+//
+// Results are numbers: -1 an evaluation error, 0 empty, 1 false, 2 true.
+// Every element of the resource is visited; an invariant is evaluated on it
+// when the element's type is one of the invariant's types, or its element
+// path (Observation.value) one of its elements.
+'use strict';
+
+const readline = require('readline');
+const fhirpath = require('fhirpath');
+
+const version = process.argv[2] || 'r4';
+const model = require('fhirpath/fhir-context/' + version);
+
+const compiled = new Map(); // key -> compiled expression
+const byType = new Map(); // type name -> keys
+const byElement = new Map(); // element path -> keys
+
+function index(map, names, key) {
+  for (const n of names || []) {
+    if (!map.has(n)) map.set(n, []);
+    map.get(n).push(key);
+  }
+}
+
+let goResources = null; // resource types with Go types, null for all
+
+// extend adds to fhirpath.js's model what it lacks (a draft resource).
+function extend(ext) {
+  if (!ext) return;
+  for (const table of ['path2Type', 'path2TypeWithoutElements', 'choiceTypePaths', 'pathsDefinedElsewhere', 'type2Parent']) {
+    for (const [k, v] of Object.entries(ext[table] || {})) {
+      if (!(k in model[table])) model[table][k] = v;
+    }
+  }
+  for (const r of ext.resources || []) model.availableTypes.add(r);
+  goResources = new Set(ext.resources || []);
+}
+
+function setup(specs, ext) {
+  extend(ext);
+  for (const s of specs) {
+    try {
+      compiled.set(s.key, fhirpath.compile(s.expression, model, { traceFn: () => {} }));
+    } catch (e) {
+      compiled.set(s.key, { error: String(e.message || e) });
+    }
+    index(byType, s.types, s.key);
+    index(byElement, s.elements, s.key);
+  }
+}
+
+// truth maps a fhirpath.js result to the Go side's four values, by the
+// rules of singleton evaluation of collections.
+function truth(result) {
+  if (result.length === 0) return 0;
+  if (result.length > 1) return -1;
+  if (result[0] === true) return 2;
+  if (result[0] === false) return 1;
+  return 2; // a single non-boolean value is true
+}
+
+function location(node) {
+  const parts = [];
+  for (let n = node; n; n = n.parentResNode) {
+    if (!n.parentResNode) {
+      parts.unshift(n.data.resourceType);
+    } else {
+      parts.unshift(n.propName + (n.index != null ? '[' + n.index + ']' : ''));
+    }
+  }
+  return parts.join('.');
+}
+
+function isResource(n) {
+  return n.data && typeof n.data === 'object' && typeof n.data.resourceType === 'string';
+}
+
+// resources returns %resource and %rootResource for a node: the resource it
+// is in, and, for a contained resource, the resource that contains it.
+function resources(node) {
+  let res = node;
+  while (res && !isResource(res)) res = res.parentResNode;
+  let root = res;
+  if (res && res.propName === 'contained') {
+    root = res.parentResNode;
+    while (root && !isResource(root)) root = root.parentResNode;
+  }
+  return { resource: res.data, rootResource: (root || res).data };
+}
+
+// elementPath is the node's element path with choice suffixes removed
+// (Observation.value for Observation.valueQuantity).
+function elementPath(node) {
+  const parent = node.parentResNode;
+  if (!parent) return '';
+  const full = node.fullPropertyName();
+  const last = full.slice(full.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
+  return (parent.path || parent.data.resourceType) + '.' + last;
+}
+
+function check(msg) {
+  const goResults = new Map();
+  const dis = [];
+  for (const [loc, key, res] of msg.evals) {
+    const id = loc + '\u0000' + key;
+    if (goResults.has(id)) {
+      dis.push({ location: loc, key, go: res, js: null, error: 'evaluated more than once by the Go code' });
+    }
+    goResults.set(id, res);
+  }
+  const opts = { resolveInternalTypes: false };
+  const root = fhirpath.evaluate(msg.resource, '%context', {}, model, opts);
+  const nodes = root.concat(fhirpath.evaluate(msg.resource, 'descendants()', {}, model, opts));
+  let evaluated = 0;
+  for (const node of nodes) {
+    if (!node || !node.ctx) continue; // a plain value, not an element
+    const env = resources(node);
+    if (goResources && !goResources.has(env.resource.resourceType)) continue; // kept as raw JSON
+    const type = node.parentResNode ? node.path : node.data.resourceType;
+    const keys = (byType.get(type) || []).concat(byElement.get(elementPath(node)) || []);
+    if (keys.length === 0) continue;
+    const loc = location(node);
+    for (const key of new Set(keys)) {
+      const fn = compiled.get(key);
+      let js, error;
+      if (fn.error) {
+        js = -1;
+        error = 'fhirpath.js cannot compile it: ' + fn.error;
+      } else {
+        try {
+          js = truth(fn(node, env));
+        } catch (e) {
+          js = -1;
+          error = String(e.message || e);
+        }
+      }
+      evaluated++;
+      const id = loc + '\u0000' + key;
+      const go = goResults.has(id) ? goResults.get(id) : null;
+      goResults.delete(id);
+      if (go !== js) {
+        dis.push({ location: loc, key, go, js, error: error || (go === null ? 'not evaluated by the Go code' : '') });
+      }
+    }
+  }
+  for (const [id, res] of goResults) {
+    const [loc, key] = id.split('\u0000');
+    dis.push({ location: loc, key, go: res, js: null, error: 'evaluated by the Go code where fhirpath.js finds no such element' });
+  }
+  return { evaluated, disagreements: dis };
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', (line) => {
+  let out;
+  try {
+    const msg = JSON.parse(line);
+    if (msg.specs) {
+      setup(msg.specs, msg.model);
+      out = { evaluated: 0, disagreements: [] };
+    } else {
+      out = check(msg);
+    }
+  } catch (e) {
+    out = { fatal: String((e && e.stack) || e) };
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+});
