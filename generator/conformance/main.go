@@ -29,14 +29,16 @@ func main() {
 	pkg := flag.String("package", "hl7.fhir.r4.examples@4.0.1", "the FHIR package whose resources to round-trip")
 	known := flag.String("known", "known-failures-r4.txt", "known failures: file<TAB>reason per line")
 	verbose := flag.Bool("v", false, "print every failure in full")
+	oracle := flag.String("oracle", "", "compare the compiled invariants with fhirpath.js, installed in this directory (generator/fporacle/js)")
+	oracleKnown := flag.String("oracle-known", "../fporacle/known-disagreements.txt", "the disagreements with fhirpath.js that are understood")
 	flag.Parse()
-	if err := run(*pkg, *known, *verbose); err != nil {
+	if err := run(*pkg, *known, *verbose, *oracle, *oracleKnown); err != nil {
 		fmt.Fprintln(os.Stderr, "conformance:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pkgRef, knownFile string, verbose bool) error {
+func run(pkgRef, knownFile string, verbose bool, oracleDir, oracleKnown string) error {
 	ref, err := fhirpkg.ParseRef(pkgRef)
 	if err != nil {
 		return err
@@ -56,7 +58,7 @@ func run(pkgRef, knownFile string, verbose bool) error {
 	}
 	sort.Strings(files)
 	var total, passed, raw int
-	var unexpected, fixed []string
+	var unexpected, fixed, resourceFiles []string
 	var bytesIn int64
 	for _, f := range files {
 		base := filepath.Base(f)
@@ -68,6 +70,7 @@ func run(pkgRef, knownFile string, verbose bool) error {
 			return err
 		}
 		total++
+		resourceFiles = append(resourceFiles, f)
 		bytesIn += int64(len(data))
 		problem, isRaw := roundTrip(data)
 		if isRaw {
@@ -97,6 +100,9 @@ func run(pkgRef, knownFile string, verbose bool) error {
 	}
 	if len(unexpected) > 0 || len(fixed) > 0 {
 		return fmt.Errorf("%d unexpected failures, %d known failures now pass", len(unexpected), len(fixed))
+	}
+	if oracleDir != "" {
+		return compareInvariants(resourceFiles, oracleDir, oracleKnown, verbose)
 	}
 	return nil
 }

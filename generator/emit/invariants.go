@@ -42,14 +42,14 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	if ci, ok := e.invs[t][con.Key]; ok {
 		return ci.method
 	}
-	st := e.status[con.Key]
+	st := e.status[statusKey(con)]
 	if st == nil {
 		st = &InvariantStatus{Key: con.Key, Severity: con.Severity, Expression: con.Expression, Human: con.Human,
 			Warning: con.Severity == "warning" || con.BestPractice, Compiled: true}
 		if con.BestPractice {
 			st.Severity = "best-practice (reported as a warning)"
 		}
-		e.status[con.Key] = st
+		e.status[statusKey(con)] = st
 	}
 	st.Contexts = append(st.Contexts, t.Name)
 	code, err := e.fp.invariant(t, con.Expression)
@@ -66,10 +66,14 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	return ci.method
 }
 
+// statusKey tells invariants apart: a key names different expressions on
+// different types (R4's inv-1 on Task and on TestReport.setup.action).
+func statusKey(con model.Constraint) string { return con.Key + "\x00" + con.Expression }
+
 // applies records where con is evaluated: on every t, or (element not "")
 // on the values of one element.
 func (e *emitter) applies(t *model.Type, con model.Constraint, element string) {
-	st := e.status[con.Key]
+	st := e.status[statusKey(con)]
 	if st == nil || e.noInvariants {
 		return
 	}
@@ -390,7 +394,12 @@ func (e *emitter) walkMethod(f *jen.File, t *model.Type) {
 
 // InvariantReport renders the report of every invariant of the module.
 func InvariantReport(statuses []*InvariantStatus, allowed map[string]string) string {
-	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Key < statuses[j].Key })
+	sort.Slice(statuses, func(i, j int) bool {
+		if statuses[i].Key != statuses[j].Key {
+			return statuses[i].Key < statuses[j].Key
+		}
+		return statuses[i].Expression < statuses[j].Expression
+	})
 	var b strings.Builder
 	compiled := 0
 	for _, s := range statuses {

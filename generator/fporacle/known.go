@@ -8,14 +8,15 @@ import (
 
 // Known lists the disagreements that are understood: where fhirpath.js
 // departs from the FHIR specification or from what the HL7 validator does.
-// Each line of its file is: key, a location suffix (or *), the two results
-// as go/js (true/false, true/error ...), and the reason, separated by tabs.
+// Each line of its file is: key, a location pattern, the two results as
+// go/js (true/false, none/true, */error ...), and the reason, separated by
+// tabs; in patterns, * stands for any run of characters.
 type Known struct {
 	entries []knownEntry
 }
 
 type knownEntry struct {
-	key, suffix, results, reason string
+	key, location, results, reason string
 	line                         int
 	used                         int
 }
@@ -33,9 +34,9 @@ func LoadKnown(path string) (*Known, error) {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != 4 || strings.TrimSpace(f[3]) == "" {
-			return nil, fmt.Errorf("%s:%d: want key, location suffix, go/js results and a reason, separated by tabs", path, i+1)
+			return nil, fmt.Errorf("%s:%d: want key, location pattern, go/js results and a reason, separated by tabs", path, i+1)
 		}
-		k.entries = append(k.entries, knownEntry{key: f[0], suffix: f[1], results: f[2], reason: f[3], line: i + 1})
+		k.entries = append(k.entries, knownEntry{key: f[0], location: f[1], results: f[2], reason: f[3], line: i + 1})
 	}
 	return k, nil
 }
@@ -60,11 +61,30 @@ func (k *Known) Filter(ds []Disagreement) (unexplained, known []Disagreement) {
 }
 
 func (k *Known) match(d Disagreement) bool {
-	res := result(d.Go) + "/" + result(d.JS)
 	for i := range k.entries {
 		e := &k.entries[i]
-		if e.key == d.Key && e.results == res && (e.suffix == "*" || strings.HasSuffix(d.Location, e.suffix)) {
+		goRes, jsRes, _ := strings.Cut(e.results, "/")
+		if glob(e.key, d.Key) && glob(goRes, result(d.Go)) && glob(jsRes, result(d.JS)) && glob(e.location, d.Location) {
 			e.used++
+			return true
+		}
+	}
+	return false
+}
+
+// glob matches s against a pattern where * stands for any run of
+// characters and everything else for itself.
+func glob(pattern, s string) bool {
+	star := strings.IndexByte(pattern, '*')
+	if star < 0 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, pattern[:star]) {
+		return false
+	}
+	rest := pattern[star+1:]
+	for i := star; i <= len(s); i++ {
+		if glob(rest, s[i:]) {
 			return true
 		}
 	}
@@ -76,7 +96,7 @@ func (k *Known) Unused() []string {
 	var out []string
 	for _, e := range k.entries {
 		if e.used == 0 {
-			out = append(out, fmt.Sprintf("line %d: %s %s %s", e.line, e.key, e.suffix, e.results))
+			out = append(out, fmt.Sprintf("line %d: %s %s %s", e.line, e.key, e.location, e.results))
 		}
 	}
 	return out
@@ -86,7 +106,7 @@ func (k *Known) Unused() []string {
 func (k *Known) Counts() []string {
 	var out []string
 	for _, e := range k.entries {
-		out = append(out, fmt.Sprintf("%s at %s (%s): %d", e.key, e.suffix, e.results, e.used))
+		out = append(out, fmt.Sprintf("%s at %s (%s): %d", e.key, e.location, e.results, e.used))
 	}
 	return out
 }

@@ -90,9 +90,7 @@ func TestInvariantsAgreeWithFHIRPathJS(t *testing.T) {
 		evaluated += n
 	}
 	t.Logf("%d resources, %d invariant evaluations by fhirpath.js, %d false; known disagreements: %s", checked, evaluated, failing, strings.Join(known.Counts(), "; "))
-	for _, u := range known.Unused() {
-		t.Errorf("known disagreement that no longer occurs: %s", u)
-	}
+	// (stale entries are found by make conformance, over all of R4)
 	if checked < 40 || evaluated < 1000 || failing < 20 {
 		t.Fatalf("too little was compared: %d resources, %d evaluations, %d false", checked, evaluated, failing)
 	}

@@ -21,14 +21,17 @@ const fhirpath = require('fhirpath');
 const version = process.argv[2] || 'r4';
 const model = require('fhirpath/fhir-context/' + version);
 
-const compiled = new Map(); // key -> compiled expression
-const byType = new Map(); // type name -> keys
-const byElement = new Map(); // element path -> keys
+// specs are the invariants; a key may name different expressions on
+// different types (R4's inv-1), so they are told apart by their index
+const childrenOf = fhirpath.compile('children()', model, { resolveInternalTypes: false });
+const specs = [];
+const byType = new Map(); // type name -> specs
+const byElement = new Map(); // element path -> specs
 
-function index(map, names, key) {
+function index(map, names, spec) {
   for (const n of names || []) {
     if (!map.has(n)) map.set(n, []);
-    map.get(n).push(key);
+    map.get(n).push(spec);
   }
 }
 
@@ -46,16 +49,17 @@ function extend(ext) {
   goResources = new Set(ext.resources || []);
 }
 
-function setup(specs, ext) {
+function setup(list, ext) {
   extend(ext);
-  for (const s of specs) {
+  for (const s of list) {
     try {
-      compiled.set(s.key, fhirpath.compile(s.expression, model, { traceFn: () => {} }));
+      s.fn = fhirpath.compile(s.expression, model, { traceFn: () => {} });
     } catch (e) {
-      compiled.set(s.key, { error: String(e.message || e) });
+      s.error = String(e.message || e);
     }
-    index(byType, s.types, s.key);
-    index(byElement, s.elements, s.key);
+    specs.push(s);
+    index(byType, s.types, s);
+    index(byElement, s.elements, s);
   }
 }
 
@@ -118,27 +122,32 @@ function check(msg) {
     }
     goResults.set(id, res);
   }
-  const opts = { resolveInternalTypes: false };
-  const root = fhirpath.evaluate(msg.resource, '%context', {}, model, opts);
-  const nodes = root.concat(fhirpath.evaluate(msg.resource, 'descendants()', {}, model, opts));
+  // every element, walked with children() (descendants() overflows the
+  // stack on large bundles)
+  const nodes = fhirpath.evaluate(msg.resource, '%context', {}, model, { resolveInternalTypes: false });
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i] && nodes[i].ctx) {
+      for (const c of childrenOf(nodes[i], {})) nodes.push(c);
+    }
+  }
   let evaluated = 0;
   for (const node of nodes) {
     if (!node || !node.ctx) continue; // a plain value, not an element
     const env = resources(node);
     if (goResources && !goResources.has(env.resource.resourceType)) continue; // kept as raw JSON
     const type = node.parentResNode ? node.path : node.data.resourceType;
-    const keys = (byType.get(type) || []).concat(byElement.get(elementPath(node)) || []);
-    if (keys.length === 0) continue;
+    const apply = (byType.get(type) || []).concat(byElement.get(elementPath(node)) || []);
+    if (apply.length === 0) continue;
     const loc = location(node);
-    for (const key of new Set(keys)) {
-      const fn = compiled.get(key);
+    for (const spec of new Set(apply)) {
+      const key = spec.key;
       let js, error;
-      if (fn.error) {
+      if (spec.error) {
         js = -1;
-        error = 'fhirpath.js cannot compile it: ' + fn.error;
+        error = 'fhirpath.js cannot compile it: ' + spec.error;
       } else {
         try {
-          js = truth(fn(node, env));
+          js = truth(spec.fn(node, env));
         } catch (e) {
           js = -1;
           error = String(e.message || e);

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"fhirgen.test/all/fhir"
+	"fhirgen.test/all/r4"
+	"github.com/fhirgen/fhirgen/generator/fporacle"
+)
+
+// compareInvariants evaluates every compiled invariant on every element of
+// every resource with the generated code and with fhirpath.js, and fails on
+// any disagreement the known-disagreements file does not explain.
+func compareInvariants(files []string, oracleDir, knownFile string, verbose bool) error {
+	var specs []fporacle.Spec
+	compiled := 0
+	for _, inv := range r4.Invariants() {
+		if inv.Compiled {
+			compiled++
+			specs = append(specs, fporacle.Spec{Key: inv.Key, Expression: inv.Expression, Types: inv.Types, Elements: inv.Elements})
+		}
+	}
+	known, err := fporacle.LoadKnown(knownFile)
+	if err != nil {
+		return err
+	}
+	o, err := fporacle.Start(oracleDir, "r4", specs, nil)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	var resources, evaluated, falses int
+	var unexplained []fporacle.Disagreement
+	byKey := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		res, err := r4.UnmarshalResource(data)
+		if err != nil {
+			continue // reported by the round trip
+		}
+		var evals []fporacle.Eval
+		r4.TraceInvariants(res, func(loc, key string, r fhir.Truth) {
+			evals = append(evals, fporacle.Eval{Location: loc, Key: key, Result: int8(r)})
+			if r == fhir.TruthFalse {
+				falses++
+			}
+		})
+		n, ds, err := o.Check(filepath.Base(f), data, evals)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		resources++
+		evaluated += n
+		u, _ := known.Filter(ds)
+		for _, d := range u {
+			byKey[d.Key]++
+		}
+		unexplained = append(unexplained, u...)
+	}
+	fmt.Printf("invariants: %d compiled, %d evaluations by fhirpath.js on %d resources (%d false): %d unexplained disagreements; known: %s\n",
+		compiled, evaluated, resources, falses, len(unexplained), strings.Join(known.Counts(), "; "))
+	var keys []string
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return byKey[keys[i]] > byKey[keys[j]] })
+	for _, k := range keys {
+		fmt.Printf("  %s: %d\n", k, byKey[k])
+	}
+	shown := 0
+	for _, d := range unexplained {
+		if !verbose && shown >= 40 {
+			fmt.Printf("... and %d more (-v shows all)\n", len(unexplained)-shown)
+			break
+		}
+		s := d.String()
+		if !verbose && len(s) > 400 {
+			s = s[:400] + "..."
+		}
+		fmt.Println("DISAGREE", s)
+		shown++
+	}
+	unused := known.Unused()
+	for _, u := range unused {
+		fmt.Println("STALE known disagreement:", u)
+	}
+	if len(unexplained) > 0 || len(unused) > 0 {
+		return fmt.Errorf("%d disagreements with fhirpath.js, %d stale known ones", len(unexplained), len(unused))
+	}
+	return nil
+}
