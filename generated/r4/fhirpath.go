@@ -4,8 +4,11 @@ package r4
 
 import (
 	"math/big"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
 )
@@ -110,9 +113,63 @@ func fpSubstring(s string, start, length int64) (string, bool) {
 	return string(rs[start:end]), true
 }
 
+// fpRegexps caches the compiled patterns of matches() and replaceMatches()
+// (an invariant's patterns are literals: the cache stays small). A pattern
+// that does not compile is cached as nil.
+var fpRegexps sync.Map
+
+func fpRegexp(re string) *regexp.Regexp {
+	if r, ok := fpRegexps.Load(re); ok {
+		return r.(*regexp.Regexp)
+	}
+	r, err := regexp.Compile("(?s)" + re)
+	if err != nil {
+		r = nil
+	}
+	fpRegexps.Store(re, r)
+	return r
+}
+
 func fpMatches(s, re string) bool {
-	ok, err := regexp.MatchString(re, s)
-	return err == nil && ok
+	r := fpRegexp(re)
+	return r != nil && r.MatchString(s)
+}
+
+// fpReplaceMatches is replaceMatches(): false when the pattern is invalid.
+func fpReplaceMatches(s, re, sub string) (string, bool) {
+	r := fpRegexp(re)
+	if r == nil {
+		return "", false
+	}
+	return r.ReplaceAllString(s, sub), true
+}
+
+// fpReplace is replace(): every occurrence of pattern (an empty pattern
+// goes between every character and at both ends).
+func fpReplace(s, pattern, sub string) (string, bool) {
+	return strings.ReplaceAll(s, pattern, sub), true
+}
+
+// fpToInteger is toInteger() on a string: (\+|-)?\d+, else empty.
+func fpToInteger(s string) (int64, bool) {
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
+}
+
+// fpEqual is FHIRPath equality of two items: by value for primitives,
+// element by element for complex values.
+func fpEqual(a, b any) bool {
+	if x, ok := fpScalarOf(a); ok {
+		if y, ok := fpScalarOf(b); ok {
+			return fpCompare("=", x, y) == 2
+		}
+		return false
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // fpScalar is a comparable singleton value.

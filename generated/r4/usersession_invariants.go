@@ -37,10 +37,10 @@ func (x *UserSession) invDom3(v *validator) int8 {
 				if fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t34 := func() int8 {
-						l33 := func() int8 {
-							l29 := func() int8 {
-								l25 := func() int8 {
+					if t38 := func() int8 {
+						l37 := func() int8 {
+							l33 := func() int8 {
+								l29 := func() int8 {
 									var a fpScalar
 									an := 0
 									var s4 string
@@ -71,78 +71,55 @@ func (x *UserSession) invDom3(v *validator) int8 {
 									if an == 0 {
 										return 0
 									}
-									if v.container != nil {
-										for _, d10 := range descendants(v, v.container) {
-											for _, a11 := range fpNavReference(any(d10)) {
+									if res10, ok := v.resource.(*UserSession); ok && res10 != nil {
+										for _, d11 := range descendants(v, res10) {
+											for _, a12 := range fpNavReference(any(d11)) {
 												{
-													var e12 fpScalar
-													e12n := 0
-													if sc, ok := fpScalarOf(a11); ok {
-														e12 = sc
-														e12n++
+													var e13 fpScalar
+													e13n := 0
+													if sc, ok := fpScalarOf(a12); ok {
+														e13 = sc
+														e13n++
 													}
-													if e12n > 1 {
+													if e13n > 1 {
 														return -1
 													}
-													if e12n == 0 {
+													if e13n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e12) == 2 {
+													if fpCompare("=", a, e13) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if v.container != nil {
-										for _, d13 := range descendants(v, v.container) {
-											if y14, ok := d13.(*Canonical); ok && y14 != nil {
+									if res14, ok := v.resource.(*UserSession); ok && res14 != nil {
+										for _, d15 := range descendants(v, res14) {
+											if y16, ok := d15.(*Canonical); ok && y16 != nil {
 												{
-													var e15 fpScalar
-													e15n := 0
-													if sc, ok := fpScalarOf(any(y14)); ok {
-														e15 = sc
-														e15n++
+													var e17 fpScalar
+													e17n := 0
+													if sc, ok := fpScalarOf(any(y16)); ok {
+														e17 = sc
+														e17n++
 													}
-													if e15n > 1 {
+													if e17n > 1 {
 														return -1
 													}
-													if e15n == 0 {
+													if e17n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e15) == 2 {
+													if fpCompare("=", a, e17) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if v.container != nil {
-										for _, d16 := range descendants(v, v.container) {
-											if y17, ok := d16.(*URI); ok && y17 != nil {
-												{
-													var e18 fpScalar
-													e18n := 0
-													if sc, ok := fpScalarOf(any(y17)); ok {
-														e18 = sc
-														e18n++
-													}
-													if e18n > 1 {
-														return -1
-													}
-													if e18n == 0 {
-														return 0
-													}
-													if fpCompare("=", a, e18) == 2 {
-														return 2
-													}
-												}
-											}
-										}
-									}
-									if v.container != nil {
-										for _, d19 := range descendants(v, v.container) {
-											if y20, ok := d19.(*URL); ok && y20 != nil {
+									if res18, ok := v.resource.(*UserSession); ok && res18 != nil {
+										for _, d19 := range descendants(v, res18) {
+											if y20, ok := d19.(*URI); ok && y20 != nil {
 												{
 													var e21 fpScalar
 													e21n := 0
@@ -163,19 +140,42 @@ func (x *UserSession) invDom3(v *validator) int8 {
 											}
 										}
 									}
+									if res22, ok := v.resource.(*UserSession); ok && res22 != nil {
+										for _, d23 := range descendants(v, res22) {
+											if y24, ok := d23.(*URL); ok && y24 != nil {
+												{
+													var e25 fpScalar
+													e25n := 0
+													if sc, ok := fpScalarOf(any(y24)); ok {
+														e25 = sc
+														e25n++
+													}
+													if e25n > 1 {
+														return -1
+													}
+													if e25n == 0 {
+														return 0
+													}
+													if fpCompare("=", a, e25) == 2 {
+														return 2
+													}
+												}
+											}
+										}
+									}
 									return 1
 								}()
-								if l25 == 2 {
+								if l29 == 2 {
 									return 2
 								}
-								return fpOr(l25, func() int8 {
-									for _, d22 := range descendants(v, w3) {
-										w23 := d22
+								return fpOr(l29, func() int8 {
+									for _, d26 := range descendants(v, w3) {
+										w27 := d26
 										if func() int8 {
 											var a fpScalar
 											an := 0
-											for _, a24 := range fpNavReference(any(w23)) {
-												if sc, ok := fpScalarOf(a24); ok {
+											for _, a28 := range fpNavReference(any(w27)) {
+												if sc, ok := fpScalarOf(a28); ok {
 													a = sc
 													an++
 												}
@@ -201,24 +201,24 @@ func (x *UserSession) invDom3(v *validator) int8 {
 											}
 											return fpCompare("=", a, b)
 										}() == 2 {
-											_ = w23
+											_ = w27
 											return 2
 										}
 									}
 									return 1
 								}())
 							}()
-							if l29 == 2 {
+							if l33 == 2 {
 								return 2
 							}
-							return fpOr(l29, func() int8 {
-								for _, d26 := range descendants(v, w3) {
-									w27 := d26
+							return fpOr(l33, func() int8 {
+								for _, d30 := range descendants(v, w3) {
+									w31 := d30
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										if y28, ok := w27.(*Canonical); ok && y28 != nil {
-											if sc, ok := y28.fpScalar(); ok {
+										if y32, ok := w31.(*Canonical); ok && y32 != nil {
+											if sc, ok := y32.fpScalar(); ok {
 												a = sc
 												an++
 											}
@@ -244,24 +244,24 @@ func (x *UserSession) invDom3(v *validator) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w27
+										_ = w31
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l33 == 2 {
+						if l37 == 2 {
 							return 2
 						}
-						return fpOr(l33, func() int8 {
-							for _, d30 := range descendants(v, w3) {
-								w31 := d30
+						return fpOr(l37, func() int8 {
+							for _, d34 := range descendants(v, w3) {
+								w35 := d34
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y32, ok := w31.(*Canonical); ok && y32 != nil {
-										if sc, ok := y32.fpScalar(); ok {
+									if y36, ok := w35.(*Canonical); ok && y36 != nil {
+										if sc, ok := y36.fpScalar(); ok {
 											a = sc
 											an++
 										}
@@ -287,15 +287,15 @@ func (x *UserSession) invDom3(v *validator) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w31
+									_ = w35
 									return 2
 								}
 							}
 							return 1
 						}())
-					}(); t34 >= 1 {
+					}(); t38 >= 1 {
 						n++
-						if t34 == 2 {
+						if t38 == 2 {
 							r = 2
 						} else {
 							r = 1

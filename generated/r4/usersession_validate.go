@@ -11,6 +11,15 @@ func (x *UserSession) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	outer, outerContainer := v.resource, v.container
+	v.resource = x
+	if !v.asContained {
+		v.container = x
+	}
+	v.asContained = false
+	defer func() {
+		v.resource, v.container = outer, outerContainer
+	}()
 	if x.ID != nil {
 		v.push("id", -1)
 		x.ID.validateValue(v)
@@ -38,6 +47,7 @@ func (x *UserSession) validate(v *validator) {
 	}
 	for i := range x.Contained {
 		v.push("contained", i)
+		v.asContained = true
 		validateResource(v, x.Contained[i])
 		v.pop()
 	}

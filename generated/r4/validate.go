@@ -50,8 +50,15 @@ type validator struct {
 	issues Issues
 	path   []step
 	// container is the resource whose contained resources "#id" references
-	// resolve to.
+	// resolve to (%rootResource): the resource validated, or for a contained
+	// resource the one containing it.
 	container Resource
+	// asContained tells the next resource validated that it is a contained
+	// one (it keeps the container).
+	asContained bool
+	// resource is the resource being validated (%resource): the container,
+	// or one of its contained resources.
+	resource Resource
 	// extDepth counts the extensions being validated: a nested extension of a
 	// complex extension may have a relative url.
 	extDepth int
@@ -71,7 +78,7 @@ func newValidator(container Resource, root string) *validator {
 // done returns the validator to the pool and gives away its issues.
 func (v *validator) done() Issues {
 	issues := v.issues
-	v.issues, v.container, v.extDepth, v.trace = nil, nil, 0, nil
+	v.issues, v.container, v.resource, v.extDepth, v.trace, v.asContained = nil, nil, nil, 0, nil, false
 	validators.Put(v)
 	return issues
 }
@@ -155,6 +162,7 @@ func validateResource(v *validator, r Resource) {
 	case *UserSession:
 		x.validate(v)
 	}
+	v.asContained = false // when r was nil or raw
 }
 
 // TraceInvariants validates r and calls fn with the outcome of every

@@ -59,6 +59,8 @@ func (it itype) String() string {
 type coll struct {
 	typ itype
 	gen func(g *jen.Group, yield func(g *jen.Group, v jen.Code))
+	// single marks a collection of exactly one item (one)
+	single bool
 }
 
 // fpc compiles the invariants of one package.
@@ -69,6 +71,13 @@ type fpc struct {
 	byName  map[string]*model.Type
 	resType *model.Type // Resource
 	domType *model.Type // DomainResource
+	// per invariant: the type it is on, its focus (%context), and notes for
+	// the report
+	self  *model.Type
+	focus coll
+	notes []string
+	// resolve is set when an invariant uses resolve() (fpResolve is emitted)
+	resolve bool
 }
 
 type unsupported struct{ msg string }
@@ -117,12 +126,13 @@ func (c *fpc) invariant(t *model.Type, expr string) (code jen.Code, err error) {
 	}()
 	c.vars = 0
 	this := c.one(itype{k: ikElem, t: t}, jen.Id("x"))
+	c.self, c.focus, c.notes = t, this, nil
 	return c.truth(c.compile(n, this, this)), nil
 }
 
 // one is the collection holding v.
 func (c *fpc) one(it itype, v jen.Code) coll {
-	return coll{typ: it, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) { yield(g, v) }}
+	return coll{typ: it, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) { yield(g, v) }, single: true}
 }
 
 func (c *fpc) empty(it itype) coll {
@@ -233,10 +243,28 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 		c.fail("variable $%s is not supported", n.Name)
 	case fhirpath.External:
 		switch n.Name {
-		case "resource", "rootResource":
+		case "rootResource":
 			return cv(coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 				g.If(jen.Id("v").Dot("container").Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id("v").Dot("container")) })
 			}})
+		case "resource":
+			// typed when the invariant is on a resource or on one of its
+			// backbone elements
+			owner := c.self
+			if owner != nil && owner.Owner != nil {
+				owner = owner.Owner
+			}
+			if owner != nil && owner.Kind == model.KindResource {
+				return cv(coll{typ: itype{k: ikElem, t: owner}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+					r := c.tmp("res")
+					g.If(jen.List(jen.Id(r), jen.Id("ok")).Op(":=").Id("v").Dot("resource").Assert(jen.Op("*").Id(owner.GoName)), jen.Id("ok").Op("&&").Id(r).Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(r)) })
+				}})
+			}
+			return cv(coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+				g.If(jen.Id("v").Dot("resource").Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id("v").Dot("resource")) })
+			}})
+		case "context":
+			return cv(c.focus)
 		case "ucum":
 			return cv(c.one(itype{k: ikString}, jen.Lit("http://unitsofmeasure.org")))
 		case "sct":
@@ -330,7 +358,10 @@ func (c *fpc) navigate(in coll, name string) coll {
 			if name == t.Name {
 				return in // the type name at the start of a path
 			}
-			c.fail("%s has no element %s", t.Name, name)
+			// FHIRPath evaluates a name that is not an element to an empty
+			// collection; the report says so (it is a fault of the definition)
+			c.notes = append(c.notes, fmt.Sprintf("%s has no element %s: it is always empty", t.Name, name))
+			return c.empty(itype{k: ikAny})
 		}
 		return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
@@ -423,6 +454,49 @@ func (c *fpc) navHelpers(f *jen.File) {
 	}
 }
 
+// resolveHelper emits fpResolve, FHIRPath's resolve() within the resource
+// being validated: "#id" finds a contained resource; in a Bundle, a
+// reference finds the entry with that fullUrl, or with that type and id.
+func (c *fpc) resolveHelper(f *jen.File) {
+	f.Comment("// fpResolve finds the resource ref points to within the resource being validated:")
+	f.Comment("// a contained resource (#id), or an entry of the Bundle being validated (by")
+	f.Comment("// fullUrl, or by type/id). Anything else is not resolved (nil).")
+	f.Func().Id("fpResolve").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("ref").String()).Id("Resource").BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("ref").Op("==").Lit("#")).Block(jen.Return(jen.Id("v").Dot("container")))
+		g.If(jen.Qual("strings", "HasPrefix").Call(jen.Id("ref"), jen.Lit("#"))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("holder")).Op(":=").Range().Index().Id("Resource").Values(jen.Id("v").Dot("resource"), jen.Id("v").Dot("container"))).Block(
+				jen.If(jen.List(jen.Id("dr"), jen.Id("ok")).Op(":=").Id("holder").Assert(jen.Id("DomainResource")), jen.Id("ok")).Block(
+					jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("dr").Dot("GetContained").Call()).Block(
+						jen.If(jen.Id("c").Op("!=").Nil().Op("&&").Id("c").Dot("GetID").Call().Dot("GetValue").Call().Op("==").Id("ref").Index(jen.Lit(1), jen.Empty())).Block(jen.Return(jen.Id("c"))),
+					),
+				),
+			),
+			jen.Return(jen.Nil()),
+		)
+		bundle := c.byName["Bundle"]
+		var entry, fullURL, res *model.Field
+		if bundle != nil {
+			entry = fieldByName(bundle, "entry")
+		}
+		if entry != nil && entry.Type != nil && entry.Type.Type != nil {
+			fullURL, res = fieldByName(entry.Type.Type, "fullUrl"), fieldByName(entry.Type.Type, "resource")
+		}
+		if fullURL != nil && res != nil && entry.Repeats() {
+			g.If(jen.List(jen.Id("b"), jen.Id("ok")).Op(":=").Id("v").Dot("container").Assert(jen.Op("*").Id(bundle.GoName)), jen.Id("ok").Op("&&").Id("b").Op("!=").Nil().Op("&&").Id("ref").Op("!=").Lit("")).Block(
+				jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(entry.GoName)).Block(
+					jen.Id("e").Op(":=").Op("&").Id("b").Dot(entry.GoName).Index(jen.Id("i")),
+					jen.If(jen.Id("e").Dot(res.GoName).Op("==").Nil()).Block(jen.Continue()),
+					jen.If(jen.Id("e").Dot("Get"+fullURL.GoName).Call().Dot("GetValue").Call().Op("==").Id("ref").Op("||").
+						Id("e").Dot(res.GoName).Dot("ResourceType").Call().Op("+").Lit("/").Op("+").Id("e").Dot(res.GoName).Dot("GetID").Call().Dot("GetValue").Call().Op("==").Id("ref")).Block(
+						jen.Return(jen.Id("e").Dot(res.GoName)),
+					),
+				),
+			)
+		}
+		g.Return(jen.Nil())
+	})
+}
+
 // fieldPointers yields the items of a field as pointers (attributes too),
 // so that they convert to any without allocating.
 func (c *fpc) fieldPointers(g *jen.Group, v jen.Code, fd *model.Field, yield func(*jen.Group, jen.Code)) {
@@ -486,9 +560,53 @@ func (c *fpc) typeByName(name string) *model.Type {
 	return nil
 }
 
+// systemTypes are FHIRPath's own types; a FHIR primitive is taken to be of
+// the system type of its value (a FHIR boolean is a Boolean), as the authors
+// of invariants such as R4's que-7 (answer is Boolean) mean.
+var systemTypes = map[string]ikind{"Boolean": ikBool, "String": ikString, "Integer": ikInt, "Decimal": ikDec, "Date": 0, "DateTime": 0, "Time": 0}
+
+// ofSystemType keeps the items whose value is of a system type.
+func (c *fpc) ofSystemType(in coll, name string) coll {
+	switch in.typ.k {
+	case ikElem:
+		if in.typ.t.Kind == model.KindPrimitive && in.typ.t.Value.System == name {
+			return in
+		}
+		return c.empty(in.typ)
+	case ikAny, ikRes:
+		var prims []*model.Type
+		for _, t := range c.e.pkg.Types {
+			if t.Kind == model.KindPrimitive && t.Value.System == name {
+				prims = append(prims, t)
+			}
+		}
+		return coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.Switch(jen.Id(y).Op(":=").Add(v).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+					var cases []jen.Code
+					for _, t := range prims {
+						cases = append(cases, jen.Op("*").Add(c.e.typeRefOf(t)))
+					}
+					if len(cases) > 0 {
+						sw.Case(cases...).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(y)) })
+					}
+				})
+			})
+		}}
+	}
+	if k := systemTypes[name]; k != 0 && k == in.typ.k {
+		return in
+	}
+	return c.empty(in.typ)
+}
+
 // ofType keeps the items of a type.
 func (c *fpc) ofType(in coll, name string) coll {
 	t := c.typeByName(name)
+	if _, ok := systemTypes[strings.TrimPrefix(name, "System.")]; t == nil && ok {
+		return c.ofSystemType(in, strings.TrimPrefix(name, "System."))
+	}
 	if t == nil {
 		c.fail("unknown type %s", name)
 	}
@@ -524,6 +642,9 @@ func (c *fpc) isType(in coll, name string) jen.Code {
 
 // exists is a tri: 2 when the collection has an item.
 func (c *fpc) exists(col coll) jen.Code {
+	if col.single {
+		return jen.Int8().Parens(jen.Lit(2))
+	}
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 		col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Return(jen.Lit(2)) })
 		g.Return(jen.Lit(1))
@@ -709,8 +830,187 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			})
 		}})
 	}
+	if v, ok := c.function2(n, in, this); ok {
+		return v
+	}
 	c.fail("function %s/%d is not supported", n.Name, argc)
 	return value{}
+}
+
+// function2 compiles the functions that need collections held (isDistinct,
+// intersect), choices (iif), conversions and resolve().
+func (c *fpc) function2(n *fhirpath.Node, in, this coll) (value, bool) {
+	argc := len(n.Args)
+	switch {
+	case n.Name == "isDistinct" && argc == 0:
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			seen := c.tmp("seen")
+			g.Var().Id(seen).Index().Id("fpScalar")
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				c.toScalar(g, in.typ, v, func(g *jen.Group, sc jen.Code) {
+					p := c.tmp("p")
+					g.For(jen.List(jen.Id("_"), jen.Id(p)).Op(":=").Range().Id(seen)).Block(
+						jen.If(jen.Id("fpCompare").Call(jen.Lit("="), jen.Id(p), sc).Op("==").Lit(2)).Block(jen.Return(jen.Lit(1))),
+					)
+					g.Id(seen).Op("=").Append(jen.Id(seen), sc)
+				})
+			})
+			g.Return(jen.Lit(2))
+		}).Call()), true
+	case n.Name == "combine" && argc == 1:
+		return cv(c.union(in, c.asColl(c.compile(n.Args[0], this, this)))), true
+	case n.Name == "intersect" && argc == 1:
+		other := c.asColl(c.compile(n.Args[0], this, this))
+		return cv(coll{typ: in.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			kept := c.tmp("kept")
+			g.Var().Id(kept).Index().Any()
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("w")
+				g.Id(y).Op(":=").Add(v)
+				found := c.tmp("found")
+				g.Id(found).Op(":=").False()
+				other.gen(g, func(g *jen.Group, w jen.Code) {
+					g.If(jen.Op("!").Id(found).Op("&&").Id("fpEqual").Call(jen.Id(y), w)).Block(jen.Id(found).Op("=").True())
+				})
+				p := c.tmp("p")
+				g.For(jen.List(jen.Id("_"), jen.Id(p)).Op(":=").Range().Id(kept)).Block(
+					jen.If(jen.Id(found).Op("&&").Id("fpEqual").Call(jen.Id(p), jen.Id(y))).Block(jen.Id(found).Op("=").False()),
+				)
+				g.If(jen.Id(found)).BlockFunc(func(g *jen.Group) {
+					g.Id(kept).Op("=").Append(jen.Id(kept), jen.Id(y))
+					yield(g, jen.Id(y))
+				})
+			})
+		}}), true
+	case n.Name == "iif" && (argc == 2 || argc == 3):
+		cond := c.truth(c.compile(n.Args[0], in, in))
+		a := c.asColl(c.compile(n.Args[1], in, in))
+		b := c.empty(a.typ)
+		if argc == 3 {
+			b = c.asColl(c.compile(n.Args[2], in, in))
+		}
+		if a.typ != b.typ {
+			a, b = c.anyItems(a), c.anyItems(b)
+		}
+		return cv(coll{typ: a.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			t := c.tmp("cond")
+			g.If(jen.Id(t).Op(":=").Add(cond), jen.Id(t).Op("==").Lit(2)).BlockFunc(func(g *jen.Group) {
+				a.gen(g, yield)
+			}).Else().BlockFunc(func(g *jen.Group) {
+				b.gen(g, yield)
+			})
+		}}), true
+	case n.Name == "toInteger" && argc == 0:
+		return cv(coll{typ: itype{k: ikInt}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			if in.typ.k == ikInt {
+				in.gen(g, yield)
+				return
+			}
+			c.singleString(g, c.anyItems(in), func(g *jen.Group, s jen.Code) {
+				i := c.tmp("int")
+				g.If(jen.List(jen.Id(i), jen.Id("ok")).Op(":=").Id("fpToInteger").Call(s), jen.Id("ok")).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(i)) })
+			})
+		}}), true
+	case n.Name == "replaceMatches" && argc == 2, n.Name == "replace" && argc == 2:
+		re := c.asColl(c.compile(n.Args[0], this, this))
+		sub := c.asColl(c.compile(n.Args[1], this, this))
+		fn := "fpReplaceMatches"
+		if n.Name == "replace" {
+			fn = "fpReplace"
+		}
+		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
+				c.singleString(g, re, func(g *jen.Group, r jen.Code) {
+					c.singleString(g, sub, func(g *jen.Group, u jen.Code) {
+						o := c.tmp("o")
+						g.If(jen.List(jen.Id(o), jen.Id("ok")).Op(":=").Id(fn).Call(s, r, u), jen.Id("ok")).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(o)) })
+					})
+				})
+			})
+		}}), true
+	case (n.Name == "lower" || n.Name == "upper") && argc == 0:
+		fn := map[string]string{"lower": "ToLower", "upper": "ToUpper"}[n.Name]
+		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) { yield(g, jen.Qual("strings", fn).Call(s)) })
+		}}), true
+	case n.Name == "tail" && argc == 0, n.Name == "skip" && argc == 1, n.Name == "take" && argc == 1:
+		var limit jen.Code = jen.Int64().Parens(jen.Lit(1))
+		if argc == 1 {
+			limit = c.intValue(c.compile(n.Args[0], this, this))
+		}
+		keep := ">="
+		if n.Name == "take" {
+			keep = "<"
+		}
+		return cv(coll{typ: in.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			k, lim := c.tmp("k"), c.tmp("lim")
+			g.List(jen.Id(k), jen.Id(lim)).Op(":=").List(jen.Int64().Parens(jen.Lit(0)), limit)
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				g.If(jen.Id(k).Op(keep).Id(lim)).BlockFunc(func(g *jen.Group) { yield(g, v) })
+				g.Id(k).Op("++")
+			})
+		}}), true
+	case n.Name == "resolve" && argc == 0:
+		c.resolve = true
+		return cv(coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				var ref jen.Code
+				switch {
+				case in.typ.k == ikElem && in.typ.t.Name == "Reference":
+					ref = jen.Add(v).Dot("GetReference").Call().Dot("GetValue").Call()
+				default:
+					str, ok := c.stringOf(in.typ, v)
+					if !ok {
+						c.fail("resolve() on %s", in.typ)
+					}
+					ref = str
+				}
+				r := c.tmp("target")
+				g.If(jen.Id(r).Op(":=").Id("fpResolve").Call(jen.Id("v"), ref), jen.Id(r).Op("!=").Nil()).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(r)) })
+			})
+		}}), true
+	}
+	return value{}, false
+}
+
+// toScalar runs body with the comparable value of an item, when it has one.
+func (c *fpc) toScalar(g *jen.Group, it itype, v jen.Code, body func(*jen.Group, jen.Code)) {
+	sc := c.tmp("sc")
+	switch it.k {
+	case ikString:
+		g.Id(sc).Op(":=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(1), jen.Id("s"): v})
+	case ikInt:
+		g.Id(sc).Op(":=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): jen.Qual("strconv", "FormatInt").Call(v, jen.Lit(10))})
+	case ikDec:
+		g.Id(sc).Op(":=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): v})
+	case ikBool:
+		g.Id(sc).Op(":=").Id("fpBoolScalar").Call(v)
+	case ikElem:
+		if !hasScalar(it.t) {
+			c.fail("%s values cannot be compared here", it)
+		}
+		g.If(jen.List(jen.Id(sc), jen.Id("ok")).Op(":=").Add(v).Dot("fpScalar").Call(), jen.Id("ok")).BlockFunc(func(g *jen.Group) { body(g, jen.Id(sc)) })
+		return
+	default:
+		g.If(jen.List(jen.Id(sc), jen.Id("ok")).Op(":=").Id("fpScalarOf").Call(v), jen.Id("ok")).BlockFunc(func(g *jen.Group) { body(g, jen.Id(sc)) })
+		return
+	}
+	body(g, jen.Id(sc))
+}
+
+// union is a | b (and combine): the items of both.
+func (c *fpc) union(a, b coll) coll {
+	typ := a.typ
+	if a.typ != b.typ {
+		typ = itype{k: ikAny}
+		if !(a.typ.k == ikString && b.typ.k == ikString) {
+			a, b = c.anyItems(a), c.anyItems(b)
+		}
+	}
+	return coll{typ: typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		a.gen(g, yield)
+		b.gen(g, yield)
+	}}
 }
 
 func typeArg(c *fpc, n *fhirpath.Node) string {
@@ -727,6 +1027,15 @@ func typeArg(c *fpc, n *fhirpath.Node) string {
 // singleString runs body with the string value of a singleton input; several
 // items are an evaluation error (the surrounding tri returns -1).
 func (c *fpc) singleString(g *jen.Group, in coll, body func(*jen.Group, jen.Code)) {
+	c.stringArg(g, in, body, false)
+}
+
+// stringOrEmpty is singleString where an empty input is the empty string.
+func (c *fpc) stringOrEmpty(g *jen.Group, in coll, body func(*jen.Group, jen.Code)) {
+	c.stringArg(g, in, body, true)
+}
+
+func (c *fpc) stringArg(g *jen.Group, in coll, body func(*jen.Group, jen.Code), emptyOK bool) {
 	s := c.tmp("s")
 	cnt := c.tmp("n")
 	g.Var().Id(s).String()
@@ -737,7 +1046,11 @@ func (c *fpc) singleString(g *jen.Group, in coll, body func(*jen.Group, jen.Code
 			g.Id(s).Op("=").Add(str)
 		}
 	})
-	g.If(jen.Id(cnt).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) { body(g, jen.Id(s)) })
+	cond := jen.Id(cnt).Op("==").Lit(1)
+	if emptyOK {
+		cond = jen.Id(cnt).Op("<=").Lit(1)
+	}
+	g.If(cond).BlockFunc(func(g *jen.Group) { body(g, jen.Id(s)) })
 }
 
 // stringOf is the string value of an item, when it has one.
@@ -905,19 +1218,7 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 			g.Return(jen.Id("fpCompare").Call(jen.Lit(n.Op), jen.Id("a"), jen.Id("b")))
 		}).Call())
 	case "|":
-		a := c.asColl(c.compile(n.Args[0], in, this))
-		b := c.asColl(c.compile(n.Args[1], in, this))
-		typ := a.typ
-		if a.typ != b.typ {
-			typ = itype{k: ikAny}
-			if !(a.typ.k == ikString && b.typ.k == ikString) {
-				a, b = c.anyItems(a), c.anyItems(b)
-			}
-		}
-		return cv(coll{typ: typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
-			a.gen(g, yield)
-			b.gen(g, yield)
-		}})
+		return cv(c.union(c.asColl(c.compile(n.Args[0], in, this)), c.asColl(c.compile(n.Args[1], in, this))))
 	case "in", "contains":
 		left, right := n.Args[0], n.Args[1]
 		if n.Op == "contains" {
@@ -958,9 +1259,13 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 		if n.Op == "+" && !(a.typ.k == ikString || b.typ.k == ikString) {
 			c.fail("+ on %s and %s is not supported", a.typ, b.typ)
 		}
+		str := c.singleString
+		if n.Op == "&" {
+			str = c.stringOrEmpty // & takes an empty operand as ""
+		}
 		return cv(coll{typ: itype{k: ikString}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
-			c.singleString(g, a, func(g *jen.Group, x jen.Code) {
-				c.singleString(g, b, func(g *jen.Group, y jen.Code) { yield(g, jen.Add(x).Op("+").Add(y)) })
+			str(g, a, func(g *jen.Group, x jen.Code) {
+				str(g, b, func(g *jen.Group, y jen.Code) { yield(g, jen.Add(x).Op("+").Add(y)) })
 			})
 		}})
 	}

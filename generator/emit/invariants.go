@@ -20,6 +20,7 @@ type InvariantStatus struct {
 	Types, Elements []string
 	Compiled                  bool
 	Problem                   string // why it was not compiled
+	Notes                     []string // what a compiled one does that its author may not expect
 }
 
 // compiledInv is an invariant compiled for one type.
@@ -61,6 +62,7 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 		e.invs[t][con.Key] = &compiledInv{con: con}
 		return ""
 	}
+	st.Notes = append(st.Notes, e.fp.notes...)
 	ci := &compiledInv{method: "inv" + model.GoName(con.Key), code: code, con: con}
 	e.invs[t][con.Key] = ci
 	return ci.method
@@ -190,9 +192,12 @@ func (e *emitter) invariantFiles() error {
 	if err := e.invariantList(); err != nil {
 		return err
 	}
-	if len(e.fp.navNames) > 0 {
+	if len(e.fp.navNames) > 0 || e.fp.resolve {
 		f := e.newFile()
 		e.fp.navHelpers(f)
+		if e.fp.resolve {
+			e.fp.resolveHelper(f)
+		}
 		if err := e.write("fhirpath_nav.go", f); err != nil {
 			return err
 		}
@@ -415,6 +420,9 @@ func InvariantReport(statuses []*InvariantStatus, allowed map[string]string) str
 			ctx = ctx[:77] + "..."
 		}
 		status := "compiled"
+		if notes := dedupe(s.Notes); len(notes) > 0 {
+			status += " (" + strings.Join(notes, "; ") + ")"
+		}
 		if !s.Compiled {
 			status = "not compiled: " + s.Problem
 			if reason, ok := allowed[s.Key]; ok {

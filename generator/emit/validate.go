@@ -68,6 +68,14 @@ func (e *emitter) validateEntry(f *jen.File, t *model.Type) {
 func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("validate").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
+		if t.Kind == model.KindResource {
+			// %resource and %rootResource while its elements are validated
+			g.List(jen.Id("outer"), jen.Id("outerContainer")).Op(":=").List(jen.Id("v").Dot("resource"), jen.Id("v").Dot("container"))
+			g.Id("v").Dot("resource").Op("=").Id("x")
+			g.If(jen.Op("!").Id("v").Dot("asContained")).Block(jen.Id("v").Dot("container").Op("=").Id("x"))
+			g.Id("v").Dot("asContained").Op("=").False()
+			g.Defer().Func().Params().Block(jen.List(jen.Id("v").Dot("resource"), jen.Id("v").Dot("container")).Op("=").List(jen.Id("outer"), jen.Id("outerContainer"))).Call()
+		}
 		isExt := t.Name == "Extension" && t.Kind == model.KindComplex
 		if isExt {
 			g.Id("nested").Op(":=").Id("v").Dot("extDepth").Op(">").Lit(0)
@@ -106,6 +114,11 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 		body := []jen.Code{push(name, jen.Id("i"))}
 		item := x.Clone().Index(jen.Id("i"))
 		if kind == kindResource {
+			if fd.Name == "contained" && t.Kind == model.KindResource {
+				// DomainResource.contained: "#id" references still resolve
+				// in the containing resource
+				body = append(body, jen.Id("v").Dot("asContained").Op("=").True())
+			}
 			body = append(body, jen.Id("validateResource").Call(jen.Id("v"), item))
 		} else {
 			body = append(body, jen.Id("y").Op(":=").Op("&").Add(item.Clone()))

@@ -53,7 +53,16 @@ function setup(list, ext) {
   extend(ext);
   for (const s of list) {
     try {
-      s.fn = fhirpath.compile(s.expression, model, { traceFn: () => {} });
+      // resolve() is asynchronous in fhirpath.js, and wants a server for
+      // relative references: it gets one that refuses connections, so that
+      // only contained resources resolve (the Go code resolves those and
+      // Bundle entries, never a server)
+      const opts = { traceFn: () => {} };
+      if (/\bresolve\(/.test(s.expression)) {
+        opts.async = true;
+        opts.fhirServerUrl = 'http://127.0.0.1:9/fhir';
+      }
+      s.fn = fhirpath.compile(s.expression, model, opts);
     } catch (e) {
       s.error = String(e.message || e);
     }
@@ -112,7 +121,7 @@ function elementPath(node) {
   return (parent.path || parent.data.resourceType) + '.' + last;
 }
 
-function check(msg) {
+async function check(msg) {
   const goResults = new Map();
   const dis = [];
   for (const [loc, key, res] of msg.evals) {
@@ -147,7 +156,7 @@ function check(msg) {
         error = 'fhirpath.js cannot compile it: ' + spec.error;
       } else {
         try {
-          js = truth(spec.fn(node, env));
+          js = truth(await spec.fn(node, env));
         } catch (e) {
           js = -1;
           error = String(e.message || e);
@@ -170,7 +179,9 @@ function check(msg) {
 }
 
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
+// the Go side waits for each answer before it sends the next line, so
+// lines are handled one at a time
+rl.on('line', async (line) => {
   let out;
   try {
     const msg = JSON.parse(line);
@@ -178,7 +189,7 @@ rl.on('line', (line) => {
       setup(msg.specs, msg.model);
       out = { evaluated: 0, disagreements: [] };
     } else {
-      out = check(msg);
+      out = await check(msg);
     }
   } catch (e) {
     out = { fatal: String((e && e.stack) || e) };
