@@ -34,7 +34,7 @@ type compiledInv struct {
 // returns the method evaluating it, or "" when it could not be compiled
 // (recorded for the report).
 func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
-	if e.noInvariants || con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
+	if con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
 		return ""
 	}
 	if e.invs[t] == nil {
@@ -53,6 +53,11 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 		e.status[statusKey(con)] = st
 	}
 	st.Contexts = append(st.Contexts, t.Name)
+	if e.noInvariants {
+		st.Compiled, st.Problem = false, "generated with invariants off"
+		e.invs[t][con.Key] = &compiledInv{con: con}
+		return ""
+	}
 	code, err := e.fp.invariant(t, con.Expression)
 	if err != nil {
 		st.Compiled = false
@@ -76,7 +81,7 @@ func statusKey(con model.Constraint) string { return con.Key + "\x00" + con.Expr
 // on the values of one element.
 func (e *emitter) applies(t *model.Type, con model.Constraint, element string) {
 	st := e.status[statusKey(con)]
-	if st == nil || e.noInvariants {
+	if st == nil {
 		return
 	}
 	if element == "" {

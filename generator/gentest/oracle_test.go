@@ -65,6 +65,9 @@ func TestInvariantsAgreeWithFHIRPathJS(t *testing.T) {
 			docs[tc.name+" breaking "+b.key] = []byte(strings.Replace(tc.doc, b.old, b.new, 1))
 		}
 	}
+	for _, hc := range htmlCases {
+		docs["narrative "+hc.name] = []byte(sessionWithDiv(hc.div))
+	}
 	checked, evaluated, failing := 0, 0, 0
 	for name, data := range docs {
 		res, err := r4.UnmarshalResource(data)

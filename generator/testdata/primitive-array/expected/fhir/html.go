@@ -2,144 +2,179 @@
 
 package fhir
 
-import "strings"
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
 
-// HTMLChecks is FHIRPath's htmlChecks() on narrative XHTML: the content is
-// one well-formed div in the XHTML namespace, uses only the basic HTML
-// formatting elements and attributes FHIR allows (no scripts, forms,
-// frames or objects; no event handler attributes), and has some
-// non-whitespace content (text or an image). It scans the markup itself and
-// allocates nothing.
+const xhtmlNS = "http://www.w3.org/1999/xhtml"
+
+// HTMLChecks is FHIRPath's htmlChecks() on narrative XHTML, by the
+// narrative rules of the FHIR specification: well-formed XML (matched tags,
+// quoted attribute values, legal characters, XML's own entities and numeric
+// references only, comments without "--", no processing instructions,
+// DOCTYPE or CDATA); one div at the root; only the basic HTML formatting
+// elements, each with its allowed attributes (no scripts, forms, frames,
+// objects or event handlers); xmlns only for the XHTML namespace; and some
+// non-whitespace content (text, or an image with a source). It scans the
+// markup once and allocates nothing.
 func HTMLChecks(div string) bool {
 	var stack [64]string
-	depth, roots, content := 0, 0, false
+	depth, rootSeen, content := 0, false, false
+	n := len(div)
 	i := 0
-	for i < len(div) {
-		c := div[i]
-		if c != '<' {
-			j := strings.IndexByte(div[i:], '<')
-			if j < 0 {
-				j = len(div) - i
-			}
-			if !content || depth == 0 {
-				for _, b := range []byte(div[i : i+j]) {
-					if !isSpace(b) {
-						if depth == 0 {
-							return false
-						}
-						content = true
-						break
+	for i < n {
+		if div[i] != '<' {
+			// character data: outside the root only whitespace
+			if depth == 0 {
+				for i < n && div[i] != '<' {
+					if !isSpace(div[i]) {
+						return false
 					}
+					i++
 				}
+				continue
 			}
-			i += j
+			j, ok, text := scanText(div, i)
+			if !ok {
+				return false
+			}
+			content = content || text
+			i = j
 			continue
 		}
-		rest := div[i:]
-		switch {
-		case strings.HasPrefix(rest, "<!--"):
-			end := strings.Index(rest, "-->")
+		if i+1 >= n {
+			return false
+		}
+		switch div[i+1] {
+		case '?':
+			return false
+		case '!':
+			if depth == 0 || !strings.HasPrefix(div[i:], "<!--") {
+				return false
+			}
+			end := strings.Index(div[i+4:], "-->")
 			if end < 0 {
 				return false
 			}
-			i += end + 3
+			body := div[i+4 : i+4+end]
+			if strings.Contains(body, "--") || !xmlChars(body) {
+				return false
+			}
+			i += 4 + end + 3
 			continue
-		case strings.HasPrefix(rest, "<?"), strings.HasPrefix(rest, "<!"):
-			if depth > 0 {
+		case '/':
+			if depth == 0 {
 				return false
 			}
-			end := strings.IndexByte(rest, '>')
-			if end < 0 {
+			top := stack[depth-1]
+			k := i + 2
+			if n-k < len(top) || div[k:k+len(top)] != top {
 				return false
 			}
-			i += end + 1
-			continue
-		case strings.HasPrefix(rest, "</"):
-			end := strings.IndexByte(rest, '>')
-			if end < 0 || depth == 0 {
+			k += len(top)
+			for k < n && isSpace(div[k]) {
+				k++
+			}
+			if k >= n || div[k] != '>' {
 				return false
 			}
-			name := strings.TrimSpace(rest[2:end])
 			depth--
-			if depth >= len(stack) || stack[depth] != name {
-				return false
-			}
-			i += end + 1
+			i = k + 1
 			continue
 		}
 		// a start tag: <name attr="value" ...> or .../>
-		j := 1
-		for j < len(rest) && !isSpace(rest[j]) && rest[j] != '>' && rest[j] != '/' {
-			j++
+		k := i + 1
+		for k < n && !isSpace(div[k]) && div[k] != '>' && div[k] != '/' {
+			k++
 		}
-		name := rest[1:j]
-		local := name
-		if k := strings.IndexByte(name, ':'); k >= 0 {
-			local = name[k+1:]
-		}
-		if !htmlElement(local) {
+		name := div[i+1 : k]
+		if !htmlElement(name) {
 			return false
 		}
-		xhtml := false
-		selfClosing := false
-		for {
-			for j < len(rest) && isSpace(rest[j]) {
-				j++
-			}
-			if j >= len(rest) {
+		if depth == 0 {
+			if rootSeen || name != "div" {
 				return false
 			}
-			if rest[j] == '>' {
-				j++
+			rootSeen = true
+		}
+		var seen [8]string // attribute names of this tag, for duplicates
+		nseen := 0
+		selfClosing, src := false, false
+		for {
+			ws := k
+			for k < n && isSpace(div[k]) {
+				k++
+			}
+			if k >= n {
+				return false
+			}
+			if div[k] == '>' {
+				k++
 				break
 			}
-			if rest[j] == '/' {
-				if j+1 < len(rest) && rest[j+1] == '>' {
-					selfClosing = true
-					j += 2
-					break
+			if div[k] == '/' {
+				if k+1 >= n || div[k+1] != '>' {
+					return false
 				}
+				k += 2
+				selfClosing = true
+				break
+			}
+			if k == ws {
+				return false // attributes are separated by whitespace
+			}
+			a := k
+			for k < n && !isSpace(div[k]) && div[k] != '=' && div[k] != '/' && div[k] != '>' {
+				k++
+			}
+			attr := div[a:k]
+			if attr == "" || !htmlAttribute(name, attr) {
 				return false
 			}
-			k := j
-			for k < len(rest) && rest[k] != '=' && !isSpace(rest[k]) && rest[k] != '>' {
+			for _, s := range seen[:nseen] {
+				if s == attr {
+					return false
+				}
+			}
+			if nseen < len(seen) {
+				seen[nseen] = attr
+				nseen++
+			}
+			for k < n && isSpace(div[k]) {
 				k++
 			}
-			attr := rest[j:k]
-			for k < len(rest) && isSpace(rest[k]) {
-				k++
-			}
-			if k >= len(rest) || rest[k] != '=' {
+			if k >= n || div[k] != '=' {
 				return false
 			}
 			k++
-			for k < len(rest) && isSpace(rest[k]) {
+			for k < n && isSpace(div[k]) {
 				k++
 			}
-			if k >= len(rest) || (rest[k] != '"' && rest[k] != '\'') {
+			if k >= n || (div[k] != '"' && div[k] != '\'') {
 				return false
 			}
-			q := rest[k]
-			end := strings.IndexByte(rest[k+1:], q)
+			q := div[k]
+			end := strings.IndexByte(div[k+1:], q)
 			if end < 0 {
 				return false
 			}
-			value := rest[k+1 : k+1+end]
-			if !htmlAttribute(attr) {
+			value := div[k+1 : k+1+end]
+			if strings.IndexByte(value, '<') >= 0 || !xmlChars(value) || !charRefs(value) {
 				return false
 			}
-			if attr == "xmlns" && value == "http://www.w3.org/1999/xhtml" {
-				xhtml = true
-			}
-			j = k + 1 + end + 1
-		}
-		if depth == 0 {
-			roots++
-			if local != "div" || !xhtml {
+			if attr == "xmlns" && value != xhtmlNS {
 				return false
 			}
+			if attr == "src" {
+				src = true
+			}
+			k += end + 2
 		}
-		if local == "img" {
+		if name == "img" && src {
 			content = true
 		}
 		if !selfClosing {
@@ -149,38 +184,220 @@ func HTMLChecks(div string) bool {
 			stack[depth] = name
 			depth++
 		}
-		i += j
+		i = k
 	}
-	return depth == 0 && roots == 1 && content
+	return depth == 0 && rootSeen && content
+}
+
+// scanText checks character data from i to the next '<': legal XML
+// characters, well-formed character references, no "]]>". It says where the
+// data ends, and whether it has other than whitespace.
+func scanText(s string, i int) (end int, ok, text bool) {
+	n := len(s)
+	p := unsafe.Slice(unsafe.StringData(s), n)
+	for i < n {
+		// eight plain bytes at a time: printable ASCII other than < & ]
+		for i+8 <= n {
+			w := binary.LittleEndian.Uint64(p[i:])
+			m := special(w)
+			if m != 0 {
+				// the bytes before the first special one are plain
+				for k := bits.TrailingZeros64(m) / 8; k > 0; k-- {
+					text = text || s[i] != ' '
+					i++
+				}
+				break
+			}
+			text = text || w != 0x2020202020202020
+			i += 8
+		}
+		if i >= n {
+			break
+		}
+		c := s[i]
+		switch {
+		case c == '<':
+			return i, true, text
+		case c == '&':
+			j := charRef(s, i)
+			if j < 0 {
+				return i, false, text
+			}
+			text = true
+			i = j
+			continue
+		case c == ']':
+			if strings.HasPrefix(s[i:], "]]>") {
+				return i, false, text
+			}
+			text = true
+		case c < ' ':
+			if c != '\t' && c != '\n' && c != '\r' {
+				return i, false, text
+			}
+		case c == ' ':
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !xmlRune(r, size) {
+				return i, false, text
+			}
+			text = true
+			i += size
+			continue
+		default:
+			text = true
+		}
+		i++
+	}
+	return i, true, text
+}
+
+// special marks (by its high bit) the first of the eight bytes of w that is
+// a control character, non-ASCII, or one of < & ]; 0 when there is none.
+// (Bytes after the first may be marked wrongly: only the lowest mark counts.)
+func special(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	lt := (w - ones*0x20) & ^w & highs // a byte below ' '
+	x := w ^ (ones * '<')
+	lt |= (x - ones) & ^x & highs
+	x = w ^ (ones * '&')
+	lt |= (x - ones) & ^x & highs
+	x = w ^ (ones * ']')
+	lt |= (x - ones) & ^x & highs
+	return (w & highs) | lt
+}
+
+func xmlRune(r rune, size int) bool {
+	return !(r == utf8.RuneError && size <= 1) && r != 0xFFFE && r != 0xFFFF
+}
+
+// xmlChars reports whether s holds only characters legal in XML.
+func xmlChars(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !xmlRune(r, size) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// charRefs reports whether every & in s starts a well-formed reference.
+func charRefs(s string) bool {
+	for i := strings.IndexByte(s, '&'); i >= 0; {
+		j := charRef(s, i)
+		if j < 0 {
+			return false
+		}
+		k := strings.IndexByte(s[j:], '&')
+		if k < 0 {
+			return true
+		}
+		i = j + k
+	}
+	return true
+}
+
+// charRef checks the reference at s[i] == '&' and returns the index after
+// its ';', or -1: one of XML's five entities, or a numeric reference to a
+// character legal in XML (HTML entities such as &nbsp; are not XML).
+func charRef(s string, i int) int {
+	j := i + 1
+	if j < len(s) && s[j] == '#' {
+		j++
+		hex := j < len(s) && s[j] == 'x'
+		if hex {
+			j++
+		}
+		start, cp := j, 0
+		for j < len(s) {
+			d := -1
+			switch c := s[j]; {
+			case c >= '0' && c <= '9':
+				d = int(c - '0')
+			case hex && c >= 'a' && c <= 'f':
+				d = int(c-'a') + 10
+			case hex && c >= 'A' && c <= 'F':
+				d = int(c-'A') + 10
+			}
+			if d < 0 {
+				break
+			}
+			if hex {
+				cp = cp*16 + d
+			} else {
+				cp = cp*10 + d
+			}
+			if cp > 0x10FFFF {
+				return -1
+			}
+			j++
+		}
+		legal := cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp < 0xD800) || (cp > 0xDFFF && cp < 0xFFFE) || (cp >= 0x10000 && cp <= 0x10FFFF)
+		if j == start || !legal {
+			return -1
+		}
+	} else {
+		start := j
+		for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+			j++
+		}
+		switch s[start:j] {
+		case "amp", "lt", "gt", "quot", "apos":
+		default:
+			return -1
+		}
+	}
+	if j >= len(s) || s[j] != ';' {
+		return -1
+	}
+	return j + 1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func htmlElement(name string) bool {
 	switch name {
-	case "a", "abbr", "acronym", "b", "big", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
-		"dd", "dfn", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
-		"ol", "p", "pre", "q", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
-		"tfoot", "th", "thead", "tr", "tt", "ul", "var":
+	case "a", "abbr", "acronym", "address", "b", "bdo", "big", "blockquote", "br", "caption", "cite", "code",
+		"col", "colgroup", "dd", "dfn", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+		"i", "img", "kbd", "li", "ol", "p", "pre", "q", "samp", "small", "span", "strong", "sub", "sup",
+		"table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "ul", "var":
 		return true
 	}
 	return false
 }
 
-func htmlAttribute(name string) bool {
-	if name == "xmlns" || strings.HasPrefix(name, "xmlns:") || strings.HasPrefix(name, "xml:") {
-		return true
-	}
-	if len(name) > 2 && (name[0] == 'o' || name[0] == 'O') && (name[1] == 'n' || name[1] == 'N') {
-		return false
-	}
+// htmlAttribute tells the attributes allowed on an element: the global ones
+// (core, i18n, the default namespace, and the table cell alignment family,
+// as R4's txt-1 allows them anywhere), and those of particular elements.
+func htmlAttribute(element, name string) bool {
 	switch name {
-	case "abbr", "accesskey", "align", "alt", "axis", "bgcolor", "border", "cellhalign", "cellpadding", "cellspacing",
-		"cellvalign", "char", "charoff", "charset", "cite", "class", "colspan", "compact", "coords", "dir",
-		"frame", "headers", "height", "href", "hreflang", "hspace", "id", "lang", "longdesc", "name", "nowrap",
-		"rel", "rev", "rowspan", "rules", "scope", "shape", "span", "src", "start", "style", "summary",
-		"tabindex", "title", "type", "valign", "value", "vspace", "width":
+	case "title", "style", "class", "id", "lang", "dir", "accesskey", "tabindex", "xmlns",
+		"span", "align", "valign", "char", "charoff", "abbr", "axis", "headers", "scope", "rowspan", "colspan":
 		return true
+	case "href", "name":
+		return element == "a"
+	case "src", "alt", "longdesc", "height":
+		return element == "img"
+	case "border":
+		return element == "img" || element == "table"
+	case "width":
+		return element == "img" || element == "table" || element == "col" || element == "colgroup" || element == "th" || element == "td"
+	case "cite":
+		return element == "blockquote" || element == "q"
+	case "summary", "frame", "rules", "cellspacing", "cellpadding":
+		return element == "table"
+	case "nowrap":
+		return element == "td"
 	}
 	return false
 }
