@@ -26,13 +26,17 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //
 //	fhirgen.json   the generator config (paths relative to the folder)
 //	defs/          the case's definitions
-//	case.json      what to check: {"pin": [globs of generated files], "snapshots": [urls], "build": bool}
+//	case.json      what to check: {"pin": [globs of generated files], "snapshots": [urls], "build": bool,
+//	               "test": a _test.go file of the folder, run in the generated r4 package}
 //	expected/      the pinned generated files, snapshots/<id>.json, warnings.txt
 //	error.txt      for a case that must fail: the expected error message
 type goldenCase struct {
 	Pin       []string `json:"pin"`
 	Snapshots []string `json:"snapshots"`
 	Build     bool     `json:"build"`
+	// Test names a Go test file of the case folder, copied into the
+	// generated r4 package and run there (with build).
+	Test string `json:"test"`
 }
 
 var (
@@ -158,7 +162,7 @@ func TestGolden(t *testing.T) {
 			}
 			compareTree(t, expected, got)
 			if gc.Build {
-				buildModule(t, files)
+				buildModule(t, files, gc.Test, dir)
 			}
 		})
 	}
@@ -231,8 +235,9 @@ func firstDiff(want, got []byte) string {
 }
 
 // buildModule writes files to a temporary module and runs go vet on it
-// (which type-checks and builds every package).
-func buildModule(t *testing.T, files map[string][]byte) {
+// (which type-checks and builds every package), then the case's test file,
+// if any, in the r4 package.
+func buildModule(t *testing.T, files map[string][]byte, test, caseDir string) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -242,5 +247,18 @@ func buildModule(t *testing.T, files map[string][]byte) {
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go vet on the generated module: %v\n%s", err, out)
+	}
+	if test == "" {
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(caseDir, test))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "r4", test), data)
+	cmd = exec.Command("go", "test", "./r4")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the case's %s in the generated module: %v\n%s", test, err, out)
 	}
 }

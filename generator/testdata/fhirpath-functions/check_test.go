@@ -1,0 +1,59 @@
+package r4
+
+import (
+	"strings"
+	"testing"
+)
+
+// Each FHIRPath function the compiler supports beyond those R4's own
+// invariants exercise, on a valid instance and on one that breaks exactly
+// the invariant using it.
+func TestFunctions(t *testing.T) {
+	const valid = `{"resourceType":"Probe","id":"p","contained":[{"resourceType":"Probe","id":"c"}],
+		"a":"aBc","b":"abC","c":"a-b-c","d":"a1b22c","s":"42","e":"x",
+		"t":["a","b","c","x"],"u":["y","z"],"n":3,"r":[{"reference":"#c"}],"vBoolean":true}`
+	// key lists the invariants the instance breaks
+	cases := []struct{ name, doc, key string }{
+		{"valid", valid, ""},
+		{"lower", `{"resourceType":"Probe","a":"abd"}`, "fp-lower"},
+		{"upper", `{"resourceType":"Probe","b":"abd"}`, "fp-upper"},
+		{"replace", `{"resourceType":"Probe","c":"a_b_c"}`, "fp-replace"},
+		{"replaceMatches", `{"resourceType":"Probe","d":"a1b2d"}`, "fp-replacematches"},
+		{"skip", `{"resourceType":"Probe","t":["a","c"]}`, "fp-skip"},
+		{"take", `{"resourceType":"Probe","t":["x","b"]}`, "fp-take"},
+		{"isDistinct", `{"resourceType":"Probe","u":["y","y"]}`, "fp-isdistinct"},
+		{"intersect", `{"resourceType":"Probe","t":["a","b"],"u":["b"]}`, "fp-intersect"},
+		{"iif", `{"resourceType":"Probe","n":-1}`, "fp-iif"},
+		{"toInteger", `{"resourceType":"Probe","s":"+7"}`, "fp-tointeger"},
+		{"toInteger of a non-number is empty, and passes", `{"resourceType":"Probe","s":"4x"}`, ""},
+		{"resolve", `{"resourceType":"Probe","r":[{"reference":"#nowhere"}]}`, "fp-resolve ref-1"},
+		{"%context", `{"resourceType":"Probe","e":"x"}`, "fp-context"},
+		{"is Boolean", `{"resourceType":"Probe","vString":"true"}`, "fp-boolean"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := UnmarshalResource([]byte(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed := map[string]bool{}
+			for _, i := range res.(*Probe).ValidateIssues() {
+				if i.Code == "invariant" && i.Severity == "error" {
+					failed[i.Key] = true
+				}
+			}
+			want := map[string]bool{}
+			for _, k := range strings.Fields(tc.key) {
+				want[k] = true
+				if !failed[k] {
+					t.Errorf("%s is not caught", k)
+				}
+			}
+			for key := range failed {
+				if !want[key] {
+					t.Errorf("%s fails", key)
+				}
+			}
+		})
+	}
+}
