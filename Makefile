@@ -39,7 +39,7 @@ all-module:
 conformance: all-module
 	cd $(CONFORMANCE) && $(GO) vet ./... && $(GO) run . -package $(R4) -known known-failures-r4.txt -oracle ../fporacle/js
 
-## bench: decode/encode throughput and allocations against encoding/json, json.Valid and samply,
+## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the
 ## cost of the compiled invariants: the same definitions generated with -invariants off into
 ## another module, both validated in one process (ratios)

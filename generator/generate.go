@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/emit"
@@ -53,15 +54,33 @@ func Generate(ctx context.Context, cfg *Config) (*Result, error) {
 // Render runs load → snapshot → model → emit and returns the files, without
 // writing anything.
 func Render(ctx context.Context, cfg *Config, report *diag.Report) (emit.Files, *model.Module, error) {
+	start := time.Now()
 	set, err := cfg.Load(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return RenderSet(set, cfg, report)
+	cfg.progress(start, "loaded %d definitions", len(set.All))
+	return renderSet(set, cfg, report, start)
 }
 
 // RenderSet is Render over definitions already loaded.
 func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *model.Module, error) {
+	return renderSet(set, cfg, report, time.Now())
+}
+
+// progressAfter is how long a run goes before it reports its stages.
+const progressAfter = time.Second
+
+// progress reports a finished stage on the log, once the run has taken
+// longer than progressAfter (a long run, such as -all, shows where it is).
+func (c *Config) progress(start time.Time, format string, args ...any) {
+	if c.Log == nil || time.Since(start) < progressAfter {
+		return
+	}
+	fmt.Fprintf(c.Log, "fhirgen: %s (%.1fs)\n", fmt.Sprintf(format, args...), time.Since(start).Seconds())
+}
+
+func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time) (emit.Files, *model.Module, error) {
 	snap := snapshot.New(set, report)
 	mod, err := model.Build(set, snap, report, model.Options{
 		ModulePath: cfg.Module, All: cfg.All, Roots: cfg.Types, PackageNames: cfg.PackageNames,
@@ -69,10 +88,16 @@ func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *mo
 	if err != nil {
 		return nil, nil, err
 	}
+	types := 0
+	for _, p := range mod.Packages {
+		types += len(p.Types)
+	}
+	cfg.progress(start, "snapshots and model: %d types", types)
 	files, warnings, statuses, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off"})
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.progress(start, "emitted %d files", len(files))
 	if err := cfg.checkInvariants(statuses, files); err != nil {
 		return nil, nil, err
 	}

@@ -30,6 +30,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/fhirgen/fhirgen/generator"
 	"github.com/fhirgen/fhirgen/generator/diag"
@@ -198,6 +199,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "fhirgen: %s is up to date (%d files)\n", cfg.OutDir(), len(files))
 		return nil
 	}
+	start := time.Now()
 	res, err := generator.Generate(ctx, cfg)
 	if res != nil {
 		for _, w := range res.Report.Sorted() {
@@ -207,7 +209,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "fhirgen: wrote %d files (%d types) to %s\n", res.Files, res.Types, cfg.OutDir())
+	fmt.Fprintf(stdout, "fhirgen: wrote %d files (%d types) to %s in %.1fs\n", res.Files, res.Types, cfg.OutDir(), time.Since(start).Seconds())
 	return nil
 }
 
