@@ -28,6 +28,9 @@ type Result struct {
 	Types  int
 	Report *diag.Report
 	Module *model.Module
+	// Changes summarises what changed in the generated API ("" for nothing,
+	// or a first generation); CHANGES.md has the details.
+	Changes string
 }
 
 // Generate runs the pipeline and replaces the output directory only when
@@ -40,6 +43,9 @@ func Generate(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	res.Module = mod
 	res.Files = len(files)
+	if old, err := os.ReadFile(filepath.Join(cfg.OutDir(), "API.txt")); err == nil {
+		_, res.Changes = emit.APIChanges(string(old), string(files["API.txt"]))
+	}
 	for _, p := range mod.Packages {
 		for _, t := range p.Types {
 			res.Types += 1 + len(t.Nested)
@@ -60,7 +66,28 @@ func Render(ctx context.Context, cfg *Config, report *diag.Report) (emit.Files, 
 		return nil, nil, err
 	}
 	cfg.progress(start, "loaded %d definitions", len(set.All))
-	return renderSet(set, cfg, report, start)
+	files, mod, err := renderSet(set, cfg, report, start)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.apiFiles(files, mod)
+	return files, mod, nil
+}
+
+// apiFiles adds API.txt (the Go API of the module) and CHANGES.md: what
+// changed against the API.txt in the output directory, or, when nothing
+// did, the CHANGES.md already there.
+func (c *Config) apiFiles(files emit.Files, mod *model.Module) {
+	files["API.txt"] = []byte(emit.APIListing(mod))
+	if old, err := os.ReadFile(filepath.Join(c.OutDir(), "API.txt")); err == nil {
+		if report, _ := emit.APIChanges(string(old), string(files["API.txt"])); report != "" {
+			files["CHANGES.md"] = []byte(report)
+			return
+		}
+	}
+	if prev, err := os.ReadFile(filepath.Join(c.OutDir(), "CHANGES.md")); err == nil {
+		files["CHANGES.md"] = prev
+	}
 }
 
 // RenderSet is Render over definitions already loaded.

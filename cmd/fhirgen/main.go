@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -194,6 +195,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			for _, d := range diffs {
 				fmt.Fprintln(stderr, d)
 			}
+			if prev, _ := os.ReadFile(filepath.Join(cfg.OutDir(), "CHANGES.md")); files["CHANGES.md"] != nil && string(prev) != string(files["CHANGES.md"]) {
+				fmt.Fprintf(stderr, "\nRegenerating would change the API (CHANGES.md):\n\n%s", files["CHANGES.md"])
+			}
 			return fmt.Errorf("%s is stale: %d files differ from a fresh generation (run make generate)", cfg.OutDir(), len(diffs))
 		}
 		fmt.Fprintf(stdout, "fhirgen: %s is up to date (%d files)\n", cfg.OutDir(), len(files))
@@ -210,6 +214,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "fhirgen: wrote %d files (%d types) to %s in %.1fs\n", res.Files, res.Types, cfg.OutDir(), time.Since(start).Seconds())
+	if res.Changes != "" {
+		fmt.Fprintf(stdout, "fhirgen: %s: see %s\n", res.Changes, filepath.Join(cfg.OutDir(), "CHANGES.md"))
+	}
 	return nil
 }
 
