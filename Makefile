@@ -5,6 +5,10 @@ FHIRGEN  = $(GO) run ./cmd/fhirgen
 
 CONFORMANCE = generator/conformance
 R4       = hl7.fhir.r4.examples@4.0.1
+R4B      = hl7.fhir.r4b.core@4.3.0
+R4B_EX   = hl7.fhir.r4b.examples@4.3.0
+R5       = hl7.fhir.r5.core@5.0.0
+R5_EX    = hl7.fhir.r5.examples@5.0.0
 
 .PHONY: generate test check fetch all-r4 conformance all-module bench
 
@@ -29,15 +33,22 @@ check:
 fetch:
 	$(FHIRGEN) fetch -lock definitions/fhir-packages.lock.json hl7.fhir.r4.examples@4.0.1
 
-## all-module: generate all of R4 into generator/conformance/all (used by conformance and bench)
+## all-module: generate all of R4, R4B and R5 into generator/conformance/all, all-r4b and all-r5
+## (used by conformance and bench)
 all-module:
-	rm -rf $(CONFORMANCE)/all
+	rm -rf $(CONFORMANCE)/all $(CONFORMANCE)/all-r4b $(CONFORMANCE)/all-r5
 	$(FHIRGEN) generate -package $(R4) -all -invariants report -out $(CONFORMANCE)/all -module fhirgen.test/all
+	$(FHIRGEN) generate -package $(R4B) -all -invariants report -out $(CONFORMANCE)/all-r4b -module fhirgen.test/allr4b 2> /dev/null
+	$(FHIRGEN) generate -package $(R5) -all -invariants report -out $(CONFORMANCE)/all-r5 -module fhirgen.test/allr5 2> /dev/null
 
-## conformance: round-trip every JSON resource of the R4 package through all of R4, generated,
-## then compare every compiled invariant on every element with fhirpath.js (npm, pinned)
+## conformance: for R4, R4B and R5: round-trip every JSON example through that version, generated
+## whole; validate each (errors only where the example deserves them, known-invalid-*.txt); and
+## compare every compiled invariant on every element with fhirpath.js (npm, pinned; R4 and R5)
 conformance: all-module
-	cd $(CONFORMANCE) && $(GO) vet ./... && $(GO) run . -package $(R4) -known known-failures-r4.txt -oracle ../fporacle/js
+	cd $(CONFORMANCE) && $(GO) vet ./... && \
+		$(GO) run . -version r4 -package $(R4) -known known-failures-r4.txt -known-invalid known-invalid-r4.txt -oracle ../fporacle/js && \
+		$(GO) run . -version r4b -package $(R4B_EX) -known known-failures-r4b.txt -known-invalid known-invalid-r4b.txt -oracle ../fporacle/js && \
+		$(GO) run . -version r5 -package $(R5_EX) -known known-failures-r5.txt -known-invalid known-invalid-r5.txt -oracle ../fporacle/js -oracle-known ../fporacle/known-disagreements-r5.txt
 
 ## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the

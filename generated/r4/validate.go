@@ -180,6 +180,10 @@ func TraceInvariants(r Resource, fn func(location, key string, result fhir.Truth
 	return v.done()
 }
 
+// ValidateResource returns every issue of a resource of any type (as
+// UnmarshalResource returns it), whatever its severity, or nil.
+func ValidateResource(r Resource) Issues { return TraceInvariants(r, nil) }
+
 // checkValue reports a primitive value that does not fit its type.
 func (v *validator) checkValue(typ, value, problem string) {
 	if len(value) > 64 {

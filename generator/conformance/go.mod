@@ -4,6 +4,8 @@ go 1.26.8
 
 require (
 	fhirgen.test/all v0.0.0
+	fhirgen.test/allr4b v0.0.0
+	fhirgen.test/allr5 v0.0.0
 	github.com/fhirgen/fhirgen v0.0.0
 )
 
@@ -14,6 +16,8 @@ require (
 
 replace (
 	fhirgen.test/all => ./all
+	fhirgen.test/allr4b => ./all-r4b
+	fhirgen.test/allr5 => ./all-r5
 	github.com/fhirgen/fhirgen => ../..
 )
 

@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -21,24 +22,30 @@ import (
 	"sort"
 	"strings"
 
-	"fhirgen.test/all/r4"
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
 )
 
 func main() {
+	ver := flag.String("version", "r4", "the generated FHIR version: r4 (./all), r4b (./all-r4b) or r5 (./all-r5)")
 	pkg := flag.String("package", "hl7.fhir.r4.examples@4.0.1", "the FHIR package whose resources to round-trip")
 	known := flag.String("known", "known-failures-r4.txt", "known failures: file<TAB>reason per line")
+	knownInvalid := flag.String("known-invalid", "", "examples with validation errors they deserve: file<TAB>reason per line")
 	verbose := flag.Bool("v", false, "print every failure in full")
 	oracle := flag.String("oracle", "", "compare the compiled invariants with fhirpath.js, installed in this directory (generator/fporacle/js)")
 	oracleKnown := flag.String("oracle-known", "../fporacle/known-disagreements.txt", "the disagreements with fhirpath.js that are understood")
 	flag.Parse()
-	if err := run(*pkg, *known, *verbose, *oracle, *oracleKnown); err != nil {
+	v, ok := versions[*ver]
+	if !ok {
+		fmt.Fprintln(os.Stderr, "conformance: no version", *ver)
+		os.Exit(2)
+	}
+	if err := run(v, *ver, *pkg, *known, *knownInvalid, *verbose, *oracle, *oracleKnown); err != nil {
 		fmt.Fprintln(os.Stderr, "conformance:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pkgRef, knownFile string, verbose bool, oracleDir, oracleKnown string) error {
+func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bool, oracleDir, oracleKnown string) error {
 	ref, err := fhirpkg.ParseRef(pkgRef)
 	if err != nil {
 		return err
@@ -72,7 +79,7 @@ func run(pkgRef, knownFile string, verbose bool, oracleDir, oracleKnown string) 
 		total++
 		resourceFiles = append(resourceFiles, f)
 		bytesIn += int64(len(data))
-		problem, isRaw := roundTrip(data)
+		problem, isRaw := roundTrip(v, data)
 		if isRaw {
 			raw++
 		}
@@ -90,8 +97,8 @@ func run(pkgRef, knownFile string, verbose bool, oracleDir, oracleKnown string) 
 			unexpected = append(unexpected, base+": "+problem)
 		}
 	}
-	fmt.Printf("%s: %d of %d resources round-trip (%d known failures, %d kept raw, %.1f MB)\n",
-		ref, passed, total, total-passed-len(unexpected), raw, float64(bytesIn)/1e6)
+	fmt.Printf("%s %s: %d of %d resources round-trip (%d known failures, %d kept raw, %.1f MB)\n",
+		name, ref, passed, total, total-passed-len(unexpected), raw, float64(bytesIn)/1e6)
 	for _, u := range unexpected {
 		fmt.Println("FAIL", u)
 	}
@@ -101,21 +108,26 @@ func run(pkgRef, knownFile string, verbose bool, oracleDir, oracleKnown string) 
 	if len(unexpected) > 0 || len(fixed) > 0 {
 		return fmt.Errorf("%d unexpected failures, %d known failures now pass", len(unexpected), len(fixed))
 	}
-	if oracleDir != "" {
-		return compareInvariants(resourceFiles, oracleDir, oracleKnown, verbose)
+	validErr := validateAll(v, name, resourceFiles, knownInvalidFile, verbose)
+	var oracleErr error
+	switch {
+	case oracleDir != "" && v.fhirpathModel != "":
+		oracleErr = compareInvariants(v, name, resourceFiles, oracleDir, oracleKnown, verbose)
+	case oracleDir != "":
+		fmt.Printf("%s invariants: not compared, fhirpath.js has no model of this version\n", name)
 	}
-	return nil
+	return errors.Join(validErr, oracleErr)
 }
 
 // roundTrip decodes, encodes and compares; it returns "" when the output is
 // JSON-equal to the input.
-func roundTrip(data []byte) (problem string, raw bool) {
-	res, err := r4.UnmarshalResource(data)
+func roundTrip(v version, data []byte) (problem string, raw bool) {
+	res, err := v.unmarshal(data)
 	if err != nil {
 		return "decode: " + err.Error(), false
 	}
-	_, raw = res.(*r4.RawResource)
-	out, err := r4.MarshalResource(res)
+	raw = v.raw(res)
+	out, err := v.marshal(res)
 	if err != nil {
 		return "encode: " + err.Error(), raw
 	}

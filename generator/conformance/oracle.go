@@ -7,28 +7,20 @@ import (
 	"sort"
 	"strings"
 
-	"fhirgen.test/all/fhir"
-	"fhirgen.test/all/r4"
 	"github.com/fhirgen/fhirgen/generator/fporacle"
 )
 
 // compareInvariants evaluates every compiled invariant on every element of
 // every resource with the generated code and with fhirpath.js, and fails on
 // any disagreement the known-disagreements file does not explain.
-func compareInvariants(files []string, oracleDir, knownFile string, verbose bool) error {
-	var specs []fporacle.Spec
-	compiled := 0
-	for _, inv := range r4.Invariants() {
-		if inv.Compiled {
-			compiled++
-			specs = append(specs, fporacle.Spec{Key: inv.Key, Expression: inv.Expression, Types: inv.Types, Elements: inv.Elements})
-		}
-	}
+func compareInvariants(v version, name string, files []string, oracleDir, knownFile string, verbose bool) error {
+	specs := v.specs()
+	compiled := len(specs)
 	known, err := fporacle.LoadKnown(knownFile)
 	if err != nil {
 		return err
 	}
-	o, err := fporacle.Start(oracleDir, "r4", specs, nil)
+	o, err := fporacle.Start(oracleDir, v.fhirpathModel, specs, nil)
 	if err != nil {
 		return err
 	}
@@ -41,14 +33,14 @@ func compareInvariants(files []string, oracleDir, knownFile string, verbose bool
 		if err != nil {
 			return err
 		}
-		res, err := r4.UnmarshalResource(data)
+		res, err := v.unmarshal(data)
 		if err != nil {
 			continue // reported by the round trip
 		}
 		var evals []fporacle.Eval
-		r4.TraceInvariants(res, func(loc, key string, r fhir.Truth) {
-			evals = append(evals, fporacle.Eval{Location: loc, Key: key, Result: int8(r)})
-			if r == fhir.TruthFalse {
+		v.trace(res, func(loc, key string, r int8) {
+			evals = append(evals, fporacle.Eval{Location: loc, Key: key, Result: r})
+			if r == 1 {
 				falses++
 			}
 		})
@@ -64,8 +56,8 @@ func compareInvariants(files []string, oracleDir, knownFile string, verbose bool
 		}
 		unexplained = append(unexplained, u...)
 	}
-	fmt.Printf("invariants: %d compiled, %d evaluations by fhirpath.js on %d resources (%d false): %d unexplained disagreements; known: %s\n",
-		compiled, evaluated, resources, falses, len(unexplained), strings.Join(known.Counts(), "; "))
+	fmt.Printf("%s invariants: %d compiled, %d evaluations by fhirpath.js on %d resources (%d false): %d unexplained disagreements; known: %s\n",
+		name, compiled, evaluated, resources, falses, len(unexplained), strings.Join(known.Counts(), "; "))
 	var keys []string
 	for k := range byKey {
 		keys = append(keys, k)

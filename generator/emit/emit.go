@@ -371,6 +371,9 @@ func (e *emitter) choice(f *jen.File, c *model.Choice) {
 		}
 		f.Func().Params(recv).Id(marker).Params().Block()
 	}
+	if c.Owner.Kind == model.KindAbstractResource {
+		return // an interface: the resources implementing it have the getters
+	}
 	for _, o := range c.Options {
 		te := e.typeExpr(o.Ref)
 		f.Comment(fmt.Sprintf("// %s returns %s when it holds a %s (%s), else nil.", o.Getter, c.Field.GoName, o.Ref.Code, o.JSONName))

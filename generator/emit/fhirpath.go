@@ -69,8 +69,9 @@ type fpc struct {
 	navNames map[string]bool
 	vars    int
 	byName  map[string]*model.Type
-	resType *model.Type // Resource
-	domType *model.Type // DomainResource
+	// abstracts are the abstract resource types (Resource, DomainResource,
+	// and R5's CanonicalResource ...), most general first
+	abstracts []*model.Type
 	// per invariant: the type it is on, its focus (%context), and notes for
 	// the report
 	self  *model.Type
@@ -98,13 +99,10 @@ func newFPC(e *emitter) *fpc {
 	for _, t := range e.pkg.Types {
 		c.byName[t.Name] = t
 		if t.Kind == model.KindAbstractResource {
-			if len(t.Implements) == 0 {
-				c.resType = t
-			} else {
-				c.domType = t
-			}
+			c.abstracts = append(c.abstracts, t)
 		}
 	}
+	sort.SliceStable(c.abstracts, func(i, j int) bool { return len(c.abstracts[i].Implements) < len(c.abstracts[j].Implements) })
 	return c
 }
 
@@ -371,7 +369,7 @@ func (c *fpc) navigate(in coll, name string) coll {
 			})
 		}}
 	case ikRes:
-		for _, at := range []*model.Type{c.resType, c.domType} {
+		for _, at := range c.abstracts {
 			if at == nil {
 				continue
 			}
@@ -1154,6 +1152,32 @@ func quantityLike(t *model.Type) bool {
 	return v != nil && code != nil && v.Type != nil && v.Type.Type.Value != nil && v.Type.Type.Value.GoType == "Decimal" && !v.Repeats()
 }
 
+// equalItems compares two singletons of any kind with fpEqual (resources and
+// complex values element by element).
+func (c *fpc) equalItems(op string, a, b coll) jen.Code {
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		for _, p := range []struct {
+			name string
+			col  coll
+		}{{"a", a}, {"b", b}} {
+			g.Var().Id(p.name).Any()
+			g.Id(p.name + "n").Op(":=").Lit(0)
+			p.col.gen(g, func(g *jen.Group, v jen.Code) {
+				g.Id(p.name).Op("=").Add(v)
+				g.Id(p.name + "n").Op("++")
+			})
+			g.If(jen.Id(p.name + "n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
+			g.If(jen.Id(p.name + "n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
+		}
+		want := jen.Id("fpEqual").Call(jen.Id("a"), jen.Id("b"))
+		if op == "!=" {
+			want = jen.Op("!").Add(want)
+		}
+		g.If(want).Block(jen.Return(jen.Lit(2)))
+		g.Return(jen.Lit(1))
+	}).Call()
+}
+
 // intCompare compares two integer singletons directly.
 func (c *fpc) intCompare(op string, a, b coll) jen.Code {
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
@@ -1211,6 +1235,10 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 		b := c.asColl(c.compile(n.Args[1], in, this))
 		if a.typ.k == ikInt && b.typ.k == ikInt {
 			return bv(c.intCompare(n.Op, a, b))
+		}
+		complexValue := func(it itype) bool { return it.k == ikRes || it.k == ikElem && !hasScalar(it.t) }
+		if (n.Op == "=" || n.Op == "!=") && (complexValue(a.typ) || complexValue(b.typ)) {
+			return bv(c.equalItems(n.Op, a, b))
 		}
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			c.scalar(g, a, "a")

@@ -67,6 +67,7 @@ func Compile(expr string) (*DFA, error) {
 	if err != nil {
 		return nil, err
 	}
+	re = trimAnchors(re)
 	prog, err := syntax.Compile(re.Simplify())
 	if err != nil {
 		return nil, err
@@ -253,4 +254,28 @@ func partition(prog *syntax.Prog) ([]rune, []int, int) {
 		classOf[i] = c
 	}
 	return bounds, classOf, len(sigs)
+}
+
+// trimAnchors drops a ^ at the start and a $ at the end of the whole
+// expression: the automaton matches whole values anyway (R5 writes
+// markdown's pattern as ^[\s\S]+$).
+func trimAnchors(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op != syntax.OpConcat || len(re.Sub) == 0 {
+		return re
+	}
+	subs := re.Sub
+	if op := subs[0].Op; op == syntax.OpBeginText || op == syntax.OpBeginLine {
+		subs = subs[1:]
+	}
+	if n := len(subs); n > 0 {
+		if op := subs[n-1].Op; op == syntax.OpEndText || op == syntax.OpEndLine {
+			subs = subs[:n-1]
+		}
+	}
+	out := *re
+	out.Sub = subs
+	if len(subs) == 1 {
+		return subs[0]
+	}
+	return &out
 }

@@ -116,8 +116,14 @@ function resources(node) {
 function elementPath(node) {
   const parent = node.parentResNode;
   if (!parent) return '';
-  const full = node.fullPropertyName();
-  const last = full.slice(full.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
+  let last = node.propName || '';
+  try {
+    const full = node.fullPropertyName();
+    last = full.slice(full.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
+  } catch (e) {
+    // fhirpath.js cannot name some nodes (an R5 choice typed by a profile);
+    // the JSON name serves, without its type suffix when it is a choice
+  }
   return (parent.path || parent.data.resourceType) + '.' + last;
 }
 

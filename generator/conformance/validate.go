@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// validateAll validates every resource and fails on errors in one that the
+// known-invalid file does not list (with the reason the example deserves
+// them), and on a listed one that now validates.
+func validateAll(v version, name string, files []string, knownFile string, verbose bool) error {
+	known := map[string]string{}
+	if knownFile != "" {
+		f, err := os.Open(knownFile)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			file, reason, ok := strings.Cut(line, "\t")
+			if !ok || strings.TrimSpace(reason) == "" {
+				f.Close()
+				return fmt.Errorf("%s: %q: want file, a tab, and the reason", knownFile, line)
+			}
+			known[file] = reason
+		}
+		f.Close()
+	}
+	var invalid, unexpected, fixed []string
+	byKey := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		res, err := v.unmarshal(data)
+		if err != nil {
+			continue // reported by the round trip
+		}
+		base := filepath.Base(f)
+		errs := v.errors(res)
+		_, isKnown := known[base]
+		switch {
+		case len(errs) > 0:
+			invalid = append(invalid, base)
+			for _, e := range errs {
+				k := e.Key
+				if k == "" {
+					k = "(structure)"
+				}
+				byKey[k]++
+			}
+			if !isKnown {
+				msg := fmt.Sprintf("%s: %d errors, first at %s: %s", base, len(errs), errs[0].Path, errs[0].Message)
+				if errs[0].Key != "" {
+					msg += " [" + errs[0].Key + "]"
+				}
+				if verbose {
+					for _, e := range errs[1:] {
+						msg += fmt.Sprintf("\n    %s: %s [%s]", e.Path, e.Message, e.Key)
+					}
+				}
+				unexpected = append(unexpected, msg)
+			}
+		case isKnown:
+			fixed = append(fixed, base)
+		}
+	}
+	var keys []string
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, byKey[k]))
+	}
+	fmt.Printf("%s validation: %d of %d resources have errors (%d listed with the reason they deserve them); errors by key: %s\n",
+		name, len(invalid), len(files), len(invalid)-len(unexpected), strings.Join(parts, ", "))
+	for _, u := range unexpected {
+		fmt.Println("INVALID", u)
+	}
+	for _, f := range fixed {
+		fmt.Println("VALID NOW (remove it from the known-invalid list):", f)
+	}
+	if len(unexpected) > 0 || len(fixed) > 0 {
+		return fmt.Errorf("%d examples with unexplained validation errors, %d listed ones now valid", len(unexpected), len(fixed))
+	}
+	return nil
+}
