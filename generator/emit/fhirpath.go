@@ -158,17 +158,8 @@ func (c *fpc) truth(v value) jen.Code {
 		return v.b.code
 	}
 	col := *v.c
-	if col.typ.k == ikElem && col.typ.t.Kind == model.KindPrimitive && col.typ.t.Value.GoType == "bool" {
-		// a FHIR boolean counts by its value (an element without one is empty)
-		prim := col
-		col = coll{typ: itype{k: ikBool}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
-			prim.gen(g, func(g *jen.Group, it jen.Code) {
-				b := c.tmp("b")
-				g.If(jen.Id(b).Op(":=").Add(it), jen.Id(b).Dot("Value").Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
-					yield(g, jen.Op("*").Id(b).Dot("Value"))
-				})
-			})
-		}}
+	if isFHIRBoolean(col.typ) {
+		col = c.boolItems(col)
 	}
 	if col.typ.k == ikBool {
 		return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
@@ -194,6 +185,30 @@ func (c *fpc) truth(v value) jen.Code {
 		)
 		g.Return(jen.Lit(-1))
 	}).Call()
+}
+
+func isFHIRBoolean(it itype) bool {
+	return it.k == ikElem && it.t.Kind == model.KindPrimitive && it.t.Value.GoType == "bool"
+}
+
+// boolItems is a collection of Go bools: a FHIR boolean counts by its value
+// (an element without one is left out).
+func (c *fpc) boolItems(col coll) coll {
+	switch {
+	case col.typ.k == ikBool:
+		return col
+	case isFHIRBoolean(col.typ):
+		return coll{typ: itype{k: ikBool}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			col.gen(g, func(g *jen.Group, it jen.Code) {
+				b := c.tmp("b")
+				g.If(jen.Id(b).Op(":=").Add(it), jen.Id(b).Dot("Value").Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
+					yield(g, jen.Op("*").Id(b).Dot("Value"))
+				})
+			})
+		}}
+	}
+	c.fail("booleans are needed, not %s", col.typ)
+	return coll{}
 }
 
 // asColl turns a value into a collection (a boolean into zero or one Go bool).
@@ -855,6 +870,38 @@ func (c *fpc) function2(n *fhirpath.Node, in, this coll) (value, bool) {
 			})
 			g.Return(jen.Lit(2))
 		}).Call()), true
+	case argc == 0 && (n.Name == "allTrue" || n.Name == "anyTrue" || n.Name == "allFalse" || n.Name == "anyFalse"):
+		// allTrue: no false item; anyTrue: some true item; and so on
+		bools := c.boolItems(in)
+		want := n.Name == "allFalse" || n.Name == "anyTrue" // the item value that decides
+		decided, otherwise := 1, 2
+		if strings.HasPrefix(n.Name, "any") {
+			decided, otherwise = 2, 1
+		}
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			bools.gen(g, func(g *jen.Group, v jen.Code) {
+				g.If(jen.Add(v).Op("==").Lit(want)).Block(jen.Return(jen.Lit(decided)))
+			})
+			g.Return(jen.Lit(otherwise))
+		}).Call()), true
+	case n.Name == "distinct" && argc == 0:
+		return cv(coll{typ: in.typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			kept := c.tmp("kept")
+			g.Var().Id(kept).Index().Any()
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y, dup := c.tmp("w"), c.tmp("dup")
+				g.Id(y).Op(":=").Add(v)
+				g.Id(dup).Op(":=").False()
+				p := c.tmp("p")
+				g.For(jen.List(jen.Id("_"), jen.Id(p)).Op(":=").Range().Id(kept)).Block(
+					jen.If(jen.Id("fpEqual").Call(jen.Id(p), jen.Id(y))).Block(jen.Id(dup).Op("=").True(), jen.Break()),
+				)
+				g.If(jen.Op("!").Id(dup)).BlockFunc(func(g *jen.Group) {
+					g.Id(kept).Op("=").Append(jen.Id(kept), jen.Id(y))
+					yield(g, jen.Id(y))
+				})
+			})
+		}}), true
 	case n.Name == "combine" && argc == 1:
 		return cv(c.union(in, c.asColl(c.compile(n.Args[0], this, this)))), true
 	case n.Name == "intersect" && argc == 1:

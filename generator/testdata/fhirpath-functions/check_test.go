@@ -11,7 +11,8 @@ import (
 func TestFunctions(t *testing.T) {
 	const valid = `{"resourceType":"Probe","id":"p","contained":[{"resourceType":"Probe","id":"c"}],
 		"a":"aBc","b":"abC","c":"a-b-c","d":"a1b22c","s":"42","e":"x",
-		"t":["a","b","c","x"],"u":["y","z"],"n":3,"r":[{"reference":"#c"}],"vBoolean":true}`
+		"t":["a","b","c","x"],"u":["y","z"],"n":3,"r":[{"reference":"#c"}],"vBoolean":true,
+		"g":[true,true],"h":[false,true],"k":[false],"m":[true,false],"w":["a","b"]}`
 	// key lists the invariants the instance breaks
 	cases := []struct{ name, doc, key string }{
 		{"valid", valid, ""},
@@ -28,6 +29,11 @@ func TestFunctions(t *testing.T) {
 		{"toInteger of a non-number is empty, and passes", `{"resourceType":"Probe","s":"4x"}`, ""},
 		{"resolve", `{"resourceType":"Probe","r":[{"reference":"#nowhere"}]}`, "fp-resolve ref-1"},
 		{"%context", `{"resourceType":"Probe","e":"x"}`, "fp-context"},
+		{"allTrue", `{"resourceType":"Probe","g":[true,false]}`, "fp-alltrue"},
+		{"anyTrue", `{"resourceType":"Probe","h":[false,false]}`, "fp-anytrue"},
+		{"allFalse", `{"resourceType":"Probe","k":[false,true]}`, "fp-allfalse"},
+		{"anyFalse", `{"resourceType":"Probe","m":[true]}`, "fp-anyfalse"},
+		{"distinct", `{"resourceType":"Probe","w":["a","a"]}`, "fp-distinct"},
 		{"is Boolean", `{"resourceType":"Probe","vString":"true"}`, "fp-boolean"},
 	}
 	for _, tc := range cases {

@@ -408,6 +408,100 @@ func (x *Probe) invDom6(v *validator) int8 {
 	}()
 }
 
+// invFpAllfalse evaluates fp-allfalse on a Probe: fp-allfalse holds
+// k.allFalse()
+func (x *Probe) invFpAllfalse(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		y1 := x
+		for i2 := range y1.K {
+			if b3 := (&y1.K[i2]); b3.Value != nil {
+				if *b3.Value == true {
+					return 1
+				}
+			}
+		}
+		return 2
+	}()
+}
+
+// invFpAlltrue evaluates fp-alltrue on a Probe: fp-alltrue holds
+// g.allTrue()
+func (x *Probe) invFpAlltrue(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		y1 := x
+		for i2 := range y1.G {
+			if b3 := (&y1.G[i2]); b3.Value != nil {
+				if *b3.Value == false {
+					return 1
+				}
+			}
+		}
+		return 2
+	}()
+}
+
+// invFpAnyfalse evaluates fp-anyfalse on a Probe: fp-anyfalse holds
+// m.empty() or m.anyFalse()
+func (x *Probe) invFpAnyfalse(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l6 := 3 - func() int8 {
+			y1 := x
+			for i2 := range y1.M {
+				_ = (&y1.M[i2])
+				return 2
+			}
+			return 1
+		}()
+		if l6 == 2 {
+			return 2
+		}
+		return fpOr(l6, func() int8 {
+			y3 := x
+			for i4 := range y3.M {
+				if b5 := (&y3.M[i4]); b5.Value != nil {
+					if *b5.Value == false {
+						return 2
+					}
+				}
+			}
+			return 1
+		}())
+	}()
+}
+
+// invFpAnytrue evaluates fp-anytrue on a Probe: fp-anytrue holds
+// h.empty() or h.anyTrue()
+func (x *Probe) invFpAnytrue(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l6 := 3 - func() int8 {
+			y1 := x
+			for i2 := range y1.H {
+				_ = (&y1.H[i2])
+				return 2
+			}
+			return 1
+		}()
+		if l6 == 2 {
+			return 2
+		}
+		return fpOr(l6, func() int8 {
+			y3 := x
+			for i4 := range y3.H {
+				if b5 := (&y3.H[i4]); b5.Value != nil {
+					if *b5.Value == true {
+						return 2
+					}
+				}
+			}
+			return 1
+		}())
+	}()
+}
+
 // invFpBoolean evaluates fp-boolean on a Probe: fp-boolean holds
 // v.empty() or (v is Boolean)
 func (x *Probe) invFpBoolean(v *validator) int8 {
@@ -540,6 +634,66 @@ func (x *Probe) invFpContext(v *validator) int8 {
 			}
 			return 1
 		}())
+	}()
+}
+
+// invFpDistinct evaluates fp-distinct on a Probe: fp-distinct holds
+// w.distinct().count() = w.count()
+func (x *Probe) invFpDistinct(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		var a int64
+		an := 0
+		a = func() int64 {
+			var n int64
+			var kept1 []any
+			y2 := x
+			for i3 := range y2.W {
+				w4 := (&y2.W[i3])
+				dup5 := false
+				for _, p6 := range kept1 {
+					if fpEqual(p6, w4) {
+						dup5 = true
+						break
+					}
+				}
+				if !dup5 {
+					kept1 = append(kept1, w4)
+					_ = w4
+					n++
+				}
+			}
+			return n
+		}()
+		an++
+		if an > 1 {
+			return -1
+		}
+		if an == 0 {
+			return 0
+		}
+		var b int64
+		bn := 0
+		b = func() int64 {
+			var n int64
+			y7 := x
+			for i8 := range y7.W {
+				_ = (&y7.W[i8])
+				n++
+			}
+			return n
+		}()
+		bn++
+		if bn > 1 {
+			return -1
+		}
+		if bn == 0 {
+			return 0
+		}
+		if a == b {
+			return 2
+		}
+		return 1
 	}()
 }
 
