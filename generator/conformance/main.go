@@ -199,8 +199,13 @@ func firstDifference(path string, a, b any) string {
 	return fmt.Sprintf("%s: %v became %v", path, a, b)
 }
 
+// readKnown reads a list of files with reasons: file<TAB>reason per line
+// ("" or a missing file is an empty list).
 func readKnown(path string) (map[string]string, error) {
 	out := map[string]string{}
+	if path == "" {
+		return out, nil
+	}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return out, nil
@@ -217,7 +222,7 @@ func readKnown(path string) (map[string]string, error) {
 		}
 		name, reason, ok := strings.Cut(line, "\t")
 		if !ok || strings.TrimSpace(reason) == "" {
-			return nil, fmt.Errorf("%s: %q: every known failure needs a reason after a tab", path, line)
+			return nil, fmt.Errorf("%s: %q: every entry needs a reason after a tab", path, line)
 		}
 		out[name] = reason
 	}

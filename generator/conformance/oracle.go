@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,13 +28,12 @@ func compareInvariants(v version, name string, files []string, oracleDir, knownF
 	var unexplained []fporacle.Disagreement
 	byKey := map[string]int{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, res, err := v.load(f)
 		if err != nil {
 			return err
 		}
-		res, err := v.unmarshal(data)
-		if err != nil {
-			continue // reported by the round trip
+		if res == nil {
+			continue // it does not decode: reported by the round trip
 		}
 		var evals []fporacle.Eval
 		v.trace(res, func(loc, key string, r int8) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,37 +11,19 @@ import (
 // known-invalid file does not list (with the reason the example deserves
 // them), and on a listed one that now validates.
 func validateAll(v version, name string, files []string, knownFile string, verbose bool) error {
-	known := map[string]string{}
-	if knownFile != "" {
-		f, err := os.Open(knownFile)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			file, reason, ok := strings.Cut(line, "\t")
-			if !ok || strings.TrimSpace(reason) == "" {
-				f.Close()
-				return fmt.Errorf("%s: %q: want file, a tab, and the reason", knownFile, line)
-			}
-			known[file] = reason
-		}
-		f.Close()
+	known, err := readKnown(knownFile)
+	if err != nil {
+		return err
 	}
 	var invalid, unexpected, fixed []string
 	byKey := map[string]int{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		_, res, err := v.load(f)
 		if err != nil {
 			return err
 		}
-		res, err := v.unmarshal(data)
-		if err != nil {
-			continue // reported by the round trip
+		if res == nil {
+			continue // it does not decode: reported by the round trip
 		}
 		base := filepath.Base(f)
 		errs := v.errors(res)

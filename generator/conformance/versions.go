@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	r4fhir "fhirgen.test/all/fhir"
 	"fhirgen.test/all/r4"
 	r4bfhir "fhirgen.test/allr4b/fhir"
@@ -106,4 +108,18 @@ var versions = map[string]version{
 			return out
 		},
 	},
+}
+
+// load reads and decodes one resource file; res is nil when it does not
+// decode.
+func (v version) load(file string) (data []byte, res any, err error) {
+	data, err = os.ReadFile(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err = v.unmarshal(data)
+	if err != nil {
+		return data, nil, nil
+	}
+	return data, res, nil
 }

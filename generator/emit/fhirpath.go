@@ -1199,23 +1199,29 @@ func quantityLike(t *model.Type) bool {
 	return v != nil && code != nil && v.Type != nil && v.Type.Type.Value != nil && v.Type.Type.Value.GoType == "Decimal" && !v.Repeats()
 }
 
+// twoSingletons sets a and b (of Go type typ) to the items of two singleton
+// collections; an empty one makes the enclosing tri return 0, several -1.
+func (c *fpc) twoSingletons(g *jen.Group, a, b coll, typ jen.Code) {
+	for _, p := range []struct {
+		name string
+		col  coll
+	}{{"a", a}, {"b", b}} {
+		g.Var().Id(p.name).Add(typ)
+		g.Id(p.name + "n").Op(":=").Lit(0)
+		p.col.gen(g, func(g *jen.Group, v jen.Code) {
+			g.Id(p.name).Op("=").Add(v)
+			g.Id(p.name + "n").Op("++")
+		})
+		g.If(jen.Id(p.name + "n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
+		g.If(jen.Id(p.name + "n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
+	}
+}
+
 // equalItems compares two singletons of any kind with fpEqual (resources and
 // complex values element by element).
 func (c *fpc) equalItems(op string, a, b coll) jen.Code {
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
-		for _, p := range []struct {
-			name string
-			col  coll
-		}{{"a", a}, {"b", b}} {
-			g.Var().Id(p.name).Any()
-			g.Id(p.name + "n").Op(":=").Lit(0)
-			p.col.gen(g, func(g *jen.Group, v jen.Code) {
-				g.Id(p.name).Op("=").Add(v)
-				g.Id(p.name + "n").Op("++")
-			})
-			g.If(jen.Id(p.name + "n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
-			g.If(jen.Id(p.name + "n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
-		}
+		c.twoSingletons(g, a, b, jen.Any())
 		want := jen.Id("fpEqual").Call(jen.Id("a"), jen.Id("b"))
 		if op == "!=" {
 			want = jen.Op("!").Add(want)
@@ -1228,19 +1234,7 @@ func (c *fpc) equalItems(op string, a, b coll) jen.Code {
 // intCompare compares two integer singletons directly.
 func (c *fpc) intCompare(op string, a, b coll) jen.Code {
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
-		for _, p := range []struct {
-			name string
-			col  coll
-		}{{"a", a}, {"b", b}} {
-			g.Var().Id(p.name).Int64()
-			g.Id(p.name + "n").Op(":=").Lit(0)
-			p.col.gen(g, func(g *jen.Group, v jen.Code) {
-				g.Id(p.name).Op("=").Add(v)
-				g.Id(p.name + "n").Op("++")
-			})
-			g.If(jen.Id(p.name + "n").Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
-			g.If(jen.Id(p.name + "n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
-		}
+		c.twoSingletons(g, a, b, jen.Int64())
 		goOp := op
 		switch op {
 		case "~":
