@@ -43,8 +43,8 @@ type emitter struct {
 	// the FHIRPath compiler and what it compiled
 	noInvariants bool
 	fp           *fpc
-	invs   map[*model.Type]map[string]*compiledInv
-	status map[string]*InvariantStatus
+	invs         map[*model.Type]map[string]*compiledInv
+	status       map[string]*InvariantStatus
 }
 
 // warn records what the emitter could not do, for the generation report.

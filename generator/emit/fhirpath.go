@@ -67,8 +67,8 @@ type coll struct {
 type fpc struct {
 	e        *emitter
 	navNames map[string]bool
-	vars    int
-	byName  map[string]*model.Type
+	vars     int
+	byName   map[string]*model.Type
 	// abstracts are the abstract resource types (Resource, DomainResource,
 	// and R5's CanonicalResource ...), most general first
 	abstracts []*model.Type
@@ -823,7 +823,9 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 		}})
 	case n.Name == "length" && argc == 0:
 		return cv(coll{typ: itype{k: ikInt}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
-			c.singleString(g, in, func(g *jen.Group, s jen.Code) { yield(g, jen.Int64().Parens(jen.Qual("unicode/utf8", "RuneCountInString").Call(s))) })
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
+				yield(g, jen.Int64().Parens(jen.Qual("unicode/utf8", "RuneCountInString").Call(s)))
+			})
 		}})
 	case n.Name == "htmlChecks" && argc == 0:
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {

@@ -13,14 +13,14 @@ import (
 type InvariantStatus struct {
 	Key, Severity, Expression string
 	Human                     string
-	Warning                   bool // reported as a warning (warning or best-practice)
+	Warning                   bool     // reported as a warning (warning or best-practice)
 	Contexts                  []string // the types it is evaluated on
 	// Types and Elements are where it applies: on every instance of a type
 	// (its own invariant), or on the values of one element (a field's).
 	Types, Elements []string
-	Compiled                  bool
-	Problem                   string // why it was not compiled
-	Notes                     []string // what a compiled one does that its author may not expect
+	Compiled        bool
+	Problem         string   // why it was not compiled
+	Notes           []string // what a compiled one does that its author may not expect
 }
 
 // compiledInv is an invariant compiled for one type.

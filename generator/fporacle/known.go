@@ -17,8 +17,8 @@ type Known struct {
 
 type knownEntry struct {
 	key, location, results, reason string
-	line                         int
-	used                         int
+	line                           int
+	used                           int
 }
 
 // LoadKnown reads a known-disagreements file.

@@ -32,10 +32,10 @@ func invariantCases(t *testing.T) []invariantCase {
 		return []breakage{
 			{"ele-1", idAnchor, idAnchor + `"_language":{"id":"l"},`},
 			{"ext-1", idAnchor, idAnchor + `"modifierExtension":[{"url":"http://example.org/x","valueBoolean":true,"extension":[{"url":"http://example.org/y","valueBoolean":true}]}],`},
-			{"dom-2", idAnchor, contained(oo+`,"contained":[{"resourceType":"Patient","id":"p"}]}`)},
+			{"dom-2", idAnchor, contained(oo + `,"contained":[{"resourceType":"Patient","id":"p"}]}`)},
 			{"dom-3", idAnchor, contained(oo + `}`)},
-			{"dom-4", idAnchor, contained(oo+`,"meta":{"versionId":"1"}}`)},
-			{"dom-5", idAnchor, contained(oo+`,"meta":{"security":[{"code":"R"}]}}`)},
+			{"dom-4", idAnchor, contained(oo + `,"meta":{"versionId":"1"}}`)},
+			{"dom-5", idAnchor, contained(oo + `,"meta":{"security":[{"code":"R"}]}}`)},
 		}
 	}
 	return []invariantCase{

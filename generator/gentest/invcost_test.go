@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fhirgen/fhirgen/generated/r4"
 	noinv "fhirgen.bench/noinv/r4"
+	"github.com/fhirgen/fhirgen/generated/r4"
 )
 
 // TestInvariantCost measures, in one process and on the same instances,
