@@ -108,16 +108,29 @@ func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bo
 	if len(unexpected) > 0 || len(fixed) > 0 {
 		return fmt.Errorf("%d unexpected failures, %d known failures now pass", len(unexpected), len(fixed))
 	}
-	validErr := validateAll(v, name, resourceFiles, knownInvalidFile, verbose)
+	sum := &summary{version: name, pkg: ref.String(), roundTrip: fmt.Sprintf("%d/%d round-trip", passed, total)}
+	validErr := validateAll(v, name, resourceFiles, knownInvalidFile, verbose, sum)
 	var oracleErr error
 	switch {
 	case oracleDir != "" && v.fhirpathModel != "":
-		oracleErr = compareInvariants(v, name, resourceFiles, oracleDir, oracleKnown, verbose)
+		oracleErr = compareInvariants(v, name, resourceFiles, oracleDir, oracleKnown, verbose, sum)
 	case oracleDir != "":
 		fmt.Printf("%s invariants: not compared, fhirpath.js has no model of this version\n", name)
+		sum.invariants = fmt.Sprintf("%d invariants compiled, not compared (fhirpath.js has no %s model)", len(v.specs()), name)
+	default:
+		sum.invariants = fmt.Sprintf("%d invariants compiled", len(v.specs()))
 	}
-	return errors.Join(validErr, oracleErr)
+	err = errors.Join(validErr, oracleErr)
+	status := "ok"
+	if err != nil {
+		status = "FAILED"
+	}
+	fmt.Printf("== %s (%s): %s; %s; %s: %s\n", sum.version, sum.pkg, sum.roundTrip, sum.validation, sum.invariants, status)
+	return err
 }
+
+// summary is the one line a run ends with.
+type summary struct{ version, pkg, roundTrip, validation, invariants string }
 
 // roundTrip decodes, encodes and compares; it returns "" when the output is
 // JSON-equal to the input.

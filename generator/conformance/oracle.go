@@ -12,7 +12,7 @@ import (
 // compareInvariants evaluates every compiled invariant on every element of
 // every resource with the generated code and with fhirpath.js, and fails on
 // any disagreement the known-disagreements file does not explain.
-func compareInvariants(v version, name string, files []string, oracleDir, knownFile string, verbose bool) error {
+func compareInvariants(v version, name string, files []string, oracleDir, knownFile string, verbose bool, sum *summary) error {
 	specs := v.specs()
 	compiled := len(specs)
 	known, err := fporacle.LoadKnown(knownFile)
@@ -56,6 +56,7 @@ func compareInvariants(v version, name string, files []string, oracleDir, knownF
 	}
 	fmt.Printf("%s invariants: %d compiled, %d evaluations by fhirpath.js on %d resources (%d false): %d unexplained disagreements; known: %s\n",
 		name, compiled, evaluated, resources, falses, len(unexplained), strings.Join(known.Counts(), "; "))
+	sum.invariants = fmt.Sprintf("%d invariants compiled, %d evaluations compared with fhirpath.js, %d unexplained disagreements", compiled, evaluated, len(unexplained))
 	var keys []string
 	for k := range byKey {
 		keys = append(keys, k)

@@ -10,7 +10,7 @@ import (
 // validateAll validates every resource and fails on errors in one that the
 // known-invalid file does not list (with the reason the example deserves
 // them), and on a listed one that now validates.
-func validateAll(v version, name string, files []string, knownFile string, verbose bool) error {
+func validateAll(v version, name string, files []string, knownFile string, verbose bool, sum *summary) error {
 	known, err := readKnown(knownFile)
 	if err != nil {
 		return err
@@ -65,6 +65,7 @@ func validateAll(v version, name string, files []string, knownFile string, verbo
 	}
 	fmt.Printf("%s validation: %d of %d resources have errors (%d listed with the reason they deserve them); errors by key: %s\n",
 		name, len(invalid), len(files), len(invalid)-len(unexpected), strings.Join(parts, ", "))
+	sum.validation = fmt.Sprintf("%d with validation errors (%d of them unexplained)", len(invalid), len(unexpected))
 	for _, u := range unexpected {
 		fmt.Println("INVALID", u)
 	}
