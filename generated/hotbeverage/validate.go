@@ -2,70 +2,12 @@
 
 package hotbeverage
 
-import (
-	"strconv"
-	"strings"
+import "github.com/fhirgen/fhirgen/generated/internal/validation"
 
-	"github.com/fhirgen/fhirgen/generated/fhir"
-	r4 "github.com/fhirgen/fhirgen/generated/r4"
-)
-
-// step is one step of the location under validation.
-type step struct {
-	name  string
-	index int // -1 when the step is a name only
-}
-
-// validator collects the issues a profile finds, at locations kept as a
-// stack of steps and rendered only when an issue is recorded.
+// validator records what a profile finds (validation.Recorder, shared with
+// the core package's validators).
 type validator struct {
-	issues r4.Issues
-	path   []step
-}
-
-func (v *validator) push(name string, index int) {
-	v.path = append(v.path, step{name: name, index: index})
-}
-func (v *validator) pop() { v.path = v.path[:len(v.path)-1] }
-
-func (v *validator) location() string {
-	var b strings.Builder
-	for _, s := range v.path {
-		if s.name != "" {
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s.name)
-		}
-		if s.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(s.index))
-			b.WriteByte(']')
-		}
-	}
-	return b.String()
-}
-
-func (v *validator) add(sev fhir.Severity, code, msg, key string) {
-	v.issues = append(v.issues, fhir.Issue{Severity: sev, Code: code, Path: v.location(), Message: msg, Key: key})
-}
-
-func (v *validator) addAt(name string, sev fhir.Severity, code, msg, key string) {
-	v.push(name, -1)
-	v.add(sev, code, msg, key)
-	v.pop()
-}
-
-func (v *validator) min(name string, min, n int) {
-	v.addAt(name, fhir.SeverityError, "required", "minimum required = "+strconv.Itoa(min)+", but only found "+strconv.Itoa(n), "")
-}
-
-func (v *validator) max(name string, max, n int) {
-	msg := "maximum allowed = " + strconv.Itoa(max) + ", but found " + strconv.Itoa(n)
-	if max == 0 {
-		msg = "the element is prohibited (0..0), but found " + strconv.Itoa(n)
-	}
-	v.addAt(name, fhir.SeverityError, "structure", msg, "")
+	validation.Recorder
 }
 
 func b2i(b bool) int {

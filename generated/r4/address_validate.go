@@ -12,67 +12,67 @@ func (x *Address) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Use != nil {
-		v.push("use", -1)
+		v.Push("use", -1)
 		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-use (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-use (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/address-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Line {
-		v.push("line", i)
+		v.Push("line", i)
 		y := &x.Line[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.City != nil {
-		v.push("city", -1)
+		v.Push("city", -1)
 		x.City.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.District != nil {
-		v.push("district", -1)
+		v.Push("district", -1)
 		x.District.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.State != nil {
-		v.push("state", -1)
+		v.Push("state", -1)
 		x.State.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.PostalCode != nil {
-		v.push("postalCode", -1)
+		v.Push("postalCode", -1)
 		x.PostalCode.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Country != nil {
-		v.push("country", -1)
+		v.Push("country", -1)
 		x.Country.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

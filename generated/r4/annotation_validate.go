@@ -9,38 +9,38 @@ func (x *Annotation) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Author.(type) {
 	case *Reference:
 		if y != nil {
-			v.push("authorReference", -1)
+			v.Push("authorReference", -1)
 			y.validate(v)
 			v.checkReference(y, "|Organization|Patient|Practitioner|RelatedPerson|")
-			v.pop()
+			v.Pop()
 		}
 	case *String:
 		if y != nil {
-			v.push("authorString", -1)
+			v.Push("authorString", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	if x.Time != nil {
-		v.push("time", -1)
+		v.Push("time", -1)
 		x.Time.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Text == nil {
-		v.min("text", 1, 0)
+		v.Min("text", 1, 0)
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -9,50 +9,50 @@ func (x *Attachment) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.ContentType != nil {
-		v.push("contentType", -1)
+		v.Push("contentType", -1)
 		x.ContentType.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Language != nil {
-		v.push("language", -1)
+		v.Push("language", -1)
 		x.Language.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Data != nil {
-		v.push("data", -1)
+		v.Push("data", -1)
 		x.Data.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.URL != nil {
-		v.push("url", -1)
+		v.Push("url", -1)
 		x.URL.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Size != nil {
-		v.push("size", -1)
+		v.Push("size", -1)
 		x.Size.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Hash != nil {
-		v.push("hash", -1)
+		v.Push("hash", -1)
 		x.Hash.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Title != nil {
-		v.push("title", -1)
+		v.Push("title", -1)
 		x.Title.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Creation != nil {
-		v.push("creation", -1)
+		v.Push("creation", -1)
 		x.Creation.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invAtt1(v), fhir.SeverityError, "att-1", "If the Attachment has data, it SHALL have a contentType")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")

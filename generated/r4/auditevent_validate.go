@@ -21,128 +21,128 @@ func (x *AuditEvent) validate(v *validator) {
 		v.resource, v.container = outer, outerContainer
 	}()
 	if x.ID != nil {
-		v.push("id", -1)
+		v.Push("id", -1)
 		x.ID.validateValue(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Meta != nil {
-		v.push("meta", -1)
+		v.Push("meta", -1)
 		x.Meta.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.ImplicitRules != nil {
-		v.push("implicitRules", -1)
+		v.Push("implicitRules", -1)
 		x.ImplicitRules.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Language != nil {
-		v.push("language", -1)
+		v.Push("language", -1)
 		x.Language.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Contained {
-		v.push("contained", i)
+		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Subtype {
-		v.push("subtype", i)
+		v.Push("subtype", i)
 		y := &x.Subtype[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Action != nil {
-		v.push("action", -1)
+		v.Push("action", -1)
 		x.Action.validate(v)
 		if x.Action.Value != nil && !(*x.Action.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Action.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Action.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Recorded == nil {
-		v.min("recorded", 1, 0)
+		v.Min("recorded", 1, 0)
 	}
 	if x.Recorded != nil {
-		v.push("recorded", -1)
+		v.Push("recorded", -1)
 		x.Recorded.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Outcome != nil {
-		v.push("outcome", -1)
+		v.Push("outcome", -1)
 		x.Outcome.validate(v)
 		if x.Outcome.Value != nil && !(*x.Outcome.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Outcome.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-outcome (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Outcome.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-outcome (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.OutcomeDesc != nil {
-		v.push("outcomeDesc", -1)
+		v.Push("outcomeDesc", -1)
 		x.OutcomeDesc.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.PurposeOfEvent {
-		v.push("purposeOfEvent", i)
+		v.Push("purposeOfEvent", i)
 		y := &x.PurposeOfEvent[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Agent) < 1 {
-		v.min("agent", 1, len(x.Agent))
+		v.Min("agent", 1, len(x.Agent))
 	}
 	for i := range x.Agent {
-		v.push("agent", i)
+		v.Push("agent", i)
 		y := &x.Agent[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	if x.Source == nil {
-		v.min("source", 1, 0)
+		v.Min("source", 1, 0)
 	}
 	if x.Source != nil {
-		v.push("source", -1)
+		v.Push("source", -1)
 		x.Source.validate(v)
 		v.invariant(x.Source.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Entity {
-		v.push("entity", i)
+		v.Push("entity", i)
 		y := &x.Entity[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.invariant(y.invSev1(v), fhir.SeverityError, "sev-1", "Either a name or a query (NOT both)")
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
 	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
@@ -265,80 +265,80 @@ func (x *AuditEventAgent) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Role {
-		v.push("role", i)
+		v.Push("role", i)
 		y := &x.Role[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Who != nil {
-		v.push("who", -1)
+		v.Push("who", -1)
 		x.Who.validate(v)
 		v.checkReference(x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
-		v.pop()
+		v.Pop()
 	}
 	if x.AltID != nil {
-		v.push("altId", -1)
+		v.Push("altId", -1)
 		x.AltID.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Requestor == nil {
-		v.min("requestor", 1, 0)
+		v.Min("requestor", 1, 0)
 	}
 	if x.Requestor != nil {
-		v.push("requestor", -1)
+		v.Push("requestor", -1)
 		x.Requestor.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Location != nil {
-		v.push("location", -1)
+		v.Push("location", -1)
 		x.Location.validate(v)
 		v.checkReference(x.Location, "|Location|")
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Policy {
-		v.push("policy", i)
+		v.Push("policy", i)
 		y := &x.Policy[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Media != nil {
-		v.push("media", -1)
+		v.Push("media", -1)
 		x.Media.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Network != nil {
-		v.push("network", -1)
+		v.Push("network", -1)
 		x.Network.validate(v)
 		v.invariant(x.Network.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.PurposeOfUse {
-		v.push("purposeOfUse", i)
+		v.Push("purposeOfUse", i)
 		y := &x.PurposeOfUse[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -418,29 +418,29 @@ func (x *AuditEventAgentNetwork) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Address != nil {
-		v.push("address", -1)
+		v.Push("address", -1)
 		x.Address.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/network-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/network-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -484,36 +484,36 @@ func (x *AuditEventSource) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Site != nil {
-		v.push("site", -1)
+		v.Push("site", -1)
 		x.Site.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Observer == nil {
-		v.min("observer", 1, 0)
+		v.Min("observer", 1, 0)
 	}
 	if x.Observer != nil {
-		v.push("observer", -1)
+		v.Push("observer", -1)
 		x.Observer.validate(v)
 		v.checkReference(x.Observer, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Type {
-		v.push("type", i)
+		v.Push("type", i)
 		y := &x.Type[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -561,65 +561,65 @@ func (x *AuditEventEntity) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.What != nil {
-		v.push("what", -1)
+		v.Push("what", -1)
 		x.What.validate(v)
 		v.checkReference(x.What, "")
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Role != nil {
-		v.push("role", -1)
+		v.Push("role", -1)
 		x.Role.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Lifecycle != nil {
-		v.push("lifecycle", -1)
+		v.Push("lifecycle", -1)
 		x.Lifecycle.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.SecurityLabel {
-		v.push("securityLabel", i)
+		v.Push("securityLabel", i)
 		y := &x.SecurityLabel[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Description != nil {
-		v.push("description", -1)
+		v.Push("description", -1)
 		x.Description.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Query != nil {
-		v.push("query", -1)
+		v.Push("query", -1)
 		x.Query.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Detail {
-		v.push("detail", i)
+		v.Push("detail", i)
 		y := &x.Detail[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -691,40 +691,40 @@ func (x *AuditEventEntityDetail) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value == nil {
-		v.min("value", 1, 0)
+		v.Min("value", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *String:
 		if y != nil {
-			v.push("valueString", -1)
+			v.Push("valueString", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Base64Binary:
 		if y != nil {
-			v.push("valueBase64Binary", -1)
+			v.Push("valueBase64Binary", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 }

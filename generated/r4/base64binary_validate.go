@@ -43,9 +43,9 @@ func (x *Base64Binary) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Base64Binary) fpScalar() (fpScalar, bool) {

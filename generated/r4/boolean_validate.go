@@ -37,9 +37,9 @@ func (x *Boolean) validateValue(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Boolean) fpScalar() (fpScalar, bool) {

@@ -9,35 +9,35 @@ func (x *Coding) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.System != nil {
-		v.push("system", -1)
+		v.Push("system", -1)
 		x.System.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Version != nil {
-		v.push("version", -1)
+		v.Push("version", -1)
 		x.Version.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Code != nil {
-		v.push("code", -1)
+		v.Push("code", -1)
 		x.Code.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Display != nil {
-		v.push("display", -1)
+		v.Push("display", -1)
 		x.Display.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.UserSelected != nil {
-		v.push("userSelected", -1)
+		v.Push("userSelected", -1)
 		x.UserSelected.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -9,21 +9,21 @@ func (x *ContactDetail) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Telecom {
-		v.push("telecom", i)
+		v.Push("telecom", i)
 		y := &x.Telecom[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -12,41 +12,41 @@ func (x *ContactPoint) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.System != nil {
-		v.push("system", -1)
+		v.Push("system", -1)
 		x.System.validate(v)
 		if x.System.Value != nil && !(*x.System.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.System.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-system (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.System.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-system (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Value != nil {
-		v.push("value", -1)
+		v.Push("value", -1)
 		x.Value.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Use != nil {
-		v.push("use", -1)
+		v.Push("use", -1)
 		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-use (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contact-point-use (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Rank != nil {
-		v.push("rank", -1)
+		v.Push("rank", -1)
 		x.Rank.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invCpt2(v), fhir.SeverityError, "cpt-2", "A system is required if a value is provided.")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")

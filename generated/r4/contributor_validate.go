@@ -12,35 +12,35 @@ func (x *Contributor) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contributor-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/contributor-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Name == nil {
-		v.min("name", 1, 0)
+		v.Min("name", 1, 0)
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Contact {
-		v.push("contact", i)
+		v.Push("contact", i)
 		y := &x.Contact[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -12,76 +12,76 @@ func (x *DataRequirement) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Profile {
-		v.push("profile", i)
+		v.Push("profile", i)
 		y := &x.Profile[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Subject.(type) {
 	case *CodeableConcept:
 		if y != nil {
-			v.push("subjectCodeableConcept", -1)
+			v.Push("subjectCodeableConcept", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Reference:
 		if y != nil {
-			v.push("subjectReference", -1)
+			v.Push("subjectReference", -1)
 			y.validate(v)
 			v.checkReference(y, "|Group|")
-			v.pop()
+			v.Pop()
 		}
 	}
 	for i := range x.MustSupport {
-		v.push("mustSupport", i)
+		v.Push("mustSupport", i)
 		y := &x.MustSupport[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.CodeFilter {
-		v.push("codeFilter", i)
+		v.Push("codeFilter", i)
 		y := &x.CodeFilter[i]
 		y.validate(v)
 		v.invariant(y.invDrq1(v), fhir.SeverityError, "drq-1", "Either a path or a searchParam must be provided, but not both")
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.DateFilter {
-		v.push("dateFilter", i)
+		v.Push("dateFilter", i)
 		y := &x.DateFilter[i]
 		y.validate(v)
 		v.invariant(y.invDrq2(v), fhir.SeverityError, "drq-2", "Either a path or a searchParam must be provided, but not both")
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	if x.Limit != nil {
-		v.push("limit", -1)
+		v.Push("limit", -1)
 		x.Limit.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Sort {
-		v.push("sort", i)
+		v.Push("sort", i)
 		y := &x.Sort[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
@@ -150,31 +150,31 @@ func (x *DataRequirementCodeFilter) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Path != nil {
-		v.push("path", -1)
+		v.Push("path", -1)
 		x.Path.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.SearchParam != nil {
-		v.push("searchParam", -1)
+		v.Push("searchParam", -1)
 		x.SearchParam.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.ValueSet != nil {
-		v.push("valueSet", -1)
+		v.Push("valueSet", -1)
 		x.ValueSet.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Code {
-		v.push("code", i)
+		v.Push("code", i)
 		y := &x.Code[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -222,39 +222,39 @@ func (x *DataRequirementDateFilter) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Path != nil {
-		v.push("path", -1)
+		v.Push("path", -1)
 		x.Path.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.SearchParam != nil {
-		v.push("searchParam", -1)
+		v.Push("searchParam", -1)
 		x.SearchParam.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Value.(type) {
 	case *DateTime:
 		if y != nil {
-			v.push("valueDateTime", -1)
+			v.Push("valueDateTime", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Period:
 		if y != nil {
-			v.push("valuePeriod", -1)
+			v.Push("valuePeriod", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Duration:
 		if y != nil {
-			v.push("valueDuration", -1)
+			v.Push("valueDuration", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 }
@@ -303,29 +303,29 @@ func (x *DataRequirementSort) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Path == nil {
-		v.min("path", 1, 0)
+		v.Min("path", 1, 0)
 	}
 	if x.Path != nil {
-		v.push("path", -1)
+		v.Push("path", -1)
 		x.Path.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Direction == nil {
-		v.min("direction", 1, 0)
+		v.Min("direction", 1, 0)
 	}
 	if x.Direction != nil {
-		v.push("direction", -1)
+		v.Push("direction", -1)
 		x.Direction.validate(v)
 		if x.Direction.Value != nil && !(*x.Direction.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Direction.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/sort-direction (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Direction.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/sort-direction (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 }
 

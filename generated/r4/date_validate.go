@@ -45,9 +45,9 @@ func (x *Date) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Date) fpScalar() (fpScalar, bool) {

@@ -45,9 +45,9 @@ func (x *DateTime) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *DateTime) fpScalar() (fpScalar, bool) {

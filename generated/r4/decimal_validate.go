@@ -43,9 +43,9 @@ func (x *Decimal) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Decimal) fpScalar() (fpScalar, bool) {

@@ -12,38 +12,38 @@ func (x *Distance) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value != nil {
-		v.push("value", -1)
+		v.Push("value", -1)
 		x.Value.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Comparator != nil {
-		v.push("comparator", -1)
+		v.Push("comparator", -1)
 		x.Comparator.validate(v)
 		if x.Comparator.Value != nil && !(*x.Comparator.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Comparator.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/quantity-comparator (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Comparator.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/quantity-comparator (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Unit != nil {
-		v.push("unit", -1)
+		v.Push("unit", -1)
 		x.Unit.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.System != nil {
-		v.push("system", -1)
+		v.Push("system", -1)
 		x.System.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Code != nil {
-		v.push("code", -1)
+		v.Push("code", -1)
 		x.Code.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invDis1(v), fhir.SeverityError, "dis-1", "There SHALL be a code if there is a value and it SHALL be an expression of length.  If system is present, it SHALL be UCUM.")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")

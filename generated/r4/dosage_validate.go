@@ -9,93 +9,93 @@ func (x *Dosage) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Sequence != nil {
-		v.push("sequence", -1)
+		v.Push("sequence", -1)
 		x.Sequence.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.AdditionalInstruction {
-		v.push("additionalInstruction", i)
+		v.Push("additionalInstruction", i)
 		y := &x.AdditionalInstruction[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.PatientInstruction != nil {
-		v.push("patientInstruction", -1)
+		v.Push("patientInstruction", -1)
 		x.PatientInstruction.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Timing != nil {
-		v.push("timing", -1)
+		v.Push("timing", -1)
 		x.Timing.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.AsNeeded.(type) {
 	case *Boolean:
 		if y != nil {
-			v.push("asNeededBoolean", -1)
+			v.Push("asNeededBoolean", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *CodeableConcept:
 		if y != nil {
-			v.push("asNeededCodeableConcept", -1)
+			v.Push("asNeededCodeableConcept", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	if x.Site != nil {
-		v.push("site", -1)
+		v.Push("site", -1)
 		x.Site.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Route != nil {
-		v.push("route", -1)
+		v.Push("route", -1)
 		x.Route.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Method != nil {
-		v.push("method", -1)
+		v.Push("method", -1)
 		x.Method.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.DoseAndRate {
-		v.push("doseAndRate", i)
+		v.Push("doseAndRate", i)
 		y := &x.DoseAndRate[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	if x.MaxDosePerPeriod != nil {
-		v.push("maxDosePerPeriod", -1)
+		v.Push("maxDosePerPeriod", -1)
 		x.MaxDosePerPeriod.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.MaxDosePerAdministration != nil {
-		v.push("maxDosePerAdministration", -1)
+		v.Push("maxDosePerAdministration", -1)
 		x.MaxDosePerAdministration.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.MaxDosePerLifetime != nil {
-		v.push("maxDosePerLifetime", -1)
+		v.Push("maxDosePerLifetime", -1)
 		x.MaxDosePerLifetime.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
@@ -188,48 +188,48 @@ func (x *DosageDoseAndRate) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Dose.(type) {
 	case *Range:
 		if y != nil {
-			v.push("doseRange", -1)
+			v.Push("doseRange", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Quantity:
 		if y != nil {
-			v.push("doseQuantity", -1)
+			v.Push("doseQuantity", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	switch y := x.Rate.(type) {
 	case *Ratio:
 		if y != nil {
-			v.push("rateRatio", -1)
+			v.Push("rateRatio", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Range:
 		if y != nil {
-			v.push("rateRange", -1)
+			v.Push("rateRange", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Quantity:
 		if y != nil {
-			v.push("rateQuantity", -1)
+			v.Push("rateQuantity", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 }

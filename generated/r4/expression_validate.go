@@ -9,38 +9,38 @@ func (x *Expression) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Description != nil {
-		v.push("description", -1)
+		v.Push("description", -1)
 		x.Description.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Language == nil {
-		v.min("language", 1, 0)
+		v.Min("language", 1, 0)
 	}
 	if x.Language != nil {
-		v.push("language", -1)
+		v.Push("language", -1)
 		x.Language.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Expression != nil {
-		v.push("expression", -1)
+		v.Push("expression", -1)
 		x.Expression.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Reference != nil {
-		v.push("reference", -1)
+		v.Push("reference", -1)
 		x.Reference.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invExp1(v), fhir.SeverityError, "exp-1", "An expression or a reference must be provided")

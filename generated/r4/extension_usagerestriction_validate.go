@@ -7,21 +7,21 @@ import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 // validateExtensionUsageRestriction checks an extension against its definition http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction.
 func validateExtensionUsageRestriction(v *validator, x *Extension) {
 	if x.URL != "" && x.URL != "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction" {
-		v.addAt("url", fhir.SeverityError, "value", "the value must be \"http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction\"", "")
+		v.AddAt("url", fhir.SeverityError, "value", "the value must be \"http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction\"", "")
 	}
 	if b2i(x.Value != nil) < 1 {
-		v.min("value", 1, b2i(x.Value != nil))
+		v.Min("value", 1, b2i(x.Value != nil))
 	}
 	switch x.Value.(type) {
 	case nil, *Reference:
 	default:
-		v.addAt("value", fhir.SeverityError, "structure", "value[x] must be one of: Reference", "")
+		v.AddAt("value", fhir.SeverityError, "structure", "value[x] must be one of: Reference", "")
 	}
 	if y0, ok := x.Value.(*Reference); ok && y0 != nil {
-		v.push("valueReference", -1)
+		v.Push("valueReference", -1)
 		if b2i(y0.Identifier != nil) > 0 {
-			v.max("identifier", 0, b2i(y0.Identifier != nil))
+			v.Max("identifier", 0, b2i(y0.Identifier != nil))
 		}
-		v.pop()
+		v.Pop()
 	}
 }

@@ -11,320 +11,320 @@ func (x *Extension) validate(v *validator) {
 	nested := v.extDepth > 0
 	v.extDepth++
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.URL == "" {
-		v.min("url", 1, 0)
+		v.Min("url", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *Base64Binary:
 		if y != nil {
-			v.push("valueBase64Binary", -1)
+			v.Push("valueBase64Binary", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Boolean:
 		if y != nil {
-			v.push("valueBoolean", -1)
+			v.Push("valueBoolean", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Canonical:
 		if y != nil {
-			v.push("valueCanonical", -1)
+			v.Push("valueCanonical", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Code[string]:
 		if y != nil {
-			v.push("valueCode", -1)
+			v.Push("valueCode", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Date:
 		if y != nil {
-			v.push("valueDate", -1)
+			v.Push("valueDate", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *DateTime:
 		if y != nil {
-			v.push("valueDateTime", -1)
+			v.Push("valueDateTime", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Decimal:
 		if y != nil {
-			v.push("valueDecimal", -1)
+			v.Push("valueDecimal", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *ID:
 		if y != nil {
-			v.push("valueId", -1)
+			v.Push("valueId", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Instant:
 		if y != nil {
-			v.push("valueInstant", -1)
+			v.Push("valueInstant", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Integer:
 		if y != nil {
-			v.push("valueInteger", -1)
+			v.Push("valueInteger", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Markdown:
 		if y != nil {
-			v.push("valueMarkdown", -1)
+			v.Push("valueMarkdown", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *OID:
 		if y != nil {
-			v.push("valueOid", -1)
+			v.Push("valueOid", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *PositiveInt:
 		if y != nil {
-			v.push("valuePositiveInt", -1)
+			v.Push("valuePositiveInt", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *String:
 		if y != nil {
-			v.push("valueString", -1)
+			v.Push("valueString", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Time:
 		if y != nil {
-			v.push("valueTime", -1)
+			v.Push("valueTime", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *UnsignedInt:
 		if y != nil {
-			v.push("valueUnsignedInt", -1)
+			v.Push("valueUnsignedInt", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *URI:
 		if y != nil {
-			v.push("valueUri", -1)
+			v.Push("valueUri", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *URL:
 		if y != nil {
-			v.push("valueUrl", -1)
+			v.Push("valueUrl", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *UUID:
 		if y != nil {
-			v.push("valueUuid", -1)
+			v.Push("valueUuid", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Address:
 		if y != nil {
-			v.push("valueAddress", -1)
+			v.Push("valueAddress", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Age:
 		if y != nil {
-			v.push("valueAge", -1)
+			v.Push("valueAge", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Annotation:
 		if y != nil {
-			v.push("valueAnnotation", -1)
+			v.Push("valueAnnotation", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Attachment:
 		if y != nil {
-			v.push("valueAttachment", -1)
+			v.Push("valueAttachment", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *CodeableConcept:
 		if y != nil {
-			v.push("valueCodeableConcept", -1)
+			v.Push("valueCodeableConcept", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Coding:
 		if y != nil {
-			v.push("valueCoding", -1)
+			v.Push("valueCoding", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *ContactPoint:
 		if y != nil {
-			v.push("valueContactPoint", -1)
+			v.Push("valueContactPoint", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Count:
 		if y != nil {
-			v.push("valueCount", -1)
+			v.Push("valueCount", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Distance:
 		if y != nil {
-			v.push("valueDistance", -1)
+			v.Push("valueDistance", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Duration:
 		if y != nil {
-			v.push("valueDuration", -1)
+			v.Push("valueDuration", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *HumanName:
 		if y != nil {
-			v.push("valueHumanName", -1)
+			v.Push("valueHumanName", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Identifier:
 		if y != nil {
-			v.push("valueIdentifier", -1)
+			v.Push("valueIdentifier", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Money:
 		if y != nil {
-			v.push("valueMoney", -1)
+			v.Push("valueMoney", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Period:
 		if y != nil {
-			v.push("valuePeriod", -1)
+			v.Push("valuePeriod", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Quantity:
 		if y != nil {
-			v.push("valueQuantity", -1)
+			v.Push("valueQuantity", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Range:
 		if y != nil {
-			v.push("valueRange", -1)
+			v.Push("valueRange", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Ratio:
 		if y != nil {
-			v.push("valueRatio", -1)
+			v.Push("valueRatio", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Reference:
 		if y != nil {
-			v.push("valueReference", -1)
+			v.Push("valueReference", -1)
 			y.validate(v)
 			v.checkReference(y, "")
-			v.pop()
+			v.Pop()
 		}
 	case *SampledData:
 		if y != nil {
-			v.push("valueSampledData", -1)
+			v.Push("valueSampledData", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Signature:
 		if y != nil {
-			v.push("valueSignature", -1)
+			v.Push("valueSignature", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Timing:
 		if y != nil {
-			v.push("valueTiming", -1)
+			v.Push("valueTiming", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *ContactDetail:
 		if y != nil {
-			v.push("valueContactDetail", -1)
+			v.Push("valueContactDetail", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Contributor:
 		if y != nil {
-			v.push("valueContributor", -1)
+			v.Push("valueContributor", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *DataRequirement:
 		if y != nil {
-			v.push("valueDataRequirement", -1)
+			v.Push("valueDataRequirement", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Expression:
 		if y != nil {
-			v.push("valueExpression", -1)
+			v.Push("valueExpression", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *ParameterDefinition:
 		if y != nil {
-			v.push("valueParameterDefinition", -1)
+			v.Push("valueParameterDefinition", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *RelatedArtifact:
 		if y != nil {
-			v.push("valueRelatedArtifact", -1)
+			v.Push("valueRelatedArtifact", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *TriggerDefinition:
 		if y != nil {
-			v.push("valueTriggerDefinition", -1)
+			v.Push("valueTriggerDefinition", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *UsageContext:
 		if y != nil {
-			v.push("valueUsageContext", -1)
+			v.Push("valueUsageContext", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Dosage:
 		if y != nil {
-			v.push("valueDosage", -1)
+			v.Push("valueDosage", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Meta:
 		if y != nil {
-			v.push("valueMeta", -1)
+			v.Push("valueMeta", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	v.extDepth--
 	if !nested && x.URL != "" && !absoluteURI(x.URL) {
-		v.addAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
+		v.AddAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
 	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":

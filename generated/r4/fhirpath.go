@@ -336,7 +336,7 @@ func fpAnyString(v any) string {
 // reference with no literal reference passes ref-1).
 func (v *validator) invariant(r int8, sev fhir.Severity, key, human string) {
 	if v.trace != nil {
-		v.trace(v.location(), key, fhir.Truth(r))
+		v.trace(v.Location(), key, fhir.Truth(r))
 	}
 	if r == 2 || r == 0 {
 		return
@@ -344,7 +344,7 @@ func (v *validator) invariant(r int8, sev fhir.Severity, key, human string) {
 	if r == -1 {
 		human += " (the expression could not be evaluated: a singleton was expected)"
 	}
-	v.add(sev, "invariant", human, key)
+	v.Add(sev, "invariant", human, key)
 }
 
 // descendants lists every element below x (FHIRPath's descendants()).

@@ -12,51 +12,51 @@ func (x *HumanName) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Use != nil {
-		v.push("use", -1)
+		v.Push("use", -1)
 		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/name-use (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/name-use (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Family != nil {
-		v.push("family", -1)
+		v.Push("family", -1)
 		x.Family.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Given {
-		v.push("given", i)
+		v.Push("given", i)
 		y := &x.Given[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Prefix {
-		v.push("prefix", i)
+		v.Push("prefix", i)
 		y := &x.Prefix[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Suffix {
-		v.push("suffix", i)
+		v.Push("suffix", i)
 		y := &x.Suffix[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

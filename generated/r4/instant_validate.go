@@ -45,9 +45,9 @@ func (x *Instant) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Instant) fpScalar() (fpScalar, bool) {

@@ -49,9 +49,9 @@ func (x *Integer) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Integer) fpScalar() (fpScalar, bool) {

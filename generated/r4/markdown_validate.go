@@ -42,16 +42,16 @@ func (x *Markdown) validateValue(v *validator) {
 	if x.Value != nil {
 		s := string(*x.Value)
 		if len(s) > 1048576 && utf8.RuneCountInString(s) > 1048576 {
-			v.add(fhir.SeverityError, "too-long", "the value is longer than 1048576 characters", "")
+			v.Add(fhir.SeverityError, "too-long", "the value is longer than 1048576 characters", "")
 		}
 		if !matchMarkdown(s) {
 			v.checkValue("markdown", s, "")
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *Markdown) fpScalar() (fpScalar, bool) {

@@ -9,43 +9,43 @@ func (x *Meta) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.VersionID != nil {
-		v.push("versionId", -1)
+		v.Push("versionId", -1)
 		x.VersionID.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.LastUpdated != nil {
-		v.push("lastUpdated", -1)
+		v.Push("lastUpdated", -1)
 		x.LastUpdated.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Source != nil {
-		v.push("source", -1)
+		v.Push("source", -1)
 		x.Source.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Profile {
-		v.push("profile", i)
+		v.Push("profile", i)
 		y := &x.Profile[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Security {
-		v.push("security", i)
+		v.Push("security", i)
 		y := &x.Security[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Tag {
-		v.push("tag", i)
+		v.Push("tag", i)
 		y := &x.Tag[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

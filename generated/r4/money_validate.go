@@ -9,20 +9,20 @@ func (x *Money) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value != nil {
-		v.push("value", -1)
+		v.Push("value", -1)
 		x.Value.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Currency != nil {
-		v.push("currency", -1)
+		v.Push("currency", -1)
 		x.Currency.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

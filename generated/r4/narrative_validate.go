@@ -12,34 +12,34 @@ func (x *Narrative) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Status == nil {
-		v.min("status", 1, 0)
+		v.Min("status", 1, 0)
 	}
 	if x.Status != nil {
-		v.push("status", -1)
+		v.Push("status", -1)
 		x.Status.validate(v)
 		if x.Status.Value != nil && !(*x.Status.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Status.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/narrative-status (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Status.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/narrative-status (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Div == nil {
-		v.min("div", 1, 0)
+		v.Min("div", 1, 0)
 	}
 	if x.Div != nil {
-		v.push("div", -1)
+		v.Push("div", -1)
 		x.Div.validate(v)
 		{
 			rTxt1 := x.Div.invTxt1(v)
 			v.invariant(rTxt1, fhir.SeverityError, "txt-1", "The narrative SHALL contain only the basic html formatting elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a> elements (either name or href), images and internally contained style attributes")
 			v.invariant(rTxt1, fhir.SeverityError, "txt-2", "The narrative SHALL have some non-whitespace content")
 		}
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

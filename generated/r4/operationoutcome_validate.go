@@ -21,57 +21,57 @@ func (x *OperationOutcome) validate(v *validator) {
 		v.resource, v.container = outer, outerContainer
 	}()
 	if x.ID != nil {
-		v.push("id", -1)
+		v.Push("id", -1)
 		x.ID.validateValue(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Meta != nil {
-		v.push("meta", -1)
+		v.Push("meta", -1)
 		x.Meta.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.ImplicitRules != nil {
-		v.push("implicitRules", -1)
+		v.Push("implicitRules", -1)
 		x.ImplicitRules.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Language != nil {
-		v.push("language", -1)
+		v.Push("language", -1)
 		x.Language.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Contained {
-		v.push("contained", i)
+		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Issue) < 1 {
-		v.min("issue", 1, len(x.Issue))
+		v.Min("issue", 1, len(x.Issue))
 	}
 	for i := range x.Issue {
-		v.push("issue", i)
+		v.Push("issue", i)
 		y := &x.Issue[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
 	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
@@ -154,60 +154,60 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Severity == nil {
-		v.min("severity", 1, 0)
+		v.Min("severity", 1, 0)
 	}
 	if x.Severity != nil {
-		v.push("severity", -1)
+		v.Push("severity", -1)
 		x.Severity.validate(v)
 		if x.Severity.Value != nil && !(*x.Severity.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Severity.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-severity (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Severity.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-severity (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Code == nil {
-		v.min("code", 1, 0)
+		v.Min("code", 1, 0)
 	}
 	if x.Code != nil {
-		v.push("code", -1)
+		v.Push("code", -1)
 		x.Code.validate(v)
 		if x.Code.Value != nil && !(*x.Code.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Code.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Code.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/issue-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Details != nil {
-		v.push("details", -1)
+		v.Push("details", -1)
 		x.Details.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Diagnostics != nil {
-		v.push("diagnostics", -1)
+		v.Push("diagnostics", -1)
 		x.Diagnostics.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Location {
-		v.push("location", i)
+		v.Push("location", i)
 		y := &x.Location[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Expression {
-		v.push("expression", i)
+		v.Push("expression", i)
 		y := &x.Expression[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 

@@ -12,57 +12,57 @@ func (x *ParameterDefinition) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Use == nil {
-		v.min("use", 1, 0)
+		v.Min("use", 1, 0)
 	}
 	if x.Use != nil {
-		v.push("use", -1)
+		v.Push("use", -1)
 		x.Use.validate(v)
 		if x.Use.Value != nil && !(*x.Use.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/operation-parameter-use (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Use.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/operation-parameter-use (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Min != nil {
-		v.push("min", -1)
+		v.Push("min", -1)
 		x.Min.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Max != nil {
-		v.push("max", -1)
+		v.Push("max", -1)
 		x.Max.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Documentation != nil {
-		v.push("documentation", -1)
+		v.Push("documentation", -1)
 		x.Documentation.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/all-types (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Profile != nil {
-		v.push("profile", -1)
+		v.Push("profile", -1)
 		x.Profile.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -9,20 +9,20 @@ func (x *Period) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Start != nil {
-		v.push("start", -1)
+		v.Push("start", -1)
 		x.Start.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.End != nil {
-		v.push("end", -1)
+		v.Push("end", -1)
 		x.End.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invPer1(v), fhir.SeverityError, "per-1", "If present, start SHALL have a lower value than end")

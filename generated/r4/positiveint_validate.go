@@ -49,9 +49,9 @@ func (x *PositiveInt) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *PositiveInt) fpScalar() (fpScalar, bool) {

@@ -9,20 +9,20 @@ func (x *Range) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Low != nil {
-		v.push("low", -1)
+		v.Push("low", -1)
 		x.Low.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.High != nil {
-		v.push("high", -1)
+		v.Push("high", -1)
 		x.High.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invRng2(v), fhir.SeverityError, "rng-2", "If present, low SHALL have a lower value than high")

@@ -9,20 +9,20 @@ func (x *Ratio) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Numerator != nil {
-		v.push("numerator", -1)
+		v.Push("numerator", -1)
 		x.Numerator.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Denominator != nil {
-		v.push("denominator", -1)
+		v.Push("denominator", -1)
 		x.Denominator.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invRat1(v), fhir.SeverityError, "rat-1", "Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present")

@@ -9,30 +9,30 @@ func (x *Reference) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Reference != nil {
-		v.push("reference", -1)
+		v.Push("reference", -1)
 		x.Reference.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Identifier != nil {
-		v.push("identifier", -1)
+		v.Push("identifier", -1)
 		x.Identifier.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Display != nil {
-		v.push("display", -1)
+		v.Push("display", -1)
 		x.Display.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")

@@ -12,51 +12,51 @@ func (x *RelatedArtifact) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/related-artifact-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/related-artifact-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Label != nil {
-		v.push("label", -1)
+		v.Push("label", -1)
 		x.Label.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Display != nil {
-		v.push("display", -1)
+		v.Push("display", -1)
 		x.Display.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Citation != nil {
-		v.push("citation", -1)
+		v.Push("citation", -1)
 		x.Citation.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.URL != nil {
-		v.push("url", -1)
+		v.Push("url", -1)
 		x.URL.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Document != nil {
-		v.push("document", -1)
+		v.Push("document", -1)
 		x.Document.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Resource != nil {
-		v.push("resource", -1)
+		v.Push("resource", -1)
 		x.Resource.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

@@ -9,54 +9,54 @@ func (x *SampledData) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Origin == nil {
-		v.min("origin", 1, 0)
+		v.Min("origin", 1, 0)
 	}
 	if x.Origin != nil {
-		v.push("origin", -1)
+		v.Push("origin", -1)
 		x.Origin.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Period == nil {
-		v.min("period", 1, 0)
+		v.Min("period", 1, 0)
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Factor != nil {
-		v.push("factor", -1)
+		v.Push("factor", -1)
 		x.Factor.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.LowerLimit != nil {
-		v.push("lowerLimit", -1)
+		v.Push("lowerLimit", -1)
 		x.LowerLimit.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.UpperLimit != nil {
-		v.push("upperLimit", -1)
+		v.Push("upperLimit", -1)
 		x.UpperLimit.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Dimensions == nil {
-		v.min("dimensions", 1, 0)
+		v.Min("dimensions", 1, 0)
 	}
 	if x.Dimensions != nil {
-		v.push("dimensions", -1)
+		v.Push("dimensions", -1)
 		x.Dimensions.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Data != nil {
-		v.push("data", -1)
+		v.Push("data", -1)
 		x.Data.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

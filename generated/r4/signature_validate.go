@@ -9,57 +9,57 @@ func (x *Signature) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Type) < 1 {
-		v.min("type", 1, len(x.Type))
+		v.Min("type", 1, len(x.Type))
 	}
 	for i := range x.Type {
-		v.push("type", i)
+		v.Push("type", i)
 		y := &x.Type[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.When == nil {
-		v.min("when", 1, 0)
+		v.Min("when", 1, 0)
 	}
 	if x.When != nil {
-		v.push("when", -1)
+		v.Push("when", -1)
 		x.When.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Who == nil {
-		v.min("who", 1, 0)
+		v.Min("who", 1, 0)
 	}
 	if x.Who != nil {
-		v.push("who", -1)
+		v.Push("who", -1)
 		x.Who.validate(v)
 		v.checkReference(x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
-		v.pop()
+		v.Pop()
 	}
 	if x.OnBehalfOf != nil {
-		v.push("onBehalfOf", -1)
+		v.Push("onBehalfOf", -1)
 		x.OnBehalfOf.validate(v)
 		v.checkReference(x.OnBehalfOf, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
-		v.pop()
+		v.Pop()
 	}
 	if x.TargetFormat != nil {
-		v.push("targetFormat", -1)
+		v.Push("targetFormat", -1)
 		x.TargetFormat.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.SigFormat != nil {
-		v.push("sigFormat", -1)
+		v.Push("sigFormat", -1)
 		x.SigFormat.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Data != nil {
-		v.push("data", -1)
+		v.Push("data", -1)
 		x.Data.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

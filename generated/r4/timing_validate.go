@@ -12,25 +12,25 @@ func (x *Timing) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Event {
-		v.push("event", i)
+		v.Push("event", i)
 		y := &x.Event[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Repeat != nil {
-		v.push("repeat", -1)
+		v.Push("repeat", -1)
 		x.Repeat.validate(v)
 		v.invariant(x.Repeat.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.invariant(x.Repeat.invTim1(v), fhir.SeverityError, "tim-1", "if there's a duration, there needs to be duration units")
@@ -42,12 +42,12 @@ func (x *Timing) validate(v *validator) {
 		v.invariant(x.Repeat.invTim8(v), fhir.SeverityError, "tim-8", "If there's a countMax, there must be a count")
 		v.invariant(x.Repeat.invTim9(v), fhir.SeverityError, "tim-9", "If there's an offset, there must be a when (and not C, CM, CD, CV)")
 		v.invariant(x.Repeat.invTim10(v), fhir.SeverityError, "tim-10", "If there's a timeOfDay, there cannot be a when, or vice versa")
-		v.pop()
+		v.Pop()
 	}
 	if x.Code != nil {
-		v.push("code", -1)
+		v.Push("code", -1)
 		x.Code.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
@@ -96,115 +96,115 @@ func (x *TimingRepeat) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Bounds.(type) {
 	case *Duration:
 		if y != nil {
-			v.push("boundsDuration", -1)
+			v.Push("boundsDuration", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Range:
 		if y != nil {
-			v.push("boundsRange", -1)
+			v.Push("boundsRange", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Period:
 		if y != nil {
-			v.push("boundsPeriod", -1)
+			v.Push("boundsPeriod", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	if x.Count != nil {
-		v.push("count", -1)
+		v.Push("count", -1)
 		x.Count.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.CountMax != nil {
-		v.push("countMax", -1)
+		v.Push("countMax", -1)
 		x.CountMax.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Duration != nil {
-		v.push("duration", -1)
+		v.Push("duration", -1)
 		x.Duration.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.DurationMax != nil {
-		v.push("durationMax", -1)
+		v.Push("durationMax", -1)
 		x.DurationMax.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.DurationUnit != nil {
-		v.push("durationUnit", -1)
+		v.Push("durationUnit", -1)
 		x.DurationUnit.validate(v)
 		if x.DurationUnit.Value != nil && !(*x.DurationUnit.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.DurationUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.DurationUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Frequency != nil {
-		v.push("frequency", -1)
+		v.Push("frequency", -1)
 		x.Frequency.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.FrequencyMax != nil {
-		v.push("frequencyMax", -1)
+		v.Push("frequencyMax", -1)
 		x.FrequencyMax.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Period != nil {
-		v.push("period", -1)
+		v.Push("period", -1)
 		x.Period.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.PeriodMax != nil {
-		v.push("periodMax", -1)
+		v.Push("periodMax", -1)
 		x.PeriodMax.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.PeriodUnit != nil {
-		v.push("periodUnit", -1)
+		v.Push("periodUnit", -1)
 		x.PeriodUnit.validate(v)
 		if x.PeriodUnit.Value != nil && !(*x.PeriodUnit.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.PeriodUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.PeriodUnit.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/units-of-time (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.DayOfWeek {
-		v.push("dayOfWeek", i)
+		v.Push("dayOfWeek", i)
 		y := &x.DayOfWeek[i]
 		y.validate(v)
 		if y.Value != nil && !(*y.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/days-of-week (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/days-of-week (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.TimeOfDay {
-		v.push("timeOfDay", i)
+		v.Push("timeOfDay", i)
 		y := &x.TimeOfDay[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.When {
-		v.push("when", i)
+		v.Push("when", i)
 		y := &x.When[i]
 		y.validate(v)
 		if y.Value != nil && !(*y.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/event-timing (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*y.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/event-timing (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Offset != nil {
-		v.push("offset", -1)
+		v.Push("offset", -1)
 		x.Offset.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 

@@ -12,64 +12,64 @@ func (x *TriggerDefinition) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
 		if x.Type.Value != nil && !(*x.Type.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/trigger-type (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Type.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/trigger-type (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Name != nil {
-		v.push("name", -1)
+		v.Push("name", -1)
 		x.Name.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	switch y := x.Timing.(type) {
 	case *Timing:
 		if y != nil {
-			v.push("timingTiming", -1)
+			v.Push("timingTiming", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Reference:
 		if y != nil {
-			v.push("timingReference", -1)
+			v.Push("timingReference", -1)
 			y.validate(v)
 			v.checkReference(y, "|Schedule|")
-			v.pop()
+			v.Pop()
 		}
 	case *Date:
 		if y != nil {
-			v.push("timingDate", -1)
+			v.Push("timingDate", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *DateTime:
 		if y != nil {
-			v.push("timingDateTime", -1)
+			v.Push("timingDateTime", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	}
 	for i := range x.Data {
-		v.push("data", i)
+		v.Push("data", i)
 		y := &x.Data[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Condition != nil {
-		v.push("condition", -1)
+		v.Push("condition", -1)
 		x.Condition.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invTrd1(v), fhir.SeverityError, "trd-1", "Either timing, or a data requirement, but not both")

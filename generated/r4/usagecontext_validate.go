@@ -9,47 +9,47 @@ func (x *UsageContext) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Code == nil {
-		v.min("code", 1, 0)
+		v.Min("code", 1, 0)
 	}
 	if x.Code != nil {
-		v.push("code", -1)
+		v.Push("code", -1)
 		x.Code.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value == nil {
-		v.min("value", 1, 0)
+		v.Min("value", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *CodeableConcept:
 		if y != nil {
-			v.push("valueCodeableConcept", -1)
+			v.Push("valueCodeableConcept", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Quantity:
 		if y != nil {
-			v.push("valueQuantity", -1)
+			v.Push("valueQuantity", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Range:
 		if y != nil {
-			v.push("valueRange", -1)
+			v.Push("valueRange", -1)
 			y.validate(v)
-			v.pop()
+			v.Pop()
 		}
 	case *Reference:
 		if y != nil {
-			v.push("valueReference", -1)
+			v.Push("valueReference", -1)
 			y.validate(v)
 			v.checkReference(y, "|Group|HealthcareService|InsurancePlan|Location|Organization|PlanDefinition|ResearchStudy|")
-			v.pop()
+			v.Pop()
 		}
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")

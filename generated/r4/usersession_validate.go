@@ -21,100 +21,100 @@ func (x *UserSession) validate(v *validator) {
 		v.resource, v.container = outer, outerContainer
 	}()
 	if x.ID != nil {
-		v.push("id", -1)
+		v.Push("id", -1)
 		x.ID.validateValue(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Meta != nil {
-		v.push("meta", -1)
+		v.Push("meta", -1)
 		x.Meta.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.ImplicitRules != nil {
-		v.push("implicitRules", -1)
+		v.Push("implicitRules", -1)
 		x.ImplicitRules.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Language != nil {
-		v.push("language", -1)
+		v.Push("language", -1)
 		x.Language.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Text != nil {
-		v.push("text", -1)
+		v.Push("text", -1)
 		x.Text.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Contained {
-		v.push("contained", i)
+		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Identifier {
-		v.push("identifier", i)
+		v.Push("identifier", i)
 		y := &x.Identifier[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.User == nil {
-		v.min("user", 1, 0)
+		v.Min("user", 1, 0)
 	}
 	if x.User != nil {
-		v.push("user", -1)
+		v.Push("user", -1)
 		x.User.validate(v)
 		v.checkReference(x.User, "|Patient|Practitioner|RelatedPerson|")
-		v.pop()
+		v.Pop()
 	}
 	if x.Status != nil {
-		v.push("status", -1)
+		v.Push("status", -1)
 		x.Status.validate(v)
 		v.invariant(x.Status.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	if x.Workstation != nil {
-		v.push("workstation", -1)
+		v.Push("workstation", -1)
 		x.Workstation.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Focus) < 1 {
-		v.min("focus", 1, len(x.Focus))
+		v.Min("focus", 1, len(x.Focus))
 	}
 	for i := range x.Focus {
-		v.push("focus", i)
+		v.Push("focus", i)
 		y := &x.Focus[i]
 		y.validate(v)
 		v.checkReference(y, "")
-		v.pop()
+		v.Pop()
 	}
 	if x.Created != nil {
-		v.push("created", -1)
+		v.Push("created", -1)
 		x.Created.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Expires != nil {
-		v.push("expires", -1)
+		v.Push("expires", -1)
 		x.Expires.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.Context {
-		v.push("context", i)
+		v.Push("context", i)
 		y := &x.Context[i]
 		y.validate(v)
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-		v.pop()
+		v.Pop()
 	}
 	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
 	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
@@ -225,38 +225,38 @@ func (x *UserSessionStatus) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value == nil {
-		v.min("value", 1, 0)
+		v.Min("value", 1, 0)
 	}
 	if x.Value != nil {
-		v.push("value", -1)
+		v.Push("value", -1)
 		x.Value.validate(v)
 		if x.Value.Value != nil && !(*x.Value.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Value.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-value (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Value.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-value (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if x.Source == nil {
-		v.min("source", 1, 0)
+		v.Min("source", 1, 0)
 	}
 	if x.Source != nil {
-		v.push("source", -1)
+		v.Push("source", -1)
 		x.Source.validate(v)
 		if x.Source.Value != nil && !(*x.Source.Value).IsValid() {
-			v.add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Source.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-source (required binding)", "")
+			v.Add(fhir.SeverityError, "code-invalid", strconv.Quote(string(*x.Source.Value))+" is not in the value set http://hl7.org/fhir/ValueSet/usersession-status-source (required binding)", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 }
 
@@ -300,32 +300,32 @@ func (x *UserSessionContext) validate(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		y := &x.Extension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	for i := range x.ModifierExtension {
-		v.push("modifierExtension", i)
+		v.Push("modifierExtension", i)
 		y := &x.ModifierExtension[i]
 		y.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Type == nil {
-		v.min("type", 1, 0)
+		v.Min("type", 1, 0)
 	}
 	if x.Type != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		x.Type.validate(v)
-		v.pop()
+		v.Pop()
 	}
 	if x.Value == nil {
-		v.min("value", 1, 0)
+		v.Min("value", 1, 0)
 	}
 	if x.Value != nil {
-		v.push("value", -1)
+		v.Push("value", -1)
 		x.Value.validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 

@@ -43,9 +43,9 @@ func (x *UUID) validateValue(v *validator) {
 		}
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *UUID) fpScalar() (fpScalar, bool) {

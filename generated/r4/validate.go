@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
+	"github.com/fhirgen/fhirgen/generated/internal/validation"
 )
 
 // Issues is every finding of a validation. As an error it is what Validate
@@ -37,18 +38,11 @@ func (is Issues) HasErrors() bool {
 	return false
 }
 
-// step is one step of the location under validation.
-type step struct {
-	name  string
-	index int // -1 when the step is a name only
-}
-
-// validator collects the issues of one validation. Validators are pooled,
-// and the location is a stack of steps rendered only when an issue is
-// recorded, so that validating a valid instance allocates nothing.
+// validator checks one instance: it records issues (validation.Recorder,
+// shared with the profile packages) and knows what FHIRPath's %resource and
+// %rootResource are. Validators are pooled.
 type validator struct {
-	issues Issues
-	path   []step
+	validation.Recorder
 	// container is the resource whose contained resources "#id" references
 	// resolve to (%rootResource): the resource validated, or for a contained
 	// resource the one containing it.
@@ -66,69 +60,21 @@ type validator struct {
 	trace func(location, key string, result fhir.Truth)
 }
 
-var validators = sync.Pool{New: func() any { return &validator{path: make([]step, 0, 32)} }}
+var validators = sync.Pool{New: func() any { return &validator{} }}
 
 func newValidator(container Resource, root string) *validator {
 	v := validators.Get().(*validator)
 	v.container = container
-	v.path = append(v.path[:0], step{name: root, index: -1})
+	v.Reset(root)
 	return v
 }
 
 // done returns the validator to the pool and gives away its issues.
 func (v *validator) done() Issues {
-	issues := v.issues
-	v.issues, v.container, v.resource, v.extDepth, v.trace, v.asContained = nil, nil, nil, 0, nil, false
+	issues := Issues(v.Issues)
+	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained = nil, nil, nil, 0, nil, false
 	validators.Put(v)
 	return issues
-}
-
-func (v *validator) push(name string, index int) {
-	v.path = append(v.path, step{name: name, index: index})
-}
-func (v *validator) pop() { v.path = v.path[:len(v.path)-1] }
-
-// location renders the current location.
-func (v *validator) location() string {
-	var b strings.Builder
-	for _, s := range v.path {
-		if s.name != "" {
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s.name)
-		}
-		if s.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(s.index))
-			b.WriteByte(']')
-		}
-	}
-	return b.String()
-}
-
-// add records an issue at the current location.
-func (v *validator) add(sev fhir.Severity, code, msg, key string) {
-	v.issues = append(v.issues, fhir.Issue{Severity: sev, Code: code, Path: v.location(), Message: msg, Key: key})
-}
-
-// addAt records an issue at a child of the current location.
-func (v *validator) addAt(name string, sev fhir.Severity, code, msg, key string) {
-	v.push(name, -1)
-	v.add(sev, code, msg, key)
-	v.pop()
-}
-
-func (v *validator) min(name string, min, n int) {
-	v.addAt(name, fhir.SeverityError, "required", "minimum required = "+strconv.Itoa(min)+", but only found "+strconv.Itoa(n), "")
-}
-
-func (v *validator) max(name string, max, n int) {
-	msg := "maximum allowed = " + strconv.Itoa(max) + ", but found " + strconv.Itoa(n)
-	if max == 0 {
-		msg = "the element is prohibited (0..0), but found " + strconv.Itoa(n)
-	}
-	v.addAt(name, fhir.SeverityError, "structure", msg, "")
 }
 
 // result is what Validate returns: the issues when any is an error.
@@ -154,7 +100,7 @@ func validateResource(v *validator, r Resource) {
 	switch x := r.(type) {
 	case nil:
 	case *RawResource:
-		v.add(fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON and not validated", "")
+		v.Add(fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON and not validated", "")
 	case *AuditEvent:
 		x.validate(v)
 	case *OperationOutcome:
@@ -189,7 +135,7 @@ func (v *validator) checkValue(typ, value, problem string) {
 	if len(value) > 64 {
 		value = value[:61] + "..."
 	}
-	v.add(fhir.SeverityError, "value", "the value "+strconv.Quote(value)+" is not a valid "+typ+problem, "")
+	v.Add(fhir.SeverityError, "value", "the value "+strconv.Quote(value)+" is not a valid "+typ+problem, "")
 }
 
 // checkReference checks that a literal reference points to a resource of an
@@ -227,7 +173,7 @@ func (v *validator) checkReference(ref *Reference, allowed string) {
 		}
 	}
 	if allowed != "" && !containsType(allowed, typ) {
-		v.addAt("reference", fhir.SeverityError, "structure", "the reference points to a "+typ+", which is not one of the allowed types "+strings.ReplaceAll(strings.Trim(allowed, "|"), "|", ", "), "")
+		v.AddAt("reference", fhir.SeverityError, "structure", "the reference points to a "+typ+", which is not one of the allowed types "+strings.ReplaceAll(strings.Trim(allowed, "|"), "|", ", "), "")
 	}
 }
 

@@ -19,9 +19,9 @@ func (x *XHTML) validateValue(v *validator) {
 		return
 	}
 	for i := range x.Extension {
-		v.push("extension", i)
+		v.Push("extension", i)
 		x.Extension[i].validate(v)
-		v.pop()
+		v.Pop()
 	}
 }
 func (x *XHTML) fpScalar() (fpScalar, bool) {

@@ -155,10 +155,10 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			}
 		}
 		if el.Min > fd.Min {
-			g.If(count.Clone().Op("<").Lit(el.Min)).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(el.Min), count.Clone()))
+			g.If(count.Clone().Op("<").Lit(el.Min)).Block(jen.Id("v").Dot("Min").Call(jen.Lit(name), jen.Lit(el.Min), count.Clone()))
 		}
 		if el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max) {
-			g.If(count.Clone().Op(">").Lit(el.Max)).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(el.Max), count.Clone()))
+			g.If(count.Clone().Op(">").Lit(el.Max)).Block(jen.Id("v").Dot("Max").Call(jen.Lit(name), jen.Lit(el.Max), count.Clone()))
 		}
 		if fd.Choice != nil {
 			if opts := narrowed(fd, el); len(opts) < len(fd.Choice.Options) {
@@ -171,7 +171,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 				}
 				g.Switch(x.Clone().Assert(jen.Type())).Block(
 					jen.Case(cases...),
-					jen.Default().Block(jen.Id("v").Dot("addAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+					jen.Default().Block(jen.Id("v").Dot("AddAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 						jen.Lit(name+"[x] must be one of: "+strings.Join(names, ", ")), jen.Lit(""))),
 				)
 			}
@@ -185,7 +185,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			for _, pv := range []*model.Value{el.Fixed, el.Pattern} {
 				if pv != nil && pv.Kind == model.ValueString {
 					g.If(x.Clone().Op("!=").Lit("").Op("&&").Add(x.Clone()).Op("!=").Lit(pv.Str)).Block(
-						jen.Id("v").Dot("addAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+						jen.Id("v").Dot("AddAt").Call(jen.Lit(name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
 							jen.Lit(fmt.Sprintf("the value must be %q", pv.Str)), jen.Lit("")),
 					)
 				}
@@ -254,7 +254,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 					what = "fixed value"
 				}
 				g.If(jen.Op("!").Id(fn).Call(y.Clone())).Block(
-					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
 						jen.Lit("the value does not match the "+what+" "+renderValue(fp.v)), jen.Lit("")),
 				)
 			}
@@ -430,12 +430,12 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 			}
 			g.Switch().BlockFunc(func(sw *jen.Group) {
 				sw.Case(jen.Id(n).Op(">").Lit(1)).Block(
-					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 						jen.Lit("the item matches more than one slice of "+fd.Name+" ("+strings.Join(names, ", ")+")"), jen.Lit("")),
 				)
 				if el.Slicing.Rules == "closed" {
 					sw.Case(jen.Id(n).Op("==").Lit(0)).Block(
-						jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+						jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 							jen.Lit("the item matches no slice of "+fd.Name+", and the slicing is closed (slices: "+strings.Join(names, ", ")+")"), jen.Lit("")),
 					)
 				}
@@ -443,7 +443,7 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 					g.Id(counts).Index(jen.Id(m)).Op("++")
 					if el.Slicing.Ordered {
 						g.If(jen.Id(m).Op("<").Id(last)).Block(
-							jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+							jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 								jen.Lit("the item is out of order: the slices of "+fd.Name+" are ordered ("+strings.Join(names, ", ")+")"), jen.Lit("")),
 						)
 						g.Id(last).Op("=").Id(m)
@@ -464,13 +464,13 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 			label := "slice " + sl.sliceName() + ": "
 			if sl.el.Min > 0 {
 				g.If(cnt.Clone().Op("<").Lit(sl.el.Min)).Block(
-					jen.Id("v").Dot("addAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("required"),
+					jen.Id("v").Dot("AddAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("required"),
 						jen.Lit(label+fmt.Sprintf("minimum required = %d, but only found ", sl.el.Min)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
 				)
 			}
 			if sl.el.Max >= 0 {
 				g.If(cnt.Clone().Op(">").Lit(sl.el.Max)).Block(
-					jen.Id("v").Dot("addAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+					jen.Id("v").Dot("AddAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 						jen.Lit(label+fmt.Sprintf("maximum allowed = %d, but found ", sl.el.Max)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
 				)
 			}

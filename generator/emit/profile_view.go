@@ -62,9 +62,10 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 				jen.Id("Message"):  jen.Lit(fmt.Sprintf("the profile %s applies to %s resources", pr.URL, pr.BaseType)),
 			}))),
 		),
-		jen.Id("v").Op(":=").Op("&").Id("validator").Values(jen.Dict{jen.Id("path"): jen.Index().Id("step").Values(jen.Values(jen.Dict{jen.Id("name"): jen.Lit(pr.BaseType), jen.Id("index"): jen.Lit(-1)}))}),
+		jen.Id("v").Op(":=").Op("&").Id("validator").Values(),
+		jen.Id("v").Dot("Reset").Call(jen.Lit(pr.BaseType)),
 		jen.Id(check).Call(jen.Id("v"), jen.Id("x")),
-		jen.Return(jen.Id("v").Dot("issues")),
+		jen.Return(issues.Clone().Parens(jen.Id("v").Dot("Issues"))),
 	)
 	f.Comment(fmt.Sprintf("// ValidateProfile%s returns every issue of a resource against the profile %s: its base definition's and the profile's.", pr.GoName, pr.Name))
 	f.Func().Id("ValidateProfile"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(

@@ -18,10 +18,10 @@ func (e *emitter) fhirPath() string { return e.mod.Path + "/fhir" }
 
 // push enters a child location; pop leaves it.
 func push(name string, index jen.Code) *jen.Statement {
-	return jen.Id("v").Dot("push").Call(jen.Lit(name), index)
+	return jen.Id("v").Dot("Push").Call(jen.Lit(name), index)
 }
 
-func pop() *jen.Statement { return jen.Id("v").Dot("pop").Call() }
+func pop() *jen.Statement { return jen.Id("v").Dot("Pop").Call() }
 
 // validateFile emits the validation concern of a top-level type.
 func (e *emitter) validateFile(t *model.Type) *jen.File {
@@ -99,17 +99,17 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 	kind := kindOf(fd)
 	if kind == kindAttr {
 		if fd.Min >= 1 {
-			g.If(x.Clone().Op("==").Lit("")).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+			g.If(x.Clone().Op("==").Lit("")).Block(jen.Id("v").Dot("Min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
 		}
 		return
 	}
 	if fd.Repeats() {
 		n := jen.Len(x.Clone())
 		if fd.Min >= 1 {
-			g.If(n.Clone().Op("<").Lit(fd.Min)).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), n.Clone()))
+			g.If(n.Clone().Op("<").Lit(fd.Min)).Block(jen.Id("v").Dot("Min").Call(jen.Lit(name), jen.Lit(fd.Min), n.Clone()))
 		}
 		if fd.Max >= 0 {
-			g.If(n.Clone().Op(">").Lit(fd.Max)).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(fd.Max), n.Clone()))
+			g.If(n.Clone().Op(">").Lit(fd.Max)).Block(jen.Id("v").Dot("Max").Call(jen.Lit(name), jen.Lit(fd.Max), n.Clone()))
 		}
 		body := []jen.Code{push(name, jen.Id("i"))}
 		item := x.Clone().Index(jen.Id("i"))
@@ -131,10 +131,10 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 	}
 	present := x.Clone().Op("!=").Nil()
 	if fd.Min >= 1 {
-		g.If(x.Clone().Op("==").Nil()).Block(jen.Id("v").Dot("min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
+		g.If(x.Clone().Op("==").Nil()).Block(jen.Id("v").Dot("Min").Call(jen.Lit(name), jen.Lit(fd.Min), jen.Lit(0)))
 	}
 	if fd.Max == 0 {
-		g.If(present.Clone()).Block(jen.Id("v").Dot("max").Call(jen.Lit(name), jen.Lit(0), jen.Lit(1)))
+		g.If(present.Clone()).Block(jen.Id("v").Dot("Max").Call(jen.Lit(name), jen.Lit(0), jen.Lit(1)))
 	}
 	switch kind {
 	case kindResource:
@@ -186,23 +186,23 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 		switch {
 		case ref.CodeSet != nil && ref.Type.Generic:
 			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Parens(jen.Op("*").Add(val.Clone()).Dot("Value")).Dot("IsValid").Call()).Block(
-				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		case ref.Type.Name == "Coding":
 			out = append(out, jen.If(jen.Id("code").Op(":=").Add(val.Clone()).Dot("GetCode").Call().Dot("GetValue").Call(),
 				jen.Id("code").Op("!=").Lit("").Op("&&").Op("!").Id("in"+cs.GoName).Call(val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), jen.Id("code"))).Block(
-				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Lit("the coding ").Op("+").Qual("strconv", "Quote").Call(jen.Id("code")).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		case ref.Type.Name == "CodeableConcept":
 			out = append(out, jen.If(jen.Op("!").Id("anyCodingIn").Call(val.Clone(), jen.Id("in"+cs.GoName))).Block(
-				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Lit("no coding "+msg), jen.Lit("")),
 			))
 		case ref.Type.Kind == model.KindPrimitive && ref.Type.Value != nil && ref.Type.Value.GoType == "string":
 			out = append(out, jen.If(val.Clone().Dot("Value").Op("!=").Nil().Op("&&").Op("!").Id("in"+cs.GoName).Call(jen.Lit(""), jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value")))).Block(
-				jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
 					jen.Qual("strconv", "Quote").Call(jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))).Op("+").Lit(" "+msg), jen.Lit("")),
 			))
 		}
@@ -224,7 +224,7 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 // enforced.
 func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
-		jen.Id("v").Dot("addAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
+		jen.Id("v").Dot("AddAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
 	)
 	var exts []*model.Profile
 	for _, p := range e.mod.Packages {
@@ -292,7 +292,7 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 		if text != nil && (pv.MaxLength > 0 || matcher != "") {
 			if pv.MaxLength > 0 {
 				check = append(check, jen.If(jen.Len(jen.Id("s")).Op(">").Lit(pv.MaxLength).Op("&&").Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("s")).Op(">").Lit(pv.MaxLength)).Block(
-					jen.Id("v").Dot("add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("too-long"), jen.Lit(fmt.Sprintf("the value is longer than %d characters", pv.MaxLength)), jen.Lit("")),
+					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("too-long"), jen.Lit(fmt.Sprintf("the value is longer than %d characters", pv.MaxLength)), jen.Lit("")),
 				))
 			}
 			if matcher != "" {

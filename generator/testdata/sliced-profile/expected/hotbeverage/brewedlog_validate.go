@@ -11,51 +11,51 @@ import (
 // validateBrewedLog checks what BrewedLog adds to AuditEvent.
 func validateBrewedLog(v *validator, x *r4.AuditEvent) {
 	if y0 := x.Type; y0 != nil {
-		v.push("type", -1)
+		v.Push("type", -1)
 		if !matchBrewedLog1(y0) {
-			v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"rest\",\"display\":\"Restful Operation\",\"system\":\"http://terminology.hl7.org/CodeSystem/audit-event-type\"}", "")
+			v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"rest\",\"display\":\"Restful Operation\",\"system\":\"http://terminology.hl7.org/CodeSystem/audit-event-type\"}", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Subtype) < 1 {
-		v.min("subtype", 1, len(x.Subtype))
+		v.Min("subtype", 1, len(x.Subtype))
 	}
 	if len(x.Subtype) > 1 {
-		v.max("subtype", 1, len(x.Subtype))
+		v.Max("subtype", 1, len(x.Subtype))
 	}
 	for i0 := range x.Subtype {
 		y0 := &x.Subtype[i0]
-		v.push("subtype", i0)
+		v.Push("subtype", i0)
 		if !matchBrewedLog2(y0) {
-			v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"operation\",\"display\":\"operation\",\"system\":\"http://hl7.org/fhir/restful-interaction\"}", "")
+			v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"operation\",\"display\":\"operation\",\"system\":\"http://hl7.org/fhir/restful-interaction\"}", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if y0 := x.Action; y0 != nil {
-		v.push("action", -1)
+		v.Push("action", -1)
 		if !matchBrewedLog3(y0) {
-			v.add(fhir.SeverityError, "value", "the value does not match the pattern \"E\"", "")
+			v.Add(fhir.SeverityError, "value", "the value does not match the pattern \"E\"", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if y0 := x.Outcome; y0 != nil {
-		v.push("outcome", -1)
+		v.Push("outcome", -1)
 		if !matchBrewedLog4(y0) {
-			v.add(fhir.SeverityError, "value", "the value does not match the pattern \"0\"", "")
+			v.Add(fhir.SeverityError, "value", "the value does not match the pattern \"0\"", "")
 		}
-		v.pop()
+		v.Pop()
 	}
 	if len(x.Agent) < 2 {
-		v.min("agent", 2, len(x.Agent))
+		v.Min("agent", 2, len(x.Agent))
 	}
 	if len(x.Agent) > 3 {
-		v.max("agent", 3, len(x.Agent))
+		v.Max("agent", 3, len(x.Agent))
 	}
 	{
 		var counts0 [3]int
 		for i0 := range x.Agent {
 			y0 := &x.Agent[i0]
-			v.push("agent", i0)
+			v.Push("agent", i0)
 			m0, n0 := -1, 0
 			if sliceBrewedLog5(y0) {
 				m0, n0 = 0, n0+1
@@ -68,209 +68,209 @@ func validateBrewedLog(v *validator, x *r4.AuditEvent) {
 			}
 			switch {
 			case n0 > 1:
-				v.add(fhir.SeverityError, "structure", "the item matches more than one slice of agent (client, server, human)", "")
+				v.Add(fhir.SeverityError, "structure", "the item matches more than one slice of agent (client, server, human)", "")
 			case n0 == 0:
-				v.add(fhir.SeverityError, "structure", "the item matches no slice of agent, and the slicing is closed (slices: client, server, human)", "")
+				v.Add(fhir.SeverityError, "structure", "the item matches no slice of agent, and the slicing is closed (slices: client, server, human)", "")
 			case n0 == 1:
 				counts0[m0]++
 				switch m0 {
 				case 0:
 					if b2i(y0.Type != nil) < 1 {
-						v.min("type", 1, b2i(y0.Type != nil))
+						v.Min("type", 1, b2i(y0.Type != nil))
 					}
 					if y1 := y0.Type; y1 != nil {
-						v.push("type", -1)
+						v.Push("type", -1)
 						if !matchBrewedLog8(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"110153\",\"display\":\"Source Role ID\",\"system\":\"http://dicom.nema.org/resources/ontology/DCM\"}]}", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"110153\",\"display\":\"Source Role ID\",\"system\":\"http://dicom.nema.org/resources/ontology/DCM\"}]}", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if len(y0.Role) > 0 {
-						v.max("role", 0, len(y0.Role))
+						v.Max("role", 0, len(y0.Role))
 					}
 					if b2i(y0.Who != nil) < 1 {
-						v.min("who", 1, b2i(y0.Who != nil))
+						v.Min("who", 1, b2i(y0.Who != nil))
 					}
 					if b2i(y0.AltID != nil) > 0 {
-						v.max("altId", 0, b2i(y0.AltID != nil))
+						v.Max("altId", 0, b2i(y0.AltID != nil))
 					}
 					if b2i(y0.Name != nil) > 0 {
-						v.max("name", 0, b2i(y0.Name != nil))
+						v.Max("name", 0, b2i(y0.Name != nil))
 					}
 					if b2i(y0.Location != nil) > 0 {
-						v.max("location", 0, b2i(y0.Location != nil))
+						v.Max("location", 0, b2i(y0.Location != nil))
 					}
 					if len(y0.Policy) > 0 {
-						v.max("policy", 0, len(y0.Policy))
+						v.Max("policy", 0, len(y0.Policy))
 					}
 					if b2i(y0.Media != nil) > 0 {
-						v.max("media", 0, b2i(y0.Media != nil))
+						v.Max("media", 0, b2i(y0.Media != nil))
 					}
 					if b2i(y0.Network != nil) < 1 {
-						v.min("network", 1, b2i(y0.Network != nil))
+						v.Min("network", 1, b2i(y0.Network != nil))
 					}
 					if len(y0.PurposeOfUse) > 0 {
-						v.max("purposeOfUse", 0, len(y0.PurposeOfUse))
+						v.Max("purposeOfUse", 0, len(y0.PurposeOfUse))
 					}
 				case 1:
 					if b2i(y0.Type != nil) < 1 {
-						v.min("type", 1, b2i(y0.Type != nil))
+						v.Min("type", 1, b2i(y0.Type != nil))
 					}
 					if y1 := y0.Type; y1 != nil {
-						v.push("type", -1)
+						v.Push("type", -1)
 						if !matchBrewedLog9(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"110152\",\"display\":\"Destination Role ID\",\"system\":\"http://dicom.nema.org/resources/ontology/DCM\"}]}", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"110152\",\"display\":\"Destination Role ID\",\"system\":\"http://dicom.nema.org/resources/ontology/DCM\"}]}", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if len(y0.Role) > 0 {
-						v.max("role", 0, len(y0.Role))
+						v.Max("role", 0, len(y0.Role))
 					}
 					if b2i(y0.Who != nil) < 1 {
-						v.min("who", 1, b2i(y0.Who != nil))
+						v.Min("who", 1, b2i(y0.Who != nil))
 					}
 					if b2i(y0.AltID != nil) > 0 {
-						v.max("altId", 0, b2i(y0.AltID != nil))
+						v.Max("altId", 0, b2i(y0.AltID != nil))
 					}
 					if b2i(y0.Name != nil) > 0 {
-						v.max("name", 0, b2i(y0.Name != nil))
+						v.Max("name", 0, b2i(y0.Name != nil))
 					}
 					if b2i(y0.Location != nil) > 0 {
-						v.max("location", 0, b2i(y0.Location != nil))
+						v.Max("location", 0, b2i(y0.Location != nil))
 					}
 					if len(y0.Policy) > 0 {
-						v.max("policy", 0, len(y0.Policy))
+						v.Max("policy", 0, len(y0.Policy))
 					}
 					if b2i(y0.Media != nil) > 0 {
-						v.max("media", 0, b2i(y0.Media != nil))
+						v.Max("media", 0, b2i(y0.Media != nil))
 					}
 					if b2i(y0.Network != nil) < 1 {
-						v.min("network", 1, b2i(y0.Network != nil))
+						v.Min("network", 1, b2i(y0.Network != nil))
 					}
 					if len(y0.PurposeOfUse) > 0 {
-						v.max("purposeOfUse", 0, len(y0.PurposeOfUse))
+						v.Max("purposeOfUse", 0, len(y0.PurposeOfUse))
 					}
 				case 2:
 					if b2i(y0.Type != nil) < 1 {
-						v.min("type", 1, b2i(y0.Type != nil))
+						v.Min("type", 1, b2i(y0.Type != nil))
 					}
 					if y1 := y0.Type; y1 != nil {
-						v.push("type", -1)
+						v.Push("type", -1)
 						if !matchBrewedLog10(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"BEN\",\"display\":\"beneficiary\",\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\"}]}", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"coding\":[{\"code\":\"BEN\",\"display\":\"beneficiary\",\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\"}]}", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if b2i(y0.Who != nil) < 1 {
-						v.min("who", 1, b2i(y0.Who != nil))
+						v.Min("who", 1, b2i(y0.Who != nil))
 					}
 					if b2i(y0.AltID != nil) > 0 {
-						v.max("altId", 0, b2i(y0.AltID != nil))
+						v.Max("altId", 0, b2i(y0.AltID != nil))
 					}
 					if y1 := y0.Requestor; y1 != nil {
-						v.push("requestor", -1)
+						v.Push("requestor", -1)
 						if !matchBrewedLog11(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern true", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern true", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if b2i(y0.Location != nil) > 0 {
-						v.max("location", 0, b2i(y0.Location != nil))
+						v.Max("location", 0, b2i(y0.Location != nil))
 					}
 					if len(y0.Policy) > 0 {
-						v.max("policy", 0, len(y0.Policy))
+						v.Max("policy", 0, len(y0.Policy))
 					}
 					if b2i(y0.Media != nil) > 0 {
-						v.max("media", 0, b2i(y0.Media != nil))
+						v.Max("media", 0, b2i(y0.Media != nil))
 					}
 					if b2i(y0.Network != nil) > 0 {
-						v.max("network", 0, b2i(y0.Network != nil))
+						v.Max("network", 0, b2i(y0.Network != nil))
 					}
 				}
 			}
-			v.pop()
+			v.Pop()
 		}
 		if counts0[0] < 1 {
-			v.addAt("agent", fhir.SeverityError, "required", "slice client: minimum required = 1, but only found "+strconv.Itoa(counts0[0]), "")
+			v.AddAt("agent", fhir.SeverityError, "required", "slice client: minimum required = 1, but only found "+strconv.Itoa(counts0[0]), "")
 		}
 		if counts0[0] > 1 {
-			v.addAt("agent", fhir.SeverityError, "structure", "slice client: maximum allowed = 1, but found "+strconv.Itoa(counts0[0]), "")
+			v.AddAt("agent", fhir.SeverityError, "structure", "slice client: maximum allowed = 1, but found "+strconv.Itoa(counts0[0]), "")
 		}
 		if counts0[1] < 1 {
-			v.addAt("agent", fhir.SeverityError, "required", "slice server: minimum required = 1, but only found "+strconv.Itoa(counts0[1]), "")
+			v.AddAt("agent", fhir.SeverityError, "required", "slice server: minimum required = 1, but only found "+strconv.Itoa(counts0[1]), "")
 		}
 		if counts0[1] > 1 {
-			v.addAt("agent", fhir.SeverityError, "structure", "slice server: maximum allowed = 1, but found "+strconv.Itoa(counts0[1]), "")
+			v.AddAt("agent", fhir.SeverityError, "structure", "slice server: maximum allowed = 1, but found "+strconv.Itoa(counts0[1]), "")
 		}
 		if counts0[2] > 1 {
-			v.addAt("agent", fhir.SeverityError, "structure", "slice human: maximum allowed = 1, but found "+strconv.Itoa(counts0[2]), "")
+			v.AddAt("agent", fhir.SeverityError, "structure", "slice human: maximum allowed = 1, but found "+strconv.Itoa(counts0[2]), "")
 		}
 	}
 	if len(x.Entity) < 1 {
-		v.min("entity", 1, len(x.Entity))
+		v.Min("entity", 1, len(x.Entity))
 	}
 	if len(x.Entity) > 1 {
-		v.max("entity", 1, len(x.Entity))
+		v.Max("entity", 1, len(x.Entity))
 	}
 	{
 		var counts0 [1]int
 		for i0 := range x.Entity {
 			y0 := &x.Entity[i0]
-			v.push("entity", i0)
+			v.Push("entity", i0)
 			m0, n0 := -1, 0
 			if sliceBrewedLog12(y0) {
 				m0, n0 = 0, n0+1
 			}
 			switch {
 			case n0 > 1:
-				v.add(fhir.SeverityError, "structure", "the item matches more than one slice of entity (data)", "")
+				v.Add(fhir.SeverityError, "structure", "the item matches more than one slice of entity (data)", "")
 			case n0 == 0:
-				v.add(fhir.SeverityError, "structure", "the item matches no slice of entity, and the slicing is closed (slices: data)", "")
+				v.Add(fhir.SeverityError, "structure", "the item matches no slice of entity, and the slicing is closed (slices: data)", "")
 			case n0 == 1:
 				counts0[m0]++
 				switch m0 {
 				case 0:
 					if b2i(y0.What != nil) > 0 {
-						v.max("what", 0, b2i(y0.What != nil))
+						v.Max("what", 0, b2i(y0.What != nil))
 					}
 					if b2i(y0.Type != nil) < 1 {
-						v.min("type", 1, b2i(y0.Type != nil))
+						v.Min("type", 1, b2i(y0.Type != nil))
 					}
 					if y1 := y0.Type; y1 != nil {
-						v.push("type", -1)
+						v.Push("type", -1)
 						if !matchBrewedLog13(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"2\",\"display\":\"System Object\",\"system\":\"http://terminology.hl7.org/CodeSystem/audit-entity-type\"}", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"2\",\"display\":\"System Object\",\"system\":\"http://terminology.hl7.org/CodeSystem/audit-entity-type\"}", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if y1 := y0.Role; y1 != nil {
-						v.push("role", -1)
+						v.Push("role", -1)
 						if !matchBrewedLog14(y1) {
-							v.add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"20\",\"display\":\"Job\",\"system\":\"http://terminology.hl7.org/CodeSystem/object-role\"}", "")
+							v.Add(fhir.SeverityError, "value", "the value does not match the pattern {\"code\":\"20\",\"display\":\"Job\",\"system\":\"http://terminology.hl7.org/CodeSystem/object-role\"}", "")
 						}
-						v.pop()
+						v.Pop()
 					}
 					if b2i(y0.Lifecycle != nil) > 0 {
-						v.max("lifecycle", 0, b2i(y0.Lifecycle != nil))
+						v.Max("lifecycle", 0, b2i(y0.Lifecycle != nil))
 					}
 					if b2i(y0.Name != nil) > 0 {
-						v.max("name", 0, b2i(y0.Name != nil))
+						v.Max("name", 0, b2i(y0.Name != nil))
 					}
 					if b2i(y0.Query != nil) > 0 {
-						v.max("query", 0, b2i(y0.Query != nil))
+						v.Max("query", 0, b2i(y0.Query != nil))
 					}
 					if len(y0.Detail) < 1 {
-						v.min("detail", 1, len(y0.Detail))
+						v.Min("detail", 1, len(y0.Detail))
 					}
 				}
 			}
-			v.pop()
+			v.Pop()
 		}
 		if counts0[0] < 1 {
-			v.addAt("entity", fhir.SeverityError, "required", "slice data: minimum required = 1, but only found "+strconv.Itoa(counts0[0]), "")
+			v.AddAt("entity", fhir.SeverityError, "required", "slice data: minimum required = 1, but only found "+strconv.Itoa(counts0[0]), "")
 		}
 		if counts0[0] > 1 {
-			v.addAt("entity", fhir.SeverityError, "structure", "slice data: maximum allowed = 1, but found "+strconv.Itoa(counts0[0]), "")
+			v.AddAt("entity", fhir.SeverityError, "structure", "slice data: maximum allowed = 1, but found "+strconv.Itoa(counts0[0]), "")
 		}
 	}
 }
@@ -377,12 +377,10 @@ func ProfileIssuesBrewedLog(res r4.Resource) r4.Issues {
 			Severity: fhir.SeverityError,
 		}}
 	}
-	v := &validator{path: []step{{
-		index: -1,
-		name:  "AuditEvent",
-	}}}
+	v := &validator{}
+	v.Reset("AuditEvent")
 	validateBrewedLog(v, x)
-	return v.issues
+	return r4.Issues(v.Issues)
 }
 
 // ValidateProfileBrewedLog returns every issue of a resource against the profile BrewedLog: its base definition's and the profile's.
