@@ -29,8 +29,8 @@ func APIListing(mod *model.Module) string {
 				name := p.Name + "." + ty.GoName
 				lines = append(lines, fmt.Sprintf("type %s %s %s", name, ty.Kind, ty.Name))
 				for _, f := range ty.Fields {
-					goType := strings.ReplaceAll(fmt.Sprintf("%#v", jen.Null().Add(e.fieldType(ty, f))), p.ImportPath+".", "")
-					goType = strings.ReplaceAll(goType, " ", "")
+					// the Go type as jennifer renders it (*r4.String), without spaces
+					goType := strings.ReplaceAll(fmt.Sprintf("%#v", jen.Null().Add(e.fieldType(ty, f))), " ", "")
 					if f.Choice != nil {
 						var opts []string
 						for _, o := range f.Choice.Options {
