@@ -199,7 +199,10 @@ type jsonData struct {
 }
 
 // arena is one typed slab of the decoder's state.
-type arena struct{ Name, Type string }
+type arena struct {
+	Name, Type string
+	Generic    bool // Type takes [string]
+}
 
 func primitiveKind(v *model.PrimitiveValue) string {
 	switch v.GoType {
@@ -221,7 +224,7 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		if err != nil {
 			return err
 		}
-		t, err := template.New(p).Parse(string(src))
+		t, err := template.New(p).Funcs(templateFuncs()).Parse(string(src))
 		if err != nil {
 			return err
 		}
@@ -289,14 +292,10 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		for _, t := range p.Types {
 			switch t.Kind {
 			case model.KindPrimitive:
-				typ := t.GoName
-				if t.Generic {
-					typ += "[string]"
-				}
-				jd.Arenas = append(jd.Arenas, arena{t.GoName, typ})
+				jd.Arenas = append(jd.Arenas, arena{Name: t.GoName, Type: t.GoName, Generic: t.Generic})
 			case model.KindComplex, model.KindResource:
 				for _, n := range append([]*model.Type{t}, t.Nested...) {
-					jd.Arenas = append(jd.Arenas, arena{n.GoName, n.GoName})
+					jd.Arenas = append(jd.Arenas, arena{Name: n.GoName, Type: n.GoName})
 				}
 			}
 			switch t.Kind {

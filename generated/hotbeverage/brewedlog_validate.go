@@ -367,7 +367,8 @@ func matchBrewedLog14(x *r4.Coding) bool {
 	return x != nil && x.System != nil && x.System.Value != nil && string(*x.System.Value) == "http://terminology.hl7.org/CodeSystem/object-role" && x.Code != nil && x.Code.Value != nil && string(*x.Code.Value) == "20" && x.Display != nil && x.Display.Value != nil && string(*x.Display.Value) == "Job"
 }
 
-// ProfileIssuesBrewedLog returns what the profile BrewedLog finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks).
+// ProfileIssuesBrewedLog returns what the profile BrewedLog finds wrong with a resource, beyond the
+// rules of its base definition (which the resource's own Validate checks).
 func ProfileIssuesBrewedLog(res r4.Resource) r4.Issues {
 	x, ok := res.(*r4.AuditEvent)
 	if !ok || x == nil {
@@ -383,7 +384,8 @@ func ProfileIssuesBrewedLog(res r4.Resource) r4.Issues {
 	return r4.Issues(v.Issues)
 }
 
-// ValidateProfileBrewedLog returns every issue of a resource against the profile BrewedLog: its base definition's and the profile's.
+// ValidateProfileBrewedLog returns every issue of a resource against the profile BrewedLog: its base
+// definition's and the profile's.
 func ValidateProfileBrewedLog(res r4.Resource) r4.Issues {
 	var all r4.Issues
 	if x, ok := res.(*r4.AuditEvent); ok {

@@ -230,7 +230,8 @@ func (x *Address) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Address) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Address) and byte offset.
 func (x *Address) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Address")
 	*x = Address{}

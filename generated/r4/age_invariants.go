@@ -4,7 +4,9 @@ package r4
 
 import "strconv"
 
-// invAge1 evaluates age-1 on a Age: There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.  If value is present, it SHALL be positive.
+// invAge1 evaluates age-1 on a Age: There SHALL be a code if there is a value and it SHALL be an
+// expression of time. If system is present, it SHALL be UCUM. If value is present, it SHALL be
+// positive.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum) and (value.empty() or value.hasValue().not() or value > 0)
 func (x *Age) invAge1(v *validator) int8 {
 	_ = v
@@ -240,7 +242,8 @@ func (x *Age) invEle1(v *validator) int8 {
 	}()
 }
 
-// invQty3 evaluates qty-3 on a Age: If a code for the unit is present, the system SHALL also be present
+// invQty3 evaluates qty-3 on a Age: If a code for the unit is present, the system SHALL also be
+// present
 // code.empty() or system.exists()
 func (x *Age) invQty3(v *validator) int8 {
 	_ = v

@@ -143,7 +143,8 @@ func (x *Age) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Age) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Age) and byte offset.
 func (x *Age) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Age")
 	*x = Age{}

@@ -194,7 +194,8 @@ func (x *Attachment) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Attachment) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Attachment) and byte offset.
 func (x *Attachment) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Attachment")
 	*x = Attachment{}

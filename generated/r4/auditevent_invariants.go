@@ -2,7 +2,8 @@
 
 package r4
 
-// invDom2 evaluates dom-2 on a AuditEvent: If the resource is contained in another resource, it SHALL NOT contain nested Resources
+// invDom2 evaluates dom-2 on a AuditEvent: If the resource is contained in another resource, it SHALL
+// NOT contain nested Resources
 // contained.contained.empty()
 func (x *AuditEvent) invDom2(v *validator) int8 {
 	_ = v
@@ -25,7 +26,8 @@ func (x *AuditEvent) invDom2(v *validator) int8 {
 	}()
 }
 
-// invDom3 evaluates dom-3 on a AuditEvent: If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource
+// invDom3 evaluates dom-3 on a AuditEvent: If the resource is contained in another resource, it SHALL
+// be referred to from elsewhere in the resource or SHALL refer to the containing resource
 // contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()
 func (x *AuditEvent) invDom3(v *validator) int8 {
 	_ = v
@@ -315,7 +317,8 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 	}()
 }
 
-// invDom4 evaluates dom-4 on a AuditEvent: If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated
+// invDom4 evaluates dom-4 on a AuditEvent: If a resource is contained in another resource, it SHALL
+// NOT have a meta.versionId or a meta.lastUpdated
 // contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()
 func (x *AuditEvent) invDom4(v *validator) int8 {
 	_ = v
@@ -362,7 +365,8 @@ func (x *AuditEvent) invDom4(v *validator) int8 {
 	}()
 }
 
-// invDom5 evaluates dom-5 on a AuditEvent: If a resource is contained in another resource, it SHALL NOT have a security label
+// invDom5 evaluates dom-5 on a AuditEvent: If a resource is contained in another resource, it SHALL
+// NOT have a security label
 // contained.meta.security.empty()
 func (x *AuditEvent) invDom5(v *validator) int8 {
 	_ = v
@@ -509,7 +513,8 @@ func (x *AuditEventAgent) invEle1(v *validator) int8 {
 	}()
 }
 
-// invEle1 evaluates ele-1 on a AuditEvent.agent.network: All FHIR elements must have a @value or children
+// invEle1 evaluates ele-1 on a AuditEvent.agent.network: All FHIR elements must have a @value or
+// children
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
 	_ = v
@@ -704,7 +709,8 @@ func (x *AuditEventEntity) invSev1(v *validator) int8 {
 	}()
 }
 
-// invEle1 evaluates ele-1 on a AuditEvent.entity.detail: All FHIR elements must have a @value or children
+// invEle1 evaluates ele-1 on a AuditEvent.entity.detail: All FHIR elements must have a @value or
+// children
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
 	_ = v

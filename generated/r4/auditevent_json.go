@@ -357,7 +357,8 @@ func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent) and byte offset.
 func (x *AuditEvent) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent")
 	*x = AuditEvent{}
@@ -646,7 +647,9 @@ func (x *AuditEventAgent) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent) and byte
+// offset.
 func (x *AuditEventAgent) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent.agent")
 	*x = AuditEventAgent{}
@@ -786,7 +789,9 @@ func (x *AuditEventAgentNetwork) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent.network) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent.network) and
+// byte offset.
 func (x *AuditEventAgentNetwork) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent.agent.network")
 	*x = AuditEventAgentNetwork{}
@@ -941,7 +946,9 @@ func (x *AuditEventSource) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent.source) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent.source) and byte
+// offset.
 func (x *AuditEventSource) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent.source")
 	*x = AuditEventSource{}
@@ -1194,7 +1201,9 @@ func (x *AuditEventEntity) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity) and byte
+// offset.
 func (x *AuditEventEntity) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent.entity")
 	*x = AuditEventEntity{}
@@ -1383,7 +1392,9 @@ func (x *AuditEventEntityDetail) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity.detail) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity.detail) and
+// byte offset.
 func (x *AuditEventEntityDetail) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "AuditEvent.entity.detail")
 	*x = AuditEventEntityDetail{}

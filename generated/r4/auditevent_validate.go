@@ -151,7 +151,9 @@ func (x *AuditEvent) validate(v *validator) {
 	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
-// Validate checks x against the definition of AuditEvent: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *AuditEvent) Validate() error {
 	var container Resource
 	if x != nil {
@@ -342,7 +344,9 @@ func (x *AuditEventAgent) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of AuditEvent.agent: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent.agent: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *AuditEventAgent) Validate() error {
 	v := newValidator(nil, "AuditEvent.agent")
 	x.validate(v)
@@ -444,7 +448,9 @@ func (x *AuditEventAgentNetwork) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of AuditEvent.agent.network: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent.agent.network: cardinality, required
+// bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
+// otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventAgentNetwork) Validate() error {
 	v := newValidator(nil, "AuditEvent.agent.network")
 	x.validate(v)
@@ -517,7 +523,9 @@ func (x *AuditEventSource) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of AuditEvent.source: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent.source: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *AuditEventSource) Validate() error {
 	v := newValidator(nil, "AuditEvent.source")
 	x.validate(v)
@@ -623,7 +631,9 @@ func (x *AuditEventEntity) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of AuditEvent.entity: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent.entity: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *AuditEventEntity) Validate() error {
 	v := newValidator(nil, "AuditEvent.entity")
 	x.validate(v)
@@ -729,7 +739,9 @@ func (x *AuditEventEntityDetail) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of AuditEvent.entity.detail: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of AuditEvent.entity.detail: cardinality, required
+// bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
+// otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventEntityDetail) Validate() error {
 	v := newValidator(nil, "AuditEvent.entity.detail")
 	x.validate(v)

@@ -91,7 +91,9 @@ func (x *CodeableConcept) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from CodeableConcept) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from CodeableConcept) and byte
+// offset.
 func (x *CodeableConcept) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "CodeableConcept")
 	*x = CodeableConcept{}

@@ -143,7 +143,8 @@ func (x *Coding) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Coding) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Coding) and byte offset.
 func (x *Coding) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Coding")
 	*x = Coding{}

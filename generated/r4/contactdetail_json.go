@@ -91,7 +91,8 @@ func (x *ContactDetail) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from ContactDetail) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from ContactDetail) and byte offset.
 func (x *ContactDetail) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "ContactDetail")
 	*x = ContactDetail{}

@@ -142,7 +142,8 @@ func (x *ContactPoint) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from ContactPoint) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from ContactPoint) and byte offset.
 func (x *ContactPoint) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "ContactPoint")
 	*x = ContactPoint{}

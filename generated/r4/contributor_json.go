@@ -108,7 +108,8 @@ func (x *Contributor) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Contributor) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Contributor) and byte offset.
 func (x *Contributor) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Contributor")
 	*x = Contributor{}

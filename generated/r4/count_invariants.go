@@ -4,7 +4,8 @@ package r4
 
 import "strings"
 
-// invCnt3 evaluates cnt-3 on a Count: There SHALL be a code with a value of "1" if there is a value. If system is present, it SHALL be UCUM.  If present, the value SHALL be a whole number.
+// invCnt3 evaluates cnt-3 on a Count: There SHALL be a code with a value of "1" if there is a value.
+// If system is present, it SHALL be UCUM. If present, the value SHALL be a whole number.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum) and (code.empty() or code = '1') and (value.empty() or value.hasValue().not() or value.toString().contains('.').not())
 func (x *Count) invCnt3(v *validator) int8 {
 	_ = v
@@ -297,7 +298,8 @@ func (x *Count) invEle1(v *validator) int8 {
 	}()
 }
 
-// invQty3 evaluates qty-3 on a Count: If a code for the unit is present, the system SHALL also be present
+// invQty3 evaluates qty-3 on a Count: If a code for the unit is present, the system SHALL also be
+// present
 // code.empty() or system.exists()
 func (x *Count) invQty3(v *validator) int8 {
 	_ = v

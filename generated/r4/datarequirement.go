@@ -438,7 +438,8 @@ type DataRequirementSubject interface {
 func (*CodeableConcept) isDataRequirementSubject() {}
 func (*Reference) isDataRequirementSubject()       {}
 
-// GetSubjectCodeableConcept returns Subject when it holds a CodeableConcept (subjectCodeableConcept), else nil.
+// GetSubjectCodeableConcept returns Subject when it holds a CodeableConcept (subjectCodeableConcept),
+// else nil.
 func (x *DataRequirement) GetSubjectCodeableConcept() *CodeableConcept {
 	v, _ := x.GetSubject().(*CodeableConcept)
 	return v

@@ -92,7 +92,8 @@ func (x *DataRequirement) invEle1(v *validator) int8 {
 	}()
 }
 
-// invDrq1 evaluates drq-1 on a DataRequirement.codeFilter: Either a path or a searchParam must be provided, but not both
+// invDrq1 evaluates drq-1 on a DataRequirement.codeFilter: Either a path or a searchParam must be
+// provided, but not both
 // path.exists() xor searchParam.exists()
 func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
 	_ = v
@@ -113,7 +114,8 @@ func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
 	}())
 }
 
-// invEle1 evaluates ele-1 on a DataRequirement.codeFilter: All FHIR elements must have a @value or children
+// invEle1 evaluates ele-1 on a DataRequirement.codeFilter: All FHIR elements must have a @value or
+// children
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 	_ = v
@@ -187,7 +189,8 @@ func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 	}()
 }
 
-// invDrq2 evaluates drq-2 on a DataRequirement.dateFilter: Either a path or a searchParam must be provided, but not both
+// invDrq2 evaluates drq-2 on a DataRequirement.dateFilter: Either a path or a searchParam must be
+// provided, but not both
 // path.exists() xor searchParam.exists()
 func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
 	_ = v
@@ -208,7 +211,8 @@ func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
 	}())
 }
 
-// invEle1 evaluates ele-1 on a DataRequirement.dateFilter: All FHIR elements must have a @value or children
+// invEle1 evaluates ele-1 on a DataRequirement.dateFilter: All FHIR elements must have a @value or
+// children
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 	_ = v

@@ -216,7 +216,9 @@ func (x *DataRequirement) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from DataRequirement) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from DataRequirement) and byte
+// offset.
 func (x *DataRequirement) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "DataRequirement")
 	*x = DataRequirement{}
@@ -373,7 +375,9 @@ func (x *DataRequirementCodeFilter) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from DataRequirement.codeFilter) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from DataRequirement.codeFilter) and
+// byte offset.
 func (x *DataRequirementCodeFilter) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "DataRequirement.codeFilter")
 	*x = DataRequirementCodeFilter{}
@@ -565,7 +569,9 @@ func (x *DataRequirementDateFilter) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from DataRequirement.dateFilter) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from DataRequirement.dateFilter) and
+// byte offset.
 func (x *DataRequirementDateFilter) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "DataRequirement.dateFilter")
 	*x = DataRequirementDateFilter{}
@@ -689,7 +695,9 @@ func (x *DataRequirementSort) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from DataRequirement.sort) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from DataRequirement.sort) and byte
+// offset.
 func (x *DataRequirementSort) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "DataRequirement.sort")
 	*x = DataRequirementSort{}

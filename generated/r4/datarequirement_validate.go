@@ -86,7 +86,9 @@ func (x *DataRequirement) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of DataRequirement: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of DataRequirement: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *DataRequirement) Validate() error {
 	v := newValidator(nil, "DataRequirement")
 	x.validate(v)
@@ -178,7 +180,9 @@ func (x *DataRequirementCodeFilter) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of DataRequirement.codeFilter: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of DataRequirement.codeFilter: cardinality, required
+// bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
+// otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementCodeFilter) Validate() error {
 	v := newValidator(nil, "DataRequirement.codeFilter")
 	x.validate(v)
@@ -259,7 +263,9 @@ func (x *DataRequirementDateFilter) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of DataRequirement.dateFilter: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of DataRequirement.dateFilter: cardinality, required
+// bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
+// otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementDateFilter) Validate() error {
 	v := newValidator(nil, "DataRequirement.dateFilter")
 	x.validate(v)
@@ -329,7 +335,9 @@ func (x *DataRequirementSort) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of DataRequirement.sort: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of DataRequirement.sort: cardinality, required bindings,
+// value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
+// an Issues listing every issue found (warnings too).
 func (x *DataRequirementSort) Validate() error {
 	v := newValidator(nil, "DataRequirement.sort")
 	x.validate(v)

@@ -2,7 +2,8 @@
 
 package r4
 
-// invDis1 evaluates dis-1 on a Distance: There SHALL be a code if there is a value and it SHALL be an expression of length.  If system is present, it SHALL be UCUM.
+// invDis1 evaluates dis-1 on a Distance: There SHALL be a code if there is a value and it SHALL be an
+// expression of length. If system is present, it SHALL be UCUM.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum)
 func (x *Distance) invDis1(v *validator) int8 {
 	_ = v
@@ -156,7 +157,8 @@ func (x *Distance) invEle1(v *validator) int8 {
 	}()
 }
 
-// invQty3 evaluates qty-3 on a Distance: If a code for the unit is present, the system SHALL also be present
+// invQty3 evaluates qty-3 on a Distance: If a code for the unit is present, the system SHALL also be
+// present
 // code.empty() or system.exists()
 func (x *Distance) invQty3(v *validator) int8 {
 	_ = v

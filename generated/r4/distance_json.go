@@ -143,7 +143,8 @@ func (x *Distance) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Distance) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Distance) and byte offset.
 func (x *Distance) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Distance")
 	*x = Distance{}

@@ -326,7 +326,8 @@ func (x *Dosage) GetAsNeededBoolean() *Boolean {
 	return v
 }
 
-// GetAsNeededCodeableConcept returns AsNeeded when it holds a CodeableConcept (asNeededCodeableConcept), else nil.
+// GetAsNeededCodeableConcept returns AsNeeded when it holds a CodeableConcept
+// (asNeededCodeableConcept), else nil.
 func (x *Dosage) GetAsNeededCodeableConcept() *CodeableConcept {
 	v, _ := x.GetAsNeeded().(*CodeableConcept)
 	return v

@@ -320,7 +320,8 @@ func (x *Dosage) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Dosage) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Dosage) and byte offset.
 func (x *Dosage) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Dosage")
 	*x = Dosage{}
@@ -515,7 +516,9 @@ func (x *DosageDoseAndRate) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Dosage.doseAndRate) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Dosage.doseAndRate) and byte
+// offset.
 func (x *DosageDoseAndRate) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Dosage.doseAndRate")
 	*x = DosageDoseAndRate{}

@@ -100,7 +100,9 @@ func (x *Dosage) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of Dosage: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Dosage: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Dosage) Validate() error {
 	v := newValidator(nil, "Dosage")
 	x.validate(v)
@@ -234,7 +236,9 @@ func (x *DosageDoseAndRate) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of Dosage.doseAndRate: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Dosage.doseAndRate: cardinality, required bindings,
+// value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
+// an Issues listing every issue found (warnings too).
 func (x *DosageDoseAndRate) Validate() error {
 	v := newValidator(nil, "Dosage.doseAndRate")
 	x.validate(v)

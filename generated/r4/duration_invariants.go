@@ -2,7 +2,8 @@
 
 package r4
 
-// invDrt1 evaluates drt-1 on a Duration: There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.
+// invDrt1 evaluates drt-1 on a Duration: There SHALL be a code if there is a value and it SHALL be an
+// expression of time. If system is present, it SHALL be UCUM.
 // code.exists() implies ((system = %ucum) and value.exists())
 func (x *Duration) invDrt1(v *validator) int8 {
 	_ = v
@@ -143,7 +144,8 @@ func (x *Duration) invEle1(v *validator) int8 {
 	}()
 }
 
-// invQty3 evaluates qty-3 on a Duration: If a code for the unit is present, the system SHALL also be present
+// invQty3 evaluates qty-3 on a Duration: If a code for the unit is present, the system SHALL also be
+// present
 // code.empty() or system.exists()
 func (x *Duration) invQty3(v *validator) int8 {
 	_ = v

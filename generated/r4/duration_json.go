@@ -143,7 +143,8 @@ func (x *Duration) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Duration) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Duration) and byte offset.
 func (x *Duration) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Duration")
 	*x = Duration{}

@@ -50,7 +50,9 @@ func (x *Duration) validate(v *validator) {
 	v.invariant(x.invQty3(v), fhir.SeverityError, "qty-3", "If a code for the unit is present, the system SHALL also be present")
 }
 
-// Validate checks x against the definition of Duration: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Duration: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Duration) Validate() error {
 	v := newValidator(nil, "Duration")
 	x.validate(v)

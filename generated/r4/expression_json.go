@@ -143,7 +143,8 @@ func (x *Expression) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Expression) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Expression) and byte offset.
 func (x *Expression) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Expression")
 	*x = Expression{}

@@ -46,7 +46,9 @@ func (x *Expression) validate(v *validator) {
 	v.invariant(x.invExp1(v), fhir.SeverityError, "exp-1", "An expression or a reference must be provided")
 }
 
-// Validate checks x against the definition of Expression: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Expression: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *Expression) Validate() error {
 	v := newValidator(nil, "Expression")
 	x.validate(v)

@@ -4,7 +4,8 @@ package r4
 
 import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 
-// validateExtensionUsageRestriction checks an extension against its definition http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction.
+// validateExtensionUsageRestriction checks an extension against its definition
+// http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction.
 func validateExtensionUsageRestriction(v *validator, x *Extension) {
 	if x.URL != "" && x.URL != "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction" {
 		v.AddAt("url", fhir.SeverityError, "value", "the value must be \"http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction\"", "")

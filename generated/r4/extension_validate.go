@@ -334,7 +334,9 @@ func (x *Extension) validate(v *validator) {
 	v.invariant(x.invExt1(v), fhir.SeverityError, "ext-1", "Must have either extensions or value[x], not both")
 }
 
-// Validate checks x against the definition of Extension: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Extension: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *Extension) Validate() error {
 	v := newValidator(nil, "Extension")
 	x.validate(v)

@@ -185,7 +185,8 @@ func (x *HumanName) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from HumanName) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from HumanName) and byte offset.
 func (x *HumanName) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "HumanName")
 	*x = HumanName{}

@@ -157,7 +157,8 @@ func (x *Identifier) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Identifier) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Identifier) and byte offset.
 func (x *Identifier) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Identifier")
 	*x = Identifier{}

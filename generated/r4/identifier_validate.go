@@ -54,7 +54,9 @@ func (x *Identifier) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of Identifier: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Identifier: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *Identifier) Validate() error {
 	v := newValidator(nil, "Identifier")
 	x.validate(v)

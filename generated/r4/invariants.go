@@ -4,8 +4,8 @@ package r4
 
 import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 
-// Invariants lists every FHIRPath invariant of the package's types, by key,
-// and where each is evaluated. The slice is new on each call.
+// Invariants lists every FHIRPath invariant of the package's types, by key, and where each is
+// evaluated. The slice is new on each call.
 func Invariants() []fhir.Invariant {
 	return []fhir.Invariant{
 		{

@@ -4,7 +4,9 @@ package r4
 
 import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 
-// ToOperationOutcome turns the issues into an OperationOutcome, one issue each (severity, code, the message as diagnostics, the location as expression). With no issues it holds one informational "All OK" issue, since an OperationOutcome needs at least one.
+// ToOperationOutcome turns the issues into an OperationOutcome, one issue each (severity, code, the
+// message as diagnostics, the location as expression). With no issues it holds one informational "All
+// OK" issue, since an OperationOutcome needs at least one.
 func (is Issues) ToOperationOutcome() *OperationOutcome {
 	oo := &OperationOutcome{}
 	if len(is) == 0 {

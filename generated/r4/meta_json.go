@@ -161,7 +161,8 @@ func (x *Meta) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Meta) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Meta) and byte offset.
 func (x *Meta) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Meta")
 	*x = Meta{}

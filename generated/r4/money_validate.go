@@ -27,7 +27,9 @@ func (x *Money) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of Money: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Money: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Money) Validate() error {
 	v := newValidator(nil, "Money")
 	x.validate(v)

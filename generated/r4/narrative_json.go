@@ -92,7 +92,8 @@ func (x *Narrative) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Narrative) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Narrative) and byte offset.
 func (x *Narrative) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Narrative")
 	*x = Narrative{}

@@ -2,7 +2,8 @@
 
 package r4
 
-// invDom2 evaluates dom-2 on a OperationOutcome: If the resource is contained in another resource, it SHALL NOT contain nested Resources
+// invDom2 evaluates dom-2 on a OperationOutcome: If the resource is contained in another resource, it
+// SHALL NOT contain nested Resources
 // contained.contained.empty()
 func (x *OperationOutcome) invDom2(v *validator) int8 {
 	_ = v
@@ -25,7 +26,8 @@ func (x *OperationOutcome) invDom2(v *validator) int8 {
 	}()
 }
 
-// invDom3 evaluates dom-3 on a OperationOutcome: If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource
+// invDom3 evaluates dom-3 on a OperationOutcome: If the resource is contained in another resource, it
+// SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource
 // contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()
 func (x *OperationOutcome) invDom3(v *validator) int8 {
 	_ = v
@@ -315,7 +317,8 @@ func (x *OperationOutcome) invDom3(v *validator) int8 {
 	}()
 }
 
-// invDom4 evaluates dom-4 on a OperationOutcome: If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated
+// invDom4 evaluates dom-4 on a OperationOutcome: If a resource is contained in another resource, it
+// SHALL NOT have a meta.versionId or a meta.lastUpdated
 // contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()
 func (x *OperationOutcome) invDom4(v *validator) int8 {
 	_ = v
@@ -362,7 +365,8 @@ func (x *OperationOutcome) invDom4(v *validator) int8 {
 	}()
 }
 
-// invDom5 evaluates dom-5 on a OperationOutcome: If a resource is contained in another resource, it SHALL NOT have a security label
+// invDom5 evaluates dom-5 on a OperationOutcome: If a resource is contained in another resource, it
+// SHALL NOT have a security label
 // contained.meta.security.empty()
 func (x *OperationOutcome) invDom5(v *validator) int8 {
 	_ = v
@@ -386,7 +390,8 @@ func (x *OperationOutcome) invDom5(v *validator) int8 {
 	}()
 }
 
-// invDom6 evaluates dom-6 on a OperationOutcome: A resource should have narrative for robust management
+// invDom6 evaluates dom-6 on a OperationOutcome: A resource should have narrative for robust
+// management
 // text.`div`.exists()
 func (x *OperationOutcome) invDom6(v *validator) int8 {
 	_ = v
@@ -403,7 +408,8 @@ func (x *OperationOutcome) invDom6(v *validator) int8 {
 	}()
 }
 
-// invEle1 evaluates ele-1 on a OperationOutcome.issue: All FHIR elements must have a @value or children
+// invEle1 evaluates ele-1 on a OperationOutcome.issue: All FHIR elements must have a @value or
+// children
 // hasValue() or (children().count() > id.count())
 func (x *OperationOutcomeIssue) invEle1(v *validator) int8 {
 	_ = v

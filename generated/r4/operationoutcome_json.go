@@ -193,7 +193,9 @@ func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from OperationOutcome) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from OperationOutcome) and byte
+// offset.
 func (x *OperationOutcome) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "OperationOutcome")
 	*x = OperationOutcome{}
@@ -406,7 +408,9 @@ func (x *OperationOutcomeIssue) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from OperationOutcome.issue) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from OperationOutcome.issue) and byte
+// offset.
 func (x *OperationOutcomeIssue) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "OperationOutcome.issue")
 	*x = OperationOutcomeIssue{}

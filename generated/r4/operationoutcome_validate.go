@@ -80,7 +80,9 @@ func (x *OperationOutcome) validate(v *validator) {
 	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
-// Validate checks x against the definition of OperationOutcome: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of OperationOutcome: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *OperationOutcome) Validate() error {
 	var container Resource
 	if x != nil {
@@ -211,7 +213,9 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of OperationOutcome.issue: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of OperationOutcome.issue: cardinality, required bindings,
+// value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
+// an Issues listing every issue found (warnings too).
 func (x *OperationOutcomeIssue) Validate() error {
 	v := newValidator(nil, "OperationOutcome.issue")
 	x.validate(v)

@@ -177,7 +177,9 @@ func (x *ParameterDefinition) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from ParameterDefinition) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from ParameterDefinition) and byte
+// offset.
 func (x *ParameterDefinition) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "ParameterDefinition")
 	*x = ParameterDefinition{}

@@ -92,7 +92,8 @@ func (x *Period) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Period) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Period) and byte offset.
 func (x *Period) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Period")
 	*x = Period{}

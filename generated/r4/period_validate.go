@@ -28,7 +28,9 @@ func (x *Period) validate(v *validator) {
 	v.invariant(x.invPer1(v), fhir.SeverityError, "per-1", "If present, start SHALL have a lower value than end")
 }
 
-// Validate checks x against the definition of Period: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Period: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Period) Validate() error {
 	v := newValidator(nil, "Period")
 	x.validate(v)

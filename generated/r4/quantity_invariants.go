@@ -80,7 +80,8 @@ func (x *Quantity) invEle1(v *validator) int8 {
 	}()
 }
 
-// invQty3 evaluates qty-3 on a Quantity: If a code for the unit is present, the system SHALL also be present
+// invQty3 evaluates qty-3 on a Quantity: If a code for the unit is present, the system SHALL also be
+// present
 // code.empty() or system.exists()
 func (x *Quantity) invQty3(v *validator) int8 {
 	_ = v

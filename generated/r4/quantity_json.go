@@ -143,7 +143,8 @@ func (x *Quantity) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Quantity) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Quantity) and byte offset.
 func (x *Quantity) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Quantity")
 	*x = Quantity{}

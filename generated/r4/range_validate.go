@@ -28,7 +28,9 @@ func (x *Range) validate(v *validator) {
 	v.invariant(x.invRng2(v), fhir.SeverityError, "rng-2", "If present, low SHALL have a lower value than high")
 }
 
-// Validate checks x against the definition of Range: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Range: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Range) Validate() error {
 	v := newValidator(nil, "Range")
 	x.validate(v)

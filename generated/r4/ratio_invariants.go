@@ -68,7 +68,8 @@ func (x *Ratio) invEle1(v *validator) int8 {
 	}()
 }
 
-// invRat1 evaluates rat-1 on a Ratio: Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present
+// invRat1 evaluates rat-1 on a Ratio: Numerator and denominator SHALL both be present, or both are
+// absent. If both are absent, there SHALL be some extension present
 // (numerator.empty() xor denominator.exists()) and (numerator.exists() or extension.exists())
 func (x *Ratio) invRat1(v *validator) int8 {
 	_ = v

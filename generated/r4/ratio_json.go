@@ -90,7 +90,8 @@ func (x *Ratio) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Ratio) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Ratio) and byte offset.
 func (x *Ratio) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Ratio")
 	*x = Ratio{}

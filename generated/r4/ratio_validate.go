@@ -28,7 +28,9 @@ func (x *Ratio) validate(v *validator) {
 	v.invariant(x.invRat1(v), fhir.SeverityError, "rat-1", "Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present")
 }
 
-// Validate checks x against the definition of Ratio: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Ratio: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Ratio) Validate() error {
 	v := newValidator(nil, "Ratio")
 	x.validate(v)

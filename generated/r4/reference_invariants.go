@@ -78,7 +78,8 @@ func (x *Reference) invEle1(v *validator) int8 {
 	}()
 }
 
-// invRef1 evaluates ref-1 on a Reference: SHALL have a contained resource if a local reference is provided
+// invRef1 evaluates ref-1 on a Reference: SHALL have a contained resource if a local reference is
+// provided
 // reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))
 func (x *Reference) invRef1(v *validator) int8 {
 	_ = v

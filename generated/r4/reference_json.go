@@ -125,7 +125,8 @@ func (x *Reference) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Reference) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Reference) and byte offset.
 func (x *Reference) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Reference")
 	*x = Reference{}

@@ -38,7 +38,9 @@ func (x *Reference) validate(v *validator) {
 	v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")
 }
 
-// Validate checks x against the definition of Reference: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Reference: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *Reference) Validate() error {
 	v := newValidator(nil, "Reference")
 	x.validate(v)

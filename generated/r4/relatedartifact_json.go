@@ -176,7 +176,9 @@ func (x *RelatedArtifact) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from RelatedArtifact) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from RelatedArtifact) and byte
+// offset.
 func (x *RelatedArtifact) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "RelatedArtifact")
 	*x = RelatedArtifact{}

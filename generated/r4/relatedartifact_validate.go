@@ -61,7 +61,9 @@ func (x *RelatedArtifact) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of RelatedArtifact: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of RelatedArtifact: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *RelatedArtifact) Validate() error {
 	v := newValidator(nil, "RelatedArtifact")
 	x.validate(v)

@@ -27,7 +27,8 @@ func (r *RawResource) ResourceType() string {
 	return r.Type
 }
 
-// GetID returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).
+// GetID returns the resource's id, read from its JSON (so that references to a contained raw resource
+// resolve).
 func (r *RawResource) GetID() *String {
 	if id := rawID(r); id != "" {
 		return NewString(id)

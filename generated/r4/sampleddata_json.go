@@ -176,7 +176,8 @@ func (x *SampledData) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from SampledData) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from SampledData) and byte offset.
 func (x *SampledData) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "SampledData")
 	*x = SampledData{}

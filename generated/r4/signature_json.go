@@ -174,7 +174,8 @@ func (x *Signature) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Signature) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Signature) and byte offset.
 func (x *Signature) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Signature")
 	*x = Signature{}

@@ -223,7 +223,8 @@ func (x *TimingRepeat) invTim1(v *validator) int8 {
 	}()
 }
 
-// invTim10 evaluates tim-10 on a Timing.repeat: If there's a timeOfDay, there cannot be a when, or vice versa
+// invTim10 evaluates tim-10 on a Timing.repeat: If there's a timeOfDay, there cannot be a when, or
+// vice versa
 // timeOfDay.empty() or when.empty()
 func (x *TimingRepeat) invTim10(v *validator) int8 {
 	_ = v
@@ -458,7 +459,8 @@ func (x *TimingRepeat) invTim8(v *validator) int8 {
 	}()
 }
 
-// invTim9 evaluates tim-9 on a Timing.repeat: If there's an offset, there must be a when (and not C, CM, CD, CV)
+// invTim9 evaluates tim-9 on a Timing.repeat: If there's an offset, there must be a when (and not C,
+// CM, CD, CV)
 // offset.empty() or (when.exists() and ((when in ('C' | 'CM' | 'CD' | 'CV')).not()))
 func (x *TimingRepeat) invTim9(v *validator) int8 {
 	_ = v

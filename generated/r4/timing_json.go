@@ -126,7 +126,8 @@ func (x *Timing) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Timing) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Timing) and byte offset.
 func (x *Timing) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Timing")
 	*x = Timing{}
@@ -516,7 +517,8 @@ func (x *TimingRepeat) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Timing.repeat) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Timing.repeat) and byte offset.
 func (x *TimingRepeat) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Timing.repeat")
 	*x = TimingRepeat{}

@@ -52,7 +52,9 @@ func (x *Timing) validate(v *validator) {
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
-// Validate checks x against the definition of Timing: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Timing: cardinality, required bindings, value formats,
+// reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
+// listing every issue found (warnings too).
 func (x *Timing) Validate() error {
 	v := newValidator(nil, "Timing")
 	x.validate(v)
@@ -208,7 +210,9 @@ func (x *TimingRepeat) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of Timing.repeat: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of Timing.repeat: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *TimingRepeat) Validate() error {
 	v := newValidator(nil, "Timing.repeat")
 	x.validate(v)

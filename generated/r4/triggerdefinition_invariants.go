@@ -136,7 +136,8 @@ func (x *TriggerDefinition) invTrd2(v *validator) int8 {
 	}()
 }
 
-// invTrd3 evaluates trd-3 on a TriggerDefinition: A named event requires a name, a periodic event requires timing, and a data event requires data
+// invTrd3 evaluates trd-3 on a TriggerDefinition: A named event requires a name, a periodic event
+// requires timing, and a data event requires data
 // (type = 'named-event' implies name.exists()) and (type = 'periodic' implies timing.exists()) and (type.startsWith('data-') implies data.exists())
 func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 	_ = v

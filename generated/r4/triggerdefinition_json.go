@@ -224,7 +224,9 @@ func (x *TriggerDefinition) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from TriggerDefinition) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from TriggerDefinition) and byte
+// offset.
 func (x *TriggerDefinition) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "TriggerDefinition")
 	*x = TriggerDefinition{}

@@ -77,7 +77,9 @@ func (x *TriggerDefinition) validate(v *validator) {
 	v.invariant(x.invTrd3(v), fhir.SeverityError, "trd-3", "A named event requires a name, a periodic event requires timing, and a data event requires data")
 }
 
-// Validate checks x against the definition of TriggerDefinition: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of TriggerDefinition: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *TriggerDefinition) Validate() error {
 	v := newValidator(nil, "TriggerDefinition")
 	x.validate(v)

@@ -86,7 +86,8 @@ func (*Quantity) isUsageContextValue()        {}
 func (*Range) isUsageContextValue()           {}
 func (*Reference) isUsageContextValue()       {}
 
-// GetValueCodeableConcept returns Value when it holds a CodeableConcept (valueCodeableConcept), else nil.
+// GetValueCodeableConcept returns Value when it holds a CodeableConcept (valueCodeableConcept), else
+// nil.
 func (x *UsageContext) GetValueCodeableConcept() *CodeableConcept {
 	v, _ := x.GetValue().(*CodeableConcept)
 	return v

@@ -144,7 +144,8 @@ func (x *UsageContext) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from UsageContext) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from UsageContext) and byte offset.
 func (x *UsageContext) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "UsageContext")
 	*x = UsageContext{}

@@ -123,7 +123,9 @@ func (x *UserSession) validate(v *validator) {
 	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
-// Validate checks x against the definition of UserSession: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of UserSession: cardinality, required bindings, value
+// formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
+// Issues listing every issue found (warnings too).
 func (x *UserSession) Validate() error {
 	var container Resource
 	if x != nil {
@@ -260,7 +262,9 @@ func (x *UserSessionStatus) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of UserSession.status: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of UserSession.status: cardinality, required bindings,
+// value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
+// an Issues listing every issue found (warnings too).
 func (x *UserSessionStatus) Validate() error {
 	v := newValidator(nil, "UserSession.status")
 	x.validate(v)
@@ -329,7 +333,9 @@ func (x *UserSessionContext) validate(v *validator) {
 	}
 }
 
-// Validate checks x against the definition of UserSession.context: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).
+// Validate checks x against the definition of UserSession.context: cardinality, required bindings,
+// value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
+// an Issues listing every issue found (warnings too).
 func (x *UserSessionContext) Validate() error {
 	v := newValidator(nil, "UserSession.context")
 	x.validate(v)

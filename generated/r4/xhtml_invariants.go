@@ -71,7 +71,10 @@ func (x *XHTML) invEle1(v *validator) int8 {
 	}()
 }
 
-// invTxt1 evaluates txt-1 on a xhtml: The narrative SHALL contain only the basic html formatting elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a> elements (either name or href), images and internally contained style attributes
+// invTxt1 evaluates txt-1 on a xhtml: The narrative SHALL contain only the basic html formatting
+// elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the
+// HTML 4.0 standard, <a> elements (either name or href), images and internally contained style
+// attributes
 // htmlChecks()
 func (x *XHTML) invTxt1(v *validator) int8 {
 	_ = v

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,10 +96,45 @@ func wrap(s string, width int) []string {
 	return lines
 }
 
-// comments adds comment lines to a file or group.
+// The three ways definition text reaches generated code, one per context:
+//
+//   - comments, commentf and verbatimComment: line comments. The text is
+//     sanitized and every line is written behind "// ", so nothing can end the
+//     comment or become a directive (//go:generate, //line).
+//   - jen.Lit: string literals (strconv quoting).
+//   - identifiers: only names from the model's validated name mapping
+//     (model.GoName and its namespaces), never raw text.
+//
+// TestCommentsOnlyThroughEscaping keeps every other comment in this package
+// a constant.
+
+// comments adds comment lines to a file or group: paragraphs of definition
+// text, sanitized and wrapped.
 func comments(add func(code ...jen.Code) *jen.Statement, paragraphs ...string) {
 	for _, l := range commentLines(paragraphs...) {
 		add(jen.Comment(l))
+	}
+}
+
+// commentf adds a comment formatted from fhirgen's own format string; its
+// arguments may be definition text.
+func commentf(add func(code ...jen.Code) *jen.Statement, format string, args ...any) {
+	comments(add, fmt.Sprintf(format, args...))
+}
+
+// verbatimComment adds code-like definition text (a FHIRPath expression, a
+// regex) as comment lines: sanitized, its own line breaks kept, nothing
+// wrapped or collapsed.
+func verbatimComment(add func(code ...jen.Code) *jen.Statement, prefix, text string) {
+	for i, line := range strings.Split(Sanitize(text), "\n") {
+		if i == 0 {
+			line = prefix + line
+		}
+		if line = strings.TrimRight(line, " "); line == "" {
+			add(jen.Comment("//"))
+			continue
+		}
+		add(jen.Comment("// " + line))
 	}
 }
 
@@ -112,4 +148,11 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+// InlineComment makes definition text safe in the middle of a line comment
+// (the templates' "comment" function): sanitized, with every line break
+// folded into a space.
+func InlineComment(s string) string {
+	return strings.Join(strings.Fields(Sanitize(s)), " ")
 }

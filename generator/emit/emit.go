@@ -317,7 +317,7 @@ func (e *emitter) structType(f *jen.File, t *model.Type) {
 		for _, iface := range t.Implements[:min(1, len(t.Implements))] {
 			f.Var().Id("_").Qual(iface.Package.ImportPath, iface.GoName).Op("=").Parens(jen.Op("*").Id(t.GoName)).Parens(jen.Nil())
 		}
-		f.Comment(fmt.Sprintf("// ResourceType returns %q.", t.Name))
+		commentf(f.Add, "ResourceType returns %q.", t.Name)
 		f.Func().Params(jen.Op("*").Id(t.GoName)).Id("ResourceType").Params().String().Block(jen.Return(jen.Lit(t.Name)))
 	}
 	for _, fd := range t.Fields {
@@ -330,7 +330,7 @@ func (e *emitter) getter(f *jen.File, t *model.Type, fd *model.Field) {
 	recv := jen.Id("x").Op("*").Id(t.GoName)
 	name := "Get" + fd.GoName
 	if fd.Attribute != nil && fd.Min == 0 {
-		f.Comment(fmt.Sprintf("// %s returns the value of %s, or \"\" when it or x is nil.", name, fd.GoName))
+		commentf(f.Add, "%s returns the value of %s, or \"\" when it or x is nil.", name, fd.GoName)
 		f.Func().Params(recv).Id(name).Params().Id(fd.Attribute.GoType).Block(
 			jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot(fd.GoName).Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
 			jen.Return(jen.Op("*").Id("x").Dot(fd.GoName)),
@@ -341,7 +341,7 @@ func (e *emitter) getter(f *jen.File, t *model.Type, fd *model.Field) {
 	if fd.Attribute != nil {
 		zero = jen.Lit("")
 	}
-	f.Comment(fmt.Sprintf("// %s returns %s, or its zero value when x is nil.", name, fd.GoName))
+	commentf(f.Add, "%s returns %s, or its zero value when x is nil.", name, fd.GoName)
 	f.Func().Params(recv).Id(name).Params().Add(e.fieldType(t, fd)).Block(
 		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(zero)),
 		jen.Return(jen.Id("x").Dot(fd.GoName)),
@@ -376,7 +376,7 @@ func (e *emitter) choice(f *jen.File, c *model.Choice) {
 	}
 	for _, o := range c.Options {
 		te := e.typeExpr(o.Ref)
-		f.Comment(fmt.Sprintf("// %s returns %s when it holds a %s (%s), else nil.", o.Getter, c.Field.GoName, o.Ref.Code, o.JSONName))
+		commentf(f.Add, "%s returns %s when it holds a %s (%s), else nil.", o.Getter, c.Field.GoName, o.Ref.Code, o.JSONName)
 		f.Func().Params(jen.Id("x").Op("*").Id(c.Owner.GoName)).Id(o.Getter).Params().Op("*").Add(te).Block(
 			jen.List(jen.Id("v"), jen.Id("_")).Op(":=").Id("x").Dot("Get"+c.Field.GoName).Call().Assert(jen.Op("*").Add(e.typeExpr(o.Ref))),
 			jen.Return(jen.Id("v")),
@@ -423,20 +423,20 @@ func (e *emitter) primitive(f *jen.File, t *model.Type) {
 		recv := jen.Id("x").Op("*").Add(recvType())
 		gn := "Get" + fd.GoName
 		if fd.Attribute != nil {
-			f.Comment(fmt.Sprintf("// %s returns the element id, or \"\" when it or x is nil.", gn))
+			commentf(f.Add, "%s returns the element id, or \"\" when it or x is nil.", gn)
 			f.Func().Params(recv).Id(gn).Params().String().Block(
 				jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot(fd.GoName).Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
 				jen.Return(jen.Op("*").Id("x").Dot(fd.GoName)),
 			)
 			continue
 		}
-		f.Comment(fmt.Sprintf("// %s returns %s, or nil when x is nil.", gn, fd.GoName))
+		commentf(f.Add, "%s returns %s, or nil when x is nil.", gn, fd.GoName)
 		f.Func().Params(recv).Id(gn).Params().Add(e.fieldType(t, fd)).Block(
 			jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
 			jen.Return(jen.Id("x").Dot(fd.GoName)),
 		)
 	}
-	f.Comment("// GetValue returns the value, or its zero value when it or x is nil.")
+	comments(f.Add, "GetValue returns the value, or its zero value when it or x is nil.")
 	f.Func().Params(jen.Id("x").Op("*").Add(recvType())).Id("GetValue").Params().Add(valueType()).Block(
 		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("Value").Op("==").Nil()).Block(
 			jen.Var().Id("zero").Add(valueType()),
@@ -444,12 +444,12 @@ func (e *emitter) primitive(f *jen.File, t *model.Type) {
 		),
 		jen.Return(jen.Op("*").Id("x").Dot("Value")),
 	)
-	f.Comment("// HasValue reports whether x holds a value.")
+	comments(f.Add, "HasValue reports whether x holds a value.")
 	f.Func().Params(jen.Id("x").Op("*").Add(recvType())).Id("HasValue").Params().Bool().Block(
 		jen.Return(jen.Id("x").Op("!=").Nil().Op("&&").Id("x").Dot("Value").Op("!=").Nil()),
 	)
 	ctor := "New" + t.GoName
-	f.Comment(fmt.Sprintf("// %s returns a %s holding v.", ctor, t.GoName))
+	commentf(f.Add, "%s returns a %s holding v.", ctor, t.GoName)
 	fn := f.Func().Id(ctor)
 	if t.Generic {
 		fn.Types(jen.Id("T").Op("~").String())
@@ -493,7 +493,7 @@ func (e *emitter) codeSet(f *jen.File, cs *model.CodeSet) {
 	}
 	comments(f.Add, head+".", cs.Doc, "Its zero value is not a code; IsValid tells whether a value is one.")
 	f.Type().Id(cs.GoName).String()
-	f.Comment(fmt.Sprintf("// The codes of %s.", cs.GoName))
+	commentf(f.Add, "The codes of %s.", cs.GoName)
 	f.Const().DefsFunc(func(g *jen.Group) {
 		for i, c := range cs.Codes {
 			if i > 0 {
@@ -531,7 +531,7 @@ func (e *emitter) codeSet(f *jen.File, cs *model.CodeSet) {
 			}
 		})
 	}
-	f.Comment(fmt.Sprintf("// IsValid reports whether c is one of the codes of %s.", cs.GoName))
+	commentf(f.Add, "IsValid reports whether c is one of the codes of %s.", cs.GoName)
 	f.Func().Params(jen.Id("c").Id(cs.GoName)).Id("IsValid").Params().Bool().Block(
 		jen.Switch(jen.Id("c")).Block(
 			jen.CaseFunc(func(g *jen.Group) {
@@ -542,12 +542,12 @@ func (e *emitter) codeSet(f *jen.File, cs *model.CodeSet) {
 		),
 		jen.Return(jen.False()),
 	)
-	f.Comment("// System returns the code system c comes from, or \"\" when c is not a valid code.")
+	comments(f.Add, "System returns the code system c comes from, or \"\" when c is not a valid code.")
 	f.Func().Params(jen.Id("c").Id(cs.GoName)).Id("System").Params().String().Block(
 		cases(func(c *model.Code) string { return c.System }),
 		jen.Return(jen.Lit("")),
 	)
-	f.Comment("// Display returns the code's display text, or \"\" when c is not a valid code.")
+	comments(f.Add, "Display returns the code's display text, or \"\" when c is not a valid code.")
 	f.Func().Params(jen.Id("c").Id(cs.GoName)).Id("Display").Params().String().Block(
 		cases(func(c *model.Code) string { return c.Display }),
 		jen.Return(jen.Lit("")),
@@ -578,7 +578,7 @@ func (e *emitter) profile(f *jen.File, p *model.Profile) {
 	comments(f.Add, paras...)
 	f.Const().Id(name).Op("=").Lit(p.URL)
 	if p.Version != "" {
-		f.Comment(fmt.Sprintf("// %sVersion is the version of %s generated from.", p.GoName, p.Name))
+		commentf(f.Add, "%sVersion is the version of %s generated from.", p.GoName, p.Name)
 		f.Const().Id(p.GoName + "Version").Op("=").Lit(p.Version)
 	}
 }

@@ -449,7 +449,7 @@ func (c *fpc) navHelpers(f *jen.File) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		f.Comment(fmt.Sprintf("// %s lists the %s items of an element of any type.", navHelper(name), name))
+		commentf(f.Add, "%s lists the %s items of an element of any type.", navHelper(name), name)
 		f.Func().Id(navHelper(name)).Params(jen.Id("v").Any()).Index().Any().BlockFunc(func(g *jen.Group) {
 			g.Var().Id("out").Index().Any()
 			g.Switch(jen.Id("s").Op(":=").Id("v").Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
@@ -471,9 +471,7 @@ func (c *fpc) navHelpers(f *jen.File) {
 // being validated: "#id" finds a contained resource; in a Bundle, a
 // reference finds the entry with that fullUrl, or with that type and id.
 func (c *fpc) resolveHelper(f *jen.File) {
-	f.Comment("// fpResolve finds the resource ref points to within the resource being validated:")
-	f.Comment("// a contained resource (#id), or an entry of the Bundle being validated (by")
-	f.Comment("// fullUrl, or by type/id). Anything else is not resolved (nil).")
+	comments(f.Add, "fpResolve finds the resource ref points to within the resource being validated: a contained resource (#id), or an entry of the Bundle being validated (by fullUrl, or by type/id). Anything else is not resolved (nil).")
 	f.Func().Id("fpResolve").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("ref").String()).Id("Resource").BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("ref").Op("==").Lit("#")).Block(jen.Return(jen.Id("v").Dot("container")))
 		g.If(jen.Qual("strings", "HasPrefix").Call(jen.Id("ref"), jen.Lit("#"))).Block(

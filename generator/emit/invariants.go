@@ -239,8 +239,8 @@ func (e *emitter) invariantFiles() error {
 				if t.Generic {
 					recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
 				}
-				f.Comment(fmt.Sprintf("// %s evaluates %s on a %s: %s", ci.method, k, t.Name, Sanitize(ci.con.Human)))
-				f.Comment("// " + Sanitize(ci.con.Expression))
+				commentf(f.Add, "%s evaluates %s on a %s: %s", ci.method, k, t.Name, ci.con.Human)
+				verbatimComment(f.Add, "", ci.con.Expression)
 				f.Func().Params(recv).Id(ci.method).Params(jen.Id("v").Op("*").Id("validator")).Int8().Block(
 					jen.Id("_").Op("=").Id("v"),
 					jen.Return(ci.code),
@@ -303,8 +303,7 @@ func (e *emitter) invariantList() error {
 		}))
 	}
 	f := e.newFile()
-	f.Comment("Invariants lists every FHIRPath invariant of the package's types, by key,")
-	f.Comment("and where each is evaluated. The slice is new on each call.")
+	comments(f.Add, "Invariants lists every FHIRPath invariant of the package's types, by key, and where each is evaluated. The slice is new on each call.")
 	f.Func().Id("Invariants").Params().Index().Qual(e.fhirPath(), "Invariant").Block(
 		jen.Return(jen.Index().Qual(e.fhirPath(), "Invariant").ValuesFunc(func(g *jen.Group) {
 			for _, it := range items {

@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -282,14 +281,14 @@ func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
 
 // structMarshalers gives a struct type json.Marshaler and json.Unmarshaler.
 func (e *emitter) structMarshalers(f *jen.File, t *model.Type) {
-	f.Comment(fmt.Sprintf("// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from %s) and byte offset.", rootName(t)))
+	commentf(f.Add, "UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from %s) and byte offset.", rootName(t))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Id("s").Op(":=").Id("newDecodeState").Call(jen.Id("data"), jen.Lit(rootName(t))),
 		jen.Op("*").Id("x").Op("=").Id(t.GoName).Values(),
 		jen.If(jen.Id("s").Dot("d").Dot("ObjectStart").Call()).Block(jen.Id("x").Dot("decodeJSON").Call(jen.Id("s"))),
 		jen.Return(jen.Id("s").Dot("finish").Call()),
 	)
-	f.Comment("// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.")
+	comments(f.Add, "MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Return(jen.Id("encode").Call(jen.Id("x").Dot("encodeJSON")), jen.Nil()),
 	)
@@ -322,7 +321,7 @@ func (e *emitter) listDecoder(f *jen.File, t *model.Type) {
 // that was not generated, as JSON.
 func (e *emitter) rawResource(root *model.Type) *jen.File {
 	f := e.newFile()
-	comments(f.Add, fmt.Sprintf("RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON, so that nothing is dropped. It is decoded no further and not validated; its %s getters return zero values.", root.GoName))
+	commentf(f.Add, "RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON, so that nothing is dropped. It is decoded no further and not validated; its %s getters return zero values.", root.GoName)
 	f.Type().Id("RawResource").Struct(
 		jen.Comment("// Type is the resourceType."),
 		jen.Id("Type").String(),
@@ -330,28 +329,28 @@ func (e *emitter) rawResource(root *model.Type) *jen.File {
 		jen.Id("JSON").Qual("encoding/json", "RawMessage"),
 	)
 	f.Var().Id("_").Id(root.GoName).Op("=").Parens(jen.Op("*").Id("RawResource")).Parens(jen.Nil())
-	f.Comment("// ResourceType returns the resource's type.")
+	comments(f.Add, "ResourceType returns the resource's type.")
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("ResourceType").Params().String().Block(
 		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
 		jen.Return(jen.Id("r").Dot("Type")),
 	)
 	for _, fd := range root.Fields {
 		if fd.Name == "id" && kindOf(fd) == kindPrimitive && !fd.Repeats() {
-			f.Comment(fmt.Sprintf("// Get%s returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).", fd.GoName))
+			commentf(f.Add, "Get%s returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).", fd.GoName)
 			f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(root, fd)).Block(
 				jen.If(jen.Id("id").Op(":=").Id("rawID").Call(jen.Id("r")), jen.Id("id").Op("!=").Lit("")).Block(jen.Return(jen.Id("New"+fd.Type.Type.GoName).Call(jen.Id("id")))),
 				jen.Return(jen.Nil()),
 			)
 			continue
 		}
-		f.Comment(fmt.Sprintf("// Get%s returns nil: a raw resource is not decoded.", fd.GoName))
+		commentf(f.Add, "Get%s returns nil: a raw resource is not decoded.", fd.GoName)
 		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get" + fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
 	}
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(e.jsonPath(), "Encoder")).Block(
 		jen.If(jen.Id("r").Op("==").Nil().Op("||").Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Id("e").Dot("Null").Call(), jen.Return()),
 		jen.Id("e").Dot("Raw").Call(jen.Id("r").Dot("JSON")),
 	)
-	f.Comment("// MarshalJSON returns the resource's JSON as read.")
+	comments(f.Add, "MarshalJSON returns the resource's JSON as read.")
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
 		jen.Return(jen.Id("r").Dot("JSON"), jen.Nil()),

@@ -128,7 +128,7 @@ func constrained(n *pnode, t *model.Type) bool {
 // extensionValidator emits validateExtension<Name>, which checks an
 // Extension against an extension definition.
 func (e *emitter) extensionValidator(f *jen.File, pr *model.Profile) {
-	f.Comment(fmt.Sprintf("// %s checks an extension against its definition %s.", extValidatorName(pr), pr.URL))
+	commentf(f.Add, "%s checks an extension against its definition %s.", extValidatorName(pr), pr.URL)
 	f.Func().Id(extValidatorName(pr)).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Id(pr.Base.GoName)).BlockFunc(func(g *jen.Group) {
 		counter := 0
 		e.profileChecks(g, f, pr, profileTree(pr), pr.Base, jen.Id("x"), &counter, 0)
@@ -547,7 +547,7 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 			expr = expr.Op("&&").Add(c)
 		}
 	}
-	f.Comment(fmt.Sprintf("// %s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName()))
+	commentf(f.Add, "%s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName())
 	f.Func().Id(fn).Params(jen.Id("x").Add(param)).Bool().Block(jen.Return(expr))
 }
 

@@ -47,12 +47,12 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	issues := jen.Qual(e.corePath(), "Issues")
 	check := "validate" + pr.GoName
-	f.Comment(fmt.Sprintf("// %s checks what %s adds to %s.", check, pr.Name, pr.BaseType))
+	commentf(f.Add, "%s checks what %s adds to %s.", check, pr.Name, pr.BaseType)
 	f.Func().Id(check).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Add(base)).BlockFunc(func(g *jen.Group) {
 		counter := 0
 		e.profileChecks(g, f, pr, tree, pr.Base, jen.Id("x"), &counter, 0)
 	})
-	f.Comment(fmt.Sprintf("// ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks).", pr.GoName, pr.Name))
+	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks).", pr.GoName, pr.Name)
 	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
 		jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())),
 		jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
@@ -67,7 +67,7 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 		jen.Id(check).Call(jen.Id("v"), jen.Id("x")),
 		jen.Return(issues.Clone().Parens(jen.Id("v").Dot("Issues"))),
 	)
-	f.Comment(fmt.Sprintf("// ValidateProfile%s returns every issue of a resource against the profile %s: its base definition's and the profile's.", pr.GoName, pr.Name))
+	commentf(f.Add, "ValidateProfile%s returns every issue of a resource against the profile %s: its base definition's and the profile's.", pr.GoName, pr.Name)
 	f.Func().Id("ValidateProfile"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
 		jen.Var().Id("all").Add(issues.Clone()),
 		jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())), jen.Id("ok")).Block(
@@ -102,12 +102,12 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 		pr.Doc.Definition,
 		fmt.Sprintf("The view holds the %s itself, so every field and method of it is at hand; New%s fills in the profile's fixed and pattern values and required slices, the slice accessors find (and add) the items of each slice, and Validate checks the base rules and the profile's.", pr.BaseType, name))
 	f.Type().Id(name).Struct(jen.Op("*").Add(base.Clone()))
-	f.Comment(fmt.Sprintf("// As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name))
+	commentf(f.Add, "As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name)
 	f.Func().Id("As"+name).Params(jen.Id("x").Op("*").Add(base.Clone())).Op("*").Id(name).Block(
 		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
 		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
 	)
-	f.Comment(fmt.Sprintf("// New%s returns a %s with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.", name, name))
+	commentf(f.Add, "New%s returns a %s with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.", name, name)
 	f.Func().Id("New" + name).Params().Op("*").Id(name).BlockFunc(func(g *jen.Group) {
 		g.Id("x").Op(":=").Op("&").Add(base.Clone()).Values()
 		// claim conformance in meta.profile when the resource has one
@@ -121,7 +121,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 		e.fill(g, tree, pr.Base, jen.Id("x"), 0)
 		g.Return(jen.Op("&").Id(name).Values(jen.Id("x")))
 	})
-	f.Comment(fmt.Sprintf("// Validate checks the %s against its base definition and the profile %s. It returns nil when no issue is an error, else the %s.Issues.", pr.BaseType, pr.Name, e.pkg.Core.Name))
+	commentf(f.Add, "Validate checks the %s against its base definition and the profile %s. It returns nil when no issue is an error, else the %s.Issues.", pr.BaseType, pr.Name, e.pkg.Core.Name)
 	f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil()))
 		g.Id("issues").Op(":=").Id("ValidateProfile" + name).Call(jen.Id("b").Dot(pr.Base.GoName))
@@ -142,7 +142,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 			}
 			acc := viewName(pr.Base, sl.sliceName())
 			ctor := "new" + name + model.GoName(sl.sliceName())
-			f.Comment(fmt.Sprintf("// %s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName()))
+			commentf(f.Add, "%s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName())
 			f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
 				g.Id("y").Op(":=").Add(item.Clone()).Values()
 				e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
@@ -153,7 +153,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 				desc = "the items of the slice " + sl.sliceName()
 			}
 			if sl.el.Max == 1 {
-				f.Comment(fmt.Sprintf("// %s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName()))
+				commentf(f.Add, "%s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName())
 				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(
 					jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
 					jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
@@ -161,7 +161,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 					),
 					jen.Return(jen.Nil()),
 				)
-				f.Comment(fmt.Sprintf("// Ensure%s returns the %s in the slice %s, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName()))
+				commentf(f.Add, "Ensure%s returns the %s in the slice %s, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName())
 				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Ensure"+acc).Params().Op("*").Add(item.Clone()).Block(
 					jen.If(jen.Id("y").Op(":=").Id("b").Dot(acc).Call(), jen.Id("y").Op("!=").Nil()).Block(jen.Return(jen.Id("y"))),
 					jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
@@ -169,7 +169,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 				)
 				continue
 			}
-			f.Comment(fmt.Sprintf("// %s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName()))
+			commentf(f.Add, "%s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName())
 			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc+"s").Params().Index().Op("*").Add(item.Clone()).Block(
 				jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
 				jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
@@ -178,7 +178,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 				),
 				jen.Return(jen.Id("out")),
 			)
-			f.Comment(fmt.Sprintf("// Add%s adds a %s in the slice %s, with the slice's fixed and pattern values, and returns it.", acc, fd.Name, sl.sliceName()))
+			commentf(f.Add, "Add%s adds a %s in the slice %s, with the slice's fixed and pattern values, and returns it.", acc, fd.Name, sl.sliceName())
 			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Add"+acc).Params().Op("*").Add(item.Clone()).Block(
 				jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
 				jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
@@ -321,7 +321,7 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 	urlConst := pr.GoName + "URL"
 	n := pr.GoName
 	var zero jen.Code = jen.Nil()
-	f.Comment(fmt.Sprintf("// %s returns the value of the first %s extension in exts (a resource's, datatype's or primitive's Extension), or nil.", n, pr.Name))
+	commentf(f.Add, "%s returns the value of the first %s extension in exts (a resource's, datatype's or primitive's Extension), or nil.", n, pr.Name)
 	f.Func().Id(n).Params(jen.Id("exts").Index().Add(ext.Clone())).Add(vt).BlockFunc(func(g *jen.Group) {
 		g.For(jen.Id("i").Op(":=").Range().Id("exts")).BlockFunc(func(b *jen.Group) {
 			if ref != nil {
@@ -334,7 +334,7 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 		})
 		g.Return(zero)
 	})
-	f.Comment(fmt.Sprintf("// Set%s sets the %s extension in *exts to value: the first one already there is replaced and any others removed, so there is never more than one. A nil value removes it.", n, pr.Name))
+	commentf(f.Add, "Set%s sets the %s extension in *exts to value: the first one already there is replaced and any others removed, so there is never more than one. A nil value removes it.", n, pr.Name)
 	f.Func().Id("Set"+n).Params(jen.Id("exts").Op("*").Index().Add(ext.Clone()), jen.Id("value").Add(vt)).Block(
 		jen.If(jen.Id("value").Op("==").Nil()).Block(jen.Id("Remove"+n).Call(jen.Id("exts")), jen.Return()),
 		jen.Id("out").Op(":=").Parens(jen.Op("*").Id("exts")).Index(jen.Empty(), jen.Lit(0)),
@@ -353,7 +353,7 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 		),
 		jen.Op("*").Id("exts").Op("=").Id("out"),
 	)
-	f.Comment(fmt.Sprintf("// Remove%s removes every %s extension from *exts and reports whether there was one.", n, pr.Name))
+	commentf(f.Add, "Remove%s removes every %s extension from *exts and reports whether there was one.", n, pr.Name)
 	f.Func().Id("Remove"+n).Params(jen.Id("exts").Op("*").Index().Add(ext.Clone())).Bool().Block(
 		jen.Id("out").Op(":=").Parens(jen.Op("*").Id("exts")).Index(jen.Empty(), jen.Lit(0)),
 		jen.Id("found").Op(":=").False(),

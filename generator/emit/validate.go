@@ -54,11 +54,11 @@ func (e *emitter) validateEntry(f *jen.File, t *model.Type) {
 			jen.Id("x").Dot("validate").Call(jen.Id("v")),
 		}
 	}
-	f.Comment(fmt.Sprintf("// Validate checks x against the definition of %s: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).", t.Name))
+	commentf(f.Add, "Validate checks x against the definition of %s: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).", t.Name)
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("Validate").Params().Error().Block(
 		append(start(), jen.Return(jen.Id("result").Call(jen.Id("v").Dot("done").Call())))...,
 	)
-	f.Comment("// ValidateIssues returns every issue Validate finds, whatever its severity, or nil.")
+	comments(f.Add, "ValidateIssues returns every issue Validate finds, whatever its severity, or nil.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("ValidateIssues").Params().Id("Issues").Block(
 		append(start(), jen.Return(jen.Id("v").Dot("done").Call()))...,
 	)
@@ -270,8 +270,8 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 		g.Id("x").Dot("validateValue").Call(jen.Id("v"))
 		e.typeInvariants(g, t)
 	})
-	f.Comment("// validateValue checks the value and the extensions, not the type's invariants")
-	f.Comment("// (for an element typed with a FHIRPath system type, such as Resource.id).")
+	comments(f.Add, "validateValue checks the value and the extensions, not the type's invariants")
+	comments(f.Add, "(for an element typed with a FHIRPath system type, such as Resource.id).")
 	f.Func().Params(recv).Id("validateValue").Params(jen.Id("v").Op("*").Id("validator")).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil()).Block(jen.Return())
 		check := []jen.Code{}
@@ -349,8 +349,9 @@ func (e *emitter) dfaFunc(f *jen.File, name, typ, regex string, d *regexdfa.DFA)
 		bounds = append(bounds, byte(b>>24), byte(b>>16), byte(b>>8), byte(b))
 		classes = append(classes, byte(d.ClassOf[i]))
 	}
-	f.Comment(fmt.Sprintf("// %s reports whether s, all of it, matches the regex of %s: %s", name, typ, Sanitize(regex)))
-	f.Comment(fmt.Sprintf("// (a %d-state automaton over %d character classes, compiled at generation).", d.NumStates(), d.NumClasses))
+	commentf(f.Add, "%s reports whether s, all of it, matches the regex of %s:", name, typ)
+	verbatimComment(f.Add, "  ", regex)
+	commentf(f.Add, "(a %d-state automaton over %d character classes, compiled at generation).", d.NumStates(), d.NumClasses)
 	slow := jen.Id("runDFA").Call(jen.Id("s"), jen.Lit(d.Start), jen.Lit(d.NumClasses),
 		jen.Lit(string(ascii)), jen.Lit(string(next)), jen.Lit(string(accept)), jen.Lit(string(bounds)), jen.Lit(string(classes)))
 	if d.NumStates() > 255 {
@@ -382,7 +383,7 @@ func (e *emitter) dfaFunc(f *jen.File, name, typ, regex string, d *regexdfa.DFA)
 // anyCodingIn emits the helper that checks a CodeableConcept against a
 // required binding: at least one coding must be in the value set.
 func (e *emitter) anyCodingIn(f *jen.File) {
-	f.Comment("// anyCodingIn reports whether some coding of cc is in a value set.")
+	comments(f.Add, "anyCodingIn reports whether some coding of cc is in a value set.")
 	f.Func().Id("anyCodingIn").Params(jen.Id("cc").Op("*").Id("CodeableConcept"), jen.Id("in").Func().Params(jen.Id("system"), jen.Id("code").String()).Bool()).Bool().Block(
 		jen.For(jen.Id("i").Op(":=").Range().Id("cc").Dot("Coding")).Block(
 			jen.Id("c").Op(":=").Op("&").Id("cc").Dot("Coding").Index(jen.Id("i")),
@@ -402,7 +403,7 @@ func (e *emitter) codeSetMembership(f *jen.File, cs *model.CodeSet) {
 		}
 		bySystem[c.System] = append(bySystem[c.System], c.Code)
 	}
-	f.Comment(fmt.Sprintf("// in%s reports whether a code (from system, or from any system when system is \"\") is in the value set %s.", cs.GoName, cs.URL))
+	commentf(f.Add, "in%s reports whether a code (from system, or from any system when system is \"\") is in the value set %s.", cs.GoName, cs.URL)
 	f.Func().Id("in"+cs.GoName).Params(jen.Id("system"), jen.Id("code").String()).Bool().BlockFunc(func(g *jen.Group) {
 		for _, sys := range systems {
 			var lits []jen.Code
@@ -439,7 +440,7 @@ func (e *emitter) operationOutcome() (*jen.File, bool) {
 		return nil, false
 	}
 	f := e.newFile()
-	f.Comment("// ToOperationOutcome turns the issues into an OperationOutcome, one issue each (severity, code, the message as diagnostics, the location as expression). With no issues it holds one informational \"All OK\" issue, since an OperationOutcome needs at least one.")
+	comments(f.Add, "ToOperationOutcome turns the issues into an OperationOutcome, one issue each (severity, code, the message as diagnostics, the location as expression). With no issues it holds one informational \"All OK\" issue, since an OperationOutcome needs at least one.")
 	f.Func().Params(jen.Id("is").Id("Issues")).Id("ToOperationOutcome").Params().Op("*").Id(oo.GoName).BlockFunc(func(g *jen.Group) {
 		g.Id("oo").Op(":=").Op("&").Id(oo.GoName).Values()
 		g.If(jen.Len(jen.Id("is")).Op("==").Lit(0)).Block(

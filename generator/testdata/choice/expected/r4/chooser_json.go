@@ -375,7 +375,8 @@ func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Chooser) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Chooser) and byte offset.
 func (x *Chooser) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Chooser")
 	*x = Chooser{}

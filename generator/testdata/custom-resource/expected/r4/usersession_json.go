@@ -307,7 +307,8 @@ func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from UserSession) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from UserSession) and byte offset.
 func (x *UserSession) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "UserSession")
 	*x = UserSession{}
@@ -447,7 +448,9 @@ func (x *UserSessionStatus) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from UserSession.status) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from UserSession.status) and byte
+// offset.
 func (x *UserSessionStatus) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "UserSession.status")
 	*x = UserSessionStatus{}
@@ -587,7 +590,9 @@ func (x *UserSessionContext) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from UserSession.context) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from UserSession.context) and byte
+// offset.
 func (x *UserSessionContext) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "UserSession.context")
 	*x = UserSessionContext{}

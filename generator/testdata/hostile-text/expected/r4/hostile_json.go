@@ -211,7 +211,8 @@ func (x *Hostile) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Hostile) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Hostile) and byte offset.
 func (x *Hostile) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Hostile")
 	*x = Hostile{}

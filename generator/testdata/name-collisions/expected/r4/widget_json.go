@@ -329,7 +329,8 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Widget) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Widget) and byte offset.
 func (x *Widget) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Widget")
 	*x = Widget{}
@@ -452,7 +453,8 @@ func (x *WidgetPartElement) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Widget.part) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Widget.part) and byte offset.
 func (x *WidgetPartElement) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Widget.part")
 	*x = WidgetPartElement{}

@@ -194,7 +194,8 @@ func (x *WidgetPart) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from WidgetPart) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from WidgetPart) and byte offset.
 func (x *WidgetPart) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "WidgetPart")
 	*x = WidgetPart{}

@@ -257,7 +257,8 @@ func (x *Lister) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Lister) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Lister) and byte offset.
 func (x *Lister) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Lister")
 	*x = Lister{}

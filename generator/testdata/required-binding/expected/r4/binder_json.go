@@ -248,7 +248,8 @@ func (x *Binder) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Binder) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Binder) and byte offset.
 func (x *Binder) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Binder")
 	*x = Binder{}

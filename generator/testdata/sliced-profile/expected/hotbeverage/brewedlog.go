@@ -35,7 +35,8 @@ func AsBrewedLog(x *r4.AuditEvent) *BrewedLog {
 	return &BrewedLog{x}
 }
 
-// NewBrewedLog returns a BrewedLog with every fixed and pattern value of the profile set and one item of each slice the profile requires, so that it is valid once the free fields are set.
+// NewBrewedLog returns a BrewedLog with every fixed and pattern value of the profile set and one item
+// of each slice the profile requires, so that it is valid once the free fields are set.
 func NewBrewedLog() *BrewedLog {
 	x := &r4.AuditEvent{}
 	x.Meta = &r4.Meta{Profile: []r4.Canonical{*r4.NewCanonical(BrewedLogURL)}}
@@ -86,7 +87,8 @@ func NewBrewedLog() *BrewedLog {
 	return &BrewedLog{x}
 }
 
-// Validate checks the AuditEvent against its base definition and the profile BrewedLog. It returns nil when no issue is an error, else the r4.Issues.
+// Validate checks the AuditEvent against its base definition and the profile BrewedLog. It returns nil
+// when no issue is an error, else the r4.Issues.
 func (b *BrewedLog) Validate() error {
 	if b == nil || b.AuditEvent == nil {
 		return nil
@@ -122,7 +124,9 @@ func (b *BrewedLog) Client() *r4.AuditEventAgent {
 	return nil
 }
 
-// EnsureClient returns the agent in the slice client, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+// EnsureClient returns the agent in the slice client, adding one with the slice's fixed and pattern
+// values when there is none. (Adding may move the other items: pointers to them from before are
+// stale.)
 func (b *BrewedLog) EnsureClient() *r4.AuditEventAgent {
 	if y := b.Client(); y != nil {
 		return y
@@ -155,7 +159,9 @@ func (b *BrewedLog) Server() *r4.AuditEventAgent {
 	return nil
 }
 
-// EnsureServer returns the agent in the slice server, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+// EnsureServer returns the agent in the slice server, adding one with the slice's fixed and pattern
+// values when there is none. (Adding may move the other items: pointers to them from before are
+// stale.)
 func (b *BrewedLog) EnsureServer() *r4.AuditEventAgent {
 	if y := b.Server(); y != nil {
 		return y
@@ -189,7 +195,9 @@ func (b *BrewedLog) Human() *r4.AuditEventAgent {
 	return nil
 }
 
-// EnsureHuman returns the agent in the slice human, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+// EnsureHuman returns the agent in the slice human, adding one with the slice's fixed and pattern
+// values when there is none. (Adding may move the other items: pointers to them from before are
+// stale.)
 func (b *BrewedLog) EnsureHuman() *r4.AuditEventAgent {
 	if y := b.Human(); y != nil {
 		return y
@@ -227,7 +235,9 @@ func (b *BrewedLog) Data() *r4.AuditEventEntity {
 	return nil
 }
 
-// EnsureData returns the entity in the slice data, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)
+// EnsureData returns the entity in the slice data, adding one with the slice's fixed and pattern
+// values when there is none. (Adding may move the other items: pointers to them from before are
+// stale.)
 func (b *BrewedLog) EnsureData() *r4.AuditEventEntity {
 	if y := b.Data(); y != nil {
 		return y
