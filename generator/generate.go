@@ -150,6 +150,8 @@ type rootDoc struct {
 	Packages        []pkgDoc
 	Inputs          []string
 	GenerateCommand string
+	// Directive is the //go:generate line of doc.go ("" for none)
+	Directive string
 	// the core package, for the fhir-validate command
 	CoreName, CoreImport string
 	Profiles             []profileRef
@@ -255,6 +257,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		return nil
 	}
 	root := rootDoc{Name: model.PackageName(path.Base(mod.Path)), Module: mod.Path, GenerateCommand: cfg.generateCommand()}
+	if root.GenerateCommand != "" {
+		root.Directive = "//go:generate " + emit.InlineComment(root.GenerateCommand)
+	}
 	for _, in := range mod.Inputs {
 		if in.FHIRVersion != "" || strings.Contains(in.Name, "@") {
 			root.Inputs = append(root.Inputs, in.Name)

@@ -4,7 +4,10 @@ package diag
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is a problem in a definition, located by the file it came from and
@@ -17,14 +20,35 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.File)
+	writeClean(&b, e.File, false)
 	if e.Element != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Element)
+		writeClean(&b, e.Element, false)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	writeClean(&b, e.Msg, true)
 	return b.String()
+}
+
+// writeClean writes s with every control, line-separator, bidirectional or
+// other invisible formatting character, and every invalid byte, escaped
+// (\n, \u202e, \xff), so that text from a definition cannot rewrite a
+// terminal or fake lines of output. The message's own line breaks and tabs
+// are kept when lines is set.
+func writeClean(b *strings.Builder, s string, lines bool) {
+	for i, r := range s {
+		switch {
+		case lines && (r == '\n' || r == '\t'):
+			b.WriteRune(r)
+		case r == utf8.RuneError && len(s[i:]) > 0 && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(b, "\\x%02x", s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029':
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
 }
 
 // Errorf builds an Error.

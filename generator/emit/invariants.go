@@ -62,7 +62,7 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	if err != nil {
 		st.Compiled = false
 		if st.Problem == "" {
-			st.Problem = fmt.Sprintf("on %s: %v", t.Name, err)
+			st.Problem = fmt.Sprintf("on %s (%s: %s): %v", t.Name, con.File, con.Element, err)
 		}
 		e.invs[t][con.Key] = &compiledInv{con: con}
 		return ""

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
 	"github.com/tidwall/gjson"
@@ -221,6 +222,9 @@ func (s *Set) AddBytes(data []byte, source string) error { return s.add(data, so
 
 func (s *Set) add(data []byte, source, origin string) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return fmt.Errorf("%s: not UTF-8 (JSON must be): invalid byte at offset %d", source, invalidUTF8At(data))
+	}
 	rt := gjson.GetBytes(data, "resourceType")
 	if rt.Type != gjson.String {
 		if !gjson.ValidBytes(data) {
@@ -253,6 +257,18 @@ func (s *Set) add(data []byte, source, origin string) error {
 	s.byURL[r.URL] = append(s.byURL[r.URL], r)
 	s.All = append(s.All, r)
 	return nil
+}
+
+// invalidUTF8At is the offset of the first byte that is not UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // invalidJSON reports where a file stops being JSON.

@@ -1,7 +1,10 @@
 package model
 
 import (
+	"go/token"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/fhirgen/fhirgen/generator/diag"
@@ -103,6 +106,10 @@ func (b *builder) setupCore() error {
 	}
 	name := versionPackage(version)
 	if n, ok := b.opts.PackageNames[canonical]; ok {
+		if !token.IsIdentifier(n) || n != PackageName(n) || slices.Contains(reservedPackageNames(), n) {
+			return diag.Errorf("configuration", "", "packageNames: %q for %s is not a Go package name fhirgen can use (lower-case letters and digits, not %s)",
+				n, canonical, strings.Join(reservedPackageNames(), ", "))
+		}
 		name = n
 	}
 	b.core = b.pkg(name, canonical)
@@ -147,7 +154,7 @@ func versionPackage(v string) string {
 	case strings.HasPrefix(v, "3.0"):
 		return "stu3"
 	case v == "":
-		return "fhir"
+		return "fhircore"
 	}
 	return PackageName("fhir" + v)
 }
@@ -166,20 +173,64 @@ func (b *builder) pkg(name, canonical string) *Package {
 	return p
 }
 
-// packageFor picks the Go package of a profile or extension by its canonical base.
-func (b *builder) packageFor(url string) *Package {
+// reservedPackageNames are the directories of the module root that are not
+// definition packages: the runtime, its internals, the commands, and the
+// names the go command treats specially.
+func reservedPackageNames() []string {
+	return []string{"fhir", "internal", "cmd", "vendor", "testdata"}
+}
+
+// packageFor picks the Go package of a profile or extension by its
+// canonical base: the packageNames setting, else the base's last segment
+// (http://fhir.org/guides/acme/hotbeverage → hotbeverage). A name the
+// runtime uses or another canonical took is not reused: the segments before
+// it are added (http://hl7.org.au/fhir → hl7orgaufhir), and generation
+// says so.
+func (b *builder) packageFor(url, file string) (*Package, error) {
 	base := url
 	if i := strings.Index(url, "/StructureDefinition/"); i >= 0 {
 		base = url[:i]
 	}
 	if base == b.core.Canonical {
-		return b.core
+		return b.core, nil
+	}
+	for _, p := range b.mod.Packages {
+		if p.Canonical == base {
+			return p, nil
+		}
+	}
+	free := func(name string) bool {
+		if slices.Contains(reservedPackageNames(), name) {
+			return false
+		}
+		_, taken := b.pkgs[name]
+		return !taken
 	}
 	if n, ok := b.opts.PackageNames[base]; ok {
-		return b.pkg(n, base)
+		if !token.IsIdentifier(n) || n != PackageName(n) || !free(n) {
+			return nil, diag.Errorf("configuration", "", "packageNames: %q for %s is not a free Go package name (lower-case letters and digits, not %s, nor another package's)",
+				n, base, strings.Join(reservedPackageNames(), ", "))
+		}
+		return b.pkg(n, base), nil
 	}
-	seg := base[strings.LastIndexByte(base, '/')+1:]
-	return b.pkg(PackageName(seg), base)
+	segs := strings.FieldsFunc(base[strings.Index(base, ":")+1:], func(r rune) bool { return r == '/' })
+	if len(segs) == 0 {
+		segs = []string{"profiles"}
+	}
+	name := ""
+	for i := len(segs) - 1; i >= 0; i-- {
+		name = PackageName(strings.TrimPrefix(segs[i], "www.") + name)
+		if free(name) {
+			break
+		}
+	}
+	for n := 2; !free(name); n++ {
+		name = strings.TrimRight(name, "0123456789") + strconv.Itoa(n)
+	}
+	if last := PackageName(segs[len(segs)-1]); name != last {
+		b.report.Warnf(file, "", "Go package %s for %s (%s is taken; packageNames in the config chooses another)", name, base, last)
+	}
+	return b.pkg(name, base), nil
 }
 
 func (b *builder) resolveRoot(root string) (*load.Resource, error) {
@@ -246,7 +297,10 @@ func (b *builder) roots() error {
 
 // profile records a profile or extension, and pulls in every type it uses.
 func (b *builder) profile(d *snapshot.Definition) error {
-	p := b.packageFor(d.URL)
+	p, err := b.packageFor(d.URL, d.File())
+	if err != nil {
+		return err
+	}
 	for _, have := range p.Profiles {
 		if have.URL == d.URL {
 			return nil
@@ -265,7 +319,11 @@ func (b *builder) profile(d *snapshot.Definition) error {
 	})
 	p.Profiles = append(p.Profiles, prof)
 	p.Definitions = append(p.Definitions, Definition{URL: d.URL, Version: d.Version, Source: d.File()})
-	base, err := b.typeFor(snapshot.TypeURL(d.Type), d.File(), d.Root().ID())
+	td, err := b.snap.TypeDefinition(d)
+	if err != nil {
+		return err
+	}
+	base, err := b.typeFor(td.URL, d.File(), d.Root().ID())
 	if err != nil {
 		return err
 	}
@@ -348,7 +406,11 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	}
 	if d.Derivation == "constraint" {
 		// a profile used as a type (SimpleQuantity): its base type
-		return b.typeFor(snapshot.TypeURL(d.Type), fromFile, fromElement)
+		td, err := b.snap.TypeDefinition(d)
+		if err != nil {
+			return nil, err
+		}
+		return b.typeFor(td.URL, fromFile, fromElement)
 	}
 	if d.Kind == "logical" {
 		return nil, diag.Errorf(fromFile, fromElement, "type %s is a logical model, not a FHIR type", url)
@@ -448,7 +510,7 @@ func (b *builder) fill(t *Type) error {
 	if len(order) == 0 || order[0].ID() != d.Type {
 		return diag.Errorf(d.File(), "", "snapshot does not start with the element %s", d.Type)
 	}
-	t.Constraints = constraintsOf(order[0])
+	t.Constraints = constraintsOf(d.File(), order[0])
 	// Backbone types first, so that contentReferences find them.
 	backbones := map[string]*Type{d.Type: t}
 	for _, e := range order[1:] {
@@ -599,12 +661,13 @@ func parentID(id string) string {
 
 const bestPracticeExt = "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice"
 
-func constraintsOf(e *snapshot.Element) []Constraint {
+func constraintsOf(file string, e *snapshot.Element) []Constraint {
 	var out []Constraint
 	e.Get("constraint").ForEach(func(_, c gjson.Result) bool {
 		con := Constraint{
 			Key: c.Get("key").String(), Severity: c.Get("severity").String(), Human: c.Get("human").String(),
 			Expression: c.Get("expression").String(), Source: c.Get("source").String(),
+			File: file, Element: e.ID(),
 		}
 		c.Get("extension").ForEach(func(_, x gjson.Result) bool {
 			if x.Get("url").String() == bestPracticeExt && x.Get("valueBoolean").Bool() {
@@ -641,7 +704,7 @@ func (b *builder) fields(d *snapshot.Definition, owner *Type, elems []*snapshot.
 				return nil, diag.Errorf(d.File(), id, "invalid base max %q", bm.Raw)
 			}
 		}
-		f.Constraints = constraintsOf(e)
+		f.Constraints = constraintsOf(d.File(), e)
 		if bnd := e.Get("binding"); bnd.Exists() {
 			f.Binding = &Binding{Strength: bnd.Get("strength").String(), ValueSet: bnd.Get("valueSet").String(), Description: bnd.Get("description").String()}
 		}

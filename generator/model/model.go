@@ -228,7 +228,9 @@ type Constraint struct {
 	BestPractice bool   // flagged best practice: reported as a warning
 	Human        string
 	Expression   string
-	Source       string
+	Source       string // the canonical of the definition that introduced it
+	// where the generator read it: the definition file and element id
+	File, Element string
 }
 
 // Profile is a profile or extension definition assigned to a package.

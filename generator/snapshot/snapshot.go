@@ -79,6 +79,9 @@ func Parse(r *load.Resource) (*Definition, error) {
 	if d.Differential, err = parseElements(r, j.Get("differential.element")); err != nil {
 		return nil, err
 	}
+	if err := checkNames(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -159,12 +162,58 @@ func (g *Generator) ForResource(r *load.Resource) (*Definition, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := g.checkAncestry(d); err != nil {
+		return nil, err
+	}
 	if len(d.Snapshot) == 0 {
 		if err := g.compute(d); err != nil {
 			return nil, err
 		}
 	}
 	g.done[r] = d
+	return d, nil
+}
+
+// maxDerivationDepth bounds a chain of baseDefinitions (R4's deepest is 6).
+const maxDerivationDepth = 64
+
+// checkAncestry follows d's baseDefinition chain through the loaded
+// definitions, with or without snapshots, and refuses a cycle, so that
+// no later stage can loop on one.
+func (g *Generator) checkAncestry(d *Definition) error {
+	seen := map[*load.Resource]bool{d.Res: true}
+	chain := []string{d.URL}
+	for base := d.BaseDefinition; base != ""; {
+		r, ok := g.Defs.Resolve("StructureDefinition", base)
+		if !ok {
+			return nil // reported where the base is needed
+		}
+		chain = append(chain, r.URL)
+		if seen[r] {
+			return diag.Errorf(d.File(), "", "baseDefinition cycle: %s", strings.Join(chain, " → "))
+		}
+		if len(chain) > maxDerivationDepth {
+			return diag.Errorf(d.File(), "", "baseDefinition chain longer than %d", maxDerivationDepth)
+		}
+		seen[r] = true
+		base = gjson.GetBytes(r.JSON, "baseDefinition").String()
+	}
+	return nil
+}
+
+// TypeDefinition returns the definition of the type d constrains: d itself
+// when it is not a constraint, else the first of its bases that is not.
+func (g *Generator) TypeDefinition(d *Definition) (*Definition, error) {
+	for d.Derivation == "constraint" {
+		if d.BaseDefinition == "" {
+			return nil, diag.Errorf(d.File(), "", "a constraint with no baseDefinition")
+		}
+		base, err := g.Lookup(d.BaseDefinition, d.File(), "")
+		if err != nil {
+			return nil, err
+		}
+		d = base
+	}
 	return d, nil
 }
 
