@@ -41,6 +41,11 @@ type Config struct {
 	// definitions to a copy of it instead of reading the packages again.
 	Preloaded *load.Set `json:"-"`
 
+	// Force lets the output directory be one fhirgen would refuse: one
+	// holding a go.mod it did not write, or the current module's root or
+	// an ancestor of it.
+	Force bool `json:"-"`
+
 	CacheDir string    `json:"-"` // FHIR package cache (default ~/.fhir/packages)
 	Registry string    `json:"-"` // npm registry URL (default: $FHIRGEN_REGISTRY, then npm's)
 	Log      io.Writer `json:"-"` // progress and warnings

@@ -34,9 +34,15 @@ type Result struct {
 }
 
 // Generate runs the pipeline and replaces the output directory only when
-// every stage succeeded.
+// every stage succeeded. Generations into the same directory run one after
+// the other (see Output).
 func Generate(ctx context.Context, cfg *Config) (*Result, error) {
 	res := &Result{Report: &diag.Report{}}
+	out, err := OpenOutput(cfg.OutDir(), cfg.Force)
+	if err != nil {
+		return res, err
+	}
+	defer out.Close()
 	files, mod, err := Render(ctx, cfg, res.Report)
 	if err != nil {
 		return res, err
@@ -51,7 +57,7 @@ func Generate(ctx context.Context, cfg *Config) (*Result, error) {
 			res.Types += 1 + len(t.Nested)
 		}
 	}
-	if err := WriteAtomic(cfg.OutDir(), files); err != nil {
+	if err := out.Replace(files); err != nil {
 		return res, err
 	}
 	return res, nil

@@ -138,7 +138,7 @@ func TestFailedGenerationLeavesOutputUntouched(t *testing.T) {
 			}
 			entries, _ := os.ReadDir(filepath.Dir(out))
 			for _, e := range entries {
-				if strings.Contains(e.Name(), ".new-") {
+				if strings.Contains(e.Name(), ".fhirgen-") || strings.Contains(e.Name(), ".new-") {
 					t.Fatalf("left a temporary directory behind: %s", e.Name())
 				}
 			}
@@ -168,9 +168,7 @@ func TestWriteAtomicCarriesOverForeignFiles(t *testing.T) {
 	writeFile(t, filepath.Join(out, "examples", "main.go"), []byte("package main\n"))
 	writeFile(t, filepath.Join(out, "r4", "gone.go"), []byte("// "+emit.Header+"\n\npackage r4\n"))
 	writeFile(t, filepath.Join(out, "r4", "keep.go"), []byte("// "+emit.Header+"\n\npackage r4\n"))
-	if err := WriteAtomic(out, emit.Files{"r4/keep.go": []byte("new")}); err != nil {
-		t.Fatal(err)
-	}
+	replace(t, out, emit.Files{"r4/keep.go": []byte("new")})
 	if data, _ := os.ReadFile(filepath.Join(out, "examples", "main.go")); string(data) != "package main\n" {
 		t.Fatalf("hand-written file not carried over: %q", data)
 	}
@@ -209,5 +207,18 @@ func TestGenerateAllR4Compiles(t *testing.T) {
 	cmd.Dir = cfg.Out
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go vet on all of R4: %v\n%s", err, out)
+	}
+}
+
+// replace writes files to dir as a generation does.
+func replace(t *testing.T, dir string, files emit.Files) {
+	t.Helper()
+	o, err := OpenOutput(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if err := o.Replace(files); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -149,6 +149,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	all := fs.Bool("all", false, "generate every resource and datatype the base package defines")
 	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
+	force := fs.Bool("force", false, "replace -out even when it holds a go.mod fhirgen did not write, or the current module")
 	var types multiFlag
 	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")
 	if err := fs.Parse(args); err != nil {
@@ -168,6 +169,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cfg.Module = *module
 	}
 	cfg.All = cfg.All || *all
+	cfg.Force = *force
 	if *invariants != "" {
 		cfg.Invariants = *invariants
 	}
