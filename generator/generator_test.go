@@ -153,7 +153,10 @@ func snapshotDir(t *testing.T, dir string) string {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, _ := os.ReadFile(p)
+		var data []byte
+		if d.Type().IsRegular() {
+			data, _ = os.ReadFile(p)
+		}
 		rel, _ := filepath.Rel(dir, p)
 		b.WriteString(rel + "=" + string(data) + ";")
 		return nil
