@@ -126,10 +126,11 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		types += len(p.Types)
 	}
 	cfg.progress(start, "snapshots and model: %d types", types)
-	files, warnings, statuses, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off"})
+	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off"})
 	if err != nil {
 		return nil, nil, err
 	}
+	warnings, statuses := emitted.Warnings, emitted.Invariants
 	cfg.progress(start, "emitted %d files", len(files))
 	if err := cfg.checkInvariants(statuses, files); err != nil {
 		return nil, nil, err
@@ -138,6 +139,9 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		report.Warnf("emit", "", "%s", w)
 	}
 	if err := renderTemplates(cfg, mod, files); err != nil {
+		return nil, nil, err
+	}
+	if err := emit.CheckDeclarations(files, emitted.Sources); err != nil {
 		return nil, nil, err
 	}
 	return files, mod, nil

@@ -37,6 +37,8 @@ type emitter struct {
 	mod   *model.Module
 	pkg   *model.Package
 	files Files
+	// sources maps each file written to the definition file it comes from
+	sources map[string]string
 	// sliceFns names the discriminator function of each slice (by element id).
 	sliceFns map[string]string
 	warnings []string
@@ -59,26 +61,34 @@ type Options struct {
 	NoInvariants bool
 }
 
-func Module(mod *model.Module, opts Options) (Files, []string, []*InvariantStatus, error) {
+func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
 	files := Files{}
+	sources := map[string]string{}
 	var warnings []string
 	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants,
+		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants,
 			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		if err := e.invariantFiles(); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		warnings = append(warnings, e.warnings...)
 		for _, s := range e.status {
 			statuses = append(statuses, s)
 		}
 	}
-	return files, warnings, statuses, nil
+	return files, &Emitted{Warnings: warnings, Invariants: statuses, Sources: sources}, nil
+}
+
+// Emitted tells what Module did beside the files.
+type Emitted struct {
+	Warnings   []string           // what it could not do
+	Invariants []*InvariantStatus // every invariant and whether it compiled
+	Sources    map[string]string  // the definition file each generated file comes from
 }
 
 func (e *emitter) newFile() *jen.File {
@@ -87,16 +97,29 @@ func (e *emitter) newFile() *jen.File {
 	return f
 }
 
-func (e *emitter) write(name string, f *jen.File) error {
+// write renders a file generated from the definition read from the file
+// from (or "" for code of fhirgen's own). Two definitions that map to the
+// same file, and code that does not render, are errors naming them.
+func (e *emitter) write(name, from string, f *jen.File) error {
+	p := path.Join(e.pkg.Name, name)
+	if from == "" {
+		from = "fhirgen"
+	}
+	if other, taken := e.sources[p]; taken {
+		return fmt.Errorf("%s: generates %s, which %s generates too; rename one of them", from, p, other)
+	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
-		return fmt.Errorf("rendering %s/%s: %w", e.pkg.Name, name, err)
+		// jennifer's error quotes the whole source: keep its first line
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		return fmt.Errorf("%s: generating %s: %s", from, p, msg)
 	}
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
-		return fmt.Errorf("formatting %s/%s: %w", e.pkg.Name, name, err)
+		return fmt.Errorf("%s: generating %s: %v", from, p, err)
 	}
-	e.files[path.Join(e.pkg.Name, name)] = src
+	e.files[p] = src
+	e.sources[p] = from
 	return nil
 }
 
@@ -119,19 +142,19 @@ func (e *emitter) emitPackage() error {
 				e.choice(f, c)
 			}
 		}
-		if err := e.write(t.File+".go", f); err != nil {
+		if err := e.write(t.File+".go", t.Source, f); err != nil {
 			return err
 		}
 		switch t.Kind {
 		case model.KindComplex, model.KindResource:
-			if err := e.write(t.File+"_json.go", e.jsonFile(t)); err != nil {
+			if err := e.write(t.File+"_json.go", t.Source, e.jsonFile(t)); err != nil {
 				return err
 			}
 			vf := e.validateFile(t)
 			if t.Name == "CodeableConcept" {
 				e.anyCodingIn(vf)
 			}
-			if err := e.write(t.File+"_validate.go", vf); err != nil {
+			if err := e.write(t.File+"_validate.go", t.Source, vf); err != nil {
 				return err
 			}
 		case model.KindPrimitive:
@@ -139,12 +162,12 @@ func (e *emitter) emitPackage() error {
 			if err != nil {
 				return err
 			}
-			if err := e.write(t.File+"_validate.go", vf); err != nil {
+			if err := e.write(t.File+"_validate.go", t.Source, vf); err != nil {
 				return err
 			}
 		case model.KindAbstractResource:
 			if len(t.Implements) == 0 {
-				if err := e.write(t.File+"_json.go", e.rawResource(t)); err != nil {
+				if err := e.write(t.File+"_json.go", t.Source, e.rawResource(t)); err != nil {
 					return err
 				}
 			}
@@ -154,20 +177,20 @@ func (e *emitter) emitPackage() error {
 		if cs.Emitted {
 			f := e.newFile()
 			e.codeSet(f, cs)
-			if err := e.write(strings.ToLower(cs.GoName)+"_codes.go", f); err != nil {
+			if err := e.write(strings.ToLower(cs.GoName)+"_codes.go", cs.Source, f); err != nil {
 				return err
 			}
 		}
 		if cs.Member {
 			f := e.newFile()
 			e.codeSetMembership(f, cs)
-			if err := e.write(strings.ToLower(cs.GoName)+"_valueset.go", f); err != nil {
+			if err := e.write(strings.ToLower(cs.GoName)+"_valueset.go", cs.Source, f); err != nil {
 				return err
 			}
 		}
 	}
 	if f, ok := e.operationOutcome(); ok {
-		if err := e.write("issues_operationoutcome.go", f); err != nil {
+		if err := e.write("issues_operationoutcome.go", "", f); err != nil {
 			return err
 		}
 	}
@@ -181,7 +204,7 @@ func (e *emitter) emitPackage() error {
 				}
 				f := e.newFile()
 				e.extensionValidator(f, pr)
-				if err := e.write("extension_"+strings.ToLower(pr.GoName)+"_validate.go", f); err != nil {
+				if err := e.write("extension_"+strings.ToLower(pr.GoName)+"_validate.go", pr.Source, f); err != nil {
 					return err
 				}
 			}

@@ -203,7 +203,7 @@ func (e *emitter) invariantFiles() error {
 		if e.fp.resolve {
 			e.fp.resolveHelper(f)
 		}
-		if err := e.write("fhirpath_nav.go", f); err != nil {
+		if err := e.write("fhirpath_nav.go", "", f); err != nil {
 			return err
 		}
 	}
@@ -251,7 +251,7 @@ func (e *emitter) invariantFiles() error {
 		if n == 0 {
 			continue
 		}
-		if err := e.write(top.File+"_invariants.go", f); err != nil {
+		if err := e.write(top.File+"_invariants.go", top.Source, f); err != nil {
 			return err
 		}
 	}
@@ -312,7 +312,7 @@ func (e *emitter) invariantList() error {
 			g.Line()
 		})),
 	)
-	return e.write("invariants.go", f)
+	return e.write("invariants.go", "", f)
 }
 
 // scalarMethod emits fpScalar for a primitive or quantity type.

@@ -2,8 +2,10 @@ package emit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/model"
 )
 
@@ -21,23 +23,27 @@ func (e *emitter) profileFiles(pr *model.Profile) error {
 		f := e.newFile()
 		e.profile(f, pr)
 		e.extensionAccessors(f, pr)
-		return e.write(pr.File+".go", f)
+		return e.write(pr.File+".go", pr.Source, f)
 	}
 	if pr.Base.Kind != model.KindResource {
 		f := e.newFile()
 		e.profile(f, pr)
-		return e.write(pr.File+".go", f)
+		return e.write(pr.File+".go", pr.Source, f)
 	}
 	vf := e.newFile()
 	tree := profileTree(pr)
 	e.profileValidation(vf, pr, tree)
-	if err := e.write(pr.File+"_validate.go", vf); err != nil {
+	if err := e.write(pr.File+"_validate.go", pr.Source, vf); err != nil {
+		return err
+	}
+	names, err := sliceAccessors(pr, tree)
+	if err != nil {
 		return err
 	}
 	f := e.newFile()
 	e.profile(f, pr)
-	e.profileView(f, pr, tree)
-	return e.write(pr.File+".go", f)
+	e.profileView(f, pr, tree, names)
+	return e.write(pr.File+".go", pr.Source, f)
 }
 
 func (e *emitter) corePath() string { return e.pkg.Core.ImportPath }
@@ -77,24 +83,67 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 	)
 }
 
-// viewName is the Go name of a slice accessor, kept clear of the base
-// type's fields and getters (which the view promotes).
-func viewName(base *model.Type, slice string) string {
-	n := model.GoName(slice)
-	for _, f := range base.Fields {
-		if f.GoName == n || "Get"+f.GoName == n || "Ensure"+f.GoName == n || "Add"+f.GoName == n {
-			return n + "Slice"
+// viewSlices lists the slices that get accessors on a profile's view: those
+// of the root's lists, with the field they slice.
+func viewSlices(pr *model.Profile, tree *pnode, visit func(fd *model.Field, c, sl *pnode)) {
+	for _, c := range tree.children {
+		fd := fieldByName(pr.Base, c.name())
+		if fd == nil || !fd.Repeats() || len(c.slices) == 0 || c.el.Slicing == nil || fd.Type == nil {
+			continue
+		}
+		for _, sl := range c.slices {
+			visit(fd, c, sl)
 		}
 	}
-	switch n {
-	case "Validate", "ValidateIssues", "MarshalJSON", "UnmarshalJSON", "ResourceType":
-		return n + "Slice"
+}
+
+// sliceAccessors names the accessors of each slice of a profile's view:
+// the slice name in Go (client → Client), qualified by the field when the
+// same slice name is used on several of the root's lists (FHIR allows it:
+// AgentClient, EntityClient), and kept clear of the base's fields, getters
+// and methods. Names that still collide (client and Client) are an error.
+func sliceAccessors(pr *model.Profile, tree *pnode) (map[*pnode]string, error) {
+	uses := map[string]int{}
+	viewSlices(pr, tree, func(_ *model.Field, _, sl *pnode) { uses[sl.sliceName()]++ })
+	taken := map[string]string{}
+	for _, m := range []string{"Validate", "ValidateIssues", "MarshalJSON", "UnmarshalJSON", "ResourceType"} {
+		taken[m] = "a method of " + pr.Base.GoName
 	}
-	return n
+	for _, f := range pr.Base.Fields {
+		for _, n := range []string{f.GoName, "Get" + f.GoName, "Ensure" + f.GoName, "Add" + f.GoName, f.GoName + "s"} {
+			taken[n] = "the field " + f.Name
+		}
+	}
+	out := map[*pnode]string{}
+	var err error
+	viewSlices(pr, tree, func(fd *model.Field, _, sl *pnode) {
+		if err != nil {
+			return
+		}
+		acc := model.GoName(sl.sliceName())
+		if uses[sl.sliceName()] > 1 {
+			acc = fd.GoName + acc
+		}
+		if owner := taken[acc]; owner != "" && !strings.HasPrefix(owner, "the slice ") {
+			acc += "Slice" // clear of the base's own names
+		}
+		names := []string{acc, "Ensure" + acc, "Add" + acc, acc + "s"}
+		for _, n := range names {
+			if owner, clash := taken[n]; clash {
+				err = diag.Errorf(pr.Source, sl.el.ID, "the Go name %s of the slice %s collides with %s; rename one of the slices", n, sl.sliceName(), owner)
+				return
+			}
+		}
+		for _, n := range names {
+			taken[n] = "the slice " + sl.el.ID
+		}
+		out[sl] = acc
+	})
+	return out, err
 }
 
 // profileView emits the typed view of a resource profile.
-func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
+func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, accessors map[*pnode]string) {
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	name := pr.GoName
 	comments(f.Add,
@@ -129,62 +178,56 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode) {
 		g.Return(jen.Nil())
 	})
 	// slice accessors for the slices of the root's lists
-	for _, c := range tree.children {
-		fd := fieldByName(pr.Base, c.name())
-		if fd == nil || !fd.Repeats() || len(c.slices) == 0 || c.el.Slicing == nil || fd.Type == nil {
-			continue
-		}
+	viewSlices(pr, tree, func(fd *model.Field, _, sl *pnode) {
 		item := jen.Qual(e.corePath(), fd.Type.Type.GoName)
-		for _, sl := range c.slices {
-			fn := e.sliceFns[sl.el.ID]
-			if fn == "" {
-				continue
-			}
-			acc := viewName(pr.Base, sl.sliceName())
-			ctor := "new" + name + model.GoName(sl.sliceName())
-			commentf(f.Add, "%s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName())
-			f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
-				g.Id("y").Op(":=").Add(item.Clone()).Values()
-				e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
-				g.Return(jen.Id("y"))
-			})
-			desc := sl.el.Short
-			if desc == "" {
-				desc = "the items of the slice " + sl.sliceName()
-			}
-			if sl.el.Max == 1 {
-				commentf(f.Add, "%s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName())
-				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(
-					jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
-					jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
-						jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
-					),
-					jen.Return(jen.Nil()),
-				)
-				commentf(f.Add, "Ensure%s returns the %s in the slice %s, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName())
-				f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Ensure"+acc).Params().Op("*").Add(item.Clone()).Block(
-					jen.If(jen.Id("y").Op(":=").Id("b").Dot(acc).Call(), jen.Id("y").Op("!=").Nil()).Block(jen.Return(jen.Id("y"))),
-					jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
-					jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
-				)
-				continue
-			}
-			commentf(f.Add, "%s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName())
-			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc+"s").Params().Index().Op("*").Add(item.Clone()).Block(
+		fn := e.sliceFns[sl.el.ID]
+		if fn == "" {
+			return
+		}
+		acc := accessors[sl]
+		ctor := "new" + name + acc
+		commentf(f.Add, "%s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName())
+		f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
+			g.Id("y").Op(":=").Add(item.Clone()).Values()
+			e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
+			g.Return(jen.Id("y"))
+		})
+		desc := sl.el.Short
+		if desc == "" {
+			desc = "the items of the slice " + sl.sliceName()
+		}
+		if sl.el.Max == 1 {
+			commentf(f.Add, "%s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName())
+			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(
 				jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
-				jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
 				jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
-					jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+					jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
 				),
-				jen.Return(jen.Id("out")),
+				jen.Return(jen.Nil()),
 			)
-			commentf(f.Add, "Add%s adds a %s in the slice %s, with the slice's fixed and pattern values, and returns it.", acc, fd.Name, sl.sliceName())
-			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Add"+acc).Params().Op("*").Add(item.Clone()).Block(
+			commentf(f.Add, "Ensure%s returns the %s in the slice %s, adding one with the slice's fixed and pattern values when there is none. (Adding may move the other items: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName())
+			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Ensure"+acc).Params().Op("*").Add(item.Clone()).Block(
+				jen.If(jen.Id("y").Op(":=").Id("b").Dot(acc).Call(), jen.Id("y").Op("!=").Nil()).Block(jen.Return(jen.Id("y"))),
 				jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
 				jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
 			)
+			return
 		}
-	}
+		commentf(f.Add, "%s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName())
+		f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc+"s").Params().Index().Op("*").Add(item.Clone()).Block(
+			jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
+			jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
+			jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
+				jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+			),
+			jen.Return(jen.Id("out")),
+		)
+		commentf(f.Add, "Add%s adds a %s in the slice %s, with the slice's fixed and pattern values, and returns it.", acc, fd.Name, sl.sliceName())
+		f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Add"+acc).Params().Op("*").Add(item.Clone()).Block(
+			jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
+			jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
+		)
+	})
 }
 
 // fill emits the assignments that put a node's fixed and pattern values, and

@@ -421,6 +421,9 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 			return t, nil
 		}
 	}
+	if err := b.checkSpecialization(d); err != nil {
+		return nil, err
+	}
 	t := &Type{Name: d.Type, URL: d.URL, Abstract: d.Abstract, Source: d.File(), Package: b.core}
 	switch {
 	case d.Kind == "primitive-type":
@@ -457,6 +460,33 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	}
 	b.queue = append(b.queue, t)
 	return t, nil
+}
+
+// checkSpecialization refuses a new type that Go code cannot be generated
+// for: one whose kind its base's kind does not allow (a resource on a
+// primitive), and a primitive type outside the core package (FHIR defines
+// every primitive itself; the JSON and validation of one come from it).
+func (b *builder) checkSpecialization(d *snapshot.Definition) error {
+	if d.Kind == "primitive-type" && !strings.HasPrefix(d.URL, b.core.Canonical+"/") {
+		return diag.Errorf(d.File(), d.Type, "defines a new primitive type %s; only FHIR itself defines primitive types (constrain one with a profile instead)", d.Type)
+	}
+	if d.BaseDefinition == "" {
+		return nil
+	}
+	base, ok := b.defs.Resolve("StructureDefinition", d.BaseDefinition)
+	if !ok {
+		return nil // reported where the snapshot needs it
+	}
+	j := gjson.GetManyBytes(base.JSON, "kind", "type")
+	allowed := map[string][]string{
+		"resource":       {"resource"},
+		"complex-type":   {"complex-type"},
+		"primitive-type": {"primitive-type", "complex-type"},
+	}[d.Kind]
+	if allowed != nil && !slices.Contains(allowed, j[0].Str) {
+		return diag.Errorf(d.File(), d.Type, "a %s cannot derive from %s, a %s", d.Kind, j[1].Str, j[0].Str)
+	}
+	return nil
 }
 
 // fill builds the fields of a queued type from its snapshot.

@@ -78,6 +78,9 @@ func checkElementNames(d *Definition, e *Element) error {
 		if !elementNameRE.MatchString(seg) {
 			return diag.Errorf(d.File(), id, "element name %q in path %q is not a FHIR element name (%s)", seg, e.Path(), elementNameRE)
 		}
+		if i == 1 && seg == "resourceType" && d.Kind == "resource" {
+			return diag.Errorf(d.File(), id, "a resource cannot have an element named resourceType: its JSON names the resource's type there")
+		}
 	}
 	if e.Has("sliceName") && !sliceNameRE.MatchString(e.SliceName()) {
 		return diag.Errorf(d.File(), id, "slice name %q is not made of the characters eld-16 allows (%s)", e.SliceName(), sliceNameRE)
