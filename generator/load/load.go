@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
@@ -46,6 +48,29 @@ type Set struct {
 	All      []*Resource
 	byURL    map[string][]*Resource
 	Packages []PackageInfo
+
+	shapeMu sync.Mutex
+	shape   *Shape
+	checked map[*Resource]error
+}
+
+// Check holds a resource to the JSON shape its type's definition gives
+// (see Shape), once.
+func (s *Set) Check(r *Resource) error {
+	s.shapeMu.Lock()
+	if s.shape == nil {
+		s.shape, s.checked = NewShape(s), map[*Resource]error{}
+	}
+	err, done := s.checked[r]
+	s.shapeMu.Unlock()
+	if done {
+		return err
+	}
+	err = s.shape.Check(r)
+	s.shapeMu.Lock()
+	s.checked[r] = err
+	s.shapeMu.Unlock()
+	return err
 }
 
 // PackageInfo describes one input package or definitions source.
@@ -247,11 +272,20 @@ func (s *Set) add(data []byte, source, origin string) error {
 		return fmt.Errorf("%s: %s %q has no url", source, r.Type, r.ID)
 	}
 	for _, other := range s.byURL[r.URL] {
-		if other.Version == r.Version && other.Type == r.Type {
+		if other.Type != r.Type {
+			continue
+		}
+		if other.Version == r.Version {
 			if bytes.Equal(other.JSON, r.JSON) {
 				return nil
 			}
 			return fmt.Errorf("%s: %s %s is defined again (first in %s)", source, r.Type, r.Canonical(), other.Source)
+		}
+		if (origin == "") != (other.Origin == "") {
+			// a loose file would silently stand in for a package's
+			// definition wherever the version is not named (or the other way)
+			return fmt.Errorf("%s: %s %s (version %q) has the url of %s (version %q); a definition file cannot replace a package's definition: give it its own url",
+				source, r.Type, r.URL, r.Version, other.Source, other.Version)
 		}
 	}
 	s.byURL[r.URL] = append(s.byURL[r.URL], r)
@@ -287,7 +321,8 @@ func invalidJSON(source string, data []byte) error {
 
 // Resolve finds a resource by canonical reference: "url" or "url|version".
 // Without a version, the one version loaded is used; when several versions
-// are loaded, the lexically highest wins. typ filters by resourceType.
+// are loaded, the highest (compared as semantic versions) wins. typ filters
+// by resourceType.
 func (s *Set) Resolve(typ, canonical string) (*Resource, bool) {
 	url, version, _ := strings.Cut(canonical, "|")
 	var best *Resource
@@ -298,7 +333,7 @@ func (s *Set) Resolve(typ, canonical string) (*Resource, bool) {
 		if version != "" && r.Version == version {
 			return r, true
 		}
-		if best == nil || r.Version > best.Version {
+		if best == nil || CompareVersions(r.Version, best.Version) > 0 {
 			best = r
 		}
 	}
@@ -316,4 +351,63 @@ func (s *Set) OfType(typ string) []*Resource {
 		}
 	}
 	return out
+}
+
+// CompareVersions orders versions the way semantic versioning does:
+// dot-separated parts compared as numbers when both are numbers (9.9.9 <
+// 10.0.0), else as text, and a release after its pre-releases (1.0.0-ballot
+// < 1.0.0), no version before any. It returns -1, 0 or 1.
+func CompareVersions(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "": // no version sorts first
+		return -1
+	case b == "":
+		return 1
+	}
+	ar, apre, _ := strings.Cut(a, "-")
+	br, bpre, _ := strings.Cut(b, "-")
+	if c := compareParts(strings.Split(ar, "."), strings.Split(br, ".")); c != 0 {
+		return c
+	}
+	switch {
+	case apre == bpre:
+		return 0
+	case apre == "":
+		return 1
+	case bpre == "":
+		return -1
+	}
+	return compareParts(strings.Split(apre, "."), strings.Split(bpre, "."))
+}
+
+func compareParts(a, b []string) int {
+	for i := 0; i < len(a) || i < len(b); i++ {
+		if i >= len(a) {
+			return -1
+		}
+		if i >= len(b) {
+			return 1
+		}
+		an, aerr := strconv.ParseUint(a[i], 10, 64)
+		bn, berr := strconv.ParseUint(b[i], 10, 64)
+		switch {
+		case aerr == nil && berr == nil && an != bn:
+			if an < bn {
+				return -1
+			}
+			return 1
+		case aerr == nil && berr == nil:
+		case aerr == nil: // numbers before text
+			return -1
+		case berr == nil:
+			return 1
+		default:
+			if c := strings.Compare(a[i], b[i]); c != 0 {
+				return c
+			}
+		}
+	}
+	return 0
 }

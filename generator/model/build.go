@@ -307,6 +307,11 @@ func (b *builder) profile(d *snapshot.Definition) error {
 		}
 	}
 	prof := &Profile{Name: d.Name, URL: d.URL, Version: d.Version, BaseType: d.Type, Extension: d.Type == "Extension", Source: d.File()}
+	if prof.Extension {
+		if err := checkExtension(d); err != nil {
+			return err
+		}
+	}
 	if root := d.Root(); root != nil {
 		prof.Doc = docOf(root)
 	}
@@ -348,6 +353,49 @@ func (b *builder) profile(d *snapshot.Definition) error {
 	return nil
 }
 
+// typeProfiles lists the profiles an element's type names, warning about
+// those that are not loaded (nothing is checked against them).
+func (b *builder) typeProfiles(tr gjson.Result, file, element string) []string {
+	var out []string
+	for _, p := range tr.Get("profile").Array() {
+		out = append(out, p.String())
+		if _, ok := b.defs.Resolve("StructureDefinition", p.String()); !ok {
+			b.report.Warnf(file, element, "type profile %s is not loaded: values here are not checked against it", p.String())
+		}
+	}
+	return out
+}
+
+// checkExtension refuses an extension definition no instance can satisfy
+// or match: its url fixed to another canonical (instances carrying its own
+// url would break the fixed value), or an extension, at the root or nested,
+// that requires both a value and nested extensions (ext-1 allows one).
+func checkExtension(d *snapshot.Definition) error {
+	byID := map[string]*snapshot.Element{}
+	for _, e := range d.Snapshot {
+		byID[e.ID()] = e
+	}
+	if u := byID["Extension.url"]; u != nil {
+		if _, v, ok := u.WithPrefix("fixed"); ok && v.String() != d.URL {
+			return diag.Errorf(d.File(), u.ID(), "the url is fixed to %q, not to the extension's canonical %s", v.String(), d.URL)
+		}
+	}
+	for _, e := range d.Snapshot {
+		prefix, ok := strings.CutSuffix(e.ID(), ".value[x]")
+		if !ok || e.Min() < 1 {
+			continue
+		}
+		for _, x := range d.Snapshot {
+			id := x.ID()
+			nested := id == prefix+".extension" || (strings.HasPrefix(id, prefix+".extension:") && !strings.Contains(id[len(prefix)+len(".extension:"):], "."))
+			if nested && x.Min() >= 1 {
+				return diag.Errorf(d.File(), e.ID(), "requires a value and, at %s, nested extensions: ext-1 allows an extension only one of them", id)
+			}
+		}
+	}
+	return nil
+}
+
 func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*ProfileElement, error) {
 	pe := &ProfileElement{ID: e.ID(), Path: e.Path(), SliceName: e.SliceName(), Min: e.Min(), Max: e.Max(),
 		MustSupp: e.Get("mustSupport").Bool(), Short: e.Get("short").String()}
@@ -360,9 +408,7 @@ func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*
 		if strings.HasPrefix(code, systemPrefix) {
 			ref.Code = fhirTypeOf(tr)
 		}
-		for _, p := range tr.Get("profile").Array() {
-			ref.Profiles = append(ref.Profiles, p.String())
-		}
+		ref.Profiles = b.typeProfiles(tr, d.File(), pe.ID)
 		for _, p := range tr.Get("targetProfile").Array() {
 			ref.TargetProfiles = append(ref.TargetProfiles, p.String())
 		}
@@ -823,9 +869,7 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 		ref.Code = ft
 		ref.System = true
 	}
-	for _, p := range tr.Get("profile").Array() {
-		ref.Profiles = append(ref.Profiles, p.String())
-	}
+	ref.Profiles = b.typeProfiles(tr, d.File(), e.ID())
 	for _, p := range tr.Get("targetProfile").Array() {
 		ref.TargetProfiles = append(ref.TargetProfiles, p.String())
 	}
@@ -838,7 +882,10 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 	}
 	ref.Type = t
 	if f.Binding != nil && f.Binding.Strength == "required" && f.Binding.ValueSet != "" {
-		cs := b.codeSet(f.Binding.ValueSet, d.File(), e.ID())
+		cs, err := b.codeSet(f.Binding.ValueSet, d.File(), e.ID())
+		if err != nil {
+			return nil, err
+		}
 		f.Binding.CodeSet = cs
 		if cs != nil {
 			if t.Name == "code" && !strings.HasSuffix(e.ID(), "[x]") {
@@ -876,21 +923,24 @@ func (b *builder) targetTypes(profiles []string, file, element string) []string 
 
 // codeSet expands a value set for typed codes; nil when it cannot be fully
 // expanded (reported) or is too large to be useful as constants.
-func (b *builder) codeSet(canonical, file, element string) *CodeSet {
+func (b *builder) codeSet(canonical, file, element string) (*CodeSet, error) {
 	url, version, _ := strings.Cut(canonical, "|")
 	if cs, ok := b.codeSets[url]; ok {
-		return cs
+		return cs, nil
 	}
-	codes, problems, vs := b.exp.Expand(canonical)
+	codes, problems, vs, err := b.exp.Expand(canonical)
+	if err != nil {
+		return nil, err
+	}
 	if len(problems) > 0 {
 		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %s", url, strings.Join(problems, "; "))
 		b.codeSets[url] = nil
-		return nil
+		return nil, nil
 	}
 	if len(codes) == 0 || len(codes) > maxCodeSetLen {
 		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %d codes", url, len(codes))
 		b.codeSets[url] = nil
-		return nil
+		return nil, nil
 	}
 	seen := map[string]bool{}
 	var uniq []*Code
@@ -912,7 +962,7 @@ func (b *builder) codeSet(canonical, file, element string) *CodeSet {
 	}
 	b.codeSets[url] = cs
 	b.core.CodeSets = append(b.core.CodeSets, cs)
-	return cs
+	return cs, nil
 }
 
 func upperFirst(s string) string {

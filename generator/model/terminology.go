@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/tidwall/gjson"
 )
@@ -21,7 +22,8 @@ type Expander struct {
 type expansion struct {
 	vs       *load.Resource
 	codes    []*Code
-	problems []string
+	problems []string // why it is incomplete: what is not loaded
+	err      error    // a definition that is wrong (not FHIR JSON, includes itself)
 }
 
 // NewExpander returns an Expander.
@@ -30,17 +32,23 @@ func NewExpander(defs *load.Set) *Expander {
 }
 
 // Expand returns the codes of a value set and the reasons it could not be
-// fully expanded (when there are any, the codes are incomplete).
-func (x *Expander) Expand(canonical string) ([]*Code, []string, *load.Resource) {
+// fully expanded (when there are any, the codes are incomplete). The error
+// is a value set or code system on the way that is wrong, not just missing.
+func (x *Expander) Expand(canonical string) ([]*Code, []string, *load.Resource, error) {
 	e := x.expand(canonical, 0)
-	return e.codes, e.problems, e.vs
+	return e.codes, e.problems, e.vs, e.err
 }
 
 func (x *Expander) expand(canonical string, depth int) *expansion {
 	url, _, _ := strings.Cut(canonical, "|")
 	if e, ok := x.cache[url]; ok {
 		if e == nil {
-			return &expansion{problems: []string{"value set " + url + " includes itself"}}
+			vs, _ := x.Defs.Resolve("ValueSet", canonical)
+			file := "value set " + url
+			if vs != nil {
+				file = vs.Source
+			}
+			return &expansion{err: diag.Errorf(file, "", "value set %s includes itself (directly or through the value sets it includes)", url)}
 		}
 		return e
 	}
@@ -56,6 +64,10 @@ func (x *Expander) expand(canonical string, depth int) *expansion {
 		return e
 	}
 	e.vs = vs
+	if err := x.Defs.Check(vs); err != nil {
+		e.err = err
+		return e
+	}
 	j := gjson.ParseBytes(vs.JSON)
 	compose := j.Get("compose")
 	if !compose.Exists() {
@@ -68,7 +80,11 @@ func (x *Expander) expand(canonical string, depth int) *expansion {
 	}
 	seen := map[string]bool{}
 	for _, inc := range compose.Get("include").Array() {
-		codes, problems := x.include(inc, depth)
+		codes, problems, err := x.include(inc, depth)
+		if err != nil {
+			e.err = err
+			return e
+		}
 		e.problems = append(e.problems, problems...)
 		for _, c := range codes {
 			k := c.System + "|" + c.Code
@@ -79,7 +95,11 @@ func (x *Expander) expand(canonical string, depth int) *expansion {
 		}
 	}
 	for _, exc := range compose.Get("exclude").Array() {
-		codes, problems := x.include(exc, depth)
+		codes, problems, err := x.include(exc, depth)
+		if err != nil {
+			e.err = err
+			return e
+		}
 		e.problems = append(e.problems, problems...)
 		drop := map[string]bool{}
 		for _, c := range codes {
@@ -108,13 +128,16 @@ func flattenContains(r gjson.Result, out []*Code) []*Code {
 }
 
 // include evaluates one compose.include (or exclude).
-func (x *Expander) include(inc gjson.Result, depth int) ([]*Code, []string) {
+func (x *Expander) include(inc gjson.Result, depth int) ([]*Code, []string, error) {
 	system := inc.Get("system").String()
 	var problems []string
 	var codes []*Code
 	haveCodes := false
 	if system != "" {
-		all, prob := x.systemCodes(system, inc.Get("version").String())
+		all, prob, err := x.systemCodes(system, inc.Get("version").String())
+		if err != nil {
+			return nil, nil, err
+		}
 		switch {
 		case inc.Get("concept").Exists():
 			byCode := map[string]*Code{}
@@ -133,16 +156,16 @@ func (x *Expander) include(inc gjson.Result, depth int) ([]*Code, []string) {
 			}
 		case inc.Get("filter").Exists():
 			if prob != "" {
-				return nil, []string{prob}
+				return nil, []string{prob}, nil
 			}
 			filtered, fp := x.filter(system, inc.Get("version").String(), inc.Get("filter").Array())
 			if fp != "" {
-				return nil, []string{fp}
+				return nil, []string{fp}, nil
 			}
 			codes = filtered
 		default:
 			if prob != "" {
-				return nil, []string{prob}
+				return nil, []string{prob}, nil
 			}
 			codes = all
 		}
@@ -150,6 +173,9 @@ func (x *Expander) include(inc gjson.Result, depth int) ([]*Code, []string) {
 	}
 	for _, ref := range inc.Get("valueSet").Array() {
 		sub := x.expand(ref.String(), depth+1)
+		if sub.err != nil {
+			return nil, nil, sub.err
+		}
 		problems = append(problems, sub.problems...)
 		if !haveCodes {
 			codes = append([]*Code(nil), sub.codes...)
@@ -169,22 +195,25 @@ func (x *Expander) include(inc gjson.Result, depth int) ([]*Code, []string) {
 		}
 		codes = kept
 	}
-	return codes, problems
+	return codes, problems, nil
 }
 
 // systemCodes lists every concept of a complete code system.
-func (x *Expander) systemCodes(system, version string) ([]*Code, string) {
+func (x *Expander) systemCodes(system, version string) ([]*Code, string, error) {
 	canonical := system
 	if version != "" {
 		canonical += "|" + version
 	}
 	cs, ok := x.Defs.Resolve("CodeSystem", canonical)
 	if !ok {
-		return nil, "code system " + system + " is not loaded"
+		return nil, "code system " + system + " is not loaded", nil
+	}
+	if err := x.Defs.Check(cs); err != nil {
+		return nil, "", err
 	}
 	j := gjson.ParseBytes(cs.JSON)
 	if content := j.Get("content").String(); content != "complete" {
-		return nil, fmt.Sprintf("code system %s has content %q, not complete", system, content)
+		return nil, fmt.Sprintf("code system %s has content %q, not complete", system, content), nil
 	}
 	var out []*Code
 	var walk func(r gjson.Result)
@@ -196,7 +225,7 @@ func (x *Expander) systemCodes(system, version string) ([]*Code, string) {
 		})
 	}
 	walk(j.Get("concept"))
-	return out, ""
+	return out, "", nil
 }
 
 // filter supports the hierarchy filters (is-a, descendent-of, is-not-a) on

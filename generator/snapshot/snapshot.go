@@ -158,6 +158,9 @@ func (g *Generator) ForResource(r *load.Resource) (*Definition, error) {
 	}
 	g.busy[r] = true
 	defer delete(g.busy, r)
+	if err := g.Defs.Check(r); err != nil {
+		return nil, err
+	}
 	d, err := Parse(r)
 	if err != nil {
 		return nil, err
