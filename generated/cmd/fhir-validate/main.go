@@ -81,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // validateFile decodes and validates one file.
 func validateFile(file, profile string) r4.Issues {
-	data, err := os.ReadFile(file)
+	data, err := fhir.ReadDocumentFile(file)
 	if err != nil {
 		return r4.Issues{{Severity: fhir.SeverityFatal, Code: "not-found", Message: err.Error()}}
 	}
