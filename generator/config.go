@@ -125,11 +125,11 @@ func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 			if err != nil {
 				return nil, err
 			}
-			dir, err := cache.Ensure(ctx, ref)
+			m, err := cache.EnsureVerified(ctx, ref)
 			if err != nil {
 				return nil, err
 			}
-			if err := set.AddPackageDir(dir, ref.String()); err != nil {
+			if err := set.AddPackageDir(cache.Path(ref), ref.String(), m); err != nil {
 				return nil, err
 			}
 		}

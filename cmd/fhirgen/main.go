@@ -250,16 +250,15 @@ func cmdFetch(ctx context.Context, args []string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if c.Has(ref) && !*force {
-			fmt.Fprintf(stderr, "%s is cached in %s\n", ref, c.Path(ref))
-			continue
-		}
-		if *force && c.Has(ref) {
-			if err := os.RemoveAll(strings.TrimSuffix(c.Path(ref), string(os.PathSeparator)+"package")); err != nil {
+		if *force {
+			if err := os.RemoveAll(filepath.Dir(c.Path(ref))); err != nil {
 				return err
 			}
+		} else if c.Has(ref) {
+			fmt.Fprintf(stderr, "%s is cached in %s\n", ref, c.Path(ref))
 		}
-		if err := c.Fetch(ctx, ref); err != nil {
+		// fetches what is missing; checks what is cached against the lock
+		if _, err := c.EnsureVerified(ctx, ref); err != nil {
 			return err
 		}
 	}

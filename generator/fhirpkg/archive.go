@@ -120,10 +120,13 @@ func WalkTGZ(r io.Reader, lim Limits, keep func(name string) bool, fn func(File)
 	}
 }
 
-// ExtractTGZ extracts an archive into dir, which must not exist yet. It
-// writes into a sibling temporary directory first and renames it into place,
-// so that a failed extraction leaves nothing behind.
-func ExtractTGZ(r io.Reader, dir string, lim Limits) error {
+// ExtractTGZ extracts an archive into dir, which must not exist yet or
+// must hold no package (what an earlier failed run left). It writes into a
+// sibling temporary directory first, calls finish on it with the SHA-256 of
+// every file extracted (finish may check it and add files), and renames it
+// into place only when finish succeeds, so that a rejected archive leaves
+// nothing behind.
+func ExtractTGZ(r io.Reader, dir string, lim Limits, finish func(tmp string, hashes map[string]string) error) error {
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
@@ -133,6 +136,7 @@ func ExtractTGZ(r io.Reader, dir string, lim Limits) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	hashes := map[string]string{}
 	err = WalkTGZ(r, lim, nil, func(f File) error {
 		target := filepath.Join(tmp, filepath.FromSlash(f.Name))
 		rel, err := filepath.Rel(tmp, target)
@@ -151,16 +155,26 @@ func ExtractTGZ(r io.Reader, dir string, lim Limits) error {
 			out.Close()
 			return err
 		}
+		hashes[f.Name] = FileHash(f.Data)
 		return out.Close()
 	})
 	if err != nil {
 		return err
 	}
+	if finish != nil {
+		if err := finish(tmp, hashes); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, statErr := os.Stat(filepath.Join(dir, "package", "package.json")); statErr == nil {
 			return nil // another process extracted the same package meanwhile
 		}
-		return err
+		// what a failed extraction of an earlier version left: no package
+		if rmErr := os.RemoveAll(dir); rmErr != nil {
+			return err
+		}
+		return os.Rename(tmp, dir)
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func TestExtractTGZ(t *testing.T) {
 			}
 			root := t.TempDir()
 			dir := filepath.Join(root, "pkg#1.0.0")
-			err := ExtractTGZ(bytes.NewReader(makeTGZ(t, tt.entries)), dir, lim)
+			err := ExtractTGZ(bytes.NewReader(makeTGZ(t, tt.entries)), dir, lim, nil)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

@@ -96,15 +96,57 @@ func (c *Cache) Has(r Ref) bool {
 	return err == nil
 }
 
-// Ensure returns the package's directory, fetching it first if needed.
+// Ensure returns the package's directory, fetching it first if needed, and
+// checks the cached package against what was fetched (its manifest) and
+// against the lock file. A package pinned by the lock but put in the cache
+// by another tool (no manifest) is fetched again and verified.
 func (c *Cache) Ensure(ctx context.Context, r Ref) (string, error) {
-	if c.Has(r) {
-		return c.Path(r), nil
+	_, err := c.EnsureVerified(ctx, r)
+	return c.Path(r), err
+}
+
+// EnsureVerified is Ensure, returning the manifest the package's files are
+// to be checked against as they are read (nil when the package was not
+// fetched by fhirgen and no lock pins it: nothing to check it with).
+func (c *Cache) EnsureVerified(ctx context.Context, r Ref) (*Manifest, error) {
+	if !c.Has(r) {
+		if err := c.Fetch(ctx, r); err != nil {
+			return nil, err
+		}
 	}
-	if err := c.Fetch(ctx, r); err != nil {
-		return "", err
+	folder := filepath.Dir(c.Path(r))
+	m, err := readManifest(folder)
+	var pin Pin
+	pinned := false
+	if c.Lock != nil {
+		pin, pinned = c.Lock.Pinned(r)
 	}
-	return c.Path(r), nil
+	if errors.Is(err, errNoManifest) {
+		if !pinned {
+			c.logf("note: %s in the cache was not fetched by fhirgen: its files are not verified", r)
+			return nil, nil
+		}
+		c.logf("%s in the cache was not fetched by fhirgen: fetching it again to check it against the lock file", r)
+		if err := c.fetch(ctx, r, true); err != nil {
+			return nil, err
+		}
+		m, err = readManifest(folder)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if pinned && pin.Integrity != m.Integrity {
+		return nil, fmt.Errorf("package %s: the lock file pins %s, but the cached package was fetched from an archive with %s: fix the lock file, or run fhirgen fetch -force %s (or remove %s) to fetch it again",
+			r, pin.Integrity, m.Integrity, r, folder)
+	}
+	if pinned && pin.Files != "" && pin.Files != m.Digest() {
+		return nil, fmt.Errorf("package %s: the cached files are not the ones the lock file pins (%s, found %s): the cache was changed; run fhirgen fetch -force %s (or remove %s) to fetch it again",
+			r, pin.Files, m.Digest(), r, folder)
+	}
+	if c.Lock != nil {
+		c.Lock.Set(r, Pin{Integrity: m.Integrity, Files: m.Digest()})
+	}
+	return m, nil
 }
 
 // ResolveRegistry picks the registry URL: an explicit value, then
@@ -128,7 +170,11 @@ func ResolveRegistry(explicit string) (string, error) {
 }
 
 // Fetch downloads the package into the cache, verifying its integrity.
-func (c *Cache) Fetch(ctx context.Context, r Ref) error {
+func (c *Cache) Fetch(ctx context.Context, r Ref) error { return c.fetch(ctx, r, false) }
+
+// fetch downloads a package; replace puts it in place of what the cache
+// holds for it.
+func (c *Cache) fetch(ctx context.Context, r Ref, replace bool) error {
 	if c.Registry == "" {
 		reg, err := ResolveRegistry("")
 		if err != nil {
@@ -178,14 +224,23 @@ func (c *Cache) Fetch(ctx context.Context, r Ref) error {
 		}
 	}
 	dir := filepath.Dir(c.Path(r))
-	if err := ExtractTGZ(bytes.NewReader(data), dir, c.limits()); err != nil {
+	if replace {
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+	}
+	finish := func(tmp string, hashes map[string]string) error {
+		pj, err := os.ReadFile(filepath.Join(tmp, "package", "package.json"))
+		if err != nil {
+			return errors.New("the archive has no package/package.json")
+		}
+		if name, version := gjson.GetBytes(pj, "name").String(), gjson.GetBytes(pj, "version").String(); name != r.ID || version != r.Version {
+			return fmt.Errorf("the archive holds %s@%s, not %s", name, version, r)
+		}
+		return writeManifest(tmp, &Manifest{Integrity: got, Files: hashes})
+	}
+	if err := ExtractTGZ(bytes.NewReader(data), dir, c.limits(), finish); err != nil {
 		return fmt.Errorf("package %s: %w", r, err)
-	}
-	if !c.Has(r) {
-		return fmt.Errorf("package %s: the archive has no package/package.json", r)
-	}
-	if c.Lock != nil {
-		c.Lock.Set(r, got)
 	}
 	c.logf("fetched %s (%d bytes, %s)", r, len(data), got)
 	return nil

@@ -6,16 +6,25 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 )
 
-// Lock pins the integrity hash of every package version a project uses.
-// It is stored as JSON:
+// Lock pins every package version a project uses: the integrity hash of
+// its archive, and the digest of the files fhirgen extracted from it (see
+// Manifest), so that the cached package is checked on every use, not only
+// when it is downloaded. It is stored as JSON:
 //
-//	{"packages": [{"id": "hl7.fhir.r4.examples", "version": "4.0.1", "integrity": "sha512-..."}]}
+//	{"packages": [{"id": "hl7.fhir.r4.examples", "version": "4.0.1", "integrity": "sha512-...", "files": "sha256-..."}]}
 type Lock struct {
 	path    string
-	entries map[Ref]string
+	entries map[Ref]Pin
 	dirty   bool
+}
+
+// Pin is what a lock file holds for one package version.
+type Pin struct {
+	Integrity string // the archive's sha512, npm's SRI form
+	Files     string // the digest of the extracted files ("" until known)
 }
 
 type lockFile struct {
@@ -26,11 +35,12 @@ type lockEntry struct {
 	ID        string `json:"id"`
 	Version   string `json:"version"`
 	Integrity string `json:"integrity"`
+	Files     string `json:"files,omitempty"`
 }
 
 // LoadLock reads a lock file; a missing file gives an empty lock.
 func LoadLock(path string) (*Lock, error) {
-	l := &Lock{path: path, entries: map[Ref]string{}}
+	l := &Lock{path: path, entries: map[Ref]Pin{}}
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return l, nil
@@ -39,7 +49,9 @@ func LoadLock(path string) (*Lock, error) {
 		return nil, err
 	}
 	var f lockFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for _, e := range f.Packages {
@@ -47,21 +59,33 @@ func LoadLock(path string) (*Lock, error) {
 		if !validName(r.ID) || !validName(r.Version) {
 			return nil, fmt.Errorf("%s: bad package %q", path, r)
 		}
-		l.entries[r] = e.Integrity
+		if !strings.HasPrefix(e.Integrity, "sha512-") || (e.Files != "" && !strings.HasPrefix(e.Files, "sha256-")) {
+			return nil, fmt.Errorf("%s: %s: want a sha512- integrity and a sha256- files digest", path, r)
+		}
+		if _, dup := l.entries[r]; dup {
+			return nil, fmt.Errorf("%s: %s is pinned twice", path, r)
+		}
+		l.entries[r] = Pin{Integrity: e.Integrity, Files: e.Files}
 	}
 	return l, nil
 }
 
-// Integrity returns the pinned hash of a package version.
+// Integrity returns the pinned archive hash of a package version.
 func (l *Lock) Integrity(r Ref) (string, bool) {
-	s, ok := l.entries[r]
-	return s, ok
+	p, ok := l.entries[r]
+	return p.Integrity, ok
 }
 
-// Set pins a hash, marking the lock for saving when it changed.
-func (l *Lock) Set(r Ref, integrity string) {
-	if l.entries[r] != integrity {
-		l.entries[r] = integrity
+// Pinned returns what the lock holds for a package version.
+func (l *Lock) Pinned(r Ref) (Pin, bool) {
+	p, ok := l.entries[r]
+	return p, ok
+}
+
+// Set pins a package version, marking the lock for saving when it changed.
+func (l *Lock) Set(r Ref, p Pin) {
+	if l.entries[r] != p {
+		l.entries[r] = p
 		l.dirty = true
 	}
 }
@@ -72,8 +96,8 @@ func (l *Lock) Save() error {
 		return nil
 	}
 	var f lockFile
-	for r, s := range l.entries {
-		f.Packages = append(f.Packages, lockEntry{ID: r.ID, Version: r.Version, Integrity: s})
+	for r, p := range l.entries {
+		f.Packages = append(f.Packages, lockEntry{ID: r.ID, Version: r.Version, Integrity: p.Integrity, Files: p.Files})
 	}
 	sort.Slice(f.Packages, func(i, j int) bool {
 		a, b := f.Packages[i], f.Packages[j]

@@ -97,12 +97,25 @@ func (s *Set) Clone() *Set {
 func NewSet() *Set { return &Set{byURL: map[string][]*Resource{}} }
 
 // AddPackageDir reads the conformance resources of an extracted package.
-func (s *Set) AddPackageDir(dir, name string) error {
+// When m is given, every file read is checked against it, and every JSON
+// file it lists must be there.
+func (s *Set) AddPackageDir(dir, name string, m *fhirpkg.Manifest) error {
 	info := PackageInfo{Name: name}
-	if pj, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil {
-		info.FHIRVersion = firstString(gjson.GetBytes(pj, "fhirVersions"))
-		info.Canonical = gjson.GetBytes(pj, "canonical").String()
+	seen := map[string]bool{}
+	read := func(file string) ([]byte, error) {
+		data, err := readBounded(filepath.Join(dir, file))
+		if err == nil && m != nil {
+			err = m.Check("package/"+file, data)
+		}
+		seen["package/"+file] = true
+		return data, err
 	}
+	pj, err := read("package.json")
+	if err != nil {
+		return err
+	}
+	info.FHIRVersion = firstString(gjson.GetBytes(pj, "fhirVersions"))
+	info.Canonical = gjson.GetBytes(pj, "canonical").String()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -112,10 +125,9 @@ func (s *Set) AddPackageDir(dir, name string) error {
 			continue
 		}
 		if !e.Type().IsRegular() {
-			continue // no links
+			return fmt.Errorf("%s: %s is not a regular file", dir, e.Name())
 		}
-		path := filepath.Join(dir, e.Name())
-		data, err := readBounded(path)
+		data, err := read(e.Name())
 		if err != nil {
 			return err
 		}
@@ -123,11 +135,22 @@ func (s *Set) AddPackageDir(dir, name string) error {
 			return err
 		}
 	}
+	if m != nil {
+		topJSON := func(n string) bool {
+			rest, ok := strings.CutPrefix(n, "package/")
+			return ok && !strings.Contains(rest, "/") && strings.HasSuffix(rest, ".json") && !strings.HasPrefix(rest, ".")
+		}
+		if err := m.Missing(topJSON, seen); err != nil {
+			return err
+		}
+	}
 	s.Packages = append(s.Packages, info)
 	return nil
 }
 
-// AddTGZ reads the conformance resources of a package archive.
+// AddTGZ reads the conformance resources of a package archive. Every entry
+// is held to MaxFileBytes while it is read, and only the definitions
+// generation uses are kept in memory.
 func (s *Set) AddTGZ(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -136,7 +159,9 @@ func (s *Set) AddTGZ(path string) error {
 	defer f.Close()
 	info := PackageInfo{Name: filepath.Base(path)}
 	var files []fhirpkg.File
-	err = fhirpkg.WalkTGZ(f, fhirpkg.DefaultLimits(), func(name string) bool {
+	lim := fhirpkg.DefaultLimits()
+	lim.MaxFileBytes = MaxFileBytes
+	err = fhirpkg.WalkTGZ(f, lim, func(name string) bool {
 		return strings.HasPrefix(name, "package/") && strings.Count(name, "/") == 1 && strings.HasSuffix(name, ".json")
 	}, func(file fhirpkg.File) error {
 		if file.Name == "package/package.json" {
@@ -146,6 +171,9 @@ func (s *Set) AddTGZ(path string) error {
 				info.Name = n + "@" + v
 			}
 			return nil
+		}
+		if rt := gjson.GetBytes(file.Data, "resourceType"); rt.Type == gjson.String && !wanted[rt.Str] {
+			return nil // an example or another resource: not kept
 		}
 		files = append(files, file)
 		return nil

@@ -1,8 +1,14 @@
 package load_test
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -115,5 +121,41 @@ func TestLooseDefinitionCannotReplaceAPackages(t *testing.T) {
 	}
 	if r, _ := set.Resolve("StructureDefinition", "http://hl7.org/fhir/StructureDefinition/Patient"); r.Version != "4.0.1" {
 		t.Fatalf("Patient resolves to version %s", r.Version)
+	}
+}
+
+// An archive given with -defs holds each entry to the definition size
+// limit while it is read: four entries just under the archive limit of 256
+// MiB each are refused at the first, not read into memory.
+func TestDefsArchiveEntriesAreBounded(t *testing.T) {
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	zeros := make([]byte, 1<<20)
+	for i := range 4 {
+		size := int64(250 << 20)
+		if err := tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("package/big%d.json", i), Mode: 0o644, Size: size, Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		for written := int64(0); written < size; written += int64(len(zeros)) {
+			tw.Write(zeros)
+		}
+		if i == 0 {
+			break // one is enough to be refused; the rest would only slow the test
+		}
+	}
+	tw.Close()
+	gz.Close()
+	p := filepath.Join(t.TempDir(), "bomb.tgz")
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := load.NewSet().AddPath(p, "")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Fatalf("got %v", err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+		t.Errorf("reading the bomb allocated %d MiB", grown>>20)
 	}
 }
