@@ -44,6 +44,7 @@ func TestRules(t *testing.T) {
 		{"string is a JSON string", ae(`"outcomeDesc":"1"`), ae(`"outcomeDesc":1`), "AuditEvent.outcomeDesc", "want a string"},
 		{"code is a JSON string", ae(`"action":"E"`), ae(`"action":true`), "AuditEvent.action", "want a string"},
 		{"decimal is a JSON number", ae(`"extension":[{"url":"http://x","valueDecimal":1.50}]`), ae(`"extension":[{"url":"http://x","valueDecimal":"1.50"}]`), "AuditEvent.extension[0].valueDecimal", "want a number"},
+		{"no NaN in JSON", ae(`"extension":[{"url":"http://x","valueDecimal":1.5}]`), ae(`"extension":[{"url":"http://x","valueDecimal":NaN}]`), "AuditEvent.extension[0].valueDecimal", "starts no JSON value (\"N\"; JSON has no NaN"},
 		{"integer is a JSON integer", ae(`"extension":[{"url":"http://x","valueInteger":-3}]`), ae(`"extension":[{"url":"http://x","valueInteger":3.0}]`), "AuditEvent.extension[0].valueInteger", "want an integer"},
 		{"integer in range", ae(`"extension":[{"url":"http://x","valueInteger":2147483647}]`), ae(`"extension":[{"url":"http://x","valueInteger":2147483648}]`), "AuditEvent.extension[0].valueInteger", "out of range"},
 		{"positiveInt is a JSON number", ae(`"extension":[{"url":"http://x","valuePositiveInt":1}]`), ae(`"extension":[{"url":"http://x","valuePositiveInt":"1"}]`), "AuditEvent.extension[0].valuePositiveInt", "want an integer"},

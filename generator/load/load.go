@@ -295,6 +295,11 @@ func (s *Set) add(data []byte, source, origin string) error {
 		return invalidJSON(source, data)
 	}
 	f := gjson.GetManyBytes(data, "url", "version", "name", "id")
+	for i, key := range []string{"url", "version", "name", "id"} {
+		if f[i].Exists() && f[i].Type != gjson.String {
+			return fmt.Errorf("%s: %s: want a JSON string, found %s", source, key, kindOf(f[i]))
+		}
+	}
 	r := &Resource{Type: rt.Str, URL: f[0].String(), Version: f[1].String(), Name: f[2].String(), ID: f[3].String(), Source: source, Origin: origin, JSON: data}
 	if r.URL == "" {
 		return fmt.Errorf("%s: %s %q has no url", source, r.Type, r.ID)

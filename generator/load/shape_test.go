@@ -159,3 +159,19 @@ func TestDefsArchiveEntriesAreBounded(t *testing.T) {
 		t.Errorf("reading the bomb allocated %d MiB", grown>>20)
 	}
 }
+
+// The fields the loader indexes by are strings; anything else is refused
+// naming the file (url: {} was reported as an unknown type of the
+// configuration).
+func TestIndexedFieldsAreStrings(t *testing.T) {
+	for _, field := range []string{`"url":{}`, `"url":["x"]`, `"version":1`, `"name":true`, `"id":null`} {
+		data := `{"resourceType":"StructureDefinition",` + field + `}`
+		if !strings.Contains(field, `"url"`) {
+			data = `{"resourceType":"StructureDefinition","url":"http://x/y",` + field + `}`
+		}
+		err := load.NewSet().AddBytes([]byte(data), "defs/x.json")
+		if err == nil || !strings.HasPrefix(err.Error(), "defs/x.json: ") || !strings.Contains(err.Error(), "want a JSON string") {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+}

@@ -508,6 +508,13 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	return t, nil
 }
 
+// fromPackage reports whether a type's definition came from a package
+// (rather than a definition file of the user's).
+func (b *builder) fromPackage(t *Type) bool {
+	d := b.defOf[t]
+	return d != nil && d.Res.Origin != ""
+}
+
 // checkSpecialization refuses a new type that Go code cannot be generated
 // for: one whose kind its base's kind does not allow (a resource on a
 // primitive), and a primitive type outside the core package (FHIR defines
@@ -1022,7 +1029,12 @@ func (b *builder) name() error {
 		for _, t := range p.Types {
 			goName := GoName(t.Name)
 			if owner, taken := ns.Owner(goName); taken {
-				return diag.Errorf(t.Source, t.Name, "Go name %s collides with %s", goName, owner)
+				blame, other := t, owner
+				// blame the user's definition, not the package's it meets
+				if o := b.types[owner]; o != nil && b.fromPackage(t) && !b.fromPackage(o) {
+					blame, other = o, t.URL
+				}
+				return diag.Errorf(blame.Source, blame.Name, "Go name %s collides with %s; rename this type", goName, other)
 			}
 			t.GoName = ns.Take(goName, "", t.URL)
 			t.File = files.Take(FileName(t.GoName), "x", t.URL)

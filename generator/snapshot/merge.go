@@ -263,6 +263,11 @@ func (m *merger) addNew(de *Element) error {
 	if !de.Has("type") && !de.Has("contentReference") {
 		return m.errf(id, "a new element needs a type")
 	}
+	if ref := de.Get("contentReference").String(); de.Has("contentReference") {
+		if target := ref[strings.IndexByte(ref, '#')+1:]; !strings.HasPrefix(ref, "#") || m.index(target) < 0 {
+			return m.errf(id, "contentReference %q names no element defined before it (want #<element id>)", ref)
+		}
+	}
 	if de.Max() == -2 {
 		return m.errf(id, "a new element needs a valid max")
 	}
