@@ -192,8 +192,13 @@ func kindName(c byte) string {
 		return "null"
 	case 0:
 		return "the end of the input"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "a number"
 	}
-	return "a number"
+	if c < 0x20 || c >= 0x7f {
+		return "a byte that starts no JSON value (" + strconv.QuoteRune(rune(c)) + ")"
+	}
+	return "a character that starts no JSON value (" + strconv.Quote(string(c)) + "; JSON has no NaN, Infinity, quotes other than \" or comments)"
 }
 
 // wrongKind reports a value of the wrong kind and skips it.
