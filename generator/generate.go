@@ -226,7 +226,8 @@ func primitiveKind(v *model.PrimitiveValue) string {
 	return "string"
 }
 
-func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
+// parseTemplates parses every template, by its path in templates.FS.
+func parseTemplates() (map[string]*template.Template, error) {
 	parsed := map[string]*template.Template{}
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
@@ -243,6 +244,11 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		parsed[p] = t
 		return nil
 	})
+	return parsed, err
+}
+
+func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
+	parsed, err := parseTemplates()
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,9 @@
 package generator
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
-	"text/template"
 	"text/template/parse"
-
-	"github.com/fhirgen/fhirgen/templates"
 )
 
 // TestTemplatesEscapeEveryValue: every value a template prints goes through
@@ -15,19 +11,12 @@ import (
 // set from one).
 func TestTemplatesEscapeEveryValue(t *testing.T) {
 	escapers := templateFuncs()
+	parsed, err := parseTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
 	actions := 0
-	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
-			return err
-		}
-		src, err := fs.ReadFile(templates.FS, p)
-		if err != nil {
-			return err
-		}
-		tmpl, err := template.New(p).Funcs(escapers).Parse(string(src))
-		if err != nil {
-			return err
-		}
+	for p, tmpl := range parsed {
 		safeVars := map[string]bool{}
 		safe := func(pipe *parse.PipeNode) bool {
 			last := pipe.Cmds[len(pipe.Cmds)-1]
@@ -62,7 +51,8 @@ func TestTemplatesEscapeEveryValue(t *testing.T) {
 					return
 				}
 				if !safe(n.Pipe) {
-					t.Errorf("%s:%d: %s prints a value without an escaping function", p, lineOf(src, n.Pos), n)
+					loc, _ := tmpl.Tree.ErrorContext(n)
+					t.Errorf("%s: %s prints a value without an escaping function", loc, n)
 				}
 			case *parse.IfNode:
 				walk(n.List)
@@ -78,17 +68,11 @@ func TestTemplatesEscapeEveryValue(t *testing.T) {
 			}
 		}
 		walk(tmpl.Tree.Root)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if actions < 50 {
 		t.Fatalf("only %d actions seen: the check looks at nothing", actions)
 	}
 }
-
-func lineOf(src []byte, pos parse.Pos) int { return 1 + strings.Count(string(src[:pos]), "\n") }
 
 func TestTemplateEscapers(t *testing.T) {
 	f := templateFuncs()
