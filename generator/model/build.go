@@ -530,13 +530,15 @@ func (b *builder) checkSpecialization(d *snapshot.Definition) error {
 	if !ok {
 		return nil // reported where the snapshot needs it
 	}
-	j := gjson.GetManyBytes(base.JSON, "kind", "type")
+	j := gjson.GetManyBytes(base.JSON, "kind", "type", "abstract", "baseDefinition")
 	allowed := map[string][]string{
 		"resource":       {"resource"},
 		"complex-type":   {"complex-type"},
 		"primitive-type": {"primitive-type", "complex-type"},
 	}[d.Kind]
-	if allowed != nil && !slices.Contains(allowed, j[0].Str) {
+	// the abstract root of every type (R5's Base) may be any kind's base
+	root := j[0].Str == "complex-type" && j[2].Bool() && j[3].Str == ""
+	if allowed != nil && !root && !slices.Contains(allowed, j[0].Str) {
 		return diag.Errorf(d.File(), d.Type, "a %s cannot derive from %s, a %s", d.Kind, j[1].Str, j[0].Str)
 	}
 	return nil
