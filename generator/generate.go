@@ -77,6 +77,7 @@ func Render(ctx context.Context, cfg *Config, report *diag.Report) (emit.Files, 
 		return nil, nil, err
 	}
 	cfg.apiFiles(files, mod)
+	cfg.progress(start, "rendered %d files", len(files))
 	return files, mod, nil
 }
 
@@ -131,7 +132,6 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		return nil, nil, err
 	}
 	warnings, statuses := emitted.Warnings, emitted.Invariants
-	cfg.progress(start, "emitted %d files", len(files))
 	if err := cfg.checkInvariants(statuses, files); err != nil {
 		return nil, nil, err
 	}

@@ -85,8 +85,8 @@ func (x *Annotation) GetText() *Markdown {
 	return x.Text
 }
 
-// AnnotationAuthor is the type of Annotation.author[x][x]: one of *Reference, *String. A nil value
-// means the element is absent.
+// AnnotationAuthor is the type of Annotation.author[x]: one of *Reference, *String. A nil value means
+// the element is absent.
 type AnnotationAuthor interface {
 	isAnnotationAuthor()
 }

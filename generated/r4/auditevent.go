@@ -993,7 +993,7 @@ func (x *AuditEventEntityDetail) GetValue() AuditEventEntityDetailValue {
 	return x.Value
 }
 
-// AuditEventEntityDetailValue is the type of AuditEvent.entity.detail.value[x][x]: one of *String,
+// AuditEventEntityDetailValue is the type of AuditEvent.entity.detail.value[x]: one of *String,
 // *Base64Binary. A nil value means the element is absent.
 type AuditEventEntityDetailValue interface {
 	isAuditEventEntityDetailValue()

@@ -429,7 +429,7 @@ func (x *DataRequirementSort) GetDirection() *Code[SortDirection] {
 	return x.Direction
 }
 
-// DataRequirementSubject is the type of DataRequirement.subject[x][x]: one of *CodeableConcept,
+// DataRequirementSubject is the type of DataRequirement.subject[x]: one of *CodeableConcept,
 // *Reference. A nil value means the element is absent.
 type DataRequirementSubject interface {
 	isDataRequirementSubject()
@@ -451,8 +451,8 @@ func (x *DataRequirement) GetSubjectReference() *Reference {
 	return v
 }
 
-// DataRequirementDateFilterValue is the type of DataRequirement.dateFilter.value[x][x]: one of
-// *DateTime, *Period, *Duration. A nil value means the element is absent.
+// DataRequirementDateFilterValue is the type of DataRequirement.dateFilter.value[x]: one of *DateTime,
+// *Period, *Duration. A nil value means the element is absent.
 type DataRequirementDateFilterValue interface {
 	isDataRequirementDateFilterValue()
 }

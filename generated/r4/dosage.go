@@ -311,7 +311,7 @@ func (x *DosageDoseAndRate) GetRate() DosageDoseAndRateRate {
 	return x.Rate
 }
 
-// DosageAsNeeded is the type of Dosage.asNeeded[x][x]: one of *Boolean, *CodeableConcept. A nil value
+// DosageAsNeeded is the type of Dosage.asNeeded[x]: one of *Boolean, *CodeableConcept. A nil value
 // means the element is absent.
 type DosageAsNeeded interface {
 	isDosageAsNeeded()
@@ -333,7 +333,7 @@ func (x *Dosage) GetAsNeededCodeableConcept() *CodeableConcept {
 	return v
 }
 
-// DosageDoseAndRateDose is the type of Dosage.doseAndRate.dose[x][x]: one of *Range, *Quantity. A nil
+// DosageDoseAndRateDose is the type of Dosage.doseAndRate.dose[x]: one of *Range, *Quantity. A nil
 // value means the element is absent.
 type DosageDoseAndRateDose interface {
 	isDosageDoseAndRateDose()
@@ -354,8 +354,8 @@ func (x *DosageDoseAndRate) GetDoseQuantity() *Quantity {
 	return v
 }
 
-// DosageDoseAndRateRate is the type of Dosage.doseAndRate.rate[x][x]: one of *Ratio, *Range,
-// *Quantity. A nil value means the element is absent.
+// DosageDoseAndRateRate is the type of Dosage.doseAndRate.rate[x]: one of *Ratio, *Range, *Quantity. A
+// nil value means the element is absent.
 type DosageDoseAndRateRate interface {
 	isDosageDoseAndRateRate()
 }

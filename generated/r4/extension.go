@@ -76,9 +76,9 @@ func (x *Extension) GetValue() ExtensionValue {
 	return x.Value
 }
 
-// ExtensionValue is the type of Extension.value[x][x]: one of *Base64Binary, *Boolean, *Canonical,
-// *Code, *Date, *DateTime, *Decimal, *ID, *Instant, *Integer, *Markdown, *OID, *PositiveInt, *String,
-// *Time, *UnsignedInt, *URI, *URL, *UUID, *Address, *Age, *Annotation, *Attachment, *CodeableConcept,
+// ExtensionValue is the type of Extension.value[x]: one of *Base64Binary, *Boolean, *Canonical, *Code,
+// *Date, *DateTime, *Decimal, *ID, *Instant, *Integer, *Markdown, *OID, *PositiveInt, *String, *Time,
+// *UnsignedInt, *URI, *URL, *UUID, *Address, *Age, *Annotation, *Attachment, *CodeableConcept,
 // *Coding, *ContactPoint, *Count, *Distance, *Duration, *HumanName, *Identifier, *Money, *Period,
 // *Quantity, *Range, *Ratio, *Reference, *SampledData, *Signature, *Timing, *ContactDetail,
 // *Contributor, *DataRequirement, *Expression, *ParameterDefinition, *RelatedArtifact,

@@ -379,8 +379,8 @@ func (x *TimingRepeat) GetOffset() *UnsignedInt {
 	return x.Offset
 }
 
-// TimingRepeatBounds is the type of Timing.repeat.bounds[x][x]: one of *Duration, *Range, *Period. A
-// nil value means the element is absent.
+// TimingRepeatBounds is the type of Timing.repeat.bounds[x]: one of *Duration, *Range, *Period. A nil
+// value means the element is absent.
 type TimingRepeatBounds interface {
 	isTimingRepeatBounds()
 }

@@ -122,7 +122,7 @@ func (x *TriggerDefinition) GetCondition() *Expression {
 	return x.Condition
 }
 
-// TriggerDefinitionTiming is the type of TriggerDefinition.timing[x][x]: one of *Timing, *Reference,
+// TriggerDefinitionTiming is the type of TriggerDefinition.timing[x]: one of *Timing, *Reference,
 // *Date, *DateTime. A nil value means the element is absent.
 type TriggerDefinitionTiming interface {
 	isTriggerDefinitionTiming()

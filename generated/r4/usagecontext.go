@@ -75,8 +75,8 @@ func (x *UsageContext) GetValue() UsageContextValue {
 	return x.Value
 }
 
-// UsageContextValue is the type of UsageContext.value[x][x]: one of *CodeableConcept, *Quantity,
-// *Range, *Reference. A nil value means the element is absent.
+// UsageContextValue is the type of UsageContext.value[x]: one of *CodeableConcept, *Quantity, *Range,
+// *Reference. A nil value means the element is absent.
 type UsageContextValue interface {
 	isUsageContextValue()
 }

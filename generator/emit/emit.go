@@ -378,8 +378,8 @@ func (e *emitter) choice(f *jen.File, c *model.Choice) {
 	for _, o := range c.Options {
 		opts = append(opts, "*"+o.Ref.Type.GoName)
 	}
-	comments(f.Add, fmt.Sprintf("%s is the type of %s: one of %s. A nil value means the element is absent.",
-		c.GoName, c.Field.Path+"[x]", strings.Join(opts, ", ")))
+	commentf(f.Add, "%s is the type of %s: one of %s. A nil value means the element is absent.",
+		c.GoName, c.Field.Path, strings.Join(opts, ", "))
 	f.Type().Id(c.GoName).Interface(jen.Id(marker).Params())
 	seen := map[*model.Type]bool{}
 	for _, o := range c.Options {

@@ -171,7 +171,7 @@ func (x *Chooser) GetAmount() ChooserAmount {
 	return x.Amount
 }
 
-// ChooserValue is the type of Chooser.value[x][x]: one of *String, *Quantity, *Code, *Boolean,
+// ChooserValue is the type of Chooser.value[x]: one of *String, *Quantity, *Code, *Boolean,
 // *Reference. A nil value means the element is absent.
 type ChooserValue interface {
 	isChooserValue()
@@ -213,7 +213,7 @@ func (x *Chooser) GetValueReference() *Reference {
 	return v
 }
 
-// ChooserAmount is the type of Chooser.amount[x][x]: one of *Integer, *Decimal. A nil value means the
+// ChooserAmount is the type of Chooser.amount[x]: one of *Integer, *Decimal. A nil value means the
 // element is absent.
 type ChooserAmount interface {
 	isChooserAmount()
