@@ -19,7 +19,10 @@ type Config struct {
 	Packages []string `json:"packages"` // "id@version", from the package cache (fetched when missing)
 	Defs     []string `json:"defs"`     // loose definitions: JSON files, directories, .tgz archives
 	Out      string   `json:"out"`      // output directory (the generated module's root)
-	Module   string   `json:"module"`   // the generated module's path
+	Module   string   `json:"module"`   // the generated packages' module path (see resolveModule)
+	// Standalone writes a module of its own (with its go.mod) even where the
+	// output is inside another module.
+	Standalone bool `json:"standalone,omitempty"`
 	All      bool     `json:"all"`      // every resource and datatype of the base package
 	Types    []string `json:"types"`    // roots: type names or canonical URLs
 	Lock     string   `json:"lock"`     // lock file pinning package hashes ("" for none)
@@ -52,6 +55,8 @@ type Config struct {
 
 	baseDir    string // paths in a config file are relative to it
 	configFile string
+	resolved   bool // resolveModule ran
+	inModule   bool // the packages belong to the enclosing module
 }
 
 // ReadConfig reads a config file. Relative paths in it are relative to its

@@ -67,6 +67,9 @@ func Generate(ctx context.Context, cfg *Config) (*Result, error) {
 // writing anything.
 func Render(ctx context.Context, cfg *Config, report *diag.Report) (emit.Files, *model.Module, error) {
 	start := time.Now()
+	if err := cfg.resolveModule(); err != nil {
+		return nil, nil, err
+	}
 	set, err := cfg.Load(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -99,6 +102,9 @@ func (c *Config) apiFiles(files emit.Files, mod *model.Module) {
 
 // RenderSet is Render over definitions already loaded.
 func RenderSet(set *load.Set, cfg *Config, report *diag.Report) (emit.Files, *model.Module, error) {
+	if err := cfg.resolveModule(); err != nil {
+		return nil, nil, err
+	}
 	return renderSet(set, cfg, report, time.Now())
 }
 
@@ -341,8 +347,10 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		}
 	}
 	sort.Strings(root.Inputs)
-	if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {
-		return err
+	if !cfg.inModule {
+		if err := render("go.mod", "module/go.mod.tmpl", root); err != nil {
+			return err
+		}
 	}
 	for _, p := range mod.Packages {
 		if p.Core == p && len(p.Types) > 0 {
@@ -352,6 +360,11 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 	return fs.WalkDir(templates.FS, "module", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == "module/go.mod.tmpl" {
 			return err
+		}
+		if cfg.inModule && (p == "module/doc.go.tmpl" || strings.HasPrefix(p, "module/cmd/")) {
+			// packages of the user's module: the output directory may be a
+			// package of theirs, and a command is theirs to write
+			return nil
 		}
 		if strings.HasPrefix(p, "module/cmd/") && (root.CoreName == "" || !hasOperationOutcome(files, root.CoreName)) {
 			return nil // the command needs the core types and OperationOutcome

@@ -145,7 +145,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var in inputFlags
 	in.register(fs)
 	out := fs.String("out", "", "output `dir`: the generated module's root; replaced only when generation succeeds")
-	module := fs.String("module", "", "the generated module's `path`, e.g. example.com/fhir")
+	module := fs.String("module", "", "the generated packages' module `path`: by default, inside a module, the path -out has in it (the packages are part of that module); elsewhere required (a module of its own)")
+	standalone := fs.Bool("standalone", false, "write a module of its own (with a go.mod) even inside another module")
 	all := fs.Bool("all", false, "generate every resource and datatype the base package defines")
 	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
@@ -170,12 +171,13 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg.All = cfg.All || *all
 	cfg.Force = *force
+	cfg.Standalone = cfg.Standalone || *standalone
 	if *invariants != "" {
 		cfg.Invariants = *invariants
 	}
 	cfg.Types = append(cfg.Types, types...)
-	if cfg.Out == "" || cfg.Module == "" {
-		return usageError{errors.New("-out and -module are required")}
+	if cfg.Out == "" {
+		return usageError{errors.New("-out is required")}
 	}
 	if len(cfg.Packages) == 0 && len(cfg.Defs) == 0 {
 		return usageError{errors.New("give at least one -package or -defs")}

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -617,6 +618,19 @@ func (c *fpc) ofType(in coll, name string) coll {
 	t := c.typeByName(name)
 	if _, ok := systemTypes[strings.TrimPrefix(name, "System.")]; t == nil && ok {
 		return c.ofSystemType(in, strings.TrimPrefix(name, "System."))
+	}
+	if t == nil && slices.Contains(c.e.pkg.Core.KnownResources, strings.TrimPrefix(name, "FHIR.")) && (in.typ.k == ikAny || in.typ.k == ikRes) {
+		// a resource type of the version that was not generated: its
+		// resources are RawResources, known by their resourceType
+		rt := strings.TrimPrefix(name, "FHIR.")
+		return coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.If(jen.List(jen.Id(y), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Interface(jen.Id("ResourceType").Params().String())), jen.Id("ok").Op("&&").Id(y).Dot("ResourceType").Call().Op("==").Lit(rt)).BlockFunc(func(g *jen.Group) {
+					yield(g, v)
+				})
+			})
+		}}
 	}
 	if t == nil {
 		c.fail("unknown type %s", name)
