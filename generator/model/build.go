@@ -292,6 +292,16 @@ func (b *builder) roots() error {
 			return err
 		}
 	}
+	// Validation reports its issues as an OperationOutcome (Issues.
+	// ToOperationOutcome, fhir-validate -json): it is always generated when
+	// the core package defines it.
+	if oo := b.core.Canonical + "/StructureDefinition/OperationOutcome"; len(defs) > 0 {
+		if _, ok := b.defs.Resolve("StructureDefinition", oo); ok {
+			if _, err := b.typeFor(oo, "OperationOutcome", "OperationOutcome"); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

@@ -76,9 +76,9 @@ func (x *Extension) GetValue() ExtensionValue {
 	return x.Value
 }
 
-// ExtensionValue is the type of Extension.value[x][x]: one of *Base64Binary, *Boolean, *Canonical,
-// *Code, *Date, *DateTime, *Decimal, *ID, *Instant, *Integer, *Markdown, *OID, *PositiveInt, *String,
-// *Time, *UnsignedInt, *URI, *URL, *UUID, *Address, *Age, *Annotation, *Attachment, *CodeableConcept,
+// ExtensionValue is the type of Extension.value[x]: one of *Base64Binary, *Boolean, *Canonical, *Code,
+// *Date, *DateTime, *Decimal, *ID, *Instant, *Integer, *Markdown, *OID, *PositiveInt, *String, *Time,
+// *UnsignedInt, *URI, *URL, *UUID, *Address, *Age, *Annotation, *Attachment, *CodeableConcept,
 // *Coding, *ContactPoint, *Count, *Distance, *Duration, *HumanName, *Identifier, *Money, *Period,
 // *Quantity, *Range, *Ratio, *Reference, *SampledData, *Signature, *Timing, *ContactDetail,
 // *Contributor, *DataRequirement, *Expression, *ParameterDefinition, *RelatedArtifact,
@@ -276,7 +276,8 @@ func (x *Extension) GetValueAttachment() *Attachment {
 	return v
 }
 
-// GetValueCodeableConcept returns Value when it holds a CodeableConcept (valueCodeableConcept), else nil.
+// GetValueCodeableConcept returns Value when it holds a CodeableConcept (valueCodeableConcept), else
+// nil.
 func (x *Extension) GetValueCodeableConcept() *CodeableConcept {
 	v, _ := x.GetValue().(*CodeableConcept)
 	return v
@@ -390,7 +391,8 @@ func (x *Extension) GetValueContributor() *Contributor {
 	return v
 }
 
-// GetValueDataRequirement returns Value when it holds a DataRequirement (valueDataRequirement), else nil.
+// GetValueDataRequirement returns Value when it holds a DataRequirement (valueDataRequirement), else
+// nil.
 func (x *Extension) GetValueDataRequirement() *DataRequirement {
 	v, _ := x.GetValue().(*DataRequirement)
 	return v
@@ -402,19 +404,22 @@ func (x *Extension) GetValueExpression() *Expression {
 	return v
 }
 
-// GetValueParameterDefinition returns Value when it holds a ParameterDefinition (valueParameterDefinition), else nil.
+// GetValueParameterDefinition returns Value when it holds a ParameterDefinition
+// (valueParameterDefinition), else nil.
 func (x *Extension) GetValueParameterDefinition() *ParameterDefinition {
 	v, _ := x.GetValue().(*ParameterDefinition)
 	return v
 }
 
-// GetValueRelatedArtifact returns Value when it holds a RelatedArtifact (valueRelatedArtifact), else nil.
+// GetValueRelatedArtifact returns Value when it holds a RelatedArtifact (valueRelatedArtifact), else
+// nil.
 func (x *Extension) GetValueRelatedArtifact() *RelatedArtifact {
 	v, _ := x.GetValue().(*RelatedArtifact)
 	return v
 }
 
-// GetValueTriggerDefinition returns Value when it holds a TriggerDefinition (valueTriggerDefinition), else nil.
+// GetValueTriggerDefinition returns Value when it holds a TriggerDefinition (valueTriggerDefinition),
+// else nil.
 func (x *Extension) GetValueTriggerDefinition() *TriggerDefinition {
 	v, _ := x.GetValue().(*TriggerDefinition)
 	return v

@@ -1209,7 +1209,8 @@ func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 	e.ObjectEnd()
 }
 
-// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from Extension) and byte offset.
+// UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
+// fhir.JSONErrors listing every problem found with its location (from Extension) and byte offset.
 func (x *Extension) UnmarshalJSON(data []byte) error {
 	s := newDecodeState(data, "Extension")
 	*x = Extension{}

@@ -17,7 +17,8 @@ const UsageRestrictionURL = "http://hl7.org/fhir/uv/vhdir/StructureDefinition/us
 // UsageRestrictionVersion is the version of UsageRestriction generated from.
 const UsageRestrictionVersion = "0.2.0"
 
-// UsageRestriction returns the value of the first UsageRestriction extension in exts (a resource's, datatype's or primitive's Extension), or nil.
+// UsageRestriction returns the value of the first UsageRestriction extension in exts (a resource's,
+// datatype's or primitive's Extension), or nil.
 func UsageRestriction(exts []r4.Extension) *r4.Reference {
 	for i := range exts {
 		if exts[i].URL == UsageRestrictionURL {
@@ -29,7 +30,8 @@ func UsageRestriction(exts []r4.Extension) *r4.Reference {
 	return nil
 }
 
-// SetUsageRestriction sets the UsageRestriction extension in *exts to value: the first one already there is replaced and any others removed, so there is never more than one. A nil value removes it.
+// SetUsageRestriction sets the UsageRestriction extension in *exts to value: the first one already
+// there is replaced and any others removed, so there is never more than one. A nil value removes it.
 func SetUsageRestriction(exts *[]r4.Extension, value *r4.Reference) {
 	if value == nil {
 		RemoveUsageRestriction(exts)
@@ -57,7 +59,8 @@ func SetUsageRestriction(exts *[]r4.Extension, value *r4.Reference) {
 	*exts = out
 }
 
-// RemoveUsageRestriction removes every UsageRestriction extension from *exts and reports whether there was one.
+// RemoveUsageRestriction removes every UsageRestriction extension from *exts and reports whether there
+// was one.
 func RemoveUsageRestriction(exts *[]r4.Extension) bool {
 	out := (*exts)[:0]
 	found := false

@@ -63,6 +63,8 @@ type decodeState struct {
 	aMoney                     slab[Money]
 	aNarrative                 slab[Narrative]
 	aOID                       slab[OID]
+	aOperationOutcome          slab[OperationOutcome]
+	aOperationOutcomeIssue     slab[OperationOutcomeIssue]
 	aParameterDefinition       slab[ParameterDefinition]
 	aPeriod                    slab[Period]
 	aPositiveInt               slab[PositiveInt]
@@ -240,6 +242,8 @@ func newResource(s *decodeState, typ string) interface {
 	switch typ {
 	case "Lister":
 		return s.aLister.one()
+	case "OperationOutcome":
+		return s.aOperationOutcome.one()
 	}
 	return nil
 }
