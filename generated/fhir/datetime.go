@@ -2,6 +2,12 @@
 
 package fhir
 
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
 // CheckCalendar checks the date part of a FHIR date, dateTime or instant
 // that already matches its type's regular expression: the day must exist in
 // its month (February 29 only in leap years). It returns "" when the date is
@@ -44,4 +50,77 @@ func daysIn(year, month int) int {
 		return 30
 	}
 	return 31
+}
+
+// Precision is how much of a point in time a FHIR date, dateTime or instant
+// gives: a year, a month, a day, or a time to the second with 0 to 9
+// fractional digits. Its zero value is no precision (an invalid value).
+type Precision int
+
+// The precisions; PrecisionSecond+n has n fractional digits.
+const (
+	PrecisionYear Precision = iota + 1
+	PrecisionMonth
+	PrecisionDay
+	PrecisionSecond
+	PrecisionMillisecond = PrecisionSecond + 3
+	PrecisionMicrosecond = PrecisionSecond + 6
+	PrecisionNanosecond  = PrecisionSecond + 9
+)
+
+// ParseDateTime reads a FHIR date, dateTime or instant (YYYY, YYYY-MM,
+// YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.f…](Z|±hh:mm)) as a time.Time and its
+// precision. A value without a time is midnight UTC of its first day.
+func ParseDateTime(s string) (time.Time, Precision, error) {
+	bad := func(why string) (time.Time, Precision, error) {
+		return time.Time{}, 0, fmt.Errorf("%q is not a FHIR date or dateTime: %s", s, why)
+	}
+	var layout string
+	var p Precision
+	switch {
+	case len(s) == 4:
+		layout, p = "2006", PrecisionYear
+	case len(s) == 7:
+		layout, p = "2006-01", PrecisionMonth
+	case len(s) == 10:
+		layout, p = "2006-01-02", PrecisionDay
+	case len(s) > 19 && s[10] == 'T':
+		digits := 0
+		if s[19] == '.' {
+			for digits < len(s)-20 && s[20+digits] >= '0' && s[20+digits] <= '9' {
+				digits++
+			}
+			if digits == 0 || digits > 9 {
+				return bad("1 to 9 fractional digits")
+			}
+		}
+		layout, p = "2006-01-02T15:04:05Z07:00", PrecisionSecond+Precision(digits)
+	default:
+		return bad("not one of its forms")
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return bad(err.Error())
+	}
+	return t, p, nil
+}
+
+// FormatDateTime writes t at precision p, as ParseDateTime reads it; a time
+// keeps t's zone offset (Z for UTC).
+func FormatDateTime(t time.Time, p Precision) string {
+	switch {
+	case p <= PrecisionYear:
+		return t.Format("2006")
+	case p == PrecisionMonth:
+		return t.Format("2006-01")
+	case p == PrecisionDay:
+		return t.Format("2006-01-02")
+	case p > PrecisionNanosecond:
+		p = PrecisionNanosecond
+	}
+	layout := "2006-01-02T15:04:05"
+	if n := int(p - PrecisionSecond); n > 0 {
+		layout += "." + strings.Repeat("0", n)
+	}
+	return t.Format(layout + "Z07:00")
 }

@@ -49,3 +49,16 @@ func (es JSONErrors) Error() string {
 	}
 	return b.String()
 }
+
+// EncodeError is a value that FHIR JSON cannot hold, found while encoding
+// (a decimal that is not a number, a primitive that is "" with nothing
+// else): what would be written would not decode, so nothing is.
+type EncodeError struct {
+	Member string // the JSON member being written
+	Offset int    // where in the output
+	Msg    string
+}
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("cannot encode %q (output byte %d): %s", e.Member, e.Offset, e.Msg)
+}

@@ -368,9 +368,12 @@ func (x *AuditEvent) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEvent) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEvent) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 	d := s.d
@@ -659,9 +662,12 @@ func (x *AuditEventAgent) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEventAgent) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEventAgent) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEventAgent {
 	d := s.d
@@ -801,9 +807,12 @@ func (x *AuditEventAgentNetwork) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEventAgentNetwork) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEventAgentNetwork) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetwork) []AuditEventAgentNetwork {
 	d := s.d
@@ -958,9 +967,12 @@ func (x *AuditEventSource) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEventSource) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEventSource) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []AuditEventSource {
 	d := s.d
@@ -1213,9 +1225,12 @@ func (x *AuditEventEntity) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEventEntity) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEventEntity) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []AuditEventEntity {
 	d := s.d
@@ -1404,9 +1419,12 @@ func (x *AuditEventEntityDetail) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *AuditEventEntityDetail) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x AuditEventEntityDetail) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeAuditEventEntityDetailList(s *decodeState, list []AuditEventEntityDetail) []AuditEventEntityDetail {
 	d := s.d

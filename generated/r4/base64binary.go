@@ -59,3 +59,24 @@ func (x *Base64Binary) HasValue() bool {
 func NewBase64Binary(v string) *Base64Binary {
 	return &Base64Binary{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Base64Binary) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// Base64BinaryValues returns the values of a list of base64Binary, in order; an item with no value
+// (only an id or extensions) gives the zero value.
+func Base64BinaryValues(list []Base64Binary) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

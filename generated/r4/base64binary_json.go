@@ -25,6 +25,9 @@ func (x *Base64Binary) decodeValue(s *decodeState, track bool) bool {
 }
 
 func (x *Base64Binary) encodeValue(e *fhirjson.Encoder) {
+	if *x.Value == "" && !x.hasElement() {
+		e.Fail("an empty string is not a FHIR value")
+	}
 	e.String(string(*x.Value))
 }
 
@@ -47,12 +50,15 @@ func (x *Base64Binary) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a base64Binary (null when it has none).
-func (x *Base64Binary) MarshalJSON() ([]byte, error) {
+func (x Base64Binary) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

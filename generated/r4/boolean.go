@@ -2,6 +2,8 @@
 
 package r4
 
+import "strconv"
+
 // Boolean is the FHIR primitive type boolean: Primitive Type boolean.
 //
 // Value of "true" or "false"
@@ -56,4 +58,25 @@ func (x *Boolean) HasValue() bool {
 // NewBoolean returns a Boolean holding v.
 func NewBoolean(v bool) *Boolean {
 	return &Boolean{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Boolean) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return strconv.FormatBool(*x.Value)
+}
+
+// BooleanValues returns the values of a list of boolean, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func BooleanValues(list []Boolean) []bool {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]bool, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
 }

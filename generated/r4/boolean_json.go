@@ -42,12 +42,15 @@ func (x *Boolean) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a boolean (null when it has none).
-func (x *Boolean) MarshalJSON() ([]byte, error) {
+func (x Boolean) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

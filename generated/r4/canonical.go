@@ -59,3 +59,24 @@ func (x *Canonical) HasValue() bool {
 func NewCanonical(v string) *Canonical {
 	return &Canonical{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Canonical) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// CanonicalValues returns the values of a list of canonical, in order; an item with no value (only an
+// id or extensions) gives the zero value.
+func CanonicalValues(list []Canonical) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

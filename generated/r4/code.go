@@ -60,3 +60,24 @@ func (x *Code[T]) HasValue() bool {
 func NewCode[T ~string](v T) *Code[T] {
 	return &Code[T]{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Code[T]) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// CodeValues returns the values of a list of code, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func CodeValues[T ~string](list []Code[T]) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -26,6 +26,9 @@ func (x *Code[T]) decodeValue(s *decodeState, track bool) bool {
 }
 
 func (x *Code[T]) encodeValue(e *fhirjson.Encoder) {
+	if *x.Value == "" && !x.hasElement() {
+		e.Fail("an empty string is not a FHIR value")
+	}
 	e.String(string(*x.Value))
 }
 
@@ -48,12 +51,15 @@ func (x *Code[T]) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a code (null when it has none).
-func (x *Code[T]) MarshalJSON() ([]byte, error) {
+func (x Code[T]) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

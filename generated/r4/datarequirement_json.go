@@ -228,9 +228,12 @@ func (x *DataRequirement) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *DataRequirement) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x DataRequirement) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataRequirement {
 	d := s.d
@@ -387,9 +390,12 @@ func (x *DataRequirementCodeFilter) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *DataRequirementCodeFilter) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x DataRequirementCodeFilter) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementCodeFilter) []DataRequirementCodeFilter {
 	d := s.d
@@ -581,9 +587,12 @@ func (x *DataRequirementDateFilter) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *DataRequirementDateFilter) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x DataRequirementDateFilter) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementDateFilter) []DataRequirementDateFilter {
 	d := s.d
@@ -707,9 +716,12 @@ func (x *DataRequirementSort) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *DataRequirementSort) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x DataRequirementSort) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDataRequirementSortList(s *decodeState, list []DataRequirementSort) []DataRequirementSort {
 	d := s.d

@@ -2,6 +2,12 @@
 
 package r4
 
+import (
+	"errors"
+	fhir "github.com/fhirgen/fhirgen/generated/fhir"
+	"time"
+)
+
 // Date is the FHIR primitive type date: Primitive Type date.
 //
 // A date or partial date (e.g. just year or year + month). There is no time zone. The format is a
@@ -57,4 +63,40 @@ func (x *Date) HasValue() bool {
 // NewDate returns a Date holding v.
 func NewDate(v string) *Date {
 	return &Date{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Date) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// DateValues returns the values of a list of date, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func DateValues(list []Date) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}
+
+// Time returns the value as a time.Time and its precision (a value without a time is midnight UTC of
+// its first day); the error says why there is none.
+func (x *Date) Time() (time.Time, fhir.Precision, error) {
+	if x == nil || x.Value == nil {
+		return time.Time{}, 0, errors.New("no value")
+	}
+	return fhir.ParseDateTime(*x.Value)
+}
+
+// NewDateOf returns a Date holding t written at precision p (fhir.PrecisionDay, fhir.PrecisionSecond
+// ...); validating the resource it is put in checks that date allows that precision.
+func NewDateOf(t time.Time, p fhir.Precision) *Date {
+	return NewDate(fhir.FormatDateTime(t, p))
 }

@@ -2,6 +2,12 @@
 
 package r4
 
+import (
+	"errors"
+	fhir "github.com/fhirgen/fhirgen/generated/fhir"
+	"time"
+)
+
 // DateTime is the FHIR primitive type dateTime: Primitive Type dateTime.
 //
 // A date, date-time or partial date (e.g. just year or year + month). If hours and minutes are
@@ -59,4 +65,41 @@ func (x *DateTime) HasValue() bool {
 // NewDateTime returns a DateTime holding v.
 func NewDateTime(v string) *DateTime {
 	return &DateTime{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x DateTime) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// DateTimeValues returns the values of a list of dateTime, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func DateTimeValues(list []DateTime) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}
+
+// Time returns the value as a time.Time and its precision (a value without a time is midnight UTC of
+// its first day); the error says why there is none.
+func (x *DateTime) Time() (time.Time, fhir.Precision, error) {
+	if x == nil || x.Value == nil {
+		return time.Time{}, 0, errors.New("no value")
+	}
+	return fhir.ParseDateTime(*x.Value)
+}
+
+// NewDateTimeOf returns a DateTime holding t written at precision p (fhir.PrecisionDay,
+// fhir.PrecisionSecond ...); validating the resource it is put in checks that dateTime allows that
+// precision.
+func NewDateTimeOf(t time.Time, p fhir.Precision) *DateTime {
+	return NewDateTime(fhir.FormatDateTime(t, p))
 }

@@ -43,12 +43,15 @@ func (x *Decimal) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a decimal (null when it has none).
-func (x *Decimal) MarshalJSON() ([]byte, error) {
+func (x Decimal) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

@@ -331,9 +331,12 @@ func (x *Dosage) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *Dosage) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x Dosage) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 	d := s.d
@@ -528,9 +531,12 @@ func (x *DosageDoseAndRate) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *DosageDoseAndRate) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x DosageDoseAndRate) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDosageDoseAndRateList(s *decodeState, list []DosageDoseAndRate) []DosageDoseAndRate {
 	d := s.d

@@ -154,9 +154,12 @@ func (x *Duration) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *Duration) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x Duration) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeDurationList(s *decodeState, list []Duration) []Duration {
 	d := s.d

@@ -61,3 +61,24 @@ func (x *ID) HasValue() bool {
 func NewID(v string) *ID {
 	return &ID{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x ID) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// IDValues returns the values of a list of id, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func IDValues(list []ID) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -2,6 +2,12 @@
 
 package r4
 
+import (
+	"errors"
+	fhir "github.com/fhirgen/fhirgen/generated/fhir"
+	"time"
+)
+
 // Instant is the FHIR primitive type instant: Primitive Type instant.
 //
 // # An instant in time - known at least to the second
@@ -60,4 +66,41 @@ func (x *Instant) HasValue() bool {
 // NewInstant returns a Instant holding v.
 func NewInstant(v string) *Instant {
 	return &Instant{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Instant) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// InstantValues returns the values of a list of instant, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func InstantValues(list []Instant) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}
+
+// Time returns the value as a time.Time and its precision (a value without a time is midnight UTC of
+// its first day); the error says why there is none.
+func (x *Instant) Time() (time.Time, fhir.Precision, error) {
+	if x == nil || x.Value == nil {
+		return time.Time{}, 0, errors.New("no value")
+	}
+	return fhir.ParseDateTime(*x.Value)
+}
+
+// NewInstantOf returns a Instant holding t written at precision p (fhir.PrecisionDay,
+// fhir.PrecisionSecond ...); validating the resource it is put in checks that instant allows that
+// precision.
+func NewInstantOf(t time.Time, p fhir.Precision) *Instant {
+	return NewInstant(fhir.FormatDateTime(t, p))
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import "strconv"
+
 // Integer is the FHIR primitive type integer: Primitive Type integer.
 //
 // # A whole number
@@ -58,4 +60,25 @@ func (x *Integer) HasValue() bool {
 // NewInteger returns a Integer holding v.
 func NewInteger(v int32) *Integer {
 	return &Integer{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Integer) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(*x.Value), 10)
+}
+
+// IntegerValues returns the values of a list of integer, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func IntegerValues(list []Integer) []int32 {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]int32, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
 }

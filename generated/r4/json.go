@@ -185,15 +185,19 @@ func code[T ~string](s *decodeState, v string) *T {
 var encoders = sync.Pool{New: func() any { return fhirjson.NewEncoder(16 << 10) }}
 
 // encode runs f with a pooled encoder and returns a copy of what it wrote.
-func encode(f func(e *fhirjson.Encoder)) []byte {
+func encode(f func(e *fhirjson.Encoder)) ([]byte, error) {
 	e := encoders.Get().(*fhirjson.Encoder)
 	e.Reset()
 	f(e)
-	out := append([]byte(nil), e.Bytes()...)
+	var out []byte
+	err := e.Err()
+	if err == nil {
+		out = append([]byte(nil), e.Bytes()...)
+	}
 	if cap(e.Bytes()) <= 1<<20 {
 		encoders.Put(e)
 	}
-	return out
+	return out, err
 }
 
 // emptyCheck is a primitive whose value was "": an error unless the element
@@ -339,7 +343,7 @@ func UnmarshalResource(data []byte) (Resource, error) {
 // MarshalResource encodes a resource as compact FHIR JSON, properties in the
 // definitions' order.
 func MarshalResource(r Resource) ([]byte, error) {
-	return encode(func(e *fhirjson.Encoder) { encodeResource(e, r) }), nil
+	return encode(func(e *fhirjson.Encoder) { encodeResource(e, r) })
 }
 
 // MarshalResourceIndent is MarshalResource with each element on its own

@@ -61,3 +61,24 @@ func (x *Markdown) HasValue() bool {
 func NewMarkdown(v string) *Markdown {
 	return &Markdown{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Markdown) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// MarkdownValues returns the values of a list of markdown, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func MarkdownValues(list []Markdown) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -59,3 +59,24 @@ func (x *OID) HasValue() bool {
 func NewOID(v string) *OID {
 	return &OID{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x OID) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// OIDValues returns the values of a list of oid, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func OIDValues(list []OID) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -205,9 +205,12 @@ func (x *OperationOutcome) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *OperationOutcome) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x OperationOutcome) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []OperationOutcome {
 	d := s.d
@@ -420,9 +423,12 @@ func (x *OperationOutcomeIssue) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *OperationOutcomeIssue) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x OperationOutcomeIssue) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeOperationOutcomeIssueList(s *decodeState, list []OperationOutcomeIssue) []OperationOutcomeIssue {
 	d := s.d

@@ -2,6 +2,8 @@
 
 package r4
 
+import "strconv"
+
 // PositiveInt is the FHIR primitive type positiveInt: Primitive Type positiveInt.
 //
 // An integer with a value that is positive (e.g. >0)
@@ -56,4 +58,25 @@ func (x *PositiveInt) HasValue() bool {
 // NewPositiveInt returns a PositiveInt holding v.
 func NewPositiveInt(v int32) *PositiveInt {
 	return &PositiveInt{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x PositiveInt) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(*x.Value), 10)
+}
+
+// PositiveIntValues returns the values of a list of positiveInt, in order; an item with no value (only
+// an id or extensions) gives the zero value.
+func PositiveIntValues(list []PositiveInt) []int32 {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]int32, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
 }

@@ -42,12 +42,15 @@ func (x *PositiveInt) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a positiveInt (null when it has none).
-func (x *PositiveInt) MarshalJSON() ([]byte, error) {
+func (x PositiveInt) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

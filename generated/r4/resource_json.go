@@ -59,8 +59,8 @@ func (r *RawResource) encodeJSON(e *fhirjson.Encoder) {
 }
 
 // MarshalJSON returns the resource's JSON as read.
-func (r *RawResource) MarshalJSON() ([]byte, error) {
-	if r == nil {
+func (r RawResource) MarshalJSON() ([]byte, error) {
+	if len(r.JSON) == 0 {
 		return []byte("null"), nil
 	}
 	return r.JSON, nil

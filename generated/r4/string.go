@@ -59,3 +59,24 @@ func (x *String) HasValue() bool {
 func NewString(v string) *String {
 	return &String{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x String) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// StringValues returns the values of a list of string, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func StringValues(list []String) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -57,3 +57,24 @@ func (x *Time) HasValue() bool {
 func NewTime(v string) *Time {
 	return &Time{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Time) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// TimeValues returns the values of a list of time, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func TimeValues(list []Time) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -137,9 +137,12 @@ func (x *Timing) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *Timing) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x Timing) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeTimingList(s *decodeState, list []Timing) []Timing {
 	d := s.d
@@ -528,9 +531,12 @@ func (x *TimingRepeat) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *TimingRepeat) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x TimingRepeat) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeTimingRepeatList(s *decodeState, list []TimingRepeat) []TimingRepeat {
 	d := s.d

@@ -2,6 +2,8 @@
 
 package r4
 
+import "strconv"
+
 // UnsignedInt is the FHIR primitive type unsignedInt: Primitive Type unsignedInt.
 //
 // An integer with a value that is not negative (e.g. >= 0)
@@ -56,4 +58,25 @@ func (x *UnsignedInt) HasValue() bool {
 // NewUnsignedInt returns a UnsignedInt holding v.
 func NewUnsignedInt(v int32) *UnsignedInt {
 	return &UnsignedInt{Value: &v}
+}
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x UnsignedInt) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(*x.Value), 10)
+}
+
+// UnsignedIntValues returns the values of a list of unsignedInt, in order; an item with no value (only
+// an id or extensions) gives the zero value.
+func UnsignedIntValues(list []UnsignedInt) []int32 {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]int32, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
 }

@@ -42,12 +42,15 @@ func (x *UnsignedInt) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a unsignedInt (null when it has none).
-func (x *UnsignedInt) MarshalJSON() ([]byte, error) {
+func (x UnsignedInt) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

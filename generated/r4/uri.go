@@ -59,3 +59,24 @@ func (x *URI) HasValue() bool {
 func NewURI(v string) *URI {
 	return &URI{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x URI) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// URIValues returns the values of a list of uri, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func URIValues(list []URI) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

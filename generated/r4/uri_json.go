@@ -25,6 +25,9 @@ func (x *URI) decodeValue(s *decodeState, track bool) bool {
 }
 
 func (x *URI) encodeValue(e *fhirjson.Encoder) {
+	if *x.Value == "" && !x.hasElement() {
+		e.Fail("an empty string is not a FHIR value")
+	}
 	e.String(string(*x.Value))
 }
 
@@ -47,12 +50,15 @@ func (x *URI) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the value of a uri (null when it has none).
-func (x *URI) MarshalJSON() ([]byte, error) {
+func (x URI) MarshalJSON() ([]byte, error) {
 	e := fhirjson.NewEncoder(32)
-	if x == nil || x.Value == nil {
+	if x.Value == nil {
 		e.Null()
 	} else {
 		x.encodeValue(e)
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return e.Bytes(), nil
 }

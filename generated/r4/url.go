@@ -57,3 +57,24 @@ func (x *URL) HasValue() bool {
 func NewURL(v string) *URL {
 	return &URL{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x URL) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// URLValues returns the values of a list of url, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func URLValues(list []URL) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

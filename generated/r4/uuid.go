@@ -59,3 +59,24 @@ func (x *UUID) HasValue() bool {
 func NewUUID(v string) *UUID {
 	return &UUID{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x UUID) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// UUIDValues returns the values of a list of uuid, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func UUIDValues(list []UUID) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

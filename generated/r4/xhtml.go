@@ -57,3 +57,24 @@ func (x *XHTML) HasValue() bool {
 func NewXHTML(v string) *XHTML {
 	return &XHTML{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x XHTML) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return string(*x.Value)
+}
+
+// XHTMLValues returns the values of a list of xhtml, in order; an item with no value (only an id or
+// extensions) gives the zero value.
+func XHTMLValues(list []XHTML) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

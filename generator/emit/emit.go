@@ -480,6 +480,60 @@ func (e *emitter) primitive(f *jen.File, t *model.Type) {
 	fn.Params(jen.Id("v").Add(valueType())).Op("*").Add(recvType()).Block(
 		jen.Return(jen.Op("&").Add(recvType()).Values(jen.Dict{jen.Id("Value"): jen.Op("&").Id("v")})),
 	)
+	e.primitiveConveniences(f, t, recvType, valueType)
+}
+
+// primitiveConveniences emits what makes a primitive easy to use: String
+// (its value as FHIR writes it, "" when absent), <T>Values over a list,
+// and, for the types whose value is a FHIRPath Date or DateTime, the
+// conversions to and from time.Time with their precision.
+func (e *emitter) primitiveConveniences(f *jen.File, t *model.Type, recvType, valueType func() *jen.Statement) {
+	var str jen.Code
+	switch {
+	case t.Generic || t.Value.GoType == "string":
+		str = jen.String().Parens(jen.Op("*").Id("x").Dot("Value"))
+	case t.Value.GoType == "bool":
+		str = jen.Qual("strconv", "FormatBool").Call(jen.Op("*").Id("x").Dot("Value"))
+	case t.Value.GoType == "Decimal":
+		str = jen.Id("x").Dot("Value").Dot("String").Call()
+	default:
+		str = jen.Qual("strconv", "FormatInt").Call(jen.Int64().Parens(jen.Op("*").Id("x").Dot("Value")), jen.Lit(10))
+	}
+	comments(f.Add, "String returns the value as FHIR writes it, or \"\" when there is none.")
+	f.Func().Params(jen.Id("x").Add(recvType())).Id("String").Params().String().Block(
+		jen.If(jen.Id("x").Dot("Value").Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
+		jen.Return(str),
+	)
+	values := t.GoName + "Values"
+	commentf(f.Add, "%s returns the values of a list of %s, in order; an item with no value (only an id or extensions) gives the zero value.", values, t.Name)
+	fn := f.Func().Id(values)
+	if t.Generic {
+		fn.Types(jen.Id("T").Op("~").String())
+	}
+	fn.Params(jen.Id("list").Index().Add(recvType())).Index().Add(valueType()).Block(
+		jen.If(jen.Len(jen.Id("list")).Op("==").Lit(0)).Block(jen.Return(jen.Nil())),
+		jen.Id("out").Op(":=").Make(jen.Index().Add(valueType()), jen.Len(jen.Id("list"))),
+		jen.For(jen.Id("i").Op(":=").Range().Id("list")).Block(
+			jen.Id("out").Index(jen.Id("i")).Op("=").Id("list").Index(jen.Id("i")).Dot("GetValue").Call(),
+		),
+		jen.Return(jen.Id("out")),
+	)
+	if t.Generic || t.Value.GoType != "string" || (t.Value.System != "Date" && t.Value.System != "DateTime") {
+		return
+	}
+	rt := e.mod.Path + "/" + RuntimePackage
+	comments(f.Add, "Time returns the value as a time.Time and its precision (a value without a time is midnight UTC of its first day); the error says why there is none.")
+	f.Func().Params(jen.Id("x").Op("*").Add(recvType())).Id("Time").Params().Params(jen.Qual("time", "Time"), jen.Qual(rt, "Precision"), jen.Error()).Block(
+		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("Value").Op("==").Nil()).Block(
+			jen.Return(jen.Qual("time", "Time").Values(), jen.Lit(0), jen.Qual("errors", "New").Call(jen.Lit("no value"))),
+		),
+		jen.Return(jen.Qual(rt, "ParseDateTime").Call(jen.Op("*").Id("x").Dot("Value"))),
+	)
+	ctor := "New" + t.GoName + "Of"
+	commentf(f.Add, "%s returns a %s holding t written at precision p (fhir.PrecisionDay, fhir.PrecisionSecond ...); validating the resource it is put in checks that %s allows that precision.", ctor, t.GoName, t.Name)
+	f.Func().Id(ctor).Params(jen.Id("t").Qual("time", "Time"), jen.Id("p").Qual(rt, "Precision")).Op("*").Add(recvType()).Block(
+		jen.Return(jen.Id("New"+t.GoName).Call(jen.Qual(rt, "FormatDateTime").Call(jen.Id("t"), jen.Id("p")))),
+	)
 }
 
 // abstractResource emits an abstract resource as an interface of getters.

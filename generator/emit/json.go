@@ -288,9 +288,9 @@ func (e *emitter) structMarshalers(f *jen.File, t *model.Type) {
 		jen.If(jen.Id("s").Dot("d").Dot("ObjectStart").Call()).Block(jen.Id("x").Dot("decodeJSON").Call(jen.Id("s"))),
 		jen.Return(jen.Id("s").Dot("finish").Call()),
 	)
-	comments(f.Add, "MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.")
-	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(jen.Id("encode").Call(jen.Id("x").Dot("encodeJSON")), jen.Nil()),
+	comments(f.Add, "MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is \"\" and nothing else) is an error.")
+	f.Func().Params(jen.Id("x").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Return(jen.Id("encode").Call(jen.Id("x").Dot("encodeJSON"))),
 	)
 }
 
@@ -351,8 +351,8 @@ func (e *emitter) rawResource(root *model.Type) *jen.File {
 		jen.Id("e").Dot("Raw").Call(jen.Id("r").Dot("JSON")),
 	)
 	comments(f.Add, "MarshalJSON returns the resource's JSON as read.")
-	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
+	f.Func().Params(jen.Id("r").Id("RawResource")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.If(jen.Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
 		jen.Return(jen.Id("r").Dot("JSON"), jen.Nil()),
 	)
 	return f

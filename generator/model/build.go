@@ -1053,10 +1053,13 @@ func (b *builder) name() error {
 		}
 		for _, t := range p.Types {
 			if t.Kind == KindPrimitive {
-				if owner, taken := ns.Owner("New" + t.GoName); taken {
-					return diag.Errorf(t.Source, t.Name, "constructor New%s collides with %s", t.GoName, owner)
+				// the functions each primitive's file declares
+				for _, fn := range []string{"New" + t.GoName, "New" + t.GoName + "Of", t.GoName + "Values"} {
+					if owner, taken := ns.Owner(fn); taken {
+						return diag.Errorf(t.Source, t.Name, "function %s collides with %s", fn, owner)
+					}
+					ns.Take(fn, "", t.URL)
 				}
-				ns.Take("New"+t.GoName, "", t.URL)
 			}
 		}
 		for _, t := range p.Types {

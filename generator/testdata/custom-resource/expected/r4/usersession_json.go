@@ -318,9 +318,12 @@ func (x *UserSession) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *UserSession) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x UserSession) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 	d := s.d
@@ -460,9 +463,12 @@ func (x *UserSessionStatus) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *UserSessionStatus) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x UserSessionStatus) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []UserSessionStatus {
 	d := s.d
@@ -602,9 +608,12 @@ func (x *UserSessionContext) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *UserSessionContext) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x UserSessionContext) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeUserSessionContextList(s *decodeState, list []UserSessionContext) []UserSessionContext {
 	d := s.d

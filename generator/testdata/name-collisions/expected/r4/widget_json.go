@@ -340,9 +340,12 @@ func (x *Widget) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *Widget) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x Widget) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 	d := s.d
@@ -464,9 +467,12 @@ func (x *WidgetPartElement) UnmarshalJSON(data []byte) error {
 	return s.finish()
 }
 
-// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order.
-func (x *WidgetPartElement) MarshalJSON() ([]byte, error) {
-	return encode(x.encodeJSON), nil
+// MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
+// value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that
+// embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is
+// "" and nothing else) is an error.
+func (x WidgetPartElement) MarshalJSON() ([]byte, error) {
+	return encode(x.encodeJSON)
 }
 func decodeWidgetPartElementList(s *decodeState, list []WidgetPartElement) []WidgetPartElement {
 	d := s.d

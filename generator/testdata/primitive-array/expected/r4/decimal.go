@@ -62,3 +62,24 @@ func (x *Decimal) HasValue() bool {
 func NewDecimal(v fhir.Decimal) *Decimal {
 	return &Decimal{Value: &v}
 }
+
+// String returns the value as FHIR writes it, or "" when there is none.
+func (x Decimal) String() string {
+	if x.Value == nil {
+		return ""
+	}
+	return x.Value.String()
+}
+
+// DecimalValues returns the values of a list of decimal, in order; an item with no value (only an id
+// or extensions) gives the zero value.
+func DecimalValues(list []Decimal) []fhir.Decimal {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]fhir.Decimal, len(list))
+	for i := range list {
+		out[i] = list[i].GetValue()
+	}
+	return out
+}

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"strconv"
 	"unicode/utf8"
+
+	"example.org/golden/fhir"
 )
 
 // Encoder writes compact JSON. Strings are escaped as JSON requires and no
@@ -13,6 +15,7 @@ import (
 type Encoder struct {
 	buf   []byte
 	comma bool
+	err   error // the first value that cannot be FHIR JSON
 }
 
 // NewEncoder returns an encoder with room for n bytes.
@@ -22,6 +25,32 @@ func NewEncoder(n int) *Encoder { return &Encoder{buf: make([]byte, 0, n)} }
 func (e *Encoder) Reset() {
 	e.buf = e.buf[:0]
 	e.comma = false
+	e.err = nil
+}
+
+// Fail records that a value cannot be written as FHIR JSON (the first such
+// value wins), naming the member being written.
+func (e *Encoder) Fail(msg string) {
+	if e.err == nil {
+		e.err = &fhir.EncodeError{Member: lastKey(e.buf), Offset: len(e.buf), Msg: msg}
+	}
+}
+
+// Err is the first value that could not be written, or nil.
+func (e *Encoder) Err() error { return e.err }
+
+// lastKey finds the last member name written ("" at the top).
+func lastKey(b []byte) string {
+	for i := len(b) - 1; i > 0; i-- {
+		if b[i] == ':' && b[i-1] == '"' {
+			for j := i - 2; j >= 0; j-- {
+				if b[j] == '"' && (j == 0 || b[j-1] != '\\') {
+					return string(b[j+1 : i-1])
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // Bytes returns what was written.
@@ -97,10 +126,10 @@ func (e *Encoder) IntString(v int64) {
 }
 
 // Number writes a number's text as it is (a decimal keeps its exact form);
-// text that is not a JSON number is written as 0 would be wrong, so it is
-// written as a string for the validator to reject.
+// text that is not a JSON number fails the encoding.
 func (e *Encoder) Number(text string) {
 	if !validNumber(text) {
+		e.Fail(strconv.Quote(text) + " is not a JSON number")
 		e.String(text)
 		return
 	}
