@@ -2,4 +2,4 @@
 
 module github.com/fhirgen/fhirgen/generated
 
-go 1.24
+go 1.22

@@ -2,4 +2,4 @@
 
 module example.org/golden
 
-go 1.24
+go 1.22
