@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Address is the FHIR datatype Address: An address expressed using postal conventions (as opposed to
 // GPS or other location definition formats).
 //
@@ -86,6 +88,10 @@ type Address struct {
 
 	// Period is Address.period (0..1, summary): Time period when address was/is in use.
 	Period *Period
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -186,7 +186,9 @@ func (x *Address) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -226,6 +228,9 @@ func (x *Address) encodeJSON(e *fhirjson.Encoder) {
 	if x.Period != nil {
 		e.Key("\"period\":")
 		x.Period.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

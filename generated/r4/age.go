@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Age is the FHIR datatype Age: A duration of time during which an organism (or a process) has
 // existed.
 //
@@ -54,6 +56,10 @@ type Age struct {
 	//
 	// A computer processable form of the unit in some unit representation system.
 	Code *Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

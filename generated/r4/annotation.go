@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Annotation is the FHIR datatype Annotation: Text node with attribution.
 //
 // A text note which also contains information about who made the statement and when.
@@ -43,6 +45,10 @@ type Annotation struct {
 	//
 	// The text of the annotation in markdown format.
 	Text *Markdown
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -104,7 +104,9 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 			x.Text = decodeMarkdownFieldElement(s, x.Text)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,6 +142,9 @@ func (x *Annotation) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeDateTimeField(e, "\"time\":", "\"_time\":", x.Time)
 	encodeMarkdownField(e, "\"text\":", "\"_text\":", x.Text)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Attachment is the FHIR datatype Attachment: Content in a format defined elsewhere.
 //
 // For referring to data content defined in other formats.
@@ -69,6 +71,10 @@ type Attachment struct {
 	//
 	// The date that the attachment was first created.
 	Creation *DateTime
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -158,7 +158,9 @@ func (x *Attachment) decodeJSON(s *decodeState) {
 			x.Creation = decodeDateTimeFieldElement(s, x.Creation)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -191,6 +193,9 @@ func (x *Attachment) encodeJSON(e *fhirjson.Encoder) {
 	encodeBase64BinaryField(e, "\"hash\":", "\"_hash\":", x.Hash)
 	encodeStringField(e, "\"title\":", "\"_title\":", x.Title)
 	encodeDateTimeField(e, "\"creation\":", "\"_creation\":", x.Creation)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

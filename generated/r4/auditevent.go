@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // AuditEvent is the FHIR resource AuditEvent: Event record kept for security purposes.
 //
 // A record of an event made for purposes of maintaining a security log. Typical uses include detection
@@ -142,6 +144,10 @@ type AuditEvent struct {
 	//
 	// Specific instances of data or objects that have been accessed.
 	Entity []AuditEventEntity
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*AuditEvent)(nil)
@@ -409,6 +415,10 @@ type AuditEventAgent struct {
 	//
 	// Binding (extensible): http://terminology.hl7.org/ValueSet/v3-PurposeOfUse.
 	PurposeOfUse []CodeableConcept
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -570,6 +580,10 @@ type AuditEventAgentNetwork struct {
 	//
 	// Binding (required): http://hl7.org/fhir/ValueSet/network-type|4.0.1.
 	Type *Code[AuditEventAgentNetworkType]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -668,6 +682,10 @@ type AuditEventSource struct {
 	//
 	// Binding (extensible): http://hl7.org/fhir/ValueSet/audit-source-type.
 	Type []Coding
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -807,6 +825,10 @@ type AuditEventEntity struct {
 	//
 	// Tagged value pairs for conveying additional information about the entity.
 	Detail []AuditEventEntityDetail
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -951,6 +973,10 @@ type AuditEventEntityDetail struct {
 	//
 	// One of: valueString, valueBase64Binary.
 	Value AuditEventEntityDetailValue
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -253,7 +253,9 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.Entity = decodeAuditEventEntityList(s, x.Entity)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -353,6 +355,9 @@ func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 			x.Entity[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -571,7 +576,9 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			x.PurposeOfUse = decodeCodeableConceptList(s, x.PurposeOfUse)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -646,6 +653,9 @@ func (x *AuditEventAgent) encodeJSON(e *fhirjson.Encoder) {
 			x.PurposeOfUse[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -757,7 +767,9 @@ func (x *AuditEventAgentNetwork) decodeJSON(s *decodeState) {
 			x.Type = decodeCodeFieldElement(s, x.Type)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -792,6 +804,9 @@ func (x *AuditEventAgentNetwork) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeStringField(e, "\"address\":", "\"_address\":", x.Address)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 
@@ -906,7 +921,9 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 			x.Type = decodeCodingList(s, x.Type)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -951,6 +968,9 @@ func (x *AuditEventSource) encodeJSON(e *fhirjson.Encoder) {
 			x.Type[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -1142,7 +1162,9 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			x.Detail = decodeAuditEventEntityDetailList(s, x.Detail)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -1209,6 +1231,9 @@ func (x *AuditEventEntity) encodeJSON(e *fhirjson.Encoder) {
 			x.Detail[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -1364,7 +1389,9 @@ func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 			x.Value = decodeBase64BinaryFieldElement(s, p)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -1403,6 +1430,9 @@ func (x *AuditEventEntityDetail) encodeJSON(e *fhirjson.Encoder) {
 		encodeStringField(e, "\"valueString\":", "\"_valueString\":", v)
 	case *Base64Binary:
 		encodeBase64BinaryField(e, "\"valueBase64Binary\":", "\"_valueBase64Binary\":", v)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

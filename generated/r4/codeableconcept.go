@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // CodeableConcept is the FHIR datatype CodeableConcept: Concept - reference to a terminology or just
 // text.
 //
@@ -38,6 +40,10 @@ type CodeableConcept struct {
 	// A human language representation of the concept as seen/selected/uttered by the user who entered the
 	// data and/or which represents the intended meaning of the user.
 	Text *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -54,7 +54,9 @@ func (x *CodeableConcept) decodeJSON(s *decodeState) {
 			x.Text = decodeStringFieldElement(s, x.Text)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -88,6 +90,9 @@ func (x *CodeableConcept) encodeJSON(e *fhirjson.Encoder) {
 		e.ArrayEnd()
 	}
 	encodeStringField(e, "\"text\":", "\"_text\":", x.Text)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Coding is the FHIR datatype Coding: A reference to a code defined by a terminology system.
 //
 // Codes may be defined very casually in enumerations or code lists, up to very formal definitions such
@@ -52,6 +54,10 @@ type Coding struct {
 	// Indicates that this coding was chosen by a user directly - e.g. off a pick list of available items
 	// (codes or displays).
 	UserSelected *Boolean
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

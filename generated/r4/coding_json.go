@@ -110,7 +110,9 @@ func (x *Coding) decodeJSON(s *decodeState) {
 			x.UserSelected = decodeBooleanFieldElement(s, x.UserSelected)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,6 +142,9 @@ func (x *Coding) encodeJSON(e *fhirjson.Encoder) {
 	encodeCodeField(e, "\"code\":", "\"_code\":", x.Code)
 	encodeStringField(e, "\"display\":", "\"_display\":", x.Display)
 	encodeBooleanField(e, "\"userSelected\":", "\"_userSelected\":", x.UserSelected)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

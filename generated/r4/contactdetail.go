@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // ContactDetail is the FHIR datatype ContactDetail: Contact information.
 //
 // Specifies contact information for a person or organization.
@@ -31,6 +33,10 @@ type ContactDetail struct {
 	//
 	// The contact details for the individual (if a name was provided) or the organization.
 	Telecom []ContactPoint
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -54,7 +54,9 @@ func (x *ContactDetail) decodeJSON(s *decodeState) {
 			x.Telecom = decodeContactPointList(s, x.Telecom)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -87,6 +89,9 @@ func (x *ContactDetail) encodeJSON(e *fhirjson.Encoder) {
 			x.Telecom[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

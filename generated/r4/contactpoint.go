@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // ContactPoint is the FHIR datatype ContactPoint: Details of a Technology mediated contact point
 // (phone, fax, email, etc.).
 //
@@ -54,6 +56,10 @@ type ContactPoint struct {
 
 	// Period is ContactPoint.period (0..1, summary): Time period when the contact point was/is in use.
 	Period *Period
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

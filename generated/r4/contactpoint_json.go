@@ -106,7 +106,9 @@ func (x *ContactPoint) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -138,6 +140,9 @@ func (x *ContactPoint) encodeJSON(e *fhirjson.Encoder) {
 	if x.Period != nil {
 		e.Key("\"period\":")
 		x.Period.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Contributor is the FHIR datatype Contributor: Contributor information.
 //
 // A contributor to the content of a knowledge asset, including authors, editors, reviewers, and
@@ -39,6 +41,10 @@ type Contributor struct {
 	//
 	// Contact details to assist a user in finding and communicating with the contributor.
 	Contact []ContactDetail
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

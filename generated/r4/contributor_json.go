@@ -70,7 +70,9 @@ func (x *Contributor) decodeJSON(s *decodeState) {
 			x.Contact = decodeContactDetailList(s, x.Contact)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -104,6 +106,9 @@ func (x *Contributor) encodeJSON(e *fhirjson.Encoder) {
 			x.Contact[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

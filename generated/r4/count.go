@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Count is the FHIR datatype Count: A measured or measurable amount.
 //
 // A measured amount (or an amount that can potentially be measured). Note that measured amounts
@@ -57,6 +59,10 @@ type Count struct {
 	//
 	// A computer processable form of the unit in some unit representation system.
 	Code *Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

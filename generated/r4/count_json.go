@@ -110,7 +110,9 @@ func (x *Count) decodeJSON(s *decodeState) {
 			x.Code = decodeCodeFieldElement(s, x.Code)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,6 +142,9 @@ func (x *Count) encodeJSON(e *fhirjson.Encoder) {
 	encodeStringField(e, "\"unit\":", "\"_unit\":", x.Unit)
 	encodeURIField(e, "\"system\":", "\"_system\":", x.System)
 	encodeCodeField(e, "\"code\":", "\"_code\":", x.Code)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // DataRequirement is the FHIR datatype DataRequirement: Describes a required data item.
 //
 // Describes a required data item for evaluation in terms of the type of data, and optional code or
@@ -83,6 +85,10 @@ type DataRequirement struct {
 	//
 	// Specifies the order of the results to be returned.
 	Sort []DataRequirementSort
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -218,6 +224,10 @@ type DataRequirementCodeFilter struct {
 	// codes. If codes are specified in addition to a value set, the filter returns items matching a code
 	// in the value set or one of the specified codes.
 	Code []Coding
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -318,6 +328,10 @@ type DataRequirementDateFilter struct {
 	//
 	// One of: valueDateTime, valuePeriod, valueDuration.
 	Value DataRequirementDateFilterValue
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -395,6 +409,10 @@ type DataRequirementSort struct {
 	//
 	// Binding (required): http://hl7.org/fhir/ValueSet/sort-direction|4.0.1.
 	Direction *Code[SortDirection]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

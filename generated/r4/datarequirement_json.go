@@ -142,7 +142,9 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 			x.Sort = decodeDataRequirementSortList(s, x.Sort)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -212,6 +214,9 @@ func (x *DataRequirement) encodeJSON(e *fhirjson.Encoder) {
 			x.Sort[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -339,7 +344,9 @@ func (x *DataRequirementCodeFilter) decodeJSON(s *decodeState) {
 			x.Code = decodeCodingList(s, x.Code)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -374,6 +381,9 @@ func (x *DataRequirementCodeFilter) encodeJSON(e *fhirjson.Encoder) {
 			x.Code[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -531,7 +541,9 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -571,6 +583,9 @@ func (x *DataRequirementDateFilter) encodeJSON(e *fhirjson.Encoder) {
 			e.Key("\"valueDuration\":")
 			v.encodeJSON(e)
 		}
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -674,7 +689,9 @@ func (x *DataRequirementSort) decodeJSON(s *decodeState) {
 			x.Direction = decodeCodeFieldElement(s, x.Direction)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -701,6 +718,9 @@ func (x *DataRequirementSort) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeStringField(e, "\"path\":", "\"_path\":", x.Path)
 	encodeCodeField(e, "\"direction\":", "\"_direction\":", x.Direction)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Dosage is the FHIR datatype Dosage: How the medication is/was taken or should be taken.
 //
 // Indicates how the medication is/was taken or should be taken by the patient.
@@ -105,6 +107,10 @@ type Dosage struct {
 	// MaxDosePerLifetime is Dosage.maxDosePerLifetime (0..1, summary): Upper limit on medication per
 	// lifetime of the patient.
 	MaxDosePerLifetime *Quantity
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -269,6 +275,10 @@ type DosageDoseAndRate struct {
 	//
 	// One of: rateRatio, rateRange, rateQuantity.
 	Rate DosageDoseAndRateRate
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -228,7 +228,9 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -316,6 +318,9 @@ func (x *Dosage) encodeJSON(e *fhirjson.Encoder) {
 	if x.MaxDosePerLifetime != nil {
 		e.Key("\"maxDosePerLifetime\":")
 		x.MaxDosePerLifetime.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -458,7 +463,9 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -515,6 +522,9 @@ func (x *DosageDoseAndRate) encodeJSON(e *fhirjson.Encoder) {
 			e.Key("\"rateQuantity\":")
 			v.encodeJSON(e)
 		}
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Duration is the FHIR datatype Duration: A length of time.
 //
 // The context of use may frequently define what kind of quantity this is and therefore what kind of
@@ -53,6 +55,10 @@ type Duration struct {
 	//
 	// A computer processable form of the unit in some unit representation system.
 	Code *Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

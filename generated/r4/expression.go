@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Expression is the FHIR datatype Expression: An expression that can be used to generate a value.
 //
 // A expression that is evaluated in a specified context and returns a value. The context of use of the
@@ -54,6 +56,10 @@ type Expression struct {
 	//
 	// A URI that defines where the expression is found.
 	Reference *URI
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -110,7 +110,9 @@ func (x *Expression) decodeJSON(s *decodeState) {
 			x.Reference = decodeURIFieldElement(s, x.Reference)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,6 +142,9 @@ func (x *Expression) encodeJSON(e *fhirjson.Encoder) {
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
 	encodeStringField(e, "\"expression\":", "\"_expression\":", x.Expression)
 	encodeURIField(e, "\"reference\":", "\"_reference\":", x.Reference)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

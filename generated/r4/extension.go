@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Extension is the FHIR datatype Extension: Optional Extensions Element.
 //
 // Optional Extension Element - found in all resources.
@@ -42,6 +44,10 @@ type Extension struct {
 	// valueParameterDefinition, valueRelatedArtifact, valueTriggerDefinition, valueUsageContext,
 	// valueDosage, valueMeta.
 	Value ExtensionValue
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

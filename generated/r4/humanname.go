@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // HumanName is the FHIR datatype HumanName: Name of a human - parts and usage.
 //
 // A human's name with the ability to identify parts and usage.
@@ -70,6 +72,10 @@ type HumanName struct {
 	//
 	// Indicates the period of time when this name was valid for the named person.
 	Period *Period
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

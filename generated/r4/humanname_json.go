@@ -138,7 +138,9 @@ func (x *HumanName) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -181,6 +183,9 @@ func (x *HumanName) encodeJSON(e *fhirjson.Encoder) {
 	if x.Period != nil {
 		e.Key("\"period\":")
 		x.Period.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

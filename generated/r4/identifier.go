@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Identifier is the FHIR datatype Identifier: An identifier intended for computation.
 //
 // An identifier - identifies some entity uniquely and unambiguously. Typically this is used for
@@ -60,6 +62,10 @@ type Identifier struct {
 	//
 	// Organization that issued/manages the identifier.
 	Assigner *Reference
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

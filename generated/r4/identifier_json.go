@@ -114,7 +114,9 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -153,6 +155,9 @@ func (x *Identifier) encodeJSON(e *fhirjson.Encoder) {
 	if x.Assigner != nil {
 		e.Key("\"assigner\":")
 		x.Assigner.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -326,7 +326,19 @@ func encodeResource(e *fhirjson.Encoder, r Resource) {
 // *RawResource. The error, if any, is a fhir.JSONErrors listing every
 // problem with its location and byte offset.
 func UnmarshalResource(data []byte) (Resource, error) {
+	r, _, err := DecodeResource(data, fhir.DecodeOptions{})
+	return r, err
+}
+
+// DecodeResource is UnmarshalResource with options. With fhir.UnknownDrop or
+// fhir.UnknownKeep a property the definitions do not have (from a newer
+// version, or a sloppy peer) is a warning instead of an error, as in HAPI's
+// lenient parser: it is left out, or kept in its element's ExtraJSON and
+// written back by MarshalResource. The warnings come back either way; the
+// error, if any, is a fhir.JSONErrors of what is still wrong.
+func DecodeResource(data []byte, opts fhir.DecodeOptions) (Resource, fhir.JSONErrors, error) {
 	s := newDecodeState(data, "")
+	s.d.SetUnknown(opts.Unknown)
 	typ, ok := s.d.PeekResourceType()
 	if ok {
 		s.d.SetRoot(typ)
@@ -335,9 +347,9 @@ func UnmarshalResource(data []byte) (Resource, error) {
 	}
 	r := decodeResource(s)
 	if err := s.finish(); err != nil {
-		return nil, err
+		return nil, s.d.Warnings(), err
 	}
-	return r, nil
+	return r, s.d.Warnings(), nil
 }
 
 // MarshalResource encodes a resource as compact FHIR JSON, properties in the
@@ -394,7 +406,7 @@ func decodeElementPart(s *decodeState, id **string, ext *[]Extension) {
 			*ext = decodeExtensionList(s, *ext)
 			d.Pop()
 		default:
-			d.Unknown()
+			d.Unknown(false)
 		}
 	}
 	if n == 0 {

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Meta is the FHIR datatype Meta: Metadata about a resource.
 //
 // The metadata about a resource. This is content in the resource that is maintained by the
@@ -66,6 +68,10 @@ type Meta struct {
 	//
 	// Binding (example): http://hl7.org/fhir/ValueSet/common-tags.
 	Tag []Coding
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

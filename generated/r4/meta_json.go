@@ -110,7 +110,9 @@ func (x *Meta) decodeJSON(s *decodeState) {
 			x.Tag = decodeCodingList(s, x.Tag)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -157,6 +159,9 @@ func (x *Meta) encodeJSON(e *fhirjson.Encoder) {
 			x.Tag[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Money is the FHIR datatype Money: An amount of economic utility in some recognized currency.
 //
 // Defined by http://hl7.org/fhir/StructureDefinition/Money.
@@ -27,6 +29,10 @@ type Money struct {
 	//
 	// Binding (required): http://hl7.org/fhir/ValueSet/currencies|4.0.1.
 	Currency *Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

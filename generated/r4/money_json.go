@@ -62,7 +62,9 @@ func (x *Money) decodeJSON(s *decodeState) {
 			x.Currency = decodeCodeFieldElement(s, x.Currency)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -89,6 +91,9 @@ func (x *Money) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeDecimalField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"currency\":", "\"_currency\":", x.Currency)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Narrative is the FHIR datatype Narrative: Human-readable summary of the resource (essential clinical
 // and business information).
 //
@@ -36,6 +38,10 @@ type Narrative struct {
 	//
 	// The actual narrative content, a stripped down version of XHTML.
 	Div *XHTML
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -62,7 +62,9 @@ func (x *Narrative) decodeJSON(s *decodeState) {
 			x.Div = decodeXHTMLFieldElement(s, x.Div)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -89,6 +91,9 @@ func (x *Narrative) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeCodeField(e, "\"status\":", "\"_status\":", x.Status)
 	encodeXHTMLField(e, "\"div\":", "\"_div\":", x.Div)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // OperationOutcome is the FHIR resource OperationOutcome: Information about the success/failure of an
 // action.
 //
@@ -82,6 +84,10 @@ type OperationOutcome struct {
 	//
 	// An error, warning, or information message that results from a system action.
 	Issue []OperationOutcomeIssue
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*OperationOutcome)(nil)
@@ -243,6 +249,10 @@ type OperationOutcomeIssue struct {
 	// and the default child accessor that identifies one of the elements in the resource that caused this
 	// issue to be raised.
 	Expression []String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -129,7 +129,9 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 			x.Issue = decodeOperationOutcomeIssueList(s, x.Issue)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -189,6 +191,9 @@ func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 			x.Issue[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -360,7 +365,9 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 			x.Expression = decodeStringListElement(s, x.Expression)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -408,6 +415,9 @@ func (x *OperationOutcomeIssue) encodeJSON(e *fhirjson.Encoder) {
 	encodeStringField(e, "\"diagnostics\":", "\"_diagnostics\":", x.Diagnostics)
 	encodeStringList(e, "\"location\":", "\"_location\":", x.Location)
 	encodeStringList(e, "\"expression\":", "\"_expression\":", x.Expression)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // ParameterDefinition is the FHIR datatype ParameterDefinition: Definition of a parameter to a module.
 //
 // The parameters to the module. This collection specifies both the input and output parameters. Input
@@ -64,6 +66,10 @@ type ParameterDefinition struct {
 	// If specified, this indicates a profile that the input data must conform to, or that the output data
 	// will conform to.
 	Profile *Canonical
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -142,7 +142,9 @@ func (x *ParameterDefinition) decodeJSON(s *decodeState) {
 			x.Profile = decodeCanonicalFieldElement(s, x.Profile)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -174,6 +176,9 @@ func (x *ParameterDefinition) encodeJSON(e *fhirjson.Encoder) {
 	encodeStringField(e, "\"documentation\":", "\"_documentation\":", x.Documentation)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeCanonicalField(e, "\"profile\":", "\"_profile\":", x.Profile)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Period is the FHIR datatype Period: Time range defined by start and end date/time.
 //
 // A time period defined by a start and end date and optionally time.
@@ -40,6 +42,10 @@ type Period struct {
 	// the time the instance was created. The start may be in the past, and the end date in the future,
 	// which means that period is expected/planned to end at that time.
 	End *DateTime
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

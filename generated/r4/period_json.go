@@ -62,7 +62,9 @@ func (x *Period) decodeJSON(s *decodeState) {
 			x.End = decodeDateTimeFieldElement(s, x.End)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -89,6 +91,9 @@ func (x *Period) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeDateTimeField(e, "\"start\":", "\"_start\":", x.Start)
 	encodeDateTimeField(e, "\"end\":", "\"_end\":", x.End)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Range is the FHIR datatype Range: Set of values bounded by low and high.
 //
 // A set of ordered Quantities defined by a low and high limit.
@@ -34,6 +36,10 @@ type Range struct {
 	//
 	// The high limit. The boundary is inclusive.
 	High *Quantity
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Ratio is the FHIR datatype Ratio: A ratio of two Quantity values - a numerator and a denominator.
 //
 // A relationship of two Quantity values - expressed as a numerator and a denominator.
@@ -35,6 +37,10 @@ type Ratio struct {
 	//
 	// The value of the denominator.
 	Denominator *Quantity
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -54,7 +54,9 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -86,6 +88,9 @@ func (x *Ratio) encodeJSON(e *fhirjson.Encoder) {
 	if x.Denominator != nil {
 		e.Key("\"denominator\":")
 		x.Denominator.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Reference is the FHIR datatype Reference: A reference from one resource to another.
 //
 // References SHALL be a reference to an actual FHIR resource, and SHALL be resolveable (allowing for
@@ -64,6 +66,10 @@ type Reference struct {
 	//
 	// Plain text narrative that identifies the resource in addition to the resource reference.
 	Display *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -90,7 +90,9 @@ func (x *Reference) decodeJSON(s *decodeState) {
 			x.Display = decodeStringFieldElement(s, x.Display)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -122,6 +124,9 @@ func (x *Reference) encodeJSON(e *fhirjson.Encoder) {
 		x.Identifier.encodeJSON(e)
 	}
 	encodeStringField(e, "\"display\":", "\"_display\":", x.Display)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // RelatedArtifact is the FHIR datatype RelatedArtifact: Related artifacts for a knowledge resource.
 //
 // Related artifacts such as additional documentation, justification, or bibliographic references.
@@ -66,6 +68,10 @@ type RelatedArtifact struct {
 	//
 	// The related resource, such as a library, value set, profile, or other knowledge resource.
 	Resource *Canonical
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -138,7 +138,9 @@ func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 			x.Resource = decodeCanonicalFieldElement(s, x.Resource)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -173,6 +175,9 @@ func (x *RelatedArtifact) encodeJSON(e *fhirjson.Encoder) {
 		x.Document.encodeJSON(e)
 	}
 	encodeCanonicalField(e, "\"resource\":", "\"_resource\":", x.Resource)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // SampledData is the FHIR datatype SampledData: A series of measurements taken by a device.
 //
 // A series of measurements taken by a device, with upper and lower limits. There may be more than one
@@ -69,6 +71,10 @@ type SampledData struct {
 	// special values "E" (error), "L" (below detection limit) and "U" (above detection limit) can also be
 	// used in place of a decimal value.
 	Data *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

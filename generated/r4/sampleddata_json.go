@@ -138,7 +138,9 @@ func (x *SampledData) decodeJSON(s *decodeState) {
 			x.Data = decodeStringFieldElement(s, x.Data)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -173,6 +175,9 @@ func (x *SampledData) encodeJSON(e *fhirjson.Encoder) {
 	encodeDecimalField(e, "\"upperLimit\":", "\"_upperLimit\":", x.UpperLimit)
 	encodePositiveIntField(e, "\"dimensions\":", "\"_dimensions\":", x.Dimensions)
 	encodeStringField(e, "\"data\":", "\"_data\":", x.Data)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Signature is the FHIR datatype Signature: A Signature - XML DigSig, JWS, Graphical image of
 // signature, etc.
 //
@@ -78,6 +80,10 @@ type Signature struct {
 	// The base64 encoding of the Signature content. When signature is not recorded electronically this
 	// element would be empty.
 	Data *Base64Binary
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

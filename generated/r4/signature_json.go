@@ -126,7 +126,9 @@ func (x *Signature) decodeJSON(s *decodeState) {
 			x.Data = decodeBase64BinaryFieldElement(s, x.Data)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -171,6 +173,9 @@ func (x *Signature) encodeJSON(e *fhirjson.Encoder) {
 	encodeCodeField(e, "\"targetFormat\":", "\"_targetFormat\":", x.TargetFormat)
 	encodeCodeField(e, "\"sigFormat\":", "\"_sigFormat\":", x.SigFormat)
 	encodeBase64BinaryField(e, "\"data\":", "\"_data\":", x.Data)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // Timing is the FHIR datatype Timing: A timing schedule that specifies an event that may occur
 // multiple times.
 //
@@ -72,6 +74,10 @@ type Timing struct {
 	//
 	// Binding (preferred): http://hl7.org/fhir/ValueSet/timing-abbreviation.
 	Code *CodeableConcept
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -241,6 +247,10 @@ type TimingRepeat struct {
 	// The number of minutes from the event. If the event code does not indicate whether the minutes is
 	// before or after the event, then the offset is assumed to be after the event.
 	Offset *UnsignedInt
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

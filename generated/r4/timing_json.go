@@ -78,7 +78,9 @@ func (x *Timing) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -122,6 +124,9 @@ func (x *Timing) encodeJSON(e *fhirjson.Encoder) {
 	if x.Code != nil {
 		e.Key("\"code\":")
 		x.Code.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -452,7 +457,9 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 			x.Offset = decodeUnsignedIntFieldElement(s, x.Offset)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -517,6 +524,9 @@ func (x *TimingRepeat) encodeJSON(e *fhirjson.Encoder) {
 	encodeTimeList(e, "\"timeOfDay\":", "\"_timeOfDay\":", x.TimeOfDay)
 	encodeCodeList(e, "\"when\":", "\"_when\":", x.When)
 	encodeUnsignedIntField(e, "\"offset\":", "\"_offset\":", x.Offset)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

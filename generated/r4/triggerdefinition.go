@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // TriggerDefinition is the FHIR datatype TriggerDefinition: Defines an expected trigger for a module.
 //
 // A description of a triggering event. Triggering events can be named events, data events, or
@@ -64,6 +66,10 @@ type TriggerDefinition struct {
 	// A boolean-valued expression that is evaluated in the context of the container of the trigger
 	// definition and returns whether or not the trigger fires.
 	Condition *Expression
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -166,7 +166,9 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -220,6 +222,9 @@ func (x *TriggerDefinition) encodeJSON(e *fhirjson.Encoder) {
 	if x.Condition != nil {
 		e.Key("\"condition\":")
 		x.Condition.encodeJSON(e)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // UsageContext is the FHIR datatype UsageContext: Describes the context of use for a conformance or
 // knowledge resource.
 //
@@ -41,6 +43,10 @@ type UsageContext struct {
 	//
 	// One of: valueCodeableConcept, valueQuantity, valueRange, valueReference.
 	Value UsageContextValue
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

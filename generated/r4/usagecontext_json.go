@@ -90,7 +90,9 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,6 +142,9 @@ func (x *UsageContext) encodeJSON(e *fhirjson.Encoder) {
 			e.Key("\"valueReference\":")
 			v.encodeJSON(e)
 		}
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

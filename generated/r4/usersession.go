@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "github.com/fhirgen/fhirgen/generated/fhir"
+
 // UserSession is the FHIR resource UserSession: Information about a user's current session.
 //
 // Information about a user's current session: who the user is, what the session is focused on, and its
@@ -107,6 +109,10 @@ type UserSession struct {
 	// Additional information about the session. This follows the pattern established in
 	// AuditEvent.entity.detail.
 	Context []UserSessionContext
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*UserSession)(nil)
@@ -289,6 +295,10 @@ type UserSessionStatus struct {
 	//
 	// Binding (required): http://hl7.org/fhir/ValueSet/usersession-status-source.
 	Source *Code[UserSessionStatusSource]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.
@@ -371,6 +381,10 @@ type UserSessionContext struct {
 
 	// Value is UserSession.context.value (1..1): Value of the property.
 	Value *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -213,7 +213,9 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			x.Context = decodeUserSessionContextList(s, x.Context)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -303,6 +305,9 @@ func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 			x.Context[i].encodeJSON(e)
 		}
 		e.ArrayEnd()
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }
@@ -413,7 +418,9 @@ func (x *UserSessionStatus) decodeJSON(s *decodeState) {
 			x.Source = decodeCodeFieldElement(s, x.Source)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -448,6 +455,9 @@ func (x *UserSessionStatus) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeCodeField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"source\":", "\"_source\":", x.Source)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 
@@ -558,7 +568,9 @@ func (x *UserSessionContext) decodeJSON(s *decodeState) {
 			x.Value = decodeStringFieldElement(s, x.Value)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -593,6 +605,9 @@ func (x *UserSessionContext) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeStringField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

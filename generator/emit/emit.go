@@ -335,6 +335,9 @@ func (e *emitter) structType(f *jen.File, t *model.Type) {
 			comments(g.Add, e.fieldDoc(fd)...)
 			g.Id(fd.GoName).Add(e.fieldType(t, fd))
 		}
+		g.Line()
+		commentf(g.Add, "%s holds the properties that FHIR does not define here, kept as read when decoding with fhir.UnknownKeep (and written back as they were); nil otherwise.", model.ExtraField)
+		g.Id(model.ExtraField).Index().Qual(e.fhirPath(), "Member")
 	})
 	if t.Kind == model.KindResource {
 		for _, iface := range t.Implements[:min(1, len(t.Implements))] {

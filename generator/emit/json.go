@@ -107,7 +107,11 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 				for _, k := range ks {
 					e.decodeCases(sw, t, k.field, k.value, k.el, seenCheck)
 				}
-				sw.Default().Block(jen.Id("d").Dot("Unknown").Call())
+				sw.Default().Block(
+					jen.If(jen.List(jen.Id("m"), jen.Id("keep")).Op(":=").Id("d").Dot("Unknown").Call(jen.True()), jen.Id("keep")).Block(
+						jen.Id("x").Dot(model.ExtraField).Op("=").Append(jen.Id("x").Dot(model.ExtraField), jen.Id("m")),
+					),
+				)
 			})
 		})
 		g.If(jen.Id("n").Op("==").Lit(0)).Block(jen.Id("d").Dot("Error").Call(jen.Lit("empty object")))
@@ -219,6 +223,7 @@ func (e *emitter) encodeStruct(f *jen.File, t *model.Type) {
 		for _, fd := range t.Fields {
 			e.encodeField(g, fd)
 		}
+		g.If(jen.Len(jen.Id("x").Dot(model.ExtraField)).Op(">").Lit(0)).Block(jen.Id("e").Dot("Members").Call(jen.Id("x").Dot(model.ExtraField)))
 		g.Id("e").Dot("ObjectEnd").Call()
 	})
 }

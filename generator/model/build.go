@@ -37,8 +37,12 @@ func runtimeNames() []string {
 // reservedMethods are the method names generated types have; a field with
 // such a name gets a trailing underscore (as protoc-gen-go does).
 func reservedMethods() []string {
-	return []string{"ResourceType", "MarshalJSON", "UnmarshalJSON", "Validate", "ValidateIssues"}
+	return []string{"ResourceType", "MarshalJSON", "UnmarshalJSON", "Validate", "ValidateIssues", ExtraField}
 }
+
+// ExtraField is the field of every struct type that keeps the properties
+// lenient decoding did not know (fhir.UnknownKeep).
+const ExtraField = "ExtraJSON"
 
 type builder struct {
 	opts     Options

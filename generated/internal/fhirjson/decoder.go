@@ -36,7 +36,17 @@ type Decoder struct {
 	path  []seg
 	errs  fhir.JSONErrors
 	late  []func()
+	// unknown is what to do with an unknown property; warns are the
+	// warnings lenient decoding gives for them
+	unknown fhir.UnknownPolicy
+	warns   fhir.JSONErrors
 }
+
+// SetUnknown says what to do with properties the definitions do not have.
+func (d *Decoder) SetUnknown(p fhir.UnknownPolicy) { d.unknown = p }
+
+// Warnings are what lenient decoding let through.
+func (d *Decoder) Warnings() fhir.JSONErrors { return d.warns }
 
 // NewDecoder returns a decoder over a copy of data.
 func NewDecoder(data []byte, root string) *Decoder {
@@ -671,9 +681,33 @@ func (d *Decoder) Raw() []byte {
 }
 
 // Unknown reports the current key as unknown and skips its value.
-func (d *Decoder) Unknown() {
-	d.KeyError("unknown property")
-	d.Skip()
+//
+// Under fhir.UnknownDrop or fhir.UnknownKeep it is a warning instead, and
+// with UnknownKeep the property is returned to be kept (keep is true) when
+// the element has room for it (keepable: not a primitive's id and
+// extensions).
+func (d *Decoder) Unknown(keepable bool) (m fhir.Member, keep bool) {
+	if d.unknown != fhir.UnknownDrop && d.unknown != fhir.UnknownKeep {
+		d.KeyError("unknown property")
+		d.Skip()
+		return fhir.Member{}, false
+	}
+	name := string(d.Key)
+	d.Push(name)
+	if len(d.warns) < fhir.MaxErrors {
+		what := "unknown property, left out"
+		if d.unknown == fhir.UnknownKeep && keepable {
+			what = "unknown property, kept"
+		}
+		d.warns = append(d.warns, &fhir.JSONError{Path: d.Location(), Offset: d.keyAt, Msg: what})
+	}
+	d.Pop()
+	d.ws()
+	raw := d.Raw()
+	if d.fatal || d.unknown != fhir.UnknownKeep || !keepable {
+		return fhir.Member{}, false
+	}
+	return fhir.Member{Name: name, JSON: raw}, true
 }
 
 // Duplicate reports the current key as repeated and skips its value.

@@ -95,6 +95,18 @@ func (e *Encoder) Key(quotedColon string) {
 	e.comma = false
 }
 
+// Members writes properties kept as they were read.
+func (e *Encoder) Members(ms []fhir.Member) {
+	for _, m := range ms {
+		e.sep()
+		e.comma = false
+		e.String(m.Name)
+		e.buf = append(e.buf, ':')
+		e.comma = false
+		e.Raw(m.JSON)
+	}
+}
+
 // Null writes null.
 func (e *Encoder) Null() {
 	e.sep()

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // Chooser is the FHIR resource Chooser: Test resource Chooser.
 //
 // A resource that includes narrative, extensions, and contained resources.
@@ -82,6 +84,10 @@ type Chooser struct {
 	//
 	// One of: amountInteger, amountDecimal.
 	Amount ChooserAmount
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*Chooser)(nil)

@@ -295,7 +295,9 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			x.Amount = decodeDecimalFieldElement(s, p)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -371,6 +373,9 @@ func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 		encodeIntegerField(e, "\"amountInteger\":", "\"_amountInteger\":", v)
 	case *Decimal:
 		encodeDecimalField(e, "\"amountDecimal\":", "\"_amountDecimal\":", v)
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

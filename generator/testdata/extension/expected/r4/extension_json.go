@@ -982,7 +982,9 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			}
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -1205,6 +1207,9 @@ func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 			e.Key("\"valueMeta\":")
 			v.encodeJSON(e)
 		}
+	}
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
 	}
 	e.ObjectEnd()
 }

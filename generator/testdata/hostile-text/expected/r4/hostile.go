@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // Hostile is the FHIR resource Hostile: Ends a comment */ then /* opens one.
 // //go:generate rm -rf /
 // reversed text, a backtick ` and "quotes" and \ backslash.
@@ -92,6 +94,10 @@ type Hostile struct {
 	//
 	// Binding (required): http://example.org/fhir/ValueSet/hostile.
 	Kind *Code[HostileName]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*Hostile)(nil)

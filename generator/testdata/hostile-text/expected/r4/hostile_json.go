@@ -153,7 +153,9 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 			x.Kind = decodeCodeFieldElement(s, x.Kind)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -208,6 +210,9 @@ func (x *Hostile) encodeJSON(e *fhirjson.Encoder) {
 	}
 	encodeStringField(e, "\"note\":", "\"_note\":", x.Note)
 	encodeCodeField(e, "\"kind\":", "\"_kind\":", x.Kind)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // Widget is the FHIR resource Widget: Test resource Widget.
 //
 // A resource that includes narrative, extensions, and contained resources.
@@ -101,6 +103,10 @@ type Widget struct {
 	//
 	// Binding (required): http://example.org/fhir/ValueSet/Widget.
 	Kind *Code[WidgetCode]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*Widget)(nil)
@@ -280,6 +286,10 @@ type WidgetPartElement struct {
 
 	// Value is Widget.part.value (1..1).
 	Value *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 // GetID returns the value of ID, or "" when it or x is nil.

@@ -257,7 +257,9 @@ func (x *Widget) decodeJSON(s *decodeState) {
 			x.Kind = decodeCodeFieldElement(s, x.Kind)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -326,6 +328,9 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 		e.ArrayEnd()
 	}
 	encodeCodeField(e, "\"kind\":", "\"_kind\":", x.Kind)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 
@@ -419,7 +424,9 @@ func (x *WidgetPartElement) decodeJSON(s *decodeState) {
 			x.Value = decodeStringFieldElement(s, x.Value)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -453,6 +460,9 @@ func (x *WidgetPartElement) encodeJSON(e *fhirjson.Encoder) {
 		e.ArrayEnd()
 	}
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // WidgetPart is the FHIR resource WidgetPart: Test resource WidgetPart.
 //
 // A resource that includes narrative, extensions, and contained resources.
@@ -76,6 +78,10 @@ type WidgetPart struct {
 
 	// Note is WidgetPart.note (0..1).
 	Note *String
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*WidgetPart)(nil)

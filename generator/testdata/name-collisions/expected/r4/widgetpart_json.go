@@ -137,7 +137,9 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 			x.Note = decodeStringFieldElement(s, x.Note)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -191,6 +193,9 @@ func (x *WidgetPart) encodeJSON(e *fhirjson.Encoder) {
 		e.ArrayEnd()
 	}
 	encodeStringField(e, "\"note\":", "\"_note\":", x.Note)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

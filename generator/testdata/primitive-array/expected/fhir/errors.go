@@ -3,6 +3,7 @@
 package fhir
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -61,4 +62,27 @@ type EncodeError struct {
 
 func (e *EncodeError) Error() string {
 	return fmt.Sprintf("cannot encode %q (output byte %d): %s", e.Member, e.Offset, e.Msg)
+}
+
+// UnknownPolicy says what decoding does with a property that the
+// definitions do not have.
+type UnknownPolicy string
+
+// The policies. The zero value is FHIR's rule (and the HL7 validator's): the
+// document is refused.
+const (
+	UnknownReject UnknownPolicy = ""     // an error
+	UnknownDrop   UnknownPolicy = "drop" // a warning; the property is left out
+	UnknownKeep   UnknownPolicy = "keep" // a warning; the property is kept in its element's ExtraJSON and written back
+)
+
+// DecodeOptions tune decoding (the zero value is strict FHIR JSON).
+type DecodeOptions struct {
+	Unknown UnknownPolicy
+}
+
+// Member is a JSON property kept as it was read.
+type Member struct {
+	Name string
+	JSON json.RawMessage
 }

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // Lister is the FHIR resource Lister: Test resource Lister.
 //
 // A resource that includes narrative, extensions, and contained resources.
@@ -84,6 +86,10 @@ type Lister struct {
 
 	// Tag is Lister.tag (0..*): Repeating unbound codes.
 	Tag []Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*Lister)(nil)

@@ -185,7 +185,9 @@ func (x *Lister) decodeJSON(s *decodeState) {
 			x.Tag = decodeCodeListElement(s, x.Tag)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -254,6 +256,9 @@ func (x *Lister) encodeJSON(e *fhirjson.Encoder) {
 	encodeBooleanList(e, "\"flag\":", "\"_flag\":", x.Flag)
 	encodeDecimalList(e, "\"size\":", "\"_size\":", x.Size)
 	encodeCodeList(e, "\"tag\":", "\"_tag\":", x.Tag)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -2,6 +2,8 @@
 
 package r4
 
+import fhir "example.org/golden/fhir"
+
 // Binder is the FHIR resource Binder: Test resource Binder.
 //
 // A resource that includes narrative, extensions, and contained resources.
@@ -92,6 +94,10 @@ type Binder struct {
 	//
 	// Binding (extensible): http://example.org/fhir/ValueSet/odd-codes.
 	Extensible *Code[string]
+
+	// ExtraJSON holds the properties that FHIR does not define here, kept as read when decoding with
+	// fhir.UnknownKeep (and written back as they were); nil otherwise.
+	ExtraJSON []fhir.Member
 }
 
 var _ DomainResource = (*Binder)(nil)

@@ -185,7 +185,9 @@ func (x *Binder) decodeJSON(s *decodeState) {
 			x.Extensible = decodeCodeFieldElement(s, x.Extensible)
 			d.Pop()
 		default:
-			d.Unknown()
+			if m, keep := d.Unknown(true); keep {
+				x.ExtraJSON = append(x.ExtraJSON, m)
+			}
 		}
 	}
 	if n == 0 {
@@ -245,6 +247,9 @@ func (x *Binder) encodeJSON(e *fhirjson.Encoder) {
 	encodeCodeList(e, "\"nested\":", "\"_nested\":", x.Nested)
 	encodeCodeField(e, "\"unexpandable\":", "\"_unexpandable\":", x.Unexpandable)
 	encodeCodeField(e, "\"extensible\":", "\"_extensible\":", x.Extensible)
+	if len(x.ExtraJSON) > 0 {
+		e.Members(x.ExtraJSON)
+	}
 	e.ObjectEnd()
 }
 

@@ -1,0 +1,52 @@
+package gentest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fhirgen/fhirgen/generated/fhir"
+	"github.com/fhirgen/fhirgen/generated/r4"
+)
+
+// A document from a newer or sloppier peer: unknown properties at the root,
+// in a backbone element and in a datatype.
+const sloppy = `{"resourceType":"OperationOutcome","id":"x","fromR5":{"a":[1,2]},` +
+	`"issue":[{"severity":"error","code":"invalid","details":{"text":"t","note":"n"},"extra":true}]}`
+
+// Strict decoding (the default) refuses it; lenient decoding reports each
+// unknown property as a warning and leaves it out or keeps it.
+func TestLenientDecoding(t *testing.T) {
+	if _, err := r4.UnmarshalResource([]byte(sloppy)); err == nil || !strings.Contains(err.Error(), "unknown property") {
+		t.Fatalf("strict decoding: %v", err)
+	}
+	wantWarnings := []string{"OperationOutcome.fromR5", "OperationOutcome.issue[0].details.note", "OperationOutcome.issue[0].extra"}
+	for _, c := range []struct {
+		policy fhir.UnknownPolicy
+		out    string
+	}{
+		{fhir.UnknownDrop, `{"resourceType":"OperationOutcome","id":"x","issue":[{"severity":"error","code":"invalid","details":{"text":"t"}}]}`},
+		{fhir.UnknownKeep, `{"resourceType":"OperationOutcome","id":"x","issue":[{"severity":"error","code":"invalid","details":{"text":"t","note":"n"},"extra":true}],"fromR5":{"a":[1,2]}}`},
+	} {
+		res, warnings, err := r4.DecodeResource([]byte(sloppy), fhir.DecodeOptions{Unknown: c.policy})
+		if err != nil {
+			t.Fatalf("%s: %v", c.policy, err)
+		}
+		if len(warnings) != len(wantWarnings) {
+			t.Fatalf("%s: warnings %v", c.policy, warnings)
+		}
+		for i, w := range warnings {
+			if w.Path != wantWarnings[i] || !strings.Contains(w.Msg, "unknown property") {
+				t.Errorf("%s: warning %d: %v", c.policy, i, w)
+			}
+		}
+		out, err := r4.MarshalResource(res)
+		if err != nil || string(out) != c.out {
+			t.Errorf("%s: written back as\n%s\nwant\n%s (%v)", c.policy, out, c.out, err)
+		}
+	}
+	// other errors stay errors
+	bad := strings.Replace(sloppy, `"id":"x"`, `"id":5`, 1)
+	if _, _, err := r4.DecodeResource([]byte(bad), fhir.DecodeOptions{Unknown: fhir.UnknownKeep}); err == nil {
+		t.Fatal("a wrong JSON kind was let through")
+	}
+}
