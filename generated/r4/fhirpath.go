@@ -161,6 +161,10 @@ func fpToInteger(s string) (int64, bool) {
 }
 
 // fpEqual is FHIRPath equality of two items: by value for primitives,
+// fpKeep adds an item to the items distinct() or intersect() has let
+// through (the consumer of the items may stop at any one of them).
+func fpKeep(kept *[]any, v any) { *kept = append(*kept, v) }
+
 // element by element for complex values.
 func fpEqual(a, b any) bool {
 	if x, ok := fpScalarOf(a); ok {

@@ -911,7 +911,7 @@ func (c *fpc) function2(n *fhirpath.Node, in, this coll) (value, bool) {
 					jen.If(jen.Id("fpEqual").Call(jen.Id(p), jen.Id(y))).Block(jen.Id(dup).Op("=").True(), jen.Break()),
 				)
 				g.If(jen.Op("!").Id(dup)).BlockFunc(func(g *jen.Group) {
-					g.Id(kept).Op("=").Append(jen.Id(kept), jen.Id(y))
+					g.Id("fpKeep").Call(jen.Op("&").Id(kept), jen.Id(y))
 					yield(g, jen.Id(y))
 				})
 			})
@@ -936,7 +936,7 @@ func (c *fpc) function2(n *fhirpath.Node, in, this coll) (value, bool) {
 					jen.If(jen.Id(found).Op("&&").Id("fpEqual").Call(jen.Id(p), jen.Id(y))).Block(jen.Id(found).Op("=").False()),
 				)
 				g.If(jen.Id(found)).BlockFunc(func(g *jen.Group) {
-					g.Id(kept).Op("=").Append(jen.Id(kept), jen.Id(y))
+					g.Id("fpKeep").Call(jen.Op("&").Id(kept), jen.Id(y))
 					yield(g, jen.Id(y))
 				})
 			})

@@ -311,6 +311,18 @@ func (e *emitter) valueMatcher(f *jen.File, fn string, ref *model.TypeRef, t *mo
 
 // matchExpr is a boolean expression: val (a pointer to t) matches v.
 func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, depth int) *jen.Statement {
+	return e.matchValue(val, true, t, v, depth)
+}
+
+// matchValue is matchExpr; mayBeNil is false for the address of a list
+// item (which needs no nil check).
+func (e *emitter) matchValue(val *jen.Statement, mayBeNil bool, t *model.Type, v *model.Value, depth int) *jen.Statement {
+	notNil := func() *jen.Statement {
+		if !mayBeNil {
+			return jen.Null()
+		}
+		return val.Clone().Op("!=").Nil().Op("&&")
+	}
 	if t.Kind == model.KindPrimitive {
 		var lit jen.Code
 		cmp := jen.Op("*").Add(val.Clone()).Dot("Value")
@@ -320,17 +332,20 @@ func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, d
 		case "int32", "int64":
 			lit = jen.Id(v.Str)
 		case "Decimal":
-			return val.Clone().Op("!=").Nil().Op("&&").Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Qual(e.fhirPath(), "DecimalEqual").Call(jen.Op("*").Add(val.Clone()).Dot("Value"), jen.Lit(v.Str))
+			return notNil().Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Qual(e.fhirPath(), "DecimalEqual").Call(jen.Op("*").Add(val.Clone()).Dot("Value"), jen.Lit(v.Str))
 		default:
 			cmp = jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))
 			lit = jen.Lit(v.Str)
 		}
-		return val.Clone().Op("!=").Nil().Op("&&").Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Add(cmp).Op("==").Add(lit)
+		return notNil().Add(val.Clone()).Dot("Value").Op("!=").Nil().Op("&&").Add(cmp).Op("==").Add(lit)
 	}
 	if v.Kind != model.ValueObject {
 		return jen.False()
 	}
-	expr := val.Clone().Op("!=").Nil()
+	var conds []*jen.Statement
+	if mayBeNil {
+		conds = append(conds, val.Clone().Op("!=").Nil())
+	}
 	for _, prop := range v.Fields {
 		fd, opt := jsonField(t, prop.Name)
 		if fd == nil {
@@ -345,13 +360,13 @@ func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, d
 		x := val.Clone().Dot(fd.GoName)
 		switch {
 		case kindOf(fd) == kindAttr:
-			expr = expr.Op("&&").Add(x).Op("==").Lit(prop.Value.Str)
+			conds = append(conds, jen.Add(x).Op("==").Lit(prop.Value.Str))
 		case opt != nil:
 			y := fmt.Sprintf("o%d", depth)
-			expr = expr.Op("&&").Func().Params().Bool().Block(
+			conds = append(conds, jen.Func().Params().Bool().Block(
 				jen.List(jen.Id(y), jen.Id("_")).Op(":=").Add(x).Assert(jen.Op("*").Add(e.typeExpr(opt.Ref))),
 				jen.Return(e.matchExpr(jen.Id(y), ft, prop.Value, depth+1)),
-			).Call()
+			).Call())
 		case fd.Repeats():
 			items := prop.Value.Items
 			if prop.Value.Kind != model.ValueArray {
@@ -359,16 +374,23 @@ func (e *emitter) matchExpr(val *jen.Statement, t *model.Type, v *model.Value, d
 			}
 			for _, item := range items {
 				i := fmt.Sprintf("i%d", depth)
-				expr = expr.Op("&&").Func().Params().Bool().Block(
+				conds = append(conds, jen.Func().Params().Bool().Block(
 					jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(
-						jen.If(e.matchExpr(jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))), ft, item, depth+1)).Block(jen.Return(jen.True())),
+						jen.If(e.matchValue(jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))), false, ft, item, depth+1)).Block(jen.Return(jen.True())),
 					),
 					jen.Return(jen.False()),
-				).Call()
+				).Call())
 			}
 		default:
-			expr = expr.Op("&&").Add(e.matchExpr(x, ft, prop.Value, depth+1))
+			conds = append(conds, e.matchExpr(x, ft, prop.Value, depth+1))
 		}
+	}
+	if len(conds) == 0 {
+		return jen.True()
+	}
+	expr := conds[0]
+	for _, c := range conds[1:] {
+		expr = expr.Op("&&").Add(c)
 	}
 	return expr
 }

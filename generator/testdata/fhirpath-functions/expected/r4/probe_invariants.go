@@ -662,7 +662,7 @@ func (x *Probe) invFpDistinct(v *validator) int8 {
 					}
 				}
 				if !dup5 {
-					kept1 = append(kept1, w4)
+					fpKeep(&kept1, w4)
 					_ = w4
 					n++
 				}
@@ -793,7 +793,7 @@ func (x *Probe) invFpIntersect(v *validator) int8 {
 				}
 			}
 			if found5 {
-				kept1 = append(kept1, w4)
+				fpKeep(&kept1, w4)
 				_ = w4
 				return 2
 			}

@@ -78,7 +78,7 @@ func validateTwoClients(v *validator, x *r4.AuditEvent) {
 func sliceTwoClients1(x *r4.AuditEventAgent) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
-			if (&x.Type.Coding[i9]) != nil && (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://example.org/cs" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "c" {
+			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://example.org/cs" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "c" {
 				return true
 			}
 		}
@@ -88,7 +88,7 @@ func sliceTwoClients1(x *r4.AuditEventAgent) bool {
 func matchTwoClients2(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
-			if (&x.Coding[i0]) != nil && (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://example.org/cs" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "c" {
+			if (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://example.org/cs" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "c" {
 				return true
 			}
 		}

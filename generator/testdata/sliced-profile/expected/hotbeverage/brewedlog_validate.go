@@ -291,7 +291,7 @@ func matchBrewedLog4(x *r4.Code[r4.AuditEventOutcome]) bool {
 func sliceBrewedLog5(x *r4.AuditEventAgent) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
-			if (&x.Type.Coding[i9]) != nil && (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110153" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Source Role ID" {
+			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110153" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Source Role ID" {
 				return true
 			}
 		}
@@ -303,7 +303,7 @@ func sliceBrewedLog5(x *r4.AuditEventAgent) bool {
 func sliceBrewedLog6(x *r4.AuditEventAgent) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
-			if (&x.Type.Coding[i9]) != nil && (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110152" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Destination Role ID" {
+			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110152" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Destination Role ID" {
 				return true
 			}
 		}
@@ -315,7 +315,7 @@ func sliceBrewedLog6(x *r4.AuditEventAgent) bool {
 func sliceBrewedLog7(x *r4.AuditEventAgent) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
-			if (&x.Type.Coding[i9]) != nil && (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://terminology.hl7.org/CodeSystem/v3-ParticipationType" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "BEN" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "beneficiary" {
+			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://terminology.hl7.org/CodeSystem/v3-ParticipationType" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "BEN" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "beneficiary" {
 				return true
 			}
 		}
@@ -325,7 +325,7 @@ func sliceBrewedLog7(x *r4.AuditEventAgent) bool {
 func matchBrewedLog8(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
-			if (&x.Coding[i0]) != nil && (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "110153" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "Source Role ID" {
+			if (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "110153" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "Source Role ID" {
 				return true
 			}
 		}
@@ -335,7 +335,7 @@ func matchBrewedLog8(x *r4.CodeableConcept) bool {
 func matchBrewedLog9(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
-			if (&x.Coding[i0]) != nil && (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "110152" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "Destination Role ID" {
+			if (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "110152" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "Destination Role ID" {
 				return true
 			}
 		}
@@ -345,7 +345,7 @@ func matchBrewedLog9(x *r4.CodeableConcept) bool {
 func matchBrewedLog10(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
-			if (&x.Coding[i0]) != nil && (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://terminology.hl7.org/CodeSystem/v3-ParticipationType" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "BEN" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "beneficiary" {
+			if (&x.Coding[i0]).System != nil && (&x.Coding[i0]).System.Value != nil && string(*(&x.Coding[i0]).System.Value) == "http://terminology.hl7.org/CodeSystem/v3-ParticipationType" && (&x.Coding[i0]).Code != nil && (&x.Coding[i0]).Code.Value != nil && string(*(&x.Coding[i0]).Code.Value) == "BEN" && (&x.Coding[i0]).Display != nil && (&x.Coding[i0]).Display.Value != nil && string(*(&x.Coding[i0]).Display.Value) == "beneficiary" {
 				return true
 			}
 		}
