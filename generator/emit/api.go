@@ -82,6 +82,7 @@ func parseListing(s string) map[string]apiItem {
 // APIChanges compares two listings and returns the change report (markdown)
 // and a one-line summary, or "" when the API is the same.
 func APIChanges(before, after string) (report, summary string) {
+	before, moves := followPackages(before, after)
 	old, cur := parseListing(before), parseListing(after)
 	type change struct {
 		breaks bool
@@ -162,7 +163,7 @@ func APIChanges(before, after string) (report, summary string) {
 			add(false, "binding of %s added: %s", a.key, a.rest)
 		}
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(moves) == 0 {
 		return "", ""
 	}
 	sort.SliceStable(changes, func(i, j int) bool {
@@ -180,6 +181,9 @@ func APIChanges(before, after string) (report, summary string) {
 	var b strings.Builder
 	b.WriteString("# Changes to the generated API\n\nWhat the last regeneration changed for code that uses this module")
 	fmt.Fprintf(&b, ": %d changes, %d of them breaking.\n\n", len(changes), breaking)
+	for _, m := range moves {
+		fmt.Fprintf(&b, "Package %s is now %s (its import path changes); below, its types are compared under their new names, element by element.\n\n", m[0], m[1])
+	}
 	section := func(title string, breaks bool) {
 		first := true
 		for _, c := range changes {
@@ -220,7 +224,9 @@ func describeChange(o, n apiItem, add func(bool, string, ...any)) {
 			add(nmin > omin, "field %s cardinality %s → %s%s", o.key, oc, nc, note)
 		}
 	case "bind":
-		add(false, "binding of %s changed: %s → %s", o.key, o.rest, n.rest)
+		if unversioned(o.rest) != unversioned(n.rest) {
+			add(false, "binding of %s changed: %s → %s", o.key, o.rest, n.rest)
+		}
 	case "code":
 		add(true, "code %s changed: %s → %s — values of the old code are now invalid", o.key, o.rest, n.rest)
 	case "type":
@@ -242,4 +248,99 @@ func field(rest string, i int) string {
 		return f[i]
 	}
 	return ""
+}
+
+// unversioned drops the |version of a binding's value set.
+func unversioned(rest string) string {
+	if i := strings.IndexByte(rest, '|'); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// followPackages finds the packages of the old listing that the new one
+// names otherwise (r4 → r5 when the FHIR version changes: the same FHIR
+// types under another Go package) and rewrites the old listing with the new
+// names, so that the comparison is per type and element rather than "every
+// r4 type removed, every r5 type added". A package is followed to the new
+// package holding most of its types, when that is at least half of them.
+func followPackages(before, after string) (string, [][2]string) {
+	types := func(listing string) map[string]map[string]bool {
+		out := map[string]map[string]bool{}
+		for _, it := range parseListing(listing) {
+			if it.kind != "type" {
+				continue
+			}
+			pkg, name, _ := strings.Cut(it.key, ".")
+			if out[pkg] == nil {
+				out[pkg] = map[string]bool{}
+			}
+			out[pkg][name] = true
+		}
+		return out
+	}
+	oldPkgs, newPkgs := types(before), types(after)
+	var moves [][2]string
+	var oldNames []string
+	for p := range oldPkgs {
+		oldNames = append(oldNames, p)
+	}
+	sort.Strings(oldNames)
+	for _, op := range oldNames {
+		if newPkgs[op] != nil {
+			continue
+		}
+		best, bestN := "", 0
+		for np, names := range newPkgs {
+			if oldPkgs[np] != nil {
+				continue
+			}
+			n := 0
+			for name := range oldPkgs[op] {
+				if names[name] {
+					n++
+				}
+			}
+			if n > bestN || (n == bestN && np < best) {
+				best, bestN = np, n
+			}
+		}
+		if best != "" && 2*bestN >= len(oldPkgs[op]) {
+			moves = append(moves, [2]string{op, best})
+		}
+	}
+	if len(moves) == 0 {
+		return before, nil
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(before, "\n") {
+		if !strings.HasPrefix(line, "#") {
+			for _, m := range moves {
+				line = renamePackage(line, m[0], m[1])
+			}
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return strings.TrimSuffix(b.String(), "\n"), moves
+}
+
+// renamePackage replaces the package qualifier from. by to. in a listing
+// line, where it starts a word (r4.String, *r4.String, []r4.String).
+func renamePackage(line, from, to string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if strings.HasPrefix(line[i:], from+".") && (i == 0 || !isIdentByte(line[i-1])) {
+			b.WriteString(to + ".")
+			i += len(from) + 1
+			continue
+		}
+		b.WriteByte(line[i])
+		i++
+	}
+	return b.String()
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
