@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
 	"github.com/fhirgen/fhirgen/generator/load"
 )
@@ -36,6 +37,9 @@ type Config struct {
 	Invariants string `json:"invariants,omitempty"`
 	// InvariantAllowList is a file of "key<TAB>reason" lines.
 	InvariantAllowList string `json:"invariantAllowList,omitempty"`
+	// SilenceWarnings names warnings not to print: an element id
+	// (Money.currency) or a definition file, matched as a whole.
+	SilenceWarnings []string `json:"silenceWarnings,omitempty"`
 	// Root is the directory the other paths are relative to, itself relative
 	// to the config file's directory (default: that directory).
 	Root string `json:"root,omitempty"`
@@ -150,4 +154,14 @@ func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 		}
 	}
 	return set, nil
+}
+
+// Silenced reports whether the config silences a warning.
+func (c *Config) Silenced(w *diag.Error) bool {
+	for _, s := range c.SilenceWarnings {
+		if s == w.Element || s == w.File {
+			return true
+		}
+	}
+	return false
 }

@@ -154,6 +154,7 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 }
 
 type pkgDoc struct {
+	Version     string // fhirgen's
 	Name        string
 	ImportPath  string
 	Summary     string
@@ -288,7 +289,7 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		}
 	}
 	for _, p := range mod.Packages {
-		pd := pkgDoc{Name: p.Name, ImportPath: p.ImportPath, Summary: summary(p)}
+		pd := pkgDoc{Version: Version(), Name: p.Name, ImportPath: p.ImportPath, Summary: summary(p)}
 		for _, d := range p.Definitions {
 			s := d.URL
 			if d.Version != "" {

@@ -42,9 +42,14 @@ import (
 const usage = `fhirgen generates Go types for FHIR from StructureDefinitions.
 
 Commands:
-  generate   write a Go module for a set of definitions
+  generate   write Go packages for a set of definitions
   fetch      download packages into the FHIR package cache
   snapshot   print the computed snapshot of a StructureDefinition
+  version    print fhirgen's version
+
+Without -config (and without -package or -defs), generate and snapshot use
+the project's config: fhirgen.json in the current directory, else
+definitions/fhirgen.json at the root of the current module.
 
 Run 'fhirgen <command> -h' for a command's flags.
 `
@@ -74,6 +79,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdFetch(ctx, args[1:], stderr)
 	case "snapshot":
 		err = cmdSnapshot(ctx, args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "fhirgen", generator.BuildVersion())
+		return 0
 	default:
 		fmt.Fprintf(stderr, "fhirgen: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -112,6 +120,9 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 
 func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
 	cfg := &generator.Config{}
+	if f.config == "" && len(f.packages) == 0 && len(f.defs) == 0 {
+		f.config = generator.FindConfig()
+	}
 	if f.config != "" {
 		c, err := generator.ReadConfig(f.config)
 		if err != nil {
@@ -151,7 +162,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	force := fs.Bool("force", false, "replace -out even when it holds a go.mod fhirgen did not write, or the current module")
-	var types multiFlag
+	var types, silence multiFlag
+	fs.Var(&silence, "silence", "do not print the warnings about an element `id` (Money.currency) or definition file (repeatable)")
 	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -176,6 +188,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cfg.Invariants = *invariants
 	}
 	cfg.Types = append(cfg.Types, types...)
+	cfg.SilenceWarnings = append(cfg.SilenceWarnings, silence...)
 	if cfg.Out == "" {
 		return usageError{errors.New("-out is required")}
 	}
@@ -202,7 +215,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			if prev, _ := os.ReadFile(filepath.Join(cfg.OutDir(), "CHANGES.md")); files["CHANGES.md"] != nil && string(prev) != string(files["CHANGES.md"]) {
 				fmt.Fprintf(stderr, "\nRegenerating would change the API (CHANGES.md):\n\n%s", files["CHANGES.md"])
 			}
-			return fmt.Errorf("%s is stale: %d files differ from a fresh generation (run make generate)", cfg.OutDir(), len(diffs))
+			return fmt.Errorf("%s is stale: %d files differ from a fresh generation (regenerate it: %s)", cfg.OutDir(), len(diffs), regenerateHint(args))
 		}
 		fmt.Fprintf(stdout, "fhirgen: %s is up to date (%d files)\n", cfg.OutDir(), len(files))
 		return nil
@@ -210,8 +223,16 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	start := time.Now()
 	res, err := generator.Generate(ctx, cfg)
 	if res != nil {
+		silenced := 0
 		for _, w := range res.Report.Sorted() {
+			if cfg.Silenced(w) {
+				silenced++
+				continue
+			}
 			fmt.Fprintf(stderr, "warning: %v\n", w)
+		}
+		if silenced > 0 {
+			fmt.Fprintf(stderr, "(%d warnings silenced by silenceWarnings or -silence)\n", silenced)
 		}
 	}
 	if err != nil {
@@ -271,14 +292,14 @@ func cmdFetch(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("snapshot", "fhirgen snapshot [-config file] [-package <id>@<version>...] [-defs <dir|file>...] <canonical-url>", stderr)
+	fs := newFlagSet("snapshot", "fhirgen snapshot [-config file] [-package <id>@<version>...] [-defs <dir|file>...] <canonical-url or type name>", stderr)
 	var in inputFlags
 	in.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{errors.New("name one canonical URL")}
+		return usageError{errors.New("name one canonical URL or type name")}
 	}
 	cfg, err := in.config_(stderr)
 	if err != nil {
@@ -290,7 +311,7 @@ func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	report := &diag.Report{}
 	gen := snapshot.New(set, report)
-	def, err := gen.Lookup(fs.Arg(0), "command line", "")
+	def, err := gen.Lookup(generator.RootURL(fs.Arg(0)), "command line", "")
 	if err != nil {
 		return err
 	}
@@ -307,4 +328,16 @@ func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintln(stdout, pretty.String())
 	return nil
+}
+
+// regenerateHint says how to regenerate what -check found stale: the same
+// command without -check.
+func regenerateHint(args []string) string {
+	var kept []string
+	for _, a := range args {
+		if a != "-check" && a != "--check" && a != "-check=true" {
+			kept = append(kept, a)
+		}
+	}
+	return strings.TrimSpace("fhirgen generate " + strings.Join(kept, " "))
 }

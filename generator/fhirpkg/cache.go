@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -188,14 +189,17 @@ func (c *Cache) fetch(ctx context.Context, r Ref, replace bool) error {
 	}
 	timeout := c.Timeout
 	if timeout == 0 {
-		timeout = 5 * time.Minute
+		timeout = 3 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c.logf("fetching %s", r)
 
-	meta, err := httpGet(ctx, c.Registry+"/"+url.PathEscape(r.ID)+"/"+url.PathEscape(r.Version), 16<<20)
+	meta, err := httpGet(ctx, c.Registry+"/"+url.PathEscape(r.ID)+"/"+url.PathEscape(r.Version), 16<<20, nil)
 	if err != nil {
+		if errors.Is(err, errNotFound) {
+			return fmt.Errorf("package %s: %w%s", r, err, c.versionsHint(ctx, r.ID))
+		}
 		return fmt.Errorf("package %s: %w", r, err)
 	}
 	tarball := gjson.GetBytes(meta, "dist.tarball").String()
@@ -204,7 +208,7 @@ func (c *Cache) fetch(ctx context.Context, r Ref, replace bool) error {
 	}
 	registryIntegrity := gjson.GetBytes(meta, "dist.integrity").String()
 	shasum := gjson.GetBytes(meta, "dist.shasum").String()
-	data, err := httpGet(ctx, tarball, c.limits().MaxBytes)
+	data, err := httpGet(ctx, tarball, c.limits().MaxBytes, func(n int64) { c.logf("fetching %s: %.1f MB", r, float64(n)/1e6) })
 	if err != nil {
 		return fmt.Errorf("package %s: %w", r, err)
 	}
@@ -265,21 +269,42 @@ func Integrity(data []byte) string {
 	return "sha512-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func httpGet(ctx context.Context, u string, max int64) ([]byte, error) {
+// errNotFound is a registry's 404.
+var errNotFound = errors.New("not found in the registry")
+
+// client bounds each step of a request; the caller's context bounds the
+// whole download.
+var client = &http.Client{Transport: &http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 20 * time.Second}).DialContext,
+	TLSHandshakeTimeout:   20 * time.Second,
+	ResponseHeaderTimeout: 30 * time.Second,
+}}
+
+// httpGet reads a URL's body, up to max bytes, reporting its progress
+// every few seconds (progress may be nil).
+func httpGet(ctx context.Context, u string, max int64, progress func(read int64)) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json, application/octet-stream")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, errNotFound
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", redact(u), resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	var body io.Reader = io.LimitReader(resp.Body, max+1)
+	if progress != nil {
+		body = &progressReader{r: body, report: progress, last: time.Now()}
+	}
+	data, err := io.ReadAll(body)
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +312,52 @@ func httpGet(ctx context.Context, u string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: answer over %d bytes", redact(u), max)
 	}
 	return data, nil
+}
+
+// progressReader reports how much was read, at most every three seconds.
+type progressReader struct {
+	r      io.Reader
+	n      int64
+	report func(int64)
+	last   time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if time.Since(p.last) > 3*time.Second {
+		p.last = time.Now()
+		p.report(p.n)
+	}
+	return n, err
+}
+
+// versionsHint lists the versions the registry has of a package, for the
+// message when the one asked for is not there.
+func (c *Cache) versionsHint(ctx context.Context, id string) string {
+	meta, err := httpGet(ctx, c.Registry+"/"+url.PathEscape(id), 64<<20, nil)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			return " (the registry has no package " + id + ")"
+		}
+		return ""
+	}
+	var versions []string
+	gjson.GetBytes(meta, "versions").ForEach(func(k, _ gjson.Result) bool {
+		versions = append(versions, k.String())
+		return true
+	})
+	if len(versions) == 0 {
+		return ""
+	}
+	if len(versions) > 12 {
+		versions = append([]string{"…"}, versions[len(versions)-12:]...)
+	}
+	hint := " (versions: " + strings.Join(versions, ", ")
+	if latest := gjson.GetBytes(meta, `dist-tags.latest`).String(); latest != "" {
+		hint += "; latest " + latest
+	}
+	return hint + ")"
 }
 
 // redact drops credentials from a URL before it appears in an error.

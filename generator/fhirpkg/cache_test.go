@@ -22,6 +22,8 @@ func fakeRegistry(t *testing.T, tgz []byte, integrity string) *httptest.Server {
 			json.NewEncoder(w).Encode(map[string]any{"dist": map[string]string{"tarball": srv.URL + "/demo.pkg/-/demo.pkg-1.0.0.tgz", "integrity": integrity}})
 		case "/demo.pkg/-/demo.pkg-1.0.0.tgz":
 			w.Write(tgz)
+		case "/demo.pkg":
+			json.NewEncoder(w).Encode(map[string]any{"versions": map[string]any{"0.9.0": map[string]any{}, "1.0.0": map[string]any{}}, "dist-tags": map[string]string{"latest": "1.0.0"}})
 		default:
 			http.NotFound(w, r)
 		}
@@ -91,7 +93,11 @@ func TestFetch(t *testing.T) {
 		srv := fakeRegistry(t, tgz, Integrity(tgz))
 		c := &Cache{Dir: t.TempDir(), Registry: srv.URL}
 		err := c.Fetch(context.Background(), Ref{ID: "other", Version: "1"})
-		if err == nil || !strings.Contains(err.Error(), "404") {
+		if err == nil || !strings.Contains(err.Error(), "not found in the registry (the registry has no package other)") {
+			t.Fatalf("err = %v", err)
+		}
+		err = c.Fetch(context.Background(), Ref{ID: "demo.pkg", Version: "2.0.0"})
+		if err == nil || !strings.Contains(err.Error(), "(versions: 0.9.0, 1.0.0; latest 1.0.0)") {
 			t.Fatalf("err = %v", err)
 		}
 	})

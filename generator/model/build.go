@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"go/token"
 	"slices"
 	"sort"
@@ -244,9 +245,60 @@ func (b *builder) resolveRoot(root string) (*load.Resource, error) {
 	}
 	r, ok := b.defs.Resolve("StructureDefinition", url)
 	if !ok {
-		return nil, diag.Errorf("configuration", "", "unknown type %q: no StructureDefinition %s is loaded", root, url)
+		hint := ""
+		if s := b.suggest(root); s != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		return nil, diag.Errorf("configuration", "", "unknown type %q: no StructureDefinition %s is loaded%s", root, url, hint)
 	}
 	return r, nil
+}
+
+// suggest finds the loaded definition a mistyped root most likely means:
+// the same name but for case, else the closest within two edits.
+func (b *builder) suggest(root string) string {
+	best, bestD := "", 3
+	for _, r := range b.defs.OfType("StructureDefinition") {
+		cand := r.URL
+		if !strings.Contains(root, "/") {
+			cand = gjson.GetBytes(r.JSON, "type").String()
+			if !strings.HasPrefix(r.URL, "http://hl7.org/fhir/StructureDefinition/") || cand != r.URL[strings.LastIndexByte(r.URL, '/')+1:] {
+				continue // only the core types have names
+			}
+		}
+		d := editDistance(strings.ToLower(root), strings.ToLower(cand))
+		if strings.EqualFold(root, cand) {
+			d = 0
+		}
+		if d < bestD || (d == bestD && cand < best) {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance, bounded: anything over 3 is 3.
+func editDistance(a, b string) int {
+	if d := len(a) - len(b); d > 3 || d < -3 {
+		return 3
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], 3)
 }
 
 func (b *builder) roots() error {
@@ -956,7 +1008,16 @@ func (b *builder) codeSet(canonical, file, element string) (*CodeSet, error) {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %s", url, strings.Join(problems, "; "))
+		hint := ""
+		if strings.Contains(strings.Join(problems, " "), "http://terminology.hl7.org/") {
+			// HL7's terminology is published as a package of its own
+			pkg := "hl7.terminology.r4"
+			if strings.HasPrefix(b.core.FHIRVersion, "5") {
+				pkg = "hl7.terminology.r5"
+			}
+			hint = " (HL7's terminology package " + pkg + " has it: add it with -package)"
+		}
+		b.report.Warnf(file, element, "required binding to %s stays an untyped code: %s%s", url, strings.Join(problems, "; "), hint)
 		b.codeSets[url] = nil
 		return nil, nil
 	}
