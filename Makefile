@@ -10,7 +10,9 @@ R4B_EX   = hl7.fhir.r4b.examples@4.3.0
 R5       = hl7.fhir.r5.core@5.0.0
 R5_EX    = hl7.fhir.r5.examples@5.0.0
 
-.PHONY: generate test check fetch all-r4 conformance all-module bench
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: generate test check fetch all-r4 conformance all-module bench lint
 
 ## generate: regenerate generated/ from definitions/ (fetches the pinned packages on first use)
 generate:
@@ -24,6 +26,16 @@ test:
 	cd generated && $(GO) vet ./... && $(GO) test ./... && $(GO) run ./examples/brewedlog > /dev/null
 	cd generator/gentest && $(GO) vet ./... && $(GO) test ./...
 	$(MAKE) conformance
+	$(MAKE) lint-generated
+
+## lint: staticcheck (pinned, from the module proxy) on the generator, on generated/
+## and on all of R4 generated (make test runs the part on generated code)
+lint: all-module lint-generated
+	$(STATICCHECK) ./...
+
+lint-generated:
+	cd generated && $(STATICCHECK) ./...
+	cd $(CONFORMANCE)/all && $(STATICCHECK) ./...
 
 ## check: fail when generated/ differs from what the generator produces now
 check:

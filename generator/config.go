@@ -95,12 +95,6 @@ func (c *Config) path(p string) string {
 // OutDir is the output directory, resolved.
 func (c *Config) OutDir() string { return c.path(c.Out) }
 
-func (c *Config) logf(format string, args ...any) {
-	if c.Log != nil {
-		fmt.Fprintf(c.Log, format+"\n", args...)
-	}
-}
-
 // NewCache returns the package cache the config uses.
 func (c *Config) NewCache() (*fhirpkg.Cache, error) {
 	dir := c.CacheDir

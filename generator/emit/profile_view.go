@@ -192,10 +192,6 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 			e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
 			g.Return(jen.Id("y"))
 		})
-		desc := sl.el.Short
-		if desc == "" {
-			desc = "the items of the slice " + sl.sliceName()
-		}
 		if sl.el.Max == 1 {
 			commentf(f.Add, "%s returns the %s in the slice %s, or nil.", acc, fd.Name, sl.sliceName())
 			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(

@@ -83,7 +83,7 @@ func WalkTGZ(r io.Reader, lim Limits, keep func(name string) bool, fn func(File)
 		switch hdr.Typeflag {
 		case tar.TypeDir:
 			continue
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg:
 		case tar.TypeXGlobalHeader, tar.TypeXHeader:
 			continue
 		case tar.TypeSymlink, tar.TypeLink:

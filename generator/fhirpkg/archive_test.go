@@ -15,7 +15,6 @@ type entry struct {
 	typ      byte
 	body     string
 	linkname string
-	size     int64 // header size when different from len(body)
 }
 
 func makeTGZ(t *testing.T, entries []entry) []byte {
