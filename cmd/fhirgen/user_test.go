@@ -98,6 +98,7 @@ func TestUserModuleInModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.write("main.go", string(main))
+	u.write("readme.go", readmeSnippet(t))
 	u.run("go", "generate", "./...")
 	if _, err := os.Stat(filepath.Join(u.dir, "fhir", "go.mod")); err == nil {
 		t.Fatal("the packages were written as a module of their own")
@@ -158,4 +159,24 @@ func (u *userModule) checkProgram() {
 	if !strings.Contains(string(gomod), "\ngo 1.24\n") && !strings.Contains(string(gomod), "\ngo 1.24.0\n") {
 		u.t.Errorf("the user's go directive moved:\n%s", gomod)
 	}
+}
+
+// readmeSnippet is the README's example of the generated packages in a
+// user's module, as a function of the user's program (so that go build
+// checks it).
+func readmeSnippet(t *testing.T) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range strings.Split(string(readme), "```go\n")[1:] {
+		src := b[:strings.Index(b, "```")]
+		if strings.Contains(src, "r4.Bundle") {
+			return "package main\n\nimport (\n\t\"time\"\n\n\t\"example.com/app/fhir/fhir\"\n\t\"example.com/app/fhir/r4\"\n)\n\n" +
+				"func readmeExample() error {\n" + src + "\t_ = out\n\treturn err\n}\n"
+		}
+	}
+	t.Fatal("the README has no example of a user's module")
+	return ""
 }
