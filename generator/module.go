@@ -87,7 +87,7 @@ func enclosingModule(dir string) (root, path string, ours bool, err error) {
 			if p == "" {
 				return "", "", false, fmt.Errorf("%s: no module path", filepath.Join(d, "go.mod"))
 			}
-			return d, p, isGenerated(data) || isOldGoMod(data), nil
+			return d, p, isGenerated(data), nil
 		case !errors.Is(err, fs.ErrNotExist):
 			return "", "", false, err
 		}
@@ -95,12 +95,4 @@ func enclosingModule(dir string) (root, path string, ours bool, err error) {
 			return "", "", false, nil
 		}
 	}
-}
-
-// isOldGoMod recognizes the go.mod fhirgen wrote before it carried the
-// header: a module line and a go line, nothing else.
-func isOldGoMod(data []byte) bool {
-	f, err := modfile.ParseLax("go.mod", data, nil)
-	return err == nil && f.Module != nil && f.Go != nil && len(f.Require) == 0 && len(f.Replace) == 0 &&
-		len(f.Exclude) == 0 && len(f.Tool) == 0 && f.Toolchain == nil
 }
