@@ -374,7 +374,7 @@ func (b *builder) profile(d *snapshot.Definition) error {
 	}
 	prof := &Profile{Name: d.Name, URL: d.URL, Version: d.Version, BaseType: d.Type, Extension: d.Type == "Extension", Source: d.File()}
 	if prof.Extension {
-		if err := checkExtension(d); err != nil {
+		if err := b.checkExtension(d); err != nil {
 			return err
 		}
 	}
@@ -433,17 +433,18 @@ func (b *builder) typeProfiles(tr gjson.Result, file, element string) []string {
 }
 
 // checkExtension refuses an extension definition no instance can satisfy
-// or match: its url fixed to another canonical (instances carrying its own
-// url would break the fixed value), or an extension, at the root or nested,
+// or match: its url fixed to a canonical that is neither its own nor that of
+// an extension it constrains (AU's au-timezone-usage keeps the url of the
+// timezone extension it profiles), or an extension, at the root or nested,
 // that requires both a value and nested extensions (ext-1 allows one).
-func checkExtension(d *snapshot.Definition) error {
+func (b *builder) checkExtension(d *snapshot.Definition) error {
 	byID := map[string]*snapshot.Element{}
 	for _, e := range d.Snapshot {
 		byID[e.ID()] = e
 	}
 	if u := byID["Extension.url"]; u != nil {
-		if _, v, ok := u.WithPrefix("fixed"); ok && v.String() != d.URL {
-			return diag.Errorf(d.File(), u.ID(), "the url is fixed to %q, not to the extension's canonical %s", v.String(), d.URL)
+		if _, v, ok := u.WithPrefix("fixed"); ok && !b.extensionURLOf(d, v.String()) {
+			return diag.Errorf(d.File(), u.ID(), "the url is fixed to %q, not to the extension's canonical %s (or that of an extension it constrains)", v.String(), d.URL)
 		}
 	}
 	for _, e := range d.Snapshot {
@@ -460,6 +461,22 @@ func checkExtension(d *snapshot.Definition) error {
 		}
 	}
 	return nil
+}
+
+// extensionURLOf reports whether url is d's canonical or that of an
+// extension definition d derives from.
+func (b *builder) extensionURLOf(d *snapshot.Definition, url string) bool {
+	for cur := d; cur != nil && cur.Derivation == "constraint"; {
+		if cur.URL == url {
+			return true
+		}
+		base, err := b.snap.Lookup(cur.BaseDefinition, cur.File(), "")
+		if err != nil {
+			return false
+		}
+		cur = base
+	}
+	return false
 }
 
 func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*ProfileElement, error) {
