@@ -42,6 +42,7 @@ type emitter struct {
 	// sliceFns names the discriminator function of each slice (by element id).
 	sliceFns map[string]string
 	warnings []string
+	err      error // the first thing the package's code cannot be generated for
 	// the FHIRPath compiler and what it compiled
 	noInvariants bool
 	fp           *fpc
@@ -51,6 +52,13 @@ type emitter struct {
 
 // warn records what the emitter could not do, for the generation report.
 func (e *emitter) warn(msg string) { e.warnings = append(e.warnings, msg) }
+
+// fail records what cannot be generated; Module returns the first.
+func (e *emitter) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
 
 // Module renders every package of a module (the templates are rendered by
 // the caller). It also returns what it could not do, as warnings.
@@ -72,6 +80,9 @@ func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {
 			return nil, nil, err
+		}
+		if e.err != nil {
+			return nil, nil, e.err
 		}
 		if err := e.invariantFiles(); err != nil {
 			return nil, nil, err

@@ -484,7 +484,7 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 		for k, sl := range c.slices {
 			cnt := jen.Id(counts).Index(jen.Lit(k))
 			label := "slice " + sl.sliceName() + ": "
-			if sl.el.Min > 0 {
+			if sl.el.Min > 0 && !unrecognizable(sl.el) {
 				g.If(cnt.Clone().Op("<").Lit(sl.el.Min)).Block(
 					jen.Id("v").Dot("AddAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("required"),
 						jen.Lit(label+fmt.Sprintf("minimum required = %d, but only found ", sl.el.Min)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
@@ -513,53 +513,18 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 		param = jen.Op("*").Add(e.typeExpr(ref))
 	}
 	var conds []jen.Code
-	for _, d := range sliced.Slicing.Discriminators {
-		target := sl
-		segs := []string{}
-		if d.Path != "$this" && d.Path != "" {
-			segs = strings.Split(d.Path, ".")
-			for _, seg := range segs {
-				if target == nil {
-					break
-				}
-				target = target.child(seg)
-			}
+	for _, k := range sl.el.Keys {
+		if k.Unknowable != "" {
+			e.warn(fmt.Sprintf("%s: %s: slice %s is never recognized, so its items are not checked against it and its minimum is not enforced: %s", pr.Source, sl.el.ID, sl.sliceName(), k.Unknowable))
+			conds = []jen.Code{jen.False()}
+			break
 		}
-		if target == nil {
-			conds = append(conds, jen.False())
-			continue
+		c, problem := e.sliceKeyMatch(k, vt)
+		if problem != "" {
+			e.fail(fmt.Errorf("%s: %s: slice %s: %s", pr.Source, sl.el.ID, sl.sliceName(), problem))
+			c = jen.False()
 		}
-		switch d.Type {
-		case "value", "pattern":
-			val := target.el.Pattern
-			if target.el.Fixed != nil {
-				val = target.el.Fixed
-			}
-			if val == nil {
-				conds = append(conds, jen.False())
-				continue
-			}
-			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
-				return e.matchExpr(v, t, val, 9)
-			}))
-		case "exists":
-			want := target.el.Min > 0
-			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
-				return v.Clone().Op("!=").Nil()
-			}).Op("==").Lit(want))
-		case "type":
-			var types []string
-			for _, tr := range target.el.Types {
-				types = append(types, tr.Code)
-			}
-			conds = append(conds, e.navMatch(jen.Id("x"), vt, segs, func(v *jen.Statement, t *model.Type) *jen.Statement {
-				return e.typeTest(v, t, types)
-			}))
-		default:
-			// profile discriminators need the referenced resource: not checked
-			e.warn(fmt.Sprintf("%s: %s: the %s discriminator on %s is not supported; items are matched on the other discriminators", pr.Source, sl.el.ID, d.Type, d.Path))
-			conds = append(conds, jen.True())
-		}
+		conds = append(conds, c)
 	}
 	expr := jen.True()
 	for i, c := range conds {
@@ -571,6 +536,176 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 	}
 	commentf(f.Add, "%s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName())
 	f.Func().Id(fn).Params(jen.Id("x").Add(param)).Bool().Block(jen.Return(expr))
+}
+
+// sliceKeyMatch is the test that an item (x, of type vt) meets one
+// resolved discriminator, or why it cannot be generated.
+func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, string) {
+	if k.Problem != "" {
+		return nil, k.Problem
+	}
+	for _, step := range k.Path {
+		if step == "resolve()" {
+			return nil, "a discriminator through resolve() needs the resource the reference points to, which slice matching does not have yet"
+		}
+	}
+	switch k.Type {
+	case "value", "pattern":
+		if k.Value == nil {
+			return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+				return e.codesTest(v, t, k.Codes)
+			}), ""
+		}
+		return e.navValue(jen.Id("x"), vt, k.Path, k.Value), ""
+	case "exists":
+		return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+			return v.Clone().Op("!=").Nil()
+		}).Op("==").Lit(k.Exists), ""
+	case "type":
+		return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+			return e.typeTest(v, t, k.Types)
+		}), ""
+	case "profile":
+		if vt.Name == "Extension" && len(k.Path) == 0 {
+			// an extension conforms to its definition's profile when it
+			// carries its url (the definition's checks run wherever it is)
+			var alts []jen.Code
+			for _, p := range k.Profiles {
+				alts = append(alts, jen.Id("x").Dot("URL").Op("==").Lit(p))
+			}
+			return jen.Id("x").Op("!=").Nil().Op("&&").Parens(orAll(alts)), ""
+		}
+		var problem string
+		cond := e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+			if t == nil || (t.Kind != model.KindResource && t.Kind != model.KindAbstractResource) {
+				problem = "a profile discriminator on a datatype is not supported yet"
+				return jen.False()
+			}
+			var alts []jen.Code
+			for _, url := range k.Profiles {
+				pr := e.profileByURL(url)
+				if pr == nil {
+					problem = "the profile " + url + " the discriminator names is not generated (add it with -type)"
+					return jen.False()
+				}
+				check := jen.Id("ProfileIssues" + pr.GoName)
+				if pr.Package != e.pkg {
+					check = jen.Qual(pr.Package.ImportPath, "ProfileIssues"+pr.GoName)
+				}
+				// the item conforms when its profile finds no error in it
+				alts = append(alts, jen.Op("!").Add(check).Call(v.Clone()).Dot("HasErrors").Call())
+			}
+			return v.Clone().Op("!=").Nil().Op("&&").Parens(orAll(alts))
+		})
+		if problem != "" {
+			return nil, problem
+		}
+		return cond, ""
+	}
+	return nil, "unknown discriminator type " + k.Type
+}
+
+// unrecognizable reports whether a slice can never be recognized from what
+// is loaded (see model.SliceKey.Unknowable).
+func unrecognizable(el *model.ProfileElement) bool {
+	for _, k := range el.Keys {
+		if k.Unknowable != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// codesTest is the test that a value (a code, Coding or CodeableConcept)
+// holds one of the codes of an expansion.
+func (e *emitter) codesTest(v *jen.Statement, t *model.Type, codes []*model.Code) *jen.Statement {
+	pairs := map[string]bool{}
+	var cases []jen.Code
+	for _, c := range codes {
+		if k := c.System + "|" + c.Code; !pairs[k] {
+			pairs[k] = true
+			cases = append(cases, jen.Lit(k))
+		}
+	}
+	in := func(system, code jen.Code) *jen.Statement {
+		if len(cases) == 0 {
+			return jen.False()
+		}
+		return jen.Func().Params().Bool().Block(
+			jen.Switch(jen.Add(system).Op("+").Lit("|").Op("+").Add(code)).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
+			jen.Return(jen.False()),
+		).Call()
+	}
+	coding := func(c *jen.Statement) *jen.Statement {
+		return c.Clone().Dot("GetSystem").Call().Dot("GetValue").Call()
+	}
+	switch t.Name {
+	case "Coding":
+		return in(coding(v), v.Clone().Dot("GetCode").Call().Dot("GetValue").Call())
+	case "CodeableConcept":
+		return v.Clone().Op("!=").Nil().Op("&&").Func().Params().Bool().Block(
+			jen.For(jen.Id("i").Op(":=").Range().Add(v.Clone()).Dot("Coding")).Block(
+				jen.Id("c").Op(":=").Op("&").Add(v.Clone()).Dot("Coding").Index(jen.Id("i")),
+				jen.If(in(coding(jen.Id("c")), jen.Id("c").Dot("GetCode").Call().Dot("GetValue").Call())).Block(jen.Return(jen.True())),
+			),
+			jen.Return(jen.False()),
+		).Call()
+	}
+	// a code: any system of the expansion
+	var codeCases []jen.Code
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if !seen[c.Code] {
+			seen[c.Code] = true
+			codeCases = append(codeCases, jen.Lit(c.Code))
+		}
+	}
+	if len(codeCases) == 0 {
+		return jen.False()
+	}
+	return jen.Func().Params().Bool().Block(
+		jen.Switch(jen.String().Parens(v.Clone().Dot("GetValue").Call())).Block(jen.Case(codeCases...).Block(jen.Return(jen.True()))),
+		jen.Return(jen.False()),
+	).Call()
+}
+
+// profileByURL finds a generated resource profile by its canonical URL.
+func (e *emitter) profileByURL(url string) *model.Profile {
+	url, _, _ = strings.Cut(url, "|")
+	for _, p := range e.mod.Packages {
+		for _, pr := range p.Profiles {
+			if pr.URL == url && !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindResource {
+				return pr
+			}
+		}
+	}
+	return nil
+}
+
+// orAll joins conditions with ||.
+func orAll(conds []jen.Code) *jen.Statement {
+	expr := jen.Add(conds[0])
+	for _, c := range conds[1:] {
+		expr = expr.Op("||").Add(c)
+	}
+	return expr
+}
+
+// navValue is the test that the value at path under val equals (value)
+// or contains (pattern) v; a last step that is an XML attribute in FHIR
+// (an extension's url) is a plain string.
+func (e *emitter) navValue(val *jen.Statement, t *model.Type, path []string, v *model.Value) *jen.Statement {
+	if n := len(path); n > 0 {
+		return e.navMatch(val, t, path[:n-1], func(x *jen.Statement, t *model.Type) *jen.Statement {
+			if fd := fieldByName(t, path[n-1]); fd != nil && fd.Attribute != nil {
+				return x.Clone().Op("!=").Nil().Op("&&").Add(x.Clone()).Dot(fd.GoName).Op("==").Lit(v.Str)
+			}
+			return e.navMatch(x, t, path[n-1:], func(x *jen.Statement, t *model.Type) *jen.Statement {
+				return e.matchExpr(x, t, v, 9)
+			})
+		})
+	}
+	return e.matchExpr(val, t, v, 9)
 }
 
 // typeTest is true when the value val (of model type t) is of one of the

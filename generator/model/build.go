@@ -372,7 +372,7 @@ func (b *builder) profile(d *snapshot.Definition) error {
 			return nil
 		}
 	}
-	prof := &Profile{Name: d.Name, URL: d.URL, Version: d.Version, BaseType: d.Type, Extension: d.Type == "Extension", Source: d.File()}
+	prof := &Profile{Name: d.Name, URL: d.URL, Version: d.Version, BaseType: d.Type, Extension: d.Type == "Extension", Source: d.File(), Package: p}
 	if prof.Extension {
 		if err := b.checkExtension(d); err != nil {
 			return err
@@ -406,6 +406,7 @@ func (b *builder) profile(d *snapshot.Definition) error {
 		}
 		prof.Elements = append(prof.Elements, pe)
 	}
+	b.sliceKeys(d, prof)
 	for _, e := range d.Snapshot {
 		for _, code := range e.TypeCodes() {
 			if strings.HasPrefix(code, systemPrefix) || code == "" {

@@ -245,6 +245,7 @@ type Profile struct {
 	Source    string
 	File      string
 	Context   []string // extension contexts
+	Package   *Package // the Go package it is generated into
 	// Base is the model type the profile constrains; Elements are its
 	// snapshot's elements below the root, in order.
 	Base     *Type
@@ -263,6 +264,32 @@ type ProfileElement struct {
 	Slicing   *Slicing
 	MustSupp  bool
 	Short     string
+	// Keys are, for a slice, what each discriminator of the sliced
+	// element requires of its items, resolved from the slice, its
+	// children and the profiles their types name (see SliceKey).
+	Keys []*SliceKey
+}
+
+// SliceKey is what one discriminator requires of an item of a slice.
+type SliceKey struct {
+	Type string   // value, pattern, exists, type, profile
+	Path []string // FHIRPath steps from the item ($this: none)
+	// what the item must hold at Path: a value (value, pattern), or
+	// membership in a value set (a value discriminator on a bound element
+	// with no fixed value), presence (exists), one of the types (type), or
+	// conformance to one of the profiles (profile)
+	Value    *Value
+	ValueSet string
+	Codes    []*Code // the value set's expansion (nil when it cannot be expanded)
+	Exists   bool
+	Types    []string
+	Profiles []string
+	// Problem says why the key could not be resolved ("" when it was);
+	// Unknowable, why it cannot be evaluated from what is loaded (a value
+	// set from an external terminology): such a slice is never recognized,
+	// and generation says so
+	Problem    string
+	Unknowable string
 }
 
 // Slicing describes how an element is sliced.
