@@ -57,13 +57,13 @@ func validateBrewedLog(v *validator, x *r4.AuditEvent) {
 			y0 := &x.Agent[i0]
 			v.Push("agent", i0)
 			m0, n0 := -1, 0
-			if sliceBrewedLog5(y0) {
+			if sliceBrewedLog5(y0, v.within) {
 				m0, n0 = 0, n0+1
 			}
-			if sliceBrewedLog6(y0) {
+			if sliceBrewedLog6(y0, v.within) {
 				m0, n0 = 1, n0+1
 			}
-			if sliceBrewedLog7(y0) {
+			if sliceBrewedLog7(y0, v.within) {
 				m0, n0 = 2, n0+1
 			}
 			switch {
@@ -218,7 +218,7 @@ func validateBrewedLog(v *validator, x *r4.AuditEvent) {
 			y0 := &x.Entity[i0]
 			v.Push("entity", i0)
 			m0, n0 := -1, 0
-			if sliceBrewedLog12(y0) {
+			if sliceBrewedLog12(y0, v.within) {
 				m0, n0 = 0, n0+1
 			}
 			switch {
@@ -288,7 +288,7 @@ func matchBrewedLog4(x *r4.Code[r4.AuditEventOutcome]) bool {
 }
 
 // sliceBrewedLog5 reports whether an item of AuditEvent.agent belongs to the slice client.
-func sliceBrewedLog5(x *r4.AuditEventAgent) bool {
+func sliceBrewedLog5(x *r4.AuditEventAgent, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
 			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110153" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Source Role ID" {
@@ -300,7 +300,7 @@ func sliceBrewedLog5(x *r4.AuditEventAgent) bool {
 }
 
 // sliceBrewedLog6 reports whether an item of AuditEvent.agent belongs to the slice server.
-func sliceBrewedLog6(x *r4.AuditEventAgent) bool {
+func sliceBrewedLog6(x *r4.AuditEventAgent, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
 			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://dicom.nema.org/resources/ontology/DCM" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "110152" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "Destination Role ID" {
@@ -312,7 +312,7 @@ func sliceBrewedLog6(x *r4.AuditEventAgent) bool {
 }
 
 // sliceBrewedLog7 reports whether an item of AuditEvent.agent belongs to the slice human.
-func sliceBrewedLog7(x *r4.AuditEventAgent) bool {
+func sliceBrewedLog7(x *r4.AuditEventAgent, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
 			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://terminology.hl7.org/CodeSystem/v3-ParticipationType" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "BEN" && (&x.Type.Coding[i9]).Display != nil && (&x.Type.Coding[i9]).Display.Value != nil && string(*(&x.Type.Coding[i9]).Display.Value) == "beneficiary" {
@@ -357,7 +357,7 @@ func matchBrewedLog11(x *r4.Boolean) bool {
 }
 
 // sliceBrewedLog12 reports whether an item of AuditEvent.entity belongs to the slice data.
-func sliceBrewedLog12(x *r4.AuditEventEntity) bool {
+func sliceBrewedLog12(x *r4.AuditEventEntity, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && x.Type.System != nil && x.Type.System.Value != nil && string(*x.Type.System.Value) == "http://terminology.hl7.org/CodeSystem/audit-entity-type" && x.Type.Code != nil && x.Type.Code.Value != nil && string(*x.Type.Code.Value) == "2" && x.Type.Display != nil && x.Type.Display.Value != nil && string(*x.Type.Display.Value) == "System Object"
 }
 func matchBrewedLog13(x *r4.Coding) bool {
@@ -368,8 +368,9 @@ func matchBrewedLog14(x *r4.Coding) bool {
 }
 
 // ProfileIssuesBrewedLog returns what the profile BrewedLog finds wrong with a resource, beyond the
-// rules of its base definition (which the resource's own Validate checks).
-func ProfileIssuesBrewedLog(res r4.Resource) r4.Issues {
+// rules of its base definition (which the resource's own Validate checks). References resolve in the
+// resource's contained resources and in the resources given with it (its Bundle).
+func ProfileIssuesBrewedLog(res r4.Resource, within ...r4.Resource) r4.Issues {
 	x, ok := res.(*r4.AuditEvent)
 	if !ok || x == nil {
 		return r4.Issues{{
@@ -380,16 +381,17 @@ func ProfileIssuesBrewedLog(res r4.Resource) r4.Issues {
 	}
 	v := &validator{}
 	v.Reset("AuditEvent")
+	v.within = append([]r4.Resource{res}, within...)
 	validateBrewedLog(v, x)
 	return r4.Issues(v.Issues)
 }
 
 // ValidateProfileBrewedLog returns every issue of a resource against the profile BrewedLog: its base
 // definition's and the profile's.
-func ValidateProfileBrewedLog(res r4.Resource) r4.Issues {
+func ValidateProfileBrewedLog(res r4.Resource, within ...r4.Resource) r4.Issues {
 	var all r4.Issues
 	if x, ok := res.(*r4.AuditEvent); ok {
 		all = x.ValidateIssues()
 	}
-	return append(all, ProfileIssuesBrewedLog(res)...)
+	return append(all, ProfileIssuesBrewedLog(res, within...)...)
 }

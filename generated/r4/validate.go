@@ -43,6 +43,9 @@ func (is Issues) HasErrors() bool {
 // %rootResource are. Validators are pooled.
 type validator struct {
 	validation.Recorder
+	// within are the resources references resolve in, for a profile's
+	// checks (the resource, then what it was given with, such as its Bundle)
+	within []Resource
 	// container is the resource whose contained resources "#id" references
 	// resolve to (%rootResource): the resource validated, or for a contained
 	// resource the one containing it.

@@ -200,6 +200,11 @@ func (e *emitter) emitPackage() error {
 			}
 		}
 	}
+	if f, ok := e.resolveFile(); ok {
+		if err := e.write("resolve.go", "", f); err != nil {
+			return err
+		}
+	}
 	if f, ok := e.operationOutcome(); ok {
 		if err := e.write("issues_operationoutcome.go", "", f); err != nil {
 			return err

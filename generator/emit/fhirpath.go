@@ -469,23 +469,46 @@ func (c *fpc) navHelpers(f *jen.File) {
 }
 
 // resolveHelper emits fpResolve, FHIRPath's resolve() within the resource
-// being validated: "#id" finds a contained resource; in a Bundle, a
-// reference finds the entry with that fullUrl, or with that type and id.
+// being validated: the container itself for "#", else what ResolveIn finds.
 func (c *fpc) resolveHelper(f *jen.File) {
-	comments(f.Add, "fpResolve finds the resource ref points to within the resource being validated: a contained resource (#id), or an entry of the Bundle being validated (by fullUrl, or by type/id). Anything else is not resolved (nil).")
-	f.Func().Id("fpResolve").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("ref").String()).Id("Resource").BlockFunc(func(g *jen.Group) {
-		g.If(jen.Id("ref").Op("==").Lit("#")).Block(jen.Return(jen.Id("v").Dot("container")))
+	comments(f.Add, "fpResolve finds the resource ref points to within the resource being validated (see ResolveIn); \"#\" is the container.")
+	f.Func().Id("fpResolve").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("ref").String()).Id("Resource").Block(
+		jen.If(jen.Id("ref").Op("==").Lit("#")).Block(jen.Return(jen.Id("v").Dot("container"))),
+		jen.Return(jen.Id("ResolveIn").Call(jen.Id("ref"), jen.Id("v").Dot("resource"), jen.Id("v").Dot("container"))),
+	)
+}
+
+// resolveFile emits ResolveIn, which finds what a reference points to among
+// resources at hand (no server): contained resources by #id, and Bundle
+// entries by fullUrl or type/id. It exists when the package has a
+// DomainResource (whose resources contain others).
+func (e *emitter) resolveFile() (*jen.File, bool) {
+	var dr, bundle *model.Type
+	for _, t := range e.pkg.Types {
+		switch t.Name {
+		case "DomainResource":
+			dr = t
+		case "Bundle":
+			bundle = t
+		}
+	}
+	if dr == nil || dr.Kind != model.KindAbstractResource {
+		return nil, false
+	}
+	f := e.newFile()
+	comments(f.Add, "ResolveIn finds the resource a reference points to among the resources at hand: one contained in them (#id), or an entry of one of them that is a Bundle (by fullUrl, or by type/id). Anything else (a server) is not resolved: nil.")
+	f.Func().Id("ResolveIn").Params(jen.Id("ref").String(), jen.Id("within").Op("...").Id("Resource")).Id("Resource").BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("ref").Op("==").Lit("")).Block(jen.Return(jen.Nil()))
 		g.If(jen.Qual("strings", "HasPrefix").Call(jen.Id("ref"), jen.Lit("#"))).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("holder")).Op(":=").Range().Index().Id("Resource").Values(jen.Id("v").Dot("resource"), jen.Id("v").Dot("container"))).Block(
-				jen.If(jen.List(jen.Id("dr"), jen.Id("ok")).Op(":=").Id("holder").Assert(jen.Id("DomainResource")), jen.Id("ok")).Block(
-					jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("dr").Dot("GetContained").Call()).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("holder")).Op(":=").Range().Id("within")).Block(
+				jen.If(jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("holder").Assert(jen.Id(dr.GoName)), jen.Id("ok")).Block(
+					jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("d").Dot("GetContained").Call()).Block(
 						jen.If(jen.Id("c").Op("!=").Nil().Op("&&").Id("c").Dot("GetID").Call().Dot("GetValue").Call().Op("==").Id("ref").Index(jen.Lit(1), jen.Empty())).Block(jen.Return(jen.Id("c"))),
 					),
 				),
 			),
 			jen.Return(jen.Nil()),
 		)
-		bundle := c.byName["Bundle"]
 		var entry, fullURL, res *model.Field
 		if bundle != nil {
 			entry = fieldByName(bundle, "entry")
@@ -494,7 +517,9 @@ func (c *fpc) resolveHelper(f *jen.File) {
 			fullURL, res = fieldByName(entry.Type.Type, "fullUrl"), fieldByName(entry.Type.Type, "resource")
 		}
 		if fullURL != nil && res != nil && entry.Repeats() {
-			g.If(jen.List(jen.Id("b"), jen.Id("ok")).Op(":=").Id("v").Dot("container").Assert(jen.Op("*").Id(bundle.GoName)), jen.Id("ok").Op("&&").Id("b").Op("!=").Nil().Op("&&").Id("ref").Op("!=").Lit("")).Block(
+			g.For(jen.List(jen.Id("_"), jen.Id("holder")).Op(":=").Range().Id("within")).Block(
+				jen.List(jen.Id("b"), jen.Id("ok")).Op(":=").Id("holder").Assert(jen.Op("*").Id(bundle.GoName)),
+				jen.If(jen.Op("!").Id("ok").Op("||").Id("b").Op("==").Nil()).Block(jen.Continue()),
 				jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(entry.GoName)).Block(
 					jen.Id("e").Op(":=").Op("&").Id("b").Dot(entry.GoName).Index(jen.Id("i")),
 					jen.If(jen.Id("e").Dot(res.GoName).Op("==").Nil()).Block(jen.Continue()),
@@ -507,6 +532,7 @@ func (c *fpc) resolveHelper(f *jen.File) {
 		}
 		g.Return(jen.Nil())
 	})
+	return f, true
 }
 
 // fieldPointers yields the items of a field as pointers (attributes too),

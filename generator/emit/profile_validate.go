@@ -448,7 +448,7 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 			g.Add(push(fd.Name, jen.Id(iName(depth))))
 			g.List(jen.Id(m), jen.Id(n)).Op(":=").List(jen.Lit(-1), jen.Lit(0))
 			for k, fn := range matchers {
-				g.If(jen.Id(fn).Call(y.Clone())).Block(jen.List(jen.Id(m), jen.Id(n)).Op("=").List(jen.Lit(k), jen.Id(n).Op("+").Lit(1)))
+				g.If(jen.Id(fn).Call(y.Clone(), jen.Id("v").Dot("within"))).Block(jen.List(jen.Id(m), jen.Id(n)).Op("=").List(jen.Lit(k), jen.Id(n).Op("+").Lit(1)))
 			}
 			g.Switch().BlockFunc(func(sw *jen.Group) {
 				sw.Case(jen.Id(n).Op(">").Lit(1)).Block(
@@ -526,43 +526,53 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 		}
 		conds = append(conds, c)
 	}
-	expr := jen.True()
-	for i, c := range conds {
-		if i == 0 {
-			expr = jen.Add(c)
-		} else {
-			expr = expr.Op("&&").Add(c)
-		}
-	}
 	commentf(f.Add, "%s reports whether an item of %s belongs to the slice %s.", fn, sliced.ID, sl.sliceName())
-	f.Func().Id(fn).Params(jen.Id("x").Add(param)).Bool().Block(jen.Return(expr))
+	f.Func().Id(fn).Params(jen.Id("x").Add(param), jen.Id("within").Index().Qual(e.corePath(), "Resource")).Bool().BlockFunc(func(g *jen.Group) {
+		// one discriminator after the other (each checks what it reads)
+		for _, c := range conds[:max(len(conds)-1, 0)] {
+			g.If(jen.Op("!").Parens(c)).Block(jen.Return(jen.False()))
+		}
+		if len(conds) == 0 {
+			g.Return(jen.True())
+			return
+		}
+		g.Return(conds[len(conds)-1])
+	})
 }
 
 // sliceKeyMatch is the test that an item (x, of type vt) meets one
 // resolved discriminator, or why it cannot be generated.
 func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, string) {
+	return e.sliceKeyMatchOn(k, vt, jen.Id("x"))
+}
+
+// sliceKeyMatchOn is sliceKeyMatch on the item x.
+func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Statement) (jen.Code, string) {
 	if k.Problem != "" {
 		return nil, k.Problem
 	}
-	for _, step := range k.Path {
-		if step == "resolve()" {
-			return nil, "a discriminator through resolve() needs the resource the reference points to, which slice matching does not have yet"
+	for i, step := range k.Path {
+		if step == "resolve()" && i != len(k.Path)-1 {
+			return nil, "a discriminator path that goes on after resolve() is not supported yet"
 		}
+	}
+	if n := len(k.Path); n > 0 && k.Path[n-1] == "resolve()" {
+		return e.resolvedKeyMatch(k, vt)
 	}
 	switch k.Type {
 	case "value", "pattern":
 		if k.Value == nil {
-			return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+			return e.navMatch(x.Clone(), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
 				return e.codesTest(v, t, k.Codes)
 			}), ""
 		}
-		return e.navValue(jen.Id("x"), vt, k.Path, k.Value), ""
+		return e.navValue(x.Clone(), vt, k.Path, k.Value), ""
 	case "exists":
-		return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+		return e.navMatch(x.Clone(), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
 			return v.Clone().Op("!=").Nil()
 		}).Op("==").Lit(k.Exists), ""
 	case "type":
-		return e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+		return e.navMatch(x.Clone(), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
 			return e.typeTest(v, t, k.Types)
 		}), ""
 	case "profile":
@@ -571,12 +581,12 @@ func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, st
 			// carries its url (the definition's checks run wherever it is)
 			var alts []jen.Code
 			for _, p := range k.Profiles {
-				alts = append(alts, jen.Id("x").Dot("URL").Op("==").Lit(p))
+				alts = append(alts, x.Clone().Dot("URL").Op("==").Lit(p))
 			}
-			return jen.Id("x").Op("!=").Nil().Op("&&").Parens(orAll(alts)), ""
+			return x.Clone().Op("!=").Nil().Op("&&").Parens(orAll(alts)), ""
 		}
 		var problem string
-		cond := e.navMatch(jen.Id("x"), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
+		cond := e.navMatch(x.Clone(), vt, k.Path, func(v *jen.Statement, t *model.Type) *jen.Statement {
 			if t == nil || (t.Kind != model.KindResource && t.Kind != model.KindAbstractResource) {
 				problem = "a profile discriminator on a datatype is not supported yet"
 				return jen.False()
@@ -593,9 +603,12 @@ func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, st
 					check = jen.Qual(pr.Package.ImportPath, "ProfileIssues"+pr.GoName)
 				}
 				// the item conforms when its profile finds no error in it
-				alts = append(alts, jen.Op("!").Add(check).Call(v.Clone()).Dot("HasErrors").Call())
+				alts = append(alts, jen.Op("!").Add(check).Call(v.Clone(), jen.Id("within").Op("...")).Dot("HasErrors").Call())
 			}
-			return v.Clone().Op("!=").Nil().Op("&&").Parens(orAll(alts))
+			if len(k.Types) > 0 {
+				alts = append(alts, e.typeTest(v, t, k.Types)) // the targets that are base types
+			}
+			return orAll(alts) // a nil item fails its profile's validator
 		})
 		if problem != "" {
 			return nil, problem
@@ -603,6 +616,49 @@ func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, st
 		return cond, ""
 	}
 	return nil, "unknown discriminator type " + k.Type
+}
+
+// resolvedKeyMatch is the test of a type or profile discriminator whose
+// path ends in resolve(): the reference is resolved among the resources at
+// hand (the one validated, its contained resources, its Bundle) and the
+// resource found is tested; an unresolved reference matches nothing.
+func (e *emitter) resolvedKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, string) {
+	var res *model.Type
+	for _, t := range e.pkg.Core.Types {
+		if t.Name == "Resource" {
+			res = t
+		}
+	}
+	if res == nil {
+		return nil, "resolve() needs the Resource type"
+	}
+	inner := *k
+	inner.Path = nil
+	var problem string
+	cond := e.navMatch(jen.Id("x"), vt, k.Path[:len(k.Path)-1], func(v *jen.Statement, t *model.Type) *jen.Statement {
+		if t == nil || t.Name != "Reference" {
+			problem = "resolve() on something that is not a Reference"
+			return jen.False()
+		}
+		var test jen.Code
+		switch k.Type {
+		case "type":
+			test = e.typeTest(jen.Id("r"), res, k.Types)
+		case "profile":
+			test, problem = e.sliceKeyMatchOn(&inner, res, jen.Id("r"))
+		default:
+			problem = "a " + k.Type + " discriminator through resolve() is not supported yet"
+			return jen.False()
+		}
+		return v.Clone().Op("!=").Nil().Op("&&").Func().Params().Bool().Block(
+			jen.Id("r").Op(":=").Qual(e.corePath(), "ResolveIn").Call(v.Clone().Dot("GetReference").Call().Dot("GetValue").Call(), jen.Id("within").Op("...")),
+			jen.Return(jen.Id("r").Op("!=").Nil().Op("&&").Add(test)),
+		).Call()
+	})
+	if problem != "" {
+		return nil, problem
+	}
+	return cond, ""
 }
 
 // unrecognizable reports whether a slice can never be recognized from what

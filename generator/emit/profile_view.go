@@ -58,8 +58,8 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 		counter := 0
 		e.profileChecks(g, f, pr, tree, pr.Base, jen.Id("x"), &counter, 0)
 	})
-	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks).", pr.GoName, pr.Name)
-	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
+	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks). References resolve in the resource's contained resources and in the resources given with it (its Bundle).", pr.GoName, pr.Name)
+	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource"), jen.Id("within").Op("...").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
 		jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())),
 		jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
 			jen.Return(issues.Clone().Values(jen.Values(jen.Dict{
@@ -70,16 +70,17 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 		),
 		jen.Id("v").Op(":=").Op("&").Id("validator").Values(),
 		jen.Id("v").Dot("Reset").Call(jen.Lit(pr.BaseType)),
+		jen.Id("v").Dot("within").Op("=").Append(jen.Index().Qual(e.corePath(), "Resource").Values(jen.Id("res")), jen.Id("within").Op("...")),
 		jen.Id(check).Call(jen.Id("v"), jen.Id("x")),
 		jen.Return(issues.Clone().Parens(jen.Id("v").Dot("Issues"))),
 	)
 	commentf(f.Add, "ValidateProfile%s returns every issue of a resource against the profile %s: its base definition's and the profile's.", pr.GoName, pr.Name)
-	f.Func().Id("ValidateProfile"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
+	f.Func().Id("ValidateProfile"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource"), jen.Id("within").Op("...").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
 		jen.Var().Id("all").Add(issues.Clone()),
 		jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())), jen.Id("ok")).Block(
 			jen.Id("all").Op("=").Id("x").Dot("ValidateIssues").Call(),
 		),
-		jen.Return(jen.Append(jen.Id("all"), jen.Id("ProfileIssues"+pr.GoName).Call(jen.Id("res")).Op("..."))),
+		jen.Return(jen.Append(jen.Id("all"), jen.Id("ProfileIssues"+pr.GoName).Call(jen.Id("res"), jen.Id("within").Op("...")).Op("..."))),
 	)
 }
 
@@ -197,7 +198,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 			f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc).Params().Op("*").Add(item.Clone()).Block(
 				jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
 				jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
-					jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+					jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")), jen.Index().Qual(e.corePath(), "Resource").Values(jen.Id("b").Dot(pr.Base.GoName)))).Block(jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
 				),
 				jen.Return(jen.Nil()),
 			)
@@ -214,7 +215,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 			jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
 			jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
 			jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
-				jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
+				jen.If(jen.Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")), jen.Index().Qual(e.corePath(), "Resource").Values(jen.Id("b").Dot(pr.Base.GoName)))).Block(jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")))),
 			),
 			jen.Return(jen.Id("out")),
 		)

@@ -44,7 +44,7 @@ func invariantCases(t *testing.T) []invariantCase {
 		{"AuditEvent", validEvent, func(r r4.Resource) r4.Issues { return r.(*r4.AuditEvent).ValidateIssues() },
 			append(breaks(validEvent, `"id":"a1",`, ``),
 				breakage{"sev-1", `"detail":[`, `"name":"n","query":"cXVlcnk=","detail":[`})},
-		{"BrewedLog", brewed, hotbeverage.ValidateProfileBrewedLog,
+		{"BrewedLog", brewed, func(r r4.Resource) r4.Issues { return hotbeverage.ValidateProfileBrewedLog(r) },
 			append(breaks(brewed, `"id": "brew-1",`, ``),
 				breakage{"sev-1", `"description": "Double espresso",`, `"description": "Double espresso", "name": "n", "query": "cXVlcnk=",`})},
 	}

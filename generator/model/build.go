@@ -32,7 +32,7 @@ const (
 // runtimeNames are identifiers the runtime templates define in every
 // version package; generated names never take them.
 func runtimeNames() []string {
-	return []string{"RawResource", "Issues", "UnmarshalResource", "MarshalResource", "MarshalResourceIndent"}
+	return []string{"RawResource", "Issues", "UnmarshalResource", "MarshalResource", "MarshalResourceIndent", "DecodeResource", "ResolveIn", "Invariants", "TraceInvariants"}
 }
 
 // reservedMethods are the method names generated types have; a field with
@@ -407,6 +407,26 @@ func (b *builder) profile(d *snapshot.Definition) error {
 		prof.Elements = append(prof.Elements, pe)
 	}
 	b.sliceKeys(d, prof)
+	// the profiles that profile discriminators name are generated too:
+	// their validators recognize the slices' items
+	for _, pe := range prof.Elements {
+		for _, k := range pe.Keys {
+			if k.Type != "profile" {
+				continue
+			}
+			for _, url := range k.Profiles {
+				pd, err := b.snap.Lookup(url, d.File(), pe.ID)
+				if err != nil {
+					return err
+				}
+				if pd.Derivation == "constraint" && pd.Type != "Extension" {
+					if err := b.profile(pd); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
 	for _, e := range d.Snapshot {
 		for _, code := range e.TypeCodes() {
 			if strings.HasPrefix(code, systemPrefix) || code == "" {

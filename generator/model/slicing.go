@@ -111,21 +111,32 @@ func (b *builder) sliceKey(d *snapshot.Definition, slice *ProfileElement, disc D
 		}
 	case "type":
 		k.Types = el.TypeCodes()
+		if resolves(k.Path) {
+			k.Types = b.targetTypeNames(el)
+		}
 	case "profile":
 		for _, t := range el.Get("type").Array() {
-			for _, p := range t.Get("profile").Array() {
-				k.Profiles = append(k.Profiles, p.String())
+			key := "profile"
+			if resolves(k.Path) {
+				key = "targetProfile"
 			}
-			if len(k.Path) > 0 && k.Path[len(k.Path)-1] == "resolve()" {
-				for _, p := range t.Get("targetProfile").Array() {
+			for _, p := range t.Get(key).Array() {
+				if pd, err := b.snap.Lookup(p.String(), def.File(), el.ID()); err == nil && pd.Derivation == "constraint" {
 					k.Profiles = append(k.Profiles, p.String())
+				} else if err == nil {
+					k.Types = append(k.Types, pd.Type) // a base type: being of it is conforming
 				}
 			}
 		}
-		if len(k.Profiles) == 0 {
+		switch {
+		case len(k.Profiles) == 0 && len(k.Types) == 0 && !resolves(k.Path):
 			// no profile on the type: conforming to the type's own
 			// definition is being of that type
 			k.Type, k.Types = "type", el.TypeCodes()
+		case len(k.Profiles) == 0 && len(k.Types) > 0:
+			k.Type = "type"
+		case len(k.Profiles) == 0:
+			k.Problem = fmt.Sprintf("the profile discriminator on %s: the slice names no profile", el.ID())
 		}
 	default:
 		k.Problem = fmt.Sprintf("unknown discriminator type %q", disc.Type)
@@ -176,7 +187,10 @@ func (b *builder) walkDiscriminator(d *snapshot.Definition, sliceID string, path
 	if el == nil {
 		return nil, nil, "slice " + sliceID + " not found in the snapshot"
 	}
-	for _, step := range path {
+	for i, step := range path {
+		if step == "resolve()" && i == len(path)-1 {
+			break // the reference itself: its target profiles say what it resolves to
+		}
 		if step == "resolve()" {
 			targets := el.Get("type.0.targetProfile").Array()
 			if len(targets) != 1 {
@@ -255,4 +269,21 @@ func (b *builder) profileRoot(el *snapshot.Element) *snapshot.Element {
 		return pd.Root()
 	}
 	return nil
+}
+
+// resolves reports whether a discriminator path ends in resolve().
+func resolves(path []string) bool { return len(path) > 0 && path[len(path)-1] == "resolve()" }
+
+// targetTypeNames are the resource types a reference's target profiles
+// name (a profile counts as the type it constrains).
+func (b *builder) targetTypeNames(el *snapshot.Element) []string {
+	var out []string
+	for _, t := range el.Get("type").Array() {
+		for _, p := range t.Get("targetProfile").Array() {
+			if pd, err := b.snap.Lookup(p.String(), "", el.ID()); err == nil {
+				out = append(out, pd.Type)
+			}
+		}
+	}
+	return out
 }

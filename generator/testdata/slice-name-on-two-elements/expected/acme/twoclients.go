@@ -72,7 +72,7 @@ func (b *TwoClients) AgentClient() *r4.AuditEventAgent {
 		return nil
 	}
 	for i := range b.Agent {
-		if sliceTwoClients1(&b.Agent[i]) {
+		if sliceTwoClients1(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Agent[i]
 		}
 	}
@@ -104,7 +104,7 @@ func (b *TwoClients) EntityClient() *r4.AuditEventEntity {
 		return nil
 	}
 	for i := range b.Entity {
-		if sliceTwoClients3(&b.Entity[i]) {
+		if sliceTwoClients3(&b.Entity[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Entity[i]
 		}
 	}

@@ -16,7 +16,7 @@ func validateTwoClients(v *validator, x *r4.AuditEvent) {
 			y0 := &x.Agent[i0]
 			v.Push("agent", i0)
 			m0, n0 := -1, 0
-			if sliceTwoClients1(y0) {
+			if sliceTwoClients1(y0, v.within) {
 				m0, n0 = 0, n0+1
 			}
 			switch {
@@ -47,7 +47,7 @@ func validateTwoClients(v *validator, x *r4.AuditEvent) {
 			y0 := &x.Entity[i0]
 			v.Push("entity", i0)
 			m0, n0 := -1, 0
-			if sliceTwoClients3(y0) {
+			if sliceTwoClients3(y0, v.within) {
 				m0, n0 = 0, n0+1
 			}
 			switch {
@@ -75,7 +75,7 @@ func validateTwoClients(v *validator, x *r4.AuditEvent) {
 }
 
 // sliceTwoClients1 reports whether an item of AuditEvent.agent belongs to the slice client.
-func sliceTwoClients1(x *r4.AuditEventAgent) bool {
+func sliceTwoClients1(x *r4.AuditEventAgent, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && func() bool {
 		for i9 := range x.Type.Coding {
 			if (&x.Type.Coding[i9]).System != nil && (&x.Type.Coding[i9]).System.Value != nil && string(*(&x.Type.Coding[i9]).System.Value) == "http://example.org/cs" && (&x.Type.Coding[i9]).Code != nil && (&x.Type.Coding[i9]).Code.Value != nil && string(*(&x.Type.Coding[i9]).Code.Value) == "c" {
@@ -97,7 +97,7 @@ func matchTwoClients2(x *r4.CodeableConcept) bool {
 }
 
 // sliceTwoClients3 reports whether an item of AuditEvent.entity belongs to the slice client.
-func sliceTwoClients3(x *r4.AuditEventEntity) bool {
+func sliceTwoClients3(x *r4.AuditEventEntity, within []r4.Resource) bool {
 	return x != nil && false
 }
 func matchTwoClients4(x *r4.Coding) bool {
@@ -105,8 +105,9 @@ func matchTwoClients4(x *r4.Coding) bool {
 }
 
 // ProfileIssuesTwoClients returns what the profile TwoClients finds wrong with a resource, beyond the
-// rules of its base definition (which the resource's own Validate checks).
-func ProfileIssuesTwoClients(res r4.Resource) r4.Issues {
+// rules of its base definition (which the resource's own Validate checks). References resolve in the
+// resource's contained resources and in the resources given with it (its Bundle).
+func ProfileIssuesTwoClients(res r4.Resource, within ...r4.Resource) r4.Issues {
 	x, ok := res.(*r4.AuditEvent)
 	if !ok || x == nil {
 		return r4.Issues{{
@@ -117,16 +118,17 @@ func ProfileIssuesTwoClients(res r4.Resource) r4.Issues {
 	}
 	v := &validator{}
 	v.Reset("AuditEvent")
+	v.within = append([]r4.Resource{res}, within...)
 	validateTwoClients(v, x)
 	return r4.Issues(v.Issues)
 }
 
 // ValidateProfileTwoClients returns every issue of a resource against the profile TwoClients: its base
 // definition's and the profile's.
-func ValidateProfileTwoClients(res r4.Resource) r4.Issues {
+func ValidateProfileTwoClients(res r4.Resource, within ...r4.Resource) r4.Issues {
 	var all r4.Issues
 	if x, ok := res.(*r4.AuditEvent); ok {
 		all = x.ValidateIssues()
 	}
-	return append(all, ProfileIssuesTwoClients(res)...)
+	return append(all, ProfileIssuesTwoClients(res, within...)...)
 }

@@ -2,12 +2,18 @@
 
 package acme
 
-import "example.org/golden/internal/validation"
+import (
+	"example.org/golden/internal/validation"
+	r4 "example.org/golden/r4"
+)
 
 // validator records what a profile finds (validation.Recorder, shared with
 // the core package's validators).
 type validator struct {
 	validation.Recorder
+	// within are the resources references resolve in (the resource, then
+	// what it was given with, such as its Bundle)
+	within []r4.Resource
 }
 
 func b2i(b bool) int {

@@ -117,7 +117,7 @@ func (b *BrewedLog) Client() *r4.AuditEventAgent {
 		return nil
 	}
 	for i := range b.Agent {
-		if sliceBrewedLog5(&b.Agent[i]) {
+		if sliceBrewedLog5(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Agent[i]
 		}
 	}
@@ -152,7 +152,7 @@ func (b *BrewedLog) Server() *r4.AuditEventAgent {
 		return nil
 	}
 	for i := range b.Agent {
-		if sliceBrewedLog6(&b.Agent[i]) {
+		if sliceBrewedLog6(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Agent[i]
 		}
 	}
@@ -188,7 +188,7 @@ func (b *BrewedLog) Human() *r4.AuditEventAgent {
 		return nil
 	}
 	for i := range b.Agent {
-		if sliceBrewedLog7(&b.Agent[i]) {
+		if sliceBrewedLog7(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Agent[i]
 		}
 	}
@@ -228,7 +228,7 @@ func (b *BrewedLog) Data() *r4.AuditEventEntity {
 		return nil
 	}
 	for i := range b.Entity {
-		if sliceBrewedLog12(&b.Entity[i]) {
+		if sliceBrewedLog12(&b.Entity[i], []r4.Resource{b.AuditEvent}) {
 			return &b.Entity[i]
 		}
 	}
