@@ -109,7 +109,7 @@ func constrained(n *pnode, t *model.Type) bool {
 		return false
 	}
 	el := n.el
-	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 {
+	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 || newBinding(el, fd) {
 		return true
 	}
 	if fd.Choice != nil && len(narrowed(fd, el)) < len(fd.Choice.Options) {
@@ -196,7 +196,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 		if vt == nil {
 			continue
 		}
-		inner := el.Fixed != nil || el.Pattern != nil
+		inner := el.Fixed != nil || el.Pattern != nil || newBinding(el, fd)
 		if len(c.slices) > 0 {
 			inner = false // the slicing above checked the items
 		}
@@ -258,9 +258,26 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 						jen.Lit("the value does not match the "+what+" "+renderValue(fp.v)), jen.Lit("")),
 				)
 			}
+			if newBinding(el, fd) {
+				g.If(jen.Op("!").Parens(e.codesTest(y, vt, el.Binding.Codes))).Block(
+					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
+						jen.Lit("the value is not in the value set "+el.Binding.ValueSet+" (a required binding of the profile)"), jen.Lit("")),
+				)
+			}
 			e.profileChecks(g, f, pr, c, vt, y, counter, depth+1)
 		})
 	}
+}
+
+// newBinding reports whether a profile element has a required binding its
+// base does not (checked by the profile), with an expansion to check it by,
+// on an element of one type.
+func newBinding(el *model.ProfileElement, fd *model.Field) bool {
+	if el.Binding == nil || el.Binding.Codes == nil || valueType(fd, el) == nil {
+		return false
+	}
+	base := fd.Binding
+	return base == nil || base.Strength != "required" || strings.SplitN(base.ValueSet, "|", 2)[0] != strings.SplitN(el.Binding.ValueSet, "|", 2)[0]
 }
 
 func yName(depth int) string { return fmt.Sprintf("y%d", depth) }
@@ -802,10 +819,11 @@ func (e *emitter) navMatch(val *jen.Statement, t *model.Type, segs []string, lea
 	ft := fd.Type.Type
 	x := val.Clone().Dot(fd.GoName)
 	if fd.Repeats() {
-		i := fmt.Sprintf("k%d", len(segs))
+		i, item := fmt.Sprintf("k%d", len(segs)), fmt.Sprintf("it%d", len(segs))
 		return val.Clone().Op("!=").Nil().Op("&&").Func().Params().Bool().Block(
 			jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(
-				jen.If(e.navMatch(jen.Parens(jen.Op("&").Add(x.Clone()).Index(jen.Id(i))), ft, segs[1:], leaf)).Block(jen.Return(jen.True())),
+				jen.Id(item).Op(":=").Op("&").Add(x.Clone()).Index(jen.Id(i)),
+				jen.If(e.navMatch(jen.Id(item), ft, segs[1:], leaf)).Block(jen.Return(jen.True())),
 			),
 			jen.Return(jen.False()),
 		).Call()

@@ -66,7 +66,9 @@ func TestInvariantsAgreeWithFHIRPathJS(t *testing.T) {
 		}
 	}
 	for _, hc := range htmlCases {
-		docs["narrative "+hc.name] = []byte(sessionWithDiv(hc.div))
+		if hc.jsDiffers == "" {
+			docs["narrative "+hc.name] = []byte(sessionWithDiv(hc.div))
+		}
 	}
 	checked, evaluated, failing := 0, 0, 0
 	for name, data := range docs {

@@ -534,6 +534,18 @@ func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*
 		pe.Pattern = valueOf(v)
 		pe.Pattern.TypeCode = lowerFirstType(strings.TrimPrefix(k, "pattern"))
 	}
+	if e.Get("binding.strength").String() == "required" {
+		if vs := e.Get("binding.valueSet").String(); vs != "" {
+			codes, problems, _, err := b.exp.Expand(vs)
+			if err != nil {
+				return nil, err
+			}
+			pe.Binding = &ProfileBinding{ValueSet: vs}
+			if len(problems) == 0 {
+				pe.Binding.Codes = codes
+			}
+		}
+	}
 	if sl := e.Get("slicing"); sl.Exists() {
 		pe.Slicing = &Slicing{Ordered: sl.Get("ordered").Bool(), Rules: sl.Get("rules").String()}
 		for _, dsc := range sl.Get("discriminator").Array() {

@@ -264,10 +264,19 @@ type ProfileElement struct {
 	Slicing   *Slicing
 	MustSupp  bool
 	Short     string
+	// Binding is the required binding the profile puts on the element, with
+	// its expansion (nil Codes: it cannot be expanded from what is loaded)
+	Binding *ProfileBinding
 	// Keys are, for a slice, what each discriminator of the sliced
 	// element requires of its items, resolved from the slice, its
 	// children and the profiles their types name (see SliceKey).
 	Keys []*SliceKey
+}
+
+// ProfileBinding is a required binding of a profile element.
+type ProfileBinding struct {
+	ValueSet string
+	Codes    []*Code
 }
 
 // SliceKey is what one discriminator requires of an item of a slice.

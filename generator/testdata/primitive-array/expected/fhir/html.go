@@ -377,11 +377,12 @@ func htmlElement(name string) bool {
 }
 
 // htmlAttribute tells the attributes allowed on an element: the global ones
-// (core, i18n, the default namespace, and the table cell alignment family,
-// as R4's txt-1 allows them anywhere), and those of particular elements.
+// (core, i18n with XML's xml:lang as the HL7 validator and the IG Publisher
+// have it, the default namespace, and the table cell alignment family, as
+// R4's txt-1 allows them anywhere), and those of particular elements.
 func htmlAttribute(element, name string) bool {
 	switch name {
-	case "title", "style", "class", "id", "lang", "dir", "accesskey", "tabindex", "xmlns",
+	case "title", "style", "class", "id", "lang", "xml:lang", "dir", "accesskey", "tabindex", "xmlns",
 		"span", "align", "valign", "char", "charoff", "abbr", "axis", "headers", "scope", "rowspan", "colspan":
 		return true
 	case "href", "name":
