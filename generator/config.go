@@ -18,15 +18,20 @@ import (
 // what a config file (definitions/fhirgen.json) holds.
 type Config struct {
 	Packages []string `json:"packages"` // "id@version", from the package cache (fetched when missing)
-	Defs     []string `json:"defs"`     // loose definitions: JSON files, directories, .tgz archives
-	Out      string   `json:"out"`      // output directory (the generated module's root)
-	Module   string   `json:"module"`   // the generated packages' module path (see resolveModule)
+	// Substitutes replace the dependencies packages declare: "id@version"
+	// (or "id", any version) → "id@version" to load instead, or "" for
+	// none. Dependencies are loaded transitively unless NoDependencies.
+	Substitutes    map[string]string `json:"substitutes,omitempty"`
+	NoDependencies bool              `json:"noDependencies,omitempty"`
+	Defs           []string          `json:"defs"`   // loose definitions: JSON files, directories, .tgz archives
+	Out            string            `json:"out"`    // output directory (the generated module's root)
+	Module         string            `json:"module"` // the generated packages' module path (see resolveModule)
 	// Standalone writes a module of its own (with its go.mod) even where the
 	// output is inside another module.
-	Standalone bool `json:"standalone,omitempty"`
-	All      bool     `json:"all"`      // every resource and datatype of the base package
-	Types    []string `json:"types"`    // roots: type names or canonical URLs
-	Lock     string   `json:"lock"`     // lock file pinning package hashes ("" for none)
+	Standalone bool     `json:"standalone,omitempty"`
+	All        bool     `json:"all"`   // every resource and datatype of the base package
+	Types      []string `json:"types"` // roots: type names or canonical URLs
+	Lock       string   `json:"lock"`  // lock file pinning package hashes ("" for none)
 	// PackageNames maps a canonical base (e.g. "http://fhir.org/guides/acme/hotbeverage")
 	// to a Go package name; by default the last segment of the base is used,
 	// and the core FHIR canonical gets r4, r4b or r5 from its FHIR version.
@@ -123,16 +128,12 @@ func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range c.Packages {
-			ref, err := fhirpkg.ParseRef(p)
-			if err != nil {
-				return nil, err
-			}
-			m, err := cache.EnsureVerified(ctx, ref)
-			if err != nil {
-				return nil, err
-			}
-			if err := set.AddPackageDir(cache.Path(ref), ref.String(), m); err != nil {
+		pkgs, err := c.packagesToLoad(ctx, cache)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pkgs {
+			if err := set.AddPackageDir(cache.Path(p.ref), p.ref.String(), p.manifest); err != nil {
 				return nil, err
 			}
 		}

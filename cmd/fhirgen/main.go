@@ -106,7 +106,8 @@ type usageError struct{ error }
 // inputFlags are the flags generate and snapshot share.
 type inputFlags struct {
 	config, cache, registry, lock string
-	packages, defs                multiFlag
+	packages, defs, substitutes   multiFlag
+	noDeps                        bool
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
@@ -116,6 +117,8 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.cache, "cache", "", "FHIR package cache `dir` (default $FHIRGEN_PACKAGE_CACHE or ~/.fhir/packages)")
 	fs.StringVar(&f.registry, "registry", "", "npm registry `url` (default $FHIRGEN_REGISTRY, then npm's configured registry)")
 	fs.StringVar(&f.lock, "lock", "", "lock `file` pinning package integrity hashes")
+	fs.Var(&f.substitutes, "substitute", "`id@version=id@version`: load the second package where a package.json asks for the first (\"id=...\" for any version; nothing after = leaves it out) (repeatable)")
+	fs.BoolVar(&f.noDeps, "no-deps", false, "load only the packages named, not the dependencies their package.json declares")
 }
 
 func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
@@ -132,6 +135,17 @@ func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
 	}
 	cfg.Packages = append(cfg.Packages, f.packages...)
 	cfg.Defs = append(cfg.Defs, f.defs...)
+	for _, s := range f.substitutes {
+		from, to, ok := strings.Cut(s, "=")
+		if !ok || from == "" {
+			return nil, usageError{fmt.Errorf("-substitute %q: want <id>@<version>=<id>@<version>", s)}
+		}
+		if cfg.Substitutes == nil {
+			cfg.Substitutes = map[string]string{}
+		}
+		cfg.Substitutes[from] = to
+	}
+	cfg.NoDependencies = cfg.NoDependencies || f.noDeps
 	cfg.CacheDir = f.cache
 	cfg.Registry = f.registry
 	if f.lock != "" {
@@ -162,7 +176,8 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	force := fs.Bool("force", false, "replace -out even when it holds a go.mod fhirgen did not write, or the current module")
-	var types, silence multiFlag
+	var types, silence, packageNames multiFlag
+	fs.Var(&packageNames, "package-name", "`canonical=name`: the Go package name for the definitions under a canonical base (http://hl7.org.au/fhir=aubase) (repeatable)")
 	fs.Var(&silence, "silence", "do not print the warnings about an element `id` (Money.currency) or definition file (repeatable)")
 	fs.Var(&types, "type", "root type: a `name` (AuditEvent) or canonical URL (repeatable); their closure is generated")
 	if err := fs.Parse(args); err != nil {
@@ -188,6 +203,16 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		cfg.Invariants = *invariants
 	}
 	cfg.Types = append(cfg.Types, types...)
+	for _, pn := range packageNames {
+		base, name, ok := strings.Cut(pn, "=")
+		if !ok || base == "" || name == "" {
+			return usageError{fmt.Errorf("-package-name %q: want <canonical base>=<Go package name>", pn)}
+		}
+		if cfg.PackageNames == nil {
+			cfg.PackageNames = map[string]string{}
+		}
+		cfg.PackageNames[base] = name
+	}
 	cfg.SilenceWarnings = append(cfg.SilenceWarnings, silence...)
 	if cfg.Out == "" {
 		return usageError{errors.New("-out is required")}

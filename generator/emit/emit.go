@@ -551,7 +551,7 @@ func (e *emitter) primitiveConveniences(f *jen.File, t *model.Type, recvType, va
 	ctor := "New" + t.GoName + "Of"
 	commentf(f.Add, "%s returns a %s holding t written at precision p (fhir.PrecisionDay, fhir.PrecisionSecond ...); validating the resource it is put in checks that %s allows that precision.", ctor, t.GoName, t.Name)
 	f.Func().Id(ctor).Params(jen.Id("t").Qual("time", "Time"), jen.Id("p").Qual(rt, "Precision")).Op("*").Add(recvType()).Block(
-		jen.Return(jen.Id("New"+t.GoName).Call(jen.Qual(rt, "FormatDateTime").Call(jen.Id("t"), jen.Id("p")))),
+		jen.Return(jen.Id("New" + t.GoName).Call(jen.Qual(rt, "FormatDateTime").Call(jen.Id("t"), jen.Id("p")))),
 	)
 }
 

@@ -444,3 +444,34 @@ func compareParts(a, b []string) int {
 	}
 	return 0
 }
+
+// PackageDependencies reads the dependencies a package's package.json
+// declares (id → version), checked against the package's manifest when it
+// has one.
+func PackageDependencies(dir string, m *fhirpkg.Manifest) (map[string]string, error) {
+	pj, err := readBounded(filepath.Join(dir, "package.json"))
+	if err == nil && m != nil {
+		err = m.Check("package/package.json", pj)
+	}
+	if err != nil {
+		return nil, err
+	}
+	deps := gjson.GetBytes(pj, "dependencies")
+	if deps.Exists() && deps.Type != gjson.Null && !deps.IsObject() {
+		return nil, fmt.Errorf("%s: dependencies is not an object", filepath.Join(dir, "package.json"))
+	}
+	out := map[string]string{}
+	if !deps.IsObject() {
+		return out, nil
+	}
+	var bad error
+	deps.ForEach(func(k, v gjson.Result) bool {
+		if v.Type != gjson.String {
+			bad = fmt.Errorf("%s: dependency %q: the version is not a string", filepath.Join(dir, "package.json"), k.String())
+			return false
+		}
+		out[k.String()] = v.String()
+		return true
+	})
+	return out, bad
+}

@@ -94,8 +94,17 @@ func Build(defs *load.Set, snap *snapshot.Generator, report *diag.Report, opts O
 
 func (b *builder) setupCore() error {
 	canonical, version := "", ""
+	// the core package is the one that defines the root types (those with
+	// no base), whatever order the packages were given in
+	core := ""
+	for _, r := range b.defs.OfType("StructureDefinition") {
+		if r.Origin != "" && !gjson.GetBytes(r.JSON, "baseDefinition").Exists() {
+			core = r.Origin
+			break
+		}
+	}
 	for _, p := range b.defs.Packages {
-		if p.Canonical != "" {
+		if p.Canonical != "" && (core == "" || p.Name == core) {
 			canonical, version = p.Canonical, p.FHIRVersion
 			break
 		}
