@@ -31,7 +31,10 @@ type Config struct {
 	Standalone bool     `json:"standalone,omitempty"`
 	All        bool     `json:"all"`   // every resource and datatype of the base package
 	Types      []string `json:"types"` // roots: type names or canonical URLs
-	Lock       string   `json:"lock"`  // lock file pinning package hashes ("" for none)
+	// IGs are packages ("id@version") loaded like Packages whose every
+	// profile, extension and type is a root (an implementation guide).
+	IGs  []string `json:"igs,omitempty"`
+	Lock string   `json:"lock"` // lock file pinning package hashes ("" for none)
 	// PackageNames maps a canonical base (e.g. "http://fhir.org/guides/acme/hotbeverage")
 	// to a Go package name; by default the last segment of the base is used,
 	// and the core FHIR canonical gets r4, r4b or r5 from its FHIR version.
@@ -123,7 +126,7 @@ func (c *Config) Load(ctx context.Context) (*load.Set, error) {
 	set := load.NewSet()
 	if c.Preloaded != nil {
 		set = c.Preloaded.Clone()
-	} else if len(c.Packages) > 0 {
+	} else if len(c.allPackages()) > 0 {
 		cache, err := c.NewCache()
 		if err != nil {
 			return nil, err

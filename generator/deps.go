@@ -3,6 +3,7 @@ package generator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,7 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 	}
 	explicit := map[string]fhirpkg.Ref{}
 	var queue []item
-	for _, p := range c.Packages {
+	for _, p := range c.allPackages() {
 		ref, err := fhirpkg.ParseRef(p)
 		if err != nil {
 			return nil, err
@@ -83,7 +84,7 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 		chosen[it.ref.ID] = it.ref
 		manifests[it.ref] = m
 		if len(chosen) > maxPackages {
-			return nil, fmt.Errorf("%s: more than %d packages with their dependencies", strings.Join(c.Packages, ", "), maxPackages)
+			return nil, fmt.Errorf("%s: more than %d packages with their dependencies", strings.Join(c.allPackages(), ", "), maxPackages)
 		}
 		deps, err := load.PackageDependencies(cache.Path(it.ref), m)
 		if err != nil {
@@ -189,7 +190,7 @@ func (c *Config) packagesToLoad(ctx context.Context, cache *fhirpkg.Cache) ([]re
 		return c.resolvePackages(ctx, cache)
 	}
 	var out []resolvedPackage
-	for _, p := range c.Packages {
+	for _, p := range c.allPackages() {
 		ref, err := fhirpkg.ParseRef(p)
 		if err != nil {
 			return nil, err
@@ -201,4 +202,16 @@ func (c *Config) packagesToLoad(ctx context.Context, cache *fhirpkg.Cache) ([]re
 		out = append(out, resolvedPackage{ref: ref, manifest: m})
 	}
 	return out, nil
+}
+
+// allPackages are the packages the config names: Packages, then IGs (each
+// once).
+func (c *Config) allPackages() []string {
+	out := append([]string(nil), c.Packages...)
+	for _, ig := range c.IGs {
+		if !slices.Contains(out, ig) {
+			out = append(out, ig)
+		}
+	}
+	return out
 }

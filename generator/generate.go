@@ -123,7 +123,7 @@ func (c *Config) progress(start time.Time, format string, args ...any) {
 func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time) (emit.Files, *model.Module, error) {
 	snap := snapshot.New(set, report)
 	mod, err := model.Build(set, snap, report, model.Options{
-		ModulePath: cfg.Module, All: cfg.All, Roots: cfg.Types, PackageNames: cfg.PackageNames,
+		ModulePath: cfg.Module, All: cfg.All, Roots: cfg.Types, IGs: cfg.IGs, PackageNames: cfg.PackageNames,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -107,12 +107,14 @@ type usageError struct{ error }
 type inputFlags struct {
 	config, cache, registry, lock string
 	packages, defs, substitutes   multiFlag
+	igs                           multiFlag
 	noDeps                        bool
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "config `file` (JSON) holding the same settings as the flags; flags add to it")
 	fs.Var(&f.packages, "package", "FHIR package `id@version` to read (repeatable); fetched into the cache when missing")
+	fs.Var(&f.igs, "ig", "implementation guide `id@version`: a package read as -package is, every profile, extension and type of which is generated (repeatable)")
 	fs.Var(&f.defs, "defs", "definitions: a JSON `file`, a directory of JSON files, or a .tgz package (repeatable)")
 	fs.StringVar(&f.cache, "cache", "", "FHIR package cache `dir` (default $FHIRGEN_PACKAGE_CACHE or ~/.fhir/packages)")
 	fs.StringVar(&f.registry, "registry", "", "npm registry `url` (default $FHIRGEN_REGISTRY, then npm's configured registry)")
@@ -123,7 +125,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 
 func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
 	cfg := &generator.Config{}
-	if f.config == "" && len(f.packages) == 0 && len(f.defs) == 0 {
+	if f.config == "" && len(f.packages) == 0 && len(f.igs) == 0 && len(f.defs) == 0 {
 		f.config = generator.FindConfig()
 	}
 	if f.config != "" {
@@ -134,6 +136,7 @@ func (f *inputFlags) config_(stderr io.Writer) (*generator.Config, error) {
 		cfg = c
 	}
 	cfg.Packages = append(cfg.Packages, f.packages...)
+	cfg.IGs = append(cfg.IGs, f.igs...)
 	cfg.Defs = append(cfg.Defs, f.defs...)
 	for _, s := range f.substitutes {
 		from, to, ok := strings.Cut(s, "=")
@@ -217,11 +220,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if cfg.Out == "" {
 		return usageError{errors.New("-out is required")}
 	}
-	if len(cfg.Packages) == 0 && len(cfg.Defs) == 0 {
-		return usageError{errors.New("give at least one -package or -defs")}
+	if len(cfg.Packages) == 0 && len(cfg.IGs) == 0 && len(cfg.Defs) == 0 {
+		return usageError{errors.New("give at least one -package, -ig or -defs")}
 	}
-	if !cfg.All && len(cfg.Types) == 0 {
-		return usageError{errors.New("give -all or at least one -type")}
+	if !cfg.All && len(cfg.Types) == 0 && len(cfg.IGs) == 0 {
+		return usageError{errors.New("give -all, -ig or at least one -type")}
 	}
 	if *check {
 		report := &diag.Report{}

@@ -16,9 +16,12 @@ import (
 
 // Options say what to build.
 type Options struct {
-	ModulePath   string
-	All          bool              // every type the core package defines
-	Roots        []string          // type names or canonical URLs
+	ModulePath string
+	All        bool     // every type the core package defines
+	Roots      []string // type names or canonical URLs
+	// IGs are packages ("id@version", as loaded) every definition of which
+	// is a root: profiles, extensions and types, not logical models.
+	IGs          []string
 	PackageNames map[string]string // canonical base -> Go package name
 }
 
@@ -333,6 +336,23 @@ func (b *builder) roots() error {
 				return err
 			}
 			defs = append(defs, d)
+		}
+	}
+	for _, ig := range b.opts.IGs {
+		n := 0
+		for _, r := range b.defs.OfType("StructureDefinition") {
+			if r.Origin != ig || gjson.GetBytes(r.JSON, "kind").Str == "logical" {
+				continue
+			}
+			d, err := b.snap.ForResource(r)
+			if err != nil {
+				return err
+			}
+			defs = append(defs, d)
+			n++
+		}
+		if n == 0 {
+			return diag.Errorf("configuration", "", "implementation guide %s: no package of that name is loaded, or it defines no StructureDefinition", ig)
 		}
 	}
 	for _, root := range b.opts.Roots {
