@@ -62,6 +62,8 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 	var order []string
 	manifests := map[fhirpkg.Ref]*fhirpkg.Manifest{}
 	noted := map[string]bool{}
+	var missing []error
+	var missingRefs []fhirpkg.Ref
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
@@ -75,8 +77,12 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 			if len(it.chain) == 0 {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%s, needed by %s: %w\n\tto use another package in its place, or none: -substitute %s=<id>@<version>, or -substitute %s= (config: \"substitutes\")",
-				it.ref, strings.Join(it.chain, " → "), err, it.ref, it.ref)
+			// a later version asked for by another package will do: decided
+			// once every package is read
+			missing = append(missing, fmt.Errorf("%s, needed by %s: %w\n\tto use another package in its place, or none: -substitute %s=<id>@<version>, or -substitute %s= (config: \"substitutes\")",
+				it.ref, strings.Join(it.chain, " → "), err, it.ref, it.ref))
+			missingRefs = append(missingRefs, it.ref)
+			continue
 		}
 		if _, ok := chosen[it.ref.ID]; !ok {
 			order = append(order, it.ref.ID)
@@ -110,6 +116,11 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 				continue
 			}
 			queue = append(queue, item{ref: ref, chain: chain})
+		}
+	}
+	for i, ref := range missingRefs {
+		if got, ok := chosen[ref.ID]; !ok || load.CompareVersions(got.Version, ref.Version) < 0 {
+			return nil, missing[i]
 		}
 	}
 	out := make([]resolvedPackage, 0, len(order))

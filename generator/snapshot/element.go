@@ -15,6 +15,9 @@ import (
 // definition said. Typed accessors read the properties with gjson.
 type Element struct {
 	props []prop
+	// profile is, for an element taken from a type profile's snapshot
+	// (the children of a slice typed with a profile), that profile's URL.
+	profile string
 }
 
 type prop struct {
@@ -33,7 +36,7 @@ func parseElement(r gjson.Result) *Element {
 
 // Clone returns a deep copy.
 func (e *Element) Clone() *Element {
-	return &Element{props: append([]prop(nil), e.props...)}
+	return &Element{props: append([]prop(nil), e.props...), profile: e.profile}
 }
 
 // Get returns a property (gjson's zero Result when absent). A dotted key

@@ -15,6 +15,10 @@ type merger struct {
 	g     *Generator
 	def   *Definition
 	elems []*Element
+	base  map[string]*Element // the base's snapshot elements by id
+	// typeSliced are the choice elements sliced by type without a slicing
+	// in the differential
+	typeSliced []*Element
 }
 
 func (m *merger) errf(id, format string, args ...any) error {
@@ -190,6 +194,9 @@ func (m *merger) expand(i int, forID string) error {
 		k := c.Clone()
 		k.SetString("id", e.ID()+strings.TrimPrefix(c.ID(), rootID))
 		k.SetString("path", e.Path()+strings.TrimPrefix(c.Path(), rootPath))
+		if types[0].Get("profile.0").Exists() {
+			k.profile = url
+		}
 		kids = append(kids, k)
 	}
 	m.insert(i+1, kids)
@@ -202,9 +209,27 @@ func (m *merger) makeSlice(si int, name, forID string) error {
 	if !sliced.Has("slicing") && !strings.HasSuffix(sliced.ID(), "[x]") && sliced.Get("type.0.code").String() != "Extension" {
 		return m.errf(forID, "slice %q on %s, which has no slicing", name, sliced.ID())
 	}
+	switch {
+	case sliced.Has("slicing"):
+	case sliced.Get("type.0.code").String() == "Extension":
+		// extensions are sliced by url unless said otherwise
+		sliced.SetRaw("slicing", `{"discriminator":[{"type":"value","path":"url"}],"rules":"open"}`)
+	case strings.HasSuffix(sliced.ID(), "[x]"):
+		// a choice is sliced by type; its rules are settled once its
+		// slices are (typeSlicing)
+		sliced.SetRaw("slicing", `{"discriminator":[{"type":"type","path":"$this"}],"rules":"open"}`)
+		m.typeSliced = append(m.typeSliced, sliced)
+	}
 	end := m.subtreeEnd(si)
 	prefix := sliced.ID()
+	// A slice's root starts as the base's sliced element (what the
+	// differential says of the sliced element itself, its types and
+	// constraints, is not said of the slice), its children as the sliced
+	// element's children are now (constrained), as the IG Publisher has it.
 	root := sliced.Clone()
+	if b := m.base[sliced.ID()]; b != nil {
+		root = b.Clone()
+	}
 	root.SetString("id", prefix+":"+name)
 	root.SetString("sliceName", name)
 	root.Delete("slicing")
@@ -370,7 +395,13 @@ func (m *merger) merge(t, de *Element) error {
 				stem = "pattern"
 			}
 			if k, old, ok := t.WithPrefix(stem); ok && (k != key || !jsonEqual(old.Raw, v.Raw)) {
-				return m.errf(id, "%s conflicts with the base's %s", key, k)
+				if t.profile == "" {
+					return m.errf(id, "%s conflicts with the base's %s", key, k)
+				}
+				// as the IG Publisher does, the differential's value is used
+				m.g.Report.Warnf(m.def.File(), id, "%s %s contradicts the %s %s of its type profile %s; the differential's value is used, as the IG Publisher does, and no instance can have both",
+					key, v.Raw, k, old.Raw, t.profile)
+				t.Delete(k)
 			}
 			if k, _, ok := t.WithPrefix("fixed"); ok && stem == "pattern" {
 				return m.errf(id, "%s on an element the base already fixes with %s", key, k)
@@ -382,10 +413,34 @@ func (m *merger) merge(t, de *Element) error {
 			t.SetRaw(key, v.Raw)
 		}
 	}
+	if isSliceRoot && de.Has("type") && !de.Has("max") {
+		m.extensionMax(t, id)
+	}
 	if mx := t.Max(); mx >= 0 && t.Min() > mx {
 		return m.errf(id, "min %d is greater than max %d", t.Min(), mx)
 	}
 	return nil
+}
+
+// extensionMax gives a slice typed with one extension the max of that
+// extension's root, where that is narrower (an extension defined as 0..1
+// is a 0..1 slice unless the differential says otherwise).
+func (m *merger) extensionMax(t *Element, id string) {
+	types := t.Get("type").Array()
+	if len(types) != 1 || types[0].Get("code").String() != "Extension" || len(types[0].Get("profile").Array()) != 1 {
+		return
+	}
+	r, ok := m.g.Defs.Resolve("StructureDefinition", types[0].Get("profile.0").String())
+	if !ok {
+		return
+	}
+	ext, err := m.g.ForResource(r)
+	if err != nil || ext.Root() == nil {
+		return
+	}
+	if em := ext.Root().Max(); em >= 0 && (t.Max() < 0 || em < t.Max()) {
+		t.SetRaw("max", strconv.Quote(strconv.Itoa(em)))
+	}
 }
 
 func (m *merger) narrowTypes(t, de *Element) error {
@@ -401,7 +456,7 @@ func (m *merger) narrowTypes(t, de *Element) error {
 		}
 		var match gjson.Result
 		for _, bt := range base {
-			if bc := bt.Get("code").String(); bc == code || m.derivesFrom(code, bc) {
+			if bc := fhirTypeOf(bt); bc == code || m.derivesFrom(code, bc) {
 				match = bt
 				break
 			}
@@ -418,6 +473,28 @@ func (m *merger) narrowTypes(t, de *Element) error {
 	t.SetRaw("type", de.Get("type").Raw)
 	return nil
 }
+
+// fhirTypeOf is a type's code, or for a FHIRPath system type the FHIR type
+// its structuredefinition-fhir-type extension names (R4's Extension.url is
+// System.String with fhir-type uri, and a differential may restate it as
+// uri).
+func fhirTypeOf(t gjson.Result) string {
+	code := t.Get("code").String()
+	if !strings.HasPrefix(code, "http://hl7.org/fhirpath/System.") {
+		return code
+	}
+	for _, x := range t.Get("extension").Array() {
+		if x.Get("url").String() == fhirTypeExtension {
+			if v := x.Get("valueUrl").String() + x.Get("valueUri").String(); v != "" {
+				return v
+			}
+		}
+	}
+	return code
+}
+
+// fhirTypeExtension says which FHIR type a FHIRPath system type stands for.
+const fhirTypeExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
 
 // checkTargets reports target profiles that do not narrow the base's, and
 // those that cannot be resolved (kept as they are, with a warning).
@@ -606,5 +683,112 @@ func canonical(r gjson.Result) string {
 		return "[" + strings.Join(parts, ",") + "]"
 	default:
 		return r.Raw
+	}
+}
+
+// raiseSlicedMins raises a sliced element's min to the sum of its slices'
+// mins where the differential slices it without stating it (as the IG
+// Publisher does when it adds the slicing itself: the items the required
+// slices must have are items the element must have). A sliced element the
+// differential states keeps the min it is given or inherits.
+func (m *merger) raiseSlicedMins() {
+	stated := map[string]bool{}
+	for _, de := range m.def.Differential {
+		stated[de.ID()] = true
+	}
+	for i, e := range m.elems {
+		if !e.Has("slicing") || stated[e.ID()] {
+			continue
+		}
+		id, path := e.ID(), e.Path()
+		last := splitID(id)[len(splitID(id))-1]
+		sep := ":"
+		if strings.Contains(last, ":") {
+			sep = "/" // slices of a slice: reslices
+		}
+		sum := 0
+		for _, s := range m.elems[i+1:] {
+			name, ok := strings.CutPrefix(s.ID(), id+sep)
+			if s.Path() != path || !ok || strings.ContainsAny(name, "/.") {
+				continue
+			}
+			sum += s.Min()
+		}
+		if sum > e.Min() {
+			e.SetRaw("min", strconv.Itoa(sum))
+		}
+	}
+}
+
+// dropUnboundable removes bindings from elements none of whose types can
+// be bound (a slice of medication[x] typed Reference, a backbone element),
+// as the IG Publisher does. The types that can be are those ElementDefinition's
+// eld-11 names.
+func (m *merger) dropUnboundable() {
+	bindable := m.g.bindableTypes()
+	if len(bindable) == 0 {
+		return
+	}
+	for _, e := range m.elems {
+		codes := e.TypeCodes()
+		if !e.Has("binding") || len(codes) == 0 {
+			continue
+		}
+		ok := false
+		for _, c := range codes {
+			if bindable[c] || strings.Contains(c, ":") {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			e.Delete("binding")
+		}
+	}
+}
+
+// typeSlicing settles the slicing of choice elements the differential
+// slices by type without saying how, as the IG Publisher does: a choice
+// whose types the differential does not state is narrowed to its slices'
+// types; the slicing is closed when the slices cover every type, else open.
+func (m *merger) typeSlicing() {
+	stated := map[string]bool{}
+	for _, de := range m.def.Differential {
+		if de.Has("type") {
+			stated[de.ID()] = true
+		}
+	}
+	for _, e := range m.typeSliced {
+		covered := map[string]bool{}
+		var union []string
+		for _, s := range m.elems {
+			if name, ok := strings.CutPrefix(s.ID(), e.ID()+":"); ok && !strings.ContainsAny(name, ".:/") {
+				for _, t := range s.Get("type").Array() {
+					if c := t.Get("code").String(); !covered[c] {
+						covered[c] = true
+						union = append(union, t.Raw)
+					}
+				}
+			}
+		}
+		if len(union) == 0 {
+			continue
+		}
+		if !stated[e.ID()] {
+			var keep []string
+			for _, t := range e.Get("type").Array() {
+				if covered[t.Get("code").String()] {
+					keep = append(keep, t.Raw)
+				}
+			}
+			e.SetRaw("type", "["+strings.Join(keep, ",")+"]")
+		}
+		closed := true
+		for _, c := range e.TypeCodes() {
+			closed = closed && covered[c]
+		}
+		if closed {
+			e.SetRaw("slicing", `{"discriminator":[{"type":"type","path":"$this"}],"rules":"closed"}`)
+		}
 	}
 }

