@@ -12,7 +12,7 @@ R5_EX    = hl7.fhir.r5.examples@5.0.0
 
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: generate test check fetch all-r4 conformance all-module bench lint
+.PHONY: generate test check fetch all-r4 conformance ig-conformance all-module bench lint
 
 ## generate: regenerate generated/ from definitions/ (fetches the pinned packages on first use)
 generate:
@@ -56,11 +56,25 @@ all-module:
 ## conformance: for R4, R4B and R5: round-trip every JSON example through that version, generated
 ## whole; validate each (errors only where the example deserves them, known-invalid-*.txt); and
 ## compare every compiled invariant on every element with fhirpath.js (npm, pinned; R4 and R5)
-conformance: all-module
+conformance: all-module ig-conformance
 	cd $(CONFORMANCE) && $(GO) vet ./... && \
 		$(GO) run . -version r4 -package $(R4) -known known-failures-r4.txt -known-invalid known-invalid-r4.txt -oracle ../fporacle/js && \
 		$(GO) run . -version r4b -package $(R4B_EX) -known known-failures-r4b.txt -known-invalid known-invalid-r4b.txt -oracle ../fporacle/js && \
 		$(GO) run . -version r5 -package $(R5_EX) -known known-failures-r5.txt -known-invalid known-invalid-r5.txt -oracle ../fporacle/js -oracle-known ../fporacle/known-disagreements-r5.txt
+
+## ig-conformance: for IPS 2.0.0 and AU Base 6.0.0 (generator/conformance/ig/*.json): generate every
+## profile and extension in strict mode, build and vet the module; recompute every snapshot of the IG and
+## of the extensions pack from its differential and compare it with the published one; validate every
+## example against the profiles it claims and the one the ImplementationGuide gives it (igcheck)
+IG = $(CONFORMANCE)/ig
+ig-conformance:
+	$(FHIRGEN) generate -config $(IG)/ips.json > /dev/null
+	$(FHIRGEN) generate -config $(IG)/au.json > /dev/null
+	cd $(CONFORMANCE)/ig-ips && $(GO) vet ./... && $(GO) build -o ../bin/ips-validate ./cmd/fhir-validate
+	cd $(CONFORMANCE)/ig-au && $(GO) vet ./... && $(GO) build -o ../bin/au-validate ./cmd/fhir-validate
+	$(GO) run ./generator/igcheck -config $(IG)/ips.json -check hl7.fhir.uv.ips@2.0.0 -check hl7.fhir.uv.extensions.r4@5.3.0-ballot-tc1 \
+		-known-snapshots $(IG)/known-snapshots-ips.txt -validate $(CONFORMANCE)/bin/ips-validate
+	$(GO) run ./generator/igcheck -config $(IG)/au.json -validate $(CONFORMANCE)/bin/au-validate -known-examples $(IG)/known-examples-au.txt
 
 ## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the

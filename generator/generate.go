@@ -172,7 +172,13 @@ type rootDoc struct {
 	// the core package, for the fhir-validate command
 	CoreName, CoreImport string
 	Profiles             []profileRef
+	// BaseTypes are the resource types of the FHIR version, which
+	// fhir-validate -profile may name by their definitions' URLs
+	BaseTypes []baseTypeRef
 }
+
+// baseTypeRef is a resource type and its definition's URL.
+type baseTypeRef struct{ URL, Name string }
 
 // profileRef names a profile whose validation was generated.
 type profileRef struct{ URL, Package, GoName, Import string }
@@ -356,6 +362,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 	for _, p := range mod.Packages {
 		if p.Core == p && len(p.Types) > 0 {
 			root.CoreName, root.CoreImport = p.Name, p.ImportPath
+			for _, r := range p.KnownResources {
+				root.BaseTypes = append(root.BaseTypes, baseTypeRef{URL: p.Canonical + "/StructureDefinition/" + r, Name: r})
+			}
 		}
 	}
 	return fs.WalkDir(templates.FS, "module", func(p string, d fs.DirEntry, err error) error {

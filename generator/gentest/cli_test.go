@@ -85,6 +85,14 @@ func TestFHIRValidateCommand(t *testing.T) {
 	if _, code := runValidator(t, bin, "-profile", "http://example.org/unknown", good); code != 2 {
 		t.Errorf("unknown profile: exit %d, want 2", code)
 	}
+	// a resource type's own definition, as an ImplementationGuide's
+	// exampleCanonical may name it
+	if out, code := runValidator(t, bin, "-profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent", good); code != 0 || out != "" {
+		t.Errorf("the AuditEvent definition as the profile of an AuditEvent: exit %d: %s", code, out)
+	}
+	if out, code := runValidator(t, bin, "-profile", "http://hl7.org/fhir/StructureDefinition/Patient", good); code != 1 || !strings.Contains(out, "error AuditEvent: the resource is of type AuditEvent; http://hl7.org/fhir/StructureDefinition/Patient defines Patient") {
+		t.Errorf("the Patient definition as the profile of an AuditEvent: exit %d: %s", code, out)
+	}
 	if out, code := runValidator(t, bin, filepath.Join(dir, "missing.json")); code != 1 || !strings.Contains(out, "fatal") {
 		t.Errorf("missing file: exit %d: %s", code, out)
 	}

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -38,6 +39,7 @@ import (
 
 	"github.com/fhirgen/fhirgen/generator"
 	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/fhirpkg"
 	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/fhirgen/fhirgen/generator/snapshot"
 	"github.com/tidwall/gjson"
@@ -86,7 +88,7 @@ func run(configFile string, check []string, knownSnap, validator, knownEx string
 	}
 	if validator != "" {
 		for _, ig := range cfg.IGs {
-			if err := checkExamples(set, ig, validator, knownEx, verbose); err != nil {
+			if err := checkExamples(cfg, ig, validator, knownEx, verbose); err != nil {
 				failed = append(failed, err.Error())
 			}
 		}
@@ -388,17 +390,144 @@ func canonicalJSON(raw string) string {
 	return string(b)
 }
 
-// checkExamples validates the examples of an IG's package.
-func checkExamples(set *load.Set, ig, validator, knownFile string, verbose bool) error {
+// checkExamples validates the examples of an IG's package with the IG
+// module's fhir-validate: each against the profiles it claims and the one
+// the ImplementationGuide resource gives it.
+func checkExamples(cfg *generator.Config, ig, validator, knownFile string, verbose bool) error {
 	known, err := readKnown(knownFile)
 	if err != nil {
 		return err
 	}
-	_ = set
-	_ = known
-	_ = validator
-	_ = verbose
+	cache, err := cfg.NewCache()
+	if err != nil {
+		return err
+	}
+	ref, err := fhirpkg.ParseRef(ig)
+	if err != nil {
+		return err
+	}
+	dir := cache.Path(ref)
+	// exampleCanonical by "Type/id"
+	canonical := map[string]string{}
+	examples := map[string]bool{}
+	igFiles, err := filepath.Glob(filepath.Join(dir, "ImplementationGuide-*.json"))
+	if err != nil {
+		return err
+	}
+	for _, f := range igFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if gjson.GetBytes(data, "resourceType").String() != "ImplementationGuide" {
+			continue
+		}
+		for _, res := range gjson.GetBytes(data, "definition.resource").Array() {
+			key := res.Get("reference.reference").String()
+			if c := res.Get("exampleCanonical"); c.Exists() {
+				canonical[key] = c.String()
+				examples[key] = true
+			} else if res.Get("exampleBoolean").Bool() {
+				examples[key] = true
+			}
+		}
+	}
+	var files []string
+	for _, sub := range []string{"example", "."} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") || e.Name() == "package.json" {
+				continue
+			}
+			path := filepath.Join(dir, sub, e.Name())
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			j := gjson.GetManyBytes(data, "resourceType", "id")
+			if sub == "." && !examples[j[0].String()+"/"+j[1].String()] {
+				continue // a conformance resource, not an example
+			}
+			files = append(files, path)
+		}
+	}
+	// one run per profile given by the ImplementationGuide, one for the rest
+	groups := map[string][]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		j := gjson.GetManyBytes(data, "resourceType", "id", "meta.profile")
+		p := canonical[j[0].String()+"/"+j[1].String()]
+		for _, mp := range j[2].Array() {
+			if mp.String() == p {
+				p = ""
+			}
+		}
+		groups[p] = append(groups[p], f)
+	}
+	profiles := make([]string, 0, len(groups))
+	for p := range groups {
+		profiles = append(profiles, p)
+	}
+	sort.Strings(profiles)
+	errs := map[string][]string{}
+	unvalidated := 0
+	for _, p := range profiles {
+		args := []string{}
+		if p != "" {
+			args = append(args, "-profile", p)
+		}
+		args = append(args, groups[p]...)
+		cmd := exec.Command(validator, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+			return fmt.Errorf("%s %s: %v\n%s", validator, strings.Join(args[:min(len(args), 2)], " "), err, stderr.String())
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "was not generated in this module and is not validated") {
+				unvalidated++
+			}
+			file, rest, ok := strings.Cut(line, ": ")
+			if ok && (strings.HasPrefix(rest, "error ") || strings.HasPrefix(rest, "fatal ")) {
+				errs[filepath.Base(file)] = append(errs[filepath.Base(file)], rest)
+			}
+		}
+	}
+	var problems []string
+	seen := map[string]bool{}
+	bad := 0
+	names := make([]string, 0, len(errs))
+	for f := range errs {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		bad++
+		if _, ok := known[f]; ok {
+			seen[f] = true
+			continue
+		}
+		msgs := errs[f]
+		if !verbose && len(msgs) > 3 {
+			msgs = append(msgs[:3], fmt.Sprintf("... %d more", len(errs[f])-3))
+		}
+		problems = append(problems, fmt.Sprintf("%s: %s", f, strings.Join(msgs, "\n\t\t")))
+	}
+	for _, s := range stale(known, seen) {
+		problems = append(problems, "listed example now validates (remove it): "+s)
+	}
+	fmt.Printf("examples of %s: %d validated (%d also against the profile the ImplementationGuide gives them; %d of a type the IG does not profile, decoded only), %d with errors, %d of them listed\n",
+		ig, len(files), len(files)-len(groups[""]), unvalidated, bad, len(seen))
+	if len(problems) > 0 {
+		return fmt.Errorf("examples of %s:\n\t%s", ig, strings.Join(problems, "\n\t"))
+	}
 	return nil
 }
-
-var _ = filepath.Join

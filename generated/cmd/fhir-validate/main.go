@@ -124,8 +124,316 @@ func validateFile(file, profile string) r4.Issues {
 	return issues
 }
 
+// baseType is the resource type a URL defines ("" for another URL): a
+// resource type's definition may be named as a profile (an
+// ImplementationGuide's exampleCanonical often is). A resource of a type
+// this module does not generate is decoded, and its not being validated
+// reported.
+func baseType(url string) string {
+	switch url {
+	case "http://hl7.org/fhir/StructureDefinition/Account":
+		return "Account"
+	case "http://hl7.org/fhir/StructureDefinition/ActivityDefinition":
+		return "ActivityDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/AdverseEvent":
+		return "AdverseEvent"
+	case "http://hl7.org/fhir/StructureDefinition/AllergyIntolerance":
+		return "AllergyIntolerance"
+	case "http://hl7.org/fhir/StructureDefinition/Appointment":
+		return "Appointment"
+	case "http://hl7.org/fhir/StructureDefinition/AppointmentResponse":
+		return "AppointmentResponse"
+	case "http://hl7.org/fhir/StructureDefinition/AuditEvent":
+		return "AuditEvent"
+	case "http://hl7.org/fhir/StructureDefinition/Basic":
+		return "Basic"
+	case "http://hl7.org/fhir/StructureDefinition/Binary":
+		return "Binary"
+	case "http://hl7.org/fhir/StructureDefinition/BiologicallyDerivedProduct":
+		return "BiologicallyDerivedProduct"
+	case "http://hl7.org/fhir/StructureDefinition/BodyStructure":
+		return "BodyStructure"
+	case "http://hl7.org/fhir/StructureDefinition/Bundle":
+		return "Bundle"
+	case "http://hl7.org/fhir/StructureDefinition/CapabilityStatement":
+		return "CapabilityStatement"
+	case "http://hl7.org/fhir/StructureDefinition/CarePlan":
+		return "CarePlan"
+	case "http://hl7.org/fhir/StructureDefinition/CareTeam":
+		return "CareTeam"
+	case "http://hl7.org/fhir/StructureDefinition/CatalogEntry":
+		return "CatalogEntry"
+	case "http://hl7.org/fhir/StructureDefinition/ChargeItem":
+		return "ChargeItem"
+	case "http://hl7.org/fhir/StructureDefinition/ChargeItemDefinition":
+		return "ChargeItemDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/Claim":
+		return "Claim"
+	case "http://hl7.org/fhir/StructureDefinition/ClaimResponse":
+		return "ClaimResponse"
+	case "http://hl7.org/fhir/StructureDefinition/ClinicalImpression":
+		return "ClinicalImpression"
+	case "http://hl7.org/fhir/StructureDefinition/CodeSystem":
+		return "CodeSystem"
+	case "http://hl7.org/fhir/StructureDefinition/Communication":
+		return "Communication"
+	case "http://hl7.org/fhir/StructureDefinition/CommunicationRequest":
+		return "CommunicationRequest"
+	case "http://hl7.org/fhir/StructureDefinition/CompartmentDefinition":
+		return "CompartmentDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/Composition":
+		return "Composition"
+	case "http://hl7.org/fhir/StructureDefinition/ConceptMap":
+		return "ConceptMap"
+	case "http://hl7.org/fhir/StructureDefinition/Condition":
+		return "Condition"
+	case "http://hl7.org/fhir/StructureDefinition/Consent":
+		return "Consent"
+	case "http://hl7.org/fhir/StructureDefinition/Contract":
+		return "Contract"
+	case "http://hl7.org/fhir/StructureDefinition/Coverage":
+		return "Coverage"
+	case "http://hl7.org/fhir/StructureDefinition/CoverageEligibilityRequest":
+		return "CoverageEligibilityRequest"
+	case "http://hl7.org/fhir/StructureDefinition/CoverageEligibilityResponse":
+		return "CoverageEligibilityResponse"
+	case "http://hl7.org/fhir/StructureDefinition/DetectedIssue":
+		return "DetectedIssue"
+	case "http://hl7.org/fhir/StructureDefinition/Device":
+		return "Device"
+	case "http://hl7.org/fhir/StructureDefinition/DeviceDefinition":
+		return "DeviceDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/DeviceMetric":
+		return "DeviceMetric"
+	case "http://hl7.org/fhir/StructureDefinition/DeviceRequest":
+		return "DeviceRequest"
+	case "http://hl7.org/fhir/StructureDefinition/DeviceUseStatement":
+		return "DeviceUseStatement"
+	case "http://hl7.org/fhir/StructureDefinition/DiagnosticReport":
+		return "DiagnosticReport"
+	case "http://hl7.org/fhir/StructureDefinition/DocumentManifest":
+		return "DocumentManifest"
+	case "http://hl7.org/fhir/StructureDefinition/DocumentReference":
+		return "DocumentReference"
+	case "http://hl7.org/fhir/StructureDefinition/EffectEvidenceSynthesis":
+		return "EffectEvidenceSynthesis"
+	case "http://hl7.org/fhir/StructureDefinition/Encounter":
+		return "Encounter"
+	case "http://hl7.org/fhir/StructureDefinition/Endpoint":
+		return "Endpoint"
+	case "http://hl7.org/fhir/StructureDefinition/EnrollmentRequest":
+		return "EnrollmentRequest"
+	case "http://hl7.org/fhir/StructureDefinition/EnrollmentResponse":
+		return "EnrollmentResponse"
+	case "http://hl7.org/fhir/StructureDefinition/EpisodeOfCare":
+		return "EpisodeOfCare"
+	case "http://hl7.org/fhir/StructureDefinition/EventDefinition":
+		return "EventDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/Evidence":
+		return "Evidence"
+	case "http://hl7.org/fhir/StructureDefinition/EvidenceVariable":
+		return "EvidenceVariable"
+	case "http://hl7.org/fhir/StructureDefinition/ExampleScenario":
+		return "ExampleScenario"
+	case "http://hl7.org/fhir/StructureDefinition/ExplanationOfBenefit":
+		return "ExplanationOfBenefit"
+	case "http://hl7.org/fhir/StructureDefinition/FamilyMemberHistory":
+		return "FamilyMemberHistory"
+	case "http://hl7.org/fhir/StructureDefinition/Flag":
+		return "Flag"
+	case "http://hl7.org/fhir/StructureDefinition/Goal":
+		return "Goal"
+	case "http://hl7.org/fhir/StructureDefinition/GraphDefinition":
+		return "GraphDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/Group":
+		return "Group"
+	case "http://hl7.org/fhir/StructureDefinition/GuidanceResponse":
+		return "GuidanceResponse"
+	case "http://hl7.org/fhir/StructureDefinition/HealthcareService":
+		return "HealthcareService"
+	case "http://hl7.org/fhir/StructureDefinition/ImagingStudy":
+		return "ImagingStudy"
+	case "http://hl7.org/fhir/StructureDefinition/Immunization":
+		return "Immunization"
+	case "http://hl7.org/fhir/StructureDefinition/ImmunizationEvaluation":
+		return "ImmunizationEvaluation"
+	case "http://hl7.org/fhir/StructureDefinition/ImmunizationRecommendation":
+		return "ImmunizationRecommendation"
+	case "http://hl7.org/fhir/StructureDefinition/ImplementationGuide":
+		return "ImplementationGuide"
+	case "http://hl7.org/fhir/StructureDefinition/InsurancePlan":
+		return "InsurancePlan"
+	case "http://hl7.org/fhir/StructureDefinition/Invoice":
+		return "Invoice"
+	case "http://hl7.org/fhir/StructureDefinition/Library":
+		return "Library"
+	case "http://hl7.org/fhir/StructureDefinition/Linkage":
+		return "Linkage"
+	case "http://hl7.org/fhir/StructureDefinition/List":
+		return "List"
+	case "http://hl7.org/fhir/StructureDefinition/Location":
+		return "Location"
+	case "http://hl7.org/fhir/StructureDefinition/Measure":
+		return "Measure"
+	case "http://hl7.org/fhir/StructureDefinition/MeasureReport":
+		return "MeasureReport"
+	case "http://hl7.org/fhir/StructureDefinition/Media":
+		return "Media"
+	case "http://hl7.org/fhir/StructureDefinition/Medication":
+		return "Medication"
+	case "http://hl7.org/fhir/StructureDefinition/MedicationAdministration":
+		return "MedicationAdministration"
+	case "http://hl7.org/fhir/StructureDefinition/MedicationDispense":
+		return "MedicationDispense"
+	case "http://hl7.org/fhir/StructureDefinition/MedicationKnowledge":
+		return "MedicationKnowledge"
+	case "http://hl7.org/fhir/StructureDefinition/MedicationRequest":
+		return "MedicationRequest"
+	case "http://hl7.org/fhir/StructureDefinition/MedicationStatement":
+		return "MedicationStatement"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProduct":
+		return "MedicinalProduct"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductAuthorization":
+		return "MedicinalProductAuthorization"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductContraindication":
+		return "MedicinalProductContraindication"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductIndication":
+		return "MedicinalProductIndication"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductIngredient":
+		return "MedicinalProductIngredient"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductInteraction":
+		return "MedicinalProductInteraction"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductManufactured":
+		return "MedicinalProductManufactured"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductPackaged":
+		return "MedicinalProductPackaged"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductPharmaceutical":
+		return "MedicinalProductPharmaceutical"
+	case "http://hl7.org/fhir/StructureDefinition/MedicinalProductUndesirableEffect":
+		return "MedicinalProductUndesirableEffect"
+	case "http://hl7.org/fhir/StructureDefinition/MessageDefinition":
+		return "MessageDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/MessageHeader":
+		return "MessageHeader"
+	case "http://hl7.org/fhir/StructureDefinition/MolecularSequence":
+		return "MolecularSequence"
+	case "http://hl7.org/fhir/StructureDefinition/NamingSystem":
+		return "NamingSystem"
+	case "http://hl7.org/fhir/StructureDefinition/NutritionOrder":
+		return "NutritionOrder"
+	case "http://hl7.org/fhir/StructureDefinition/Observation":
+		return "Observation"
+	case "http://hl7.org/fhir/StructureDefinition/ObservationDefinition":
+		return "ObservationDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/OperationDefinition":
+		return "OperationDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/OperationOutcome":
+		return "OperationOutcome"
+	case "http://hl7.org/fhir/StructureDefinition/Organization":
+		return "Organization"
+	case "http://hl7.org/fhir/StructureDefinition/OrganizationAffiliation":
+		return "OrganizationAffiliation"
+	case "http://hl7.org/fhir/StructureDefinition/Parameters":
+		return "Parameters"
+	case "http://hl7.org/fhir/StructureDefinition/Patient":
+		return "Patient"
+	case "http://hl7.org/fhir/StructureDefinition/PaymentNotice":
+		return "PaymentNotice"
+	case "http://hl7.org/fhir/StructureDefinition/PaymentReconciliation":
+		return "PaymentReconciliation"
+	case "http://hl7.org/fhir/StructureDefinition/Person":
+		return "Person"
+	case "http://hl7.org/fhir/StructureDefinition/PlanDefinition":
+		return "PlanDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/Practitioner":
+		return "Practitioner"
+	case "http://hl7.org/fhir/StructureDefinition/PractitionerRole":
+		return "PractitionerRole"
+	case "http://hl7.org/fhir/StructureDefinition/Procedure":
+		return "Procedure"
+	case "http://hl7.org/fhir/StructureDefinition/Provenance":
+		return "Provenance"
+	case "http://hl7.org/fhir/StructureDefinition/Questionnaire":
+		return "Questionnaire"
+	case "http://hl7.org/fhir/StructureDefinition/QuestionnaireResponse":
+		return "QuestionnaireResponse"
+	case "http://hl7.org/fhir/StructureDefinition/RelatedPerson":
+		return "RelatedPerson"
+	case "http://hl7.org/fhir/StructureDefinition/RequestGroup":
+		return "RequestGroup"
+	case "http://hl7.org/fhir/StructureDefinition/ResearchDefinition":
+		return "ResearchDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/ResearchElementDefinition":
+		return "ResearchElementDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/ResearchStudy":
+		return "ResearchStudy"
+	case "http://hl7.org/fhir/StructureDefinition/ResearchSubject":
+		return "ResearchSubject"
+	case "http://hl7.org/fhir/StructureDefinition/RiskAssessment":
+		return "RiskAssessment"
+	case "http://hl7.org/fhir/StructureDefinition/RiskEvidenceSynthesis":
+		return "RiskEvidenceSynthesis"
+	case "http://hl7.org/fhir/StructureDefinition/Schedule":
+		return "Schedule"
+	case "http://hl7.org/fhir/StructureDefinition/SearchParameter":
+		return "SearchParameter"
+	case "http://hl7.org/fhir/StructureDefinition/ServiceRequest":
+		return "ServiceRequest"
+	case "http://hl7.org/fhir/StructureDefinition/Slot":
+		return "Slot"
+	case "http://hl7.org/fhir/StructureDefinition/Specimen":
+		return "Specimen"
+	case "http://hl7.org/fhir/StructureDefinition/SpecimenDefinition":
+		return "SpecimenDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/StructureDefinition":
+		return "StructureDefinition"
+	case "http://hl7.org/fhir/StructureDefinition/StructureMap":
+		return "StructureMap"
+	case "http://hl7.org/fhir/StructureDefinition/Subscription":
+		return "Subscription"
+	case "http://hl7.org/fhir/StructureDefinition/Substance":
+		return "Substance"
+	case "http://hl7.org/fhir/StructureDefinition/SubstanceNucleicAcid":
+		return "SubstanceNucleicAcid"
+	case "http://hl7.org/fhir/StructureDefinition/SubstancePolymer":
+		return "SubstancePolymer"
+	case "http://hl7.org/fhir/StructureDefinition/SubstanceProtein":
+		return "SubstanceProtein"
+	case "http://hl7.org/fhir/StructureDefinition/SubstanceReferenceInformation":
+		return "SubstanceReferenceInformation"
+	case "http://hl7.org/fhir/StructureDefinition/SubstanceSourceMaterial":
+		return "SubstanceSourceMaterial"
+	case "http://hl7.org/fhir/StructureDefinition/SubstanceSpecification":
+		return "SubstanceSpecification"
+	case "http://hl7.org/fhir/StructureDefinition/SupplyDelivery":
+		return "SupplyDelivery"
+	case "http://hl7.org/fhir/StructureDefinition/SupplyRequest":
+		return "SupplyRequest"
+	case "http://hl7.org/fhir/StructureDefinition/Task":
+		return "Task"
+	case "http://hl7.org/fhir/StructureDefinition/TerminologyCapabilities":
+		return "TerminologyCapabilities"
+	case "http://hl7.org/fhir/StructureDefinition/TestReport":
+		return "TestReport"
+	case "http://hl7.org/fhir/StructureDefinition/TestScript":
+		return "TestScript"
+	case "http://hl7.org/fhir/StructureDefinition/UserSession":
+		return "UserSession"
+	case "http://hl7.org/fhir/StructureDefinition/ValueSet":
+		return "ValueSet"
+	case "http://hl7.org/fhir/StructureDefinition/VerificationResult":
+		return "VerificationResult"
+	case "http://hl7.org/fhir/StructureDefinition/VisionPrescription":
+		return "VisionPrescription"
+	}
+	return ""
+}
+
 // knownProfile reports whether a profile's validation was generated.
 func knownProfile(url string) bool {
+	if baseType(url) != "" {
+		return true
+	}
 	switch url {
 	case "http://fhir.org/guides/acme/hotbeverage/StructureDefinition/BrewedLog":
 		return true
@@ -135,6 +443,13 @@ func knownProfile(url string) bool {
 
 // validateProfile validates a resource against a generated profile.
 func validateProfile(url string, res r4.Resource) r4.Issues {
+	if t := baseType(url); t != "" {
+		if res.ResourceType() != t {
+			return r4.Issues{{Severity: fhir.SeverityError, Code: "structure", Path: res.ResourceType(),
+				Message: "the resource is of type " + res.ResourceType() + "; " + url + " defines " + t}}
+		}
+		return nil // its own validation has run
+	}
 	switch url {
 	case "http://fhir.org/guides/acme/hotbeverage/StructureDefinition/BrewedLog":
 		return hotbeverage.ProfileIssuesBrewedLog(res)
