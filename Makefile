@@ -72,6 +72,7 @@ ig-conformance:
 	$(FHIRGEN) generate -config $(IG)/au.json > /dev/null
 	cd $(CONFORMANCE)/ig-ips && $(GO) vet ./... && $(GO) build -o ../bin/ips-validate ./cmd/fhir-validate
 	cd $(CONFORMANCE)/ig-au && $(GO) vet ./... && $(GO) build -o ../bin/au-validate ./cmd/fhir-validate
+	cd $(IG)/autest && $(GO) vet ./... && $(GO) test ./...
 	$(GO) run ./generator/igcheck -config $(IG)/ips.json -check hl7.fhir.uv.ips@2.0.0 -check hl7.fhir.uv.extensions.r4@5.3.0-ballot-tc1 \
 		-known-snapshots $(IG)/known-snapshots-ips.txt -validate $(CONFORMANCE)/bin/ips-validate
 	$(GO) run ./generator/igcheck -config $(IG)/au.json -validate $(CONFORMANCE)/bin/au-validate -known-examples $(IG)/known-examples-au.txt

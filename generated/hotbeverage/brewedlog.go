@@ -135,6 +135,22 @@ func (b *BrewedLog) EnsureClient() *r4.AuditEventAgent {
 	return &b.Agent[len(b.Agent)-1]
 }
 
+// RemoveClient removes the agent items in the slice client. (The other items may move: pointers to
+// them from before are stale.)
+func (b *BrewedLog) RemoveClient() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Agent[:0]
+	for i := range b.Agent {
+		if !sliceBrewedLog5(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Agent[i])
+		}
+	}
+	clear(b.Agent[len(kept):])
+	b.Agent = kept
+}
+
 // newBrewedLogServer returns a new agent with the fixed and pattern values of the slice server.
 func newBrewedLogServer() r4.AuditEventAgent {
 	y := r4.AuditEventAgent{}
@@ -168,6 +184,22 @@ func (b *BrewedLog) EnsureServer() *r4.AuditEventAgent {
 	}
 	b.Agent = append(b.Agent, newBrewedLogServer())
 	return &b.Agent[len(b.Agent)-1]
+}
+
+// RemoveServer removes the agent items in the slice server. (The other items may move: pointers to
+// them from before are stale.)
+func (b *BrewedLog) RemoveServer() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Agent[:0]
+	for i := range b.Agent {
+		if !sliceBrewedLog6(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Agent[i])
+		}
+	}
+	clear(b.Agent[len(kept):])
+	b.Agent = kept
 }
 
 // newBrewedLogHuman returns a new agent with the fixed and pattern values of the slice human.
@@ -204,6 +236,22 @@ func (b *BrewedLog) EnsureHuman() *r4.AuditEventAgent {
 	}
 	b.Agent = append(b.Agent, newBrewedLogHuman())
 	return &b.Agent[len(b.Agent)-1]
+}
+
+// RemoveHuman removes the agent items in the slice human. (The other items may move: pointers to them
+// from before are stale.)
+func (b *BrewedLog) RemoveHuman() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Agent[:0]
+	for i := range b.Agent {
+		if !sliceBrewedLog7(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Agent[i])
+		}
+	}
+	clear(b.Agent[len(kept):])
+	b.Agent = kept
 }
 
 // newBrewedLogData returns a new entity with the fixed and pattern values of the slice data.
@@ -244,4 +292,20 @@ func (b *BrewedLog) EnsureData() *r4.AuditEventEntity {
 	}
 	b.Entity = append(b.Entity, newBrewedLogData())
 	return &b.Entity[len(b.Entity)-1]
+}
+
+// RemoveData removes the entity items in the slice data. (The other items may move: pointers to them
+// from before are stale.)
+func (b *BrewedLog) RemoveData() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Entity[:0]
+	for i := range b.Entity {
+		if !sliceBrewedLog12(&b.Entity[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Entity[i])
+		}
+	}
+	clear(b.Entity[len(kept):])
+	b.Entity = kept
 }

@@ -111,7 +111,7 @@ func sliceAccessors(pr *model.Profile, tree *pnode) (map[*pnode]string, error) {
 		taken[m] = "a method of " + pr.Base.GoName
 	}
 	for _, f := range pr.Base.Fields {
-		for _, n := range []string{f.GoName, "Get" + f.GoName, "Ensure" + f.GoName, "Add" + f.GoName, f.GoName + "s"} {
+		for _, n := range []string{f.GoName, "Get" + f.GoName, "Ensure" + f.GoName, "Add" + f.GoName, plural(f.GoName), "Remove" + f.GoName} {
 			taken[n] = "the field " + f.Name
 		}
 	}
@@ -128,7 +128,8 @@ func sliceAccessors(pr *model.Profile, tree *pnode) (map[*pnode]string, error) {
 		if owner := taken[acc]; owner != "" && !strings.HasPrefix(owner, "the slice ") {
 			acc += "Slice" // clear of the base's own names
 		}
-		names := []string{acc, "Ensure" + acc, "Add" + acc, acc + "s"}
+		names := []string{acc, "Ensure" + acc, "Add" + acc, plural(acc), "Remove" + acc,
+			acc + "Value", "Set" + acc + "Value", acc + "Values", "Add" + acc + "Value"}
 		for _, n := range names {
 			if owner, clash := taken[n]; clash {
 				err = diag.Errorf(pr.Source, sl.el.ID, "the Go name %s of the slice %s collides with %s; rename one of the slices", n, sl.sliceName(), owner)
@@ -191,6 +192,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 		f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
 			g.Id("y").Op(":=").Add(item.Clone()).Values()
 			e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
+			e.fillKeys(g, sl, fd.Type.Type, jen.Id("y"))
 			g.Return(jen.Id("y"))
 		})
 		if sl.el.Max == 1 {
@@ -208,10 +210,12 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 				jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
 				jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
 			)
+			e.sliceRemove(f, pr, fd, name, acc, fn, sl)
+			e.extensionValueAccessors(f, name, acc, sl)
 			return
 		}
-		commentf(f.Add, "%s returns the %s items in the slice %s.", acc+"s", fd.Name, sl.sliceName())
-		f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(acc+"s").Params().Index().Op("*").Add(item.Clone()).Block(
+		commentf(f.Add, "%s returns the %s items in the slice %s.", plural(acc), fd.Name, sl.sliceName())
+		f.Func().Params(jen.Id("b").Op("*").Id(name)).Id(plural(acc)).Params().Index().Op("*").Add(item.Clone()).Block(
 			jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil())),
 			jen.Var().Id("out").Index().Op("*").Add(item.Clone()),
 			jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
@@ -224,6 +228,8 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 			jen.Id("b").Dot(fd.GoName).Op("=").Append(jen.Id("b").Dot(fd.GoName), jen.Id(ctor).Call()),
 			jen.Return(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("b").Dot(fd.GoName)).Op("-").Lit(1))),
 		)
+		e.sliceRemove(f, pr, fd, name, acc, fn, sl)
+		e.extensionValueAccessors(f, name, acc, sl)
 	})
 }
 
@@ -404,5 +410,142 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 		jen.If(jen.Len(jen.Id("out")).Op("==").Lit(0)).Block(jen.Id("out").Op("=").Nil()),
 		jen.Op("*").Id("exts").Op("=").Id("out"),
 		jen.Return(jen.Id("found")),
+	)
+}
+
+// plural is the name of an accessor returning every item of a slice.
+func plural(name string) string {
+	switch {
+	case strings.HasSuffix(name, "s"):
+		return name + "List" // Status → StatusList, Pronouns → PronounsList
+	case strings.HasSuffix(name, "x") || strings.HasSuffix(name, "z") || strings.HasSuffix(name, "ch") || strings.HasSuffix(name, "sh"):
+		return name + "es"
+	case len(name) > 1 && strings.HasSuffix(name, "y") && !strings.ContainsRune("aeiouAEIOU", rune(name[len(name)-2])):
+		return name[:len(name)-1] + "ies"
+	}
+	return name + "s"
+}
+
+// extensionValue is, for a slice of extensions typed with a simple
+// extension (a value of one type, no nested extensions), the Extension's
+// value option that extension allows.
+func (e *emitter) extensionValue(sl *pnode) *model.ChoiceOption {
+	if len(sl.el.Types) != 1 || sl.el.Types[0].Type == nil || len(sl.el.Types[0].Profiles) != 1 {
+		return nil
+	}
+	ext := e.extensionByURL(sl.el.Types[0].Profiles[0])
+	if ext == nil || ext.Base == nil {
+		return nil
+	}
+	vf := fieldByName(ext.Base, "value[x]")
+	if vf == nil {
+		vf = fieldByName(ext.Base, "value")
+	}
+	if vf == nil || vf.Choice == nil {
+		return nil
+	}
+	for _, c := range profileTree(ext).children {
+		if c.name() == "value[x]" && c.el.Max != 0 {
+			if opts := narrowed(vf, c.el); len(opts) == 1 {
+				return opts[0]
+			}
+		}
+	}
+	return nil
+}
+
+// extensionByURL finds a generated extension definition.
+func (e *emitter) extensionByURL(url string) *model.Profile {
+	url, _, _ = strings.Cut(url, "|")
+	for _, p := range e.mod.Packages {
+		for _, pr := range p.Profiles {
+			if pr.URL == url && pr.Extension {
+				return pr
+			}
+		}
+	}
+	return nil
+}
+
+// extensionValueAccessors emits, for a slice of a simple extension, the
+// accessors of its value in the value's own type.
+func (e *emitter) extensionValueAccessors(f *jen.File, view, acc string, sl *pnode) {
+	o := e.extensionValue(sl)
+	if o == nil {
+		return
+	}
+	vt := jen.Op("*").Add(e.typeExpr(o.Ref))
+	recv := jen.Id("b").Op("*").Id(view)
+	if sl.el.Max == 1 {
+		commentf(f.Add, "%sValue returns the value (%s) of the extension in the slice %s, or nil.", acc, o.JSONName, sl.sliceName())
+		f.Func().Params(recv.Clone()).Id(acc + "Value").Params().Add(vt.Clone()).Block(
+			jen.Return(jen.Id("b").Dot(acc).Call().Dot(o.Getter).Call()),
+		)
+		commentf(f.Add, "Set%sValue sets the value of the extension in the slice %s, adding the extension when there is none; nil removes it.", acc, sl.sliceName())
+		f.Func().Params(recv.Clone()).Id("Set"+acc+"Value").Params(jen.Id("v").Add(vt.Clone())).Block(
+			jen.If(jen.Id("v").Op("==").Nil()).Block(jen.Id("b").Dot("Remove"+acc).Call(), jen.Return()),
+			jen.Id("b").Dot("Ensure"+acc).Call().Dot("Value").Op("=").Id("v"),
+		)
+		return
+	}
+	commentf(f.Add, "%sValues returns the values (%s) of the extensions in the slice %s.", acc, o.JSONName, sl.sliceName())
+	f.Func().Params(recv.Clone()).Id(acc+"Values").Params().Index().Add(vt.Clone()).Block(
+		jen.Var().Id("out").Index().Add(vt.Clone()),
+		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("b").Dot(plural(acc)).Call()).Block(
+			jen.If(jen.Id("v").Op(":=").Id("x").Dot(o.Getter).Call(), jen.Id("v").Op("!=").Nil()).Block(
+				jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("v")),
+			),
+		),
+		jen.Return(jen.Id("out")),
+	)
+	commentf(f.Add, "Add%sValue adds an extension in the slice %s holding v.", acc, sl.sliceName())
+	f.Func().Params(recv.Clone()).Id("Add" + acc + "Value").Params(jen.Id("v").Add(vt.Clone())).Block(
+		jen.Id("b").Dot("Add" + acc).Call().Dot("Value").Op("=").Id("v"),
+	)
+}
+
+// fillKeys sets, in a new item of a slice, the values the slice's
+// discriminators require of it that fill did not set: an extension's url
+// taken from its definition, a value fixed in the slice's type profile.
+func (e *emitter) fillKeys(g *jen.Group, sl *pnode, t *model.Type, val *jen.Statement) {
+	for _, k := range sl.el.Keys {
+		if (k.Type != "value" && k.Type != "pattern") || k.Value == nil || len(k.Path) != 1 {
+			continue
+		}
+		fd := fieldByName(t, k.Path[0])
+		if fd == nil || fd.Repeats() || kindOf(fd) == kindChoice || kindOf(fd) == kindResource {
+			continue
+		}
+		filled := false
+		for _, c := range sl.children {
+			if c.name() == k.Path[0] && (c.el.Fixed != nil || c.el.Pattern != nil) && c.el.Max != 0 {
+				filled = true
+			}
+		}
+		if filled {
+			continue
+		}
+		if kindOf(fd) == kindAttr {
+			g.Add(val.Clone().Dot(fd.GoName)).Op("=").Lit(k.Value.Str)
+		} else {
+			g.Add(val.Clone().Dot(fd.GoName)).Op("=").Add(e.literal(fd.Type, k.Value))
+		}
+	}
+}
+
+// sliceRemove emits Remove<acc>, which drops the items of a slice.
+func (e *emitter) sliceRemove(f *jen.File, pr *model.Profile, fd *model.Field, name, acc, fn string, sl *pnode) {
+	within := jen.Index().Qual(e.corePath(), "Resource").Values(jen.Id("b").Dot(pr.Base.GoName))
+	commentf(f.Add, "Remove%s removes the %s items in the slice %s. (The other items may move: pointers to them from before are stale.)", acc, fd.Name, sl.sliceName())
+	f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Remove"+acc).Params().Block(
+		jen.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return()),
+		jen.Id("kept").Op(":=").Id("b").Dot(fd.GoName).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot(fd.GoName)).Block(
+			jen.If(jen.Op("!").Id(fn).Call(jen.Op("&").Id("b").Dot(fd.GoName).Index(jen.Id("i")), within.Clone())).Block(
+				jen.Id("kept").Op("=").Append(jen.Id("kept"), jen.Id("b").Dot(fd.GoName).Index(jen.Id("i"))),
+			),
+		),
+		jen.Id("clear").Call(jen.Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("kept")), jen.Empty())),
+		jen.Id("b").Dot(fd.GoName).Op("=").Id("kept"),
 	)
 }

@@ -456,6 +456,26 @@ func (b *builder) profile(d *snapshot.Definition) error {
 			}
 		}
 	}
+	// and so are the extensions that extension slices name: their typed
+	// accessors take the value type from them
+	for _, pe := range prof.Elements {
+		if pe.SliceName == "" || len(pe.Types) != 1 || pe.Types[0].Code != "Extension" || len(pe.Types[0].Profiles) != 1 {
+			continue
+		}
+		r, ok := b.defs.Resolve("StructureDefinition", pe.Types[0].Profiles[0])
+		if !ok {
+			continue // reported where the slice is keyed
+		}
+		ed, err := b.snap.ForResource(r)
+		if err != nil {
+			return err
+		}
+		if ed.Derivation == "constraint" && ed.Type == "Extension" {
+			if err := b.profile(ed); err != nil {
+				return err
+			}
+		}
+	}
 	for _, e := range d.Snapshot {
 		for _, code := range e.TypeCodes() {
 			if strings.HasPrefix(code, systemPrefix) || code == "" {

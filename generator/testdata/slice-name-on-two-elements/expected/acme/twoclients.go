@@ -90,6 +90,22 @@ func (b *TwoClients) EnsureAgentClient() *r4.AuditEventAgent {
 	return &b.Agent[len(b.Agent)-1]
 }
 
+// RemoveAgentClient removes the agent items in the slice client. (The other items may move: pointers
+// to them from before are stale.)
+func (b *TwoClients) RemoveAgentClient() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Agent[:0]
+	for i := range b.Agent {
+		if !sliceTwoClients1(&b.Agent[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Agent[i])
+		}
+	}
+	clear(b.Agent[len(kept):])
+	b.Agent = kept
+}
+
 // newTwoClientsEntityClient returns a new entity with the fixed and pattern values of the slice
 // client.
 func newTwoClientsEntityClient() r4.AuditEventEntity {
@@ -120,4 +136,20 @@ func (b *TwoClients) EnsureEntityClient() *r4.AuditEventEntity {
 	}
 	b.Entity = append(b.Entity, newTwoClientsEntityClient())
 	return &b.Entity[len(b.Entity)-1]
+}
+
+// RemoveEntityClient removes the entity items in the slice client. (The other items may move: pointers
+// to them from before are stale.)
+func (b *TwoClients) RemoveEntityClient() {
+	if b == nil || b.AuditEvent == nil {
+		return
+	}
+	kept := b.Entity[:0]
+	for i := range b.Entity {
+		if !sliceTwoClients3(&b.Entity[i], []r4.Resource{b.AuditEvent}) {
+			kept = append(kept, b.Entity[i])
+		}
+	}
+	clear(b.Entity[len(kept):])
+	b.Entity = kept
 }
