@@ -268,12 +268,14 @@ func (e *emitter) fieldType(owner *model.Type, f *model.Field) *jen.Statement {
 	return jen.Op("*").Add(te)
 }
 
-func cardinality(f *model.Field) string {
-	max := "*"
-	if f.Max >= 0 {
-		max = fmt.Sprint(f.Max)
+func cardinality(f *model.Field) string { return minMax(f.Min, f.Max) }
+
+// minMax prints a cardinality: 0..1, 1..*.
+func minMax(min, max int) string {
+	if max < 0 {
+		return fmt.Sprintf("%d..*", min)
 	}
-	return fmt.Sprintf("%d..%s", f.Min, max)
+	return fmt.Sprintf("%d..%d", min, max)
 }
 
 func (e *emitter) fieldDoc(f *model.Field) []string {

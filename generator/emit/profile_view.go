@@ -349,8 +349,12 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 			valueEl = el
 		}
 	}
+	if parts, ok := e.complexParts(pr); ok {
+		e.complexExtension(f, pr, parts)
+		return
+	}
 	if valueEl == nil || valueEl.Max == 0 || len(valueEl.Types) == 0 {
-		return // a complex extension: nested extensions, no value
+		return // a complex extension whose parts are not all simple
 	}
 	core := e.corePath()
 	ext := jen.Qual(core, pr.Base.GoName)
@@ -399,6 +403,14 @@ func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
 		),
 		jen.Op("*").Id("exts").Op("=").Id("out"),
 	)
+	e.removeExtension(f, pr)
+}
+
+// removeExtension emits Remove<extension>, which removes an extension from
+// a list of extensions.
+func (e *emitter) removeExtension(f *jen.File, pr *model.Profile) {
+	ext := jen.Qual(e.corePath(), pr.Base.GoName)
+	n, urlConst := pr.GoName, pr.GoName+"URL"
 	commentf(f.Add, "Remove%s removes every %s extension from *exts and reports whether there was one.", n, pr.Name)
 	f.Func().Id("Remove"+n).Params(jen.Id("exts").Op("*").Index().Add(ext.Clone())).Bool().Block(
 		jen.Id("out").Op(":=").Parens(jen.Op("*").Id("exts")).Index(jen.Empty(), jen.Lit(0)),
@@ -470,6 +482,9 @@ func (e *emitter) extensionByURL(url string) *model.Profile {
 // extensionValueAccessors emits, for a slice of a simple extension, the
 // accessors of its value in the value's own type.
 func (e *emitter) extensionValueAccessors(f *jen.File, view, acc string, sl *pnode) {
+	if e.complexValueAccessors(f, view, acc, sl) {
+		return
+	}
 	o := e.extensionValue(sl)
 	if o == nil {
 		return

@@ -97,3 +97,43 @@ func TestExtensionOnAnElement(t *testing.T) {
 		t.Fatalf("two birthTime extensions (max 1) are not an error; errors:\n%s", errs)
 	}
 }
+
+func TestComplexExtension(t *testing.T) {
+	p := aubase.NewAUBasePatient()
+	in := &r4.PronounsValue{
+		Value:   &r4.CodeableConcept{Coding: []r4.Coding{{System: r4.NewURI("http://loinc.org"), Code: r4.NewCode("LA29518-0")}}},
+		Comment: r4.NewString("she/her"),
+	}
+	p.AddIndividualPronounsValue(in)
+	if errs := errorsOf(t, p); errs != "" {
+		t.Fatalf("a patient with pronouns is invalid:\n%s", errs)
+	}
+	data, err := r4.MarshalResource(p.Patient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"extension":[{"extension":[{"url":"value","valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA29518-0"}]}},{"url":"comment","valueString":"she/her"}],"url":"http://hl7.org/fhir/StructureDefinition/individual-pronouns"}]`
+	if !strings.Contains(string(data), want) {
+		t.Fatalf("JSON:\n%s\nlacks\n%s", data, want)
+	}
+	back, err := r4.UnmarshalResource(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := aubase.AsAUBasePatient(back.(*r4.Patient)).IndividualPronounsValues()
+	if len(got) != 1 || got[0].Comment.String() != "she/her" || got[0].Value.Coding[0].GetCode().String() != "LA29518-0" || got[0].Period != nil {
+		t.Fatalf("read back %+v", got)
+	}
+	if _, ok := r4.PronounsValueOf(&r4.Extension{URL: "http://example.org/other"}); ok {
+		t.Fatal("PronounsValueOf accepted another extension")
+	}
+	// a nested extension of the wrong type is not read as the field, and
+	// validation says why
+	p.Extension[0].Extension[1].Value = r4.NewBoolean(true)
+	if v := p.IndividualPronounsValues(); len(v) != 1 || v[0].Comment != nil {
+		t.Fatalf("a boolean comment was read as %+v", v)
+	}
+	if errs := errorsOf(t, p); errs == "" {
+		t.Fatal("a boolean comment in the pronouns extension is valid")
+	}
+}
