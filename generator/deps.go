@@ -31,12 +31,8 @@ type resolvedPackage struct {
 // package asked for is logged. A dependency that cannot be had is an error
 // naming who needs it and how to substitute it.
 func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]resolvedPackage, error) {
-	type item struct {
-		ref   fhirpkg.Ref
-		chain []string // who asked, root first
-	}
 	explicit := map[string]fhirpkg.Ref{}
-	var queue []item
+	var queue []queuedPackage
 	for _, p := range c.allPackages() {
 		ref, err := fhirpkg.ParseRef(p)
 		if err != nil {
@@ -46,7 +42,7 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 			return nil, fmt.Errorf("packages %s and %s: two versions of one package", prev, ref)
 		}
 		explicit[ref.ID] = ref
-		queue = append(queue, item{ref: ref})
+		queue = append(queue, queuedPackage{ref: ref})
 	}
 	for from, to := range c.Substitutes {
 		if _, err := parseSubstitute(from); err != nil {
@@ -71,6 +67,9 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 			if prev == it.ref || load.CompareVersions(prev.Version, it.ref.Version) > 0 {
 				continue
 			}
+		}
+		if laterQueued(queue, it.ref) {
+			continue // superseded: not fetched
 		}
 		m, err := cache.EnsureVerified(ctx, it.ref)
 		if err != nil {
@@ -115,7 +114,7 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 			if ref.ID == "" {
 				continue
 			}
-			queue = append(queue, item{ref: ref, chain: chain})
+			queue = append(queue, queuedPackage{ref: ref, chain: chain})
 		}
 	}
 	for i, ref := range missingRefs {
@@ -128,6 +127,23 @@ func (c *Config) resolvePackages(ctx context.Context, cache *fhirpkg.Cache) ([]r
 		out = append(out, resolvedPackage{ref: chosen[id], manifest: manifests[chosen[id]]})
 	}
 	return out, nil
+}
+
+// queuedPackage is a package to read, with who asked for it (root first).
+type queuedPackage struct {
+	ref   fhirpkg.Ref
+	chain []string
+}
+
+// laterQueued reports whether a later version of ref's package is waiting
+// in the queue.
+func laterQueued(queue []queuedPackage, ref fhirpkg.Ref) bool {
+	for _, q := range queue {
+		if q.ref.ID == ref.ID && load.CompareVersions(q.ref.Version, ref.Version) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dependency is the package that stands for dependency id@version: a

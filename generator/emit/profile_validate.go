@@ -3,6 +3,7 @@ package emit
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -103,13 +104,13 @@ func valueType(fd *model.Field, el *model.ProfileElement) *model.Type {
 }
 
 // constrained reports whether a node or its descendants add anything to the base.
-func constrained(n *pnode, t *model.Type) bool {
+func (e *emitter) constrained(n *pnode, t *model.Type) bool {
 	fd := fieldByName(t, n.name())
 	if fd == nil {
 		return false
 	}
 	el := n.el
-	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 || newBinding(el, fd) {
+	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 || newBinding(el, fd) || len(e.datatypeProfiles(el)) > 0 {
 		return true
 	}
 	if fd.Choice != nil && len(narrowed(fd, el)) < len(fd.Choice.Options) {
@@ -117,7 +118,7 @@ func constrained(n *pnode, t *model.Type) bool {
 	}
 	if vt := valueType(fd, el); vt != nil {
 		for _, c := range n.children {
-			if constrained(c, vt) {
+			if e.constrained(c, vt) {
 				return true
 			}
 		}
@@ -139,7 +140,7 @@ func (e *emitter) extensionValidator(f *jen.File, pr *model.Profile) {
 // to t) at the validator's current location.
 func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n *pnode, t *model.Type, val *jen.Statement, counter *int, depth int) {
 	for _, c := range n.children {
-		if !constrained(c, t) {
+		if !e.constrained(c, t) {
 			continue
 		}
 		fd := fieldByName(t, c.name())
@@ -196,12 +197,13 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 		if vt == nil {
 			continue
 		}
-		inner := el.Fixed != nil || el.Pattern != nil || newBinding(el, fd)
+		dts := e.datatypeProfiles(el)
+		inner := el.Fixed != nil || el.Pattern != nil || newBinding(el, fd) || len(dts) > 0
 		if len(c.slices) > 0 {
 			inner = false // the slicing above checked the items
 		}
 		for _, cc := range c.children {
-			inner = inner || constrained(cc, vt)
+			inner = inner || e.constrained(cc, vt)
 		}
 		if !inner {
 			continue
@@ -264,9 +266,77 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 						jen.Lit("the value is not in the value set "+el.Binding.ValueSet+" (a required binding of the profile)"), jen.Lit("")),
 				)
 			}
+			e.applyDatatypeProfiles(g, dts, y)
 			e.profileChecks(g, f, pr, c, vt, y, counter, depth+1)
 		})
 	}
+}
+
+// datatypeProfiles are the generated datatype profiles an element's type
+// names (Identifier with profile au-ihi): a value must conform to one of
+// them. None when the element names no profile, or names its type's own
+// definition among them (any value of the type will do then).
+func (e *emitter) datatypeProfiles(el *model.ProfileElement) []*model.Profile {
+	if el == nil || len(el.Types) != 1 || len(el.Types[0].Profiles) == 0 || el.Types[0].Type == nil {
+		return nil
+	}
+	var out []*model.Profile
+	for _, u := range el.Types[0].Profiles {
+		url, _, _ := strings.Cut(u, "|")
+		if url == el.Types[0].Type.URL {
+			return nil
+		}
+		var found *model.Profile
+		for _, p := range e.mod.Packages {
+			for _, pr := range p.Profiles {
+				if pr.URL == url && !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindComplex {
+					found = pr
+				}
+			}
+		}
+		if found == nil {
+			return nil // not a generated datatype profile: nothing to apply
+		}
+		out = append(out, found)
+	}
+	return out
+}
+
+// applyDatatypeProfiles emits the check of a value (y) against the datatype
+// profiles its element names: one profile's issues are recorded where the
+// value is; of several, the value must conform to one.
+func (e *emitter) applyDatatypeProfiles(g *jen.Group, dts []*model.Profile, y *jen.Statement) {
+	switch len(dts) {
+	case 0:
+		return
+	case 1:
+		dt := dts[0]
+		if dt.Package == e.pkg {
+			g.Id("validate"+dt.GoName).Call(jen.Id("v"), y.Clone())
+			return
+		}
+		g.Qual(dt.Package.ImportPath, "ValidateAt"+dt.GoName).Call(jen.Op("&").Id("v").Dot("Recorder"), y.Clone())
+		return
+	}
+	var conds []jen.Code
+	var urls []string
+	for _, dt := range dts {
+		conds = append(conds, jen.Qual(dt.Package.ImportPath, "ProfileIssues"+dt.GoName).Call(y.Clone()).Dot("HasErrors").Call())
+		urls = append(urls, dt.URL)
+	}
+	g.If(andAll(conds)).Block(
+		jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+			jen.Lit("the value conforms to none of the profiles "+strings.Join(urls, ", ")), jen.Lit("")),
+	)
+}
+
+// andAll joins conditions with &&.
+func andAll(conds []jen.Code) *jen.Statement {
+	expr := jen.Add(conds[0])
+	for _, c := range conds[1:] {
+		expr = expr.Op("&&").Add(c)
+	}
+	return expr
 }
 
 // newBinding reports whether a profile element has a required binding its
@@ -279,6 +349,9 @@ func newBinding(el *model.ProfileElement, fd *model.Field) bool {
 	base := fd.Binding
 	return base == nil || base.Strength != "required" || strings.SplitN(base.ValueSet, "|", 2)[0] != strings.SplitN(el.Binding.ValueSet, "|", 2)[0]
 }
+
+// emptySwitch matches a rendered switch whose cases do nothing.
+var emptySwitch = regexp.MustCompile(`^switch \w+ \{(\s*case \d+:)*\s*\}$`)
 
 func yName(depth int) string { return fmt.Sprintf("y%d", depth) }
 func iName(depth int) string { return fmt.Sprintf("i%d", depth) }
@@ -487,13 +560,18 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 						)
 						g.Id(last).Op("=").Id(m)
 					}
-					g.Switch(jen.Id(m)).BlockFunc(func(sw2 *jen.Group) {
+					// each slice's checks of its items (none when no slice has any)
+					sw := jen.Switch(jen.Id(m)).BlockFunc(func(sw2 *jen.Group) {
 						for k, sl := range c.slices {
 							sw2.Case(jen.Lit(k)).BlockFunc(func(g *jen.Group) {
+								e.applyDatatypeProfiles(g, e.datatypeProfiles(sl.el), y)
 								e.profileChecks(g, f, pr, sl, vt, y.Clone(), counter, depth+1)
 							})
 						}
 					})
+					if !emptySwitch.MatchString(fmt.Sprintf("%#v", sw)) {
+						g.Add(sw)
+					}
 				})
 			})
 			g.Add(pop())

@@ -25,6 +25,18 @@ func (e *emitter) profileFiles(pr *model.Profile) error {
 		e.extensionAccessors(f, pr)
 		return e.write(pr.File+".go", pr.Source, f)
 	}
+	if pr.Base.Kind == model.KindComplex {
+		vf := e.newFile()
+		e.profileCheck(vf, pr, profileTree(pr))
+		e.datatypeProfileEntries(vf, pr)
+		if err := e.write(pr.File+"_validate.go", pr.Source, vf); err != nil {
+			return err
+		}
+		f := e.newFile()
+		e.profile(f, pr)
+		e.datatypeProfileView(f, pr)
+		return e.write(pr.File+".go", pr.Source, f)
+	}
 	if pr.Base.Kind != model.KindResource {
 		f := e.newFile()
 		e.profile(f, pr)
@@ -48,16 +60,22 @@ func (e *emitter) profileFiles(pr *model.Profile) error {
 
 func (e *emitter) corePath() string { return e.pkg.Core.ImportPath }
 
+// profileCheck emits validate<profile>, the profile's checks.
+func (e *emitter) profileCheck(f *jen.File, pr *model.Profile, tree *pnode) {
+	check := "validate" + pr.GoName
+	commentf(f.Add, "%s checks what %s adds to %s.", check, pr.Name, pr.BaseType)
+	f.Func().Id(check).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Qual(e.corePath(), pr.Base.GoName)).BlockFunc(func(g *jen.Group) {
+		counter := 0
+		e.profileChecks(g, f, pr, tree, pr.Base, jen.Id("x"), &counter, 0)
+	})
+}
+
 // profileValidation emits the profile's checks and their entry points.
 func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode) {
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	issues := jen.Qual(e.corePath(), "Issues")
 	check := "validate" + pr.GoName
-	commentf(f.Add, "%s checks what %s adds to %s.", check, pr.Name, pr.BaseType)
-	f.Func().Id(check).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Op("*").Add(base)).BlockFunc(func(g *jen.Group) {
-		counter := 0
-		e.profileChecks(g, f, pr, tree, pr.Base, jen.Id("x"), &counter, 0)
-	})
+	e.profileCheck(f, pr, tree)
 	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a resource, beyond the rules of its base definition (which the resource's own Validate checks). References resolve in the resource's contained resources and in the resources given with it (its Bundle).", pr.GoName, pr.Name)
 	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("res").Qual(e.corePath(), "Resource"), jen.Id("within").Op("...").Qual(e.corePath(), "Resource")).Add(issues.Clone()).Block(
 		jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id("res").Assert(jen.Op("*").Add(base.Clone())),
@@ -563,4 +581,51 @@ func (e *emitter) sliceRemove(f *jen.File, pr *model.Profile, fd *model.Field, n
 		jen.Id("clear").Call(jen.Id("b").Dot(fd.GoName).Index(jen.Len(jen.Id("kept")), jen.Empty())),
 		jen.Id("b").Dot(fd.GoName).Op("=").Id("kept"),
 	)
+}
+
+// datatypeProfileEntries emits the entry points of a datatype profile's
+// validation: ProfileIssues<name> for a value on its own, and
+// ValidateAt<name>, which the module's other packages call to check a value
+// where a profile element names this profile.
+func (e *emitter) datatypeProfileEntries(f *jen.File, pr *model.Profile) {
+	base := jen.Qual(e.corePath(), pr.Base.GoName)
+	issues := jen.Qual(e.corePath(), "Issues")
+	check := "validate" + pr.GoName
+	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a %s, beyond the rules of %s itself (which its own validation checks).", pr.GoName, pr.Name, pr.BaseType, pr.BaseType)
+	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("x").Op("*").Add(base.Clone())).Add(issues.Clone()).Block(
+		jen.Id("v").Op(":=").Op("&").Id("validator").Values(),
+		jen.Id("v").Dot("Reset").Call(jen.Lit(pr.BaseType)),
+		jen.Id(check).Call(jen.Id("v"), jen.Id("x")),
+		jen.Return(issues.Clone().Parens(jen.Id("v").Dot("Issues"))),
+	)
+	commentf(f.Add, "ValidateAt%s records, in r, what the profile %s finds wrong with x, at r's location. The module's packages call it where a profile element names %s; a program calls ProfileIssues%s.", pr.GoName, pr.Name, pr.Name, pr.GoName)
+	f.Func().Id("ValidateAt"+pr.GoName).Params(jen.Id("r").Op("*").Qual(e.mod.Path+"/internal/validation", "Recorder"), jen.Id("x").Op("*").Add(base.Clone())).Block(
+		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return()),
+		jen.Id("v").Op(":=").Id("validator").Values(jen.Dict{jen.Id("Recorder"): jen.Op("*").Id("r")}),
+		jen.Id(check).Call(jen.Op("&").Id("v"), jen.Id("x")),
+		jen.Op("*").Id("r").Op("=").Id("v").Dot("Recorder"),
+	)
+}
+
+// datatypeProfileView emits the typed view of a datatype profile.
+func (e *emitter) datatypeProfileView(f *jen.File, pr *model.Profile) {
+	base := jen.Qual(e.corePath(), pr.Base.GoName)
+	name := pr.GoName
+	comments(f.Add,
+		fmt.Sprintf("%s is a view of an %s.%s as the profile %s (%s).", name, e.pkg.Core.Name, pr.Base.GoName, pr.Name, pr.URL),
+		pr.Doc.Definition,
+		fmt.Sprintf("Wherever a profile's element names %s, that profile's validation checks the value against it too.", pr.Name))
+	f.Type().Id(name).Struct(jen.Op("*").Add(base.Clone()))
+	commentf(f.Add, "As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name)
+	f.Func().Id("As"+name).Params(jen.Id("x").Op("*").Add(base.Clone())).Op("*").Id(name).Block(
+		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
+	)
+	commentf(f.Add, "Validate checks the %s against the profile %s (the rules of %s itself are checked where it is used). It returns nil when no issue is an error, else the %s.Issues.", pr.BaseType, pr.Name, pr.BaseType, e.pkg.Core.Name)
+	f.Func().Params(jen.Id("b").Op("*").Id(name)).Id("Validate").Params().Error().BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("b").Op("==").Nil().Op("||").Id("b").Dot(pr.Base.GoName).Op("==").Nil()).Block(jen.Return(jen.Nil()))
+		g.Id("issues").Op(":=").Id("ProfileIssues" + name).Call(jen.Id("b").Dot(pr.Base.GoName))
+		g.If(jen.Id("issues").Dot("HasErrors").Call()).Block(jen.Return(jen.Id("issues")))
+		g.Return(jen.Nil())
+	})
 }
