@@ -516,16 +516,26 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 	el := c.el
 	counts := fmt.Sprintf("counts%d", depth)
 	last := fmt.Sprintf("last%d", depth)
-	m, n := fmt.Sprintf("m%d", depth), fmt.Sprintf("n%d", depth)
-	var names []string
-	var matchers []string
-	for _, sl := range c.slices {
+	matchers := make([]string, len(c.slices))
+	for k, sl := range c.slices {
 		*counter++
 		fn := fmt.Sprintf("slice%s%d", pr.GoName, *counter)
 		e.discriminator(f, fn, pr, el, sl, fd, vt)
 		e.sliceFns[sl.el.ID] = fn
-		matchers = append(matchers, fn)
-		names = append(names, sl.sliceName())
+		matchers[k] = fn
+	}
+	// the slices of the list, and the reslices of each slice (mrn/current
+	// is a slice of mrn): an item is matched against the slices, then
+	// against the reslices of the one it matched
+	var top []int
+	reslices := map[string][]int{}
+	for k, sl := range c.slices {
+		if i := strings.LastIndexByte(sl.sliceName(), '/'); i >= 0 {
+			parent := sl.sliceName()[:i]
+			reslices[parent] = append(reslices[parent], k)
+			continue
+		}
+		top = append(top, k)
 	}
 	g.BlockFunc(func(g *jen.Group) {
 		g.Var().Id(counts).Index(jen.Lit(len(c.slices))).Int()
@@ -536,44 +546,61 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 			y := jen.Id(yName(depth))
 			g.Add(y.Clone()).Op(":=").Op("&").Add(x.Clone()).Index(jen.Id(iName(depth)))
 			g.Add(push(fd.Name, jen.Id(iName(depth))))
-			g.List(jen.Id(m), jen.Id(n)).Op(":=").List(jen.Lit(-1), jen.Lit(0))
-			for k, fn := range matchers {
-				g.If(jen.Id(fn).Call(y.Clone(), jen.Id("v").Dot("within"))).Block(jen.List(jen.Id(m), jen.Id(n)).Op("=").List(jen.Lit(k), jen.Id(n).Op("+").Lit(1)))
-			}
-			g.Switch().BlockFunc(func(sw *jen.Group) {
-				sw.Case(jen.Id(n).Op(">").Lit(1)).Block(
-					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
-						jen.Lit("the item matches more than one slice of "+fd.Name+" ("+strings.Join(names, ", ")+")"), jen.Lit("")),
-				)
-				if el.Slicing.Rules == "closed" {
-					sw.Case(jen.Id(n).Op("==").Lit(0)).Block(
-						jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
-							jen.Lit("the item matches no slice of "+fd.Name+", and the slicing is closed (slices: "+strings.Join(names, ", ")+")"), jen.Lit("")),
-					)
+			var match func(g *jen.Group, of []int, what string, sl *model.Slicing, level int)
+			match = func(g *jen.Group, of []int, what string, slicing *model.Slicing, level int) {
+				m, n := fmt.Sprintf("m%d_%d", depth, level), fmt.Sprintf("n%d_%d", depth, level)
+				if level == 0 {
+					m, n = fmt.Sprintf("m%d", depth), fmt.Sprintf("n%d", depth)
 				}
-				sw.Case(jen.Id(n).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) {
-					g.Id(counts).Index(jen.Id(m)).Op("++")
-					if el.Slicing.Ordered {
-						g.If(jen.Id(m).Op("<").Id(last)).Block(
+				var names []string
+				for _, k := range of {
+					names = append(names, c.slices[k].sliceName())
+				}
+				g.List(jen.Id(m), jen.Id(n)).Op(":=").List(jen.Lit(-1), jen.Lit(0))
+				for _, k := range of {
+					g.If(jen.Id(matchers[k]).Call(y.Clone(), jen.Id("v").Dot("within"))).Block(jen.List(jen.Id(m), jen.Id(n)).Op("=").List(jen.Lit(k), jen.Id(n).Op("+").Lit(1)))
+				}
+				g.Switch().BlockFunc(func(sw *jen.Group) {
+					sw.Case(jen.Id(n).Op(">").Lit(1)).Block(
+						jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+							jen.Lit("the item matches more than one slice of "+what+" ("+strings.Join(names, ", ")+")"), jen.Lit("")),
+					)
+					if slicing != nil && slicing.Rules == "closed" {
+						sw.Case(jen.Id(n).Op("==").Lit(0)).Block(
 							jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
-								jen.Lit("the item is out of order: the slices of "+fd.Name+" are ordered ("+strings.Join(names, ", ")+")"), jen.Lit("")),
+								jen.Lit("the item matches no slice of "+what+", and the slicing is closed (slices: "+strings.Join(names, ", ")+")"), jen.Lit("")),
 						)
-						g.Id(last).Op("=").Id(m)
 					}
-					// each slice's checks of its items (none when no slice has any)
-					sw := jen.Switch(jen.Id(m)).BlockFunc(func(sw2 *jen.Group) {
-						for k, sl := range c.slices {
-							sw2.Case(jen.Lit(k)).BlockFunc(func(g *jen.Group) {
-								e.applyDatatypeProfiles(g, e.datatypeProfiles(sl.el), y)
-								e.profileChecks(g, f, pr, sl, vt, y.Clone(), counter, depth+1)
-							})
+					sw.Case(jen.Id(n).Op("==").Lit(1)).BlockFunc(func(g *jen.Group) {
+						g.Id(counts).Index(jen.Id(m)).Op("++")
+						if level == 0 && el.Slicing.Ordered {
+							g.If(jen.Id(m).Op("<").Id(last)).Block(
+								jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+									jen.Lit("the item is out of order: the slices of "+what+" are ordered ("+strings.Join(names, ", ")+")"), jen.Lit("")),
+							)
+							g.Id(last).Op("=").Id(m)
+						}
+						// each slice's checks of its items, and its reslices
+						// (none when no slice has any)
+						sw := jen.Switch(jen.Id(m)).BlockFunc(func(sw2 *jen.Group) {
+							for _, k := range of {
+								sl := c.slices[k]
+								sw2.Case(jen.Lit(k)).BlockFunc(func(g *jen.Group) {
+									e.applyDatatypeProfiles(g, e.datatypeProfiles(sl.el), y)
+									e.profileChecks(g, f, pr, sl, vt, y.Clone(), counter, depth+1)
+									if rs := reslices[sl.sliceName()]; len(rs) > 0 {
+										match(g, rs, sl.sliceName(), sl.el.Slicing, level+1)
+									}
+								})
+							}
+						})
+						if !emptySwitch.MatchString(fmt.Sprintf("%#v", sw)) {
+							g.Add(sw)
 						}
 					})
-					if !emptySwitch.MatchString(fmt.Sprintf("%#v", sw)) {
-						g.Add(sw)
-					}
 				})
-			})
+			}
+			match(g, top, fd.Name, el.Slicing, 0)
 			g.Add(pop())
 		})
 		for k, sl := range c.slices {
@@ -698,7 +725,11 @@ func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Stat
 					check = jen.Qual(pr.Package.ImportPath, "ProfileIssues"+pr.GoName)
 				}
 				// the item conforms when its profile finds no error in it
-				alts = append(alts, jen.Op("!").Add(check).Call(v.Clone(), jen.Id("within").Op("...")).Dot("HasErrors").Call())
+				arg := v.Clone()
+				if t.Kind == model.KindAbstractResource && len(k.Path) == 0 {
+					arg = jen.Op("*").Add(v.Clone()) // an item of a list of resources (an interface)
+				}
+				alts = append(alts, jen.Op("!").Add(check).Call(arg, jen.Id("within").Op("...")).Dot("HasErrors").Call())
 			}
 			if len(k.Types) > 0 {
 				alts = append(alts, e.typeTest(v, t, k.Types)) // the targets that are base types
@@ -707,6 +738,9 @@ func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Stat
 		})
 		if problem != "" {
 			return nil, problem
+		}
+		if vt.Kind == model.KindAbstractResource && len(k.Path) == 0 {
+			return x.Clone().Op("!=").Nil().Op("&&").Add(cond), ""
 		}
 		return cond, ""
 	}

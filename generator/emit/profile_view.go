@@ -107,8 +107,8 @@ func (e *emitter) profileValidation(f *jen.File, pr *model.Profile, tree *pnode)
 func viewSlices(pr *model.Profile, tree *pnode, visit func(fd *model.Field, c, sl *pnode)) {
 	for _, c := range tree.children {
 		fd := fieldByName(pr.Base, c.name())
-		if fd == nil || !fd.Repeats() || len(c.slices) == 0 || c.el.Slicing == nil || fd.Type == nil {
-			continue
+		if fd == nil || !fd.Repeats() || len(c.slices) == 0 || c.el.Slicing == nil || fd.Type == nil || kindOf(fd) == kindResource {
+			continue // (a list of resources is of an interface type: no item to make)
 		}
 		for _, sl := range c.slices {
 			visit(fd, c, sl)
@@ -208,7 +208,7 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 		ctor := "new" + name + acc
 		commentf(f.Add, "%s returns a new %s with the fixed and pattern values of the slice %s.", ctor, fd.Name, sl.sliceName())
 		f.Func().Id(ctor).Params().Add(item.Clone()).BlockFunc(func(g *jen.Group) {
-			g.Id("y").Op(":=").Add(item.Clone()).Values()
+			g.Id("y").Op(":=").Add(e.newSliceItem(fd, sl))
 			e.fill(g, sl, fd.Type.Type, jen.Id("y"), 1)
 			e.fillKeys(g, sl, fd.Type.Type, jen.Id("y"))
 			g.Return(jen.Id("y"))
@@ -275,10 +275,18 @@ func (e *emitter) fill(g *jen.Group, n *pnode, t *model.Type, val *jen.Statement
 		}
 		if len(c.slices) > 0 && fd.Repeats() && fd.Type != nil {
 			for _, sl := range c.slices {
-				for k := 0; k < sl.el.Min; k++ {
+				// a slice's reslices hold items of the slice: only what they
+				// do not make up is made as the slice's own
+				need := sl.el.Min
+				for _, r := range c.slices {
+					if strings.HasPrefix(r.sliceName(), sl.sliceName()+"/") && !strings.Contains(r.sliceName()[len(sl.sliceName())+1:], "/") {
+						need -= r.el.Min
+					}
+				}
+				for k := 0; k < need; k++ {
 					y := fmt.Sprintf("s%d", depth)
 					g.BlockFunc(func(g *jen.Group) {
-						g.Id(y).Op(":=").Qual(e.corePath(), fd.Type.Type.GoName).Values()
+						g.Id(y).Op(":=").Add(e.newSliceItem(fd, sl))
 						e.fill(g, sl, fd.Type.Type, jen.Id(y), depth+1)
 						g.Add(x.Clone()).Op("=").Append(x.Clone(), jen.Id(y))
 					})
@@ -628,4 +636,17 @@ func (e *emitter) datatypeProfileView(f *jen.File, pr *model.Profile) {
 		g.If(jen.Id("issues").Dot("HasErrors").Call()).Block(jen.Return(jen.Id("issues")))
 		g.Return(jen.Nil())
 	})
+}
+
+// newSliceItem is a new item of a slice: the slice's own fixed or pattern
+// value (patternContactPoint on the slice), else the zero item.
+func (e *emitter) newSliceItem(fd *model.Field, sl *pnode) jen.Code {
+	v := sl.el.Fixed
+	if v == nil {
+		v = sl.el.Pattern
+	}
+	if v != nil && v.Kind == model.ValueObject && fd.Type != nil && fd.Type.Type != nil && fd.Type.Type.Kind == model.KindComplex {
+		return e.elem(fd.Type, v)
+	}
+	return jen.Qual(e.corePath(), fd.Type.Type.GoName).Values()
 }

@@ -43,7 +43,11 @@ func (b *builder) sliceKeys(d *snapshot.Definition, prof *Profile) {
 		if pe.SliceName == "" || colon < strings.LastIndexByte(pe.ID, '.') {
 			continue
 		}
-		sliced := byID[pe.ID[:colon]]
+		slicedID := pe.ID[:colon]
+		if k := strings.LastIndexByte(pe.SliceName, '/'); k >= 0 {
+			slicedID += ":" + pe.SliceName[:k] // a reslice: a slice of its parent slice
+		}
+		sliced := byID[slicedID]
 		if sliced == nil || sliced.Slicing == nil {
 			continue
 		}

@@ -41,7 +41,7 @@ func (m *merger) subtreeEnd(i int) int {
 	j := i + 1
 	for j < len(m.elems) {
 		other := m.elems[j].ID()
-		if !strings.HasPrefix(other, id) || len(other) == len(id) || (other[len(id)] != '.' && other[len(id)] != ':') {
+		if !strings.HasPrefix(other, id) || len(other) == len(id) || (other[len(id)] != '.' && other[len(id)] != ':' && other[len(id)] != '/') {
 			break
 		}
 		j++
@@ -110,13 +110,21 @@ func (m *merger) locate(id string) (int, string, error) {
 			}
 		}
 		if hasSlice {
-			si := m.index(plain)
+			sliceID := plain + ":" + slice
+			// a reslice (mrn/current) is a slice of its parent slice (mrn)
+			sliced := plain
+			if k := strings.LastIndexByte(slice, '/'); k >= 0 {
+				sliced = plain + ":" + slice[:k]
+			}
+			si := m.index(sliced)
 			if si < 0 {
+				if sliced != plain {
+					return -1, "", m.errf(id, "reslices %s, which is not a slice", sliced)
+				}
 				return -1, "", nil
 			}
-			sliceID := plain + ":" + slice
 			if m.index(sliceID) < 0 {
-				if err := m.makeSlice(si, slice, id); err != nil {
+				if err := m.makeSlice(si, slice, sliceID, id); err != nil {
 					return -1, "", err
 				}
 			}
@@ -203,8 +211,9 @@ func (m *merger) expand(i int, forID string) error {
 	return nil
 }
 
-// makeSlice copies the sliced element at si and its children as a new slice.
-func (m *merger) makeSlice(si int, name, forID string) error {
+// makeSlice copies the sliced element at si (an element, or for a reslice
+// the slice it reslices) and its children as the new slice sliceID.
+func (m *merger) makeSlice(si int, name, sliceID, forID string) error {
 	sliced := m.elems[si]
 	if !sliced.Has("slicing") && !strings.HasSuffix(sliced.ID(), "[x]") && sliced.Get("type.0.code").String() != "Extension" {
 		return m.errf(forID, "slice %q on %s, which has no slicing", name, sliced.ID())
@@ -230,7 +239,7 @@ func (m *merger) makeSlice(si int, name, forID string) error {
 	if b := m.base[sliced.ID()]; b != nil {
 		root = b.Clone()
 	}
-	root.SetString("id", prefix+":"+name)
+	root.SetString("id", sliceID)
 	root.SetString("sliceName", name)
 	root.Delete("slicing")
 	root.SetRaw("min", "0")
@@ -240,7 +249,7 @@ func (m *merger) makeSlice(si int, name, forID string) error {
 			continue // other slices and their children
 		}
 		k := c.Clone()
-		k.SetString("id", prefix+":"+name+c.ID()[len(prefix):])
+		k.SetString("id", sliceID+c.ID()[len(prefix):])
 		out = append(out, k)
 	}
 	m.insert(end, out)
