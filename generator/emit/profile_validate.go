@@ -665,11 +665,12 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 // sliceKeyMatch is the test that an item (x, of type vt) meets one
 // resolved discriminator, or why it cannot be generated.
 func (e *emitter) sliceKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code, string) {
-	return e.sliceKeyMatchOn(k, vt, jen.Id("x"))
+	return e.sliceKeyMatchOn(k, vt, jen.Id("x"), true)
 }
 
-// sliceKeyMatchOn is sliceKeyMatch on the item x.
-func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Statement) (jen.Code, string) {
+// sliceKeyMatchOn is sliceKeyMatch on x: the pointer to the item when item
+// is true, else a value found from it (a resolved reference).
+func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Statement, item bool) (jen.Code, string) {
 	if k.Problem != "" {
 		return nil, k.Problem
 	}
@@ -726,8 +727,8 @@ func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Stat
 				}
 				// the item conforms when its profile finds no error in it
 				arg := v.Clone()
-				if t.Kind == model.KindAbstractResource && len(k.Path) == 0 {
-					arg = jen.Op("*").Add(v.Clone()) // an item of a list of resources (an interface)
+				if item && t.Kind == model.KindAbstractResource && len(k.Path) == 0 {
+					arg = jen.Op("*").Add(v.Clone()) // a pointer to an item of a list of resources
 				}
 				alts = append(alts, jen.Op("!").Add(check).Call(arg, jen.Id("within").Op("...")).Dot("HasErrors").Call())
 			}
@@ -739,7 +740,7 @@ func (e *emitter) sliceKeyMatchOn(k *model.SliceKey, vt *model.Type, x *jen.Stat
 		if problem != "" {
 			return nil, problem
 		}
-		if vt.Kind == model.KindAbstractResource && len(k.Path) == 0 {
+		if item && vt.Kind == model.KindAbstractResource && len(k.Path) == 0 {
 			return x.Clone().Op("!=").Nil().Op("&&").Add(cond), ""
 		}
 		return cond, ""
@@ -774,7 +775,7 @@ func (e *emitter) resolvedKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code,
 		case "type":
 			test = e.typeTest(jen.Id("r"), res, k.Types)
 		case "profile":
-			test, problem = e.sliceKeyMatchOn(&inner, res, jen.Id("r"))
+			test, problem = e.sliceKeyMatchOn(&inner, res, jen.Id("r"), false)
 		default:
 			problem = "a " + k.Type + " discriminator through resolve() is not supported yet"
 			return jen.False()
