@@ -288,6 +288,7 @@ func (e *emitter) fill(g *jen.Group, n *pnode, t *model.Type, val *jen.Statement
 					g.BlockFunc(func(g *jen.Group) {
 						g.Id(y).Op(":=").Add(e.newSliceItem(fd, sl))
 						e.fill(g, sl, fd.Type.Type, jen.Id(y), depth+1)
+						e.fillKeys(g, sl, fd.Type.Type, jen.Id(y))
 						g.Add(x.Clone()).Op("=").Append(x.Clone(), jen.Id(y))
 					})
 				}

@@ -456,23 +456,30 @@ func (b *builder) profile(d *snapshot.Definition) error {
 			}
 		}
 	}
-	// and so are the extensions that extension slices name: their typed
-	// accessors take the value type from them
+	// and so are the extensions that extension slices name (their typed
+	// accessors take the value type from them) and the datatype profiles
+	// elements name (their checks apply where they are named)
 	for _, pe := range prof.Elements {
-		if pe.SliceName == "" || len(pe.Types) != 1 || pe.Types[0].Code != "Extension" || len(pe.Types[0].Profiles) != 1 {
+		if len(pe.Types) != 1 {
 			continue
 		}
-		r, ok := b.defs.Resolve("StructureDefinition", pe.Types[0].Profiles[0])
-		if !ok {
-			continue // reported where the slice is keyed
+		isExt := pe.Types[0].Code == "Extension"
+		if isExt && (pe.SliceName == "" || len(pe.Types[0].Profiles) != 1) {
+			continue
 		}
-		ed, err := b.snap.ForResource(r)
-		if err != nil {
-			return err
-		}
-		if ed.Derivation == "constraint" && ed.Type == "Extension" {
-			if err := b.profile(ed); err != nil {
+		for _, url := range pe.Types[0].Profiles {
+			r, ok := b.defs.Resolve("StructureDefinition", url)
+			if !ok {
+				continue // reported where the slice is keyed, or by the snapshot
+			}
+			pd, err := b.snap.ForResource(r)
+			if err != nil {
 				return err
+			}
+			if pd.Derivation == "constraint" && (pd.Type == "Extension") == isExt && (isExt || pd.Kind == "complex-type") {
+				if err := b.profile(pd); err != nil {
+					return err
+				}
 			}
 		}
 	}
