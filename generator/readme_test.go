@@ -68,6 +68,18 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 			continue // TestReadmeExample runs it
 		case strings.Contains(src, "r4.Bundle"):
 			continue // a user's module: TestUserModuleInModule compiles it there
+		case strings.Contains(src, "aubase."):
+			// the AU Base module: generator/conformance/ig/autest holds it
+			// verbatim, and make ig-conformance builds and runs it
+			autest, err := os.ReadFile("conformance/ig/autest/readme_test.go")
+			if err != nil {
+				t.Fatal(err)
+			}
+			indented := "\t" + strings.ReplaceAll(strings.TrimSuffix(src, "\n"), "\n", "\n\t") + "\n"
+			if !strings.Contains(string(autest), indented) {
+				t.Errorf("snippet %d is not in generator/conformance/ig/autest/readme_test.go:\n%s", i, src)
+			}
+			continue
 		case strings.HasPrefix(src, "// Package"):
 			if !strings.Contains(src, "//go:generate go tool fhirgen generate ") {
 				t.Errorf("snippet %d: a package doc without the go:generate line", i)
