@@ -282,18 +282,12 @@ func (e *emitter) datatypeProfiles(el *model.ProfileElement) []*model.Profile {
 	}
 	var out []*model.Profile
 	for _, u := range el.Types[0].Profiles {
-		url, _, _ := strings.Cut(u, "|")
-		if url == el.Types[0].Type.URL {
+		if url, _, _ := strings.Cut(u, "|"); url == el.Types[0].Type.URL {
 			return nil
 		}
-		var found *model.Profile
-		for _, p := range e.mod.Packages {
-			for _, pr := range p.Profiles {
-				if pr.URL == url && !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindComplex {
-					found = pr
-				}
-			}
-		}
+		found := e.generatedProfile(u, func(pr *model.Profile) bool {
+			return !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindComplex
+		})
 		if found == nil {
 			return nil // not a generated datatype profile: nothing to apply
 		}
@@ -857,10 +851,18 @@ func (e *emitter) codesTest(v *jen.Statement, t *model.Type, codes []*model.Code
 
 // profileByURL finds a generated resource profile by its canonical URL.
 func (e *emitter) profileByURL(url string) *model.Profile {
+	return e.generatedProfile(url, func(pr *model.Profile) bool {
+		return !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindResource
+	})
+}
+
+// generatedProfile finds the generated profile or extension with a
+// canonical URL (any |version ignored) that is of the kind wanted.
+func (e *emitter) generatedProfile(url string, want func(*model.Profile) bool) *model.Profile {
 	url, _, _ = strings.Cut(url, "|")
 	for _, p := range e.mod.Packages {
 		for _, pr := range p.Profiles {
-			if pr.URL == url && !pr.Extension && pr.Base != nil && pr.Base.Kind == model.KindResource {
+			if pr.URL == url && want(pr) {
 				return pr
 			}
 		}

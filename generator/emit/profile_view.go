@@ -495,15 +495,7 @@ func (e *emitter) extensionValue(sl *pnode) *model.ChoiceOption {
 
 // extensionByURL finds a generated extension definition.
 func (e *emitter) extensionByURL(url string) *model.Profile {
-	url, _, _ = strings.Cut(url, "|")
-	for _, p := range e.mod.Packages {
-		for _, pr := range p.Profiles {
-			if pr.URL == url && pr.Extension {
-				return pr
-			}
-		}
-	}
-	return nil
+	return e.generatedProfile(url, func(pr *model.Profile) bool { return pr.Extension })
 }
 
 // extensionValueAccessors emits, for a slice of a simple extension, the
