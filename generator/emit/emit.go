@@ -48,6 +48,9 @@ type emitter struct {
 	fp           *fpc
 	invs         map[*model.Type]map[string]*compiledInv
 	status       map[string]*InvariantStatus
+	// navProblem is why the last discriminator path could not be followed
+	// ("" when it could), for the slice's error
+	navProblem string
 }
 
 // warn records what the emitter could not do, for the generation report.

@@ -635,7 +635,11 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 			conds = []jen.Code{jen.False()}
 			break
 		}
+		e.navProblem = ""
 		c, problem := e.sliceKeyMatch(k, vt)
+		if problem == "" {
+			problem = e.navProblem
+		}
 		if problem != "" {
 			e.fail(fmt.Errorf("%s: %s: slice %s: %s", pr.Source, sl.el.ID, sl.sliceName(), problem))
 			c = jen.False()
@@ -928,7 +932,30 @@ func (e *emitter) navMatch(val *jen.Statement, t *model.Type, segs []string, lea
 		return leaf(val, t)
 	}
 	fd := fieldByName(t, segs[0])
+	if fd != nil && fd.Choice != nil && !fd.Repeats() {
+		// a choice (value in value.unit): each of its types the rest of
+		// the path can be followed in, as FHIRPath does
+		var alts []jen.Code
+		for _, o := range fd.Choice.Options {
+			if o.Ref.Type == nil || (len(segs) > 1 && fieldByName(o.Ref.Type, segs[1]) == nil) {
+				continue
+			}
+			y := fmt.Sprintf("c%d", len(segs))
+			alts = append(alts, jen.Func().Params().Bool().Block(
+				jen.List(jen.Id(y), jen.Id("ok")).Op(":=").Add(val.Clone().Dot(fd.GoName)).Assert(jen.Op("*").Add(e.typeExpr(o.Ref))),
+				jen.Return(jen.Id("ok").Op("&&").Add(e.navMatch(jen.Id(y), o.Ref.Type, segs[1:], leaf))),
+			).Call())
+		}
+		if len(alts) > 0 {
+			return val.Clone().Op("!=").Nil().Op("&&").Parens(orAll(alts))
+		}
+	}
 	if fd == nil || fd.Type == nil || fd.Type.Type == nil {
+		// reported by discriminator, which knows the slice
+		e.navProblem = "the discriminator's path reaches " + segs[0] + ", which " + t.Name + " does not have"
+		if fd != nil && fd.Choice != nil && len(segs) > 1 {
+			e.navProblem = "the discriminator's path reaches " + segs[1] + ", which none of the types of " + segs[0] + " has"
+		}
 		return jen.False()
 	}
 	ft := fd.Type.Type
