@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 	"github.com/fhirgen/fhirgen/generator/model"
 )
@@ -10,7 +12,9 @@ import (
 type extensionPart struct {
 	url, goName, short string
 	min, max           int
-	opt                *model.ChoiceOption
+	opt                *model.ChoiceOption // nil for a part of several types
+	choice             *model.Choice       // the Extension's value choice, for a part of several types
+	types              []string            // the types a part of several types allows (none: any)
 }
 
 // complexParts returns the nested extensions of a complex extension (one
@@ -46,12 +50,18 @@ func (e *emitter) complexParts(pr *model.Profile) ([]extensionPart, bool) {
 				}
 				for _, sc := range sl.children {
 					if sc.name() == "value[x]" && sc.el.Max != 0 {
-						if opts := narrowed(vf, sc.el); len(opts) == 1 {
+						switch opts := narrowed(vf, sc.el); {
+						case len(opts) == 1:
 							p.opt = opts[0]
+						case len(opts) > 1 || len(sc.el.Types) == 0:
+							p.choice = vf.Choice // any of several types: the value as the Extension holds it
+							for _, o := range opts {
+								p.types = append(p.types, "*"+o.Ref.Type.GoName)
+							}
 						}
 					}
 				}
-				if p.url == "" || p.opt == nil || taken[p.goName] {
+				if p.url == "" || (p.opt == nil && p.choice == nil) || taken[p.goName] {
 					return nil, false
 				}
 				taken[p.goName] = true
@@ -75,12 +85,15 @@ func (e *emitter) complexExtension(f *jen.File, pr *model.Profile, parts []exten
 	f.Type().Id(st).StructFunc(func(g *jen.Group) {
 		for _, p := range parts {
 			card := minMax(p.min, p.max)
+			if len(p.types) > 0 {
+				card += "; one of " + strings.Join(p.types, ", ")
+			}
 			if s := sentence(p.short); s != "" {
 				commentf(g.Add, "%s is the nested extension %s (%s): %s", p.goName, p.url, card, s)
 			} else {
 				commentf(g.Add, "%s is the nested extension %s (%s).", p.goName, p.url, card)
 			}
-			t := jen.Op("*").Add(e.typeExpr(p.opt.Ref))
+			t := e.partType(p)
 			if p.max != 1 {
 				g.Id(p.goName).Index().Add(t)
 			} else {
@@ -115,7 +128,10 @@ func (e *emitter) complexExtension(f *jen.File, pr *model.Profile, parts []exten
 			jen.Id("n").Op(":=").Op("&").Id("x").Dot("Extension").Index(jen.Id("i")),
 			jen.Switch(jen.Id("n").Dot("URL")).BlockFunc(func(sw *jen.Group) {
 				for _, p := range parts {
-					get := jen.Id("n").Dot(p.opt.Getter).Call()
+					get := jen.Id("n").Dot("GetValue").Call()
+					if p.opt != nil {
+						get = jen.Id("n").Dot(p.opt.Getter).Call()
+					}
 					if p.max != 1 {
 						sw.Case(jen.Lit(p.url)).Block(
 							jen.If(jen.Id("v").Op(":=").Add(get), jen.Id("v").Op("!=").Nil()).Block(
@@ -195,4 +211,13 @@ func (e *emitter) complexValueAccessors(f *jen.File, view, acc string, sl *pnode
 		jen.Op("*").Id("b").Dot("Add" + acc).Call().Op("=").Id("v").Dot("Extension").Call(),
 	)
 	return true
+}
+
+// partType is the Go type of a nested extension's field: its value's type,
+// or for a part of several types the Extension's value choice.
+func (e *emitter) partType(p extensionPart) *jen.Statement {
+	if p.opt == nil {
+		return jen.Qual(e.corePath(), p.choice.GoName)
+	}
+	return jen.Op("*").Add(e.typeExpr(p.opt.Ref))
 }

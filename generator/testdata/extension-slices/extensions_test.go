@@ -22,6 +22,8 @@ func pronouns() *acme.PronounsLiteValue {
 	return &acme.PronounsLiteValue{
 		Value: &r4.CodeableConcept{Text: r4.NewString("they/them")},
 		Note:  []*r4.String{r4.NewString("at work"), r4.NewString("at home")},
+		// a nested extension of several types holds any of them
+		Source: &r4.Reference{Display: r4.NewString("the patient")},
 	}
 }
 
@@ -81,7 +83,7 @@ func TestComplexExtension(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `"extension":[{"extension":[{"url":"value","valueCodeableConcept":{"text":"they/them"}},{"url":"note","valueString":"at work"},{"url":"note","valueString":"at home"}],"url":"http://example.org/fhir/acme/StructureDefinition/pronouns-lite"}]`
+	want := `"extension":[{"extension":[{"url":"value","valueCodeableConcept":{"text":"they/them"}},{"url":"note","valueString":"at work"},{"url":"note","valueString":"at home"},{"url":"source","valueReference":{"display":"the patient"}}],"url":"http://example.org/fhir/acme/StructureDefinition/pronouns-lite"}]`
 	if !strings.Contains(string(data), want) {
 		t.Fatalf("JSON\n%s\nlacks\n%s", data, want)
 	}
@@ -90,7 +92,8 @@ func TestComplexExtension(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := acme.AsExtProbe(res.(*r4.Patient)).PronounsValues()
-	if len(got) != 1 || got[0].Value.Text.String() != "they/them" || len(got[0].Note) != 2 || got[0].Note[1].String() != "at home" {
+	if len(got) != 1 || got[0].Value.Text.String() != "they/them" || len(got[0].Note) != 2 || got[0].Note[1].String() != "at home" ||
+		got[0].Source.(*r4.Reference).Display.String() != "the patient" {
 		t.Fatalf("read back %+v", got)
 	}
 	// the package-level functions work on any extension list
@@ -112,6 +115,13 @@ func TestComplexExtension(t *testing.T) {
 	p.Extension = []r4.Extension{bad}
 	if errs := profileErrors(p); len(errs) == 0 {
 		t.Fatal("a pronouns extension with a string value is valid")
+	}
+	// and a source of a type it does not allow is an error
+	bad = pronouns().Extension()
+	bad.Extension[3].Value = r4.NewString("me")
+	p.Extension = []r4.Extension{bad}
+	if errs := profileErrors(p); len(errs) == 0 {
+		t.Fatal("a pronouns extension with a string source is valid")
 	}
 }
 

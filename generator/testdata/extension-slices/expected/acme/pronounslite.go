@@ -19,6 +19,8 @@ type PronounsLiteValue struct {
 	Value *r4.CodeableConcept
 	// Note is the nested extension note (0..*): A note on their use.
 	Note []*r4.String
+	// Source is the nested extension source (0..1; one of *CodeableConcept, *Reference): Who said so.
+	Source r4.ExtensionValue
 }
 
 // Extension returns x as a PronounsLite extension: its url and a nested extension for each value that
@@ -42,6 +44,12 @@ func (x *PronounsLiteValue) Extension() r4.Extension {
 			})
 		}
 	}
+	if x.Source != nil {
+		out.Extension = append(out.Extension, r4.Extension{
+			URL:   "source",
+			Value: x.Source,
+		})
+	}
 	return out
 }
 
@@ -63,6 +71,10 @@ func PronounsLiteValueOf(x *r4.Extension) (*PronounsLiteValue, bool) {
 		case "note":
 			if v := n.GetValueString(); v != nil {
 				out.Note = append(out.Note, v)
+			}
+		case "source":
+			if out.Source == nil {
+				out.Source = n.GetValue()
 			}
 		}
 	}

@@ -14,7 +14,7 @@ func validateExtensionPronounsLite(v *validator, x *Extension) {
 		v.Min("extension", 1, len(x.Extension))
 	}
 	{
-		var counts0 [2]int
+		var counts0 [3]int
 		for i0 := range x.Extension {
 			y0 := &x.Extension[i0]
 			v.Push("extension", i0)
@@ -25,9 +25,12 @@ func validateExtensionPronounsLite(v *validator, x *Extension) {
 			if slicePronounsLite2(y0, v.within) {
 				m0, n0 = 1, n0+1
 			}
+			if slicePronounsLite3(y0, v.within) {
+				m0, n0 = 2, n0+1
+			}
 			switch {
 			case n0 > 1:
-				v.Add(fhir.SeverityError, "structure", "the item matches more than one slice of extension (value, note)", "")
+				v.Add(fhir.SeverityError, "structure", "the item matches more than one slice of extension (value, note, source)", "")
 			case n0 == 1:
 				counts0[m0]++
 				switch m0 {
@@ -61,6 +64,21 @@ func validateExtensionPronounsLite(v *validator, x *Extension) {
 					default:
 						v.AddAt("value", fhir.SeverityError, "structure", "value[x] must be one of: string", "")
 					}
+				case 2:
+					if len(y0.Extension) > 0 {
+						v.Max("extension", 0, len(y0.Extension))
+					}
+					if y0.URL != "" && y0.URL != "source" {
+						v.AddAt("url", fhir.SeverityError, "value", "the value must be \"source\"", "")
+					}
+					if b2i(y0.Value != nil) < 1 {
+						v.Min("value", 1, b2i(y0.Value != nil))
+					}
+					switch y0.Value.(type) {
+					case nil, *CodeableConcept, *Reference:
+					default:
+						v.AddAt("value", fhir.SeverityError, "structure", "value[x] must be one of: CodeableConcept, Reference", "")
+					}
 				}
 			}
 			v.Pop()
@@ -70,6 +88,9 @@ func validateExtensionPronounsLite(v *validator, x *Extension) {
 		}
 		if counts0[0] > 1 {
 			v.AddAt("extension", fhir.SeverityError, "structure", "slice value: maximum allowed = 1, but found "+strconv.Itoa(counts0[0]), "")
+		}
+		if counts0[2] > 1 {
+			v.AddAt("extension", fhir.SeverityError, "structure", "slice source: maximum allowed = 1, but found "+strconv.Itoa(counts0[2]), "")
 		}
 	}
 	if x.URL != "" && x.URL != "http://example.org/fhir/acme/StructureDefinition/pronouns-lite" {
@@ -88,4 +109,9 @@ func slicePronounsLite1(x *Extension, within []Resource) bool {
 // slicePronounsLite2 reports whether an item of Extension.extension belongs to the slice note.
 func slicePronounsLite2(x *Extension, within []Resource) bool {
 	return x != nil && x.URL == "note"
+}
+
+// slicePronounsLite3 reports whether an item of Extension.extension belongs to the slice source.
+func slicePronounsLite3(x *Extension, within []Resource) bool {
+	return x != nil && x.URL == "source"
 }
