@@ -43,6 +43,9 @@ type Config struct {
 	// cannot handle: "strict" (the default) fails generation unless the
 	// allow-list names it; "report" lists it in INVARIANTS.md and goes on.
 	Invariants string `json:"invariants,omitempty"`
+	// Lenient makes a slice discriminator fhirgen cannot generate a
+	// warning (the slice is never recognized) instead of an error.
+	Lenient bool `json:"lenient,omitempty"`
 	// InvariantAllowList is a file of "key<TAB>reason" lines.
 	InvariantAllowList string `json:"invariantAllowList,omitempty"`
 	// SilenceWarnings names warnings not to print: an element id

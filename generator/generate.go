@@ -133,7 +133,7 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		types += len(p.Types)
 	}
 	cfg.progress(start, "snapshots and model: %d types", types)
-	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off"})
+	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off", Lenient: cfg.Lenient})
 	if err != nil {
 		return nil, nil, err
 	}

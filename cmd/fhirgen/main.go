@@ -179,6 +179,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	invariants := fs.String("invariants", "", "what to do with an invariant the FHIRPath compiler cannot handle: strict (fail unless allow-listed; the default), report (list it in INVARIANTS.md), or off (compile no invariant)")
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	force := fs.Bool("force", false, "replace -out even when it holds a go.mod fhirgen did not write, or the current module")
+	lenient := fs.Bool("lenient", false, "a slice discriminator fhirgen cannot generate is a warning (the slice is never recognized), not an error")
 	var types, silence, packageNames multiFlag
 	fs.Var(&packageNames, "package-name", "`canonical=name`: the Go package name for the definitions under a canonical base (http://hl7.org.au/fhir=aubase) (repeatable)")
 	fs.Var(&silence, "silence", "do not print the warnings about an element `id` (Money.currency) or definition file (repeatable)")
@@ -201,6 +202,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg.All = cfg.All || *all
 	cfg.Force = *force
+	cfg.Lenient = cfg.Lenient || *lenient
 	cfg.Standalone = cfg.Standalone || *standalone
 	if *invariants != "" {
 		cfg.Invariants = *invariants

@@ -51,6 +51,10 @@ type emitter struct {
 	// navProblem is why the last discriminator path could not be followed
 	// ("" when it could), for the slice's error
 	navProblem string
+	// lenient: see Options.Lenient; unrecognized are the slices (by
+	// element id) whose discriminator could not be generated under it
+	lenient      bool
+	unrecognized map[string]bool
 }
 
 // warn records what the emitter could not do, for the generation report.
@@ -70,6 +74,9 @@ type Options struct {
 	// NoInvariants leaves the FHIRPath invariants out of the validators (to
 	// measure what they cost).
 	NoInvariants bool
+	// Lenient makes a slice discriminator that cannot be generated a
+	// warning (the slice is never recognized) instead of an error.
+	Lenient bool
 }
 
 func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
@@ -78,7 +85,7 @@ func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
 	var warnings []string
 	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants,
+		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants, lenient: opts.Lenient, unrecognized: map[string]bool{},
 			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {

@@ -600,7 +600,7 @@ func (e *emitter) slicing(g *jen.Group, f *jen.File, pr *model.Profile, c *pnode
 		for k, sl := range c.slices {
 			cnt := jen.Id(counts).Index(jen.Lit(k))
 			label := "slice " + sl.sliceName() + ": "
-			if sl.el.Min > 0 && !unrecognizable(sl.el) {
+			if sl.el.Min > 0 && !e.unrecognizable(sl.el) {
 				g.If(cnt.Clone().Op("<").Lit(sl.el.Min)).Block(
 					jen.Id("v").Dot("AddAt").Call(jen.Lit(fd.Name), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("required"),
 						jen.Lit(label+fmt.Sprintf("minimum required = %d, but only found ", sl.el.Min)).Op("+").Qual("strconv", "Itoa").Call(cnt.Clone()), jen.Lit("")),
@@ -641,8 +641,15 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 			problem = e.navProblem
 		}
 		if problem != "" {
-			e.fail(fmt.Errorf("%s: %s: slice %s: %s", pr.Source, sl.el.ID, sl.sliceName(), problem))
-			c = jen.False()
+			if !e.lenient {
+				e.fail(fmt.Errorf("%s: %s: slice %s: %s (-lenient makes this a warning)", pr.Source, sl.el.ID, sl.sliceName(), problem))
+				c = jen.False()
+			} else {
+				e.warn(fmt.Sprintf("%s: %s: slice %s is never recognized, so its items are not checked against it and its minimum is not enforced (-lenient): %s", pr.Source, sl.el.ID, sl.sliceName(), problem))
+				e.unrecognized[sl.el.ID] = true
+				conds = []jen.Code{jen.False()}
+				break
+			}
 		}
 		conds = append(conds, c)
 	}
@@ -790,8 +797,12 @@ func (e *emitter) resolvedKeyMatch(k *model.SliceKey, vt *model.Type) (jen.Code,
 }
 
 // unrecognizable reports whether a slice can never be recognized from what
-// is loaded (see model.SliceKey.Unknowable).
-func unrecognizable(el *model.ProfileElement) bool {
+// is loaded (see model.SliceKey.Unknowable), or under -lenient from what
+// fhirgen can generate.
+func (e *emitter) unrecognizable(el *model.ProfileElement) bool {
+	if e.unrecognized[el.ID] {
+		return true
+	}
 	for _, k := range el.Keys {
 		if k.Unknowable != "" {
 			return true
