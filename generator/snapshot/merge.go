@@ -182,12 +182,17 @@ func (m *merger) expand(i int, forID string) error {
 		return nil
 	}
 	types := e.Get("type").Array()
-	if len(types) != 1 {
-		return m.errf(forID, "cannot reach into %s: it has %d types (constrain it to one first)", e.ID(), len(types))
+	if len(types) == 0 {
+		return m.errf(forID, "cannot reach into %s: it has no type", e.ID())
 	}
 	url := TypeURL(types[0].Get("code").String())
 	if p := types[0].Get("profile.0").String(); p != "" {
 		url = p
+	}
+	if len(types) > 1 {
+		// a choice of several types has the children every type has:
+		// Element's (id, extension)
+		url = TypeURL("Element")
 	}
 	td, err := m.g.Lookup(url, m.def.File(), forID)
 	if err != nil {
@@ -202,7 +207,7 @@ func (m *merger) expand(i int, forID string) error {
 		k := c.Clone()
 		k.SetString("id", e.ID()+strings.TrimPrefix(c.ID(), rootID))
 		k.SetString("path", e.Path()+strings.TrimPrefix(c.Path(), rootPath))
-		if types[0].Get("profile.0").Exists() {
+		if len(types) == 1 && types[0].Get("profile.0").Exists() {
 			k.profile = url
 		}
 		kids = append(kids, k)

@@ -174,3 +174,101 @@ func TestUserSessionSnapshot(t *testing.T) {
 		t.Error("root lost the DomainResource invariants")
 	}
 }
+
+// computeProfile computes the snapshot of a profile on base with the given
+// differential elements (JSON), over the project's definitions.
+func computeProfile(t *testing.T, base, elements string) map[string]*snapshot.Element {
+	t.Helper()
+	cfg, err := generator.ReadConfig("../../definitions/fhirgen.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := cfg.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := `{"resourceType":"StructureDefinition","id":"probe","url":"http://example.org/StructureDefinition/probe","name":"Probe","status":"draft",
+		"fhirVersion":"4.0.1","kind":"resource","abstract":false,"type":"` + base + `",
+		"baseDefinition":"http://hl7.org/fhir/StructureDefinition/` + base + `","derivation":"constraint",
+		"differential":{"element":[{"id":"` + base + `","path":"` + base + `"},` + elements + `]}}`
+	file := t.TempDir() + "/StructureDefinition-probe.json"
+	if err := os.WriteFile(file, []byte(sd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := set.AddPath(file, "probe.json"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := snapshot.New(set, &diag.Report{}).Lookup("http://example.org/StructureDefinition/probe", "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*snapshot.Element{}
+	for _, e := range d.Snapshot {
+		out[e.ID()] = e
+	}
+	return out
+}
+
+// The rules the IG Publisher applies that a differential does not spell
+// out, each on a profile that needs it and one that does not.
+func TestPublisherRules(t *testing.T) {
+	cases := []struct {
+		name, base, diff string
+		id, prop, want   string // the property of the element, as JSON ("" for absent)
+	}{
+		{"a sliced element's min is its slices' sum when the differential does not state it", "Patient",
+			`{"id":"Patient.extension:a","path":"Patient.extension","sliceName":"a","min":1,"type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]}]},
+			 {"id":"Patient.extension:b","path":"Patient.extension","sliceName":"b","min":1,"type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-nationality"]}]}`,
+			"Patient.extension", "min", "2"},
+		{"and keeps its own when it does", "Patient",
+			`{"id":"Patient.extension","path":"Patient.extension","slicing":{"discriminator":[{"type":"value","path":"url"}],"rules":"open"}},
+			 {"id":"Patient.extension:a","path":"Patient.extension","sliceName":"a","min":1,"type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]}]}`,
+			"Patient.extension", "min", "0"},
+		{"extensions are sliced by url by default", "Patient",
+			`{"id":"Patient.extension:a","path":"Patient.extension","sliceName":"a","type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]}]}`,
+			"Patient.extension", "slicing", `{"discriminator":[{"type":"value","path":"url"}],"rules":"open"}`},
+		{"an extension slice takes its definition's max", "Patient",
+			`{"id":"Patient.extension:a","path":"Patient.extension","sliceName":"a","type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]}]}`,
+			"Patient.extension:a", "max", `"1"`},
+		{"unless the differential says otherwise", "Patient",
+			`{"id":"Patient.extension:a","path":"Patient.extension","sliceName":"a","max":"0","type":[{"code":"Extension","profile":["http://hl7.org/fhir/StructureDefinition/patient-birthPlace"]}]}`,
+			"Patient.extension:a", "max", `"0"`},
+		{"a binding goes where no type can be bound", "Observation",
+			`{"id":"Observation.value[x]:valueQuantity","path":"Observation.value[x]","sliceName":"valueQuantity","type":[{"code":"Quantity"}]},
+			 {"id":"Observation.value[x]:valueBoolean","path":"Observation.value[x]","sliceName":"valueBoolean","type":[{"code":"boolean"}],
+			  "binding":{"strength":"required","valueSet":"http://hl7.org/fhir/ValueSet/administrative-gender"}}`,
+			"Observation.value[x]:valueBoolean", "binding", ""},
+		{"a choice sliced by type without a slicing: closed when its slices cover its types", "Observation",
+			`{"id":"Observation.effective[x]","path":"Observation.effective[x]","type":[{"code":"dateTime"}]},
+			 {"id":"Observation.effective[x]:effectiveDateTime","path":"Observation.effective[x]","sliceName":"effectiveDateTime","type":[{"code":"dateTime"}]}`,
+			"Observation.effective[x]", "slicing", `{"discriminator":[{"type":"type","path":"$this"}],"rules":"closed"}`},
+		{"and narrowed to its slices' types when the differential does not type it", "Observation",
+			`{"id":"Observation.valueBoolean:valueBoolean","path":"Observation.valueBoolean","sliceName":"valueBoolean","type":[{"code":"boolean"}]}`,
+			"Observation.value[x]", "type", `[{"code":"boolean"}]`},
+		{"a choice of several types has Element's children", "Observation",
+			`{"id":"Observation.value[x].extension","path":"Observation.value[x].extension","max":"0"}`,
+			"Observation.value[x].extension", "max", `"0"`},
+		{"a reslice starts from its slice", "Patient",
+			`{"id":"Patient.identifier","path":"Patient.identifier","slicing":{"discriminator":[{"type":"value","path":"system"}],"rules":"open"}},
+			 {"id":"Patient.identifier:mrn","path":"Patient.identifier","sliceName":"mrn","slicing":{"discriminator":[{"type":"value","path":"use"}],"rules":"open"}},
+			 {"id":"Patient.identifier:mrn.system","path":"Patient.identifier.system","fixedUri":"http://example.org/mrn"},
+			 {"id":"Patient.identifier:mrn/old","path":"Patient.identifier","sliceName":"mrn/old"}`,
+			"Patient.identifier:mrn/old.system", "fixedUri", `"http://example.org/mrn"`},
+		{"Extension.url restated as uri", "Extension",
+			`{"id":"Extension.url","path":"Extension.url","type":[{"code":"uri"}],"fixedUri":"http://example.org/x"}`,
+			"Extension.url", "type", `[{"code":"uri"}]`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			els := computeProfile(t, tc.base, tc.diff)
+			e := els[tc.id]
+			if e == nil {
+				t.Fatalf("no element %s", tc.id)
+			}
+			got := e.Get(tc.prop).Raw
+			if got != tc.want {
+				t.Fatalf("%s.%s = %s, want %s", tc.id, tc.prop, got, tc.want)
+			}
+		})
+	}
+}
