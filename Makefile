@@ -28,14 +28,16 @@ test:
 	$(MAKE) conformance
 	$(MAKE) lint-generated
 
-## lint: staticcheck (pinned, from the module proxy) on the generator, on generated/
-## and on all of R4 generated (make test runs the part on generated code)
-lint: all-module lint-generated
+## lint: staticcheck (pinned, from the module proxy) on the generator, on generated/,
+## on all of R4 generated and on the IPS and AU Base modules (make test runs the part on generated code)
+lint: all-module ig-conformance lint-generated
 	$(STATICCHECK) ./...
 
 lint-generated:
 	cd generated && $(STATICCHECK) ./...
 	cd $(CONFORMANCE)/all && $(STATICCHECK) ./...
+	cd $(CONFORMANCE)/ig-ips && $(STATICCHECK) ./...
+	cd $(CONFORMANCE)/ig-au && $(STATICCHECK) ./...
 
 ## check: fail when generated/ differs from what the generator produces now
 check:
