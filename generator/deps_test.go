@@ -54,6 +54,9 @@ func TestResolvePackages(t *testing.T) {
 		"ranged@1.0.0":   {"core": "4.0.x"},
 		"tagged@1.0.0":   {"core": "current"},
 		"needsipa@1.0.0": {"ipa": "1.1.0", "core": "4.0.1"},
+		"cyc-a@1.0.0":    {"cyc-b": "1.0.0"},
+		"cyc-b@1.0.0":    {"cyc-a": "1.0.0"},
+		"badname@1.0.0":  {"../evil": "1.0.0"},
 	}
 	cases := []struct {
 		name     string
@@ -76,6 +79,8 @@ func TestResolvePackages(t *testing.T) {
 		{"a range", []string{"ranged@1.0.0"}, nil, "", `core@4.0.x, needed by ranged@1.0.0: version "4.0.x" is not one fhirgen can fetch`},
 		{"a range substituted", []string{"ranged@1.0.0"}, map[string]string{"core": "core@4.0.1"}, "ranged@1.0.0 core@4.0.1", ""},
 		{"a tag", []string{"tagged@1.0.0"}, nil, "", `version "current"`},
+		{"a cycle ends", []string{"cyc-a@1.0.0"}, nil, "cyc-a@1.0.0 cyc-b@1.0.0", ""},
+		{"a dependency name that is not a package id", []string{"badname@1.0.0"}, nil, "", "../evil@1.0.0, needed by badname@1.0.0"},
 		{"two versions named", []string{"ext@5.2.0", "ext@5.3.0"}, nil, "", "two versions of one package"},
 		{"a bad substitute", []string{"ig@1.0.0"}, map[string]string{"core": "not a ref"}, "", `substitute "core"`},
 	}
