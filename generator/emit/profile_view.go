@@ -167,11 +167,11 @@ func (e *emitter) profileView(f *jen.File, pr *model.Profile, tree *pnode, acces
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	name := pr.GoName
 	comments(f.Add,
-		fmt.Sprintf("%s is a view of an %s.%s as the profile %s (%s).", name, e.pkg.Core.Name, pr.Base.GoName, pr.Name, pr.URL),
+		fmt.Sprintf("%s is a view of %s as the profile %s (%s).", name, withArticle(e.pkg.Core.Name+"."+pr.Base.GoName), pr.Name, pr.URL),
 		pr.Doc.Definition,
 		fmt.Sprintf("The view holds the %s itself, so every field and method of it is at hand; New%s fills in the profile's fixed and pattern values and required slices, the slice accessors find (and add) the items of each slice, and Validate checks the base rules and the profile's.", pr.BaseType, name))
 	f.Type().Id(name).Struct(jen.Op("*").Add(base.Clone()))
-	commentf(f.Add, "As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name)
+	commentf(f.Add, "As%s views %s as %s, without copying; nil stays nil.", name, withArticle(pr.BaseType), withArticle(name))
 	f.Func().Id("As"+name).Params(jen.Id("x").Op("*").Add(base.Clone())).Op("*").Id(name).Block(
 		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
 		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
@@ -592,7 +592,7 @@ func (e *emitter) datatypeProfileEntries(f *jen.File, pr *model.Profile) {
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	issues := jen.Qual(e.corePath(), "Issues")
 	check := "validate" + pr.GoName
-	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with a %s, beyond the rules of %s itself (which its own validation checks).", pr.GoName, pr.Name, pr.BaseType, pr.BaseType)
+	commentf(f.Add, "ProfileIssues%s returns what the profile %s finds wrong with %s, beyond the rules of %s itself (which its own validation checks).", pr.GoName, pr.Name, withArticle(pr.BaseType), pr.BaseType)
 	f.Func().Id("ProfileIssues"+pr.GoName).Params(jen.Id("x").Op("*").Add(base.Clone())).Add(issues.Clone()).Block(
 		jen.Id("v").Op(":=").Op("&").Id("validator").Values(),
 		jen.Id("v").Dot("Reset").Call(jen.Lit(pr.BaseType)),
@@ -613,11 +613,11 @@ func (e *emitter) datatypeProfileView(f *jen.File, pr *model.Profile) {
 	base := jen.Qual(e.corePath(), pr.Base.GoName)
 	name := pr.GoName
 	comments(f.Add,
-		fmt.Sprintf("%s is a view of an %s.%s as the profile %s (%s).", name, e.pkg.Core.Name, pr.Base.GoName, pr.Name, pr.URL),
+		fmt.Sprintf("%s is a view of %s as the profile %s (%s).", name, withArticle(e.pkg.Core.Name+"."+pr.Base.GoName), pr.Name, pr.URL),
 		pr.Doc.Definition,
 		fmt.Sprintf("Wherever a profile's element names %s, that profile's validation checks the value against it too.", pr.Name))
 	f.Type().Id(name).Struct(jen.Op("*").Add(base.Clone()))
-	commentf(f.Add, "As%s views a %s as a %s, without copying; nil stays nil.", name, pr.BaseType, name)
+	commentf(f.Add, "As%s views %s as %s, without copying; nil stays nil.", name, withArticle(pr.BaseType), withArticle(name))
 	f.Func().Id("As"+name).Params(jen.Id("x").Op("*").Add(base.Clone())).Op("*").Id(name).Block(
 		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
 		jen.Return(jen.Op("&").Id(name).Values(jen.Id("x"))),
@@ -642,4 +642,14 @@ func (e *emitter) newSliceItem(fd *model.Field, sl *pnode) jen.Code {
 		return e.elem(fd.Type, v)
 	}
 	return jen.Qual(e.corePath(), fd.Type.Type.GoName).Values()
+}
+
+// withArticle puts "a" or "an" before a name, as it is read aloud (an
+// Identifier, a UserSession, an r4.Patient).
+func withArticle(name string) string {
+	vowel := name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) && !strings.HasPrefix(name, "Us") && !strings.HasPrefix(name, "Uni")
+	if vowel || (len(name) > 1 && name[0] == 'r' && name[1] >= '0' && name[1] <= '9') { // r4.Patient: "ar four"
+		return "an " + name
+	}
+	return "a " + name
 }

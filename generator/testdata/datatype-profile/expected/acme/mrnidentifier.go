@@ -23,7 +23,7 @@ type MRNIdentifier struct {
 	*r4.Identifier
 }
 
-// AsMRNIdentifier views a Identifier as a MRNIdentifier, without copying; nil stays nil.
+// AsMRNIdentifier views an Identifier as a MRNIdentifier, without copying; nil stays nil.
 func AsMRNIdentifier(x *r4.Identifier) *MRNIdentifier {
 	if x == nil {
 		return nil

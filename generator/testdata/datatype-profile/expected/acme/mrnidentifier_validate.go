@@ -28,7 +28,7 @@ func matchMRNIdentifier1(x *r4.URI) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "http://example.org/mrn"
 }
 
-// ProfileIssuesMRNIdentifier returns what the profile MRNIdentifier finds wrong with a Identifier,
+// ProfileIssuesMRNIdentifier returns what the profile MRNIdentifier finds wrong with an Identifier,
 // beyond the rules of Identifier itself (which its own validation checks).
 func ProfileIssuesMRNIdentifier(x *r4.Identifier) r4.Issues {
 	v := &validator{}

@@ -24,7 +24,7 @@ type ExtProbe struct {
 	*r4.Patient
 }
 
-// AsExtProbe views a Patient as a ExtProbe, without copying; nil stays nil.
+// AsExtProbe views a Patient as an ExtProbe, without copying; nil stays nil.
 func AsExtProbe(x *r4.Patient) *ExtProbe {
 	if x == nil {
 		return nil

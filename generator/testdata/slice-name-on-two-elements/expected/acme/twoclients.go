@@ -27,7 +27,7 @@ type TwoClients struct {
 	*r4.AuditEvent
 }
 
-// AsTwoClients views a AuditEvent as a TwoClients, without copying; nil stays nil.
+// AsTwoClients views an AuditEvent as a TwoClients, without copying; nil stays nil.
 func AsTwoClients(x *r4.AuditEvent) *TwoClients {
 	if x == nil {
 		return nil

@@ -27,7 +27,7 @@ type BrewedLog struct {
 	*r4.AuditEvent
 }
 
-// AsBrewedLog views a AuditEvent as a BrewedLog, without copying; nil stays nil.
+// AsBrewedLog views an AuditEvent as a BrewedLog, without copying; nil stays nil.
 func AsBrewedLog(x *r4.AuditEvent) *BrewedLog {
 	if x == nil {
 		return nil
