@@ -12,7 +12,7 @@ R5_EX    = hl7.fhir.r5.examples@5.0.0
 
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: generate test check fetch all-r4 conformance ig-conformance all-module bench lint
+.PHONY: generate test check fetch all-r4 conformance ig-conformance hl7-cases all-module bench lint
 
 ## generate: regenerate generated/ from definitions/ (fetches the pinned packages on first use)
 generate:
@@ -78,6 +78,13 @@ ig-conformance:
 	$(GO) run ./generator/igcheck -config $(IG)/ips.json -check hl7.fhir.uv.ips@2.0.0 -check hl7.fhir.uv.extensions.r4@5.3.0-ballot-tc1 \
 		-known-snapshots $(IG)/known-snapshots-ips.txt -validate $(CONFORMANCE)/bin/ips-validate
 	$(GO) run ./generator/igcheck -config $(IG)/au.json -validate $(CONFORMANCE)/bin/au-validate -known-examples $(IG)/known-examples-au.txt
+
+## hl7-cases: measure the generated R4 and R5 validators against the HL7 validator's own test cases
+## (../shared/hl7-validator-cases, or HL7_CASES=dir): verdict, error count and locations per case (issue 14;
+## a measurement, not yet a test)
+HL7_CASES ?= ../shared/hl7-validator-cases
+hl7-cases: all-module
+	cd $(CONFORMANCE) && $(GO) run . -hl7-cases $(abspath $(HL7_CASES))
 
 ## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the

@@ -33,7 +33,15 @@ func main() {
 	verbose := flag.Bool("v", false, "print every failure in full")
 	oracle := flag.String("oracle", "", "compare the compiled invariants with fhirpath.js, installed in this directory (generator/fporacle/js)")
 	oracleKnown := flag.String("oracle-known", "../fporacle/known-disagreements.txt", "the disagreements with fhirpath.js that are understood")
+	hl7 := flag.String("hl7-cases", "", "instead: measure the generated validators against the HL7 validator's test cases in this `dir` (shared/hl7-validator-cases)")
 	flag.Parse()
+	if *hl7 != "" {
+		if err := runHL7Cases(*hl7, *verbose); err != nil {
+			fmt.Fprintln(os.Stderr, "conformance:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	v, ok := versions[*ver]
 	if !ok {
 		fmt.Fprintln(os.Stderr, "conformance: no version", *ver)

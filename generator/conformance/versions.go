@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	r4fhir "fhirgen.test/all/fhir"
@@ -22,8 +23,10 @@ type version struct {
 	raw           func(any) bool
 	// issues validates and returns the errors
 	errors func(any) []issue
-	trace  func(any, func(loc, key string, r int8))
-	specs  func() []fporacle.Spec
+	// decodeErrors are the errors of a document that does not decode
+	decodeErrors func(error) []issue
+	trace        func(any, func(loc, key string, r int8))
+	specs        func() []fporacle.Spec
 }
 
 type issue struct{ Path, Message, Key string }
@@ -32,6 +35,17 @@ type issue struct{ Path, Message, Key string }
 // into ./all, R4B into ./all-r4b and R5 into ./all-r5.
 var versions = map[string]version{
 	"r4": {
+		decodeErrors: func(err error) []issue {
+			var jerrs r4fhir.JSONErrors
+			if !errors.As(err, &jerrs) {
+				return []issue{{Message: err.Error()}}
+			}
+			var out []issue
+			for _, e := range jerrs {
+				out = append(out, issue{Path: e.Path, Message: e.Msg})
+			}
+			return out
+		},
 		fhirpathModel: "r4",
 		unmarshal:     func(b []byte) (any, error) { return r4.UnmarshalResource(b) },
 		marshal:       func(r any) ([]byte, error) { return r4.MarshalResource(r.(r4.Resource)) },
@@ -58,6 +72,17 @@ var versions = map[string]version{
 		},
 	},
 	"r4b": {
+		decodeErrors: func(err error) []issue {
+			var jerrs r4bfhir.JSONErrors
+			if !errors.As(err, &jerrs) {
+				return []issue{{Message: err.Error()}}
+			}
+			var out []issue
+			for _, e := range jerrs {
+				out = append(out, issue{Path: e.Path, Message: e.Msg})
+			}
+			return out
+		},
 		unmarshal: func(b []byte) (any, error) { return r4b.UnmarshalResource(b) },
 		marshal:   func(r any) ([]byte, error) { return r4b.MarshalResource(r.(r4b.Resource)) },
 		raw:       func(r any) bool { _, ok := r.(*r4b.RawResource); return ok },
@@ -83,6 +108,17 @@ var versions = map[string]version{
 		},
 	},
 	"r5": {
+		decodeErrors: func(err error) []issue {
+			var jerrs r5fhir.JSONErrors
+			if !errors.As(err, &jerrs) {
+				return []issue{{Message: err.Error()}}
+			}
+			var out []issue
+			for _, e := range jerrs {
+				out = append(out, issue{Path: e.Path, Message: e.Msg})
+			}
+			return out
+		},
 		fhirpathModel: "r5",
 		unmarshal:     func(b []byte) (any, error) { return r5.UnmarshalResource(b) },
 		marshal:       func(r any) ([]byte, error) { return r5.MarshalResource(r.(r5.Resource)) },
