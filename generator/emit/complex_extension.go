@@ -120,7 +120,7 @@ func (e *emitter) complexExtension(f *jen.File, pr *model.Profile, parts []exten
 		g.Return(jen.Id("out"))
 	})
 	of := st + "Of"
-	commentf(f.Add, "%s reads a %s extension; ok is false when x is not one (nil, or another url). Nested extensions the definition does not list, and values of another type, are not in the result: validate x to find them.", of, pr.Name)
+	commentf(f.Add, "%s reads a %s extension; ok is false when x is not one (nil, or another url). Of a nested extension allowed once, the first is read; nested extensions the definition does not list, and values of another type, are not in the result: validate x to find them.", of, pr.Name)
 	f.Func().Id(of).Params(jen.Id("x").Op("*").Add(ext.Clone())).Params(jen.Op("*").Id(st), jen.Bool()).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("URL").Op("!=").Id(urlConst)).Block(jen.Return(jen.Nil(), jen.False()))
 		g.Id("out").Op(":=").Op("&").Id(st).Values()

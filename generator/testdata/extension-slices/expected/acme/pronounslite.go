@@ -54,8 +54,8 @@ func (x *PronounsLiteValue) Extension() r4.Extension {
 }
 
 // PronounsLiteValueOf reads a PronounsLite extension; ok is false when x is not one (nil, or another
-// url). Nested extensions the definition does not list, and values of another type, are not in the
-// result: validate x to find them.
+// url). Of a nested extension allowed once, the first is read; nested extensions the definition does
+// not list, and values of another type, are not in the result: validate x to find them.
 func PronounsLiteValueOf(x *r4.Extension) (*PronounsLiteValue, bool) {
 	if x == nil || x.URL != PronounsLiteURL {
 		return nil, false
