@@ -22,7 +22,7 @@ func (x *AuditEvent) validate(v *validator) {
 	}()
 	if x.ID != nil {
 		v.Push("id", -1)
-		x.ID.validateValue(v)
+		(*ID)(x.ID).validateValue(v)
 		v.Pop()
 	}
 	if x.Meta != nil {

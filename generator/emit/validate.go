@@ -162,9 +162,15 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 		if fd.Type.System && fd.Type.Type.Kind == model.KindPrimitive {
 			method = "validateValue"
 		}
+		recv := x.Clone()
+		if f := fd.Type.Format; f != nil && fd.Type.System {
+			// checked as the primitive it is (a resource id as an id): the
+			// two primitives are of one shape
+			recv = jen.Parens(jen.Op("*").Id(f.GoName)).Parens(x.Clone())
+		}
 		body := []jen.Code{
 			push(name, jen.Lit(-1)),
-			x.Clone().Dot(method).Call(jen.Id("v")),
+			recv.Dot(method).Call(jen.Id("v")),
 		}
 		body = append(body, e.elementChecks(fd, fd.Type, x.Clone())...)
 		body = append(body, pop())

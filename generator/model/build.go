@@ -1062,6 +1062,15 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 		return nil, diag.Errorf(d.File(), e.ID(), "type %s is abstract and has no elements of its own here", ref.Code)
 	}
 	ref.Type = t
+	if ref.System && ref.Code == "string" && e.Get("base.path").String() == "Resource.id" {
+		idType, err := b.typeFor(snapshot.TypeURL("id"), d.File(), e.ID())
+		if err != nil {
+			return nil, err
+		}
+		if idType != nil && !idType.Generic && !t.Generic && idType.Package == t.Package {
+			ref.Format = idType
+		}
+	}
 	if f.Binding != nil && f.Binding.Strength == "required" && f.Binding.ValueSet != "" {
 		cs, err := b.codeSet(f.Binding.ValueSet, d.File(), e.ID())
 		if err != nil {

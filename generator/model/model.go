@@ -171,6 +171,11 @@ type TypeRef struct {
 	// for a FHIR primitive (Resource.id): the value has the primitive's
 	// format, but not the primitive's invariants (ele-1).
 	System bool
+	// Format is, for a system-typed element whose values are checked as
+	// another primitive of the same shape, that primitive: a resource's
+	// logical id, which R4 types as a string, is an id (as R5 types it,
+	// and as the HL7 validator checks it in R4).
+	Format *Type
 }
 
 // Choice is a value[x] element: an interface implemented by its options.
