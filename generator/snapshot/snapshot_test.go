@@ -9,10 +9,18 @@ import (
 
 	"github.com/fhirgen/fhirgen/generator"
 	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/fhirgen/fhirgen/generator/snapshot"
 )
 
 func generatorFor(t *testing.T) (*snapshot.Generator, *diag.Report) {
+	t.Helper()
+	report := &diag.Report{}
+	return snapshot.New(projectDefinitions(t), report), report
+}
+
+// projectDefinitions loads what the project's config names.
+func projectDefinitions(t *testing.T) *load.Set {
 	t.Helper()
 	cfg, err := generator.ReadConfig("../../definitions/fhirgen.json")
 	if err != nil {
@@ -22,8 +30,7 @@ func generatorFor(t *testing.T) (*snapshot.Generator, *diag.Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report := &diag.Report{}
-	return snapshot.New(set, report), report
+	return set
 }
 
 // patternSummary renders a pattern the way the seed table does.
@@ -179,14 +186,7 @@ func TestUserSessionSnapshot(t *testing.T) {
 // differential elements (JSON), over the project's definitions.
 func computeProfile(t *testing.T, base, elements string) map[string]*snapshot.Element {
 	t.Helper()
-	cfg, err := generator.ReadConfig("../../definitions/fhirgen.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := cfg.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := projectDefinitions(t)
 	sd := `{"resourceType":"StructureDefinition","id":"probe","url":"http://example.org/StructureDefinition/probe","name":"Probe","status":"draft",
 		"fhirVersion":"4.0.1","kind":"resource","abstract":false,"type":"` + base + `",
 		"baseDefinition":"http://hl7.org/fhir/StructureDefinition/` + base + `","derivation":"constraint",
