@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+	"github.com/fhirgen/fhirgen/generator/knownlist"
 )
 
 func main() {
@@ -63,7 +63,7 @@ func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bo
 	if err != nil {
 		return err
 	}
-	knownFailures, err := readKnown(knownFile)
+	knownFailures, err := knownlist.Read(knownFile)
 	if err != nil {
 		return err
 	}
@@ -218,34 +218,4 @@ func firstDifference(path string, a, b any) string {
 		}
 	}
 	return fmt.Sprintf("%s: %v became %v", path, a, b)
-}
-
-// readKnown reads a list of files with reasons: file<TAB>reason per line
-// ("" or a missing file is an empty list).
-func readKnown(path string) (map[string]string, error) {
-	out := map[string]string{}
-	if path == "" {
-		return out, nil
-	}
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, reason, ok := strings.Cut(line, "\t")
-		if !ok || strings.TrimSpace(reason) == "" {
-			return nil, fmt.Errorf("%s: %q: every entry needs a reason after a tab", path, line)
-		}
-		out[name] = reason
-	}
-	return out, sc.Err()
 }

@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/fhirgen/fhirgen/generator/knownlist"
 )
 
 // validateAll validates every resource and fails on errors in one that the
 // known-invalid file does not list (with the reason the example deserves
 // them), and on a listed one that now validates.
 func validateAll(v version, name string, files []string, knownFile string, verbose bool, sum *summary) error {
-	known, err := readKnown(knownFile)
+	known, err := knownlist.Read(knownFile)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,6 +39,7 @@ import (
 	"github.com/fhirgen/fhirgen/generator"
 	"github.com/fhirgen/fhirgen/generator/diag"
 	"github.com/fhirgen/fhirgen/generator/fhirpkg"
+	"github.com/fhirgen/fhirgen/generator/knownlist"
 	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/fhirgen/fhirgen/generator/snapshot"
 	"github.com/tidwall/gjson"
@@ -99,47 +99,8 @@ func run(configFile string, check []string, knownSnap, validator, knownEx string
 	return nil
 }
 
-// readKnown reads a file of tab-separated lines whose last field is a
-// reason: the key is what comes before it.
-func readKnown(path string) (map[string]string, error) {
-	out := map[string]string{}
-	if path == "" {
-		return out, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndex(line, "\t")
-		if i <= 0 || strings.TrimSpace(line[i+1:]) == "" {
-			return nil, fmt.Errorf("%s:%d: want key<TAB>reason", path, n)
-		}
-		out[line[:i]] = line[i+1:]
-	}
-	return out, sc.Err()
-}
-
-// stale lists the known entries that did not occur.
-func stale(known map[string]string, seen map[string]bool) []string {
-	var out []string
-	for k := range known {
-		if !seen[k] {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 func checkSnapshots(set *load.Set, pkgs []string, knownFile string, verbose bool) error {
-	known, err := readKnown(knownFile)
+	known, err := knownlist.Read(knownFile)
 	if err != nil {
 		return err
 	}
@@ -214,7 +175,7 @@ func checkSnapshots(set *load.Set, pkgs []string, knownFile string, verbose bool
 		}
 		problems = append(problems, "unexplained difference: "+u)
 	}
-	for _, s := range stale(known, seen) {
+	for _, s := range knownlist.Stale(known, seen) {
 		problems = append(problems, "listed difference no longer occurs (remove it): "+s)
 	}
 	if pct < 99.9 {
@@ -394,7 +355,7 @@ func canonicalJSON(raw string) string {
 // module's fhir-validate: each against the profiles it claims and the one
 // the ImplementationGuide resource gives it.
 func checkExamples(cfg *generator.Config, ig, validator, knownFile string, verbose bool) error {
-	known, err := readKnown(knownFile)
+	known, err := knownlist.Read(knownFile)
 	if err != nil {
 		return err
 	}
@@ -521,7 +482,7 @@ func checkExamples(cfg *generator.Config, ig, validator, knownFile string, verbo
 		}
 		problems = append(problems, fmt.Sprintf("%s: %s", f, strings.Join(msgs, "\n\t\t")))
 	}
-	for _, s := range stale(known, seen) {
+	for _, s := range knownlist.Stale(known, seen) {
 		problems = append(problems, "listed example now validates (remove it): "+s)
 	}
 	fmt.Printf("examples of %s: %d validated (%d also against the profile the ImplementationGuide gives them; %d of a type the IG does not profile, decoded only), %d with errors, %d of them listed\n",

@@ -57,11 +57,35 @@ const (
 	jsonNumber
 )
 
+// Canonicals every stage reads definitions by.
 const (
-	systemPrefix = "http://hl7.org/fhirpath/System."
-	fhirTypeExt  = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
-	regexExt     = "http://hl7.org/fhir/StructureDefinition/regex"
+	// SystemTypePrefix starts the FHIRPath system types (System.String)
+	// the definitions of primitive values and of Resource.id use.
+	SystemTypePrefix = "http://hl7.org/fhirpath/System."
+	// FHIRTypeExtension says which FHIR type a system type stands for.
+	FHIRTypeExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
+	// RegexExtension gives a primitive value's format.
+	RegexExtension = "http://hl7.org/fhir/StructureDefinition/regex"
+
+	systemPrefix = SystemTypePrefix
+	fhirTypeExt  = FHIRTypeExtension
+	regexExt     = RegexExtension
 )
+
+// FHIRTypeOf is the FHIR type an ElementDefinition.type's
+// structuredefinition-fhir-type extension names ("" when it has none): R4's
+// Resource.id is a System.String standing for string, R5's for id.
+func FHIRTypeOf(t gjson.Result) string {
+	for _, x := range t.Get("extension").Array() {
+		if x.Get("url").String() == FHIRTypeExtension {
+			if v := x.Get("valueUrl").String(); v != "" {
+				return v
+			}
+			return x.Get("valueUri").String()
+		}
+	}
+	return ""
+}
 
 // NewShape returns a checker over the definitions of s.
 func NewShape(s *Set) *Shape { return &Shape{set: s, types: map[string]*shapeType{}} }

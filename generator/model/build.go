@@ -26,9 +26,8 @@ type Options struct {
 }
 
 const (
-	systemPrefix  = "http://hl7.org/fhirpath/System."
-	fhirTypeExt   = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
-	regexExt      = "http://hl7.org/fhir/StructureDefinition/regex"
+	systemPrefix  = load.SystemTypePrefix
+	regexExt      = load.RegexExtension
 	maxCodeSetLen = 2000
 )
 
@@ -566,7 +565,7 @@ func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*
 		code := tr.Get("code").String()
 		ref := &TypeRef{Code: code}
 		if strings.HasPrefix(code, systemPrefix) {
-			ref.Code = fhirTypeOf(tr)
+			ref.Code = load.FHIRTypeOf(tr)
 		}
 		ref.Profiles = b.typeProfiles(tr, d.File(), pe.ID)
 		for _, p := range tr.Get("targetProfile").Array() {
@@ -856,7 +855,7 @@ func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*Primi
 	}
 	code := types[0].Get("code").String()
 	pv := &PrimitiveValue{Regex: regex, System: strings.TrimPrefix(code, systemPrefix), MaxLength: int(ve.Get("maxLength").Int())}
-	fhirType := fhirTypeOf(types[0])
+	fhirType := load.FHIRTypeOf(types[0])
 	switch strings.TrimPrefix(code, systemPrefix) {
 	case "Boolean":
 		pv.GoType, pv.JSON = "bool", "boolean"
@@ -875,20 +874,6 @@ func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*Primi
 		return nil, diag.Errorf(d.File(), ve.ID(), "unsupported primitive value type %q", code)
 	}
 	return pv, nil
-}
-
-func fhirTypeOf(t gjson.Result) string {
-	out := ""
-	t.Get("extension").ForEach(func(_, x gjson.Result) bool {
-		if x.Get("url").String() == fhirTypeExt {
-			out = x.Get("valueUrl").String()
-			if out == "" {
-				out = x.Get("valueUri").String()
-			}
-		}
-		return true
-	})
-	return out
 }
 
 func parseMaxString(s string) int {
@@ -1043,7 +1028,7 @@ func (b *builder) typeRef(d *snapshot.Definition, e *snapshot.Element, tr gjson.
 	ref := &TypeRef{Code: code}
 	if strings.HasPrefix(code, systemPrefix) {
 		// a system-typed FHIR element (Resource.id): the FHIR type it stands for
-		ft := fhirTypeOf(tr)
+		ft := load.FHIRTypeOf(tr)
 		if ft == "" {
 			ft = strings.ToLower(strings.TrimPrefix(code, systemPrefix))
 		}

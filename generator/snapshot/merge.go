@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fhirgen/fhirgen/generator/diag"
+	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/tidwall/gjson"
 )
 
@@ -314,7 +315,7 @@ func (m *merger) addNew(de *Element) error {
 		if code == "" {
 			return m.errf(id, "type without a code")
 		}
-		if strings.HasPrefix(code, "http://hl7.org/fhirpath/System.") {
+		if strings.HasPrefix(code, load.SystemTypePrefix) {
 			continue
 		}
 		if _, ok := m.g.Defs.Resolve("StructureDefinition", TypeURL(code)); !ok {
@@ -494,21 +495,11 @@ func (m *merger) narrowTypes(t, de *Element) error {
 // uri).
 func fhirTypeOf(t gjson.Result) string {
 	code := t.Get("code").String()
-	if !strings.HasPrefix(code, "http://hl7.org/fhirpath/System.") {
-		return code
-	}
-	for _, x := range t.Get("extension").Array() {
-		if x.Get("url").String() == fhirTypeExtension {
-			if v := x.Get("valueUrl").String() + x.Get("valueUri").String(); v != "" {
-				return v
-			}
-		}
+	if ft := load.FHIRTypeOf(t); ft != "" && strings.HasPrefix(code, load.SystemTypePrefix) {
+		return ft
 	}
 	return code
 }
-
-// fhirTypeExtension says which FHIR type a FHIRPath system type stands for.
-const fhirTypeExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
 
 // checkTargets reports target profiles that do not narrow the base's, and
 // those that cannot be resolved (kept as they are, with a warning).
