@@ -25,10 +25,7 @@ func (e *emitter) complexParts(pr *model.Profile) ([]extensionPart, bool) {
 	if !pr.Extension || pr.Base == nil {
 		return nil, false
 	}
-	vf, xf := fieldByName(pr.Base, "value[x]"), fieldByName(pr.Base, "extension")
-	if vf == nil {
-		vf = fieldByName(pr.Base, "value")
-	}
+	vf, xf := fieldByName(pr.Base, "value"), fieldByName(pr.Base, "extension")
 	if vf == nil || vf.Choice == nil || xf == nil {
 		return nil, false
 	}
@@ -170,10 +167,7 @@ func (e *emitter) complexExtension(f *jen.File, pr *model.Profile, parts []exten
 // has a struct (complexParts), the accessors of its content as that struct,
 // and reports whether it did.
 func (e *emitter) complexValueAccessors(f *jen.File, view, acc string, sl *pnode) bool {
-	if len(sl.el.Types) != 1 || len(sl.el.Types[0].Profiles) != 1 {
-		return false
-	}
-	ext := e.extensionByURL(sl.el.Types[0].Profiles[0])
+	ext := e.sliceExtension(sl)
 	if ext == nil || ext.Package == nil {
 		return false
 	}

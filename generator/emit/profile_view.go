@@ -370,29 +370,20 @@ func (e *emitter) compositeLit(ref *model.TypeRef, v *model.Value) *jen.Statemen
 // extension (one with a value) in a list of extensions: a resource's, a
 // datatype's, or a primitive's (its _name part).
 func (e *emitter) extensionAccessors(f *jen.File, pr *model.Profile) {
-	var valueEl *model.ProfileElement
-	for _, el := range pr.Elements {
-		if el.ID == pr.BaseType+".value[x]" {
-			valueEl = el
-		}
-	}
 	if parts, ok := e.complexParts(pr); ok {
 		e.complexExtension(f, pr, parts)
 		return
 	}
-	if valueEl == nil || valueEl.Max == 0 || len(valueEl.Types) == 0 {
+	valueField, one, ok := extensionValue(pr)
+	if !ok {
 		return // a complex extension whose parts are not all simple
 	}
 	core := e.corePath()
 	ext := jen.Qual(core, pr.Base.GoName)
-	valueField := fieldByName(pr.Base, "value")
-	if valueField == nil || valueField.Choice == nil {
-		return
-	}
 	var vt jen.Code = jen.Qual(core, valueField.Choice.GoName)
 	var ref *model.TypeRef
-	if opts := narrowed(valueField, valueEl); len(opts) == 1 {
-		ref = opts[0].Ref
+	if one != nil {
+		ref = one.Ref
 		vt = jen.Op("*").Add(e.typeExpr(ref))
 	}
 	urlConst := pr.GoName + "URL"
@@ -465,32 +456,35 @@ func plural(name string) string {
 	return name + "s"
 }
 
-// extensionValue is, for a slice of extensions typed with a simple
-// extension (a value of one type, no nested extensions), the Extension's
-// value option that extension allows.
-func (e *emitter) extensionValue(sl *pnode) *model.ChoiceOption {
-	if len(sl.el.Types) != 1 || sl.el.Types[0].Type == nil || len(sl.el.Types[0].Profiles) != 1 {
-		return nil
+// extensionValue is the value of a simple extension (one with a value of
+// its own): the Extension's value field and, when the definition allows
+// one type, that option (nil for several: the value is the field's choice).
+// ok is false for an extension with no value (a complex one).
+func extensionValue(pr *model.Profile) (vf *model.Field, one *model.ChoiceOption, ok bool) {
+	if !pr.Extension || pr.Base == nil {
+		return nil, nil, false
 	}
-	ext := e.extensionByURL(sl.el.Types[0].Profiles[0])
-	if ext == nil || ext.Base == nil {
-		return nil
+	if vf = fieldByName(pr.Base, "value"); vf == nil || vf.Choice == nil {
+		return nil, nil, false
 	}
-	vf := fieldByName(ext.Base, "value[x]")
-	if vf == nil {
-		vf = fieldByName(ext.Base, "value")
-	}
-	if vf == nil || vf.Choice == nil {
-		return nil
-	}
-	for _, c := range profileTree(ext).children {
-		if c.name() == "value[x]" && c.el.Max != 0 {
-			if opts := narrowed(vf, c.el); len(opts) == 1 {
-				return opts[0]
+	for _, el := range pr.Elements {
+		if el.ID == pr.BaseType+".value[x]" && el.Max != 0 && len(el.Types) > 0 {
+			if opts := narrowed(vf, el); len(opts) == 1 {
+				one = opts[0]
 			}
+			return vf, one, true
 		}
 	}
-	return nil
+	return nil, nil, false
+}
+
+// sliceExtension is the generated extension a slice of extensions is typed
+// with, or nil.
+func (e *emitter) sliceExtension(sl *pnode) *model.Profile {
+	if len(sl.el.Types) != 1 || len(sl.el.Types[0].Profiles) != 1 {
+		return nil
+	}
+	return e.extensionByURL(sl.el.Types[0].Profiles[0])
 }
 
 // extensionByURL finds a generated extension definition.
@@ -504,16 +498,26 @@ func (e *emitter) extensionValueAccessors(f *jen.File, view, acc string, sl *pno
 	if e.complexValueAccessors(f, view, acc, sl) {
 		return
 	}
-	o := e.extensionValue(sl)
-	if o == nil {
+	ext := e.sliceExtension(sl)
+	if ext == nil {
 		return
 	}
-	vt := jen.Op("*").Add(e.typeExpr(o.Ref))
+	vf, one, ok := extensionValue(ext)
+	if !ok {
+		return
+	}
+	// the value in its own type, or for several types the value choice
+	vt := jen.Qual(e.corePath(), vf.Choice.GoName)
+	getter, what := "GetValue", "value[x]"
+	if one != nil {
+		vt = jen.Op("*").Add(e.typeExpr(one.Ref))
+		getter, what = one.Getter, one.JSONName
+	}
 	recv := jen.Id("b").Op("*").Id(view)
 	if sl.el.Max == 1 {
-		commentf(f.Add, "%sValue returns the value (%s) of the extension in the slice %s, or nil.", acc, o.JSONName, sl.sliceName())
+		commentf(f.Add, "%sValue returns the value (%s) of the extension in the slice %s, or nil.", acc, what, sl.sliceName())
 		f.Func().Params(recv.Clone()).Id(acc + "Value").Params().Add(vt.Clone()).Block(
-			jen.Return(jen.Id("b").Dot(acc).Call().Dot(o.Getter).Call()),
+			jen.Return(jen.Id("b").Dot(acc).Call().Dot(getter).Call()),
 		)
 		commentf(f.Add, "Set%sValue sets the value of the extension in the slice %s, adding the extension when there is none; nil removes it.", acc, sl.sliceName())
 		f.Func().Params(recv.Clone()).Id("Set"+acc+"Value").Params(jen.Id("v").Add(vt.Clone())).Block(
@@ -522,11 +526,11 @@ func (e *emitter) extensionValueAccessors(f *jen.File, view, acc string, sl *pno
 		)
 		return
 	}
-	commentf(f.Add, "%sValues returns the values (%s) of the extensions in the slice %s.", acc, o.JSONName, sl.sliceName())
+	commentf(f.Add, "%sValues returns the values (%s) of the extensions in the slice %s.", acc, what, sl.sliceName())
 	f.Func().Params(recv.Clone()).Id(acc+"Values").Params().Index().Add(vt.Clone()).Block(
 		jen.Var().Id("out").Index().Add(vt.Clone()),
 		jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("b").Dot(plural(acc)).Call()).Block(
-			jen.If(jen.Id("v").Op(":=").Id("x").Dot(o.Getter).Call(), jen.Id("v").Op("!=").Nil()).Block(
+			jen.If(jen.Id("v").Op(":=").Id("x").Dot(getter).Call(), jen.Id("v").Op("!=").Nil()).Block(
 				jen.Id("out").Op("=").Append(jen.Id("out"), jen.Id("v")),
 			),
 		),
