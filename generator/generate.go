@@ -133,7 +133,7 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		types += len(p.Types)
 	}
 	cfg.progress(start, "snapshots and model: %d types", types)
-	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off", Lenient: cfg.Lenient})
+	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off", Lenient: cfg.Lenient, Rules: ruleTypes()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -219,7 +219,9 @@ type jsonData struct {
 	FHIRVersion    string
 	HasResources   bool
 	KnownResources []string
-	Resources      []*model.Type
+	// KnownExtensions and ValueSetURLs: the core package's (known.go)
+	KnownExtensions, ValueSetURLs []string
+	Resources                     []*model.Type
 	Arenas         []arena
 }
 
@@ -240,6 +242,21 @@ func primitiveKind(v *model.PrimitiveValue) string {
 }
 
 // parseTemplates parses every template, by its path in templates.FS.
+// rulesDir holds a template for each type with rules the specification
+// states in prose (a Bundle's fullUrls, an Attachment's size), named after
+// the type's file stem: bundle.go.tmpl.
+const rulesDir = "package/rules"
+
+// ruleTypes are the file stems of the types rulesDir has rules for.
+func ruleTypes() map[string]bool {
+	out := map[string]bool{}
+	entries, _ := fs.ReadDir(templates.FS, rulesDir)
+	for _, e := range entries {
+		out[strings.TrimSuffix(e.Name(), ".go.tmpl")] = true
+	}
+	return out
+}
+
 func parseTemplates() (map[string]*template.Template, error) {
 	parsed := map[string]*template.Template{}
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -322,7 +339,8 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 			}
 			continue
 		}
-		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources}
+		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources,
+			KnownExtensions: p.KnownExtensions, ValueSetURLs: p.ValueSetURLs}
 		for _, t := range p.Types {
 			switch t.Kind {
 			case model.KindPrimitive:
@@ -351,6 +369,19 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		}
 		if err := render(p.Name+"/fhirpath.go", "package/fhirpath.go.tmpl", jd); err != nil {
 			return err
+		}
+		if p.Core == p {
+			if err := render(p.Name+"/known.go", "package/known.go.tmpl", jd); err != nil {
+				return err
+			}
+			rules := ruleTypes()
+			for _, t := range p.Types {
+				if rules[t.File] {
+					if err := render(p.Name+"/"+t.File+"_rules.go", rulesDir+"/"+t.File+".go.tmpl", jd); err != nil {
+						return err
+					}
+				}
+			}
 		}
 	}
 	sort.Strings(root.Inputs)

@@ -54,6 +54,7 @@ func (x *Attachment) validate(v *validator) {
 		x.Creation.validate(v)
 		v.Pop()
 	}
+	x.checkRules(v)
 	v.invariant(x.invAtt1(v), fhir.SeverityError, "att-1", "If the Attachment has data, it SHALL have a contentType")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }

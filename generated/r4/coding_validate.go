@@ -39,6 +39,7 @@ func (x *Coding) validate(v *validator) {
 		x.UserSelected.validate(v)
 		v.Pop()
 	}
+	x.checkRules(v)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 

@@ -325,6 +325,8 @@ func (x *Extension) validate(v *validator) {
 	v.extDepth--
 	if !nested && x.URL != "" && !absoluteURI(x.URL) {
 		v.AddAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
+	} else if !nested {
+		v.checkExtensionURL(x.URL)
 	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":

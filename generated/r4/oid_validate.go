@@ -45,6 +45,9 @@ func (x *OID) validateValue(v *validator) {
 			v.checkValue("oid", s, "")
 		}
 	}
+	if x.Value != nil && v.opts != nil && v.opts.NoExampleURLs && fhir.ExampleURL(string(*x.Value)) {
+		v.Add(fhir.SeverityError, "value", "example URLs are not allowed here (the options forbid examples)", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

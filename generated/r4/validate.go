@@ -61,6 +61,8 @@ type validator struct {
 	extDepth int
 	// trace, when set, is told the outcome of every invariant evaluated.
 	trace func(location, key string, result fhir.Truth)
+	// opts are the checks asked for beyond the definitions (nil: none).
+	opts *fhir.ValidationOptions
 }
 
 var validators = sync.Pool{New: func() any { return &validator{} }}
@@ -75,7 +77,7 @@ func newValidator(container Resource, root string) *validator {
 // done returns the validator to the pool and gives away its issues.
 func (v *validator) done() Issues {
 	issues := Issues(v.Issues)
-	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained = nil, nil, nil, 0, nil, false
+	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained, v.opts = nil, nil, nil, 0, nil, false, nil
 	validators.Put(v)
 	return issues
 }
@@ -100,6 +102,10 @@ func b2i(b bool) int {
 // validated. The switch calls each type statically, so that locations stay
 // on the stack.
 func validateResource(v *validator, r Resource) {
+	if v.asContained && v.opts != nil && v.opts.SkipContained {
+		v.asContained = false
+		return
+	}
 	switch x := r.(type) {
 	case nil:
 	case *RawResource:
@@ -120,18 +126,29 @@ func validateResource(v *validator, r Resource) {
 // result. It is meant for tests and tools that compare the compiled
 // invariants with another FHIRPath engine; Validate is what services call.
 func TraceInvariants(r Resource, fn func(location, key string, result fhir.Truth)) Issues {
+	return validateWith(r, nil, fn)
+}
+
+func validateWith(r Resource, opts *fhir.ValidationOptions, trace func(location, key string, result fhir.Truth)) Issues {
 	if r == nil {
 		return nil
 	}
 	v := newValidator(r, r.ResourceType())
-	v.trace = fn
+	v.trace, v.opts = trace, opts
 	validateResource(v, r)
 	return v.done()
 }
 
 // ValidateResource returns every issue of a resource of any type (as
 // UnmarshalResource returns it), whatever its severity, or nil.
-func ValidateResource(r Resource) Issues { return TraceInvariants(r, nil) }
+func ValidateResource(r Resource) Issues { return validateWith(r, nil, nil) }
+
+// ValidateResourceWith is ValidateResource with the checks opts asks for
+// beyond the definitions (unknown extensions, example URLs, contained
+// resources); nil opts are the zero options.
+func ValidateResourceWith(r Resource, opts *fhir.ValidationOptions) Issues {
+	return validateWith(r, opts, nil)
+}
 
 // checkValue reports a primitive value that does not fit its type.
 func (v *validator) checkValue(typ, value, problem string) {

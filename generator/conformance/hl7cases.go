@@ -1,19 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/fhirgen/fhirgen/generator/knownlist"
 )
 
 // hl7Case is a case of the HL7 validator's test suite, as
-// shared/hl7-validator-cases/selection.json lists it.
+// hl7cases/selection.json lists it.
 type hl7Case struct {
 	Name, File, Module string
+	Supporting         []string
 	Errors             *int // nil: no expected outcome (not a case)
 	Profile            *struct {
 		Source string
@@ -21,93 +28,200 @@ type hl7Case struct {
 	}
 }
 
-// runHL7Cases validates each case of the HL7 validator's test suite (base
-// validation: no profile) with the generated version module it is for, and
-// compares with the HL7 validator's outcome: the valid/invalid verdict,
-// the number of errors, and their locations. It measures; it does not
-// fail on differences (issue 14 sets the bar).
-func runHL7Cases(dir string, verbose bool) error {
+// hl7Manifest is the suite's own manifest entry of a case: its FHIR
+// version, the outcome file, and the options the HL7 harness sets.
+type hl7Manifest struct {
+	Name, Version string
+	Java          json.RawMessage // a file name, or an object with one in "outcome"
+	// options that change the verdict, and the fhir-validate flag each maps to
+	Examples         *bool  `json:"examples"`
+	ValidateContains string `json:"validateContains"`
+	ExtensionDomain  string `json:"allowed-extension-domain"`
+	// definitions the HL7 harness loads with the case
+	Supporting, Supporting5, Profiles []string
+}
+
+// flags are the fhir-validate options the HL7 harness's settings of a case
+// map to. The extensions the case's own definitions define (which the HL7
+// harness loads, and the module was not generated from) are allowed,
+// unchecked.
+func (m hl7Manifest) flags(dir string, c hl7Case) ([]string, error) {
+	out := []string{"-unknown-extensions", "error"} // the HL7 harness allows none by default
+	for _, f := range slices.Concat(c.Supporting, m.Supporting, m.Supporting5, m.Profiles) {
+		url, err := extensionURL(filepath.Join(dir, "cases", f))
+		if err != nil {
+			return nil, err
+		}
+		if url != "" {
+			out = append(out, "-extension-domain", url)
+		}
+	}
+	if m.Examples != nil && !*m.Examples {
+		out = append(out, "-no-example-urls")
+	}
+	if m.ValidateContains == "IGNORE" {
+		out = append(out, "-contained=false")
+	}
+	if m.ExtensionDomain != "" {
+		out = append(out, "-extension-domain", m.ExtensionDomain)
+	}
+	return out, nil
+}
+
+var (
+	xmlExtensionType = regexp.MustCompile(`<type\s+value="Extension"\s*/>`)
+	xmlURL           = regexp.MustCompile(`<url\s+value="([^"]*)"\s*/>`)
+)
+
+// extensionURL is the URL of the extension a definition file (JSON or XML)
+// defines, or "" when it defines none.
+func extensionURL(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasSuffix(file, ".xml") {
+		if m := xmlURL.FindSubmatch(data); m != nil && xmlExtensionType.Match(data) && bytes.Contains(data, []byte("<StructureDefinition")) {
+			return string(m[1]), nil
+		}
+		return "", nil
+	}
+	var sd struct{ ResourceType, Type, URL string }
+	if err := json.Unmarshal(data, &sd); err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	if sd.ResourceType == "StructureDefinition" && sd.Type == "Extension" {
+		return sd.URL, nil
+	}
+	return "", nil
+}
+
+// hl7Result is how one case came out.
+type hl7Result struct {
+	ver, name           string
+	want                int      // errors HL7 reports
+	wantAt, gotAt       []string // their locations, normalized, sorted (wantAt nil: no outcome file)
+	got                 []issue
+	verdict, count, loc bool
+}
+
+func (r hl7Result) key() string { return r.ver + " " + r.name }
+
+// agrees: the verdict, the error count and (where HL7's outcome is known)
+// the error locations are the same.
+func (r hl7Result) agrees() bool { return r.verdict && r.count && r.loc }
+
+// runHL7Cases validates each base case of the HL7 validator's test suite (no
+// profile) with the fhir-validate of the generated module of its FHIR
+// version (bin/<version>-validate), with the options the HL7 harness sets,
+// and compares with the HL7 validator's outcome: the valid/invalid verdict,
+// the number of errors, and their locations. A case that differs must be
+// listed in the known file with its reason; a listed case that agrees is an
+// error too (the list must stay true). Cases listed as "terminology: ..."
+// need a terminology server to decide and are counted apart.
+func runHL7Cases(dir, bin, knownFile string, verbose bool) error {
 	var cases []hl7Case
 	if err := readJSON(filepath.Join(dir, "selection.json"), &cases); err != nil {
 		return err
 	}
 	var manifest struct {
-		TestCases []struct {
-			Name, Version string
-			Java          json.RawMessage // a file name, or an object with one in "outcome"
-		} `json:"test-cases"`
+		TestCases []hl7Manifest `json:"test-cases"`
 	}
 	if err := readJSON(filepath.Join(dir, "cases", "manifest.json"), &manifest); err != nil {
 		return err
 	}
-	versionOf, javaOf := map[string]string{}, map[string]string{}
-	for _, m := range manifest.TestCases {
-		var java string
-		if json.Unmarshal(m.Java, &java) != nil {
-			var o struct{ Outcome string }
-			_ = json.Unmarshal(m.Java, &o)
-			java = o.Outcome
-		}
-		versionOf[m.Name], javaOf[m.Name] = m.Version, java
+	known, err := knownlist.Read(knownFile)
+	if err != nil {
+		return err
 	}
-	type tally struct{ cases, verdict, count, locations int }
-	byVersion := map[string]*tally{}
-	var names []string
+	byName := map[string]hl7Manifest{}
+	for _, m := range manifest.TestCases {
+		byName[m.Name] = m
+	}
+	var results []hl7Result
 	for _, c := range cases {
 		if c.Errors == nil {
 			continue
 		}
-		ver := map[string]string{"4.0": "r4", "4.3": "r4b", "": "r5", "5.0": "r5"}[versionOf[c.Name]]
-		v, ok := versions[ver]
-		if ver == "" || !ok {
-			return fmt.Errorf("%s: version %q", c.Name, versionOf[c.Name])
+		m := byName[c.Name]
+		ver := map[string]string{"4.0": "r4", "": "r5", "5.0": "r5"}[m.Version]
+		if ver == "" {
+			return fmt.Errorf("%s: version %q", c.Name, m.Version)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, "cases", c.File))
+		flags, err := m.flags(dir, c)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		var got []issue
-		if res, err := v.unmarshal(data); err != nil {
-			got = v.decodeErrors(err)
-		} else {
-			got = v.errors(res)
+		got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", c.File))
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		var want []string
-		if javaOf[c.Name] != "" {
-			if want, err = javaErrors(filepath.Join(dir, "cases", "outcomes", javaOf[c.Name])); err != nil {
+		r := hl7Result{ver: ver, name: c.Name, want: *c.Errors, got: got}
+		if java := m.outcome(); java != "" {
+			if r.wantAt, err = javaErrors(filepath.Join(dir, "cases", "outcomes", java)); err != nil {
 				return err
 			}
 		}
-		t := byVersion[ver]
+		for _, i := range got {
+			r.gotAt = append(r.gotAt, normalizePath(i.Path))
+		}
+		sort.Strings(r.gotAt)
+		r.verdict = (len(got) > 0) == (r.want > 0)
+		r.count = len(got) == r.want
+		r.loc = r.wantAt == nil || sameLocations(r.gotAt, r.wantAt)
+		results = append(results, r)
+	}
+	return reportHL7(results, known, verbose)
+}
+
+// reportHL7 prints the differences and the tallies, and fails on a
+// difference not listed in known and on a listed case that agrees.
+func reportHL7(results []hl7Result, known map[string]string, verbose bool) error {
+	type tally struct{ cases, verdict, count, loc, term, termVerdict int }
+	byVersion := map[string]*tally{}
+	seen := map[string]bool{}
+	var unexpected []string
+	for _, r := range results {
+		t := byVersion[r.ver]
 		if t == nil {
 			t = &tally{}
-			byVersion[ver] = t
+			byVersion[r.ver] = t
 		}
-		t.cases++
-		verdict := (len(got) > 0) == (*c.Errors > 0)
-		count := len(got) == *c.Errors
-		var gotLocs []string
-		for _, i := range got {
-			gotLocs = append(gotLocs, i.Path)
+		reason, listed := known[r.key()]
+		if listed {
+			seen[r.key()] = true
 		}
-		sort.Strings(gotLocs)
-		locations := want != nil && slices.Equal(gotLocs, want)
-		t.verdict += b2i(verdict)
-		t.count += b2i(count)
-		t.locations += b2i(locations)
-		if verbose || !verdict || !count {
-			line := fmt.Sprintf("%s %s: HL7 %d errors, fhirgen %d", ver, c.Name, *c.Errors, len(got))
-			if verbose {
-				line += fmt.Sprintf("\n\tHL7 at:     %s\n\tfhirgen at: %s", strings.Join(want, ", "), strings.Join(gotLocs, ", "))
-				for _, i := range got {
-					line += fmt.Sprintf("\n\t\t%s: %s [%s]", i.Path, i.Message, i.Key)
-				}
+		if strings.HasPrefix(reason, "terminology:") {
+			t.term++
+			t.termVerdict += b2i(r.verdict)
+		} else {
+			t.cases++
+			t.verdict += b2i(r.verdict)
+			t.count += b2i(r.count)
+			t.loc += b2i(r.loc)
+		}
+		if !r.agrees() && !listed || verbose {
+			line := fmt.Sprintf("%s: HL7 %d errors, fhirgen %d", r.key(), r.want, len(r.got))
+			line += fmt.Sprintf("\n\tHL7 at:     %s\n\tfhirgen at: %s", strings.Join(r.wantAt, ", "), strings.Join(r.gotAt, ", "))
+			for _, i := range r.got {
+				line += fmt.Sprintf("\n\t\t%s: %s [%s]", i.Path, i.Message, i.Key)
 			}
-			names = append(names, line)
+			if !r.agrees() && !listed {
+				unexpected = append(unexpected, "DIFFERS (fix it or list it with its reason): "+line)
+			} else {
+				fmt.Println(line)
+			}
+		}
+		if r.agrees() && listed {
+			delete(seen, r.key()) // listed, but it agrees: stale
 		}
 	}
-	for _, n := range names {
-		fmt.Println(n)
+	for _, u := range unexpected {
+		fmt.Println(u)
+	}
+	stale := knownlist.Stale(known, seen)
+	for _, s := range stale {
+		fmt.Println("AGREES or GONE (remove it from the list):", s)
 	}
 	vers := make([]string, 0, len(byVersion))
 	for v := range byVersion {
@@ -116,14 +230,87 @@ func runHL7Cases(dir string, verbose bool) error {
 	sort.Strings(vers)
 	for _, v := range vers {
 		t := byVersion[v]
-		fmt.Printf("%s: %d cases (no profile): verdict agrees on %d (%.0f%%), error count on %d (%.0f%%), error locations on %d (%.0f%%)\n",
-			v, t.cases, t.verdict, pct(t.verdict, t.cases), t.count, pct(t.count, t.cases), t.locations, pct(t.locations, t.cases))
+		fmt.Printf("%s: %d HL7 validator cases (no profile, no terminology server needed): verdict agrees on %d (%.0f%%), error count on %d (%.0f%%), error locations on %d (%.0f%%); %d more need a terminology server (verdict agrees on %d)\n",
+			v, t.cases, t.verdict, pct(t.verdict, t.cases), t.count, pct(t.count, t.cases), t.loc, pct(t.loc, t.cases), t.term, t.termVerdict)
+	}
+	if len(unexpected) > 0 || len(stale) > 0 {
+		return fmt.Errorf("HL7 validator cases: %d unlisted differences, %d listed cases that agree or are gone", len(unexpected), len(stale))
 	}
 	return nil
 }
 
-// javaErrors are the sorted locations of the errors of an HL7 validator
-// outcome (nil when there is no outcome file).
+// sameLocations reports whether two sorted lists of error locations agree,
+// one to one: the same location, or fhirgen's a child of HL7's (HL7 reports a
+// missing or unknown element, and a JSON error, at its parent; fhirgen at
+// the element).
+func sameLocations(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	left := slices.Clone(want)
+	for _, g := range got {
+		i := slices.Index(left, g)
+		if i < 0 {
+			if p := strings.LastIndexByte(g, '.'); p > 0 {
+				i = slices.Index(left, g[:p])
+			}
+		}
+		if i < 0 {
+			return false
+		}
+		left = slices.Delete(left, i, i+1)
+	}
+	return true
+}
+
+// outcome is the case's HL7 outcome file ("" when it has none).
+func (m hl7Manifest) outcome() string {
+	var java string
+	if json.Unmarshal(m.Java, &java) != nil {
+		var o struct{ Outcome string }
+		_ = json.Unmarshal(m.Java, &o)
+		java = o.Outcome
+	}
+	return java
+}
+
+// runValidate runs a module's fhir-validate on one file and returns its
+// errors (fatal included).
+func runValidate(bin string, flags []string, file string) ([]issue, error) {
+	cmd := exec.Command(bin, append(append(flags, "-json"), file)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return nil, fmt.Errorf("%s: %v: %s", bin, err, stderr.String())
+	}
+	var oo struct {
+		Issue []struct {
+			Severity    string
+			Diagnostics string
+			Expression  []string
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &oo); err != nil {
+		return nil, fmt.Errorf("%s: output: %v", bin, err)
+	}
+	var out []issue
+	for _, i := range oo.Issue {
+		if i.Severity != "error" && i.Severity != "fatal" {
+			continue
+		}
+		at := ""
+		if len(i.Expression) > 0 {
+			at = i.Expression[0]
+		}
+		out = append(out, issue{Path: at, Message: i.Diagnostics})
+	}
+	return out, nil
+}
+
+// javaErrors are the sorted, normalized locations of the errors of an HL7
+// validator outcome (nil when there is no outcome file).
 func javaErrors(file string) ([]string, error) {
 	var oo struct {
 		Issue []struct {
@@ -132,7 +319,7 @@ func javaErrors(file string) ([]string, error) {
 		}
 	}
 	if err := readJSON(file, &oo); err != nil {
-		if os.IsNotExist(err) {
+		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err
@@ -144,11 +331,28 @@ func javaErrors(file string) ([]string, error) {
 			if len(i.Expression) > 0 {
 				loc = i.Expression[0]
 			}
-			out = append(out, loc)
+			out = append(out, normalizePath(loc))
 		}
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+var (
+	// the HL7 validator's notes in a location: /*Composition/1*/ and [url='...']
+	pathNote = regexp.MustCompile(`/\*[^*]*\*/|\[url='[^']*'\]`)
+	// its choice steps: value.ofType(Quantity)
+	pathOfType = regexp.MustCompile(`\.([a-z][A-Za-z0-9]*)\.ofType\(([A-Za-z0-9]+)\)`)
+)
+
+// normalizePath writes an HL7 validator location as fhirgen writes one:
+// no notes, a choice by its JSON name (valueQuantity).
+func normalizePath(p string) string {
+	p = pathNote.ReplaceAllString(p, "")
+	return pathOfType.ReplaceAllStringFunc(p, func(s string) string {
+		m := pathOfType.FindStringSubmatch(s)
+		return "." + m[1] + strings.ToUpper(m[2][:1]) + m[2][1:]
+	})
 }
 
 func readJSON(file string, v any) error {

@@ -33,10 +33,11 @@ func main() {
 	verbose := flag.Bool("v", false, "print every failure in full")
 	oracle := flag.String("oracle", "", "compare the compiled invariants with fhirpath.js, installed in this directory (generator/fporacle/js)")
 	oracleKnown := flag.String("oracle-known", "../fporacle/known-disagreements.txt", "the disagreements with fhirpath.js that are understood")
-	hl7 := flag.String("hl7-cases", "", "instead: measure the generated validators against the HL7 validator's test cases in this `dir` (shared/hl7-validator-cases)")
+	hl7 := flag.String("hl7-cases", "", "instead: compare the generated validators with the HL7 validator's test cases in this `dir` (hl7cases)")
+	hl7Bin := flag.String("hl7-bin", "bin", "with -hl7-cases: the `dir` of the modules' fhir-validate commands, r4-validate and r5-validate")
 	flag.Parse()
 	if *hl7 != "" {
-		if err := runHL7Cases(*hl7, *verbose); err != nil {
+		if err := runHL7Cases(*hl7, *hl7Bin, *known, *verbose); err != nil {
 			fmt.Fprintln(os.Stderr, "conformance:", err)
 			os.Exit(1)
 		}

@@ -34,6 +34,8 @@ func (fs Files) Names() []string {
 const RuntimePackage = "fhir"
 
 type emitter struct {
+	// rules: the core types with prose rules (Options.Rules)
+	rules map[string]bool
 	mod   *model.Module
 	pkg   *model.Package
 	files Files
@@ -77,6 +79,10 @@ type Options struct {
 	// Lenient makes a slice discriminator that cannot be generated a
 	// warning (the slice is never recognized) instead of an error.
 	Lenient bool
+	// Rules names the core types (by file stem: "bundle") whose validation
+	// also calls checkRules, the checks the specification states in prose
+	// that the caller renders beside them (templates/package/rules).
+	Rules map[string]bool
 }
 
 func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
@@ -85,7 +91,7 @@ func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
 	var warnings []string
 	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants, lenient: opts.Lenient, unrecognized: map[string]bool{},
+		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants, lenient: opts.Lenient, rules: opts.Rules, unrecognized: map[string]bool{},
 			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {

@@ -88,6 +88,9 @@ func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 			g.Id("v").Dot("extDepth").Op("--")
 			e.extensionRules(g, t)
 		}
+		if e.hasRules(t) {
+			g.Id("x").Dot("checkRules").Call(jen.Id("v"))
+		}
 		e.typeInvariants(g, t)
 	})
 }
@@ -231,6 +234,8 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
 		jen.Id("v").Dot("AddAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
+	).Else().If(jen.Op("!").Id("nested")).Block(
+		jen.Id("v").Dot("checkExtensionURL").Call(jen.Id("x").Dot("URL")),
 	)
 	var exts []*model.Profile
 	for _, p := range e.mod.Packages {
@@ -248,6 +253,12 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
 		}
 	})
+}
+
+// hasRules reports whether a type's validation calls checkRules: a
+// top-level type of the core package that the caller has prose rules for.
+func (e *emitter) hasRules(t *model.Type) bool {
+	return t.Owner == nil && e.pkg.Core == e.pkg && e.rules[t.File]
 }
 
 func extValidatorName(p *model.Profile) string { return "validateExtension" + p.GoName }
@@ -314,6 +325,13 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 				check = append(check, ifStmt)
 			}
 			g.If(jen.Id("x").Dot("Value").Op("!=").Nil()).Block(check...)
+		}
+		if t.Name == "uri" || t.Base == "uri" {
+			// a URI type: on an example domain where the options forbid examples
+			g.If(jen.Id("x").Dot("Value").Op("!=").Nil().Op("&&").Id("v").Dot("opts").Op("!=").Nil().Op("&&").Id("v").Dot("opts").Dot("NoExampleURLs").Op("&&").
+				Qual(e.fhirPath(), "ExampleURL").Call(jen.String().Parens(jen.Op("*").Id("x").Dot("Value")))).Block(
+				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("example URLs are not allowed here (the options forbid examples)"), jen.Lit("")),
+			)
 		}
 		g.For(jen.Id("i").Op(":=").Range().Id("x").Dot("Extension")).Block(
 			push("extension", jen.Id("i")),

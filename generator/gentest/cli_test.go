@@ -49,11 +49,26 @@ func TestFHIRValidateCommand(t *testing.T) {
 	os.WriteFile(good, []byte(validEvent), 0o644)
 	os.WriteFile(bad, []byte(strings.Replace(validEvent, `"action":"R"`, `"action":"X"`, 1)), 0o644)
 
-	out, code := runValidator(t, bin, good)
-	if code != 0 || out != "" {
-		t.Fatalf("valid file: exit %d, output %q", code, out)
+	// the event's extension is not one the module knows: a warning by
+	// default, as the options say otherwise
+	unknown := good + ": warning AuditEvent.extension[0]: the extension http://example.org/fhir/StructureDefinition/x is unknown"
+	for _, tc := range []struct {
+		args     []string
+		wantCode int
+		wantOut  string // a prefix; "" for no output
+	}{
+		{nil, 0, unknown},
+		{[]string{"-unknown-extensions", "none"}, 0, ""},
+		{[]string{"-unknown-extensions", "error"}, 1, strings.Replace(unknown, "warning", "error", 1)},
+		{[]string{"-unknown-extensions", "error", "-extension-domain", "http://example.org/fhir/"}, 0, ""},
+		{[]string{"-unknown-extensions", "fatal"}, 2, "fhir-validate: -unknown-extensions fatal"},
+	} {
+		out, code := runValidator(t, bin, append(tc.args, good)...)
+		if code != tc.wantCode || !strings.HasPrefix(out, tc.wantOut) || tc.wantOut == "" && out != "" {
+			t.Errorf("valid file %v: exit %d, output %q; want exit %d, output %q...", tc.args, code, out, tc.wantCode, tc.wantOut)
+		}
 	}
-	out, code = runValidator(t, bin, good, bad, "testdata/fixtures/seed-001-ci-build-logout.json")
+	out, code := runValidator(t, bin, good, bad, "testdata/fixtures/seed-001-ci-build-logout.json")
 	if code != 1 {
 		t.Fatalf("invalid files: exit %d\n%s", code, out)
 	}
@@ -65,7 +80,7 @@ func TestFHIRValidateCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	out, code = runValidator(t, bin, "-json", bad)
+	out, code = runValidator(t, bin, "-json", "-unknown-extensions", "none", bad)
 	var oo struct {
 		ResourceType string `json:"resourceType"`
 		Issue        []struct {
@@ -87,7 +102,7 @@ func TestFHIRValidateCommand(t *testing.T) {
 	}
 	// a resource type's own definition, as an ImplementationGuide's
 	// exampleCanonical may name it
-	if out, code := runValidator(t, bin, "-profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent", good); code != 0 || out != "" {
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent", good); code != 0 || out != "" {
 		t.Errorf("the AuditEvent definition as the profile of an AuditEvent: exit %d: %s", code, out)
 	}
 	if out, code := runValidator(t, bin, "-profile", "http://hl7.org/fhir/StructureDefinition/Patient", good); code != 1 || !strings.Contains(out, "error AuditEvent: the resource is of type AuditEvent; http://hl7.org/fhir/StructureDefinition/Patient defines Patient") {

@@ -91,6 +91,7 @@ func Build(defs *load.Set, snap *snapshot.Generator, report *diag.Report, opts O
 		return nil, err
 	}
 	b.knownResources()
+	b.knownCanonicals()
 	return b.mod, nil
 }
 
@@ -156,6 +157,36 @@ func (b *builder) knownResources() {
 		b.core.KnownResources = append(b.core.KnownResources, n)
 	}
 	sort.Strings(b.core.KnownResources)
+}
+
+// knownCanonicals lists the extensions and the value sets loaded.
+func (b *builder) knownCanonicals() {
+	exts, codeSystems, valueSets := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range b.defs.OfType("StructureDefinition") {
+		j := gjson.GetManyBytes(r.JSON, "type", "derivation", "url")
+		if j[0].Str == "Extension" && j[1].Str == "constraint" && j[2].Str != "" {
+			exts[j[2].Str] = true
+		}
+	}
+	for _, r := range b.defs.OfType("CodeSystem") {
+		codeSystems[gjson.GetBytes(r.JSON, "url").Str] = true
+	}
+	for _, r := range b.defs.OfType("ValueSet") {
+		if u := gjson.GetBytes(r.JSON, "url").Str; u != "" && !codeSystems[u] {
+			valueSets[u] = true
+		}
+	}
+	b.core.KnownExtensions = sortedKeys(exts)
+	b.core.ValueSetURLs = sortedKeys(valueSets)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // versionPackage names the core package after the FHIR release.

@@ -64,7 +64,15 @@ type Package struct {
 	// KnownResources names every resource type of the FHIR version, generated
 	// or not, sorted.
 	KnownResources []string
-	Definitions    []Definition
+	// KnownExtensions are the URLs of every extension definition loaded,
+	// generated or not, sorted (core package only): an extension of
+	// another URL is unknown.
+	KnownExtensions []string
+	// ValueSetURLs are the URLs of every value set loaded that is not also a
+	// code system's, sorted (core package only): a Coding.system naming
+	// one is a mistake.
+	ValueSetURLs []string
+	Definitions  []Definition
 }
 
 // Definition records one definition generated from, for the package doc.

@@ -5,12 +5,19 @@
 //
 // Usage:
 //
-//	fhir-validate [-profile <canonical-url>] [-json] FILE...
+//	fhir-validate [-profile <canonical-url>] [-json] [options] FILE...
 //
 // For each file it prints one line per issue, "FILE: severity location:
 // message [key]", or with -json an OperationOutcome. A JSON error counts as
 // an error. It exits 1 when any file has an error (or fatal) issue, 2 on bad
 // usage, and 0 otherwise.
+//
+// The options add checks the definitions do not state, as the HL7
+// validator's do: -unknown-extensions sets the severity of an extension
+// whose definition this module does not know (warning by default; error is
+// the HL7 validator's), -extension-domain (repeatable) allows the unknown
+// extensions under a URL prefix, -no-example-urls reports URLs on example
+// domains, and -contained=false leaves contained resources unvalidated.
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
 	"github.com/fhirgen/fhirgen/generated/hotbeverage"
@@ -35,8 +43,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	profile := fs.String("profile", "", "also validate against the profile with this canonical URL")
 	asJSON := fs.Bool("json", false, "print an OperationOutcome (JSON) for each file instead of lines")
+	unknownExt := fs.String("unknown-extensions", "warning", "the severity of an extension this module does not know: error, warning, information, or none")
+	var opts fhir.ValidationOptions
+	fs.Func("extension-domain", "a URL `prefix` under which unknown extensions are allowed (repeatable)", func(s string) error {
+		opts.ExtensionDomains = append(opts.ExtensionDomains, s)
+		return nil
+	})
+	fs.BoolVar(&opts.NoExampleURLs, "no-example-urls", false, "report URLs on example domains (example.org, acme.com...) as errors")
+	contained := fs.Bool("contained", true, "validate contained resources")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: fhir-validate [-profile <canonical-url>] [-json] FILE...")
+		fmt.Fprintln(stderr, "usage: fhir-validate [-profile <canonical-url>] [-json] [options] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -45,6 +61,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	switch sev := fhir.Severity(strings.ToLower(*unknownExt)); sev {
+	case fhir.SeverityError, fhir.SeverityWarning, fhir.SeverityInformation:
+		opts.UnknownExtensions = sev
+	case "none":
+	default:
+		fmt.Fprintf(stderr, "fhir-validate: -unknown-extensions %s: want error, warning, information or none\n", *unknownExt)
+		return 2
+	}
+	opts.SkipContained = !*contained
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
@@ -55,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	failed := false
 	for _, file := range fs.Args() {
-		issues := validateFile(file, *profile)
+		issues := validateFile(file, *profile, &opts)
 		if issues.HasErrors() {
 			failed = true
 		}
@@ -80,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // validateFile decodes and validates one file.
-func validateFile(file, profile string) r4.Issues {
+func validateFile(file, profile string, opts *fhir.ValidationOptions) r4.Issues {
 	data, err := fhir.ReadDocumentFile(file)
 	if err != nil {
 		return r4.Issues{{Severity: fhir.SeverityFatal, Code: "not-found", Message: err.Error()}}
@@ -98,8 +123,8 @@ func validateFile(file, profile string) r4.Issues {
 		return issues
 	}
 	var issues r4.Issues
-	if v, ok := res.(interface{ ValidateIssues() r4.Issues }); ok {
-		issues = v.ValidateIssues()
+	if _, ok := res.(interface{ ValidateIssues() r4.Issues }); ok {
+		issues = r4.ValidateResourceWith(res, opts)
 	} else {
 		issues = append(issues, fhir.Issue{Severity: fhir.SeverityInformation, Code: "not-supported", Path: res.ResourceType(),
 			Message: "resource of type " + res.ResourceType() + " was not generated in this module and is not validated"})
