@@ -222,7 +222,7 @@ type jsonData struct {
 	// KnownExtensions and ValueSetURLs: the core package's (known.go)
 	KnownExtensions, ValueSetURLs []string
 	Resources                     []*model.Type
-	Arenas         []arena
+	Arenas                        []arena
 }
 
 // arena is one typed slab of the decoder's state.
