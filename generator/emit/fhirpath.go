@@ -362,6 +362,49 @@ func (c *fpc) fieldItems(g *jen.Group, v jen.Code, t *model.Type, fd *model.Fiel
 	return itype{k: ikElem, t: fd.Type.Type}
 }
 
+// navigateResources compiles in.name on resources of types known only at
+// run time, for a name that is not an element of every resource: the
+// resource types generated that have the element (all of one item type)
+// yield its items; any other resource yields none, as FHIRPath evaluates a
+// name a type does not have.
+func (c *fpc) navigateResources(in coll, name string) (coll, bool) {
+	var hits []*model.Type
+	var typ itype
+	for _, t := range c.e.pkg.Core.Types {
+		fd := fieldByName(t, name)
+		if t.Kind != model.KindResource || t.Abstract || fd == nil {
+			continue
+		}
+		if it := c.itemType(fd); len(hits) > 0 && it != typ {
+			return coll{}, false
+		} else {
+			typ = it
+		}
+		hits = append(hits, t)
+	}
+	if len(hits) == 0 {
+		return coll{}, false
+	}
+	return coll{typ: typ, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		in.gen(g, func(g *jen.Group, v jen.Code) {
+			r := c.tmp("r")
+			if len(hits) == 1 {
+				g.If(jen.List(jen.Id(r), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Op("*").Id(hits[0].GoName)), jen.Id("ok")).BlockFunc(func(g *jen.Group) {
+					c.fieldItems(g, jen.Id(r), hits[0], fieldByName(hits[0], name), yield)
+				})
+				return
+			}
+			g.Switch(jen.Id(r).Op(":=").Add(v).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+				for _, h := range hits {
+					sw.Case(jen.Op("*").Id(h.GoName)).BlockFunc(func(g *jen.Group) {
+						c.fieldItems(g, jen.Id(r), h, fieldByName(h, name), yield)
+					})
+				}
+			})
+		})
+	}}, true
+}
+
 // navigate compiles in.name.
 func (c *fpc) navigate(in coll, name string) coll {
 	switch in.typ.k {
@@ -405,7 +448,10 @@ func (c *fpc) navigate(in coll, name string) coll {
 				})
 			}}
 		}
-		c.fail("a Resource has no element %s known to every resource", name)
+		if out, ok := c.navigateResources(in, name); ok {
+			return out
+		}
+		c.fail("a Resource has no element %s known to every resource, nor one of one type in all the resource types that have it", name)
 	case ikAny:
 		// every type with such an element, chosen at run time by a shared
 		// helper (one per name and package)

@@ -485,12 +485,15 @@ func lex(src string) ([]token, error) {
 				return fail(i, "unterminated comment")
 			}
 			i += end + 4
-		case c == '\'' || c == '`':
+		case c == '\'' || c == '`' || c == '"':
+			// a double-quoted string is not in FHIRPath's grammar; the HL7
+			// validator's engine reads it as a string, and R5 publishes one
+			// (eld-11)
 			s, n, err := unquote(src, i)
 			if err != nil {
 				return nil, err
 			}
-			if c == '\'' {
+			if c != '`' {
 				toks = append(toks, token{kind: tString, text: s, pos: i})
 			} else {
 				toks = append(toks, token{kind: tIdent, text: s, pos: i, quoted: true})

@@ -1,0 +1,105 @@
+package r4_test
+
+import (
+	"strings"
+	"testing"
+
+	"example.org/golden/fhir"
+	"example.org/golden/r4"
+)
+
+// errorsOf validates a resource with opts and returns its errors as
+// "location: message".
+func errorsOf(t *testing.T, doc string, opts *fhir.ValidationOptions) []string {
+	t.Helper()
+	res, err := r4.UnmarshalResource([]byte(doc))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	var out []string
+	for _, i := range r4.ValidateResourceWith(res, opts) {
+		if i.Severity == fhir.SeverityError {
+			out = append(out, i.Path+": "+i.Message)
+		}
+	}
+	return out
+}
+
+const patient = `{"resourceType":"Patient","id":"p1"}`
+
+func bundle(typ, entries string) string {
+	return `{"resourceType":"Bundle","type":"` + typ + `","entry":[` + entries + `]}`
+}
+
+// Each rule the specification states in prose (rules/*.go.tmpl) and each
+// validation option, with an instance that keeps it and one that breaks it.
+func TestSpecRules(t *testing.T) {
+	unknown := &fhir.ValidationOptions{UnknownExtensions: fhir.SeverityError}
+	cases := []struct {
+		name string
+		doc  string
+		opts *fhir.ValidationOptions
+		want string // the location and start of the one error; "" for none
+	}{
+		{"fullUrl: absolute", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":`+patient+`}`), nil, ""},
+		{"fullUrl: urn:uuid", bundle("collection", `{"fullUrl":"urn:uuid:9d2a5d3c-1f3a-4f0e-9b1a-2b7c1f0e4a11","resource":`+patient+`}`), nil, ""},
+		{"fullUrl: relative", bundle("collection", `{"fullUrl":"Patient/p1","resource":`+patient+`}`), nil, "Bundle.entry[0]: the fullUrl must be an absolute URL"},
+		{"fullUrl: missing", bundle("collection", `{"resource":`+patient+`}`), nil, "Bundle.entry[0]: the entry has a resource and no fullUrl"},
+		{"fullUrl: missing on a POST", bundle("transaction", `{"resource":`+patient+`,"request":{"method":"POST","url":"Patient"}}`), nil, ""},
+		{"fullUrl: RESTful, another id", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p2","resource":`+patient+`}`), nil, "Bundle.entry[0]: the fullUrl \"http://a.org/fhir/Patient/p2\" looks like a RESTful server URL"},
+		{"fullUrl: RESTful, another type", bundle("collection", `{"fullUrl":"http://a.org/fhir/Group/p1","resource":`+patient+`}`), nil, "Bundle.entry[0]: the fullUrl \"http://a.org/fhir/Group/p1\" looks like a RESTful server URL"},
+		{"search result with an id", bundle("searchset", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":`+patient+`,"search":{"mode":"match"}}`), nil, ""},
+		{"search result without an id", bundle("searchset", `{"fullUrl":"urn:uuid:9d2a5d3c-1f3a-4f0e-9b1a-2b7c1f0e4a11","resource":{"resourceType":"Patient"},"search":{"mode":"match"}}`), nil, "Bundle.entry[0].resource: a search result must have an id"},
+		{"search outcome without id or fullUrl", bundle("searchset", `{"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"warning","code":"not-found"}]},"search":{"mode":"outcome"}}`), nil, ""},
+		{"search result of the searched type", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a.org/fhir/Patient?name=x"}],"entry":[{"fullUrl":"http://a.org/fhir/Patient/p1","resource":` + patient + `,"search":{"mode":"match"}}]}`, nil, ""},
+		{"search result of another type", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://a.org/fhir/Group?name=x"}],"entry":[{"fullUrl":"http://a.org/fhir/Patient/p1","resource":` + patient + `,"search":{"mode":"match"}}]}`, nil, "Bundle.entry[0].resource: this Patient is not a match for a search of Group"},
+		{"paging link in a searchset", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"next","url":"http://a.org/fhir/Patient?page=2"}]}`, nil, ""},
+		{"paging link in a collection", `{"resourceType":"Bundle","type":"collection","link":[{"relation":"next","url":"http://a.org/fhir/Patient?page=2"}]}`, nil, "Bundle.link[0].relation: the paging link \"next\""},
+
+		{"Attachment size matches", docRef(`"data":"aGVsbG8=","size":5`), nil, ""},
+		{"Attachment size differs", docRef(`"data":"aGVsbG8=","size":6`), nil, "DocumentReference.content[0].attachment: the size 6 does not match the data, which holds 5 bytes"},
+
+		{"Coding.system absolute", docRefType(`"system":"http://loinc.org","code":"1-8"`), nil, ""},
+		{"Coding.system local", docRefType(`"system":"LOINC","code":"1-8"`), nil, "DocumentReference.type.coding[0].system: a Coding's system must be an absolute URI"},
+		{"Coding.system a value set", docRefType(`"system":"http://hl7.org/fhir/ValueSet/doc-typecodes","code":"1-8"`), nil, "DocumentReference.type.coding[0].system: a Coding's system names a code system"},
+
+		{"unknown extension, not asked", patientExt("http://a.org/ext/x"), nil, ""},
+		{"unknown extension, asked", patientExt("http://a.org/ext/x"), unknown, "Patient.extension[0]: the extension http://a.org/ext/x is unknown"},
+		{"unknown extension in an allowed domain", patientExt("http://a.org/ext/x"), &fhir.ValidationOptions{UnknownExtensions: fhir.SeverityError, ExtensionDomains: []string{"http://a.org/"}}, ""},
+		{"known extension (R4 core, not generated)", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace"), unknown, ""},
+		{"versioned extension url", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace|4.0.1"), nil, "Patient.extension[0].url: an extension url must not contain a version"},
+
+		{"example URL, examples allowed", docRef(`"url":"http://example.org/doc"`), nil, ""},
+		{"example URL, examples not allowed", docRef(`"url":"http://example.org/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, "DocumentReference.content[0].attachment.url: example URLs are not allowed"},
+		{"URL elsewhere, examples not allowed", docRef(`"url":"http://hospital.test/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, ""},
+
+		{"contained resource validated", containedBad, nil, "Patient.contained[0].gender: "},
+		{"contained resource skipped", containedBad, &fhir.ValidationOptions{SkipContained: true}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			errs := errorsOf(t, tc.doc, tc.opts)
+			switch {
+			case tc.want == "" && len(errs) > 0:
+				t.Fatalf("errors: %q", errs)
+			case tc.want != "" && (len(errs) != 1 || !strings.HasPrefix(errs[0], tc.want)):
+				t.Fatalf("want one error %q..., got %q", tc.want, errs)
+			}
+		})
+	}
+}
+
+func docRef(attachment string) string {
+	return `{"resourceType":"DocumentReference","status":"current","content":[{"attachment":{"contentType":"text/plain",` + attachment + `}}]}`
+}
+
+func docRefType(coding string) string {
+	return `{"resourceType":"DocumentReference","status":"current","type":{"coding":[{` + coding + `}]},"content":[{"attachment":{"contentType":"text/plain"}}]}`
+}
+
+func patientExt(url string) string {
+	return `{"resourceType":"Patient","extension":[{"url":"` + url + `","valueString":"x"}]}`
+}
+
+// a contained Patient whose gender is not a code of its value set
+const containedBad = `{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c","gender":"none"}],"link":[{"other":{"reference":"#c"},"type":"seealso"}]}`
