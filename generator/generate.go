@@ -241,7 +241,6 @@ func primitiveKind(v *model.PrimitiveValue) string {
 	return "string"
 }
 
-// parseTemplates parses every template, by its path in templates.FS.
 // rulesDir holds a template for each type with rules the specification
 // states in prose (a Bundle's fullUrls, an Attachment's size), named after
 // the type's file stem: bundle.go.tmpl.
@@ -257,6 +256,7 @@ func ruleTypes() map[string]bool {
 	return out
 }
 
+// parseTemplates parses every template, by its path in templates.FS.
 func parseTemplates() (map[string]*template.Template, error) {
 	parsed := map[string]*template.Template{}
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {

@@ -48,6 +48,7 @@ func TestSpecRules(t *testing.T) {
 		{"fullUrl: missing on a POST", bundle("transaction", `{"resource":`+patient+`,"request":{"method":"POST","url":"Patient"}}`), nil, ""},
 		{"fullUrl: RESTful, another id", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p2","resource":`+patient+`}`), nil, "Bundle.entry[0]: the fullUrl \"http://a.org/fhir/Patient/p2\" looks like a RESTful server URL"},
 		{"fullUrl: RESTful, another type", bundle("collection", `{"fullUrl":"http://a.org/fhir/Group/p1","resource":`+patient+`}`), nil, "Bundle.entry[0]: the fullUrl \"http://a.org/fhir/Group/p1\" looks like a RESTful server URL"},
+		{"fullUrl: RESTful, versioned (bdl-8's alone)", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1/_history/2","resource":`+patient+`}`), nil, "Bundle.entry[0]: fullUrl cannot be a version specific reference"},
 		{"search result with an id", bundle("searchset", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":`+patient+`,"search":{"mode":"match"}}`), nil, ""},
 		{"search result without an id", bundle("searchset", `{"fullUrl":"urn:uuid:9d2a5d3c-1f3a-4f0e-9b1a-2b7c1f0e4a11","resource":{"resourceType":"Patient"},"search":{"mode":"match"}}`), nil, "Bundle.entry[0].resource: a search result must have an id"},
 		{"search outcome without id or fullUrl", bundle("searchset", `{"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"warning","code":"not-found"}]},"search":{"mode":"outcome"}}`), nil, ""},

@@ -68,12 +68,11 @@ func checkRESTfulURL(v *validator, full string, r Resource) {
 	if !strings.HasPrefix(full, "http://") && !strings.HasPrefix(full, "https://") {
 		return
 	}
-	i := strings.LastIndexByte(full, '/')
-	j := strings.LastIndexByte(full[:max(i, 0)], '/')
-	if i < 0 || j < 0 || !isKnownResource(full[j+1:i]) {
-		return
+	typ := referenceType(full)
+	if typ == "" || strings.Contains(full, "/_history/") {
+		return // not a resource URL, or a versioned one (bdl-8's)
 	}
-	typ, id := full[j+1:i], full[i+1:]
+	id := full[strings.LastIndexByte(full, '/')+1:]
 	if rid := resourceID(r); typ != r.ResourceType() || rid != "" && id != rid {
 		v.Add(fhir.SeverityError, "value", "the fullUrl "+strconv.Quote(full)+" looks like a RESTful server URL, so it must end with the resource's type and id (/"+r.ResourceType()+"/"+rid+")", "")
 	}
