@@ -362,6 +362,93 @@ func (c *fpc) fieldItems(g *jen.Group, v jen.Code, t *model.Type, fd *model.Fiel
 	return itype{k: ikElem, t: fd.Type.Type}
 }
 
+// memberOf compiles in.memberOf('url') for a code (a string) or a Coding and
+// a value set whose expansion the package holds (one a required binding
+// uses): true when the code is in it, false when not, empty for no single
+// code. A value set bound nowhere is not compiled.
+func (c *fpc) memberOf(in coll, arg *fhirpath.Node) jen.Code {
+	if arg.Kind != fhirpath.Literal || arg.Lit != fhirpath.LitString {
+		c.fail("memberOf() takes a value set's URL as a string literal")
+	}
+	url, _, _ := strings.Cut(arg.Value, "|")
+	var cs *model.CodeSet
+	for _, s := range c.e.pkg.Core.CodeSets {
+		if s.URL == url && (s.Emitted || s.Member) {
+			cs = s
+		}
+	}
+	if cs == nil {
+		c.fail("memberOf(%s): the value set is not expanded in this package (no required binding uses it)", url)
+	}
+	test := func(system, code jen.Code) jen.Code {
+		if !cs.Emitted {
+			return jen.Id("in"+cs.GoName).Call(system, code)
+		}
+		typed := jen.Qual(cs.Package.ImportPath, cs.GoName).Call(code)
+		return jen.Add(typed).Dot("IsValid").Call().Op("&&").Parens(jen.Add(system).Op("==").Lit("").Op("||").Add(system).Op("==").Add(typed).Dot("System").Call())
+	}
+	coding := in.typ.k == ikElem && in.typ.t.Name == "Coding"
+	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+		if !coding {
+			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
+				g.If(test(jen.Lit(""), s)).Block(jen.Return(jen.Lit(2)))
+				g.Return(jen.Lit(1))
+			})
+			g.Return(jen.Lit(0))
+			return
+		}
+		// a Coding: its system and code
+		n, one := c.tmp("n"), c.tmp("c")
+		g.Id(n).Op(":=").Lit(0)
+		g.Var().Id(one).Op("*").Add(c.e.typeRefOf(in.typ.t))
+		in.gen(g, func(g *jen.Group, v jen.Code) {
+			g.Id(n).Op("++")
+			g.Id(one).Op("=").Add(v)
+		})
+		g.If(jen.Id(n).Op("!=").Lit(1)).Block(jen.Return(jen.Lit(0)))
+		g.If(test(jen.Id(one).Dot("GetSystem").Call().Dot("GetValue").Call(), jen.Id(one).Dot("GetCode").Call().Dot("GetValue").Call())).Block(jen.Return(jen.Lit(2)))
+		g.Return(jen.Lit(1))
+	}).Call()
+}
+
+// repeat compiles in.repeat(proj) where proj gives elements of one type,
+// from the input's and from its own items (PlanDefinition.repeat(action)):
+// a worklist, on the stack for up to 16 items, of the items found, each
+// yielded and projected in turn. The elements of a resource form a tree, so
+// no item is found twice.
+func (c *fpc) repeat(in coll, proj *fhirpath.Node) coll {
+	probe := func(it itype) itype {
+		return c.asColl(c.compile(proj, c.one(it, jen.Id("_")), c.one(it, jen.Id("_")))).typ
+	}
+	out := probe(in.typ)
+	if out.k != ikElem {
+		c.fail("repeat() of %s: only elements of one type are supported", out)
+	}
+	if again := probe(out); again != out {
+		c.fail("repeat(): its projection gives %s from %s, and %s from that", out, in.typ, again)
+	}
+	return coll{typ: out, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		buf, q, k := c.tmp("buf"), c.tmp("q"), c.tmp("k")
+		g.Var().Id(buf).Index(jen.Lit(16)).Op("*").Add(c.e.typeRefOf(out.t))
+		g.Id(q).Op(":=").Id(buf).Index(jen.Empty(), jen.Lit(0))
+		enqueue := func(it itype, v jen.Code, g *jen.Group) {
+			y := c.tmp("w")
+			g.Id(y).Op(":=").Add(v)
+			item := c.one(it, jen.Id(y))
+			c.asColl(c.compile(proj, item, item)).gen(g, func(g *jen.Group, w jen.Code) {
+				g.Id(q).Op("=").Append(jen.Id(q), w)
+			})
+		}
+		in.gen(g, func(g *jen.Group, v jen.Code) { enqueue(in.typ, v, g) })
+		g.For(jen.Id(k).Op(":=").Lit(0), jen.Id(k).Op("<").Len(jen.Id(q)), jen.Id(k).Op("++")).BlockFunc(func(g *jen.Group) {
+			y := c.tmp("y")
+			g.Id(y).Op(":=").Id(q).Index(jen.Id(k))
+			yield(g, jen.Id(y))
+			enqueue(out, jen.Id(y), g)
+		})
+	}}
+}
+
 // navigateResources compiles in.name on resources of types known only at
 // run time, for a name that is not an element of every resource: the
 // resource types generated that have the element (all of one item type)
@@ -787,6 +874,10 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 				c.asColl(c.compile(proj, item, item)).gen(g, yield)
 			})
 		}})
+	case n.Name == "memberOf" && argc == 1:
+		return bv(c.memberOf(in, n.Args[0]))
+	case n.Name == "repeat" && argc == 1:
+		return cv(c.repeat(in, n.Args[0]))
 	case n.Name == "all" && argc == 1:
 		crit := n.Args[0]
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {

@@ -335,6 +335,10 @@ func (m *merger) addNew(de *Element) error {
 	}
 	e.SetRaw("isModifier", "false")
 	e.SetRaw("isSummary", "false")
+	if de.Has("contentReference") {
+		// merge keeps a base element's; a new element takes the differential's
+		e.SetRaw("contentReference", de.Get("contentReference").Raw)
+	}
 	at := m.subtreeEnd(pi)
 	m.insert(at, []*Element{e})
 	if err := m.merge(e, de); err != nil {

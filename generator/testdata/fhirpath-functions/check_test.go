@@ -35,6 +35,12 @@ func TestFunctions(t *testing.T) {
 		{"anyFalse", `{"resourceType":"Probe","m":[true]}`, "fp-anyfalse"},
 		{"distinct", `{"resourceType":"Probe","w":["a","a"]}`, "fp-distinct"},
 		{"is Boolean", `{"resourceType":"Probe","vString":"true"}`, "fp-boolean"},
+		{"memberOf, a code in", `{"resourceType":"Probe","q":"female"}`, ""},
+		{"memberOf, a code out", `{"resourceType":"Probe","q":"femme"}`, "fp-memberof"},
+		{"memberOf, a Coding in", `{"resourceType":"Probe","cd":{"system":"http://hl7.org/fhir/administrative-gender","code":"male"}}`, ""},
+		{"memberOf, a Coding of another system", `{"resourceType":"Probe","cd":{"system":"http://example.org/gender","code":"male"}}`, "fp-memberof-coding"},
+		{"repeat, distinct labels at every depth", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"b","node":[{"label":"c"}]}]},{"label":"d"}]}`, ""},
+		{"repeat, a label repeated three levels down", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"b","node":[{"label":"a"}]}]}]}`, "fp-repeat"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -880,6 +880,112 @@ func (x *Probe) invFpLower(v *validator) int8 {
 	}()
 }
 
+// invFpMemberof evaluates fp-memberof on a Probe: fp-memberof holds
+// q.empty() or q.memberOf('http://hl7.org/fhir/ValueSet/administrative-gender')
+func (x *Probe) invFpMemberof(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l5 := 3 - func() int8 {
+			y1 := x
+			if y1.Q != nil {
+				_ = y1.Q
+				return 2
+			}
+			return 1
+		}()
+		if l5 == 2 {
+			return 2
+		}
+		return fpOr(l5, func() int8 {
+			var s2 string
+			n3 := 0
+			y4 := x
+			if y4.Q != nil {
+				n3++
+				s2 = fpStr(y4.Q.Value)
+			}
+			if n3 == 1 {
+				if AdministrativeGender(s2).IsValid() && ("" == "" || "" == AdministrativeGender(s2).System()) {
+					return 2
+				}
+				return 1
+			}
+			return 0
+		}())
+	}()
+}
+
+// invFpMemberofCoding evaluates fp-memberof-coding on a Probe: fp-memberof-coding holds
+// cd.empty() or cd.memberOf('http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1')
+func (x *Probe) invFpMemberofCoding(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l5 := 3 - func() int8 {
+			y1 := x
+			if y1.Cd != nil {
+				_ = y1.Cd
+				return 2
+			}
+			return 1
+		}()
+		if l5 == 2 {
+			return 2
+		}
+		return fpOr(l5, func() int8 {
+			n2 := 0
+			var c3 *Coding
+			y4 := x
+			if y4.Cd != nil {
+				n2++
+				c3 = y4.Cd
+			}
+			if n2 != 1 {
+				return 0
+			}
+			if AdministrativeGender(c3.GetCode().GetValue()).IsValid() && (c3.GetSystem().GetValue() == "" || c3.GetSystem().GetValue() == AdministrativeGender(c3.GetCode().GetValue()).System()) {
+				return 2
+			}
+			return 1
+		}())
+	}()
+}
+
+// invFpRepeat evaluates fp-repeat on a Probe: fp-repeat holds
+// repeat(node).label.isDistinct()
+func (x *Probe) invFpRepeat(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		var seen1 []fpScalar
+		var buf2 [16]*ProbeNode
+		q3 := buf2[:0]
+		w5 := x
+		y6 := w5
+		for i7 := range y6.Node {
+			q3 = append(q3, (&y6.Node[i7]))
+		}
+		for k4 := 0; k4 < len(q3); k4++ {
+			y8 := q3[k4]
+			y9 := y8
+			if y9.Label != nil {
+				if sc10, ok := y9.Label.fpScalar(); ok {
+					for _, p11 := range seen1 {
+						if fpCompare("=", p11, sc10) == 2 {
+							return 1
+						}
+					}
+					seen1 = append(seen1, sc10)
+				}
+			}
+			w12 := y8
+			y13 := w12
+			for i14 := range y13.Node {
+				q3 = append(q3, (&y13.Node[i14]))
+			}
+		}
+		return 2
+	}()
+}
+
 // invFpReplace evaluates fp-replace on a Probe: fp-replace holds
 // c.empty() or c.replace('-', ”) = 'abc'
 func (x *Probe) invFpReplace(v *validator) int8 {
@@ -1366,6 +1472,76 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 				return 0
 			}
 			return fpCompare("=", a, b)
+		}())
+	}()
+}
+
+// invEle1 evaluates ele-1 on a Probe.node: All FHIR elements must have a @value or children
+// hasValue() or (children().count() > id.count())
+func (x *ProbeNode) invEle1(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l6 := int8(1)
+		if l6 == 2 {
+			return 2
+		}
+		return fpOr(l6, func() int8 {
+			var a int64
+			an := 0
+			a = func() int64 {
+				var n int64
+				y1 := x
+				if y1.ID != nil {
+					_ = any(y1.ID)
+					n++
+				}
+				for i2 := range y1.Extension {
+					_ = any((&y1.Extension[i2]))
+					n++
+				}
+				for i3 := range y1.ModifierExtension {
+					_ = any((&y1.ModifierExtension[i3]))
+					n++
+				}
+				if y1.Label != nil {
+					_ = any(y1.Label)
+					n++
+				}
+				for i4 := range y1.Node {
+					_ = any((&y1.Node[i4]))
+					n++
+				}
+				return n
+			}()
+			an++
+			if an > 1 {
+				return -1
+			}
+			if an == 0 {
+				return 0
+			}
+			var b int64
+			bn := 0
+			b = func() int64 {
+				var n int64
+				y5 := x
+				if y5.ID != nil {
+					_ = *y5.ID
+					n++
+				}
+				return n
+			}()
+			bn++
+			if bn > 1 {
+				return -1
+			}
+			if bn == 0 {
+				return 0
+			}
+			if a > b {
+				return 2
+			}
+			return 1
 		}())
 	}()
 }
