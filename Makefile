@@ -91,7 +91,9 @@ ig-conformance:
 hl7-cases:
 	cd $(CONFORMANCE)/all && $(GO) build -o ../bin/r4-validate ./cmd/fhir-validate
 	cd $(CONFORMANCE)/all-r5 && $(GO) build -o ../bin/r5-validate ./cmd/fhir-validate
-	cd $(CONFORMANCE) && $(GO) run . -hl7-cases hl7cases -hl7-bin bin -known known-hl7-cases.txt
+	$(GO) build -o $(CONFORMANCE)/bin/fhirgen ./cmd/fhirgen
+	cd $(CONFORMANCE) && $(GO) run . -hl7-cases hl7cases -hl7-bin bin -known known-hl7-cases.txt \
+		-hl7-fhirgen bin/fhirgen -hl7-r4 "-package $(R4) $(R4_EXT)" -hl7-r5 "-package $(R5) $(R5_EXT)"
 
 ## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the

@@ -23,8 +23,9 @@ type hl7Case struct {
 	Supporting         []string
 	Errors             *int // nil: no expected outcome (not a case)
 	Profile            *struct {
-		Source string
-		Errors int
+		Source     string
+		Supporting []string
+		Errors     *int // nil: as many as its outcome file has
 	}
 }
 
@@ -39,6 +40,10 @@ type hl7Manifest struct {
 	ExtensionDomain  string `json:"allowed-extension-domain"`
 	// definitions the HL7 harness loads with the case
 	Supporting, Supporting5, Profiles []string
+	// the case's profile: its outcome file
+	Profile struct {
+		Java json.RawMessage `json:"java"`
+	} `json:"profile"`
 }
 
 // flags are the fhir-validate options the HL7 harness's settings of a case
@@ -98,28 +103,46 @@ func extensionURL(file string) (string, error) {
 
 // hl7Result is how one case came out.
 type hl7Result struct {
-	ver, name           string
+	ver, name, kind     string   // kind: base (no profile) or profile
 	want                int      // errors HL7 reports
 	wantAt, gotAt       []string // their locations, normalized, sorted (wantAt nil: no outcome file)
 	got                 []issue
+	genErr              string // a profile case's: why its module was not generated
 	verdict, count, loc bool
 }
 
-func (r hl7Result) key() string { return r.ver + " " + r.name }
+func (r hl7Result) key() string {
+	if r.kind == "profile" {
+		return r.ver + " " + r.name + " (profile)"
+	}
+	return r.ver + " " + r.name
+}
 
 // agrees: the verdict, the error count and (where HL7's outcome is known)
 // the error locations are the same.
 func (r hl7Result) agrees() bool { return r.verdict && r.count && r.loc }
 
-// runHL7Cases validates each base case of the HL7 validator's test suite (no
-// profile) with the fhir-validate of the generated module of its FHIR
-// version (bin/<version>-validate), with the options the HL7 harness sets,
-// and compares with the HL7 validator's outcome: the valid/invalid verdict,
-// the number of errors, and their locations. A case that differs must be
-// listed in the known file with its reason; a listed case that agrees is an
-// error too (the list must stay true). Cases listed as "terminology: ..."
-// need a terminology server to decide and are counted apart.
-func runHL7Cases(dir, bin, knownFile string, verbose bool) error {
+// hl7Gen is how the module of a profile case is generated: the fhirgen
+// command, and per FHIR version the -package arguments (and the like) its
+// conformance module was generated with, so that the case's profile is
+// generated on the same base.
+type hl7Gen struct {
+	fhirgen string
+	args    map[string][]string // by version: r4, r5
+}
+
+// runHL7Cases validates each case of the HL7 validator's test suite with the
+// fhir-validate of the generated module of its FHIR version
+// (bin/<version>-validate), with the options the HL7 harness sets, and
+// compares with the HL7 validator's outcome: the valid/invalid verdict, the
+// number of errors, and their locations. A case that has a profile is run a
+// second time against it: the profile and the definitions the case brings are
+// generated (fhirgen -defs) into a module of their own, whose fhir-validate
+// validates the instance with -profile. A case that differs must be listed
+// in the known file with its reason; a listed case that agrees is an error
+// too (the list must stay true). Cases listed as "terminology: ..." need a
+// terminology server to decide and are counted apart.
+func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) error {
 	var cases []hl7Case
 	if err := readJSON(filepath.Join(dir, "selection.json"), &cases); err != nil {
 		return err
@@ -139,10 +162,8 @@ func runHL7Cases(dir, bin, knownFile string, verbose bool) error {
 		byName[m.Name] = m
 	}
 	var results []hl7Result
+	var profiled []profileJob
 	for _, c := range cases {
-		if c.Errors == nil {
-			continue
-		}
 		m := byName[c.Name]
 		ver := map[string]string{"4.0": "r4", "": "r5", "5.0": "r5"}[m.Version]
 		if ver == "" {
@@ -152,26 +173,61 @@ func runHL7Cases(dir, bin, knownFile string, verbose bool) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
+		if c.Profile != nil {
+			profiled = append(profiled, profileJob{ver: ver, c: c, m: m, flags: flags})
+		}
+		if c.Errors == nil {
+			continue
+		}
 		got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", c.File))
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		r := hl7Result{ver: ver, name: c.Name, want: *c.Errors, got: got}
-		if java := m.outcome(); java != "" {
-			if r.wantAt, err = javaErrors(filepath.Join(dir, "cases", "outcomes", java)); err != nil {
-				return err
-			}
+		r, err := compareHL7(dir, ver, c.Name, "base", outcomeFile(m.Java), c.Errors, got)
+		if err != nil {
+			return err
 		}
-		for _, i := range got {
-			r.gotAt = append(r.gotAt, normalizePath(i.Path))
-		}
-		sort.Strings(r.gotAt)
-		r.verdict = (len(got) > 0) == (r.want > 0)
-		r.count = len(got) == r.want
-		r.loc = r.wantAt == nil || sameLocations(r.gotAt, r.wantAt)
 		results = append(results, r)
 	}
-	return reportHL7(results, known, verbose)
+	pr, err := runProfileCases(dir, gen, profiled)
+	if err != nil {
+		return err
+	}
+	return reportHL7(append(results, pr...), known, verbose)
+}
+
+// compareHL7 compares fhirgen's errors on a case (kind "base" or "profile")
+// with the HL7 validator's: their number, and their locations where its
+// outcome file is at hand (the manifest's name for it, else
+// outcomes/java/<R4|R5>.<case>-<kind>.json). want nil: as many errors as the
+// outcome file has.
+func compareHL7(dir, ver, name, kind, outcome string, want *int, got []issue) (hl7Result, error) {
+	r := hl7Result{ver: ver, name: name, kind: kind, got: got}
+	for _, f := range []string{outcome, "java/" + strings.ToUpper(ver) + "." + name + "-" + kind + ".json"} {
+		if f == "" || r.wantAt != nil {
+			continue
+		}
+		var err error
+		if r.wantAt, err = javaErrors(filepath.Join(dir, "cases", "outcomes", f)); err != nil {
+			return r, err
+		}
+	}
+	switch {
+	case want != nil:
+		r.want = *want
+	case r.wantAt != nil:
+		r.want = len(r.wantAt)
+	default:
+		return r, fmt.Errorf("%s %s (%s): neither an error count nor an outcome file", ver, name, kind)
+	}
+	for _, i := range got {
+		r.gotAt = append(r.gotAt, normalizePath(i.Path))
+	}
+	sort.Strings(r.gotAt)
+	r.verdict = (len(got) > 0) == (r.want > 0)
+	r.count = len(got) == r.want
+	r.loc = r.wantAt == nil || sameLocations(r.gotAt, r.wantAt)
+	return r, nil
 }
 
 // reportHL7 prints the differences and the tallies, and fails on a
@@ -182,10 +238,10 @@ func reportHL7(results []hl7Result, known map[string]string, verbose bool) error
 	seen := map[string]bool{}
 	var unexpected []string
 	for _, r := range results {
-		t := byVersion[r.ver]
+		t := byVersion[r.ver+" "+r.kind]
 		if t == nil {
 			t = &tally{}
-			byVersion[r.ver] = t
+			byVersion[r.ver+" "+r.kind] = t
 		}
 		reason, listed := known[r.key()]
 		if listed {
@@ -202,6 +258,9 @@ func reportHL7(results []hl7Result, known map[string]string, verbose bool) error
 		}
 		if !r.agrees() && !listed || verbose {
 			line := fmt.Sprintf("%s: HL7 %d errors, fhirgen %d", r.key(), r.want, len(r.got))
+			if r.genErr != "" {
+				line = fmt.Sprintf("%s: HL7 %d errors; the profile's module was not generated: %s", r.key(), r.want, r.genErr)
+			}
 			line += fmt.Sprintf("\n\tHL7 at:     %s\n\tfhirgen at: %s", strings.Join(r.wantAt, ", "), strings.Join(r.gotAt, ", "))
 			for _, i := range r.got {
 				line += fmt.Sprintf("\n\t\t%s: %s [%s]", i.Path, i.Message, i.Key)
@@ -230,7 +289,7 @@ func reportHL7(results []hl7Result, known map[string]string, verbose bool) error
 	sort.Strings(vers)
 	for _, v := range vers {
 		t := byVersion[v]
-		fmt.Printf("%s: %d HL7 validator cases (no profile, no terminology server needed): verdict agrees on %d (%.0f%%), error count on %d (%.0f%%), error locations on %d (%.0f%%); %d more need a terminology server (verdict agrees on %d)\n",
+		fmt.Printf("%s: %d HL7 validator cases (no terminology server needed): verdict agrees on %d (%.0f%%), error count on %d (%.0f%%), error locations on %d (%.0f%%); %d more need a terminology server (verdict agrees on %d)\n",
 			v, t.cases, t.verdict, pct(t.verdict, t.cases), t.count, pct(t.count, t.cases), t.loc, pct(t.loc, t.cases), t.term, t.termVerdict)
 	}
 	if len(unexpected) > 0 || len(stale) > 0 {
@@ -263,12 +322,13 @@ func sameLocations(got, want []string) bool {
 	return true
 }
 
-// outcome is the case's HL7 outcome file ("" when it has none).
-func (m hl7Manifest) outcome() string {
+// outcomeFile is the HL7 outcome file a manifest entry names: a file name,
+// or an object with one in "outcome" ("" when it names none).
+func outcomeFile(raw json.RawMessage) string {
 	var java string
-	if json.Unmarshal(m.Java, &java) != nil {
+	if json.Unmarshal(raw, &java) != nil {
 		var o struct{ Outcome string }
-		_ = json.Unmarshal(m.Java, &o)
+		_ = json.Unmarshal(raw, &o)
 		java = o.Outcome
 	}
 	return java

@@ -35,9 +35,17 @@ func main() {
 	oracleKnown := flag.String("oracle-known", "../fporacle/known-disagreements.txt", "the disagreements with fhirpath.js that are understood")
 	hl7 := flag.String("hl7-cases", "", "instead: compare the generated validators with the HL7 validator's test cases in this `dir` (hl7cases)")
 	hl7Bin := flag.String("hl7-bin", "bin", "with -hl7-cases: the `dir` of the modules' fhir-validate commands, r4-validate and r5-validate")
+	hl7Fhirgen := flag.String("hl7-fhirgen", "", "with -hl7-cases: the fhirgen `command` that generates each profile case's module")
+	hl7R4 := flag.String("hl7-r4", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R4 module, for the profile cases")
+	hl7R5 := flag.String("hl7-r5", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R5 module, for the profile cases")
 	flag.Parse()
 	if *hl7 != "" {
-		if err := runHL7Cases(*hl7, *hl7Bin, *known, *verbose); err != nil {
+		if *hl7Fhirgen == "" || *hl7R4 == "" || *hl7R5 == "" {
+			fmt.Fprintln(os.Stderr, "conformance: -hl7-cases needs -hl7-fhirgen, -hl7-r4 and -hl7-r5 (the profile cases)")
+			os.Exit(2)
+		}
+		gen := hl7Gen{fhirgen: *hl7Fhirgen, args: map[string][]string{"r4": strings.Fields(*hl7R4), "r5": strings.Fields(*hl7R5)}}
+		if err := runHL7Cases(*hl7, *hl7Bin, gen, *known, *verbose); err != nil {
 			fmt.Fprintln(os.Stderr, "conformance:", err)
 			os.Exit(1)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -198,7 +199,7 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			continue
 		}
 		dts := e.datatypeProfiles(el)
-		inner := el.Fixed != nil || el.Pattern != nil || newBinding(el, fd) || len(dts) > 0
+		inner := el.Fixed != nil || el.Pattern != nil || el.MinValue != nil || el.MaxValue != nil || newBinding(el, fd) || len(dts) > 0
 		if len(c.slices) > 0 {
 			inner = false // the slicing above checked the items
 		}
@@ -260,6 +261,12 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 						jen.Lit("the value does not match the "+what+" "+renderValue(fp.v)), jen.Lit("")),
 				)
 			}
+			ref := fd.Type
+			if fd.Choice != nil {
+				ref = narrowed(fd, el)[0].Ref
+			}
+			e.boundCheck(g, pr, el, y, ref.Type, el.MinValue, "less than the minimum", "<")
+			e.boundCheck(g, pr, el, y, ref.Type, el.MaxValue, "greater than the maximum", ">")
 			if newBinding(el, fd) {
 				g.If(jen.Op("!").Parens(e.codesTest(y, vt, el.Binding.Codes))).Block(
 					jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("code-invalid"),
@@ -270,6 +277,59 @@ func (e *emitter) profileChecks(g *jen.Group, f *jen.File, pr *model.Profile, n 
 			e.profileChecks(g, f, pr, c, vt, y, counter, depth+1)
 		})
 	}
+}
+
+// boundCheck emits the check of a value (y, of type t) against a profile's
+// minValue or maxValue (op "<": y must not be below it; ">": not above):
+// numbers by value, dates and times at the precision they share, a
+// Quantity in the same unit or one a metric prefix converts to (see
+// fhir.CompareQuantities). A value that cannot be ordered against the
+// bound passes.
+func (e *emitter) boundCheck(g *jen.Group, pr *model.Profile, el *model.ProfileElement, y *jen.Statement, t *model.Type, bound *model.Value, what, op string) {
+	if bound == nil {
+		return
+	}
+	var cmp *jen.Statement
+	switch {
+	case t == nil:
+	case t.Name == "Quantity" && bound.Kind == model.ValueObject:
+		field := func(name string) string {
+			for _, f := range bound.Fields {
+				if f.Name == name {
+					return f.Value.Str
+				}
+			}
+			return ""
+		}
+		cmp = jen.Qual(e.fhirPath(), "CompareQuantities").Call(
+			y.Clone().Dot("GetValue").Call().Dot("GetValue").Call(), y.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), y.Clone().Dot("GetCode").Call().Dot("GetValue").Call(),
+			jen.Qual(e.fhirPath(), "Decimal").Parens(jen.Lit(field("value"))), jen.Lit(field("system")), jen.Lit(field("code")))
+	case t.Value == nil:
+	case t.Value.GoType == "Decimal" && bound.Kind == model.ValueNumber:
+		cmp = jen.Qual(e.fhirPath(), "CompareDecimals").Call(y.Clone().Dot("GetValue").Call(), jen.Qual(e.fhirPath(), "Decimal").Parens(jen.Lit(bound.Str)))
+	case (t.Value.GoType == "int32" || t.Value.GoType == "int64") && bound.Kind == model.ValueNumber:
+		if n, err := strconv.ParseInt(bound.Str, 10, 64); err == nil {
+			g.If(y.Clone().Dot("Value").Op("!=").Nil().Op("&&").Int64().Parens(y.Clone().Dot("GetValue").Call()).Op(op).Lit(n)).Block(boundIssue(e, what, bound))
+			return
+		}
+	case t.Value.System == "Date" || t.Value.System == "DateTime" || t.Value.System == "Time":
+		cmp = jen.Qual(e.fhirPath(), "CompareDateTimes").Call(y.Clone().Dot("GetValue").Call(), jen.Lit(bound.Str))
+	}
+	if cmp == nil {
+		e.warn(fmt.Sprintf("%s: %s: a %s bound on a value of type %s is not checked", pr.Source, el.ID, bound.TypeCode, el.Path))
+		return
+	}
+	guard := jen.Null()
+	if t.Name == "Quantity" {
+		guard = y.Clone().Dot("Value").Op("!=").Nil().Op("&&")
+	}
+	g.If(jen.List(jen.Id("c"), jen.Id("ok")).Op(":=").Add(cmp), guard.Id("ok").Op("&&").Id("c").Op(op).Lit(0)).Block(boundIssue(e, what, bound))
+}
+
+// boundIssue is the error a value out of a profile's bounds gets.
+func boundIssue(e *emitter, what string, bound *model.Value) jen.Code {
+	return jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"),
+		jen.Lit("the value is "+what+" "+renderValue(bound)+" the profile allows"), jen.Lit(""))
 }
 
 // datatypeProfiles are the generated datatype profiles an element's type
@@ -635,6 +695,9 @@ func (e *emitter) discriminator(f *jen.File, fn string, pr *model.Profile, slice
 			conds = []jen.Code{jen.False()}
 			break
 		}
+		if k.Any {
+			continue // the slice leaves this discriminator open
+		}
 		e.navProblem = ""
 		c, problem := e.sliceKeyMatch(k, vt)
 		if problem == "" {
@@ -845,6 +908,17 @@ func (e *emitter) codesTest(v *jen.Statement, t *model.Type, codes []*model.Code
 			),
 			jen.Return(jen.False()),
 		).Call()
+	case "CodeableReference": // the binding applies to its concept
+		for _, f := range t.Fields {
+			if f.Name == "concept" && f.Type != nil && f.Type.Type != nil {
+				return e.codesTest(v.Clone().Dot(f.GoName), f.Type.Type, codes)
+			}
+		}
+	case "Quantity": // the binding applies to its unit's system and code, when it has one
+		return v.Clone().Dot("Code").Op("==").Nil().Op("||").Add(in(coding(v), v.Clone().Dot("GetCode").Call().Dot("GetValue").Call()))
+	}
+	if t.Kind != model.KindPrimitive {
+		return jen.True() // no coded content to bind
 	}
 	// a code: any system of the expansion
 	var codeCases []jen.Code

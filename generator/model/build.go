@@ -503,6 +503,12 @@ func (b *builder) profile(d *snapshot.Definition) error {
 				continue // reported where the slice is keyed, or by the snapshot
 			}
 			pd, err := b.snap.ForResource(r)
+			if err != nil && !isExt {
+				// a profile only named to check values against: a broken
+				// one is not checked, and does not stop generation
+				b.report.Warnf(prof.Source, pe.ID, "type profile %s cannot be used, so values here are not checked against it: %v", url, err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -619,6 +625,15 @@ func (b *builder) profileElement(d *snapshot.Definition, e *snapshot.Element) (*
 	if k, v, ok := e.WithPrefix("pattern"); ok {
 		pe.Pattern = valueOf(v)
 		pe.Pattern.TypeCode = lowerFirstType(strings.TrimPrefix(k, "pattern"))
+	}
+	for _, bound := range []struct {
+		prefix string
+		v      **Value
+	}{{"minValue", &pe.MinValue}, {"maxValue", &pe.MaxValue}} {
+		if k, v, ok := e.WithPrefix(bound.prefix); ok {
+			*bound.v = valueOf(v)
+			(*bound.v).TypeCode = lowerFirstType(strings.TrimPrefix(k, bound.prefix))
+		}
 	}
 	if e.Get("binding.strength").String() == "required" {
 		if vs := e.Get("binding.valueSet").String(); vs != "" {

@@ -232,6 +232,10 @@ type Code struct {
 	Display    string
 	Definition string
 	GoName     string
+	// Inactive: its code system marks it inactive (property inactive true,
+	// or status retired); a value set with compose.inactive false leaves it
+	// out
+	Inactive bool
 }
 
 // Constraint is an invariant.
@@ -274,9 +278,12 @@ type ProfileElement struct {
 	Types     []*TypeRef // the allowed types (a subset of the base's)
 	Fixed     *Value
 	Pattern   *Value
-	Slicing   *Slicing
-	MustSupp  bool
-	Short     string
+	// MinValue and MaxValue are the element's bounds (minValue[x],
+	// maxValue[x]): a date, time, number or Quantity, TypeCode its type
+	MinValue, MaxValue *Value
+	Slicing            *Slicing
+	MustSupp           bool
+	Short              string
 	// Binding is the required binding the profile puts on the element, with
 	// its expansion (nil Codes: it cannot be expanded from what is loaded)
 	Binding *ProfileBinding
@@ -312,6 +319,14 @@ type SliceKey struct {
 	// and generation says so
 	Problem    string
 	Unknowable string
+	// Any marks a value or pattern discriminator the slice leaves open (no
+	// fixed or pattern value, no binding) while it constrains another of
+	// the slicing's discriminators: every item meets it, as the HL7
+	// validator reads such a slice (a subtype not every slice requires).
+	Any bool
+	// noValue: the slice has no value for this value or pattern
+	// discriminator (Problem says so until Any is decided)
+	noValue bool
 }
 
 // Slicing describes how an element is sliced.

@@ -54,6 +54,25 @@ func (b *builder) sliceKeys(d *snapshot.Definition, prof *Profile) {
 		for _, disc := range sliced.Slicing.Discriminators {
 			pe.Keys = append(pe.Keys, b.sliceKey(d, pe, disc))
 		}
+		openKeys(pe.Keys)
+	}
+}
+
+// openKeys marks the value and pattern discriminators a slice has no value
+// for as open (SliceKey.Any) when the slice constrains another of the
+// slicing's discriminators; with none constrained, they stay problems.
+func openKeys(keys []*SliceKey) {
+	constrained := false
+	for _, k := range keys {
+		constrained = constrained || !k.noValue
+	}
+	if !constrained {
+		return
+	}
+	for _, k := range keys {
+		if k.noValue {
+			k.Any, k.Problem = true, ""
+		}
 	}
 }
 
@@ -177,6 +196,7 @@ func (b *builder) bindingKey(k *SliceKey, def *snapshot.Definition, el *snapshot
 			break // the slice itself was looked at
 		}
 	}
+	k.noValue = true
 	k.Problem = fmt.Sprintf("%s: no fixed or pattern value, and no binding, at %s for the %s discriminator", def.File(), el.ID(), k.Type)
 }
 

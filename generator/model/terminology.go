@@ -113,13 +113,41 @@ func (x *Expander) expand(canonical string, depth int) *expansion {
 		}
 		e.codes = kept
 	}
+	if inactive := compose.Get("inactive"); inactive.Exists() && !inactive.Bool() {
+		active := e.codes[:0]
+		for _, c := range e.codes {
+			if !c.Inactive {
+				active = append(active, c)
+			}
+		}
+		e.codes = active
+	}
 	return e
+}
+
+// inactiveConcept reports whether a code system's concept is inactive: its
+// inactive property is true, or its status property is retired or
+// inactive.
+func inactiveConcept(c gjson.Result) bool {
+	for _, p := range c.Get("property").Array() {
+		switch p.Get("code").String() {
+		case "inactive":
+			if p.Get("valueBoolean").Bool() {
+				return true
+			}
+		case "status":
+			if s := p.Get("valueCode").String(); s == "retired" || s == "inactive" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func flattenContains(r gjson.Result, out []*Code) []*Code {
 	r.ForEach(func(_, c gjson.Result) bool {
 		if code := c.Get("code").String(); code != "" && !c.Get("abstract").Bool() {
-			out = append(out, &Code{Code: code, System: c.Get("system").String(), Display: c.Get("display").String()})
+			out = append(out, &Code{Code: code, System: c.Get("system").String(), Display: c.Get("display").String(), Inactive: c.Get("inactive").Bool()})
 		}
 		out = flattenContains(c.Get("contains"), out)
 		return true
@@ -219,7 +247,7 @@ func (x *Expander) systemCodes(system, version string) ([]*Code, string, error) 
 	var walk func(r gjson.Result)
 	walk = func(r gjson.Result) {
 		r.ForEach(func(_, c gjson.Result) bool {
-			out = append(out, &Code{Code: c.Get("code").String(), System: system, Display: c.Get("display").String(), Definition: c.Get("definition").String()})
+			out = append(out, &Code{Code: c.Get("code").String(), System: system, Display: c.Get("display").String(), Definition: c.Get("definition").String(), Inactive: inactiveConcept(c)})
 			walk(c.Get("concept"))
 			return true
 		})
@@ -247,7 +275,7 @@ func (x *Expander) filter(system, version string, filters []gjson.Result) ([]*Co
 	var walk func(r gjson.Result, anc []string)
 	walk = func(r gjson.Result, anc []string) {
 		r.ForEach(func(_, c gjson.Result) bool {
-			code := &Code{Code: c.Get("code").String(), System: system, Display: c.Get("display").String(), Definition: c.Get("definition").String()}
+			code := &Code{Code: c.Get("code").String(), System: system, Display: c.Get("display").String(), Definition: c.Get("definition").String(), Inactive: inactiveConcept(c)}
 			nodes = append(nodes, node{code: code, ancestry: append([]string(nil), anc...)})
 			walk(c.Get("concept"), append(anc, code.Code))
 			return true

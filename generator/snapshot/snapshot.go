@@ -37,6 +37,7 @@ type Definition struct {
 	Snapshot       []*Element
 	Differential   []*Element
 	Computed       bool // the snapshot was computed here, not read
+	unnamed        bool // it has no name: Name is taken from URL
 }
 
 // File is where the definition came from, for error messages.
@@ -71,7 +72,9 @@ func Parse(r *load.Resource) (*Definition, error) {
 		return nil, diag.Errorf(r.Source, "", "StructureDefinition %s has no type", r.URL)
 	}
 	if d.Name == "" {
-		return nil, diag.Errorf(r.Source, "", "StructureDefinition %s has no name", r.URL)
+		// an authoring error (name is 1..1) that need not stop generation:
+		// the name is the last step of the canonical URL (checkNames checks it)
+		d.Name, d.unnamed = r.URL[strings.LastIndexAny(r.URL, "/:")+1:], true
 	}
 	var err error
 	if d.Snapshot, err = parseElements(r, j.Get("snapshot.element")); err != nil {
@@ -167,6 +170,9 @@ func (g *Generator) ForResource(r *load.Resource) (*Definition, error) {
 	d, err := Parse(r)
 	if err != nil {
 		return nil, err
+	}
+	if d.unnamed {
+		g.Report.Warnf(r.Source, "", "StructureDefinition %s has no name; named %s after its url", r.URL, d.Name)
 	}
 	if err := g.checkAncestry(d); err != nil {
 		return nil, err
