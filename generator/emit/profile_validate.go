@@ -111,7 +111,7 @@ func (e *emitter) constrained(n *pnode, t *model.Type) bool {
 		return false
 	}
 	el := n.el
-	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || len(n.slices) > 0 || newBinding(el, fd) || len(e.datatypeProfiles(el)) > 0 {
+	if el.Min > fd.Min || (el.Max >= 0 && (fd.Max < 0 || el.Max < fd.Max)) || el.Fixed != nil || el.Pattern != nil || el.MinValue != nil || el.MaxValue != nil || len(n.slices) > 0 || newBinding(el, fd) || len(e.datatypeProfiles(el)) > 0 {
 		return true
 	}
 	if fd.Choice != nil && len(narrowed(fd, el)) < len(fd.Choice.Options) {
@@ -309,7 +309,7 @@ func (e *emitter) boundCheck(g *jen.Group, pr *model.Profile, el *model.ProfileE
 		cmp = jen.Qual(e.fhirPath(), "CompareDecimals").Call(y.Clone().Dot("GetValue").Call(), jen.Qual(e.fhirPath(), "Decimal").Parens(jen.Lit(bound.Str)))
 	case (t.Value.GoType == "int32" || t.Value.GoType == "int64") && bound.Kind == model.ValueNumber:
 		if n, err := strconv.ParseInt(bound.Str, 10, 64); err == nil {
-			g.If(y.Clone().Dot("Value").Op("!=").Nil().Op("&&").Int64().Parens(y.Clone().Dot("GetValue").Call()).Op(op).Lit(n)).Block(boundIssue(e, what, bound))
+			g.If(y.Clone().Dot("Value").Op("!=").Nil().Op("&&").Int64().Parens(y.Clone().Dot("GetValue").Call()).Op(op).Lit(int(n))).Block(boundIssue(e, what, bound))
 			return
 		}
 	case t.Value.System == "Date" || t.Value.System == "DateTime" || t.Value.System == "Time":
