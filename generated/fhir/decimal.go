@@ -6,6 +6,7 @@ package fhir
 import (
 	"math/big"
 	"strconv"
+	"strings"
 )
 
 // Decimal is a FHIR decimal kept as its exact text, so that precision is
@@ -89,4 +90,53 @@ func DecimalEqual(a, b Decimal) bool {
 	ra, ok1 := a.Rat()
 	rb, ok2 := b.Rat()
 	return ok1 && ok2 && ra.Cmp(rb) == 0
+}
+
+// CompareDecimals compares two decimals by value (-1, 0, 1), without
+// allocating unless one has an exponent; ok is false when either is not a
+// number.
+func CompareDecimals(a, b Decimal) (c int, ok bool) {
+	x, y := string(a), string(b)
+	if strings.ContainsAny(x, "eE") || strings.ContainsAny(y, "eE") {
+		ra, ok1 := a.Rat()
+		rb, ok2 := b.Rat()
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		return ra.Cmp(rb), true
+	}
+	na, nb := strings.HasPrefix(x, "-"), strings.HasPrefix(y, "-")
+	x, y = strings.TrimPrefix(x, "-"), strings.TrimPrefix(y, "-")
+	ia, fa, _ := strings.Cut(x, ".")
+	ib, fb, _ := strings.Cut(y, ".")
+	ia, ib = strings.TrimLeft(ia, "0"), strings.TrimLeft(ib, "0")
+	fa, fb = strings.TrimRight(fa, "0"), strings.TrimRight(fb, "0")
+	zeroA, zeroB := ia == "" && fa == "", ib == "" && fb == ""
+	switch {
+	case zeroA && zeroB:
+		return 0, true
+	case zeroA:
+		na = !nb
+	case zeroB:
+		nb = !na
+	}
+	if na != nb {
+		if na {
+			return -1, true
+		}
+		return 1, true
+	}
+	switch {
+	case len(ia) != len(ib):
+		c = len(ia) - len(ib)
+	case ia != ib:
+		c = strings.Compare(ia, ib)
+	default:
+		c = strings.Compare(fa, fb)
+	}
+	c = min(max(c, -1), 1)
+	if na {
+		c = -c
+	}
+	return c, true
 }

@@ -3,7 +3,6 @@
 package r4
 
 import (
-	"math/big"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -261,57 +260,9 @@ func sameShape(a, b string) bool {
 	return true
 }
 
-// fpCmpNumber compares two decimal texts, without allocating for plain
-// decimals (exponents go through big.Rat).
+// fpCmpNumber compares two decimal texts.
 func fpCmpNumber(a, b string) (int, bool) {
-	if strings.ContainsAny(a, "eE") || strings.ContainsAny(b, "eE") {
-		ra, ok1 := new(big.Rat).SetString(a)
-		rb, ok2 := new(big.Rat).SetString(b)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		return ra.Cmp(rb), true
-	}
-	na, nb := strings.HasPrefix(a, "-"), strings.HasPrefix(b, "-")
-	a, b = strings.TrimPrefix(a, "-"), strings.TrimPrefix(b, "-")
-	ia, fa, _ := strings.Cut(a, ".")
-	ib, fb, _ := strings.Cut(b, ".")
-	ia, ib = strings.TrimLeft(ia, "0"), strings.TrimLeft(ib, "0")
-	fa, fb = strings.TrimRight(fa, "0"), strings.TrimRight(fb, "0")
-	zeroA, zeroB := ia == "" && fa == "", ib == "" && fb == ""
-	if zeroA && zeroB {
-		return 0, true
-	}
-	if zeroA {
-		na = !nb
-	}
-	if zeroB {
-		nb = !na
-	}
-	if na != nb {
-		if na {
-			return -1, true
-		}
-		return 1, true
-	}
-	c := 0
-	switch {
-	case len(ia) != len(ib):
-		c = len(ia) - len(ib)
-	case ia != ib:
-		c = strings.Compare(ia, ib)
-	default:
-		c = strings.Compare(fa, fb)
-	}
-	if c > 0 {
-		c = 1
-	} else if c < 0 {
-		c = -1
-	}
-	if na {
-		c = -c
-	}
-	return c, true
+	return fhir.CompareDecimals(fhir.Decimal(a), fhir.Decimal(b))
 }
 
 // fpScalarOf is the comparable value of an item of any type.
