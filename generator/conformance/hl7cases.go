@@ -174,9 +174,24 @@ func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) er
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
 		if c.Profile != nil {
-			profiled = append(profiled, profileJob{ver: ver, c: c, m: m, flags: flags})
+			url, err := canonicalURL(filepath.Join(dir, "cases", c.Profile.Source))
+			if err != nil {
+				return err
+			}
+			profiled = append(profiled, profileJob{ver: ver, name: c.Name, kind: "profile", file: c.File, defs: caseDefs(c, m, true),
+				types: []string{url}, profile: url, flags: flags, want: c.Profile.Errors, outcome: outcomeFile(m.Profile.Java)})
 		}
 		if c.Errors == nil {
+			continue
+		}
+		defs := caseDefs(c, m, false)
+		named, err := namedProfiles(filepath.Join(dir, "cases"), c.File, defs)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
+		}
+		if len(named) > 0 {
+			profiled = append(profiled, profileJob{ver: ver, name: c.Name, kind: "base", file: c.File, defs: defs,
+				types: named, flags: flags, want: c.Errors, outcome: outcomeFile(m.Java)})
 			continue
 		}
 		got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", c.File))

@@ -13,16 +13,24 @@ import (
 	"sync"
 )
 
-// profileJob is a case of the HL7 suite to validate against its profile.
+// profileJob is a case of the HL7 suite to validate with a module generated
+// for it: a profile case (kind "profile", validated with -profile), or a
+// base case whose instance names, in meta.profile, profiles the case's own
+// definitions define (kind "base": the HL7 harness loads them, and applies
+// what meta.profile names).
 type profileJob struct {
-	ver   string
-	c     hl7Case
-	m     hl7Manifest
-	flags []string // the base run's fhir-validate flags
+	ver, name, kind string
+	file            string   // the instance, under cases/
+	defs            []string // the definitions to generate from, under cases/
+	types           []string // the roots: canonical URLs
+	profile         string   // "": validate without -profile
+	flags           []string // the fhir-validate flags the HL7 harness's options map to
+	want            *int     // the errors HL7 reports (nil: as its outcome file has)
+	outcome         string   // the manifest's outcome file ("" none)
 }
 
-// runProfileCases runs the profile cases, as many at once as there are CPUs
-// (each generates and builds a module), and returns their results in order.
+// runProfileCases runs the jobs, as many at once as there are CPUs (each
+// generates and builds a module), and returns their results in order.
 func runProfileCases(dir string, gen hl7Gen, jobs []profileJob) ([]hl7Result, error) {
 	results := make([]hl7Result, len(jobs))
 	errs := make([]error, len(jobs))
@@ -44,25 +52,19 @@ func runProfileCases(dir string, gen hl7Gen, jobs []profileJob) ([]hl7Result, er
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("%s (profile): %w", jobs[i].c.Name, err)
+			return nil, fmt.Errorf("%s (%s): %w", jobs[i].name, jobs[i].kind, err)
 		}
 	}
 	return results, nil
 }
 
-// runProfileCase generates the case's profile, with the definitions the case
-// brings, on its version's base (fhirgen generate -defs ... -type <profile>)
-// into a module of its own, builds that module's fhir-validate, and
-// validates the case's instance against the profile. A generation that fails
-// is a result (the case differs, and must be listed); a generated module
-// that does not build is an error.
+// runProfileCase generates the job's definitions on its version's base
+// (fhirgen generate -defs ... -type ...) into a module of its own, builds
+// that module's fhir-validate, and validates the case's instance with it. A
+// generation that fails is a result (the case differs, and must be listed);
+// a generated module that does not build is an error.
 func runProfileCase(dir string, gen hl7Gen, j profileJob) (hl7Result, error) {
 	cases := filepath.Join(dir, "cases")
-	source := filepath.Join(cases, j.c.Profile.Source)
-	url, err := canonicalURL(source)
-	if err != nil {
-		return hl7Result{}, err
-	}
 	work, err := os.MkdirTemp("", "hl7-profile-")
 	if err != nil {
 		return hl7Result{}, err
@@ -70,16 +72,15 @@ func runProfileCase(dir string, gen hl7Gen, j profileJob) (hl7Result, error) {
 	defer os.RemoveAll(work)
 	module := filepath.Join(work, "module")
 	args := slices.Concat([]string{"generate"}, gen.args[j.ver])
-	var defs []string
-	for _, f := range slices.Concat([]string{j.c.Profile.Source}, j.c.Profile.Supporting, j.c.Supporting, j.m.Supporting, j.m.Profiles) {
-		if !slices.Contains(defs, f) {
-			defs = append(defs, f)
-			args = append(args, "-defs", filepath.Join(cases, f))
-		}
+	for _, f := range j.defs {
+		args = append(args, "-defs", filepath.Join(cases, f))
 	}
-	args = append(args, "-type", url, "-invariants", "report", "-out", module, "-module", "fhirgen.test/hl7case")
+	for _, t := range j.types {
+		args = append(args, "-type", t)
+	}
+	args = append(args, "-invariants", "report", "-out", module, "-module", "fhirgen.test/hl7case")
 	if out, err := command(gen.fhirgen, "", args...); err != nil {
-		r, err := compareHL7(dir, j.ver, j.c.Name, "profile", outcomeFile(j.m.Profile.Java), j.c.Profile.Errors, nil)
+		r, err := compareHL7(dir, j.ver, j.name, j.kind, j.outcome, j.want, nil)
 		r.genErr, r.verdict, r.count, r.loc = lastLine(out), false, false, false
 		return r, err
 	}
@@ -87,11 +88,65 @@ func runProfileCase(dir string, gen hl7Gen, j profileJob) (hl7Result, error) {
 	if out, err := command("go", module, "build", "-o", validate, "./cmd/fhir-validate"); err != nil {
 		return hl7Result{}, fmt.Errorf("the generated module does not build: %v\n%s", err, out)
 	}
-	got, err := runValidate(validate, append(slices.Clone(j.flags), "-profile", url), filepath.Join(cases, j.c.File))
+	flags := slices.Clone(j.flags)
+	if j.profile != "" {
+		flags = append(flags, "-profile", j.profile)
+	}
+	got, err := runValidate(validate, flags, filepath.Join(cases, j.file))
 	if err != nil {
 		return hl7Result{}, err
 	}
-	return compareHL7(dir, j.ver, j.c.Name, "profile", outcomeFile(j.m.Profile.Java), j.c.Profile.Errors, got)
+	return compareHL7(dir, j.ver, j.name, j.kind, j.outcome, j.want, got)
+}
+
+// caseDefs are the definition files a case brings: its profile's (for a
+// profile case), its supporting files and the manifest's, each once.
+func caseDefs(c hl7Case, m hl7Manifest, profile bool) []string {
+	var lists [][]string
+	if profile {
+		lists = append(lists, []string{c.Profile.Source}, c.Profile.Supporting)
+	}
+	lists = append(lists, c.Supporting, m.Supporting, m.Profiles)
+	var out []string
+	for _, f := range slices.Concat(lists...) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// namedProfiles are the profiles an instance names in meta.profile that the
+// definition files (JSON) define (none when the instance is not JSON): the HL7 harness loads them with the case
+// and validates against them.
+func namedProfiles(cases, instance string, defs []string) ([]string, error) {
+	var res struct {
+		Meta struct{ Profile []string }
+	}
+	if len(defs) == 0 {
+		return nil, nil
+	}
+	data, err := os.ReadFile(filepath.Join(cases, instance))
+	if err != nil {
+		return nil, err
+	}
+	if json.Unmarshal(data, &res) != nil {
+		return nil, nil // not JSON (a case of a syntax error): it names nothing
+	}
+	var out []string
+	for _, f := range defs {
+		if strings.HasSuffix(f, ".xml") {
+			continue
+		}
+		url, err := canonicalURL(filepath.Join(cases, f))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(res.Meta.Profile, url) {
+			out = append(out, url)
+		}
+	}
+	return out, nil
 }
 
 // command runs a program in a directory ("": this one) and returns its
