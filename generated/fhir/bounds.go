@@ -14,7 +14,7 @@ import (
 // is before 2025-01-01). ok is false when they cannot be ordered: equal at
 // the precision they share, or not readable.
 func CompareDateTimes(a, b string) (c int, ok bool) {
-	if sameForm(a, b) {
+	if SameDateForm(a, b) {
 		return min(max(strings.Compare(a, b), -1), 1), true
 	}
 	if len(a) > 10 && len(b) > 10 {
@@ -32,9 +32,10 @@ func CompareDateTimes(a, b string) (c int, ok bool) {
 	return 0, false
 }
 
-// sameForm reports whether two date or time texts have the same digits in
-// the same places, so that comparing their text compares them.
-func sameForm(a, b string) bool {
+// SameDateForm reports whether two date or time texts have the same digits
+// in the same places (the same precision and zone notation), so that
+// comparing their text compares them.
+func SameDateForm(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}

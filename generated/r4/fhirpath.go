@@ -203,7 +203,7 @@ func fpCompare(op string, a, b fpScalar) int8 {
 			return -1
 		}
 	case a.kind == 3 && b.kind == 3:
-		if !sameShape(a.s, b.s) {
+		if !fhir.SameDateForm(a.s, b.s) {
 			return 0 // different precisions (or zones): not comparable here
 		}
 		c = strings.Compare(a.s, b.s)
@@ -243,21 +243,6 @@ func fpCompare(op string, a, b fpScalar) int8 {
 		return 2
 	}
 	return 1
-}
-
-// sameShape reports whether two dates have the same precision and zone
-// notation, so that comparing their text compares them.
-func sameShape(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		da, db := a[i] >= '0' && a[i] <= '9', b[i] >= '0' && b[i] <= '9'
-		if da != db || (!da && a[i] != b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // fpCmpNumber compares two decimal texts.
