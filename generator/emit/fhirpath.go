@@ -29,6 +29,7 @@ const (
 	ikString                  // Go string
 	ikInt                     // Go int64
 	ikDec                     // a decimal's text
+	ikScalar                  // an fpScalar (a boundary: lowBoundary(), highBoundary())
 )
 
 type itype struct {
@@ -52,6 +53,8 @@ func (it itype) String() string {
 		return "Integer"
 	case ikDec:
 		return "Decimal"
+	case ikScalar:
+		return "boundary"
 	}
 	return "?"
 }
@@ -62,6 +65,9 @@ type coll struct {
 	gen func(g *jen.Group, yield func(g *jen.Group, v jen.Code))
 	// single marks a collection of exactly one item (one)
 	single bool
+	// targets are, for References (and the resources they resolve to), the
+	// resource types the element's definition lets them point to (none: any)
+	targets []string
 }
 
 // fpc compiles the invariants of one package.
@@ -421,15 +427,21 @@ func (c *fpc) repeat(in coll, proj *fhirpath.Node) coll {
 		return c.asColl(c.compile(proj, c.one(it, jen.Id("_")), c.one(it, jen.Id("_")))).typ
 	}
 	out := probe(in.typ)
-	if out.k != ikElem {
-		c.fail("repeat() of %s: only elements of one type are supported", out)
+	if out.k != ikElem || probe(out) != out {
+		// items of several types (repeat(answer | item)): kept as any,
+		// and navigated by the type each has at run time
+		out = itype{k: ikAny}
+		if again := probe(out); again.k != ikAny {
+			c.fail("repeat(): its projection gives %s from items of any type", again)
+		}
 	}
-	if again := probe(out); again != out {
-		c.fail("repeat(): its projection gives %s from %s, and %s from that", out, in.typ, again)
+	elem := jen.Any()
+	if out.k == ikElem {
+		elem = jen.Op("*").Add(c.e.typeRefOf(out.t))
 	}
 	return coll{typ: out, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 		buf, q, k := c.tmp("buf"), c.tmp("q"), c.tmp("k")
-		g.Var().Id(buf).Index(jen.Lit(16)).Op("*").Add(c.e.typeRefOf(out.t))
+		g.Var().Id(buf).Index(jen.Lit(16)).Add(elem)
 		g.Id(q).Op(":=").Id(buf).Index(jen.Empty(), jen.Lit(0))
 		enqueue := func(it itype, v jen.Code, g *jen.Group) {
 			y := c.tmp("w")
@@ -507,7 +519,14 @@ func (c *fpc) navigate(in coll, name string) coll {
 			c.notes = append(c.notes, fmt.Sprintf("%s has no element %s: it is always empty", t.Name, name))
 			return c.empty(itype{k: ikAny})
 		}
-		return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		var targets []string
+		switch {
+		case fd.Type != nil && fd.Type.Code == "Reference":
+			targets = fd.Type.TargetTypes
+		case t.Name == "Reference" && name == "reference":
+			targets = in.targets // Reference.reference resolves where its Reference does
+		}
+		return coll{typ: c.itemType(fd), targets: targets, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
 				y := c.tmp("y")
 				g.Id(y).Op(":=").Add(v)
@@ -515,6 +534,15 @@ func (c *fpc) navigate(in coll, name string) coll {
 			})
 		}}
 	case ikRes:
+		if t := c.targetType(in); t != nil && fieldByName(t, name) != nil {
+			// a resource a reference of one target type resolved to: as that type
+			return c.navigate(coll{typ: itype{k: ikElem, t: t}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+				in.gen(g, func(g *jen.Group, v jen.Code) {
+					r := c.tmp("r")
+					g.If(jen.List(jen.Id(r), jen.Id("ok")).Op(":=").Add(v).Assert(jen.Op("*").Add(c.e.typeRefOf(t))), jen.Id("ok")).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(r)) })
+				})
+			}}, name)
+		}
 		for _, at := range c.abstracts {
 			if at == nil {
 				continue
@@ -557,6 +585,18 @@ func (c *fpc) navigate(in coll, name string) coll {
 	}
 	c.fail("cannot navigate to %s from %s", name, in.typ)
 	return coll{}
+}
+
+// targetType is the one generated resource type the items of a collection
+// of resolved references can be (their element's only target type), or nil.
+func (c *fpc) targetType(in coll) *model.Type {
+	if len(in.targets) != 1 {
+		return nil
+	}
+	if t := c.typeByName(in.targets[0]); t != nil && t.Kind == model.KindResource {
+		return t
+	}
+	return nil
 }
 
 // typesWith lists the types that have an element name.
@@ -874,6 +914,24 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 				c.asColl(c.compile(proj, item, item)).gen(g, yield)
 			})
 		}})
+	case (n.Name == "lowBoundary" || n.Name == "highBoundary") && argc == 0:
+		high := n.Name == "highBoundary"
+		return cv(coll{typ: itype{k: ikScalar}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				c.toScalar(g, in.typ, v, func(g *jen.Group, sc jen.Code) {
+					b := c.tmp("b")
+					g.If(jen.List(jen.Id(b), jen.Id("ok")).Op(":=").Id("fpBoundary").Call(sc, jen.Lit(high)), jen.Id("ok")).BlockFunc(func(g *jen.Group) { yield(g, jen.Id(b)) })
+				})
+			})
+		}})
+	case n.Name == "comparable" && argc == 1:
+		other := c.asColl(c.compile(n.Args[0], this, this))
+		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
+			c.scalar(g, in, "a")
+			c.scalar(g, other, "b")
+			g.If(jen.Id("fpComparable").Call(jen.Id("a"), jen.Id("b"))).Block(jen.Return(jen.Lit(2)))
+			g.Return(jen.Lit(1))
+		}).Call())
 	case n.Name == "memberOf" && argc == 1:
 		return bv(c.memberOf(in, n.Args[0]))
 	case n.Name == "repeat" && argc == 1:
@@ -1174,7 +1232,7 @@ func (c *fpc) function2(n *fhirpath.Node, in, this coll) (value, bool) {
 		}}), true
 	case n.Name == "resolve" && argc == 0:
 		c.resolve = true
-		return cv(coll{typ: itype{k: ikRes}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		return cv(coll{typ: itype{k: ikRes}, targets: in.targets, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
 				var ref jen.Code
 				switch {
@@ -1207,6 +1265,9 @@ func (c *fpc) toScalar(g *jen.Group, it itype, v jen.Code, body func(*jen.Group,
 		g.Id(sc).Op(":=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): v})
 	case ikBool:
 		g.Id(sc).Op(":=").Id("fpBoolScalar").Call(v)
+	case ikScalar:
+		body(g, v)
+		return
 	case ikElem:
 		if !hasScalar(it.t) {
 			c.fail("%s values cannot be compared here", it)
@@ -1323,41 +1384,22 @@ func (c *fpc) scalar(g *jen.Group, col coll, out string) {
 	g.Var().Id(out).Id("fpScalar")
 	g.Id(cnt).Op(":=").Lit(0)
 	col.gen(g, func(g *jen.Group, v jen.Code) {
-		switch col.typ.k {
-		case ikString:
-			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(1), jen.Id("s"): v})
+		if col.typ.k == ikElem && !hasScalar(col.typ.t) {
+			// a complex value compares unequal to any scalar
+			g.Id("_").Op("=").Add(v)
+			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(-1)})
 			g.Id(cnt).Op("++")
-		case ikInt:
-			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): jen.Qual("strconv", "FormatInt").Call(v, jen.Lit(10))})
-			g.Id(cnt).Op("++")
-		case ikDec:
-			g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(2), jen.Id("s"): v})
-			g.Id(cnt).Op("++")
-		case ikBool:
-			g.Id(out).Op("=").Id("fpBoolScalar").Call(v)
-			g.Id(cnt).Op("++")
-		case ikElem:
-			if !hasScalar(col.typ.t) {
-				// a complex value compares unequal to any scalar
-				g.Id("_").Op("=").Add(v)
-				g.Id(out).Op("=").Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(-1)})
-				g.Id(cnt).Op("++")
-				return
-			}
-			g.If(jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Add(v).Dot("fpScalar").Call(), jen.Id("ok")).Block(
-				jen.Id(out).Op("=").Id("sc"),
-				jen.Id(cnt).Op("++"),
-			)
-		default:
-			g.If(jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Id("fpScalarOf").Call(v), jen.Id("ok")).Block(
-				jen.Id(out).Op("=").Id("sc"),
-				jen.Id(cnt).Op("++"),
-			)
+			return
 		}
+		c.toScalar(g, col.typ, v, func(g *jen.Group, sc jen.Code) {
+			g.Id(out).Op("=").Add(sc)
+			g.Id(cnt).Op("++")
+		})
 	})
 	g.If(jen.Id(cnt).Op(">").Lit(1)).Block(jen.Return(jen.Lit(-1)))
 	g.If(jen.Id(cnt).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
 }
+
 
 // hasScalar tells the types with an fpScalar method: primitives and
 // quantities (a value and a unit code).
