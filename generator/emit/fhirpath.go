@@ -1400,7 +1400,6 @@ func (c *fpc) scalar(g *jen.Group, col coll, out string) {
 	g.If(jen.Id(cnt).Op("==").Lit(0)).Block(jen.Return(jen.Lit(0)))
 }
 
-
 // hasScalar tells the types with an fpScalar method: primitives and
 // quantities (a value and a unit code).
 func hasScalar(t *model.Type) bool {
