@@ -40,7 +40,16 @@ func TestFunctions(t *testing.T) {
 		{"memberOf, a Coding in", `{"resourceType":"Probe","cd":{"system":"http://hl7.org/fhir/administrative-gender","code":"male"}}`, ""},
 		{"memberOf, a Coding of another system", `{"resourceType":"Probe","cd":{"system":"http://example.org/gender","code":"male"}}`, "fp-memberof-coding"},
 		{"repeat, distinct labels at every depth", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"b","node":[{"label":"c"}]}]},{"label":"d"}]}`, ""},
-		{"repeat, a label repeated three levels down", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"b","node":[{"label":"a"}]}]}]}`, "fp-repeat"},
+		{"repeat, a label repeated three levels down", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"b","node":[{"label":"a"}]}]}]}`, "fp-repeat fp-repeat-any"},
+		{"repeat over two types, distinct labels", `{"resourceType":"Probe","node":[{"label":"a","leaf":[{"label":"b"}],"node":[{"label":"c","leaf":[{"label":"d"}]}]}]}`, ""},
+		{"repeat over two types, a leaf repeating a node's label", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"c","leaf":[{"label":"a"}]}]}]}`, "fp-repeat-any"},
+		{"lowBoundary, highBoundary: a year before a day in it", `{"resourceType":"Probe","pd":"2014","pe":"2014-06-01"}`, ""},
+		{"lowBoundary, highBoundary: zones applied", `{"resourceType":"Probe","pd":"2014-01-01T10:00:00+02:00","pe":"2014-01-01T09:00:00Z"}`, ""},
+		{"lowBoundary, highBoundary: a later day", `{"resourceType":"Probe","pd":"2015-01-01","pe":"2014-12-31"}`, "fp-boundary-date"},
+		{"lowBoundary, highBoundary: a later instant", `{"resourceType":"Probe","pd":"2014-01-01T10:00:00Z","pe":"2014-01-01T09:59:59.999Z"}`, "fp-boundary-date"},
+		{"boundaries of quantities that overlap at their precision", `{"resourceType":"Probe","qa":{"value":1.25,"system":"http://unitsofmeasure.org","code":"mg"},"qb":{"value":1.2,"system":"http://unitsofmeasure.org","code":"mg"}}`, ""},
+		{"boundaries of quantities that do not overlap", `{"resourceType":"Probe","qa":{"value":3,"system":"http://unitsofmeasure.org","code":"mg"},"qb":{"value":1,"system":"http://unitsofmeasure.org","code":"mg"}}`, "fp-boundary-quantity"},
+		{"quantities of other units are not comparable, and pass", `{"resourceType":"Probe","qa":{"value":3,"system":"http://unitsofmeasure.org","code":"mg"},"qb":{"value":1,"system":"http://unitsofmeasure.org","code":"g"}}`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

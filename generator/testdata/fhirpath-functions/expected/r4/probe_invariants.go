@@ -44,10 +44,10 @@ func (x *Probe) invDom3(v *validator) int8 {
 				if fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t38 := func() int8 {
-						l37 := func() int8 {
-							l33 := func() int8 {
-								l29 := func() int8 {
+					if t49 := func() int8 {
+						l48 := func() int8 {
+							l42 := func() int8 {
+								l36 := func() int8 {
 									var a fpScalar
 									an := 0
 									var s4 string
@@ -65,10 +65,11 @@ func (x *Probe) invDom3(v *validator) int8 {
 											}
 										}
 										if n7 == 1 {
-											a = fpScalar{
+											sc10 := fpScalar{
 												kind: 1,
 												s:    s4 + s6,
 											}
+											a = sc10
 											an++
 										}
 									}
@@ -78,92 +79,92 @@ func (x *Probe) invDom3(v *validator) int8 {
 									if an == 0 {
 										return 0
 									}
-									if res10, ok := v.resource.(*Probe); ok && res10 != nil {
-										for _, d11 := range descendants(v, res10) {
-											for _, a12 := range fpNavReference(any(d11)) {
+									if res11, ok := v.resource.(*Probe); ok && res11 != nil {
+										for _, d12 := range descendants(v, res11) {
+											for _, a13 := range fpNavReference(any(d12)) {
 												{
-													var e13 fpScalar
-													e13n := 0
-													if sc, ok := fpScalarOf(a12); ok {
-														e13 = sc
-														e13n++
+													var e14 fpScalar
+													e14n := 0
+													if sc15, ok := fpScalarOf(a13); ok {
+														e14 = sc15
+														e14n++
 													}
-													if e13n > 1 {
+													if e14n > 1 {
 														return -1
 													}
-													if e13n == 0 {
+													if e14n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e13) == 2 {
+													if fpCompare("=", a, e14) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res14, ok := v.resource.(*Probe); ok && res14 != nil {
-										for _, d15 := range descendants(v, res14) {
-											if y16, ok := d15.(*Canonical); ok && y16 != nil {
+									if res16, ok := v.resource.(*Probe); ok && res16 != nil {
+										for _, d17 := range descendants(v, res16) {
+											if y18, ok := d17.(*Canonical); ok && y18 != nil {
 												{
-													var e17 fpScalar
-													e17n := 0
-													if sc, ok := fpScalarOf(any(y16)); ok {
-														e17 = sc
-														e17n++
+													var e19 fpScalar
+													e19n := 0
+													if sc20, ok := fpScalarOf(any(y18)); ok {
+														e19 = sc20
+														e19n++
 													}
-													if e17n > 1 {
+													if e19n > 1 {
 														return -1
 													}
-													if e17n == 0 {
+													if e19n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e17) == 2 {
+													if fpCompare("=", a, e19) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res18, ok := v.resource.(*Probe); ok && res18 != nil {
-										for _, d19 := range descendants(v, res18) {
-											if y20, ok := d19.(*URI); ok && y20 != nil {
+									if res21, ok := v.resource.(*Probe); ok && res21 != nil {
+										for _, d22 := range descendants(v, res21) {
+											if y23, ok := d22.(*URI); ok && y23 != nil {
 												{
-													var e21 fpScalar
-													e21n := 0
-													if sc, ok := fpScalarOf(any(y20)); ok {
-														e21 = sc
-														e21n++
+													var e24 fpScalar
+													e24n := 0
+													if sc25, ok := fpScalarOf(any(y23)); ok {
+														e24 = sc25
+														e24n++
 													}
-													if e21n > 1 {
+													if e24n > 1 {
 														return -1
 													}
-													if e21n == 0 {
+													if e24n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e21) == 2 {
+													if fpCompare("=", a, e24) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res22, ok := v.resource.(*Probe); ok && res22 != nil {
-										for _, d23 := range descendants(v, res22) {
-											if y24, ok := d23.(*URL); ok && y24 != nil {
+									if res26, ok := v.resource.(*Probe); ok && res26 != nil {
+										for _, d27 := range descendants(v, res26) {
+											if y28, ok := d27.(*URL); ok && y28 != nil {
 												{
-													var e25 fpScalar
-													e25n := 0
-													if sc, ok := fpScalarOf(any(y24)); ok {
-														e25 = sc
-														e25n++
+													var e29 fpScalar
+													e29n := 0
+													if sc30, ok := fpScalarOf(any(y28)); ok {
+														e29 = sc30
+														e29n++
 													}
-													if e25n > 1 {
+													if e29n > 1 {
 														return -1
 													}
-													if e25n == 0 {
+													if e29n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e25) == 2 {
+													if fpCompare("=", a, e29) == 2 {
 														return 2
 													}
 												}
@@ -172,18 +173,18 @@ func (x *Probe) invDom3(v *validator) int8 {
 									}
 									return 1
 								}()
-								if l29 == 2 {
+								if l36 == 2 {
 									return 2
 								}
-								return fpOr(l29, func() int8 {
-									for _, d26 := range descendants(v, w3) {
-										w27 := d26
+								return fpOr(l36, func() int8 {
+									for _, d31 := range descendants(v, w3) {
+										w32 := d31
 										if func() int8 {
 											var a fpScalar
 											an := 0
-											for _, a28 := range fpNavReference(any(w27)) {
-												if sc, ok := fpScalarOf(a28); ok {
-													a = sc
+											for _, a33 := range fpNavReference(any(w32)) {
+												if sc34, ok := fpScalarOf(a33); ok {
+													a = sc34
 													an++
 												}
 											}
@@ -195,10 +196,11 @@ func (x *Probe) invDom3(v *validator) int8 {
 											}
 											var b fpScalar
 											bn := 0
-											b = fpScalar{
+											sc35 := fpScalar{
 												kind: 1,
 												s:    "#",
 											}
+											b = sc35
 											bn++
 											if bn > 1 {
 												return -1
@@ -208,25 +210,25 @@ func (x *Probe) invDom3(v *validator) int8 {
 											}
 											return fpCompare("=", a, b)
 										}() == 2 {
-											_ = w27
+											_ = w32
 											return 2
 										}
 									}
 									return 1
 								}())
 							}()
-							if l33 == 2 {
+							if l42 == 2 {
 								return 2
 							}
-							return fpOr(l33, func() int8 {
-								for _, d30 := range descendants(v, w3) {
-									w31 := d30
+							return fpOr(l42, func() int8 {
+								for _, d37 := range descendants(v, w3) {
+									w38 := d37
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										if y32, ok := w31.(*Canonical); ok && y32 != nil {
-											if sc, ok := y32.fpScalar(); ok {
-												a = sc
+										if y39, ok := w38.(*Canonical); ok && y39 != nil {
+											if sc40, ok := y39.fpScalar(); ok {
+												a = sc40
 												an++
 											}
 										}
@@ -238,10 +240,11 @@ func (x *Probe) invDom3(v *validator) int8 {
 										}
 										var b fpScalar
 										bn := 0
-										b = fpScalar{
+										sc41 := fpScalar{
 											kind: 1,
 											s:    "#",
 										}
+										b = sc41
 										bn++
 										if bn > 1 {
 											return -1
@@ -251,25 +254,25 @@ func (x *Probe) invDom3(v *validator) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w31
+										_ = w38
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l37 == 2 {
+						if l48 == 2 {
 							return 2
 						}
-						return fpOr(l37, func() int8 {
-							for _, d34 := range descendants(v, w3) {
-								w35 := d34
+						return fpOr(l48, func() int8 {
+							for _, d43 := range descendants(v, w3) {
+								w44 := d43
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y36, ok := w35.(*Canonical); ok && y36 != nil {
-										if sc, ok := y36.fpScalar(); ok {
-											a = sc
+									if y45, ok := w44.(*Canonical); ok && y45 != nil {
+										if sc46, ok := y45.fpScalar(); ok {
+											a = sc46
 											an++
 										}
 									}
@@ -281,10 +284,11 @@ func (x *Probe) invDom3(v *validator) int8 {
 									}
 									var b fpScalar
 									bn := 0
-									b = fpScalar{
+									sc47 := fpScalar{
 										kind: 1,
 										s:    "#",
 									}
+									b = sc47
 									bn++
 									if bn > 1 {
 										return -1
@@ -294,15 +298,15 @@ func (x *Probe) invDom3(v *validator) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w35
+									_ = w44
 									return 2
 								}
 							}
 							return 1
 						}())
-					}(); t38 >= 1 {
+					}(); t49 >= 1 {
 						n++
-						if t38 == 2 {
+						if t49 == 2 {
 							r = 2
 						} else {
 							r = 1
@@ -545,6 +549,205 @@ func (x *Probe) invFpBoolean(v *validator) int8 {
 	}()
 }
 
+// invFpBoundaryDate evaluates fp-boundary-date on a Probe: pd no later than pe, at their precisions
+// pd.empty() or pe.empty() or pd.lowBoundary() <= pe.highBoundary()
+func (x *Probe) invFpBoundaryDate(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l12 := func() int8 {
+			l3 := 3 - func() int8 {
+				y1 := x
+				if y1.Pd != nil {
+					_ = y1.Pd
+					return 2
+				}
+				return 1
+			}()
+			if l3 == 2 {
+				return 2
+			}
+			return fpOr(l3, 3-func() int8 {
+				y2 := x
+				if y2.Pe != nil {
+					_ = y2.Pe
+					return 2
+				}
+				return 1
+			}())
+		}()
+		if l12 == 2 {
+			return 2
+		}
+		return fpOr(l12, func() int8 {
+			var a fpScalar
+			an := 0
+			y4 := x
+			if y4.Pd != nil {
+				if sc5, ok := y4.Pd.fpScalar(); ok {
+					if b6, ok := fpBoundary(sc5, false); ok {
+						a = b6
+						an++
+					}
+				}
+			}
+			if an > 1 {
+				return -1
+			}
+			if an == 0 {
+				return 0
+			}
+			var b fpScalar
+			bn := 0
+			y8 := x
+			if y8.Pe != nil {
+				if sc9, ok := y8.Pe.fpScalar(); ok {
+					if b10, ok := fpBoundary(sc9, true); ok {
+						b = b10
+						bn++
+					}
+				}
+			}
+			if bn > 1 {
+				return -1
+			}
+			if bn == 0 {
+				return 0
+			}
+			return fpCompare("<=", a, b)
+		}())
+	}()
+}
+
+// invFpBoundaryQuantity evaluates fp-boundary-quantity on a Probe: qa no more than qb, at their
+// precisions, when comparable
+// qa.empty() or qb.empty() or qa.lowBoundary().comparable(qb.highBoundary()).not() or (qa.lowBoundary() <= qb.highBoundary())
+func (x *Probe) invFpBoundaryQuantity(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l22 := func() int8 {
+			l13 := func() int8 {
+				l3 := 3 - func() int8 {
+					y1 := x
+					if y1.Qa != nil {
+						_ = y1.Qa
+						return 2
+					}
+					return 1
+				}()
+				if l3 == 2 {
+					return 2
+				}
+				return fpOr(l3, 3-func() int8 {
+					y2 := x
+					if y2.Qb != nil {
+						_ = y2.Qb
+						return 2
+					}
+					return 1
+				}())
+			}()
+			if l13 == 2 {
+				return 2
+			}
+			return fpOr(l13, fpNot(func() int8 {
+				var r int8
+				n := 0
+				if t12 := func() int8 {
+					var a fpScalar
+					an := 0
+					y4 := x
+					if y4.Qa != nil {
+						if sc5, ok := y4.Qa.fpScalar(); ok {
+							if b6, ok := fpBoundary(sc5, false); ok {
+								a = b6
+								an++
+							}
+						}
+					}
+					if an > 1 {
+						return -1
+					}
+					if an == 0 {
+						return 0
+					}
+					var b fpScalar
+					bn := 0
+					y8 := x
+					if y8.Qb != nil {
+						if sc9, ok := y8.Qb.fpScalar(); ok {
+							if b10, ok := fpBoundary(sc9, true); ok {
+								b = b10
+								bn++
+							}
+						}
+					}
+					if bn > 1 {
+						return -1
+					}
+					if bn == 0 {
+						return 0
+					}
+					if fpComparable(a, b) {
+						return 2
+					}
+					return 1
+				}(); t12 >= 1 {
+					n++
+					if t12 == 2 {
+						r = 2
+					} else {
+						r = 1
+					}
+				}
+				if n > 1 {
+					return -1
+				}
+				return r
+			}()))
+		}()
+		if l22 == 2 {
+			return 2
+		}
+		return fpOr(l22, func() int8 {
+			var a fpScalar
+			an := 0
+			y14 := x
+			if y14.Qa != nil {
+				if sc15, ok := y14.Qa.fpScalar(); ok {
+					if b16, ok := fpBoundary(sc15, false); ok {
+						a = b16
+						an++
+					}
+				}
+			}
+			if an > 1 {
+				return -1
+			}
+			if an == 0 {
+				return 0
+			}
+			var b fpScalar
+			bn := 0
+			y18 := x
+			if y18.Qb != nil {
+				if sc19, ok := y18.Qb.fpScalar(); ok {
+					if b20, ok := fpBoundary(sc19, true); ok {
+						b = b20
+						bn++
+					}
+				}
+			}
+			if bn > 1 {
+				return -1
+			}
+			if bn == 0 {
+				return 0
+			}
+			return fpCompare("<=", a, b)
+		}())
+	}()
+}
+
 // invFpCombine evaluates fp-combine on a Probe: fp-combine holds
 // u.combine(t).count() = u.count() + t.count()
 func (x *Probe) invFpCombine(v *validator) int8 {
@@ -708,21 +911,21 @@ func (x *Probe) invFpIif(v *validator) int8 {
 	return func() int8 {
 		var r int8
 		n := 0
-		if cond3 := func() int8 {
+		if cond5 := func() int8 {
 			y1 := x
 			if y1.N != nil {
 				_ = y1.N
 				return 2
 			}
 			return 1
-		}(); cond3 == 2 {
-			if t4 := func() int8 {
+		}(); cond5 == 2 {
+			if t6 := func() int8 {
 				var a fpScalar
 				an := 0
 				y2 := x
 				if y2.N != nil {
-					if sc, ok := y2.N.fpScalar(); ok {
-						a = sc
+					if sc3, ok := y2.N.fpScalar(); ok {
+						a = sc3
 						an++
 					}
 				}
@@ -734,10 +937,11 @@ func (x *Probe) invFpIif(v *validator) int8 {
 				}
 				var b fpScalar
 				bn := 0
-				b = fpScalar{
+				sc4 := fpScalar{
 					kind: 2,
 					s:    strconv.FormatInt(int64(int64(0)), 10),
 				}
+				b = sc4
 				bn++
 				if bn > 1 {
 					return -1
@@ -746,18 +950,18 @@ func (x *Probe) invFpIif(v *validator) int8 {
 					return 0
 				}
 				return fpCompare(">=", a, b)
-			}(); t4 >= 1 {
+			}(); t6 >= 1 {
 				n++
-				if t4 == 2 {
+				if t6 == 2 {
 					r = 2
 				} else {
 					r = 1
 				}
 			}
 		} else {
-			if t5 := int8(2); t5 >= 1 {
+			if t7 := int8(2); t7 >= 1 {
 				n++
-				if t5 == 2 {
+				if t7 == 2 {
 					r = 2
 				} else {
 					r = 1
@@ -828,7 +1032,7 @@ func (x *Probe) invFpIsdistinct(v *validator) int8 {
 func (x *Probe) invFpLower(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := 3 - func() int8 {
+		l7 := 3 - func() int8 {
 			y1 := x
 			if y1.A != nil {
 				_ = y1.A
@@ -836,10 +1040,10 @@ func (x *Probe) invFpLower(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l5 == 2 {
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a fpScalar
 			an := 0
 			var s2 string
@@ -850,10 +1054,11 @@ func (x *Probe) invFpLower(v *validator) int8 {
 				s2 = fpStr(y4.A.Value)
 			}
 			if n3 == 1 {
-				a = fpScalar{
+				sc5 := fpScalar{
 					kind: 1,
 					s:    strings.ToLower(s2),
 				}
+				a = sc5
 				an++
 			}
 			if an > 1 {
@@ -864,10 +1069,11 @@ func (x *Probe) invFpLower(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc6 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
+			b = sc6
 			bn++
 			if bn > 1 {
 				return -1
@@ -986,12 +1192,49 @@ func (x *Probe) invFpRepeat(v *validator) int8 {
 	}()
 }
 
+// invFpRepeatAny evaluates fp-repeat-any on a Probe: labels of nodes and leaves distinct
+// repeat(node | leaf).label.isDistinct()
+func (x *Probe) invFpRepeatAny(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		var seen1 []fpScalar
+		var buf2 [16]any
+		q3 := buf2[:0]
+		w5 := x
+		y6 := w5
+		for i7 := range y6.Node {
+			q3 = append(q3, any((&y6.Node[i7])))
+		}
+		for k4 := 0; k4 < len(q3); k4++ {
+			y8 := q3[k4]
+			for _, a9 := range fpNavLabel(any(y8)) {
+				if sc10, ok := fpScalarOf(a9); ok {
+					for _, p11 := range seen1 {
+						if fpCompare("=", p11, sc10) == 2 {
+							return 1
+						}
+					}
+					seen1 = append(seen1, sc10)
+				}
+			}
+			w12 := y8
+			for _, a13 := range fpNavNode(any(w12)) {
+				q3 = append(q3, a13)
+			}
+			for _, a14 := range fpNavLeaf(any(w12)) {
+				q3 = append(q3, a14)
+			}
+		}
+		return 2
+	}()
+}
+
 // invFpReplace evaluates fp-replace on a Probe: fp-replace holds
 // c.empty() or c.replace('-', ”) = 'abc'
 func (x *Probe) invFpReplace(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l10 := 3 - func() int8 {
+		l12 := 3 - func() int8 {
 			y1 := x
 			if y1.C != nil {
 				_ = y1.C
@@ -999,10 +1242,10 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l10 == 2 {
+		if l12 == 2 {
 			return 2
 		}
-		return fpOr(l10, func() int8 {
+		return fpOr(l12, func() int8 {
 			var a fpScalar
 			an := 0
 			var s2 string
@@ -1024,10 +1267,11 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 					s7 = ""
 					if n8 == 1 {
 						if o9, ok := fpReplace(s2, s5, s7); ok {
-							a = fpScalar{
+							sc10 := fpScalar{
 								kind: 1,
 								s:    o9,
 							}
+							a = sc10
 							an++
 						}
 					}
@@ -1041,10 +1285,11 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc11 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
+			b = sc11
 			bn++
 			if bn > 1 {
 				return -1
@@ -1062,7 +1307,7 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 func (x *Probe) invFpReplacematches(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l10 := 3 - func() int8 {
+		l12 := 3 - func() int8 {
 			y1 := x
 			if y1.D != nil {
 				_ = y1.D
@@ -1070,10 +1315,10 @@ func (x *Probe) invFpReplacematches(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l10 == 2 {
+		if l12 == 2 {
 			return 2
 		}
-		return fpOr(l10, func() int8 {
+		return fpOr(l12, func() int8 {
 			var a fpScalar
 			an := 0
 			var s2 string
@@ -1095,10 +1340,11 @@ func (x *Probe) invFpReplacematches(v *validator) int8 {
 					s7 = ""
 					if n8 == 1 {
 						if o9, ok := fpReplaceMatches(s2, s5, s7); ok {
-							a = fpScalar{
+							sc10 := fpScalar{
 								kind: 1,
 								s:    o9,
 							}
+							a = sc10
 							an++
 						}
 					}
@@ -1112,10 +1358,11 @@ func (x *Probe) invFpReplacematches(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc11 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
+			b = sc11
 			bn++
 			if bn > 1 {
 				return -1
@@ -1155,7 +1402,7 @@ func (x *Probe) invFpResolve(v *validator) int8 {
 func (x *Probe) invFpSkip(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l8 := func() int8 {
+		l10 := func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
@@ -1189,10 +1436,10 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l8 == 2 {
+		if l10 == 2 {
 			return 2
 		}
-		return fpOr(l8, func() int8 {
+		return fpOr(l10, func() int8 {
 			var a fpScalar
 			an := 0
 			done3 := false
@@ -1206,8 +1453,8 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 				if k4 >= lim5 {
 					if !done3 {
 						done3 = true
-						if sc, ok := (&y6.T[i7]).fpScalar(); ok {
-							a = sc
+						if sc8, ok := (&y6.T[i7]).fpScalar(); ok {
+							a = sc8
 							an++
 						}
 					}
@@ -1222,10 +1469,11 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc9 := fpScalar{
 				kind: 1,
 				s:    "b",
 			}
+			b = sc9
 			bn++
 			if bn > 1 {
 				return -1
@@ -1328,8 +1576,8 @@ func (x *Probe) invFpTake(v *validator) int8 {
 				if func() int8 {
 					var a fpScalar
 					an := 0
-					if sc, ok := w5.fpScalar(); ok {
-						a = sc
+					if sc6, ok := w5.fpScalar(); ok {
+						a = sc6
 						an++
 					}
 					if an > 1 {
@@ -1340,10 +1588,11 @@ func (x *Probe) invFpTake(v *validator) int8 {
 					}
 					var b fpScalar
 					bn := 0
-					b = fpScalar{
+					sc7 := fpScalar{
 						kind: 1,
 						s:    "x",
 					}
+					b = sc7
 					bn++
 					if bn > 1 {
 						return -1
@@ -1424,7 +1673,7 @@ func (x *Probe) invFpTointeger(v *validator) int8 {
 func (x *Probe) invFpUpper(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := 3 - func() int8 {
+		l7 := 3 - func() int8 {
 			y1 := x
 			if y1.B != nil {
 				_ = y1.B
@@ -1432,10 +1681,10 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l5 == 2 {
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a fpScalar
 			an := 0
 			var s2 string
@@ -1446,10 +1695,11 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 				s2 = fpStr(y4.B.Value)
 			}
 			if n3 == 1 {
-				a = fpScalar{
+				sc5 := fpScalar{
 					kind: 1,
 					s:    strings.ToUpper(s2),
 				}
+				a = sc5
 				an++
 			}
 			if an > 1 {
@@ -1460,10 +1710,11 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc6 := fpScalar{
 				kind: 1,
 				s:    "ABC",
 			}
+			b = sc6
 			bn++
 			if bn > 1 {
 				return -1
@@ -1481,11 +1732,11 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 func (x *ProbeNode) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := int8(1)
-		if l6 == 2 {
+		l7 := int8(1)
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
@@ -1511,6 +1762,10 @@ func (x *ProbeNode) invEle1(v *validator) int8 {
 					_ = any((&y1.Node[i4]))
 					n++
 				}
+				for i5 := range y1.Leaf {
+					_ = any((&y1.Leaf[i5]))
+					n++
+				}
 				return n
 			}()
 			an++
@@ -1524,9 +1779,75 @@ func (x *ProbeNode) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y5 := x
-				if y5.ID != nil {
-					_ = *y5.ID
+				y6 := x
+				if y6.ID != nil {
+					_ = *y6.ID
+					n++
+				}
+				return n
+			}()
+			bn++
+			if bn > 1 {
+				return -1
+			}
+			if bn == 0 {
+				return 0
+			}
+			if a > b {
+				return 2
+			}
+			return 1
+		}())
+	}()
+}
+
+// invEle1 evaluates ele-1 on a Probe.node.leaf: All FHIR elements must have a @value or children
+// hasValue() or (children().count() > id.count())
+func (x *ProbeNodeLeaf) invEle1(v *validator) int8 {
+	_ = v
+	return func() int8 {
+		l5 := int8(1)
+		if l5 == 2 {
+			return 2
+		}
+		return fpOr(l5, func() int8 {
+			var a int64
+			an := 0
+			a = func() int64 {
+				var n int64
+				y1 := x
+				if y1.ID != nil {
+					_ = any(y1.ID)
+					n++
+				}
+				for i2 := range y1.Extension {
+					_ = any((&y1.Extension[i2]))
+					n++
+				}
+				for i3 := range y1.ModifierExtension {
+					_ = any((&y1.ModifierExtension[i3]))
+					n++
+				}
+				if y1.Label != nil {
+					_ = any(y1.Label)
+					n++
+				}
+				return n
+			}()
+			an++
+			if an > 1 {
+				return -1
+			}
+			if an == 0 {
+				return 0
+			}
+			var b int64
+			bn := 0
+			b = func() int64 {
+				var n int64
+				y4 := x
+				if y4.ID != nil {
+					_ = *y4.ID
 					n++
 				}
 				return n
