@@ -11,8 +11,8 @@ import "strconv"
 func (x *Age) invAge1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l14 := func() int8 {
-			l7 := func() int8 {
+		l18 := func() int8 {
+			l9 := func() int8 {
 				l3 := func() int8 {
 					y1 := x
 					if y1.Code != nil {
@@ -33,11 +33,11 @@ func (x *Age) invAge1(v *validator) int8 {
 					return 1
 				}())
 			}()
-			if l7 == 1 {
+			if l9 == 1 {
 				return 1
 			}
-			return fpAnd(l7, func() int8 {
-				l6 := 3 - func() int8 {
+			return fpAnd(l9, func() int8 {
+				l8 := 3 - func() int8 {
 					y4 := x
 					if y4.System != nil {
 						_ = y4.System
@@ -45,16 +45,16 @@ func (x *Age) invAge1(v *validator) int8 {
 					}
 					return 1
 				}()
-				if l6 == 2 {
+				if l8 == 2 {
 					return 2
 				}
-				return fpOr(l6, func() int8 {
+				return fpOr(l8, func() int8 {
 					var a fpScalar
 					an := 0
 					y5 := x
 					if y5.System != nil {
-						if sc, ok := y5.System.fpScalar(); ok {
-							a = sc
+						if sc6, ok := y5.System.fpScalar(); ok {
+							a = sc6
 							an++
 						}
 					}
@@ -66,10 +66,11 @@ func (x *Age) invAge1(v *validator) int8 {
 					}
 					var b fpScalar
 					bn := 0
-					b = fpScalar{
+					sc7 := fpScalar{
 						kind: 1,
 						s:    "http://unitsofmeasure.org",
 					}
+					b = sc7
 					bn++
 					if bn > 1 {
 						return -1
@@ -81,40 +82,40 @@ func (x *Age) invAge1(v *validator) int8 {
 				}())
 			}())
 		}()
-		if l14 == 1 {
+		if l18 == 1 {
 			return 1
 		}
-		return fpAnd(l14, func() int8 {
-			l13 := func() int8 {
-				l11 := 3 - func() int8 {
-					y8 := x
-					if y8.Value != nil {
-						_ = y8.Value
+		return fpAnd(l18, func() int8 {
+			l17 := func() int8 {
+				l13 := 3 - func() int8 {
+					y10 := x
+					if y10.Value != nil {
+						_ = y10.Value
 						return 2
 					}
 					return 1
 				}()
-				if l11 == 2 {
+				if l13 == 2 {
 					return 2
 				}
-				return fpOr(l11, fpNot(func() int8 {
+				return fpOr(l13, fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t10 := func() int8 {
+					if t12 := func() int8 {
 						n := 0
 						has := false
-						y9 := x
-						if y9.Value != nil {
+						y11 := x
+						if y11.Value != nil {
 							n++
-							has = y9.Value.Value != nil
+							has = y11.Value.Value != nil
 						}
 						if n == 1 && has {
 							return 2
 						}
 						return 1
-					}(); t10 >= 1 {
+					}(); t12 >= 1 {
 						n++
-						if t10 == 2 {
+						if t12 == 2 {
 							r = 2
 						} else {
 							r = 1
@@ -126,16 +127,16 @@ func (x *Age) invAge1(v *validator) int8 {
 					return r
 				}()))
 			}()
-			if l13 == 2 {
+			if l17 == 2 {
 				return 2
 			}
-			return fpOr(l13, func() int8 {
+			return fpOr(l17, func() int8 {
 				var a fpScalar
 				an := 0
-				y12 := x
-				if y12.Value != nil {
-					if sc, ok := y12.Value.fpScalar(); ok {
-						a = sc
+				y14 := x
+				if y14.Value != nil {
+					if sc15, ok := y14.Value.fpScalar(); ok {
+						a = sc15
 						an++
 					}
 				}
@@ -147,10 +148,11 @@ func (x *Age) invAge1(v *validator) int8 {
 				}
 				var b fpScalar
 				bn := 0
-				b = fpScalar{
+				sc16 := fpScalar{
 					kind: 2,
 					s:    strconv.FormatInt(int64(int64(0)), 10),
 				}
+				b = sc16
 				bn++
 				if bn > 1 {
 					return -1

@@ -39,10 +39,10 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 				if fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t38 := func() int8 {
-						l37 := func() int8 {
-							l33 := func() int8 {
-								l29 := func() int8 {
+					if t49 := func() int8 {
+						l48 := func() int8 {
+							l42 := func() int8 {
+								l36 := func() int8 {
 									var a fpScalar
 									an := 0
 									var s4 string
@@ -60,10 +60,11 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 											}
 										}
 										if n7 == 1 {
-											a = fpScalar{
+											sc10 := fpScalar{
 												kind: 1,
 												s:    s4 + s6,
 											}
+											a = sc10
 											an++
 										}
 									}
@@ -73,92 +74,92 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 									if an == 0 {
 										return 0
 									}
-									if res10, ok := v.resource.(*AuditEvent); ok && res10 != nil {
-										for _, d11 := range descendants(v, res10) {
-											for _, a12 := range fpNavReference(any(d11)) {
+									if res11, ok := v.resource.(*AuditEvent); ok && res11 != nil {
+										for _, d12 := range descendants(v, res11) {
+											for _, a13 := range fpNavReference(any(d12)) {
 												{
-													var e13 fpScalar
-													e13n := 0
-													if sc, ok := fpScalarOf(a12); ok {
-														e13 = sc
-														e13n++
+													var e14 fpScalar
+													e14n := 0
+													if sc15, ok := fpScalarOf(a13); ok {
+														e14 = sc15
+														e14n++
 													}
-													if e13n > 1 {
+													if e14n > 1 {
 														return -1
 													}
-													if e13n == 0 {
+													if e14n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e13) == 2 {
+													if fpCompare("=", a, e14) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res14, ok := v.resource.(*AuditEvent); ok && res14 != nil {
-										for _, d15 := range descendants(v, res14) {
-											if y16, ok := d15.(*Canonical); ok && y16 != nil {
+									if res16, ok := v.resource.(*AuditEvent); ok && res16 != nil {
+										for _, d17 := range descendants(v, res16) {
+											if y18, ok := d17.(*Canonical); ok && y18 != nil {
 												{
-													var e17 fpScalar
-													e17n := 0
-													if sc, ok := fpScalarOf(any(y16)); ok {
-														e17 = sc
-														e17n++
+													var e19 fpScalar
+													e19n := 0
+													if sc20, ok := fpScalarOf(any(y18)); ok {
+														e19 = sc20
+														e19n++
 													}
-													if e17n > 1 {
+													if e19n > 1 {
 														return -1
 													}
-													if e17n == 0 {
+													if e19n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e17) == 2 {
+													if fpCompare("=", a, e19) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res18, ok := v.resource.(*AuditEvent); ok && res18 != nil {
-										for _, d19 := range descendants(v, res18) {
-											if y20, ok := d19.(*URI); ok && y20 != nil {
+									if res21, ok := v.resource.(*AuditEvent); ok && res21 != nil {
+										for _, d22 := range descendants(v, res21) {
+											if y23, ok := d22.(*URI); ok && y23 != nil {
 												{
-													var e21 fpScalar
-													e21n := 0
-													if sc, ok := fpScalarOf(any(y20)); ok {
-														e21 = sc
-														e21n++
+													var e24 fpScalar
+													e24n := 0
+													if sc25, ok := fpScalarOf(any(y23)); ok {
+														e24 = sc25
+														e24n++
 													}
-													if e21n > 1 {
+													if e24n > 1 {
 														return -1
 													}
-													if e21n == 0 {
+													if e24n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e21) == 2 {
+													if fpCompare("=", a, e24) == 2 {
 														return 2
 													}
 												}
 											}
 										}
 									}
-									if res22, ok := v.resource.(*AuditEvent); ok && res22 != nil {
-										for _, d23 := range descendants(v, res22) {
-											if y24, ok := d23.(*URL); ok && y24 != nil {
+									if res26, ok := v.resource.(*AuditEvent); ok && res26 != nil {
+										for _, d27 := range descendants(v, res26) {
+											if y28, ok := d27.(*URL); ok && y28 != nil {
 												{
-													var e25 fpScalar
-													e25n := 0
-													if sc, ok := fpScalarOf(any(y24)); ok {
-														e25 = sc
-														e25n++
+													var e29 fpScalar
+													e29n := 0
+													if sc30, ok := fpScalarOf(any(y28)); ok {
+														e29 = sc30
+														e29n++
 													}
-													if e25n > 1 {
+													if e29n > 1 {
 														return -1
 													}
-													if e25n == 0 {
+													if e29n == 0 {
 														return 0
 													}
-													if fpCompare("=", a, e25) == 2 {
+													if fpCompare("=", a, e29) == 2 {
 														return 2
 													}
 												}
@@ -167,18 +168,18 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 									}
 									return 1
 								}()
-								if l29 == 2 {
+								if l36 == 2 {
 									return 2
 								}
-								return fpOr(l29, func() int8 {
-									for _, d26 := range descendants(v, w3) {
-										w27 := d26
+								return fpOr(l36, func() int8 {
+									for _, d31 := range descendants(v, w3) {
+										w32 := d31
 										if func() int8 {
 											var a fpScalar
 											an := 0
-											for _, a28 := range fpNavReference(any(w27)) {
-												if sc, ok := fpScalarOf(a28); ok {
-													a = sc
+											for _, a33 := range fpNavReference(any(w32)) {
+												if sc34, ok := fpScalarOf(a33); ok {
+													a = sc34
 													an++
 												}
 											}
@@ -190,10 +191,11 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 											}
 											var b fpScalar
 											bn := 0
-											b = fpScalar{
+											sc35 := fpScalar{
 												kind: 1,
 												s:    "#",
 											}
+											b = sc35
 											bn++
 											if bn > 1 {
 												return -1
@@ -203,25 +205,25 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 											}
 											return fpCompare("=", a, b)
 										}() == 2 {
-											_ = w27
+											_ = w32
 											return 2
 										}
 									}
 									return 1
 								}())
 							}()
-							if l33 == 2 {
+							if l42 == 2 {
 								return 2
 							}
-							return fpOr(l33, func() int8 {
-								for _, d30 := range descendants(v, w3) {
-									w31 := d30
+							return fpOr(l42, func() int8 {
+								for _, d37 := range descendants(v, w3) {
+									w38 := d37
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										if y32, ok := w31.(*Canonical); ok && y32 != nil {
-											if sc, ok := y32.fpScalar(); ok {
-												a = sc
+										if y39, ok := w38.(*Canonical); ok && y39 != nil {
+											if sc40, ok := y39.fpScalar(); ok {
+												a = sc40
 												an++
 											}
 										}
@@ -233,10 +235,11 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 										}
 										var b fpScalar
 										bn := 0
-										b = fpScalar{
+										sc41 := fpScalar{
 											kind: 1,
 											s:    "#",
 										}
+										b = sc41
 										bn++
 										if bn > 1 {
 											return -1
@@ -246,25 +249,25 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w31
+										_ = w38
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l37 == 2 {
+						if l48 == 2 {
 							return 2
 						}
-						return fpOr(l37, func() int8 {
-							for _, d34 := range descendants(v, w3) {
-								w35 := d34
+						return fpOr(l48, func() int8 {
+							for _, d43 := range descendants(v, w3) {
+								w44 := d43
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y36, ok := w35.(*Canonical); ok && y36 != nil {
-										if sc, ok := y36.fpScalar(); ok {
-											a = sc
+									if y45, ok := w44.(*Canonical); ok && y45 != nil {
+										if sc46, ok := y45.fpScalar(); ok {
+											a = sc46
 											an++
 										}
 									}
@@ -276,10 +279,11 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 									}
 									var b fpScalar
 									bn := 0
-									b = fpScalar{
+									sc47 := fpScalar{
 										kind: 1,
 										s:    "#",
 									}
+									b = sc47
 									bn++
 									if bn > 1 {
 										return -1
@@ -289,15 +293,15 @@ func (x *AuditEvent) invDom3(v *validator) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w35
+									_ = w44
 									return 2
 								}
 							}
 							return 1
 						}())
-					}(); t38 >= 1 {
+					}(); t49 >= 1 {
 						n++
-						if t38 == 2 {
+						if t49 == 2 {
 							r = 2
 						} else {
 							r = 1

@@ -10,9 +10,9 @@ import "strings"
 func (x *Count) invCnt3(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l24 := func() int8 {
-			l11 := func() int8 {
-				l7 := func() int8 {
+		l28 := func() int8 {
+			l15 := func() int8 {
+				l9 := func() int8 {
 					l3 := func() int8 {
 						y1 := x
 						if y1.Code != nil {
@@ -33,11 +33,11 @@ func (x *Count) invCnt3(v *validator) int8 {
 						return 1
 					}())
 				}()
-				if l7 == 1 {
+				if l9 == 1 {
 					return 1
 				}
-				return fpAnd(l7, func() int8 {
-					l6 := 3 - func() int8 {
+				return fpAnd(l9, func() int8 {
+					l8 := 3 - func() int8 {
 						y4 := x
 						if y4.System != nil {
 							_ = y4.System
@@ -45,16 +45,16 @@ func (x *Count) invCnt3(v *validator) int8 {
 						}
 						return 1
 					}()
-					if l6 == 2 {
+					if l8 == 2 {
 						return 2
 					}
-					return fpOr(l6, func() int8 {
+					return fpOr(l8, func() int8 {
 						var a fpScalar
 						an := 0
 						y5 := x
 						if y5.System != nil {
-							if sc, ok := y5.System.fpScalar(); ok {
-								a = sc
+							if sc6, ok := y5.System.fpScalar(); ok {
+								a = sc6
 								an++
 							}
 						}
@@ -66,10 +66,11 @@ func (x *Count) invCnt3(v *validator) int8 {
 						}
 						var b fpScalar
 						bn := 0
-						b = fpScalar{
+						sc7 := fpScalar{
 							kind: 1,
 							s:    "http://unitsofmeasure.org",
 						}
+						b = sc7
 						bn++
 						if bn > 1 {
 							return -1
@@ -81,28 +82,28 @@ func (x *Count) invCnt3(v *validator) int8 {
 					}())
 				}())
 			}()
-			if l11 == 1 {
+			if l15 == 1 {
 				return 1
 			}
-			return fpAnd(l11, func() int8 {
-				l10 := 3 - func() int8 {
-					y8 := x
-					if y8.Code != nil {
-						_ = y8.Code
+			return fpAnd(l15, func() int8 {
+				l14 := 3 - func() int8 {
+					y10 := x
+					if y10.Code != nil {
+						_ = y10.Code
 						return 2
 					}
 					return 1
 				}()
-				if l10 == 2 {
+				if l14 == 2 {
 					return 2
 				}
-				return fpOr(l10, func() int8 {
+				return fpOr(l14, func() int8 {
 					var a fpScalar
 					an := 0
-					y9 := x
-					if y9.Code != nil {
-						if sc, ok := y9.Code.fpScalar(); ok {
-							a = sc
+					y11 := x
+					if y11.Code != nil {
+						if sc12, ok := y11.Code.fpScalar(); ok {
+							a = sc12
 							an++
 						}
 					}
@@ -114,10 +115,11 @@ func (x *Count) invCnt3(v *validator) int8 {
 					}
 					var b fpScalar
 					bn := 0
-					b = fpScalar{
+					sc13 := fpScalar{
 						kind: 1,
 						s:    "1",
 					}
+					b = sc13
 					bn++
 					if bn > 1 {
 						return -1
@@ -129,40 +131,40 @@ func (x *Count) invCnt3(v *validator) int8 {
 				}())
 			}())
 		}()
-		if l24 == 1 {
+		if l28 == 1 {
 			return 1
 		}
-		return fpAnd(l24, func() int8 {
-			l23 := func() int8 {
-				l15 := 3 - func() int8 {
-					y12 := x
-					if y12.Value != nil {
-						_ = y12.Value
+		return fpAnd(l28, func() int8 {
+			l27 := func() int8 {
+				l19 := 3 - func() int8 {
+					y16 := x
+					if y16.Value != nil {
+						_ = y16.Value
 						return 2
 					}
 					return 1
 				}()
-				if l15 == 2 {
+				if l19 == 2 {
 					return 2
 				}
-				return fpOr(l15, fpNot(func() int8 {
+				return fpOr(l19, fpNot(func() int8 {
 					var r int8
 					n := 0
-					if t14 := func() int8 {
+					if t18 := func() int8 {
 						n := 0
 						has := false
-						y13 := x
-						if y13.Value != nil {
+						y17 := x
+						if y17.Value != nil {
 							n++
-							has = y13.Value.Value != nil
+							has = y17.Value.Value != nil
 						}
 						if n == 1 && has {
 							return 2
 						}
 						return 1
-					}(); t14 >= 1 {
+					}(); t18 >= 1 {
 						n++
-						if t14 == 2 {
+						if t18 == 2 {
 							r = 2
 						} else {
 							r = 1
@@ -174,38 +176,38 @@ func (x *Count) invCnt3(v *validator) int8 {
 					return r
 				}()))
 			}()
-			if l23 == 2 {
+			if l27 == 2 {
 				return 2
 			}
-			return fpOr(l23, fpNot(func() int8 {
+			return fpOr(l27, fpNot(func() int8 {
 				var r int8
 				n := 0
-				if t22 := func() int8 {
-					var s16 string
-					n17 := 0
-					y18 := x
-					if y18.Value != nil {
-						if sc19, ok := y18.Value.fpScalar(); ok {
-							n17++
-							s16 = sc19.s
+				if t26 := func() int8 {
+					var s20 string
+					n21 := 0
+					y22 := x
+					if y22.Value != nil {
+						if sc23, ok := y22.Value.fpScalar(); ok {
+							n21++
+							s20 = sc23.s
 						}
 					}
-					if n17 == 1 {
-						var s20 string
-						n21 := 0
-						n21++
-						s20 = "."
-						if n21 == 1 {
-							if strings.Contains(s16, s20) {
+					if n21 == 1 {
+						var s24 string
+						n25 := 0
+						n25++
+						s24 = "."
+						if n25 == 1 {
+							if strings.Contains(s20, s24) {
 								return 2
 							}
 							return 1
 						}
 					}
 					return 0
-				}(); t22 >= 1 {
+				}(); t26 >= 1 {
 					n++
-					if t22 == 2 {
+					if t26 == 2 {
 						r = 2
 					} else {
 						r = 1

@@ -8,7 +8,7 @@ package r4
 func (x *Distance) invDis1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := func() int8 {
+		l9 := func() int8 {
 			l3 := func() int8 {
 				y1 := x
 				if y1.Code != nil {
@@ -29,11 +29,11 @@ func (x *Distance) invDis1(v *validator) int8 {
 				return 1
 			}())
 		}()
-		if l7 == 1 {
+		if l9 == 1 {
 			return 1
 		}
-		return fpAnd(l7, func() int8 {
-			l6 := 3 - func() int8 {
+		return fpAnd(l9, func() int8 {
+			l8 := 3 - func() int8 {
 				y4 := x
 				if y4.System != nil {
 					_ = y4.System
@@ -41,16 +41,16 @@ func (x *Distance) invDis1(v *validator) int8 {
 				}
 				return 1
 			}()
-			if l6 == 2 {
+			if l8 == 2 {
 				return 2
 			}
-			return fpOr(l6, func() int8 {
+			return fpOr(l8, func() int8 {
 				var a fpScalar
 				an := 0
 				y5 := x
 				if y5.System != nil {
-					if sc, ok := y5.System.fpScalar(); ok {
-						a = sc
+					if sc6, ok := y5.System.fpScalar(); ok {
+						a = sc6
 						an++
 					}
 				}
@@ -62,10 +62,11 @@ func (x *Distance) invDis1(v *validator) int8 {
 				}
 				var b fpScalar
 				bn := 0
-				b = fpScalar{
+				sc7 := fpScalar{
 					kind: 1,
 					s:    "http://unitsofmeasure.org",
 				}
+				b = sc7
 				bn++
 				if bn > 1 {
 					return -1

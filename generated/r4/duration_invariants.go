@@ -8,7 +8,7 @@ package r4
 func (x *Duration) invDrt1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := func() int8 {
+		l7 := func() int8 {
 			y1 := x
 			if y1.Code != nil {
 				_ = y1.Code
@@ -16,17 +16,17 @@ func (x *Duration) invDrt1(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l5 == 1 {
+		if l7 == 1 {
 			return 2
 		}
-		return fpImplies(l5, func() int8 {
-			l4 := func() int8 {
+		return fpImplies(l7, func() int8 {
+			l6 := func() int8 {
 				var a fpScalar
 				an := 0
 				y2 := x
 				if y2.System != nil {
-					if sc, ok := y2.System.fpScalar(); ok {
-						a = sc
+					if sc3, ok := y2.System.fpScalar(); ok {
+						a = sc3
 						an++
 					}
 				}
@@ -38,10 +38,11 @@ func (x *Duration) invDrt1(v *validator) int8 {
 				}
 				var b fpScalar
 				bn := 0
-				b = fpScalar{
+				sc4 := fpScalar{
 					kind: 1,
 					s:    "http://unitsofmeasure.org",
 				}
+				b = sc4
 				bn++
 				if bn > 1 {
 					return -1
@@ -51,13 +52,13 @@ func (x *Duration) invDrt1(v *validator) int8 {
 				}
 				return fpCompare("=", a, b)
 			}()
-			if l4 == 1 {
+			if l6 == 1 {
 				return 1
 			}
-			return fpAnd(l4, func() int8 {
-				y3 := x
-				if y3.Value != nil {
-					_ = y3.Value
+			return fpAnd(l6, func() int8 {
+				y5 := x
+				if y5.Value != nil {
+					_ = y5.Value
 					return 2
 				}
 				return 1

@@ -83,7 +83,8 @@ func (x *Extension) invExt1(v *validator) int8 {
 			}
 			return 1
 		}(); t4 >= 1 {
-			a = fpBoolScalar(t4 == 2)
+			sc5 := fpBoolScalar(t4 == 2)
+			a = sc5
 			an++
 		}
 		if an > 1 {
@@ -94,15 +95,16 @@ func (x *Extension) invExt1(v *validator) int8 {
 		}
 		var b fpScalar
 		bn := 0
-		if t5 := func() int8 {
+		if t6 := func() int8 {
 			y3 := x
 			if y3.Value != nil {
 				_ = y3.Value
 				return 2
 			}
 			return 1
-		}(); t5 >= 1 {
-			b = fpBoolScalar(t5 == 2)
+		}(); t6 >= 1 {
+			sc7 := fpBoolScalar(t6 == 2)
+			b = sc7
 			bn++
 		}
 		if bn > 1 {

@@ -3,11 +3,13 @@
 package r4
 
 import (
+	"math/big"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
 )
@@ -177,9 +179,13 @@ func fpEqual(a, b any) bool {
 
 // fpScalar is a comparable singleton value.
 type fpScalar struct {
-	kind int // 1 string, 2 number, 3 date/time, 4 quantity, 5 boolean
+	kind int // 1 string, 2 number, 3 date/time, 4 quantity, 5 boolean, 6 a date/time boundary
 	s    string
-	unit string
+	unit string // a quantity's; a boundary's zone: "Z" (in UTC), "" (local) or "T" (a time of day)
+	// bound makes a number or quantity the low (-1) or high (1) boundary of
+	// its value at its precision (lowBoundary(), highBoundary())
+	bound int8
+	ms    int64 // a date/time boundary: milliseconds since 1970 (or midnight)
 }
 
 func fpBoolScalar(b bool) fpScalar {
@@ -199,9 +205,19 @@ func fpCompare(op string, a, b fpScalar) int8 {
 			return 0
 		}
 		var ok bool
-		if c, ok = fpCmpNumber(a.s, b.s); !ok {
+		if a.bound != 0 || b.bound != 0 {
+			c, ok = fpCmpBounded(a.s, a.bound, b.s, b.bound)
+		} else {
+			c, ok = fpCmpNumber(a.s, b.s)
+		}
+		if !ok {
 			return -1
 		}
+	case a.kind == 6 && b.kind == 6:
+		if a.unit != b.unit {
+			return 0 // a zone against none: not comparable here
+		}
+		c = int(min(max(a.ms-b.ms, -1), 1))
 	case a.kind == 3 && b.kind == 3:
 		if !fhir.SameDateForm(a.s, b.s) {
 			return 0 // different precisions (or zones): not comparable here
@@ -248,6 +264,204 @@ func fpCompare(op string, a, b fpScalar) int8 {
 // fpCmpNumber compares two decimal texts.
 func fpCmpNumber(a, b string) (int, bool) {
 	return fhir.CompareDecimals(fhir.Decimal(a), fhir.Decimal(b))
+}
+
+// fpComparable implements comparable(): whether two values can be ordered
+// (numbers; quantities of the same unit; dates and times of the same form).
+func fpComparable(a, b fpScalar) bool {
+	switch {
+	case a.kind != b.kind:
+		return false
+	case a.kind == 4, a.kind == 6:
+		return a.unit == b.unit
+	case a.kind == 3:
+		return fhir.SameDateForm(a.s, b.s)
+	}
+	return a.kind == 2
+}
+
+// fpBoundary implements lowBoundary() and highBoundary() (high) on a
+// number, quantity, date, dateTime or time: the least or greatest value its
+// precision allows (1.0: 0.95 and 1.05; 2014: the first and the last
+// millisecond of the year). A date or time of day without a zone stays
+// local; one with a zone is taken to UTC.
+func fpBoundary(v fpScalar, high bool) (fpScalar, bool) {
+	switch v.kind {
+	case 2, 4:
+		v.bound = -1
+		if high {
+			v.bound = 1
+		}
+		return v, true
+	case 3:
+		ms, zone, ok := fpDateBoundary(v.s, high)
+		return fpScalar{kind: 6, s: v.s, unit: zone, ms: ms}, ok
+	}
+	return fpScalar{}, false
+}
+
+// fpDateBoundary is the first (or, high, the last) millisecond a date,
+// dateTime or time (hh:mm:ss) text covers, and its zone ("Z" when it gave
+// one, "" when not, "T" for a time of day).
+func fpDateBoundary(s string, high bool) (ms int64, zone string, ok bool) {
+	num := func(i, n int) (int64, bool) {
+		if i+n > len(s) {
+			return 0, false
+		}
+		var v int64
+		for _, ch := range []byte(s[i : i+n]) {
+			if ch < '0' || ch > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(ch-'0')
+		}
+		return v, true
+	}
+	pick := func(h, l int64) int64 {
+		if high {
+			return h
+		}
+		return l
+	}
+	// the time of day at i: its milliseconds, and where it ends
+	clock := func(i int) (int64, int, bool) {
+		hh, ok := num(i, 2)
+		mm, sec, frac := pick(59, 0), pick(59, 0), pick(999, 0)
+		j := i + 2
+		if ok && j < len(s) && s[j] == ':' {
+			var okm, oks bool
+			mm, okm = num(j+1, 2)
+			sec, oks = pick(59, 0), true
+			j += 3
+			if j < len(s) && s[j] == ':' {
+				sec, oks = num(j+1, 2)
+				j += 3
+				if j < len(s) && s[j] == '.' {
+					frac, j = 0, j+1
+					n := 0
+					for ; j < len(s) && s[j] >= '0' && s[j] <= '9'; j, n = j+1, n+1 {
+						if n < 3 {
+							frac = frac*10 + int64(s[j]-'0')
+						}
+					}
+					for ; n < 3; n++ { // fewer than 3 digits: to milliseconds
+						frac *= 10
+					}
+				}
+			}
+			ok = okm && oks
+		}
+		return ((hh*60+mm)*60+sec)*1000 + frac, j, ok
+	}
+	if len(s) >= 3 && s[2] == ':' { // a time of day
+		t, _, ok := clock(0)
+		return t, "T", ok
+	}
+	y, ok := num(0, 4)
+	if !ok {
+		return 0, "", false
+	}
+	m, d := pick(12, 1), int64(-1)
+	if len(s) >= 7 {
+		if m, ok = num(5, 2); !ok {
+			return 0, "", false
+		}
+	}
+	if len(s) >= 10 {
+		if d, ok = num(8, 2); !ok {
+			return 0, "", false
+		}
+	}
+	if d < 0 {
+		d = pick(int64(time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()), 1)
+	}
+	day := time.Date(int(y), time.Month(m), int(d), 0, 0, 0, 0, time.UTC).UnixMilli()
+	if len(s) <= 10 {
+		return day + pick(86400000-1, 0), "", true
+	}
+	t, end, ok := clock(11)
+	if !ok {
+		return 0, "", false
+	}
+	ms = day + t
+	switch {
+	case end == len(s):
+		return ms, "", true
+	case s[end:] == "Z":
+		return ms, "Z", true
+	case len(s) == end+6 && (s[end] == '+' || s[end] == '-'):
+		oh, ok1 := num(end+1, 2)
+		om, ok2 := num(end+4, 2)
+		off := (oh*60 + om) * 60000
+		if s[end] == '-' {
+			off = -off
+		}
+		return ms - off, "Z", ok1 && ok2
+	}
+	return 0, "", false
+}
+
+// fpCmpBounded compares two numbers, each its value or (bound -1, 1) the
+// low or high boundary of it at its precision: exactly, in int64 when the
+// digits fit, else in big.Rat.
+func fpCmpBounded(a string, ab int8, b string, bb int8) (int, bool) {
+	fracLen := func(s string) int {
+		if _, f, ok := strings.Cut(s, "."); ok {
+			return len(f)
+		}
+		return 0
+	}
+	if !strings.ContainsAny(a, "eE") && !strings.ContainsAny(b, "eE") {
+		p := max(fracLen(a), fracLen(b)) + 1
+		scaled := func(s string, bound int8) (int64, bool) {
+			neg := strings.HasPrefix(s, "-")
+			s = strings.TrimLeft(strings.TrimPrefix(s, "-"), "0")
+			var v int64
+			digits := 0
+			for i := 0; i < len(s); i++ {
+				if s[i] == '.' {
+					continue
+				}
+				if s[i] < '0' || s[i] > '9' {
+					return 0, false
+				}
+				v, digits = v*10+int64(s[i]-'0'), digits+1
+			}
+			for n := fracLen(s); n < p; n++ {
+				v, digits = v*10, digits+1
+			}
+			if digits > 17 {
+				return 0, false
+			}
+			if neg {
+				v = -v
+			}
+			half := int64(5)
+			for n := fracLen(s) + 1; n < p; n++ {
+				half *= 10
+			}
+			return v + int64(bound)*half, true
+		}
+		va, ok1 := scaled(a, ab)
+		vb, ok2 := scaled(b, bb)
+		if ok1 && ok2 {
+			return int(min(max(va-vb, -1), 1)), true
+		}
+	}
+	rat := func(s string, bound int8) (*big.Rat, bool) {
+		r, ok := new(big.Rat).SetString(s)
+		if !ok || bound == 0 {
+			return r, ok
+		}
+		half := new(big.Rat).SetFrac(big.NewInt(int64(bound)), new(big.Int).Mul(big.NewInt(2), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(fracLen(s))), nil)))
+		return r.Add(r, half), true
+	}
+	ra, ok1 := rat(a, ab)
+	rb, ok2 := rat(b, bb)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return ra.Cmp(rb), true
 }
 
 // fpScalarOf is the comparable value of an item of any type.

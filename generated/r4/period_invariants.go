@@ -73,7 +73,7 @@ func (x *Period) invEle1(v *validator) int8 {
 func (x *Period) invPer1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l8 := func() int8 {
+		l10 := func() int8 {
 			l5 := fpNot(func() int8 {
 				var r int8
 				n := 0
@@ -134,16 +134,16 @@ func (x *Period) invPer1(v *validator) int8 {
 				return r
 			}()))
 		}()
-		if l8 == 2 {
+		if l10 == 2 {
 			return 2
 		}
-		return fpOr(l8, func() int8 {
+		return fpOr(l10, func() int8 {
 			var a fpScalar
 			an := 0
 			y6 := x
 			if y6.Start != nil {
-				if sc, ok := y6.Start.fpScalar(); ok {
-					a = sc
+				if sc7, ok := y6.Start.fpScalar(); ok {
+					a = sc7
 					an++
 				}
 			}
@@ -155,10 +155,10 @@ func (x *Period) invPer1(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			y7 := x
-			if y7.End != nil {
-				if sc, ok := y7.End.fpScalar(); ok {
-					b = sc
+			y8 := x
+			if y8.End != nil {
+				if sc9, ok := y8.End.fpScalar(); ok {
+					b = sc9
 					bn++
 				}
 			}

@@ -73,7 +73,7 @@ func (x *Range) invEle1(v *validator) int8 {
 func (x *Range) invRng2(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := func() int8 {
+		l8 := func() int8 {
 			l3 := 3 - func() int8 {
 				y1 := x
 				if y1.Low != nil {
@@ -94,16 +94,16 @@ func (x *Range) invRng2(v *validator) int8 {
 				return 1
 			}())
 		}()
-		if l6 == 2 {
+		if l8 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
+		return fpOr(l8, func() int8 {
 			var a fpScalar
 			an := 0
 			y4 := x
 			if y4.Low != nil {
-				if sc, ok := y4.Low.fpScalar(); ok {
-					a = sc
+				if sc5, ok := y4.Low.fpScalar(); ok {
+					a = sc5
 					an++
 				}
 			}
@@ -115,10 +115,10 @@ func (x *Range) invRng2(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			y5 := x
-			if y5.High != nil {
-				if sc, ok := y5.High.fpScalar(); ok {
-					b = sc
+			y6 := x
+			if y6.High != nil {
+				if sc7, ok := y6.High.fpScalar(); ok {
+					b = sc7
 					bn++
 				}
 			}

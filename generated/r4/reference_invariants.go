@@ -84,7 +84,7 @@ func (x *Reference) invEle1(v *validator) int8 {
 func (x *Reference) invRef1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l17 := fpNot(func() int8 {
+		l19 := fpNot(func() int8 {
 			var r int8
 			n := 0
 			if t6 := func() int8 {
@@ -121,10 +121,10 @@ func (x *Reference) invRef1(v *validator) int8 {
 			}
 			return r
 		}())
-		if l17 == 2 {
+		if l19 == 2 {
 			return 2
 		}
-		return fpOr(l17, func() int8 {
+		return fpOr(l19, func() int8 {
 			var a fpScalar
 			an := 0
 			var s7 string
@@ -140,10 +140,11 @@ func (x *Reference) invRef1(v *validator) int8 {
 					r = int64(int64(1))
 					return r
 				}(), int64(-1)); ok {
-					a = fpScalar{
+					sc11 := fpScalar{
 						kind: 1,
 						s:    sub10,
 					}
+					a = sc11
 					an++
 				}
 			}
@@ -154,27 +155,27 @@ func (x *Reference) invRef1(v *validator) int8 {
 				return 0
 			}
 			if v.container != nil {
-				if r11, ok := v.container.(DomainResource); ok {
-					f12 := r11.GetContained()
-					for _, r13 := range f12 {
-						if r13 != nil {
-							if r14, ok := r13.(Resource); ok {
-								f15 := r14.GetID()
-								if f15 != nil {
+				if r12, ok := v.container.(DomainResource); ok {
+					f13 := r12.GetContained()
+					for _, r14 := range f13 {
+						if r14 != nil {
+							if r15, ok := r14.(Resource); ok {
+								f16 := r15.GetID()
+								if f16 != nil {
 									{
-										var e16 fpScalar
-										e16n := 0
-										if sc, ok := f15.fpScalar(); ok {
-											e16 = sc
-											e16n++
+										var e17 fpScalar
+										e17n := 0
+										if sc18, ok := f16.fpScalar(); ok {
+											e17 = sc18
+											e17n++
 										}
-										if e16n > 1 {
+										if e17n > 1 {
 											return -1
 										}
-										if e16n == 0 {
+										if e17n == 0 {
 											return 0
 										}
-										if fpCompare("=", a, e16) == 2 {
+										if fpCompare("=", a, e17) == 2 {
 											return 2
 										}
 									}

@@ -283,7 +283,7 @@ func (x *TimingRepeat) invTim2(v *validator) int8 {
 func (x *TimingRepeat) invTim4(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l3 := func() int8 {
+		l5 := func() int8 {
 			y1 := x
 			if y1.Duration != nil {
 				_ = y1.Duration
@@ -291,16 +291,16 @@ func (x *TimingRepeat) invTim4(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l3 == 1 {
+		if l5 == 1 {
 			return 2
 		}
-		return fpImplies(l3, func() int8 {
+		return fpImplies(l5, func() int8 {
 			var a fpScalar
 			an := 0
 			y2 := x
 			if y2.Duration != nil {
-				if sc, ok := y2.Duration.fpScalar(); ok {
-					a = sc
+				if sc3, ok := y2.Duration.fpScalar(); ok {
+					a = sc3
 					an++
 				}
 			}
@@ -312,10 +312,11 @@ func (x *TimingRepeat) invTim4(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc4 := fpScalar{
 				kind: 2,
 				s:    strconv.FormatInt(int64(int64(0)), 10),
 			}
+			b = sc4
 			bn++
 			if bn > 1 {
 				return -1
@@ -333,7 +334,7 @@ func (x *TimingRepeat) invTim4(v *validator) int8 {
 func (x *TimingRepeat) invTim5(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l3 := func() int8 {
+		l5 := func() int8 {
 			y1 := x
 			if y1.Period != nil {
 				_ = y1.Period
@@ -341,16 +342,16 @@ func (x *TimingRepeat) invTim5(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l3 == 1 {
+		if l5 == 1 {
 			return 2
 		}
-		return fpImplies(l3, func() int8 {
+		return fpImplies(l5, func() int8 {
 			var a fpScalar
 			an := 0
 			y2 := x
 			if y2.Period != nil {
-				if sc, ok := y2.Period.fpScalar(); ok {
-					a = sc
+				if sc3, ok := y2.Period.fpScalar(); ok {
+					a = sc3
 					an++
 				}
 			}
@@ -362,10 +363,11 @@ func (x *TimingRepeat) invTim5(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			b = fpScalar{
+			sc4 := fpScalar{
 				kind: 2,
 				s:    strconv.FormatInt(int64(int64(0)), 10),
 			}
+			b = sc4
 			bn++
 			if bn > 1 {
 				return -1
@@ -465,7 +467,7 @@ func (x *TimingRepeat) invTim8(v *validator) int8 {
 func (x *TimingRepeat) invTim9(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l12 := 3 - func() int8 {
+		l17 := 3 - func() int8 {
 			y1 := x
 			if y1.Offset != nil {
 				_ = y1.Offset
@@ -473,11 +475,11 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l12 == 2 {
+		if l17 == 2 {
 			return 2
 		}
-		return fpOr(l12, func() int8 {
-			l11 := func() int8 {
+		return fpOr(l17, func() int8 {
+			l16 := func() int8 {
 				y2 := x
 				for i3 := range y2.When {
 					_ = (&y2.When[i3])
@@ -485,19 +487,19 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 				}
 				return 1
 			}()
-			if l11 == 1 {
+			if l16 == 1 {
 				return 1
 			}
-			return fpAnd(l11, fpNot(func() int8 {
+			return fpAnd(l16, fpNot(func() int8 {
 				var r int8
 				n := 0
-				if t10 := func() int8 {
+				if t15 := func() int8 {
 					var a fpScalar
 					an := 0
 					y4 := x
 					for i5 := range y4.When {
-						if sc, ok := (&y4.When[i5]).fpScalar(); ok {
-							a = sc
+						if sc6, ok := (&y4.When[i5]).fpScalar(); ok {
+							a = sc6
 							an++
 						}
 					}
@@ -508,30 +510,13 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 						return 0
 					}
 					{
-						var e6 fpScalar
-						e6n := 0
-						e6 = fpScalar{
+						var e7 fpScalar
+						e7n := 0
+						sc8 := fpScalar{
 							kind: 1,
 							s:    "C",
 						}
-						e6n++
-						if e6n > 1 {
-							return -1
-						}
-						if e6n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e6) == 2 {
-							return 2
-						}
-					}
-					{
-						var e7 fpScalar
-						e7n := 0
-						e7 = fpScalar{
-							kind: 1,
-							s:    "CM",
-						}
+						e7 = sc8
 						e7n++
 						if e7n > 1 {
 							return -1
@@ -544,30 +529,13 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 						}
 					}
 					{
-						var e8 fpScalar
-						e8n := 0
-						e8 = fpScalar{
-							kind: 1,
-							s:    "CD",
-						}
-						e8n++
-						if e8n > 1 {
-							return -1
-						}
-						if e8n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e8) == 2 {
-							return 2
-						}
-					}
-					{
 						var e9 fpScalar
 						e9n := 0
-						e9 = fpScalar{
+						sc10 := fpScalar{
 							kind: 1,
-							s:    "CV",
+							s:    "CM",
 						}
+						e9 = sc10
 						e9n++
 						if e9n > 1 {
 							return -1
@@ -579,10 +547,48 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 							return 2
 						}
 					}
+					{
+						var e11 fpScalar
+						e11n := 0
+						sc12 := fpScalar{
+							kind: 1,
+							s:    "CD",
+						}
+						e11 = sc12
+						e11n++
+						if e11n > 1 {
+							return -1
+						}
+						if e11n == 0 {
+							return 0
+						}
+						if fpCompare("=", a, e11) == 2 {
+							return 2
+						}
+					}
+					{
+						var e13 fpScalar
+						e13n := 0
+						sc14 := fpScalar{
+							kind: 1,
+							s:    "CV",
+						}
+						e13 = sc14
+						e13n++
+						if e13n > 1 {
+							return -1
+						}
+						if e13n == 0 {
+							return 0
+						}
+						if fpCompare("=", a, e13) == 2 {
+							return 2
+						}
+					}
 					return 1
-				}(); t10 >= 1 {
+				}(); t15 >= 1 {
 					n++
-					if t10 == 2 {
+					if t15 == 2 {
 						r = 2
 					} else {
 						r = 1

@@ -142,15 +142,15 @@ func (x *TriggerDefinition) invTrd2(v *validator) int8 {
 func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l16 := func() int8 {
-			l7 := func() int8 {
-				l3 := func() int8 {
+		l20 := func() int8 {
+			l11 := func() int8 {
+				l5 := func() int8 {
 					var a fpScalar
 					an := 0
 					y1 := x
 					if y1.Type != nil {
-						if sc, ok := y1.Type.fpScalar(); ok {
-							a = sc
+						if sc2, ok := y1.Type.fpScalar(); ok {
+							a = sc2
 							an++
 						}
 					}
@@ -162,10 +162,11 @@ func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 					}
 					var b fpScalar
 					bn := 0
-					b = fpScalar{
+					sc3 := fpScalar{
 						kind: 1,
 						s:    "named-event",
 					}
+					b = sc3
 					bn++
 					if bn > 1 {
 						return -1
@@ -175,29 +176,29 @@ func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 					}
 					return fpCompare("=", a, b)
 				}()
-				if l3 == 1 {
+				if l5 == 1 {
 					return 2
 				}
-				return fpImplies(l3, func() int8 {
-					y2 := x
-					if y2.Name != nil {
-						_ = y2.Name
+				return fpImplies(l5, func() int8 {
+					y4 := x
+					if y4.Name != nil {
+						_ = y4.Name
 						return 2
 					}
 					return 1
 				}())
 			}()
-			if l7 == 1 {
+			if l11 == 1 {
 				return 1
 			}
-			return fpAnd(l7, func() int8 {
-				l6 := func() int8 {
+			return fpAnd(l11, func() int8 {
+				l10 := func() int8 {
 					var a fpScalar
 					an := 0
-					y4 := x
-					if y4.Type != nil {
-						if sc, ok := y4.Type.fpScalar(); ok {
-							a = sc
+					y6 := x
+					if y6.Type != nil {
+						if sc7, ok := y6.Type.fpScalar(); ok {
+							a = sc7
 							an++
 						}
 					}
@@ -209,10 +210,11 @@ func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 					}
 					var b fpScalar
 					bn := 0
-					b = fpScalar{
+					sc8 := fpScalar{
 						kind: 1,
 						s:    "periodic",
 					}
+					b = sc8
 					bn++
 					if bn > 1 {
 						return -1
@@ -222,38 +224,38 @@ func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 					}
 					return fpCompare("=", a, b)
 				}()
-				if l6 == 1 {
+				if l10 == 1 {
 					return 2
 				}
-				return fpImplies(l6, func() int8 {
-					y5 := x
-					if y5.Timing != nil {
-						_ = y5.Timing
+				return fpImplies(l10, func() int8 {
+					y9 := x
+					if y9.Timing != nil {
+						_ = y9.Timing
 						return 2
 					}
 					return 1
 				}())
 			}())
 		}()
-		if l16 == 1 {
+		if l20 == 1 {
 			return 1
 		}
-		return fpAnd(l16, func() int8 {
-			l15 := func() int8 {
-				var s8 string
-				n9 := 0
-				y10 := x
-				if y10.Type != nil {
-					n9++
-					s8 = fpStr(y10.Type.Value)
+		return fpAnd(l20, func() int8 {
+			l19 := func() int8 {
+				var s12 string
+				n13 := 0
+				y14 := x
+				if y14.Type != nil {
+					n13++
+					s12 = fpStr(y14.Type.Value)
 				}
-				if n9 == 1 {
-					var s11 string
-					n12 := 0
-					n12++
-					s11 = "data-"
-					if n12 == 1 {
-						if strings.HasPrefix(s8, s11) {
+				if n13 == 1 {
+					var s15 string
+					n16 := 0
+					n16++
+					s15 = "data-"
+					if n16 == 1 {
+						if strings.HasPrefix(s12, s15) {
 							return 2
 						}
 						return 1
@@ -261,13 +263,13 @@ func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 				}
 				return 0
 			}()
-			if l15 == 1 {
+			if l19 == 1 {
 				return 2
 			}
-			return fpImplies(l15, func() int8 {
-				y13 := x
-				for i14 := range y13.Data {
-					_ = (&y13.Data[i14])
+			return fpImplies(l19, func() int8 {
+				y17 := x
+				for i18 := range y17.Data {
+					_ = (&y17.Data[i18])
 					return 2
 				}
 				return 1
