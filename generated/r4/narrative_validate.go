@@ -41,6 +41,7 @@ func (x *Narrative) validate(v *validator) {
 		}
 		v.Pop()
 	}
+	x.checkRules(v)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 

@@ -32,6 +32,15 @@ func (r *Recorder) Reset(root string) {
 	r.steps = append(r.steps[:0], step{name: root, index: -1})
 }
 
+// Root is the name the locations start with: the type of the resource
+// validated.
+func (r *Recorder) Root() string {
+	if len(r.steps) == 0 {
+		return ""
+	}
+	return r.steps[0].name
+}
+
 // Push enters an element; index is -1 for one that is not in a list.
 func (r *Recorder) Push(name string, index int) {
 	r.steps = append(r.steps, step{name: name, index: index})

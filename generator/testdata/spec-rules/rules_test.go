@@ -74,6 +74,13 @@ func TestSpecRules(t *testing.T) {
 		{"example URL, examples not allowed", docRef(`"url":"http://example.org/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, "DocumentReference.content[0].attachment.url: example URLs are not allowed"},
 		{"URL elsewhere, examples not allowed", docRef(`"url":"http://hospital.test/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, ""},
 
+		{"narrative link to an anchor by name", narrative(`<a name=\"top\"/><a href=\"#top\">top</a>`, ""), nil, ""},
+		{"narrative link to an element by id", narrative(`<p id=\"p1\">x</p><a href='#p1'>p</a>`, ""), nil, ""},
+		{"narrative link to a contained resource", narrative(`<a href=\"#c\">c</a>`, `"contained":[{"resourceType":"Patient","id":"c"}],"link":[{"other":{"reference":"#c"},"type":"seealso"}],`), nil, ""},
+		{"narrative link to another page", narrative(`<a href=\"http://a.org/#x\">x</a>`, ""), nil, ""},
+		{"narrative link that resolves to nothing", narrative(`<a href=\"#nowhere\">?</a><p title=\"id=nowhere\">x</p>`, ""), nil, "Patient.text.div: the hyperlink #nowhere resolves to no element"},
+		{"narrative link in a Bundle: not checked", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":`+set(narrative(`<a href=\"#elsewhere\">?</a>`, ""), `"resourceType":"Patient",`, `"resourceType":"Patient","id":"p1",`)+`}`), nil, ""},
+
 		{"contained resource validated", containedBad, nil, "Patient.contained[0].gender: "},
 		{"contained resource skipped", containedBad, &fhir.ValidationOptions{SkipContained: true}, ""},
 	}
@@ -104,3 +111,12 @@ func patientExt(url string) string {
 
 // a contained Patient whose gender is not a code of its value set
 const containedBad = `{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c","gender":"none"}],"link":[{"other":{"reference":"#c"},"type":"seealso"}]}`
+
+// narrative is a Patient (with the properties given) whose generated
+// narrative holds the XHTML given.
+func narrative(xhtml, props string) string {
+	return `{"resourceType":"Patient",` + props + `"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">` + xhtml + `</div>"}}`
+}
+
+// set replaces the first occurrence of old in doc.
+func set(doc, old, new string) string { return strings.Replace(doc, old, new, 1) }
