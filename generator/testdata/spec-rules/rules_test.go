@@ -57,6 +57,13 @@ func TestSpecRules(t *testing.T) {
 		{"paging link in a searchset", `{"resourceType":"Bundle","type":"searchset","link":[{"relation":"next","url":"http://a.org/fhir/Patient?page=2"}]}`, nil, ""},
 		{"paging link in a collection", `{"resourceType":"Bundle","type":"collection","link":[{"relation":"next","url":"http://a.org/fhir/Patient?page=2"}]}`, nil, "Bundle.link[0].relation: the paging link \"next\""},
 
+		{"document: the Composition's references resolve", document(`"Patient/p1"`, patientEntry("http://a.org/fhir/Patient/p1", "p1", "")), nil, ""},
+		{"document: a urn:uuid reference resolves", document(`"urn:uuid:9d2a5d3c-1f3a-4f0e-9b1a-2b7c1f0e4a11"`, patientEntry("urn:uuid:9d2a5d3c-1f3a-4f0e-9b1a-2b7c1f0e4a11", "p1", "")), nil, ""},
+		{"document: a reference to no entry", document(`"Patient/p2"`, patientEntry("http://a.org/fhir/Patient/p1", "p1", "")), nil, "Bundle.entry[0].resource: the Composition's reference \"Patient/p2\" resolves to no entry"},
+		{"document: a versioned reference to the version held", document(`"Patient/p1/_history/2"`, patientEntry("http://a.org/fhir/Patient/p1", "p1", "2")), nil, ""},
+		{"document: a versioned reference to another version", document(`"Patient/p1/_history/3"`, patientEntry("http://a.org/fhir/Patient/p1", "p1", "2")), nil, "Bundle.entry[0].resource: the Composition's reference \"Patient/p1/_history/3\" resolves to no entry"},
+		{"document: a reference to two versions", document(`"Patient/p1"`, patientEntry("http://a.org/fhir/Patient/p1", "p1", "1")+","+patientEntry("http://a.org/fhir/Patient/p1", "p1", "2")), nil, "Bundle.entry[0].resource: the Composition's reference \"Patient/p1\" resolves to 2 entries"},
+
 		{"Attachment size matches", docRef(`"data":"aGVsbG8=","size":5`), nil, ""},
 		{"Attachment size differs", docRef(`"data":"aGVsbG8=","size":6`), nil, "DocumentReference.content[0].attachment: the size 6 does not match the data, which holds 5 bytes"},
 
@@ -120,3 +127,20 @@ func narrative(xhtml, props string) string {
 
 // set replaces the first occurrence of old in doc.
 func set(doc, old, new string) string { return strings.Replace(doc, old, new, 1) }
+
+// document is a document Bundle whose Composition's subject is the
+// reference given (JSON string), with the entries given after it.
+func document(subject, entries string) string {
+	composition := `{"fullUrl":"http://a.org/fhir/Composition/c1","resource":{"resourceType":"Composition","id":"c1","status":"final","type":{"text":"note"},"subject":{"reference":` + subject + `},"date":"2024-01-01","author":[{"display":"Dr A"}],"title":"Note"}}`
+	return `{"resourceType":"Bundle","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0"},"type":"document","timestamp":"2024-01-01T00:00:00Z","entry":[` + composition + `,` + entries + `]}`
+}
+
+// patientEntry is a Bundle entry of a Patient with a fullUrl, an id and,
+// unless "", a meta.versionId.
+func patientEntry(fullURL, id, version string) string {
+	meta := ""
+	if version != "" {
+		meta = `"meta":{"versionId":"` + version + `"},`
+	}
+	return `{"fullUrl":"` + fullURL + `","resource":{"resourceType":"Patient",` + meta + `"id":"` + id + `"}}`
+}

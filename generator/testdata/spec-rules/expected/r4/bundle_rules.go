@@ -10,8 +10,9 @@ import (
 )
 
 // checkRules checks what the specification states of a Bundle in prose
-// (the rules of Bundle.entry.fullUrl, of search sets and of paging links),
-// as the HL7 validator does.
+// (the rules of Bundle.entry.fullUrl, of search sets, of paging links, and
+// that a document holds what its Composition references), as the HL7
+// validator does.
 func (x *Bundle) checkRules(v *validator) {
 	typ := string(x.GetType().GetValue())
 	searchType := ""
@@ -60,6 +61,82 @@ func (x *Bundle) checkRules(v *validator) {
 		}
 		v.Pop()
 	}
+	if typ == "document" {
+		checkDocumentReferences(v, x)
+	}
+}
+
+// checkDocumentReferences checks that every reference the Composition of a
+// document holds resolves to one entry of the Bundle, as the specification
+// requires of a document ("any other resources referenced from Composition
+// must be included as subsequent entries"): none found, or several (the
+// same fullUrl more than once, and no version to choose), is an error.
+func checkDocumentReferences(v *validator, x *Bundle) {
+	if len(x.Entry) == 0 || x.Entry[0].Resource == nil || x.Entry[0].Resource.ResourceType() != "Composition" {
+		return // bdl-11's to report
+	}
+	from := x.Entry[0].GetFullURL().GetValue()
+	v.Push("entry", 0)
+	defer v.Pop()
+	for _, item := range descendants(v, x.Entry[0].Resource) {
+		ref, ok := item.(*Reference)
+		if !ok {
+			continue
+		}
+		target := ref.GetReference().GetValue()
+		if target == "" || strings.HasPrefix(target, "#") {
+			continue
+		}
+		switch n := bundleMatches(x, from, target); {
+		case n == 0:
+			v.AddAt("resource", fhir.SeverityError, "not-found", "the Composition's reference "+strconv.Quote(target)+" resolves to no entry of the document", "")
+		case n > 1:
+			v.AddAt("resource", fhir.SeverityError, "multiple-matches", "the Composition's reference "+strconv.Quote(target)+" resolves to "+strconv.Itoa(n)+" entries of the document", "")
+		}
+	}
+}
+
+// bundleMatches counts the entries of a Bundle a literal reference made in
+// the entry with fullUrl from points to: an absolute or urn: reference by
+// fullUrl; a relative one against from's base when from is a RESTful URL,
+// else by type and id; a versioned one (/_history/v) only to the entry with
+// that meta.versionId.
+func bundleMatches(x *Bundle, from, ref string) int {
+	version := ""
+	if i := strings.Index(ref, "/_history/"); i >= 0 {
+		ref, version = ref[:i], ref[i+len("/_history/"):]
+	}
+	absolute := strings.HasPrefix(ref, "urn:") || strings.Contains(ref, "://")
+	base := ""
+	if !absolute && referenceType(from) != "" && strings.Contains(from, "://") {
+		if i := strings.LastIndexByte(from, '/'); i > 0 {
+			if j := strings.LastIndexByte(from[:i], '/'); j >= 0 {
+				base = from[:j+1] // what precedes Type/id
+			}
+		}
+	}
+	n := 0
+	for i := range x.Entry {
+		e := &x.Entry[i]
+		if e.Resource == nil {
+			continue
+		}
+		full := e.GetFullURL().GetValue()
+		var match bool
+		switch {
+		case absolute:
+			match = full == ref
+		case base != "":
+			match = len(full) == len(base)+len(ref) && strings.HasPrefix(full, base) && strings.HasSuffix(full, ref)
+		default:
+			typ, id, _ := strings.Cut(ref, "/")
+			match = e.Resource.ResourceType() == typ && resourceID(e.Resource) == id
+		}
+		if match && (version == "" || e.Resource.GetMeta().GetVersionID().GetValue() == version) {
+			n++
+		}
+	}
+	return n
 }
 
 // checkRESTfulURL checks a fullUrl that looks like a RESTful server's
