@@ -73,10 +73,18 @@ func (x *OperationOutcome) validate(v *validator) {
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.Pop()
 	}
-	v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
-	v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
-	v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
-	v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+	if !v.skipContained() {
+		v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
+	}
+	if !v.skipContained() {
+		v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
+	}
+	if !v.skipContained() {
+		v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
+	}
+	if !v.skipContained() {
+		v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+	}
 	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 

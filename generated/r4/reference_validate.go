@@ -35,7 +35,9 @@ func (x *Reference) validate(v *validator) {
 		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
-	v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")
+	if !v.skipContained() {
+		v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")
+	}
 }
 
 // Validate checks x against the definition of Reference: cardinality, required bindings, value

@@ -97,12 +97,16 @@ func b2i(b bool) int {
 	return 0
 }
 
+// skipContained reports whether the options leave contained resources
+// unchecked (with the container's invariants about them).
+func (v *validator) skipContained() bool { return v.opts != nil && v.opts.SkipContained }
+
 // validateResource validates a resource held through an interface
 // (contained, Bundle.entry.resource). A RawResource is reported as not
 // validated. The switch calls each type statically, so that locations stay
 // on the stack.
 func validateResource(v *validator, r Resource) {
-	if v.asContained && v.opts != nil && v.opts.SkipContained {
+	if v.asContained && v.skipContained() {
 		v.asContained = false
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/fhirgen/fhirgen/generator/fhirpath"
 	"github.com/fhirgen/fhirgen/generator/model"
 )
 
@@ -102,7 +103,40 @@ func (e *emitter) invariantCall(t *model.Type, con model.Constraint, val jen.Cod
 	if con.Severity == "warning" || con.BestPractice {
 		sev = "SeverityWarning"
 	}
-	return jen.Id("v").Dot("invariant").Call(jen.Add(val).Dot(m).Call(jen.Id("v")), jen.Qual(e.fhirPath(), sev), jen.Lit(con.Key), jen.Lit(con.Human))
+	return skippedWithContained(con, jen.Id("v").Dot("invariant").Call(jen.Add(val).Dot(m).Call(jen.Id("v")), jen.Qual(e.fhirPath(), sev), jen.Lit(con.Key), jen.Lit(con.Human)))
+}
+
+// skippedWithContained wraps the check of an invariant about contained
+// resources (its expression navigates to contained, as dom-2 to dom-5 do)
+// so that it is skipped when the validation options leave contained
+// resources unchecked.
+func skippedWithContained(con model.Constraint, checks ...jen.Code) jen.Code {
+	if n, err := fhirpath.Parse(con.Expression); err == nil && namesElement(n, "contained") {
+		return jen.If(jen.Op("!").Id("v").Dot("skipContained").Call()).Block(checks...)
+	}
+	if len(checks) == 1 {
+		return checks[0]
+	}
+	return jen.Block(checks...)
+}
+
+// namesElement reports whether an expression navigates to an element name.
+func namesElement(n *fhirpath.Node, name string) bool {
+	if n == nil {
+		return false
+	}
+	if (n.Kind == fhirpath.Identifier || n.Kind == fhirpath.Member) && n.Name == name {
+		return true
+	}
+	if namesElement(n.Target, name) {
+		return true
+	}
+	for _, a := range n.Args {
+		if namesElement(a, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // rootKeys are the keys of a type's own invariants, which its validate
@@ -172,7 +206,7 @@ func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen
 			}
 			block = append(block, jen.Id("v").Dot("invariant").Call(jen.Id(r), jen.Qual(e.fhirPath(), sev), jen.Lit(o.Key), jen.Lit(o.Human)))
 		}
-		out = append(out, jen.Block(block...))
+		out = append(out, skippedWithContained(con, block...))
 	}
 	return out
 }

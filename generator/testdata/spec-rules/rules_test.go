@@ -90,6 +90,8 @@ func TestSpecRules(t *testing.T) {
 
 		{"contained resource validated", containedBad, nil, "Patient.contained[0].gender: "},
 		{"contained resource skipped", containedBad, &fhir.ValidationOptions{SkipContained: true}, ""},
+		{"unreferenced contained resource: dom-3", unreferenced, nil, "Patient: If the resource is contained in another resource, it SHALL be referred to"},
+		{"unreferenced contained resource skipped: dom-3 with it", unreferenced, &fhir.ValidationOptions{SkipContained: true}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,3 +146,6 @@ func patientEntry(fullURL, id, version string) string {
 	}
 	return `{"fullUrl":"` + fullURL + `","resource":{"resourceType":"Patient",` + meta + `"id":"` + id + `"}}`
 }
+
+// a contained Patient nothing refers to (dom-3)
+const unreferenced = `{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c"}]}`

@@ -19,8 +19,10 @@ type ValidationOptions struct {
 	// example.com, acme.com, nowhere.com, and their subdomains) as an error,
 	// as the HL7 validator does where examples are not allowed.
 	NoExampleURLs bool
-	// SkipContained leaves contained resources unvalidated (the HL7
-	// validator's validateContains IGNORE).
+	// SkipContained leaves contained resources unvalidated, and with them
+	// the container's invariants about them (those whose expression
+	// navigates to contained: dom-2 to dom-5), as the HL7 validator's
+	// validateContains IGNORE does.
 	SkipContained bool
 }
 
