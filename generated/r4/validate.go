@@ -63,6 +63,9 @@ type validator struct {
 	trace func(location, key string, result fhir.Truth)
 	// opts are the checks asked for beyond the definitions (nil: none).
 	opts *fhir.ValidationOptions
+	// held are the resources the instance holds, as Type/id (only with
+	// opts.ResolveReferences)
+	held []string
 }
 
 var validators = sync.Pool{New: func() any { return &validator{} }}
@@ -77,7 +80,7 @@ func newValidator(container Resource, root string) *validator {
 // done returns the validator to the pool and gives away its issues.
 func (v *validator) done() Issues {
 	issues := Issues(v.Issues)
-	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained, v.opts = nil, nil, nil, 0, nil, false, nil
+	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained, v.opts, v.held = nil, nil, nil, 0, nil, false, nil, nil
 	validators.Put(v)
 	return issues
 }
@@ -139,6 +142,9 @@ func validateWith(r Resource, opts *fhir.ValidationOptions, trace func(location,
 	}
 	v := newValidator(r, r.ResourceType())
 	v.trace, v.opts = trace, opts
+	if opts != nil && opts.ResolveReferences {
+		v.held = heldResources(v, r)
+	}
 	validateResource(v, r)
 	return v.done()
 }
@@ -168,6 +174,9 @@ func (v *validator) checkReference(ref *Reference, allowed string) {
 	target := ref.GetReference().GetValue()
 	if target == "" || strings.HasPrefix(target, "urn:") {
 		return
+	}
+	if v.opts != nil && v.opts.ResolveReferences {
+		v.checkResolves(target)
 	}
 	if allowed == "" && !strings.HasPrefix(target, "#") {
 		return // any type will do; only local references need resolving
@@ -201,6 +210,33 @@ func (v *validator) checkReference(ref *Reference, allowed string) {
 	}
 }
 
+// heldResources lists, as Type/id, the resources an instance holds: r and
+// every resource below it.
+func heldResources(v *validator, r Resource) []string {
+	out := []string{r.ResourceType() + "/" + resourceID(r)}
+	for _, item := range descendants(v, r) {
+		if res, ok := item.(Resource); ok {
+			out = append(out, res.ResourceType()+"/"+resourceID(res))
+		}
+	}
+	return out
+}
+
+// checkResolves reports a relative literal reference (Type/id, possibly
+// versioned) that resolves to no resource the instance holds.
+func (v *validator) checkResolves(target string) {
+	if strings.HasPrefix(target, "#") || strings.Contains(target, ":") || referenceType(target) == "" {
+		return // local, absolute, or not a resource reference
+	}
+	ref, _, _ := strings.Cut(target, "/_history/")
+	for _, h := range v.held {
+		if h == ref {
+			return
+		}
+	}
+	v.AddAt("reference", fhir.SeverityError, "not-found", "the reference "+strconv.Quote(target)+" resolves to no resource the instance holds", "")
+}
+
 // containsType reports whether "|A|B|" lists typ, without allocating.
 func containsType(list, typ string) bool {
 	for i := 0; i+len(typ)+1 < len(list); i++ {
@@ -209,6 +245,14 @@ func containsType(list, typ string) bool {
 		}
 	}
 	return false
+}
+
+// resourceID is a resource's logical id ("" for none).
+func resourceID(r Resource) string {
+	if raw, ok := r.(*RawResource); ok {
+		return rawID(raw)
+	}
+	return string(r.GetID().GetValue())
 }
 
 // rawID reads the top-level id of a RawResource, which is not decoded.

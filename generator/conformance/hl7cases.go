@@ -35,9 +35,10 @@ type hl7Manifest struct {
 	Name, Version string
 	Java          json.RawMessage // a file name, or an object with one in "outcome"
 	// options that change the verdict, and the fhir-validate flag each maps to
-	Examples         *bool  `json:"examples"`
-	ValidateContains string `json:"validateContains"`
-	ExtensionDomain  string `json:"allowed-extension-domain"`
+	Examples          *bool  `json:"examples"`
+	ValidateContains  string `json:"validateContains"`
+	ValidateReference string `json:"validateReference"`
+	ExtensionDomain   string `json:"allowed-extension-domain"`
 	// definitions the HL7 harness loads with the case
 	Supporting, Supporting5, Profiles []string
 	// the case's profile: its outcome file
@@ -66,6 +67,9 @@ func (m hl7Manifest) flags(dir string, c hl7Case) ([]string, error) {
 	}
 	if m.ValidateContains == "IGNORE" {
 		out = append(out, "-contained=false")
+	}
+	if strings.HasPrefix(m.ValidateReference, "CHECK_EXISTS") {
+		out = append(out, "-resolve-references")
 	}
 	if m.ExtensionDomain != "" {
 		out = append(out, "-extension-domain", m.ExtensionDomain)

@@ -62,6 +62,8 @@ func TestFHIRValidateCommand(t *testing.T) {
 		{[]string{"-unknown-extensions", "error"}, 1, strings.Replace(unknown, "warning", "error", 1)},
 		{[]string{"-unknown-extensions", "error", "-extension-domain", "http://example.org/fhir/"}, 0, ""},
 		{[]string{"-unknown-extensions", "fatal"}, 2, "fhir-validate: -unknown-extensions fatal"},
+		// the event refers to a Practitioner, a Device and a Patient it does not hold
+		{[]string{"-unknown-extensions", "none", "-resolve-references"}, 1, good + `: error AuditEvent.agent[0].who.reference: the reference "Practitioner/p1" resolves to no resource the instance holds`},
 	} {
 		out, code := runValidator(t, bin, append(tc.args, good)...)
 		if code != tc.wantCode || !strings.HasPrefix(out, tc.wantOut) || tc.wantOut == "" && out != "" {

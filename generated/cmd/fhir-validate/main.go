@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	})
 	fs.BoolVar(&opts.NoExampleURLs, "no-example-urls", false, "report URLs on example domains (example.org, acme.com...) as errors")
 	contained := fs.Bool("contained", true, "validate contained resources")
+	fs.BoolVar(&opts.ResolveReferences, "resolve-references", false, "report a relative reference (Type/id) to no resource the file holds")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: fhir-validate [-profile <canonical-url>] [-json] [options] FILE...")
 		fs.PrintDefaults()

@@ -35,6 +35,7 @@ func bundle(typ, entries string) string {
 // validation option, with an instance that keeps it and one that breaks it.
 func TestSpecRules(t *testing.T) {
 	unknown := &fhir.ValidationOptions{UnknownExtensions: fhir.SeverityError}
+	resolve := &fhir.ValidationOptions{ResolveReferences: true}
 	cases := []struct {
 		name string
 		doc  string
@@ -90,6 +91,11 @@ func TestSpecRules(t *testing.T) {
 
 		{"contained resource validated", containedBad, nil, "Patient.contained[0].gender: "},
 		{"contained resource skipped", containedBad, &fhir.ValidationOptions{SkipContained: true}, ""},
+		{"reference resolves in the Bundle", linked("p2"), resolve, ""},
+		{"reference resolves nowhere, not asked", linked("p3"), nil, ""},
+		{"reference resolves nowhere", linked("p3"), resolve, "Bundle.entry[0].resource.link[0].other.reference: the reference \"Patient/p3\" resolves to no resource"},
+		{"absolute reference, not resolved", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1","link":[{"other":{"reference":"http://b.org/fhir/Patient/x"},"type":"seealso"}]}}`), resolve, ""},
+
 		{"unreferenced contained resource: dom-3", unreferenced, nil, "Patient: If the resource is contained in another resource, it SHALL be referred to"},
 		{"unreferenced contained resource skipped: dom-3 with it", unreferenced, &fhir.ValidationOptions{SkipContained: true}, ""},
 	}
@@ -149,3 +155,10 @@ func patientEntry(fullURL, id, version string) string {
 
 // a contained Patient nothing refers to (dom-3)
 const unreferenced = `{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c"}]}`
+
+// linked is a collection of Patient p1, which links to Patient/<to>, and
+// Patient p2.
+func linked(to string) string {
+	return bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1","link":[{"other":{"reference":"Patient/`+to+`"},"type":"seealso"}]}},`+
+		`{"fullUrl":"http://a.org/fhir/Patient/p2","resource":{"resourceType":"Patient","id":"p2"}}`)
+}

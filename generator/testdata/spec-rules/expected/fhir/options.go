@@ -24,6 +24,12 @@ type ValidationOptions struct {
 	// navigates to contained: dom-2 to dom-5), as the HL7 validator's
 	// validateContains IGNORE does.
 	SkipContained bool
+	// ResolveReferences requires each relative literal reference
+	// (Type/id, possibly versioned) to resolve to a resource the instance
+	// holds: itself, a contained resource, a Bundle's entry, a Parameters'
+	// resource, at any depth (the HL7 validator's validateReference
+	// CHECK_EXISTS). Absolute references point outside and are not checked.
+	ResolveReferences bool
 }
 
 // ExtensionAllowed reports whether an unknown extension's url is in one of

@@ -169,11 +169,3 @@ func searchedType(url string) string {
 	}
 	return ""
 }
-
-// resourceID is a resource's logical id ("" for none).
-func resourceID(r Resource) string {
-	if raw, ok := r.(*RawResource); ok {
-		return rawID(raw)
-	}
-	return string(r.GetID().GetValue())
-}
