@@ -331,6 +331,548 @@ func (x *Extension) validate(v *validator) {
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":
 		validateExtensionUsageRestriction(v, x)
+	case "http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities",
+		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation",
+		"http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+		"http://hl7.org/fhir/StructureDefinition/device-implantStatus",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence",
+		"http://hl7.org/fhir/StructureDefinition/humanname-assembly-order",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType",
+		"http://hl7.org/fhir/StructureDefinition/language",
+		"http://hl7.org/fhir/StructureDefinition/match-grade",
+		"http://hl7.org/fhir/StructureDefinition/messageheader-response-request",
+		"http://hl7.org/fhir/StructureDefinition/mimeType",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-baseType",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-wg",
+		"http://hl7.org/fhir/StructureDefinition/tz-code",
+		"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules",
+		"http://hl7.org/fhir/StructureDefinition/valueset-parameterSource":
+		switch x.Value.(type) {
+		case nil, *Code[string]:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type code only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/11179-objectClass",
+		"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby",
+		"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality",
+		"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding",
+		"http://hl7.org/fhir/StructureDefinition/patient-preferenceType",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-unit",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption":
+		switch x.Value.(type) {
+		case nil, *Coding:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Coding only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap",
+		"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-map",
+		"http://hl7.org/fhir/StructureDefinition/cqf-library",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet",
+		"http://hl7.org/fhir/StructureDefinition/replaces",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies",
+		"http://hl7.org/fhir/StructureDefinition/valueset-map",
+		"http://hl7.org/fhir/StructureDefinition/valueset-supplement",
+		"http://hl7.org/fhir/StructureDefinition/valueset-system",
+		"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical":
+		switch x.Value.(type) {
+		case nil, *Canonical:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type canonical only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition",
+		"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory",
+		"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass",
+		"http://hl7.org/fhir/StructureDefinition/bodySite",
+		"http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation",
+		"http://hl7.org/fhir/StructureDefinition/condition-related",
+		"http://hl7.org/fhir/StructureDefinition/condition-ruledOut",
+		"http://hl7.org/fhir/StructureDefinition/consent-Transcriber",
+		"http://hl7.org/fhir/StructureDefinition/consent-Witness",
+		"http://hl7.org/fhir/StructureDefinition/consent-location",
+		"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization",
+		"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson",
+		"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization",
+		"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk",
+		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf",
+		"http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter",
+		"http://hl7.org/fhir/StructureDefinition/event-basedOn",
+		"http://hl7.org/fhir/StructureDefinition/event-eventHistory",
+		"http://hl7.org/fhir/StructureDefinition/event-location",
+		"http://hl7.org/fhir/StructureDefinition/event-partOf",
+		"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation",
+		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record",
+		"http://hl7.org/fhir/StructureDefinition/flag-detail",
+		"http://hl7.org/fhir/StructureDefinition/list-changeBase",
+		"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice",
+		"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation",
+		"http://hl7.org/fhir/StructureDefinition/observation-precondition",
+		"http://hl7.org/fhir/StructureDefinition/observation-reagent",
+		"http://hl7.org/fhir/StructureDefinition/observation-replaces",
+		"http://hl7.org/fhir/StructureDefinition/observation-sequelTo",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-administration",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-careplan",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-test",
+		"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue",
+		"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
+		"http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure",
+		"http://hl7.org/fhir/StructureDefinition/procedure-causedBy",
+		"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure",
+		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author",
+		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer",
+		"http://hl7.org/fhir/StructureDefinition/request-insurance",
+		"http://hl7.org/fhir/StructureDefinition/request-relevantHistory",
+		"http://hl7.org/fhir/StructureDefinition/request-replaces",
+		"http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal",
+		"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest",
+		"http://hl7.org/fhir/StructureDefinition/task-candidateList",
+		"http://hl7.org/fhir/StructureDefinition/task-replaces",
+		"http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare",
+		"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference",
+		"http://hl7.org/fhir/StructureDefinition/workflow-researchStudy",
+		"http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo":
+		switch x.Value.(type) {
+		case nil, *Reference:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Reference only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate",
+		"http://hl7.org/fhir/StructureDefinition/condition-assertedDate",
+		"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod",
+		"http://hl7.org/fhir/StructureDefinition/identifier-validDate",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate",
+		"http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+		"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime",
+		"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate":
+		switch x.Value.(type) {
+		case nil, *DateTime:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type dateTime only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty",
+		"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted",
+		"http://hl7.org/fhir/StructureDefinition/condition-outcome",
+		"http://hl7.org/fhir/StructureDefinition/cqf-encounterClass",
+		"http://hl7.org/fhir/StructureDefinition/cqf-encounterType",
+		"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence",
+		"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage",
+		"http://hl7.org/fhir/StructureDefinition/cqf-recipientType",
+		"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation",
+		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage",
+		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext",
+		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType",
+		"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled",
+		"http://hl7.org/fhir/StructureDefinition/event-performerFunction",
+		"http://hl7.org/fhir/StructureDefinition/event-statusReason",
+		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity",
+		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type",
+		"http://hl7.org/fhir/StructureDefinition/flag-priority",
+		"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected",
+		"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database",
+		"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method",
+		"http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice",
+		"http://hl7.org/fhir/StructureDefinition/observation-bodyPosition",
+		"http://hl7.org/fhir/StructureDefinition/observation-delta",
+		"http://hl7.org/fhir/StructureDefinition/observation-deviceCode",
+		"http://hl7.org/fhir/StructureDefinition/observation-focusCode",
+		"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent",
+		"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
+		"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass",
+		"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding",
+		"http://hl7.org/fhir/StructureDefinition/observation-specimenCode",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-location",
+		"http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo",
+		"http://hl7.org/fhir/StructureDefinition/patient-disability",
+		"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity",
+		"http://hl7.org/fhir/StructureDefinition/patient-importance",
+		"http://hl7.org/fhir/StructureDefinition/patient-religion",
+		"http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies",
+		"http://hl7.org/fhir/StructureDefinition/procedure-method",
+		"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired",
+		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode",
+		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason",
+		"http://hl7.org/fhir/StructureDefinition/request-statusReason",
+		"http://hl7.org/fhir/StructureDefinition/servicerequest-precondition",
+		"http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority",
+		"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling",
+		"http://hl7.org/fhir/StructureDefinition/workflow-reasonCode":
+		switch x.Value.(type) {
+		case nil, *CodeableConcept:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration":
+		switch x.Value.(type) {
+		case nil, *Duration:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Duration only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge":
+		switch x.Value.(type) {
+		case nil, *Age:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Age only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/auditevent-Accession",
+		"http://hl7.org/fhir/StructureDefinition/auditevent-Instance",
+		"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS",
+		"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier":
+		switch x.Value.(type) {
+		case nil, *Identifier:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Identifier only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized",
+		"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted",
+		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited",
+		"http://hl7.org/fhir/StructureDefinition/concept-bidirectional",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-preferred",
+		"http://hl7.org/fhir/StructureDefinition/organization-preferredContact",
+		"http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd",
+		"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor",
+		"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
+		"http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+		"http://hl7.org/fhir/StructureDefinition/rendering-styleSensitive",
+		"http://hl7.org/fhir/StructureDefinition/request-doNotPerform",
+		"http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order",
+		"http://hl7.org/fhir/StructureDefinition/timing-exact",
+		"http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive",
+		"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
+		"http://hl7.org/fhir/StructureDefinition/valueset-extensible",
+		"http://hl7.org/fhir/StructureDefinition/valueset-toocostly",
+		"http://hl7.org/fhir/StructureDefinition/valueset-unclosed":
+		switch x.Value.(type) {
+		case nil, *Boolean:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type boolean only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder",
+		"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces",
+		"http://hl7.org/fhir/StructureDefinition/minLength",
+		"http://hl7.org/fhir/StructureDefinition/observation-timeOffset",
+		"http://hl7.org/fhir/StructureDefinition/quantity-precision",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue",
+		"http://hl7.org/fhir/StructureDefinition/request-performerOrder",
+		"http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings",
+		"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder":
+		switch x.Value.(type) {
+		case nil, *Integer:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type integer only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system",
+		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion",
+		"http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint",
+		"http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace",
+		"http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type",
+		"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile",
+		"http://hl7.org/fhir/StructureDefinition/operationoutcome-authority",
+		"http://hl7.org/fhir/StructureDefinition/parameters-fullUrl",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor",
+		"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource",
+		"http://hl7.org/fhir/StructureDefinition/valueset-expansionSource",
+		"http://hl7.org/fhir/StructureDefinition/valueset-reference",
+		"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference",
+		"http://hl7.org/fhir/StructureDefinition/valueset-systemRef",
+		"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion",
+		"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri":
+		switch x.Value.(type) {
+		case nil, *URI:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type uri only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/careplan-activity-title",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-author",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-label",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus",
+		"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber",
+		"http://hl7.org/fhir/StructureDefinition/composition-section-subject",
+		"http://hl7.org/fhir/StructureDefinition/contactpoint-area",
+		"http://hl7.org/fhir/StructureDefinition/contactpoint-country",
+		"http://hl7.org/fhir/StructureDefinition/contactpoint-extension",
+		"http://hl7.org/fhir/StructureDefinition/contactpoint-local",
+		"http://hl7.org/fhir/StructureDefinition/cqf-calculatedValue",
+		"http://hl7.org/fhir/StructureDefinition/cqf-citation",
+		"http://hl7.org/fhir/StructureDefinition/cqf-initialValue",
+		"http://hl7.org/fhir/StructureDefinition/display",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-question",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector",
+		"http://hl7.org/fhir/StructureDefinition/entryFormat",
+		"http://hl7.org/fhir/StructureDefinition/http-response-header",
+		"http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
+		"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
+		"http://hl7.org/fhir/StructureDefinition/humanname-own-name",
+		"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
+		"http://hl7.org/fhir/StructureDefinition/humanname-partner-name",
+		"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID",
+		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType",
+		"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription",
+		"http://hl7.org/fhir/StructureDefinition/openEHR-management",
+		"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source",
+		"http://hl7.org/fhir/StructureDefinition/originalText",
+		"http://hl7.org/fhir/StructureDefinition/patient-congregation",
+		"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix",
+		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter",
+		"http://hl7.org/fhir/StructureDefinition/regex",
+		"http://hl7.org/fhir/StructureDefinition/rendered-value",
+		"http://hl7.org/fhir/StructureDefinition/rendering-style",
+		"http://hl7.org/fhir/StructureDefinition/rendering-xhtml",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-category",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name",
+		"http://hl7.org/fhir/StructureDefinition/tz-offset",
+		"http://hl7.org/fhir/StructureDefinition/usagecontext-group",
+		"http://hl7.org/fhir/StructureDefinition/valueset-concept-comments",
+		"http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
+		"http://hl7.org/fhir/StructureDefinition/valueset-keyWord",
+		"http://hl7.org/fhir/StructureDefinition/valueset-label",
+		"http://hl7.org/fhir/StructureDefinition/valueset-special-status",
+		"http://hl7.org/fhir/StructureDefinition/valueset-systemName",
+		"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus":
+		switch x.Value.(type) {
+		case nil, *String:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type string only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate",
+		"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate",
+		"http://hl7.org/fhir/StructureDefinition/resource-approvalDate",
+		"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate",
+		"http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate",
+		"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate":
+		switch x.Value.(type) {
+		case nil, *Date:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/codesystem-warning",
+		"http://hl7.org/fhir/StructureDefinition/designNote",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation",
+		"http://hl7.org/fhir/StructureDefinition/rendering-markdown",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary",
+		"http://hl7.org/fhir/StructureDefinition/valueset-rules-text",
+		"http://hl7.org/fhir/StructureDefinition/valueset-warning":
+		switch x.Value.(type) {
+		case nil, *Markdown:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type markdown only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/coding-sctdescid":
+		switch x.Value.(type) {
+		case nil, *ID:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type id only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/communication-media",
+		"http://hl7.org/fhir/StructureDefinition/location-boundary-geojson":
+		switch x.Value.(type) {
+		case nil, *Attachment:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Attachment only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/condition-dueTo",
+		"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing",
+		"http://hl7.org/fhir/StructureDefinition/procedure-directedBy":
+		switch x.Value.(type) {
+		case nil, *CodeableConcept, *Reference:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, Reference only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/cqf-expression",
+		"http://hl7.org/fhir/StructureDefinition/valueset-expression",
+		"http://hl7.org/fhir/StructureDefinition/variable":
+		switch x.Value.(type) {
+		case nil, *Expression:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Expression only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits":
+		switch x.Value.(type) {
+		case nil, *CodeableConcept, *Canonical:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, canonical only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice":
+		switch x.Value.(type) {
+		case nil, *CodeableConcept, *Boolean:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, boolean only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet",
+		"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet":
+		switch x.Value.(type) {
+		case nil, *Canonical, *URI:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type canonical, uri only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement":
+		switch x.Value.(type) {
+		case nil, *Age, *Boolean, *Date:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Age, boolean, date only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation":
+		switch x.Value.(type) {
+		case nil, *Quantity:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Quantity only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address",
+		"http://hl7.org/fhir/StructureDefinition/narrativeLink",
+		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type":
+		switch x.Value.(type) {
+		case nil, *URL:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type url only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty",
+		"http://hl7.org/fhir/StructureDefinition/maxSize",
+		"http://hl7.org/fhir/StructureDefinition/ordinalValue":
+		switch x.Value.(type) {
+		case nil, *Decimal:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type decimal only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/location-distance":
+		switch x.Value.(type) {
+		case nil, *Distance:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Distance only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/maxValue":
+		switch x.Value.(type) {
+		case nil, *Date, *DateTime, *Decimal, *Instant, *Integer, *Time:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date, dateTime, decimal, instant, integer, time only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/minValue":
+		switch x.Value.(type) {
+		case nil, *Date, *DateTime, *Decimal, *Integer, *Time:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date, dateTime, decimal, integer, time only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/organization-period",
+		"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod":
+		switch x.Value.(type) {
+		case nil, *Period:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Period only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/patient-birthPlace":
+		switch x.Value.(type) {
+		case nil, *Address:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Address only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/procedure-schedule":
+		switch x.Value.(type) {
+		case nil, *Timing:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Timing only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature":
+		switch x.Value.(type) {
+		case nil, *Signature:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Signature only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/specimen-processingTime":
+		switch x.Value.(type) {
+		case nil, *Duration, *Period:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Duration, Period only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth":
+		switch x.Value.(type) {
+		case nil, *PositiveInt:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type positiveInt only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/valueset-author",
+		"http://hl7.org/fhir/StructureDefinition/valueset-steward":
+		switch x.Value.(type) {
+		case nil, *ContactDetail:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type ContactDetail only", "")
+		}
+	case "http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact":
+		switch x.Value.(type) {
+		case nil, *RelatedArtifact:
+		default:
+			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type RelatedArtifact only", "")
+		}
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invExt1(v), fhir.SeverityError, "ext-1", "Must have either extensions or value[x], not both")

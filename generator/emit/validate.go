@@ -238,21 +238,94 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 		jen.Id("v").Dot("checkExtensionURL").Call(jen.Id("x").Dot("URL")),
 	)
 	var exts []*model.Profile
+	generated := map[string]bool{}
 	for _, p := range e.mod.Packages {
 		for _, pr := range p.Profiles {
 			if pr.Extension {
 				exts = append(exts, pr)
+				generated[pr.URL] = true
 			}
 		}
 	}
-	if len(exts) == 0 {
+	known := e.knownValueTypes(t, generated)
+	if len(exts) == 0 && len(known) == 0 {
 		return
 	}
 	g.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
 		for _, pr := range exts {
 			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
 		}
+		for _, k := range known {
+			var urls []jen.Code
+			for i, u := range k.urls {
+				if i > 0 {
+					urls = append(urls, jen.Line().Lit(u)) // one a line
+				} else {
+					urls = append(urls, jen.Lit(u))
+				}
+			}
+			sw.Case(urls...).Block(jen.Switch(jen.Id("x").Dot("Value").Assert(jen.Type())).Block(
+				jen.Case(append([]jen.Code{jen.Nil()}, k.types...)...),
+				jen.Default().Block(jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
+					jen.Lit("the extension's definition allows a value of type "+strings.Join(k.codes, ", ")+" only"), jen.Lit(""))),
+			))
+		}
 	})
+}
+
+// knownValueType is a group of extension definitions the module knows and
+// did not generate that allow their value the same types.
+type knownValueType struct {
+	codes, urls []string
+	types       []jen.Code // the Go types of the Extension's value they allow
+}
+
+// knownValueTypes groups the extension definitions loaded and not generated
+// (ext: the generated ones, whose validation checks their values) that
+// allow a value of some of Extension's types only, by those types.
+func (e *emitter) knownValueTypes(ext *model.Type, generated map[string]bool) []knownValueType {
+	var value *model.Choice
+	for _, c := range ext.Choices {
+		if c.Field != nil && c.Field.Name == "value" {
+			value = c
+		}
+	}
+	if value == nil || e.pkg.Core != e.pkg {
+		return nil
+	}
+	byCode := map[string]*model.ChoiceOption{}
+	for _, o := range value.Options {
+		byCode[o.Ref.Code] = o
+	}
+	var out []knownValueType
+	index := map[string]int{}
+	for _, url := range e.pkg.KnownExtensions {
+		codes := e.pkg.ExtensionValueTypes[url]
+		if generated[url] || len(codes) == 0 || len(codes) >= len(value.Options) {
+			continue
+		}
+		var types []jen.Code
+		for _, c := range codes {
+			o := byCode[c]
+			if o == nil {
+				types = nil // a type Extension does not have: not checked
+				break
+			}
+			types = append(types, jen.Op("*").Add(e.typeExpr(o.Ref)))
+		}
+		if types == nil {
+			continue
+		}
+		key := strings.Join(codes, "|")
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, knownValueType{codes: codes, types: types})
+		}
+		out[i].urls = append(out[i].urls, url)
+	}
+	return out
 }
 
 // hasRules reports whether a type's validation calls checkRules: a

@@ -162,10 +162,14 @@ func (b *builder) knownResources() {
 // knownCanonicals lists the extensions and the value sets loaded.
 func (b *builder) knownCanonicals() {
 	exts, codeSystems, valueSets := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	b.core.ExtensionValueTypes = map[string][]string{}
 	for _, r := range b.defs.OfType("StructureDefinition") {
 		j := gjson.GetManyBytes(r.JSON, "type", "derivation", "url")
 		if j[0].Str == "Extension" && j[1].Str == "constraint" && j[2].Str != "" {
 			exts[j[2].Str] = true
+			if types := extensionValueTypes(r.JSON); len(types) > 0 {
+				b.core.ExtensionValueTypes[j[2].Str] = types
+			}
 		}
 	}
 	for _, r := range b.defs.OfType("CodeSystem") {
@@ -178,6 +182,38 @@ func (b *builder) knownCanonicals() {
 	}
 	b.core.KnownExtensions = sortedKeys(exts)
 	b.core.ValueSetURLs = sortedKeys(valueSets)
+}
+
+// extensionValueTypes are the type codes an extension definition allows
+// its value (Extension.value[x] in its snapshot, else its differential),
+// sorted; none when it says nothing or allows no value (a complex
+// extension).
+func extensionValueTypes(sd []byte) []string {
+	for _, list := range []string{"snapshot.element", "differential.element"} {
+		var out []string
+		found := false
+		gjson.GetBytes(sd, list).ForEach(func(_, e gjson.Result) bool {
+			if e.Get("id").Str != "Extension.value[x]" {
+				return true
+			}
+			found = true
+			if e.Get("max").Str == "0" {
+				return false
+			}
+			e.Get("type").ForEach(func(_, t gjson.Result) bool {
+				if c := t.Get("code").Str; c != "" && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+				return true
+			})
+			return false
+		})
+		if found {
+			sort.Strings(out)
+			return out
+		}
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]bool) []string {

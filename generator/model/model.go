@@ -68,6 +68,10 @@ type Package struct {
 	// generated or not, sorted (core package only): an extension of
 	// another URL is unknown.
 	KnownExtensions []string
+	// ExtensionValueTypes are, for the extension definitions loaded that
+	// allow a value of some types only, those type codes, by URL (core
+	// package only): a value of another type is an error, generated or not.
+	ExtensionValueTypes map[string][]string
 	// ValueSetURLs are the URLs of every value set loaded that is not also a
 	// code system's, sorted (core package only): a Coding.system naming
 	// one is a mistake.

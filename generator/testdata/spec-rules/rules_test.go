@@ -75,7 +75,9 @@ func TestSpecRules(t *testing.T) {
 		{"unknown extension, not asked", patientExt("http://a.org/ext/x"), nil, ""},
 		{"unknown extension, asked", patientExt("http://a.org/ext/x"), unknown, "Patient.extension[0]: the extension http://a.org/ext/x is unknown"},
 		{"unknown extension in an allowed domain", patientExt("http://a.org/ext/x"), &fhir.ValidationOptions{UnknownExtensions: fhir.SeverityError, ExtensionDomains: []string{"http://a.org/"}}, ""},
-		{"known extension (R4 core, not generated)", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace"), unknown, ""},
+		{"known extension (R4 core, not generated)", patientExt("http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName"), unknown, ""},
+		{"known extension, value of the type it allows", `{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthPlace","valueAddress":{"city":"Ghent"}}]}`, nil, ""},
+		{"known extension, value of another type", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace"), nil, "Patient.extension[0]: the extension's definition allows a value of type Address only"},
 		{"versioned extension url", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace|4.0.1"), nil, "Patient.extension[0].url: an extension url must not contain a version"},
 
 		{"example URL, examples allowed", docRef(`"url":"http://example.org/doc"`), nil, ""},
