@@ -19,9 +19,17 @@ type ValidationOptions struct {
 	// example.com, acme.com, nowhere.com, and their subdomains) as an error,
 	// as the HL7 validator does where examples are not allowed.
 	NoExampleURLs bool
-	// SkipContained leaves contained resources unvalidated (the HL7
-	// validator's validateContains IGNORE).
+	// SkipContained leaves contained resources unvalidated, and with them
+	// the container's invariants about them (those whose expression
+	// navigates to contained: dom-2 to dom-5), as the HL7 validator's
+	// validateContains IGNORE does.
 	SkipContained bool
+	// ResolveReferences requires each relative literal reference
+	// (Type/id, possibly versioned) to resolve to a resource the instance
+	// holds: itself, a contained resource, a Bundle's entry, a Parameters'
+	// resource, at any depth (the HL7 validator's validateReference
+	// CHECK_EXISTS). Absolute references point outside and are not checked.
+	ResolveReferences bool
 }
 
 // ExtensionAllowed reports whether an unknown extension's url is in one of
