@@ -301,104 +301,42 @@ func fpBoundary(v fpScalar, high bool) (fpScalar, bool) {
 }
 
 // fpDateBoundary is the first (or, high, the last) millisecond a date,
-// dateTime or time (hh:mm:ss) text covers, and its zone ("Z" when it gave
-// one, "" when not, "T" for a time of day).
+// dateTime or time (hh:mm:ss) text covers, and its zone ("Z" for a dateTime
+// with a time, taken to UTC; "" for a date; "T" for a time of day). Dates
+// and dateTimes are read by fhir.ParseDateTime.
 func fpDateBoundary(s string, high bool) (ms int64, zone string, ok bool) {
-	num := func(i, n int) (int64, bool) {
-		if i+n > len(s) {
-			return 0, false
-		}
-		var v int64
-		for _, ch := range []byte(s[i : i+n]) {
-			if ch < '0' || ch > '9' {
-				return 0, false
-			}
-			v = v*10 + int64(ch-'0')
-		}
-		return v, true
-	}
-	pick := func(h, l int64) int64 {
-		if high {
-			return h
-		}
-		return l
-	}
-	// the time of day at i: its milliseconds, and where it ends
-	clock := func(i int) (int64, int, bool) {
-		hh, ok := num(i, 2)
-		mm, sec, frac := pick(59, 0), pick(59, 0), pick(999, 0)
-		j := i + 2
-		if ok && j < len(s) && s[j] == ':' {
-			var okm, oks bool
-			mm, okm = num(j+1, 2)
-			sec, oks = pick(59, 0), true
-			j += 3
-			if j < len(s) && s[j] == ':' {
-				sec, oks = num(j+1, 2)
-				j += 3
-				if j < len(s) && s[j] == '.' {
-					frac, j = 0, j+1
-					n := 0
-					for ; j < len(s) && s[j] >= '0' && s[j] <= '9'; j, n = j+1, n+1 {
-						if n < 3 {
-							frac = frac*10 + int64(s[j]-'0')
-						}
-					}
-					for ; n < 3; n++ { // fewer than 3 digits: to milliseconds
-						frac *= 10
-					}
-				}
-			}
-			ok = okm && oks
-		}
-		return ((hh*60+mm)*60+sec)*1000 + frac, j, ok
-	}
-	if len(s) >= 3 && s[2] == ':' { // a time of day
-		t, _, ok := clock(0)
-		return t, "T", ok
-	}
-	y, ok := num(0, 4)
-	if !ok {
-		return 0, "", false
-	}
-	m, d := pick(12, 1), int64(-1)
-	if len(s) >= 7 {
-		if m, ok = num(5, 2); !ok {
+	if len(s) >= 8 && s[2] == ':' { // a time of day: hh:mm:ss[.fff]
+		t, err := time.Parse("15:04:05", s)
+		if err != nil {
 			return 0, "", false
 		}
-	}
-	if len(s) >= 10 {
-		if d, ok = num(8, 2); !ok {
-			return 0, "", false
+		ms = int64(t.Hour()*3600000 + t.Minute()*60000 + t.Second()*1000 + t.Nanosecond()/1000000)
+		if high && len(s) == 8 {
+			ms += 999 // to the last millisecond of the second
 		}
+		return ms, "T", true
 	}
-	if d < 0 {
-		d = pick(int64(time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()), 1)
-	}
-	day := time.Date(int(y), time.Month(m), int(d), 0, 0, 0, 0, time.UTC).UnixMilli()
-	if len(s) <= 10 {
-		return day + pick(86400000-1, 0), "", true
-	}
-	t, end, ok := clock(11)
-	if !ok {
+	t, p, err := fhir.ParseDateTime(s)
+	if err != nil {
 		return 0, "", false
 	}
-	ms = day + t
-	switch {
-	case end == len(s):
-		return ms, "", true
-	case s[end:] == "Z":
-		return ms, "Z", true
-	case len(s) == end+6 && (s[end] == '+' || s[end] == '-'):
-		oh, ok1 := num(end+1, 2)
-		om, ok2 := num(end+4, 2)
-		off := (oh*60 + om) * 60000
-		if s[end] == '-' {
-			off = -off
-		}
-		return ms - off, "Z", ok1 && ok2
+	zone = ""
+	if p >= fhir.PrecisionSecond {
+		zone = "Z"
 	}
-	return 0, "", false
+	if high {
+		switch p {
+		case fhir.PrecisionYear:
+			t = t.AddDate(1, 0, 0).Add(-time.Millisecond)
+		case fhir.PrecisionMonth:
+			t = t.AddDate(0, 1, 0).Add(-time.Millisecond)
+		case fhir.PrecisionDay:
+			t = t.AddDate(0, 0, 1).Add(-time.Millisecond)
+		case fhir.PrecisionSecond:
+			t = t.Add(999 * time.Millisecond)
+		}
+	}
+	return t.UnixMilli(), zone, true
 }
 
 // fpCmpBounded compares two numbers, each its value or (bound -1, 1) the

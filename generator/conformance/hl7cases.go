@@ -82,27 +82,45 @@ var (
 	xmlURL           = regexp.MustCompile(`<url\s+value="([^"]*)"\s*/>`)
 )
 
+// definitionHead is what the harness reads of a definition file: its
+// resource type, the type a StructureDefinition defines, and its canonical
+// URL.
+type definitionHead struct{ ResourceType, Type, URL string }
+
+// readDefinitionHead reads a definition file's head, from JSON or (by
+// pattern: no XML definition is loaded here) from XML.
+func readDefinitionHead(file string) (definitionHead, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return definitionHead{}, err
+	}
+	var d definitionHead
+	if strings.HasSuffix(file, ".xml") {
+		if bytes.Contains(data, []byte("<StructureDefinition")) {
+			d.ResourceType = "StructureDefinition"
+		}
+		if xmlExtensionType.Match(data) {
+			d.Type = "Extension"
+		}
+		if m := xmlURL.FindSubmatch(data); m != nil {
+			d.URL = string(m[1])
+		}
+		return d, nil
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return d, fmt.Errorf("%s: %w", file, err)
+	}
+	return d, nil
+}
+
 // extensionURL is the URL of the extension a definition file (JSON or XML)
 // defines, or "" when it defines none.
 func extensionURL(file string) (string, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
+	d, err := readDefinitionHead(file)
+	if err != nil || d.ResourceType != "StructureDefinition" || d.Type != "Extension" {
 		return "", err
 	}
-	if strings.HasSuffix(file, ".xml") {
-		if m := xmlURL.FindSubmatch(data); m != nil && xmlExtensionType.Match(data) && bytes.Contains(data, []byte("<StructureDefinition")) {
-			return string(m[1]), nil
-		}
-		return "", nil
-	}
-	var sd struct{ ResourceType, Type, URL string }
-	if err := json.Unmarshal(data, &sd); err != nil {
-		return "", fmt.Errorf("%s: %w", file, err)
-	}
-	if sd.ResourceType == "StructureDefinition" && sd.Type == "Extension" {
-		return sd.URL, nil
-	}
-	return "", nil
+	return d.URL, nil
 }
 
 // hl7Result is how one case came out.

@@ -170,19 +170,9 @@ func lastLine(out string) string {
 // canonicalURL is the canonical URL of the definition in a file, JSON or
 // XML.
 func canonicalURL(file string) (string, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "", err
+	d, err := readDefinitionHead(file)
+	if err == nil && d.URL == "" {
+		err = fmt.Errorf("%s: no url", file)
 	}
-	if strings.HasSuffix(file, ".xml") {
-		if m := xmlURL.FindSubmatch(data); m != nil {
-			return string(m[1]), nil
-		}
-		return "", fmt.Errorf("%s: no url", file)
-	}
-	var sd struct{ URL string }
-	if err := json.Unmarshal(data, &sd); err != nil || sd.URL == "" {
-		return "", fmt.Errorf("%s: no url (%v)", file, err)
-	}
-	return sd.URL, nil
+	return d.URL, err
 }

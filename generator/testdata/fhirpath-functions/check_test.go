@@ -44,6 +44,8 @@ func TestFunctions(t *testing.T) {
 		{"repeat over two types, distinct labels", `{"resourceType":"Probe","node":[{"label":"a","leaf":[{"label":"b"}],"node":[{"label":"c","leaf":[{"label":"d"}]}]}]}`, ""},
 		{"repeat over two types, a leaf repeating a node's label", `{"resourceType":"Probe","node":[{"label":"a","node":[{"label":"c","leaf":[{"label":"a"}]}]}]}`, "fp-repeat-any"},
 		{"lowBoundary, highBoundary: a year before a day in it", `{"resourceType":"Probe","pd":"2014","pe":"2014-06-01"}`, ""},
+		{"lowBoundary, highBoundary: a day before the end of its year", `{"resourceType":"Probe","pd":"2014-06-01","pe":"2014"}`, ""},
+		{"lowBoundary, highBoundary: a time before the end of its second", `{"resourceType":"Probe","pd":"2014-01-01T10:00:00.500Z","pe":"2014-01-01T10:00:00Z"}`, ""},
 		{"lowBoundary, highBoundary: zones applied", `{"resourceType":"Probe","pd":"2014-01-01T10:00:00+02:00","pe":"2014-01-01T09:00:00Z"}`, ""},
 		{"lowBoundary, highBoundary: a later day", `{"resourceType":"Probe","pd":"2015-01-01","pe":"2014-12-31"}`, "fp-boundary-date"},
 		{"lowBoundary, highBoundary: a later instant", `{"resourceType":"Probe","pd":"2014-01-01T10:00:00Z","pe":"2014-01-01T09:59:59.999Z"}`, "fp-boundary-date"},
