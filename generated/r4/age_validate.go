@@ -11,6 +11,7 @@ func (x *Age) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Age|Quantity|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

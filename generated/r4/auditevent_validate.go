@@ -20,6 +20,7 @@ func (x *AuditEvent) validate(v *validator) {
 	defer func() {
 		v.resource, v.container = outer, outerContainer
 	}()
+	v.Typed("|AuditEvent|DomainResource|Resource|", "")
 	if x.ID != nil {
 		v.Push("id", -1)
 		(*ID)(x.ID).validateValue(v)
@@ -274,6 +275,7 @@ func (x *AuditEventAgent) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|AuditEvent.agent|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -429,6 +431,7 @@ func (x *AuditEventAgentNetwork) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|AuditEvent.agent.network|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -497,6 +500,7 @@ func (x *AuditEventSource) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|AuditEvent.source|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -576,6 +580,7 @@ func (x *AuditEventEntity) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|AuditEvent.entity|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -708,6 +713,7 @@ func (x *AuditEventEntityDetail) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|AuditEvent.entity.detail|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

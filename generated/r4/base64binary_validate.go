@@ -45,6 +45,9 @@ func (x *Base64Binary) validateValue(v *validator) {
 			v.checkValue("base64Binary", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|base64Binary|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

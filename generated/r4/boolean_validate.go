@@ -39,6 +39,9 @@ func (x *Boolean) validateValue(v *validator) {
 	if x == nil {
 		return
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|boolean|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

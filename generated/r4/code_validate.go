@@ -51,6 +51,9 @@ func (x *Code[T]) validateValue(v *validator) {
 			v.checkValue("code", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|code|string|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

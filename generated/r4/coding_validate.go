@@ -8,6 +8,7 @@ func (x *Coding) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Coding|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -8,6 +8,7 @@ func (x *ContactDetail) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|ContactDetail|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -11,6 +11,7 @@ func (x *DataRequirement) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|DataRequirement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -151,6 +152,7 @@ func (x *DataRequirementCodeFilter) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|DataRequirement.codeFilter|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -225,6 +227,7 @@ func (x *DataRequirementDateFilter) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|DataRequirement.dateFilter|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -308,6 +311,7 @@ func (x *DataRequirementSort) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|DataRequirement.sort|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

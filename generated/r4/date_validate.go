@@ -47,6 +47,9 @@ func (x *Date) validateValue(v *validator) {
 			v.checkValue("date", s, msg)
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|date|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -47,6 +47,9 @@ func (x *DateTime) validateValue(v *validator) {
 			v.checkValue("dateTime", s, msg)
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|dateTime|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -45,6 +45,9 @@ func (x *Decimal) validateValue(v *validator) {
 			v.checkValue("decimal", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|decimal|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

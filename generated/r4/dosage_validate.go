@@ -8,6 +8,7 @@ func (x *Dosage) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Dosage|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -189,6 +190,7 @@ func (x *DosageDoseAndRate) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Dosage.doseAndRate|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -8,6 +8,7 @@ func (x *Extension) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Extension|Element|", x.URL)
 	nested := v.extDepth > 0
 	v.extDepth++
 	for i := range x.Extension {
@@ -327,6 +328,518 @@ func (x *Extension) validate(v *validator) {
 		v.AddAt("url", fhir.SeverityError, "value", "an extension url must be an absolute URI", "")
 	} else if !nested {
 		v.checkExtensionURL(x.URL)
+	}
+	if !nested {
+		switch x.URL {
+		case "http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities",
+			"http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris":
+			v.checkContext(x.URL, "e:CapabilityStatement.rest.security")
+		case "http://hl7.org/fhir/StructureDefinition/11179-objectClass",
+			"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence":
+			v.checkContext(x.URL, "e:ElementDefinition.mapping")
+		case "http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap",
+			"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset":
+			v.checkContext(x.URL, "e:StructureDefinition.snapshot.element.binding.valueSet e:StructureDefinition.differential.element.binding.valueSet e:Questionnaire.item.answerValueSet")
+		case "http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAnalysis",
+			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition",
+			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory",
+			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsReferences",
+			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf",
+			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends",
+			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed",
+			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces",
+			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf",
+			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database",
+			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-glstring",
+			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-haploid",
+			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method",
+			"http://hl7.org/fhir/StructureDefinition/servicerequest-geneticsItem":
+			v.checkContext(x.URL, "e:DiagnosticReport")
+		case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate",
+			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted",
+			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge",
+			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-substanceExposureRisk",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-test":
+			v.checkContext(x.URL, "e:AllergyIntolerance")
+		case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty",
+			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-administration",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-careplan",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-location",
+			"http://hl7.org/fhir/StructureDefinition/openEHR-management":
+			v.checkContext(x.URL, "e:AllergyIntolerance.reaction")
+		case "http://hl7.org/fhir/StructureDefinition/auditevent-Accession",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-Instance",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy",
+			"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass":
+			v.checkContext(x.URL, "e:AuditEvent.entity")
+		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation":
+			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction e:CapabilityStatement.rest.resource.searchInclude e:CapabilityStatement.rest.resource.searchRevInclude")
+		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited":
+			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction")
+		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-search-parameter-combination":
+			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource")
+		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system":
+			v.checkContext(x.URL, "e:CapabilityStatement")
+		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket":
+			v.checkContext(x.URL, "e:CapabilityStatement.rest")
+		case "http://hl7.org/fhir/StructureDefinition/careplan-activity-title":
+			v.checkContext(x.URL, "e:CarePlan.activity")
+		case "http://hl7.org/fhir/StructureDefinition/codesystem-alternate",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-label",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby":
+			v.checkContext(x.URL, "e:CodeSystem.concept")
+		case "http://hl7.org/fhir/StructureDefinition/codesystem-author",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-history",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-map",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-otherName",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-usage",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-warning",
+			"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus":
+			v.checkContext(x.URL, "e:CodeSystem")
+		case "http://hl7.org/fhir/StructureDefinition/coding-sctdescid",
+			"http://hl7.org/fhir/StructureDefinition/valueset-reference":
+			v.checkContext(x.URL, "e:Coding")
+		case "http://hl7.org/fhir/StructureDefinition/communication-media":
+			v.checkContext(x.URL, "e:Communication")
+		case "http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation":
+			v.checkContext(x.URL, "e:CommunicationRequest")
+		case "http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality",
+			"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber",
+			"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod":
+			v.checkContext(x.URL, "e:Composition")
+		case "http://hl7.org/fhir/StructureDefinition/composition-section-subject":
+			v.checkContext(x.URL, "e:Composition.section")
+		case "http://hl7.org/fhir/StructureDefinition/concept-bidirectional":
+			v.checkContext(x.URL, "e:ConceptMap")
+		case "http://hl7.org/fhir/StructureDefinition/condition-assertedDate",
+			"http://hl7.org/fhir/StructureDefinition/condition-dueTo",
+			"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing",
+			"http://hl7.org/fhir/StructureDefinition/condition-outcome",
+			"http://hl7.org/fhir/StructureDefinition/condition-related",
+			"http://hl7.org/fhir/StructureDefinition/condition-ruledOut",
+			"http://hl7.org/fhir/StructureDefinition/event-basedOn":
+			v.checkContext(x.URL, "e:Condition")
+		case "http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint",
+			"http://hl7.org/fhir/StructureDefinition/consent-Transcriber",
+			"http://hl7.org/fhir/StructureDefinition/consent-Witness":
+			v.checkContext(x.URL, "e:Consent")
+		case "http://hl7.org/fhir/StructureDefinition/consent-location":
+			v.checkContext(x.URL, "e:Consent.provision")
+		case "http://hl7.org/fhir/StructureDefinition/contactpoint-area",
+			"http://hl7.org/fhir/StructureDefinition/contactpoint-country",
+			"http://hl7.org/fhir/StructureDefinition/contactpoint-extension",
+			"http://hl7.org/fhir/StructureDefinition/contactpoint-local",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address":
+			v.checkContext(x.URL, "e:ContactPoint")
+		case "http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint":
+			v.checkContext(x.URL, "e:PlanDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/cqf-citation",
+			"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence",
+			"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation":
+			v.checkContext(x.URL, "e:Attachment")
+		case "http://hl7.org/fhir/StructureDefinition/cqf-encounterClass",
+			"http://hl7.org/fhir/StructureDefinition/cqf-encounterType",
+			"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization",
+			"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson",
+			"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization",
+			"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson",
+			"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage",
+			"http://hl7.org/fhir/StructureDefinition/cqf-recipientType",
+			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage",
+			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext",
+			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType":
+			v.checkContext(x.URL, "e:Basic")
+		case "http://hl7.org/fhir/StructureDefinition/designNote":
+			v.checkContext(x.URL, "e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item e:ElementDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/device-implantStatus":
+			v.checkContext(x.URL, "e:Device")
+		case "http://hl7.org/fhir/StructureDefinition/devicerequest-patientInstruction":
+			v.checkContext(x.URL, "e:DeviceRequest")
+		case "http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk",
+			"http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact":
+			v.checkContext(x.URL, "e:DiagnosticReport e:Observation")
+		case "http://hl7.org/fhir/StructureDefinition/display":
+			v.checkContext(x.URL, "e:canonical")
+		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-question",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name":
+			v.checkContext(x.URL, "e:ElementDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation":
+			v.checkContext(x.URL, "e:ElementDefinition.constraint")
+		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet",
+			"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet":
+			v.checkContext(x.URL, "e:ElementDefinition.binding")
+		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace":
+			v.checkContext(x.URL, "e:ElementDefinition e:StructureDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element":
+			v.checkContext(x.URL, "e:ElementDefinition.type.profile")
+		case "http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter",
+			"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival",
+			"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled":
+			v.checkContext(x.URL, "e:Encounter")
+		case "http://hl7.org/fhir/StructureDefinition/entryFormat",
+			"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces",
+			"http://hl7.org/fhir/StructureDefinition/maxSize",
+			"http://hl7.org/fhir/StructureDefinition/mimeType",
+			"http://hl7.org/fhir/StructureDefinition/minLength",
+			"http://hl7.org/fhir/StructureDefinition/regex":
+			v.checkContext(x.URL, "e:Questionnaire.item e:ElementDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/event-eventHistory":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Task e:SupplyDelivery e:DeviceUseStatement")
+		case "http://hl7.org/fhir/StructureDefinition/event-location":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:SupplyDelivery")
+		case "http://hl7.org/fhir/StructureDefinition/event-partOf":
+			v.checkContext(x.URL, "e:DiagnosticReport e:Condition")
+		case "http://hl7.org/fhir/StructureDefinition/event-performerFunction":
+			v.checkContext(x.URL, "e:Observation.performer e:DiagnosticReport.performer e:Media.operator")
+		case "http://hl7.org/fhir/StructureDefinition/event-statusReason":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:SupplyDelivery e:DeviceUseStatement")
+		case "http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation",
+			"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-parent",
+			"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-sibling",
+			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record",
+			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type":
+			v.checkContext(x.URL, "e:FamilyMemberHistory")
+		case "http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement",
+			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity":
+			v.checkContext(x.URL, "e:FamilyMemberHistory.condition")
+		case "http://hl7.org/fhir/StructureDefinition/flag-detail",
+			"http://hl7.org/fhir/StructureDefinition/flag-priority":
+			v.checkContext(x.URL, "e:Flag")
+		case "http://hl7.org/fhir/StructureDefinition/geolocation",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct":
+			v.checkContext(x.URL, "e:Address")
+		case "http://hl7.org/fhir/StructureDefinition/goal-acceptance",
+			"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected",
+			"http://hl7.org/fhir/StructureDefinition/goal-relationship":
+			v.checkContext(x.URL, "e:Goal")
+		case "http://hl7.org/fhir/StructureDefinition/http-response-header":
+			v.checkContext(x.URL, "e:Bundle.entry.response")
+		case "http://hl7.org/fhir/StructureDefinition/humanname-assembly-order",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use":
+			v.checkContext(x.URL, "e:HumanName")
+		case "http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
+			"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
+			"http://hl7.org/fhir/StructureDefinition/humanname-own-name",
+			"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
+			"http://hl7.org/fhir/StructureDefinition/humanname-partner-name",
+			"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix":
+			v.checkContext(x.URL, "e:HumanName.family")
+		case "http://hl7.org/fhir/StructureDefinition/identifier-validDate":
+			v.checkContext(x.URL, "e:Identifier")
+		case "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType":
+			v.checkContext(x.URL, "e:Address.line")
+		case "http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier":
+			v.checkContext(x.URL, "e:HumanName.family e:HumanName.given e:HumanName.prefix e:HumanName.suffix")
+		case "http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty",
+			"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType":
+			v.checkContext(x.URL, "e:Quantity")
+		case "http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding",
+			"http://hl7.org/fhir/StructureDefinition/rendering-markdown",
+			"http://hl7.org/fhir/StructureDefinition/rendering-xhtml":
+			v.checkContext(x.URL, "e:string")
+		case "http://hl7.org/fhir/StructureDefinition/language":
+			v.checkContext(x.URL, "e:HumanName e:Address e:Annotation")
+		case "http://hl7.org/fhir/StructureDefinition/list-changeBase":
+			v.checkContext(x.URL, "e:List")
+		case "http://hl7.org/fhir/StructureDefinition/location-boundary-geojson":
+			v.checkContext(x.URL, "e:Location")
+		case "http://hl7.org/fhir/StructureDefinition/location-distance",
+			"http://hl7.org/fhir/StructureDefinition/match-grade":
+			v.checkContext(x.URL, "e:Bundle.entry.search")
+		case "http://hl7.org/fhir/StructureDefinition/maxValue",
+			"http://hl7.org/fhir/StructureDefinition/minValue":
+			v.checkContext(x.URL, "e:Questionnaire.item")
+		case "http://hl7.org/fhir/StructureDefinition/messageheader-response-request":
+			v.checkContext(x.URL, "e:MessageHeader")
+		case "http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice":
+			v.checkContext(x.URL, "e:NutritionOrder.oralDiet")
+		case "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition":
+			v.checkContext(x.URL, "e:Observation e:Specimen.collection")
+		case "http://hl7.org/fhir/StructureDefinition/observation-delta",
+			"http://hl7.org/fhir/StructureDefinition/observation-deviceCode",
+			"http://hl7.org/fhir/StructureDefinition/observation-focusCode",
+			"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAllele",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAminoAcidChange",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAncestry",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsPhaseSet",
+			"http://hl7.org/fhir/StructureDefinition/observation-geneticsVariant",
+			"http://hl7.org/fhir/StructureDefinition/observation-precondition",
+			"http://hl7.org/fhir/StructureDefinition/observation-reagent",
+			"http://hl7.org/fhir/StructureDefinition/observation-replaces",
+			"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding",
+			"http://hl7.org/fhir/StructureDefinition/observation-sequelTo",
+			"http://hl7.org/fhir/StructureDefinition/observation-specimenCode":
+			v.checkContext(x.URL, "e:Observation")
+		case "http://hl7.org/fhir/StructureDefinition/observation-timeOffset":
+			v.checkContext(x.URL, "e:Observation.component")
+		case "http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type",
+			"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile":
+			v.checkContext(x.URL, "e:OperationDefinition.parameter")
+		case "http://hl7.org/fhir/StructureDefinition/operationoutcome-authority",
+			"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue",
+			"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source":
+			v.checkContext(x.URL, "e:OperationOutcome.issue")
+		case "http://hl7.org/fhir/StructureDefinition/ordinalValue":
+			v.checkContext(x.URL, "e:Coding e:Questionnaire.item.answerOption e:CodeSystem.concept e:ValueSet.compose.include.concept")
+		case "http://hl7.org/fhir/StructureDefinition/organization-period":
+			v.checkContext(x.URL, "e:Organization")
+		case "http://hl7.org/fhir/StructureDefinition/organization-preferredContact":
+			v.checkContext(x.URL, "e:Organization.contact")
+		case "http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd":
+			v.checkContext(x.URL, "e:OrganizationAffiliation.specialty")
+		case "http://hl7.org/fhir/StructureDefinition/parameters-fullUrl":
+			v.checkContext(x.URL, "e:Parameters.parameter")
+		case "http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo",
+			"http://hl7.org/fhir/StructureDefinition/patient-animal",
+			"http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+			"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor",
+			"http://hl7.org/fhir/StructureDefinition/patient-citizenship",
+			"http://hl7.org/fhir/StructureDefinition/patient-congregation",
+			"http://hl7.org/fhir/StructureDefinition/patient-disability",
+			"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity",
+			"http://hl7.org/fhir/StructureDefinition/patient-importance",
+			"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
+			"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
+			"http://hl7.org/fhir/StructureDefinition/patient-nationality",
+			"http://hl7.org/fhir/StructureDefinition/patient-religion":
+			v.checkContext(x.URL, "e:Patient")
+		case "http://hl7.org/fhir/StructureDefinition/patient-birthTime":
+			v.checkContext(x.URL, "e:Patient.birthDate")
+		case "http://hl7.org/fhir/StructureDefinition/patient-preferenceType":
+			v.checkContext(x.URL, "e:Patient.communication.preferred")
+		case "http://hl7.org/fhir/StructureDefinition/patient-proficiency":
+			v.checkContext(x.URL, "e:Patient.communication")
+		case "http://hl7.org/fhir/StructureDefinition/patient-relatedPerson":
+			v.checkContext(x.URL, "e:Patient.contact")
+		case "http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies":
+			v.checkContext(x.URL, "e:Practitioner e:RelatedPerson")
+		case "http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd":
+			v.checkContext(x.URL, "e:PractitionerRole.specialty")
+		case "http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure":
+			v.checkContext(x.URL, "e:Procedure e:ServiceRequest e:DeviceRequest e:DeviceUseStatement")
+		case "http://hl7.org/fhir/StructureDefinition/procedure-causedBy",
+			"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime",
+			"http://hl7.org/fhir/StructureDefinition/procedure-method",
+			"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus",
+			"http://hl7.org/fhir/StructureDefinition/procedure-schedule":
+			v.checkContext(x.URL, "e:Procedure")
+		case "http://hl7.org/fhir/StructureDefinition/procedure-directedBy",
+			"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure":
+			v.checkContext(x.URL, "e:Procedure e:ServiceRequest")
+		case "http://hl7.org/fhir/StructureDefinition/quantity-precision":
+			v.checkContext(x.URL, "e:decimal")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaire-baseType",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-unit",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode":
+			v.checkContext(x.URL, "e:Questionnaire.item e:Questionnaire.item.item")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired",
+			"http://hl7.org/fhir/StructureDefinition/variable":
+			v.checkContext(x.URL, "e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+			"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix":
+			v.checkContext(x.URL, "e:Questionnaire.item.answerOption")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author":
+			v.checkContext(x.URL, "e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode",
+			"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason",
+			"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer":
+			v.checkContext(x.URL, "e:QuestionnaireResponse")
+		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature":
+			v.checkContext(x.URL, "e:QuestionnaireResponse e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item")
+		case "http://hl7.org/fhir/StructureDefinition/relative-date":
+			v.checkContext(x.URL, "e:date e:dateTime")
+		case "http://hl7.org/fhir/StructureDefinition/rendered-value":
+			v.checkContext(x.URL, "e:Identifier.value e:date e:dateTime e:time e:instant e:integer e:decimal e:string e:code e:canonical")
+		case "http://hl7.org/fhir/StructureDefinition/replaces":
+			v.checkContext(x.URL, "e:ActivityDefinition e:CapabilityStatement e:ChargeItemDefinition e:CodeSystem e:CompartmentDefinition e:ConceptMap e:EffectEvidenceSynthesis e:EventDefinition e:Evidence e:EvidenceVariable e:ExampleScenario e:GraphDefinition e:ImplementationGuide e:Library e:Measure e:MessageDefinition e:NamingSystem e:OperationDefinition e:PlanDefinition e:Questionnaire e:ResearchDefinition e:ResearchElementDefinition e:RiskEvidenceSynthesis e:SearchParameter e:StructureDefinition e:StructureMap e:TerminologyCapabilities e:TestScript e:ValueSet")
+		case "http://hl7.org/fhir/StructureDefinition/request-doNotPerform",
+			"http://hl7.org/fhir/StructureDefinition/request-insurance",
+			"http://hl7.org/fhir/StructureDefinition/request-replaces":
+			v.checkContext(x.URL, "e:NutritionOrder")
+		case "http://hl7.org/fhir/StructureDefinition/request-performerOrder":
+			v.checkContext(x.URL, "e:ServiceRequest.performer")
+		case "http://hl7.org/fhir/StructureDefinition/request-relevantHistory":
+			v.checkContext(x.URL, "e:NutritionOrder e:CommunicationRequest")
+		case "http://hl7.org/fhir/StructureDefinition/request-statusReason":
+			v.checkContext(x.URL, "e:DeviceRequest e:ServiceRequest e:NutritionOrder e:SupplyRequest")
+		case "http://hl7.org/fhir/StructureDefinition/resource-approvalDate",
+			"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod",
+			"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate":
+			v.checkContext(x.URL, "e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem")
+		case "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal":
+			v.checkContext(x.URL, "e:Resource")
+		case "http://hl7.org/fhir/StructureDefinition/servicerequest-precondition",
+			"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest":
+			v.checkContext(x.URL, "e:ServiceRequest")
+		case "http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority",
+			"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling":
+			v.checkContext(x.URL, "e:Specimen.collection")
+		case "http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight":
+			v.checkContext(x.URL, "e:Specimen.collection.quantity")
+		case "http://hl7.org/fhir/StructureDefinition/specimen-processingTime":
+			v.checkContext(x.URL, "e:Specimen.processing")
+		case "http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber":
+			v.checkContext(x.URL, "e:Specimen.container")
+		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-category",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status",
+			"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order":
+			v.checkContext(x.URL, "e:StructureDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super":
+			v.checkContext(x.URL, "e:StructureDefinition.baseDefinition")
+		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type":
+			v.checkContext(x.URL, "e:ElementDefinition.type.code")
+		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy":
+			v.checkContext(x.URL, "e:ElementDefinition.type")
+		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name":
+			v.checkContext(x.URL, "e:StructureDefinition.mapping")
+		case "http://hl7.org/fhir/StructureDefinition/task-candidateList",
+			"http://hl7.org/fhir/StructureDefinition/task-replaces":
+			v.checkContext(x.URL, "e:Task")
+		case "http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth",
+			"http://hl7.org/fhir/StructureDefinition/timing-exact":
+			v.checkContext(x.URL, "e:Timing.repeat")
+		case "http://hl7.org/fhir/StructureDefinition/timing-daysOfCycle":
+			v.checkContext(x.URL, "e:PlanDefinition.action e:RequestGroup.action")
+		case "http://hl7.org/fhir/StructureDefinition/translation":
+			v.checkContext(x.URL, "e:string e:code e:markdown")
+		case "http://hl7.org/fhir/StructureDefinition/tz-code":
+			v.checkContext(x.URL, "e:date e:dateTime e:instant")
+		case "http://hl7.org/fhir/StructureDefinition/tz-offset":
+			v.checkContext(x.URL, "e:date")
+		case "http://hl7.org/fhir/StructureDefinition/usagecontext-group":
+			v.checkContext(x.URL, "e:UsageContext")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate",
+			"http://hl7.org/fhir/StructureDefinition/valueset-author",
+			"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource",
+			"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate",
+			"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate",
+			"http://hl7.org/fhir/StructureDefinition/valueset-expression",
+			"http://hl7.org/fhir/StructureDefinition/valueset-extensible",
+			"http://hl7.org/fhir/StructureDefinition/valueset-keyWord",
+			"http://hl7.org/fhir/StructureDefinition/valueset-map",
+			"http://hl7.org/fhir/StructureDefinition/valueset-otherName",
+			"http://hl7.org/fhir/StructureDefinition/valueset-rules-text",
+			"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference",
+			"http://hl7.org/fhir/StructureDefinition/valueset-steward",
+			"http://hl7.org/fhir/StructureDefinition/valueset-supplement",
+			"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion",
+			"http://hl7.org/fhir/StructureDefinition/valueset-usage",
+			"http://hl7.org/fhir/StructureDefinition/valueset-warning",
+			"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus":
+			v.checkContext(x.URL, "e:ValueSet")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive":
+			v.checkContext(x.URL, "e:ValueSet.expansion.contains")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-concept-comments",
+			"http://hl7.org/fhir/StructureDefinition/valueset-deprecated":
+			v.checkContext(x.URL, "e:ValueSet.compose.include.concept")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
+			"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder",
+			"http://hl7.org/fhir/StructureDefinition/valueset-label":
+			v.checkContext(x.URL, "e:ValueSet.compose.include.concept e:ValueSet.expansion.contains")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-expand-group",
+			"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules",
+			"http://hl7.org/fhir/StructureDefinition/valueset-systemName",
+			"http://hl7.org/fhir/StructureDefinition/valueset-systemRef":
+			v.checkContext(x.URL, "e:ValueSet.compose.include")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-expansionSource",
+			"http://hl7.org/fhir/StructureDefinition/valueset-toocostly",
+			"http://hl7.org/fhir/StructureDefinition/valueset-unclosed":
+			v.checkContext(x.URL, "e:ValueSet.expansion")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-parameterSource":
+			v.checkContext(x.URL, "e:ValueSet.expansion.parameter")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-special-status":
+			v.checkContext(x.URL, "e:ValueSet e:CodeSystem")
+		case "http://hl7.org/fhir/StructureDefinition/valueset-system":
+			v.checkContext(x.URL, "e:ValueSet.compose.include.system")
+		case "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:DeviceRequest e:ServiceRequest e:NutritionOrder e:DeviceUseStatement e:AdverseEvent e:CarePlan e:CareTeam e:ClinicalImpression e:Communication e:CommunicationRequest e:Condition e:Procedure e:QuestionnaireResponse")
+		case "http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical",
+			"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:Condition e:SupplyDelivery e:CommunicationRequest e:SupplyRequest")
+		case "http://hl7.org/fhir/StructureDefinition/workflow-reasonCode",
+			"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference":
+			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:NutritionOrder")
+		case "http://hl7.org/fhir/StructureDefinition/workflow-researchStudy":
+			v.checkContext(x.URL, "e:Composition e:Consent e:DeviceUseStatement e:DiagnosticReport e:Encounter e:FamilyMemberHistory e:Immunization e:Media e:MedicationAdministration e:MedicationDispense e:MedicationStatement e:Observation e:Procedure e:QuestionnaireResponse e:RiskAssessment e:SupplyDelivery e:Task")
+		case "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo":
+			v.checkContext(x.URL, "e:DiagnosticReport e:Observation e:CommunicationRequest")
+		}
 	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":

@@ -11,6 +11,7 @@ func (x *HumanName) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|HumanName|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -51,6 +51,9 @@ func (x *ID) validateValue(v *validator) {
 			v.checkValue("id", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|id|string|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -47,6 +47,9 @@ func (x *Instant) validateValue(v *validator) {
 			v.checkValue("instant", s, msg)
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|instant|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -51,6 +51,9 @@ func (x *Integer) validateValue(v *validator) {
 			v.checkValue("integer", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|integer|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -1752,3 +1752,12 @@ func (v *validator) checkExtensionURL(url string) {
 	}
 	v.Add(o.UnknownExtensions, "structure", "the extension "+url+" is unknown: its definition was not among those this module was generated from", "")
 }
+
+// checkContext reports an extension used where its definition does not
+// allow it: contexts are the places it allows (see
+// validation.Recorder.InContext). The issue is at the element holding it.
+func (v *validator) checkContext(url, contexts string) {
+	if !v.InContext(contexts) {
+		v.AddAtParent(fhir.SeverityError, "structure", "the extension "+url+" is not allowed here: its definition allows it on "+contexts, "")
+	}
+}

@@ -51,6 +51,9 @@ func (x *Markdown) validateValue(v *validator) {
 			v.checkValue("markdown", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|markdown|string|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

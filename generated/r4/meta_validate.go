@@ -8,6 +8,7 @@ func (x *Meta) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Meta|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

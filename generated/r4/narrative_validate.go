@@ -11,6 +11,7 @@ func (x *Narrative) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Narrative|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -48,6 +48,9 @@ func (x *OID) validateValue(v *validator) {
 	if x.Value != nil && v.opts != nil && v.opts.NoExampleURLs && fhir.ExampleURL(string(*x.Value)) {
 		v.Add(fhir.SeverityError, "value", "example URLs are not allowed here (the options forbid examples)", "")
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|oid|uri|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -20,6 +20,7 @@ func (x *OperationOutcome) validate(v *validator) {
 	defer func() {
 		v.resource, v.container = outer, outerContainer
 	}()
+	v.Typed("|OperationOutcome|DomainResource|Resource|", "")
 	if x.ID != nil {
 		v.Push("id", -1)
 		(*ID)(x.ID).validateValue(v)
@@ -163,6 +164,7 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|OperationOutcome.issue|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -11,6 +11,7 @@ func (x *ParameterDefinition) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|ParameterDefinition|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

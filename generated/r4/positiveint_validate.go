@@ -51,6 +51,9 @@ func (x *PositiveInt) validateValue(v *validator) {
 			v.checkValue("positiveInt", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|positiveInt|integer|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -11,6 +11,7 @@ func (x *Quantity) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Quantity|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

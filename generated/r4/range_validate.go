@@ -8,6 +8,7 @@ func (x *Range) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Range|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

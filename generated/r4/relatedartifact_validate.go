@@ -11,6 +11,7 @@ func (x *RelatedArtifact) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|RelatedArtifact|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

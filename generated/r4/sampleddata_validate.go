@@ -8,6 +8,7 @@ func (x *SampledData) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|SampledData|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -8,6 +8,7 @@ func (x *Signature) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Signature|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -51,6 +51,9 @@ func (x *String) validateValue(v *validator) {
 			v.checkValue("string", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|string|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -45,6 +45,9 @@ func (x *Time) validateValue(v *validator) {
 			v.checkValue("time", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|time|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

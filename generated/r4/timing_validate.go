@@ -11,6 +11,7 @@ func (x *Timing) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Timing|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -97,6 +98,7 @@ func (x *TimingRepeat) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|Timing.repeat|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -51,6 +51,9 @@ func (x *UnsignedInt) validateValue(v *validator) {
 			v.checkValue("unsignedInt", s, "")
 		}
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|unsignedInt|integer|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -20,6 +20,7 @@ func (x *UserSession) validate(v *validator) {
 	defer func() {
 		v.resource, v.container = outer, outerContainer
 	}()
+	v.Typed("|UserSession|DomainResource|Resource|", "")
 	if x.ID != nil {
 		v.Push("id", -1)
 		(*ID)(x.ID).validateValue(v)
@@ -234,6 +235,7 @@ func (x *UserSessionStatus) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|UserSession.status|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]
@@ -311,6 +313,7 @@ func (x *UserSessionContext) validate(v *validator) {
 	if x == nil {
 		return
 	}
+	v.Typed("|UserSession.context|BackboneElement|Element|", "")
 	for i := range x.Extension {
 		v.Push("extension", i)
 		y := &x.Extension[i]

@@ -18,6 +18,9 @@ func (x *XHTML) validateValue(v *validator) {
 	if x == nil {
 		return
 	}
+	if len(x.Extension) > 0 {
+		v.Typed("|xhtml|Element|", "")
+	}
 	for i := range x.Extension {
 		v.Push("extension", i)
 		x.Extension[i].validate(v)

@@ -77,6 +77,11 @@ func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 			g.Defer().Func().Params().Block(jen.List(jen.Id("v").Dot("resource"), jen.Id("v").Dot("container")).Op("=").List(jen.Id("outer"), jen.Id("outerContainer"))).Call()
 		}
 		isExt := t.Name == "Extension" && t.Kind == model.KindComplex
+		var url jen.Code = jen.Lit("")
+		if isExt {
+			url = jen.Id("x").Dot("URL")
+		}
+		g.Id("v").Dot("Typed").Call(jen.Lit(typesList(t)), url)
 		if isExt {
 			g.Id("nested").Op(":=").Id("v").Dot("extDepth").Op(">").Lit(0)
 			g.Id("v").Dot("extDepth").Op("++")
@@ -247,6 +252,13 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 			}
 		}
 	}
+	if ctx := e.extensionContexts(); len(ctx) > 0 {
+		g.If(jen.Op("!").Id("nested")).Block(jen.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
+			for _, c := range ctx {
+				sw.Case(litLines(c.urls)...).Block(jen.Id("v").Dot("checkContext").Call(jen.Id("x").Dot("URL"), jen.Lit(c.contexts)))
+			}
+		}))
+	}
 	known := e.knownValueTypes(t, generated)
 	if len(exts) == 0 && len(known) == 0 {
 		return
@@ -256,21 +268,84 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
 		}
 		for _, k := range known {
-			var urls []jen.Code
-			for i, u := range k.urls {
-				if i > 0 {
-					urls = append(urls, jen.Line().Lit(u)) // one a line
-				} else {
-					urls = append(urls, jen.Lit(u))
-				}
-			}
-			sw.Case(urls...).Block(jen.Switch(jen.Id("x").Dot("Value").Assert(jen.Type())).Block(
+			sw.Case(litLines(k.urls)...).Block(jen.Switch(jen.Id("x").Dot("Value").Assert(jen.Type())).Block(
 				jen.Case(append([]jen.Code{jen.Nil()}, k.types...)...),
 				jen.Default().Block(jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 					jen.Lit("the extension's definition allows a value of type "+strings.Join(k.codes, ", ")+" only"), jen.Lit(""))),
 			))
 		}
 	})
+}
+
+// litLines are string literals, one a line.
+func litLines(list []string) []jen.Code {
+	var out []jen.Code
+	for i, s := range list {
+		if i > 0 {
+			out = append(out, jen.Line().Lit(s))
+		} else {
+			out = append(out, jen.Lit(s))
+		}
+	}
+	return out
+}
+
+// typesList is what validation.Recorder.Typed records of a type: its name
+// and its ancestors' ("|Patient|DomainResource|Resource|"); a backbone
+// element's name is the path that defines it ("|PlanDefinition.action|
+// BackboneElement|Element|").
+func typesList(t *model.Type) string {
+	return "|" + strings.Join(append([]string{t.Name}, t.Ancestors...), "|") + "|"
+}
+
+// contextGroup is a group of extension definitions allowed in the same
+// places: contexts as validation.Recorder.InContext reads them.
+type contextGroup struct {
+	contexts string
+	urls     []string
+}
+
+// extensionContexts groups the extension definitions loaded by the places
+// their definitions allow them (StructureDefinition.context), in the order
+// of their URLs. An extension allowed anywhere (Element, Base) is left out,
+// as is one with a FHIRPath context, which is not decided here, or with a
+// context written for another FHIR version (a type this one lacks).
+func (e *emitter) extensionContexts() []contextGroup {
+	if e.pkg.Core != e.pkg {
+		return nil
+	}
+	var out []contextGroup
+	index := map[string]int{}
+	for _, url := range e.pkg.KnownExtensions {
+		var list []string
+		for _, c := range e.pkg.ExtensionContexts[url] {
+			x := c.Expression
+			if x == "" || c.Foreign || strings.ContainsAny(x, " \t\n") || (c.Type == "element" && (x == "Element" || x == "Base")) {
+				list = nil
+				break
+			}
+			if c.Type == "element" {
+				list = append(list, "e:"+x)
+			} else if c.Type == "extension" {
+				list = append(list, "x:"+x)
+			} else {
+				list = nil // fhirpath, or a type this does not know
+				break
+			}
+		}
+		if len(list) == 0 {
+			continue
+		}
+		key := strings.Join(list, " ")
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, contextGroup{contexts: key})
+		}
+		out[i].urls = append(out[i].urls, url)
+	}
+	return out
 }
 
 // knownValueType is a group of extension definitions the module knows and
@@ -406,6 +481,7 @@ func (e *emitter) primitiveValidate(t *model.Type) (*jen.File, error) {
 				jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("example URLs are not allowed here (the options forbid examples)"), jen.Lit("")),
 			)
 		}
+		g.If(jen.Len(jen.Id("x").Dot("Extension")).Op(">").Lit(0)).Block(jen.Id("v").Dot("Typed").Call(jen.Lit(typesList(t)), jen.Lit("")))
 		g.For(jen.Id("i").Op(":=").Range().Id("x").Dot("Extension")).Block(
 			push("extension", jen.Id("i")),
 			jen.Id("x").Dot("Extension").Index(jen.Id("i")).Dot("validate").Call(jen.Id("v")),

@@ -163,12 +163,30 @@ func (b *builder) knownResources() {
 func (b *builder) knownCanonicals() {
 	exts, codeSystems, valueSets := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	b.core.ExtensionValueTypes = map[string][]string{}
+	b.core.ExtensionContexts = map[string][]ExtensionContext{}
+	defined := map[string]bool{} // the type names the definitions define
+	for _, r := range b.defs.OfType("StructureDefinition") {
+		if j := gjson.GetManyBytes(r.JSON, "type", "derivation"); j[1].Str != "constraint" {
+			defined[j[0].Str] = true
+		}
+	}
 	for _, r := range b.defs.OfType("StructureDefinition") {
 		j := gjson.GetManyBytes(r.JSON, "type", "derivation", "url")
 		if j[0].Str == "Extension" && j[1].Str == "constraint" && j[2].Str != "" {
 			exts[j[2].Str] = true
 			if types := extensionValueTypes(r.JSON); len(types) > 0 {
 				b.core.ExtensionValueTypes[j[2].Str] = types
+			}
+			var ctx []ExtensionContext
+			gjson.GetBytes(r.JSON, "context").ForEach(func(_, c gjson.Result) bool {
+				x := ExtensionContext{Type: c.Get("type").Str, Expression: c.Get("expression").Str}
+				head, _, _ := strings.Cut(x.Expression, ".")
+				x.Foreign = x.Type == "element" && !defined[head]
+				ctx = append(ctx, x)
+				return true
+			})
+			if len(ctx) > 0 {
+				b.core.ExtensionContexts[j[2].Str] = ctx
 			}
 		}
 	}
@@ -745,10 +763,9 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	if t.Doc.Definition == "" {
 		t.Doc.Definition = d.Description
 	}
-	if d.BaseDefinition != "" {
-		if bd, ok := b.defs.Resolve("StructureDefinition", d.BaseDefinition); ok {
-			t.Base = gjson.GetBytes(bd.JSON, "type").String()
-		}
+	t.Ancestors = b.ancestry(d.BaseDefinition)
+	if len(t.Ancestors) > 0 {
+		t.Base = t.Ancestors[0]
 	}
 	b.types[url] = t
 	b.types[d.URL] = t
@@ -759,6 +776,28 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	}
 	b.queue = append(b.queue, t)
 	return t, nil
+}
+
+// maxAncestry bounds a chain of base definitions followed for a type's
+// ancestors (the snapshot stage refuses longer ones).
+const maxAncestry = 16
+
+// ancestry lists the type names of the definition url and of its
+// baseDefinition chain, nearest first, as far as they are loaded.
+func (b *builder) ancestry(url string) []string {
+	var out []string
+	for url != "" && len(out) < maxAncestry {
+		bd, ok := b.defs.Resolve("StructureDefinition", url)
+		if !ok {
+			break
+		}
+		j := gjson.GetManyBytes(bd.JSON, "type", "baseDefinition")
+		if len(out) == 0 || out[len(out)-1] != j[0].Str { // a profile keeps its base's type
+			out = append(out, j[0].Str)
+		}
+		url = j[1].Str
+	}
+	return out
 }
 
 // fromPackage reports whether a type's definition came from a package
@@ -858,6 +897,9 @@ func (b *builder) fill(t *Type) error {
 				return diag.Errorf(d.File(), e.ID(), "its parent is not a type")
 			}
 			bt := &Type{Name: e.ID(), Kind: KindBackbone, Doc: docOf(e), Owner: t, Source: d.File(), Package: b.core, URL: d.URL}
+			if codes := e.TypeCodes(); len(codes) == 1 {
+				bt.Ancestors = b.ancestry(b.core.Canonical + "/StructureDefinition/" + codes[0])
+			}
 			backbones[e.ID()] = bt
 			t.Nested = append(t.Nested, bt)
 		}

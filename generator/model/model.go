@@ -72,6 +72,10 @@ type Package struct {
 	// allow a value of some types only, those type codes, by URL (core
 	// package only): a value of another type is an error, generated or not.
 	ExtensionValueTypes map[string][]string
+	// ExtensionContexts are, for the extension definitions loaded, where
+	// each may be used (StructureDefinition.context), by URL (core package
+	// only).
+	ExtensionContexts map[string][]ExtensionContext
 	// ValueSetURLs are the URLs of every value set loaded that is not also a
 	// code system's, sorted (core package only): a Coding.system naming
 	// one is a mistake.
@@ -94,6 +98,17 @@ type Doc struct {
 }
 
 // Type is a generated Go type.
+// ExtensionContext is one place an extension definition allows its
+// extension: Type is "element" (Expression an element path or a type name),
+// "extension" (Expression an extension's URL) or "fhirpath".
+type ExtensionContext struct {
+	Type, Expression string
+	// Foreign marks an element context whose first step names a type the
+	// definitions loaded do not define (R5's CanonicalResource in an R4
+	// module): it was written for another FHIR version.
+	Foreign bool
+}
+
 type Type struct {
 	Name     string // FHIR name: "AuditEvent", "string"; for backbones, the element path
 	GoName   string
@@ -105,7 +120,11 @@ type Type struct {
 	Choices  []*Choice
 	Owner    *Type  // for backbones: the top-level type
 	Base     string // FHIR base type name
-	Abstract bool
+	// Ancestors are the names of the types it derives from, nearest first
+	// (Patient: DomainResource, Resource; a backbone: BackboneElement,
+	// Element), from the definitions' baseDefinition chain.
+	Ancestors []string
+	Abstract  bool
 	// Implements lists the abstract resource types a resource implements,
 	// nearest first (DomainResource, Resource).
 	Implements []*Type

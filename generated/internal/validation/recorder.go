@@ -20,10 +20,13 @@ type Recorder struct {
 }
 
 // step is one step of the location: an element name, and its index in a
-// list (-1 when it is not in one).
+// list (-1 when it is not in one). types, when known, lists the type of the
+// element and its ancestors ("|Meta|Element|"), and url is an extension's:
+// where an extension may be used is decided from them.
 type step struct {
-	name  string
-	index int
+	name       string
+	index      int
+	types, url string
 }
 
 // Reset starts a validation at root (a type name), with no issues.
@@ -44,6 +47,116 @@ func (r *Recorder) Root() string {
 // Push enters an element; index is -1 for one that is not in a list.
 func (r *Recorder) Push(name string, index int) {
 	r.steps = append(r.steps, step{name: name, index: index})
+}
+
+// Typed records the type of the element entered last and its ancestors
+// ("|HumanName|DataType|Element|"), and for an extension its url.
+func (r *Recorder) Typed(types, url string) {
+	if n := len(r.steps); n > 0 {
+		r.steps[n-1].types, r.steps[n-1].url = types, url
+	}
+}
+
+// InContext reports whether the extension entered last is used where one
+// of contexts allows it. contexts is a list separated by spaces of
+// "e:<element path or type>" and "x:<extension url>", as its definition's
+// StructureDefinition.context. Element and Base allow any place; a type
+// name, the elements of that type or of a type derived from it; a path,
+// the element at that path from a resource or datatype of its first step's
+// type, or from a backbone element defined at a prefix of it (so that
+// PlanDefinition.action holds in nested actions too).
+func (r *Recorder) InContext(contexts string) bool {
+	host := len(r.steps) - 2
+	if host < 0 {
+		return true // an extension validated on its own
+	}
+	for contexts != "" {
+		var c string
+		c, contexts, _ = strings.Cut(contexts, " ")
+		if r.hostMatches(host, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostMatches reports whether the element at steps[host] is the context c.
+func (r *Recorder) hostMatches(host int, c string) bool {
+	kind, expr := c[:min(2, len(c))], c[min(2, len(c)):]
+	if kind == "x:" {
+		s := r.steps[host]
+		return hasType(s.types, "Extension") && (s.url == expr || len(s.url) > len(expr) && s.url[len(expr)] == '|' && s.url[:len(expr)] == expr)
+	}
+	if expr == "Element" || expr == "Base" {
+		return true
+	}
+	// the last j steps by name, the step before them by its type (a
+	// resource or datatype name, or a backbone element's path)
+	prefix := expr
+	for j := 0; j <= host; j++ {
+		if hasType(r.steps[host-j].types, prefix) && r.named(host-j+1, expr[len(prefix):]) {
+			return true
+		}
+		i := strings.LastIndexByte(prefix, '.')
+		if i < 0 {
+			return false
+		}
+		prefix = prefix[:i]
+	}
+	return false
+}
+
+// named reports whether the steps from on to the extension's host (the
+// step before the last) are named path (".a.b"; a name ending in [x]
+// matches the choice element's typed names, a slice name is ignored).
+func (r *Recorder) named(from int, path string) bool {
+	i, last := from, len(r.steps)-1
+	for rest := strings.TrimPrefix(path, "."); rest != ""; i++ {
+		var part string
+		part, rest, _ = strings.Cut(rest, ".")
+		part, _, _ = strings.Cut(part, ":")
+		if i >= last {
+			return false
+		}
+		name := r.steps[i].name
+		if stem, ok := strings.CutSuffix(part, "[x]"); ok {
+			if !strings.HasPrefix(name, stem) {
+				return false
+			}
+		} else if name != part {
+			return false
+		}
+	}
+	return i == last
+}
+
+// hasType reports whether types ("|A|B|") lists name.
+func hasType(types, name string) bool {
+	for types != "" {
+		i := strings.IndexByte(types, '|')
+		if i < 0 {
+			return types == name
+		}
+		if types[:i] == name {
+			return true
+		}
+		types = types[i+1:]
+	}
+	return false
+}
+
+// AddAtParent records an issue at the parent of the current location (an
+// extension's misuse is reported at the element holding it).
+func (r *Recorder) AddAtParent(sev fhir.Severity, code, msg, key string) {
+	n := len(r.steps)
+	if n < 2 {
+		r.Add(sev, code, msg, key)
+		return
+	}
+	top := r.steps[n-1]
+	r.steps = r.steps[:n-1]
+	r.Add(sev, code, msg, key)
+	r.steps = append(r.steps, top)
 }
 
 // Pop leaves the element entered last.

@@ -80,6 +80,19 @@ func TestSpecRules(t *testing.T) {
 		{"known extension, value of another type", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace"), nil, "Patient.extension[0]: the extension's definition allows a value of type Address only"},
 		{"versioned extension url", patientExt("http://hl7.org/fhir/StructureDefinition/patient-birthPlace|4.0.1"), nil, "Patient.extension[0].url: an extension url must not contain a version"},
 
+		{"extension context: a resource", ext("patient-birthPlace", `"valueAddress":{"city":"Ghent"}`, "Patient"), nil, ""},
+		{"extension context: another element", ext("patient-birthPlace", `"valueAddress":{"city":"Ghent"}`, "Patient.name"), nil, "Patient.name[0]: the extension http://hl7.org/fhir/StructureDefinition/patient-birthPlace is not allowed here"},
+		{"extension context: a primitive element", ext("patient-birthTime", `"valueDateTime":"2000-01-01T10:00:00Z"`, "Patient.birthDate"), nil, ""},
+		{"extension context: not the resource", ext("patient-birthTime", `"valueDateTime":"2000-01-01T10:00:00Z"`, "Patient"), nil, "Patient: the extension http://hl7.org/fhir/StructureDefinition/patient-birthTime is not allowed here"},
+		{"extension context: a datatype's element", ext("humanname-partner-prefix", `"valueString":"van"`, "Patient.name.family"), nil, ""},
+		{"extension context: another element of the datatype", ext("humanname-partner-prefix", `"valueString":"van"`, "Patient.name.given"), nil, "Patient.name[0].given[0]: the extension http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix is not allowed here"},
+		{"extension context: an ancestor type (Resource)", ext("resource-pertainsToGoal", `"valueReference":{"reference":"Goal/g1"}`, "Patient"), nil, ""},
+		{"extension context: an element, not a resource", ext("resource-pertainsToGoal", `"valueReference":{"reference":"Goal/g1"}`, "Patient.name"), nil, "Patient.name[0]: the extension http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal is not allowed here"},
+		{"extension context: a nested backbone element (Composition.section)", ext("composition-section-subject", `"valueString":"s"`, "Composition.section.section"), nil, ""},
+		{"extension context: not the backbone element", ext("composition-section-subject", `"valueString":"s"`, "Composition"), nil, "Composition: the extension http://hl7.org/fhir/StructureDefinition/composition-section-subject is not allowed here"},
+		{"extension context: a resource in a Bundle", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":`+set(ext("patient-birthPlace", `"valueAddress":{"city":"Ghent"}`, "Patient"), `"resourceType":"Patient",`, `"resourceType":"Patient","id":"p1",`)+`}`), nil, ""},
+		{"extension context: a contained resource", set(ext("patient-birthPlace", `"valueAddress":{"city":"Ghent"}`, "Patient"), `{"resourceType":"Patient",`, `{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"c","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"2000-01-01T10:00:00Z"}]}],"link":[{"other":{"reference":"#c"},"type":"seealso"}],`), nil, "Patient.contained[0]: the extension http://hl7.org/fhir/StructureDefinition/patient-birthTime is not allowed here"},
+
 		{"example URL, examples allowed", docRef(`"url":"http://example.org/doc"`), nil, ""},
 		{"example URL, examples not allowed", docRef(`"url":"http://example.org/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, "DocumentReference.content[0].attachment.url: example URLs are not allowed"},
 		{"URL elsewhere, examples not allowed", docRef(`"url":"http://hospital.test/doc"`), &fhir.ValidationOptions{NoExampleURLs: true}, ""},
@@ -120,6 +133,35 @@ func docRef(attachment string) string {
 
 func docRefType(coding string) string {
 	return `{"resourceType":"DocumentReference","status":"current","type":{"coding":[{` + coding + `}]},"content":[{"attachment":{"contentType":"text/plain"}}]}`
+}
+
+// ext is an instance holding the R4 core extension name (with its value)
+// at where: a resource (Patient, Composition) or a path in it whose steps
+// are single (a primitive's extension goes to its _name).
+func ext(name, value, where string) string {
+	extension := `"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/` + name + `",` + value + `}]`
+	switch where {
+	case "Patient":
+		return `{"resourceType":"Patient",` + extension + `}`
+	case "Patient.name":
+		return `{"resourceType":"Patient","name":[{"text":"x",` + extension + `}]}`
+	case "Patient.birthDate":
+		return `{"resourceType":"Patient","birthDate":"2000-01-01","_birthDate":{` + extension + `}}`
+	case "Patient.name.family":
+		return `{"resourceType":"Patient","name":[{"family":"Beethoven","_family":{` + extension + `}}]}`
+	case "Patient.name.given":
+		return `{"resourceType":"Patient","name":[{"given":["Ludwig"],"_given":[{` + extension + `}]}]}`
+	case "Composition":
+		return composition(extension+`,`, `{"title":"s","entry":[{"display":"e"}]}`)
+	case "Composition.section.section":
+		return composition("", `{"title":"s","section":[{"title":"n",`+extension+`,"entry":[{"display":"e"}]}]}`)
+	}
+	panic("ext: " + where)
+}
+
+// composition is a Composition with the properties given and one section.
+func composition(props, section string) string {
+	return `{"resourceType":"Composition",` + props + `"status":"final","type":{"text":"t"},"date":"2020-01-01","author":[{"display":"a"}],"title":"t","section":[` + section + `]}`
 }
 
 func patientExt(url string) string {
