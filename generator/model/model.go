@@ -110,16 +110,16 @@ type ExtensionContext struct {
 }
 
 type Type struct {
-	Name     string // FHIR name: "AuditEvent", "string"; for backbones, the element path
-	GoName   string
-	URL      string // canonical URL of the defining StructureDefinition
-	Kind     Kind
-	Doc      Doc
-	Fields   []*Field
-	Nested   []*Type // backbone types defined inside this one, in element order
-	Choices  []*Choice
-	Owner    *Type  // for backbones: the top-level type
-	Base     string // FHIR base type name
+	Name    string // FHIR name: "AuditEvent", "string"; for backbones, the element path
+	GoName  string
+	URL     string // canonical URL of the defining StructureDefinition
+	Kind    Kind
+	Doc     Doc
+	Fields  []*Field
+	Nested  []*Type // backbone types defined inside this one, in element order
+	Choices []*Choice
+	Owner   *Type  // for backbones: the top-level type
+	Base    string // FHIR base type name
 	// Ancestors are the names of the types it derives from, nearest first
 	// (Patient: DomainResource, Resource; a backbone: BackboneElement,
 	// Element), from the definitions' baseDefinition chain.
