@@ -2,11 +2,16 @@
 
 package r4
 
-import "github.com/fhirgen/fhirgen/generated/fhir"
+import (
+	"strconv"
+
+	"github.com/fhirgen/fhirgen/generated/fhir"
+)
 
 // checkRules checks what the specification states of a Coding in prose,
 // as the HL7 validator does: its system is an absolute URI that names a
-// code system, not a value set.
+// code system, not a value set. With a terminology server in the options,
+// its code (and display) must be valid in that system.
 func (x *Coding) checkRules(v *validator) {
 	s := x.GetSystem().GetValue()
 	switch {
@@ -15,5 +20,23 @@ func (x *Coding) checkRules(v *validator) {
 		v.AddAt("system", fhir.SeverityError, "value", "a Coding's system must be an absolute URI, not a local reference", "")
 	case valueSetURL(s):
 		v.AddAt("system", fhir.SeverityError, "value", "a Coding's system names a code system; "+s+" is a value set's", "")
+	default:
+		if code := x.GetCode().GetValue(); code != "" && v.opts != nil && v.opts.Terminology != nil {
+			v.checkCode(fhir.CodeCheck{System: s, Version: x.GetVersion().GetValue(), Code: code, Display: x.GetDisplay().GetValue()})
+		}
+	}
+}
+
+// checkCode asks the options' terminology server about a code. A server
+// that cannot answer is a warning: the code was not checked.
+func (v *validator) checkCode(c fhir.CodeCheck) {
+	r, err := v.opts.Terminology.ValidateCode(v.opts.TerminologyContext(), c)
+	switch {
+	case err != nil:
+		v.Add(fhir.SeverityWarning, "exception", "the code "+strconv.Quote(c.Code)+" of "+c.System+" was not checked: "+err.Error(), "")
+	case !r.Valid && r.Message != "":
+		v.Add(fhir.SeverityError, "code-invalid", r.Message, "")
+	case !r.Valid:
+		v.Add(fhir.SeverityError, "code-invalid", "the terminology server finds the code "+strconv.Quote(c.Code)+" (display "+strconv.Quote(c.Display)+") invalid in "+c.System, "")
 	}
 }

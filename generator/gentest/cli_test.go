@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,5 +114,51 @@ func TestFHIRValidateCommand(t *testing.T) {
 	}
 	if out, code := runValidator(t, bin, filepath.Join(dir, "missing.json")); code != 1 || !strings.Contains(out, "fatal") {
 		t.Errorf("missing file: exit %d: %s", code, out)
+	}
+}
+
+// TestFHIRValidateTerminology runs fhir-validate -tx against a stand-in
+// terminology server that knows one DICOM code: the event's type is asked
+// about once, and a code it does not know is an error with the server's
+// message.
+func TestFHIRValidateTerminology(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		asked = append(asked, r.URL.Path+" "+q.Get("url")+" "+q.Get("code"))
+		valid := q.Get("url") == "http://dicom.nema.org/resources/ontology/DCM" && q.Get("code") == "110110"
+		w.Header().Set("Content-Type", "application/fhir+json")
+		json.NewEncoder(w).Encode(map[string]any{"resourceType": "Parameters", "parameter": []map[string]any{
+			{"name": "result", "valueBoolean": valid},
+			{"name": "message", "valueString": "Unknown code '" + q.Get("code") + "'"},
+		}})
+	}))
+	defer srv.Close()
+	bin := buildValidator(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(validEvent), 0o644)
+	os.WriteFile(bad, []byte(strings.Replace(validEvent, `"code":"110110"`, `"code":"999999"`, 1)), 0o644)
+
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, good); code != 0 || out != "" {
+		t.Errorf("a code the server knows: exit %d: %s", code, out)
+	}
+	if len(asked) != 1 || asked[0] != "/CodeSystem/$validate-code http://dicom.nema.org/resources/ontology/DCM 110110" {
+		t.Errorf("requests: %q", asked)
+	}
+	want := bad + ": error AuditEvent.type: Unknown code '999999'"
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, bad); code != 1 || !strings.HasPrefix(out, want) {
+		t.Errorf("a code the server does not know: exit %d: %s; want %q", code, out, want)
+	}
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", bad); code != 0 || out != "" {
+		t.Errorf("no server: the code is not checked: exit %d: %s", code, out)
+	}
+	if out, code := runValidator(t, bin, "-tx", "tx.local", good); code != 2 || !strings.Contains(out, "want an http or https URL") {
+		t.Errorf("-tx without a scheme: exit %d: %s", code, out)
+	}
+	srv.Close()
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, good); code != 0 || !strings.Contains(out, "warning AuditEvent.type: the code \"110110\" of http://dicom.nema.org/resources/ontology/DCM was not checked") {
+		t.Errorf("an unreachable server: exit %d: %s", code, out)
 	}
 }

@@ -17,7 +17,10 @@
 // whose definition this module does not know (warning by default; error is
 // the HL7 validator's), -extension-domain (repeatable) allows the unknown
 // extensions under a URL prefix, -no-example-urls reports URLs on example
-// domains, and -contained=false leaves contained resources unvalidated.
+// domains, -contained=false leaves contained resources unvalidated, and
+// -tx names a FHIR terminology server that checks every Coding's code and
+// display (none by default: only the value sets the module holds are
+// checked).
 package main
 
 import (
@@ -25,9 +28,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
 	"github.com/fhirgen/fhirgen/generated/hotbeverage"
@@ -52,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.NoExampleURLs, "no-example-urls", false, "report URLs on example domains (example.org, acme.com...) as errors")
 	contained := fs.Bool("contained", true, "validate contained resources")
 	fs.BoolVar(&opts.ResolveReferences, "resolve-references", false, "report a relative reference (Type/id) to no resource the file holds")
+	tx := fs.String("tx", "", "the FHIR base `URL` of a terminology server that checks every Coding's code and display ($validate-code); none by default")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: fhir-validate [-profile <canonical-url>] [-json] [options] FILE...")
 		fs.PrintDefaults()
@@ -71,6 +78,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts.SkipContained = !*contained
+	if *tx != "" {
+		if u, err := url.Parse(*tx); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fmt.Fprintf(stderr, "fhir-validate: -tx %s: want an http or https URL\n", *tx)
+			return 2
+		}
+		opts.Terminology = fhir.NewTerminologyClient(*tx, &http.Client{Timeout: 30 * time.Second})
+	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
