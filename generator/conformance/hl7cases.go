@@ -207,13 +207,13 @@ func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) er
 			continue
 		}
 		defs := caseDefs(c, m, false)
-		named, err := namedProfiles(filepath.Join(dir, "cases"), c.File, defs)
+		roots, err := caseRoots(filepath.Join(dir, "cases"), c.File, defs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		if len(named) > 0 {
+		if len(roots) > 0 {
 			profiled = append(profiled, profileJob{ver: ver, name: c.Name, kind: "base", file: c.File, defs: defs,
-				types: named, flags: flags, want: c.Errors, outcome: outcomeFile(m.Java)})
+				types: roots, flags: flags, want: c.Errors, outcome: outcomeFile(m.Java)})
 			continue
 		}
 		got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", c.File))

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -16,8 +17,9 @@ import (
 // profileJob is a case of the HL7 suite to validate with a module generated
 // for it: a profile case (kind "profile", validated with -profile), or a
 // base case whose instance names, in meta.profile, profiles the case's own
-// definitions define (kind "base": the HL7 harness loads them, and applies
-// what meta.profile names).
+// definitions define, or uses extensions they define (kind "base": the HL7
+// harness loads them, applies what meta.profile names, and knows those
+// extensions).
 type profileJob struct {
 	ver, name, kind string
 	file            string   // the instance, under cases/
@@ -116,10 +118,12 @@ func caseDefs(c hl7Case, m hl7Manifest, profile bool) []string {
 	return out
 }
 
-// namedProfiles are the profiles an instance names in meta.profile that the
-// definition files (JSON) define (none when the instance is not JSON): the HL7 harness loads them with the case
-// and validates against them.
-func namedProfiles(cases, instance string, defs []string) ([]string, error) {
+// caseRoots are what a case's own definition files (JSON) define that its
+// instance uses (none when the instance is not JSON): the profiles it names
+// in meta.profile, which the HL7 harness applies, and the extensions it
+// holds, which the HL7 harness knows from those files (their value types,
+// their contexts).
+func caseRoots(cases, instance string, defs []string) ([]string, error) {
 	var res struct {
 		Meta struct{ Profile []string }
 	}
@@ -138,12 +142,13 @@ func namedProfiles(cases, instance string, defs []string) ([]string, error) {
 		if strings.HasSuffix(f, ".xml") {
 			continue
 		}
-		url, err := canonicalURL(filepath.Join(cases, f))
+		d, err := readDefinitionHead(filepath.Join(cases, f))
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(res.Meta.Profile, url) {
-			out = append(out, url)
+		used := d.Type == "Extension" && bytes.Contains(data, []byte(strconv.Quote(d.URL)))
+		if d.URL != "" && (slices.Contains(res.Meta.Profile, d.URL) || used) {
+			out = append(out, d.URL)
 		}
 	}
 	return out, nil
