@@ -46,6 +46,11 @@ func (x *Duration) validate(v *validator) {
 		x.Code.validate(v)
 		v.Pop()
 	}
+	if s := x.GetCode().GetValue(); s != "" && x.GetSystem().GetValue() == fhir.UCUM {
+		if msg := fhir.UCUMSyntax(s); msg != "" {
+			v.AddAt("code", fhir.SeverityError, "value", msg, "")
+		}
+	}
 	v.invariant(x.invDrt1(v), fhir.SeverityError, "drt-1", "There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invQty3(v), fhir.SeverityError, "qty-3", "If a code for the unit is present, the system SHALL also be present")

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -96,8 +97,27 @@ func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 		if e.hasRules(t) {
 			g.Id("x").Dot("checkRules").Call(jen.Id("v"))
 		}
+		e.unitRule(g, t)
 		e.typeInvariants(g, t)
 	})
+}
+
+// unitRule checks the code of a Quantity, or of a type derived from it,
+// whose system is UCUM: it must be written in UCUM's syntax (a rule the
+// specification states in prose).
+func (e *emitter) unitRule(g *jen.Group, t *model.Type) {
+	if t.Name != "Quantity" && !slices.Contains(t.Ancestors, "Quantity") {
+		return
+	}
+	if fieldByName(t, "system") == nil || fieldByName(t, "code") == nil || e.pkg.Core != e.pkg {
+		return
+	}
+	g.If(jen.Id("s").Op(":=").Id("x").Dot("GetCode").Call().Dot("GetValue").Call(),
+		jen.Id("s").Op("!=").Lit("").Op("&&").Id("x").Dot("GetSystem").Call().Dot("GetValue").Call().Op("==").Qual(e.fhirPath(), "UCUM")).Block(
+		jen.If(jen.Id("msg").Op(":=").Qual(e.fhirPath(), "UCUMSyntax").Call(jen.Id("s")), jen.Id("msg").Op("!=").Lit("")).Block(
+			jen.Id("v").Dot("AddAt").Call(jen.Lit("code"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Id("msg"), jen.Lit("")),
+		),
+	)
 }
 
 // validateField emits the checks of one field.

@@ -1,6 +1,7 @@
 package r4_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -205,4 +206,44 @@ const unreferenced = `{"resourceType":"Patient","contained":[{"resourceType":"Pa
 func linked(to string) string {
 	return bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1","link":[{"other":{"reference":"Patient/`+to+`"},"type":"seealso"}]}},`+
 		`{"fullUrl":"http://a.org/fhir/Patient/p2","resource":{"resourceType":"Patient","id":"p2"}}`)
+}
+
+// TestUCUMRule: the code of a Quantity (or of a type derived from it) whose
+// system is UCUM is written in UCUM's syntax; another system's is not read.
+func TestUCUMRule(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want string // the location and start of the one error; "" for none
+	}{
+		{`{"value":5,"system":"http://unitsofmeasure.org","code":"mg/dL"}`, ""},
+		{`{"value":5,"system":"http://unitsofmeasure.org","code":"10*3/uL"}`, ""},
+		{`{"value":5,"system":"http://unitsofmeasure.org","code":"mg//dL"}`, "Quantity.code: a unit expected at offset 3"},
+		{`{"value":5,"system":"http://unitsofmeasure.org","code":"mg per dL"}`, "Quantity.code: unexpected ' ' at offset 2"},
+		{`{"value":5,"system":"http://snomed.info/sct","code":"mg per dL"}`, ""},
+	} {
+		var q r4.Quantity
+		if err := json.Unmarshal([]byte(tc.doc), &q); err != nil {
+			t.Fatalf("%s: %v", tc.doc, err)
+		}
+		var errs []string
+		for _, i := range q.ValidateIssues() {
+			if i.Severity == fhir.SeverityError {
+				errs = append(errs, i.Path+": "+i.Message)
+			}
+		}
+		switch {
+		case tc.want == "" && len(errs) > 0:
+			t.Errorf("%s: errors %q", tc.doc, errs)
+		case tc.want != "" && (len(errs) != 1 || !strings.HasPrefix(errs[0], tc.want)):
+			t.Errorf("%s: want one error %q..., got %q", tc.doc, tc.want, errs)
+		}
+	}
+	// a type derived from Quantity
+	var age r4.Age
+	if err := json.Unmarshal([]byte(`{"value":5,"system":"http://unitsofmeasure.org","code":"a b"}`), &age); err != nil {
+		t.Fatal(err)
+	}
+	if issues := age.ValidateIssues(); !strings.Contains(issues.Error(), "Age.code: unexpected ' '") {
+		t.Errorf("Age: %v", issues)
+	}
 }
