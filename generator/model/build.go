@@ -763,8 +763,8 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 	if t.Doc.Definition == "" {
 		t.Doc.Definition = d.Description
 	}
-	t.Ancestors = b.ancestry(d.BaseDefinition)
-	if len(t.Ancestors) > 0 {
+	if a := b.ancestry(d.URL); len(a) > 1 {
+		t.Ancestors = a[1:]
 		t.Base = t.Ancestors[0]
 	}
 	b.types[url] = t
@@ -783,22 +783,42 @@ func (b *builder) typeFor(url, fromFile, fromElement string) (*Type, error) {
 const maxAncestry = 16
 
 // ancestry lists the type names of the definition url and of its
-// baseDefinition chain, nearest first, as far as they are loaded.
+// baseDefinition chain, nearest first, as far as they are loaded, then the
+// interfaces they declare they implement (R5's CanonicalResource, through
+// the structuredefinition-implements extension) and those interfaces'
+// ancestry.
 func (b *builder) ancestry(url string) []string {
-	var out []string
+	var out, implements []string
 	for url != "" && len(out) < maxAncestry {
 		bd, ok := b.defs.Resolve("StructureDefinition", url)
 		if !ok {
 			break
 		}
-		j := gjson.GetManyBytes(bd.JSON, "type", "baseDefinition")
+		j := gjson.GetManyBytes(bd.JSON, "type", "baseDefinition", `extension.#(url=="`+implementsExtension+`")#.valueUri`)
 		if len(out) == 0 || out[len(out)-1] != j[0].Str { // a profile keeps its base's type
 			out = append(out, j[0].Str)
 		}
+		for _, u := range j[2].Array() {
+			implements = append(implements, u.Str)
+		}
 		url = j[1].Str
+	}
+	for _, u := range implements {
+		if len(out) >= maxAncestry {
+			break
+		}
+		for _, name := range b.ancestry(u) {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
 	}
 	return out
 }
+
+// implementsExtension declares, on a resource's definition, an interface
+// (an abstract resource) it implements.
+const implementsExtension = "http://hl7.org/fhir/StructureDefinition/structuredefinition-implements"
 
 // fromPackage reports whether a type's definition came from a package
 // (rather than a definition file of the user's).
