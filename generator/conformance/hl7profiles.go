@@ -125,7 +125,8 @@ func caseDefs(c hl7Case, m hl7Manifest, profile bool) []string {
 // their contexts).
 func caseRoots(cases, instance string, defs []string) ([]string, error) {
 	var res struct {
-		Meta struct{ Profile []string }
+		ResourceType string
+		Meta         struct{ Profile []string }
 	}
 	if len(defs) == 0 {
 		return nil, nil
@@ -150,6 +151,10 @@ func caseRoots(cases, instance string, defs []string) ([]string, error) {
 		if d.URL != "" && (slices.Contains(res.Meta.Profile, d.URL) || used) {
 			out = append(out, d.URL)
 		}
+	}
+	if len(out) > 0 && res.ResourceType != "" {
+		// the instance's own type, which an extension does not bring
+		out = append(out, "http://hl7.org/fhir/StructureDefinition/"+res.ResourceType)
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@
 
 package fhir
 
+import "context"
+
 // ValidationOptions are the checks a validation makes beyond what the
 // definitions state, as the HL7 validator's options set them. The zero value
 // is what Validate does.
@@ -30,6 +32,21 @@ type ValidationOptions struct {
 	// resource, at any depth (the HL7 validator's validateReference
 	// CHECK_EXISTS). Absolute references point outside and are not checked.
 	ResolveReferences bool
+	// Terminology, when set, checks every Coding's code (and display) in
+	// its system, as the HL7 validator does with its terminology server
+	// (NewTerminologyClient asks one). Nil checks only the codes of the
+	// value sets the module holds.
+	Terminology Terminology
+	// Context is the context of Terminology's calls (nil: Background).
+	Context context.Context
+}
+
+// TerminologyContext is the context Terminology's calls are made in.
+func (o *ValidationOptions) TerminologyContext() context.Context {
+	if o.Context != nil {
+		return o.Context
+	}
+	return context.Background()
 }
 
 // ExtensionAllowed reports whether an unknown extension's url is in one of
