@@ -8,16 +8,18 @@ import (
 )
 
 // RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON,
-// so that nothing is dropped. It is decoded no further and not validated; its Resource getters return
-// zero values.
+// so that nothing is dropped. Its Resource elements (those of every DomainResource) are decoded too,
+// so that they are validated and its getters return them; the rest is decoded no further. A
+// RawResource built by hand, not decoded, has none.
 type RawResource struct {
 	// Type is the resourceType.
 	Type string
 	// JSON is the resource object as read.
-	JSON json.RawMessage
+	JSON     json.RawMessage
+	elements rawElements
 }
 
-var _ Resource = (*RawResource)(nil)
+var _ DomainResource = (*RawResource)(nil)
 
 // ResourceType returns the resource's type.
 func (r *RawResource) ResourceType() string {
@@ -27,28 +29,75 @@ func (r *RawResource) ResourceType() string {
 	return r.Type
 }
 
-// GetID returns the resource's id, read from its JSON (so that references to a contained raw resource
-// resolve).
+// GetID returns the resource's id (read from its JSON when it was built by hand, so that references to
+// a contained raw resource resolve).
 func (r *RawResource) GetID() *String {
+	if r == nil {
+		return nil
+	}
+	if r.elements.ID != nil {
+		return r.elements.ID
+	}
 	if id := rawID(r); id != "" {
 		return NewString(id)
 	}
 	return nil
 }
 
-// GetMeta returns nil: a raw resource is not decoded.
-func (*RawResource) GetMeta() *Meta {
-	return nil
+// GetMeta returns Resource.meta, as decoded.
+func (r *RawResource) GetMeta() *Meta {
+	if r == nil {
+		return nil
+	}
+	return r.elements.Meta
 }
 
-// GetImplicitRules returns nil: a raw resource is not decoded.
-func (*RawResource) GetImplicitRules() *URI {
-	return nil
+// GetImplicitRules returns Resource.implicitRules, as decoded.
+func (r *RawResource) GetImplicitRules() *URI {
+	if r == nil {
+		return nil
+	}
+	return r.elements.ImplicitRules
 }
 
-// GetLanguage returns nil: a raw resource is not decoded.
-func (*RawResource) GetLanguage() *Code[string] {
-	return nil
+// GetLanguage returns Resource.language, as decoded.
+func (r *RawResource) GetLanguage() *Code[string] {
+	if r == nil {
+		return nil
+	}
+	return r.elements.Language
+}
+
+// GetText returns DomainResource.text, as decoded.
+func (r *RawResource) GetText() *Narrative {
+	if r == nil {
+		return nil
+	}
+	return r.elements.Text
+}
+
+// GetContained returns DomainResource.contained, as decoded.
+func (r *RawResource) GetContained() []Resource {
+	if r == nil {
+		return nil
+	}
+	return r.elements.Contained
+}
+
+// GetExtension returns DomainResource.extension, as decoded.
+func (r *RawResource) GetExtension() []Extension {
+	if r == nil {
+		return nil
+	}
+	return r.elements.Extension
+}
+
+// GetModifierExtension returns DomainResource.modifierExtension, as decoded.
+func (r *RawResource) GetModifierExtension() []Extension {
+	if r == nil {
+		return nil
+	}
+	return r.elements.ModifierExtension
 }
 func (r *RawResource) encodeJSON(e *fhirjson.Encoder) {
 	if r == nil || len(r.JSON) == 0 {
@@ -64,4 +113,177 @@ func (r RawResource) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return r.JSON, nil
+}
+
+// rawElements are a raw resource's elements that every resource (and every domain resource) has.
+type rawElements struct {
+	ID                *String
+	Meta              *Meta
+	ImplicitRules     *URI
+	Language          *Code[string]
+	Text              *Narrative
+	Contained         []Resource
+	Extension         []Extension
+	ModifierExtension []Extension
+}
+
+func (x *rawElements) decodeJSON(s *decodeState) {
+	d := s.d
+	var seen [1]uint64
+	n := 0
+	for d.NextKey() {
+		n++
+		switch string(d.Key) {
+		case "id":
+			if fhirjson.Seen(seen[:], 0) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("id")
+			x.ID = decodeStringField(s, x.ID)
+			d.Pop()
+		case "_id":
+			if fhirjson.Seen(seen[:], 1) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("_id")
+			x.ID = decodeStringFieldElement(s, x.ID)
+			d.Pop()
+		case "meta":
+			if fhirjson.Seen(seen[:], 2) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("meta")
+			if d.ObjectStart() {
+				v := s.aMeta.one()
+				v.decodeJSON(s)
+				x.Meta = v
+			}
+			d.Pop()
+		case "implicitRules":
+			if fhirjson.Seen(seen[:], 3) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("implicitRules")
+			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
+			d.Pop()
+		case "_implicitRules":
+			if fhirjson.Seen(seen[:], 4) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("_implicitRules")
+			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
+			d.Pop()
+		case "language":
+			if fhirjson.Seen(seen[:], 5) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("language")
+			x.Language = decodeCodeField(s, x.Language)
+			d.Pop()
+		case "_language":
+			if fhirjson.Seen(seen[:], 6) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("_language")
+			x.Language = decodeCodeFieldElement(s, x.Language)
+			d.Pop()
+		case "text":
+			if fhirjson.Seen(seen[:], 7) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("text")
+			if d.ObjectStart() {
+				v := s.aNarrative.one()
+				v.decodeJSON(s)
+				x.Text = v
+			}
+			d.Pop()
+		case "contained":
+			if fhirjson.Seen(seen[:], 8) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("contained")
+			x.Contained = decodeResourceList(s, x.Contained)
+			d.Pop()
+		case "extension":
+			if fhirjson.Seen(seen[:], 9) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("extension")
+			x.Extension = decodeExtensionList(s, x.Extension)
+			d.Pop()
+		case "modifierExtension":
+			if fhirjson.Seen(seen[:], 10) {
+				d.Duplicate()
+				continue
+			}
+			d.Push("modifierExtension")
+			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
+			d.Pop()
+		default:
+			d.Skip()
+		}
+	}
+	if n == 0 {
+		d.Error("empty object")
+	}
+}
+
+// validate checks a raw resource's elements, as those of a generated resource; typ is its
+// resourceType.
+func (x *rawElements) validate(v *validator, typ string) {
+	v.Typed("|"+typ+"|DomainResource|Resource|", "")
+	if x.ID != nil {
+		v.Push("id", -1)
+		(*ID)(x.ID).validateValue(v)
+		v.Pop()
+	}
+	if x.Meta != nil {
+		v.Push("meta", -1)
+		x.Meta.validate(v)
+		v.Pop()
+	}
+	if x.ImplicitRules != nil {
+		v.Push("implicitRules", -1)
+		x.ImplicitRules.validate(v)
+		v.Pop()
+	}
+	if x.Language != nil {
+		v.Push("language", -1)
+		x.Language.validate(v)
+		v.Pop()
+	}
+	if x.Text != nil {
+		v.Push("text", -1)
+		x.Text.validate(v)
+		v.Pop()
+	}
+	for i := range x.Contained {
+		v.Push("contained", i)
+		v.asContained = true
+		validateResource(v, x.Contained[i])
+		v.Pop()
+	}
+	for i := range x.Extension {
+		v.Push("extension", i)
+		y := &x.Extension[i]
+		y.validate(v)
+		v.Pop()
+	}
+	for i := range x.ModifierExtension {
+		v.Push("modifierExtension", i)
+		y := &x.ModifierExtension[i]
+		y.validate(v)
+		v.Pop()
+	}
 }

@@ -105,9 +105,9 @@ func b2i(b bool) int {
 func (v *validator) skipContained() bool { return v.opts != nil && v.opts.SkipContained }
 
 // validateResource validates a resource held through an interface
-// (contained, Bundle.entry.resource). A RawResource is reported as not
-// validated. The switch calls each type statically, so that locations stay
-// on the stack.
+// (contained, Bundle.entry.resource). Of a RawResource, only the elements
+// every resource has are validated, and that is reported. The switch calls
+// each type statically, so that locations stay on the stack.
 func validateResource(v *validator, r Resource) {
 	if v.asContained && v.skipContained() {
 		v.asContained = false
@@ -116,7 +116,9 @@ func validateResource(v *validator, r Resource) {
 	switch x := r.(type) {
 	case nil:
 	case *RawResource:
-		v.Add(fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON and not validated", "")
+		v.asContained = false
+		v.Add(fhir.SeverityInformation, "not-supported", "resource of type "+x.Type+" was kept as raw JSON: only the elements every resource has were validated", "")
+		x.elements.validate(v, x.Type)
 	case *AuditEvent:
 		x.validate(v)
 	case *OperationOutcome:

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -57,9 +58,17 @@ func (e *emitter) jsonFile(t *model.Type) *jen.File {
 func rootName(t *model.Type) string { return t.Name }
 
 func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
+	e.decodeObject(f, t.GoName, t, t.Fields, false)
+}
+
+// decodeObject emits decodeJSON for the Go type goName, whose properties
+// are fields (of t, or for a raw resource's elements of the abstract
+// resource types). lenient skips the properties it does not know (and the
+// resourceType) rather than reporting them.
+func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields []*model.Field, lenient bool) {
 	// assign key indices for duplicate detection
 	next := 0
-	isResource := t.Kind == model.KindResource
+	isResource := t.Kind == model.KindResource && !lenient
 	if isResource {
 		next = 1
 	}
@@ -68,7 +77,7 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 		value, el int
 	}
 	var ks []keyed
-	for _, fd := range t.Fields {
+	for _, fd := range fields {
 		k := keyed{field: fd, value: next, el: -1}
 		next++
 		if kd := kindOf(fd); kd == kindPrimitive || kd == kindChoice {
@@ -87,7 +96,7 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 			jen.Continue(),
 		)
 	}
-	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("decodeJSON").Params(jen.Id("s").Op("*").Id("decodeState")).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id("x").Op("*").Id(goName)).Id("decodeJSON").Params(jen.Id("s").Op("*").Id("decodeState")).BlockFunc(func(g *jen.Group) {
 		g.Id("d").Op(":=").Id("s").Dot("d")
 		g.Var().Id("seen").Index(jen.Lit(words)).Uint64()
 		g.Id("n").Op(":=").Lit(0)
@@ -107,6 +116,10 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 				for _, k := range ks {
 					e.decodeCases(sw, t, k.field, k.value, k.el, seenCheck)
 				}
+				if lenient {
+					sw.Default().Block(jen.Id("d").Dot("Skip").Call())
+					return
+				}
 				sw.Default().Block(
 					jen.If(jen.List(jen.Id("m"), jen.Id("keep")).Op(":=").Id("d").Dot("Unknown").Call(jen.True()), jen.Id("keep")).Block(
 						jen.Id("x").Dot(model.ExtraField).Op("=").Append(jen.Id("x").Dot(model.ExtraField), jen.Id("m")),
@@ -120,7 +133,7 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 				jen.Id("d").Dot("Error").Call(jen.Lit("missing resourceType")),
 			)
 		}
-		for _, fd := range t.Fields {
+		for _, fd := range fields {
 			if kindOf(fd) == kindPrimitive && fd.Repeats() {
 				g.If(jen.Len(jen.Id("x").Dot(fd.GoName)).Op(">").Lit(0)).Block(
 					jen.Id("check"+fd.Type.Type.GoName+"List").Call(jen.Id("d"), jen.Lit(fd.Name), jen.Id("x").Dot(fd.GoName)),
@@ -326,30 +339,38 @@ func (e *emitter) listDecoder(f *jen.File, t *model.Type) {
 // that was not generated, as JSON.
 func (e *emitter) rawResource(root *model.Type) *jen.File {
 	f := e.newFile()
-	commentf(f.Add, "RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON, so that nothing is dropped. It is decoded no further and not validated; its %s getters return zero values.", root.GoName)
+	fields, dr := e.rawElementFields(root)
+	commentf(f.Add, "RawResource holds a resource of a FHIR type this package was not generated for, as its exact JSON, so that nothing is dropped. Its %s elements (those of every %s) are decoded too, so that they are validated and its getters return them; the rest is decoded no further. A RawResource built by hand, not decoded, has none.", root.Name, dr.Name)
 	f.Type().Id("RawResource").Struct(
 		jen.Comment("// Type is the resourceType."),
 		jen.Id("Type").String(),
 		jen.Comment("// JSON is the resource object as read."),
 		jen.Id("JSON").Qual("encoding/json", "RawMessage"),
+		jen.Id("elements").Id("rawElements"),
 	)
-	f.Var().Id("_").Id(root.GoName).Op("=").Parens(jen.Op("*").Id("RawResource")).Parens(jen.Nil())
+	f.Var().Id("_").Id(dr.GoName).Op("=").Parens(jen.Op("*").Id("RawResource")).Parens(jen.Nil())
 	comments(f.Add, "ResourceType returns the resource's type.")
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("ResourceType").Params().String().Block(
 		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
 		jen.Return(jen.Id("r").Dot("Type")),
 	)
-	for _, fd := range root.Fields {
+	for _, fd := range fields {
+		get := jen.Id("r").Dot("elements").Dot(fd.GoName)
 		if fd.Name == "id" && kindOf(fd) == kindPrimitive && !fd.Repeats() {
-			commentf(f.Add, "Get%s returns the resource's id, read from its JSON (so that references to a contained raw resource resolve).", fd.GoName)
-			f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(root, fd)).Block(
+			commentf(f.Add, "Get%s returns the resource's id (read from its JSON when it was built by hand, so that references to a contained raw resource resolve).", fd.GoName)
+			f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(dr, fd)).Block(
+				jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+				jen.If(get.Clone().Op("!=").Nil()).Block(jen.Return(get.Clone())),
 				jen.If(jen.Id("id").Op(":=").Id("rawID").Call(jen.Id("r")), jen.Id("id").Op("!=").Lit("")).Block(jen.Return(jen.Id("New"+fd.Type.Type.GoName).Call(jen.Id("id")))),
 				jen.Return(jen.Nil()),
 			)
 			continue
 		}
-		commentf(f.Add, "Get%s returns nil: a raw resource is not decoded.", fd.GoName)
-		f.Func().Params(jen.Op("*").Id("RawResource")).Id("Get" + fd.GoName).Params().Add(e.fieldType(root, fd)).Block(jen.Return(jen.Nil()))
+		commentf(f.Add, "Get%s returns %s, as decoded.", fd.GoName, fd.Path)
+		f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("Get"+fd.GoName).Params().Add(e.fieldType(dr, fd)).Block(
+			jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+			jen.Return(get),
+		)
 	}
 	f.Func().Params(jen.Id("r").Op("*").Id("RawResource")).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(e.jsonPath(), "Encoder")).Block(
 		jen.If(jen.Id("r").Op("==").Nil().Op("||").Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Id("e").Dot("Null").Call(), jen.Return()),
@@ -360,5 +381,39 @@ func (e *emitter) rawResource(root *model.Type) *jen.File {
 		jen.If(jen.Len(jen.Id("r").Dot("JSON")).Op("==").Lit(0)).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
 		jen.Return(jen.Id("r").Dot("JSON"), jen.Nil()),
 	)
+	comments(f.Add, "rawElements are a raw resource's elements that every resource (and every domain resource) has.")
+	f.Type().Id("rawElements").StructFunc(func(g *jen.Group) {
+		for _, fd := range fields {
+			g.Id(fd.GoName).Add(e.fieldType(dr, fd))
+		}
+	})
+	e.decodeObject(f, "rawElements", dr, fields, true)
+	comments(f.Add, "validate checks a raw resource's elements, as those of a generated resource; typ is its resourceType.")
+	f.Func().Params(jen.Id("x").Op("*").Id("rawElements")).Id("validate").Params(jen.Id("v").Op("*").Id("validator"), jen.Id("typ").String()).BlockFunc(func(g *jen.Group) {
+		g.Id("v").Dot("Typed").Call(jen.Lit("|").Op("+").Id("typ").Op("+").Lit(typesList(dr)), jen.Lit(""))
+		for _, fd := range fields {
+			e.validateField(g, dr, fd)
+		}
+	})
 	return f
+}
+
+// rawElementFields are the fields of a raw resource: those of root (the
+// abstract Resource) and of the abstract resource derived from it directly
+// (DomainResource, when the package has it), which is returned (root when
+// there is none).
+func (e *emitter) rawElementFields(root *model.Type) ([]*model.Field, *model.Type) {
+	dr := root
+	for _, t := range e.pkg.Types {
+		if t.Kind == model.KindAbstractResource && t.Base == root.Name {
+			dr = t
+		}
+	}
+	fields := slices.Clone(root.Fields)
+	for _, fd := range dr.Fields {
+		if !slices.ContainsFunc(fields, func(f *model.Field) bool { return f.Name == fd.Name }) {
+			fields = append(fields, fd)
+		}
+	}
+	return fields, dr
 }

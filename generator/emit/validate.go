@@ -142,7 +142,7 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 		body := []jen.Code{push(name, jen.Id("i"))}
 		item := x.Clone().Index(jen.Id("i"))
 		if kind == kindResource {
-			if fd.Name == "contained" && t.Kind == model.KindResource {
+			if fd.Name == "contained" && (t.Kind == model.KindResource || t.Kind == model.KindAbstractResource) {
 				// DomainResource.contained: "#id" references still resolve
 				// in the containing resource
 				body = append(body, jen.Id("v").Dot("asContained").Op("=").True())

@@ -112,6 +112,13 @@ func TestSpecRules(t *testing.T) {
 		{"reference resolves nowhere", linked("p3"), resolve, "Bundle.entry[0].resource.link[0].other.reference: the reference \"Patient/p3\" resolves to no resource"},
 		{"absolute reference, not resolved", bundle("collection", `{"fullUrl":"http://a.org/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1","link":[{"other":{"reference":"http://b.org/fhir/Patient/x"},"type":"seealso"}]}}`), resolve, ""},
 
+		{"raw contained resource: its elements are valid", rawContained(`"meta":{"profile":["http://a.org/p"]},"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},"extension":[{"url":"http://a.org/x","valueString":"x"}]`), nil, ""},
+		{"raw contained resource: meta.versionId (dom-4)", rawContained(`"meta":{"versionId":"2"}`), nil, "Patient: If a resource is contained in another resource, it SHALL NOT have a meta.versionId"},
+		{"raw contained resource: meta.security (dom-5)", rawContained(`"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}`), nil, "Patient: If a resource is contained in another resource, it SHALL NOT have a security label"},
+		{"raw contained resource: nested contained (dom-2)", rawContained(`"contained":[{"resourceType":"Patient","id":"n"}]`), nil, "Patient: If the resource is contained in another resource, it SHALL NOT contain nested Resources"},
+		{"raw contained resource: an extension without url", rawContained(`"extension":[{"valueString":"x"}]`), nil, "Patient.contained[0].extension[0].url: minimum required = 1"},
+		{"raw contained resource: an extension's context", rawContained(`"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"2000-01-01T10:00:00Z"}]`), nil, "Patient.contained[0]: the extension http://hl7.org/fhir/StructureDefinition/patient-birthTime is not allowed here"},
+
 		{"unreferenced contained resource: dom-3", unreferenced, nil, "Patient: If the resource is contained in another resource, it SHALL be referred to"},
 		{"unreferenced contained resource skipped: dom-3 with it", unreferenced, &fhir.ValidationOptions{SkipContained: true}, ""},
 	}
@@ -167,6 +174,12 @@ func composition(props, section string) string {
 
 func patientExt(url string) string {
 	return `{"resourceType":"Patient","extension":[{"url":"` + url + `","valueString":"x"}]}`
+}
+
+// rawContained is a Patient holding an Organization (a type the module
+// does not have: a RawResource) with the elements given.
+func rawContained(elements string) string {
+	return `{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o1",` + elements + `,"name":"x"}],"managingOrganization":{"reference":"#o1"}}`
 }
 
 // a contained Patient whose gender is not a code of its value set
@@ -245,5 +258,26 @@ func TestUCUMRule(t *testing.T) {
 	}
 	if issues := age.ValidateIssues(); !strings.Contains(issues.Error(), "Age.code: unexpected ' '") {
 		t.Errorf("Age: %v", issues)
+	}
+}
+
+// TestRawResourceElements: a raw resource's common elements are decoded as
+// strictly as a generated resource's, and its JSON is kept as read.
+func TestRawResourceElements(t *testing.T) {
+	_, err := r4.UnmarshalResource([]byte(rawContained(`"meta":"x"`)))
+	if err == nil || !strings.Contains(err.Error(), "Patient.contained[0].meta") {
+		t.Errorf("a meta that is not an object: %v", err)
+	}
+	doc := rawContained(`"meta":{"versionId":"2"}, "unknownToTheModule" : [1, 2]`)
+	res, err := r4.UnmarshalResource([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, ok := res.(*r4.Patient).Contained[0].(*r4.RawResource)
+	if !ok || raw.GetMeta().GetVersionID().GetValue() != "2" || raw.GetID().GetValue() != "o1" {
+		t.Fatalf("contained: %#v", res.(*r4.Patient).Contained[0])
+	}
+	if want := doc[strings.Index(doc, `{"resourceType":"Organization"`):strings.Index(doc, `],"managingOrganization"`)]; string(raw.JSON) != want {
+		t.Errorf("raw JSON %s, want %s", raw.JSON, want)
 	}
 }

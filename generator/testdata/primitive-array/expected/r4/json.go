@@ -273,7 +273,13 @@ func decodeResource(s *decodeState) Resource {
 			d.Skip()
 			return nil
 		}
-		return &RawResource{Type: typ, JSON: d.Raw()}
+		raw := &RawResource{Type: typ}
+		start := d.Pos()
+		if d.ObjectStart() {
+			raw.elements.decodeJSON(s)
+		}
+		raw.JSON = d.Bytes()[start:d.Pos()]
+		return raw
 	}
 	if d.ObjectStart() {
 		r.decodeJSON(s)
