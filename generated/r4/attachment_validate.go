@@ -18,6 +18,11 @@ func (x *Attachment) validate(v *validator) {
 	if x.ContentType != nil {
 		v.Push("contentType", -1)
 		x.ContentType.validate(v)
+		if v.terminology() {
+			if x.ContentType.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/mimetypes|4.0.1", true, "", string(*x.ContentType.Value))
+			}
+		}
 		v.Pop()
 	}
 	if x.Language != nil {

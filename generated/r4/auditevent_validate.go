@@ -70,12 +70,18 @@ func (x *AuditEvent) validate(v *validator) {
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/audit-event-type", false, x.Type.GetSystem().GetValue(), x.Type.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	for i := range x.Subtype {
 		v.Push("subtype", i)
 		y := &x.Subtype[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/audit-event-sub-type", false, y.GetSystem().GetValue(), y.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Action != nil {
@@ -116,6 +122,9 @@ func (x *AuditEvent) validate(v *validator) {
 		v.Push("purposeOfEvent", i)
 		y := &x.PurposeOfEvent[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkConceptIn("http://terminology.hl7.org/ValueSet/v3-PurposeOfUse", false, y)
+		}
 		v.Pop()
 	}
 	if len(x.Agent) < 1 {
@@ -291,6 +300,9 @@ func (x *AuditEventAgent) validate(v *validator) {
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
+		if v.terminology() {
+			v.checkConceptIn("http://hl7.org/fhir/ValueSet/participation-role-type", false, x.Type)
+		}
 		v.Pop()
 	}
 	for i := range x.Role {
@@ -338,6 +350,9 @@ func (x *AuditEventAgent) validate(v *validator) {
 	if x.Media != nil {
 		v.Push("media", -1)
 		x.Media.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/dicm-405-mediatype", false, x.Media.GetSystem().GetValue(), x.Media.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Network != nil {
@@ -350,6 +365,9 @@ func (x *AuditEventAgent) validate(v *validator) {
 		v.Push("purposeOfUse", i)
 		y := &x.PurposeOfUse[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkConceptIn("http://terminology.hl7.org/ValueSet/v3-PurposeOfUse", false, y)
+		}
 		v.Pop()
 	}
 }
@@ -531,6 +549,9 @@ func (x *AuditEventSource) validate(v *validator) {
 		v.Push("type", i)
 		y := &x.Type[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/audit-source-type", false, y.GetSystem().GetValue(), y.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 }
@@ -602,22 +623,34 @@ func (x *AuditEventEntity) validate(v *validator) {
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/audit-entity-type", false, x.Type.GetSystem().GetValue(), x.Type.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Role != nil {
 		v.Push("role", -1)
 		x.Role.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/object-role", false, x.Role.GetSystem().GetValue(), x.Role.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Lifecycle != nil {
 		v.Push("lifecycle", -1)
 		x.Lifecycle.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/object-lifecycle-events", false, x.Lifecycle.GetSystem().GetValue(), x.Lifecycle.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	for i := range x.SecurityLabel {
 		v.Push("securityLabel", i)
 		y := &x.SecurityLabel[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/security-labels", false, y.GetSystem().GetValue(), y.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Name != nil {

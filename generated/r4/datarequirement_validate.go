@@ -40,6 +40,9 @@ func (x *DataRequirement) validate(v *validator) {
 		if y != nil {
 			v.Push("subjectCodeableConcept", -1)
 			y.validate(v)
+			if v.terminology() {
+				v.checkConceptIn("http://hl7.org/fhir/ValueSet/subject-type", false, y)
+			}
 			v.Pop()
 		}
 	case *Reference:

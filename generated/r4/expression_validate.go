@@ -31,6 +31,11 @@ func (x *Expression) validate(v *validator) {
 	if x.Language != nil {
 		v.Push("language", -1)
 		x.Language.validate(v)
+		if v.terminology() {
+			if x.Language.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/expression-language", false, "", string(*x.Language.Value))
+			}
+		}
 		v.Pop()
 	}
 	if x.Expression != nil {

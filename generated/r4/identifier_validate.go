@@ -29,6 +29,9 @@ func (x *Identifier) validate(v *validator) {
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
+		if v.terminology() {
+			v.checkConceptIn("http://hl7.org/fhir/ValueSet/identifier-type", false, x.Type)
+		}
 		v.Pop()
 	}
 	if x.System != nil {

@@ -40,6 +40,9 @@ func (x *Meta) validate(v *validator) {
 		v.Push("security", i)
 		y := &x.Security[i]
 		y.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/security-labels", false, y.GetSystem().GetValue(), y.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	for i := range x.Tag {

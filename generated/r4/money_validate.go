@@ -23,6 +23,11 @@ func (x *Money) validate(v *validator) {
 	if x.Currency != nil {
 		v.Push("currency", -1)
 		x.Currency.validate(v)
+		if v.terminology() {
+			if x.Currency.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/currencies|4.0.1", true, "", string(*x.Currency.Value))
+			}
+		}
 		v.Pop()
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")

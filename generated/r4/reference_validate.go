@@ -23,6 +23,11 @@ func (x *Reference) validate(v *validator) {
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
+		if v.terminology() {
+			if x.Type.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/resource-types", false, "", string(*x.Type.Value))
+			}
+		}
 		v.Pop()
 	}
 	if x.Identifier != nil {

@@ -50,11 +50,21 @@ func (x *Signature) validate(v *validator) {
 	if x.TargetFormat != nil {
 		v.Push("targetFormat", -1)
 		x.TargetFormat.validate(v)
+		if v.terminology() {
+			if x.TargetFormat.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/mimetypes|4.0.1", true, "", string(*x.TargetFormat.Value))
+			}
+		}
 		v.Pop()
 	}
 	if x.SigFormat != nil {
 		v.Push("sigFormat", -1)
 		x.SigFormat.validate(v)
+		if v.terminology() {
+			if x.SigFormat.Value != nil {
+				v.checkCodeIn("http://hl7.org/fhir/ValueSet/mimetypes|4.0.1", true, "", string(*x.SigFormat.Value))
+			}
+		}
 		v.Pop()
 	}
 	if x.Data != nil {

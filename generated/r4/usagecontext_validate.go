@@ -21,6 +21,9 @@ func (x *UsageContext) validate(v *validator) {
 	if x.Code != nil {
 		v.Push("code", -1)
 		x.Code.validate(v)
+		if v.terminology() {
+			v.checkCodeIn("http://hl7.org/fhir/ValueSet/usage-context-type", false, x.Code.GetSystem().GetValue(), x.Code.GetCode().GetValue())
+		}
 		v.Pop()
 	}
 	if x.Value == nil {

@@ -241,6 +241,7 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 			))
 		}
 	}
+	out = append(out, e.terminologyBinding(fd, ref, val)...)
 	out = append(out, e.fieldInvariants(fd, ref.Type, val)...)
 	if ref.Type.Name == "Reference" {
 		allowed := ""
@@ -250,6 +251,33 @@ func (e *emitter) elementChecks(fd *model.Field, ref *model.TypeRef, val *jen.St
 		out = append(out, jen.Id("v").Dot("checkReference").Call(val.Clone(), jen.Lit(allowed)))
 	}
 	return out
+}
+
+// terminologyBinding asks the options' terminology server, when they name
+// one, about the bindings the module cannot decide itself: a required one
+// whose value set it could not expand, and every extensible one.
+func (e *emitter) terminologyBinding(fd *model.Field, ref *model.TypeRef, val *jen.Statement) []jen.Code {
+	b := fd.Binding
+	if b == nil || b.ValueSet == "" || e.pkg.Core != e.pkg || !(b.Strength == "extensible" || b.Strength == "required" && b.CodeSet == nil) {
+		return nil
+	}
+	required := b.Strength == "required"
+	t := ref.Type
+	var call jen.Code
+	switch {
+	case t.Name == "Coding":
+		call = jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), val.Clone().Dot("GetCode").Call().Dot("GetValue").Call())
+	case t.Name == "CodeableConcept":
+		call = jen.Id("v").Dot("checkConceptIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone())
+	case t.Name == "Quantity" || slices.Contains(t.Ancestors, "Quantity"):
+		call = jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), val.Clone().Dot("GetCode").Call().Dot("GetValue").Call())
+	case t.Kind == model.KindPrimitive && t.Value != nil && t.Value.GoType == "string":
+		call = jen.If(val.Clone().Dot("Value").Op("!=").Nil()).Block(
+			jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), jen.Lit(""), jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))))
+	default:
+		return nil
+	}
+	return []jen.Code{jen.If(jen.Id("v").Dot("terminology").Call()).Block(call)}
 }
 
 // extensionRules are the rules of FHIR's extension mechanism: the url is

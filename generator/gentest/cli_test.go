@@ -118,15 +118,16 @@ func TestFHIRValidateCommand(t *testing.T) {
 }
 
 // TestFHIRValidateTerminology runs fhir-validate -tx against a stand-in
-// terminology server that knows one DICOM code: the event's type is asked
-// about once, and a code it does not know is an error with the server's
-// message.
+// terminology server that knows one code: the event's type is asked about
+// once in its system and once in its binding's value set, and a code it does
+// not know is an error with the server's message (and, outside the
+// extensible binding's value set, a warning).
 func TestFHIRValidateTerminology(t *testing.T) {
 	var asked []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		asked = append(asked, r.URL.Path+" "+q.Get("url")+" "+q.Get("code"))
-		valid := q.Get("url") == "http://dicom.nema.org/resources/ontology/DCM" && q.Get("code") == "110110"
+		valid := q.Get("code") == "110110"
 		w.Header().Set("Content-Type", "application/fhir+json")
 		json.NewEncoder(w).Encode(map[string]any{"resourceType": "Parameters", "parameter": []map[string]any{
 			{"name": "result", "valueBoolean": valid},
@@ -144,11 +145,15 @@ func TestFHIRValidateTerminology(t *testing.T) {
 	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, good); code != 0 || out != "" {
 		t.Errorf("a code the server knows: exit %d: %s", code, out)
 	}
-	if len(asked) != 1 || asked[0] != "/CodeSystem/$validate-code http://dicom.nema.org/resources/ontology/DCM 110110" {
+	// the code in its system, then in the value set of the type's
+	// (extensible) binding
+	if len(asked) != 2 || asked[0] != "/CodeSystem/$validate-code http://dicom.nema.org/resources/ontology/DCM 110110" ||
+		asked[1] != "/ValueSet/$validate-code http://hl7.org/fhir/ValueSet/audit-event-type 110110" {
 		t.Errorf("requests: %q", asked)
 	}
-	want := bad + ": error AuditEvent.type: Unknown code '999999'"
-	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, bad); code != 1 || !strings.HasPrefix(out, want) {
+	want := bad + ": error AuditEvent.type: Unknown code '999999'\n" +
+		bad + ": warning AuditEvent.type: \"999999\" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-type: Unknown code '999999' (extensible binding)\n"
+	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, bad); code != 1 || out != want {
 		t.Errorf("a code the server does not know: exit %d: %s; want %q", code, out, want)
 	}
 	if out, code := runValidator(t, bin, "-unknown-extensions", "none", bad); code != 0 || out != "" {

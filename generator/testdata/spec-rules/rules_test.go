@@ -1,6 +1,7 @@
 package r4_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -279,5 +280,59 @@ func TestRawResourceElements(t *testing.T) {
 	}
 	if want := doc[strings.Index(doc, `{"resourceType":"Organization"`):strings.Index(doc, `],"managingOrganization"`)]; string(raw.JSON) != want {
 		t.Errorf("raw JSON %s, want %s", raw.JSON, want)
+	}
+}
+
+// knownCodes is a stand-in terminology server: the codes it knows, as
+// "system|code" (a value set's code as "valueSet#code").
+type knownCodes map[string]bool
+
+func (k knownCodes) ValidateCode(_ context.Context, c fhir.CodeCheck) (fhir.CodeResult, error) {
+	if c.ValueSet != "" {
+		return fhir.CodeResult{Valid: k[c.ValueSet+"#"+c.Code]}, nil
+	}
+	return fhir.CodeResult{Valid: k[c.System+"|"+c.Code]}, nil
+}
+
+// TestTerminologyBindings: with a terminology server, a required binding
+// the module cannot expand (Attachment.contentType, mime types) and an
+// extensible one (Patient.maritalStatus) are checked through it.
+func TestTerminologyBindings(t *testing.T) {
+	tx := &fhir.ValidationOptions{Terminology: knownCodes{
+		"http://hl7.org/fhir/ValueSet/mimetypes|4.0.1#text/plain":  true,
+		"http://hl7.org/fhir/ValueSet/marital-status#M":            true,
+		"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus|M": true,
+		"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus|X": true,
+	}}
+	marital := func(code string) string {
+		return `{"resourceType":"Patient","maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"` + code + `"}]}}`
+	}
+	for _, tc := range []struct {
+		name, doc string
+		opts      *fhir.ValidationOptions
+		want      string // the one issue (error or warning), as "severity location: message"; "" for none
+	}{
+		{"required, in the value set", docRef(`"url":"http://a.org/doc"`), tx, ""},
+		{"required, not in the value set", set(docRef(`"url":"http://a.org/doc"`), "text/plain", "text/unknown"), tx, `error DocumentReference.content[0].attachment.contentType: "text/unknown" is not in the value set http://hl7.org/fhir/ValueSet/mimetypes|4.0.1 (required binding)`},
+		{"required, no server: not checked", set(docRef(`"url":"http://a.org/doc"`), "text/plain", "text/unknown"), nil, ""},
+		{"extensible, in the value set", marital("M"), tx, ""},
+		{"extensible, not in the value set", marital("X"), tx, `warning Patient.maritalStatus: no coding is in the value set http://hl7.org/fhir/ValueSet/marital-status (extensible binding)`},
+		{"a code its system does not have", marital("Q"), tx, `error Patient.maritalStatus.coding[0]: the terminology server finds the code "Q"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := r4.UnmarshalResource([]byte(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, i := range r4.ValidateResourceWith(res, tc.opts) {
+				if (i.Severity == fhir.SeverityError || i.Severity == fhir.SeverityWarning) && i.Key != "dom-6" { // dom-6: no narrative
+					got = append(got, string(i.Severity)+" "+i.Path+": "+i.Message)
+				}
+			}
+			if tc.want == "" && len(got) > 0 || tc.want != "" && (len(got) == 0 || !strings.HasPrefix(got[0], tc.want)) {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -40,3 +40,62 @@ func (v *validator) checkCode(c fhir.CodeCheck) {
 		v.Add(fhir.SeverityError, "code-invalid", "the terminology server finds the code "+strconv.Quote(c.Code)+" (display "+strconv.Quote(c.Display)+") invalid in "+c.System, "")
 	}
 }
+
+// terminology reports whether the options name a terminology server.
+func (v *validator) terminology() bool { return v.opts != nil && v.opts.Terminology != nil }
+
+// checkCodeIn asks the options' terminology server whether a code (of
+// system; "" when the value set implies it) is in the value set a binding
+// names, for the bindings the module cannot decide itself: not in it is an
+// error for a required binding, a warning for an extensible one.
+func (v *validator) checkCodeIn(valueSet string, required bool, system, code string) {
+	if code == "" {
+		return
+	}
+	r, err := v.opts.Terminology.ValidateCode(v.opts.TerminologyContext(), fhir.CodeCheck{System: system, Code: code, ValueSet: valueSet})
+	switch {
+	case err != nil:
+		v.Add(fhir.SeverityWarning, "exception", "the code "+strconv.Quote(code)+" was not checked against the value set "+valueSet+": "+err.Error(), "")
+	case !r.Valid:
+		v.notInValueSet(valueSet, required, strconv.Quote(code)+" is not in the value set "+valueSet, r.Message)
+	}
+}
+
+// checkConceptIn is checkCodeIn for a CodeableConcept: one of its codings
+// must be in the value set.
+func (v *validator) checkConceptIn(valueSet string, required bool, cc *CodeableConcept) {
+	asked, message := false, ""
+	for i := range cc.Coding {
+		c := &cc.Coding[i]
+		code := c.GetCode().GetValue()
+		if code == "" {
+			continue
+		}
+		r, err := v.opts.Terminology.ValidateCode(v.opts.TerminologyContext(), fhir.CodeCheck{System: c.GetSystem().GetValue(), Code: code, ValueSet: valueSet})
+		if err != nil {
+			v.Add(fhir.SeverityWarning, "exception", "the codings were not checked against the value set "+valueSet+": "+err.Error(), "")
+			return
+		}
+		if r.Valid {
+			return
+		}
+		asked, message = true, r.Message
+	}
+	if !asked && !required {
+		return // no coding: an extensible binding allows text alone
+	}
+	v.notInValueSet(valueSet, required, "no coding is in the value set "+valueSet, message)
+}
+
+// notInValueSet reports a code outside a binding's value set (the server's
+// message when it gave one).
+func (v *validator) notInValueSet(valueSet string, required bool, msg, serverMessage string) {
+	sev, strength := fhir.SeverityWarning, " (extensible binding)"
+	if required {
+		sev, strength = fhir.SeverityError, " (required binding)"
+	}
+	if serverMessage != "" {
+		msg += ": " + serverMessage
+	}
+	v.Add(sev, "code-invalid", msg+strength, "")
+}
