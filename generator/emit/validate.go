@@ -385,15 +385,24 @@ func (e *emitter) extensionContexts() []contextGroup {
 			continue
 		}
 		key := strings.Join(list, " ")
-		i, ok := index[key]
-		if !ok {
-			i = len(out)
-			index[key] = i
-			out = append(out, contextGroup{contexts: key})
-		}
-		out[i].urls = append(out[i].urls, url)
+		out = addToGroup(out, index, key, func() contextGroup { return contextGroup{contexts: key} },
+			func(g *contextGroup) { g.urls = append(g.urls, url) })
 	}
 	return out
+}
+
+// addToGroup adds to the group of key in groups (index: their positions by
+// key), made by newGroup when key is new, so that groups keep the order in
+// which their keys first came.
+func addToGroup[T any](groups []T, index map[string]int, key string, newGroup func() T, add func(*T)) []T {
+	i, ok := index[key]
+	if !ok {
+		i = len(groups)
+		index[key] = i
+		groups = append(groups, newGroup())
+	}
+	add(&groups[i])
+	return groups
 }
 
 // knownValueType is a group of extension definitions the module knows and
@@ -439,14 +448,8 @@ func (e *emitter) knownValueTypes(ext *model.Type, generated map[string]bool) []
 		if types == nil {
 			continue
 		}
-		key := strings.Join(codes, "|")
-		i, ok := index[key]
-		if !ok {
-			i = len(out)
-			index[key] = i
-			out = append(out, knownValueType{codes: codes, types: types})
-		}
-		out[i].urls = append(out[i].urls, url)
+		out = addToGroup(out, index, strings.Join(codes, "|"), func() knownValueType { return knownValueType{codes: codes, types: types} },
+			func(g *knownValueType) { g.urls = append(g.urls, url) })
 	}
 	return out
 }

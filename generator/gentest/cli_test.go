@@ -25,6 +25,20 @@ func buildValidator(t *testing.T) string {
 	return bin
 }
 
+// eventFiles writes the valid event, and the event with old replaced by
+// new, to files in a directory of their own.
+func eventFiles(t *testing.T, old, new string) (good, bad string) {
+	t.Helper()
+	dir := t.TempDir()
+	good, bad = filepath.Join(dir, "good.json"), filepath.Join(dir, "bad.json")
+	for f, doc := range map[string]string{good: validEvent, bad: edit(t, validEvent, old, new)} {
+		if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return good, bad
+}
+
 func runValidator(t *testing.T, bin string, args ...string) (string, int) {
 	t.Helper()
 	var out bytes.Buffer
@@ -45,11 +59,8 @@ func runValidator(t *testing.T, bin string, args ...string) (string, int) {
 
 func TestFHIRValidateCommand(t *testing.T) {
 	bin := buildValidator(t)
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.json")
-	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(good, []byte(validEvent), 0o644)
-	os.WriteFile(bad, []byte(strings.Replace(validEvent, `"action":"R"`, `"action":"X"`, 1)), 0o644)
+	good, bad := eventFiles(t, `"action":"R"`, `"action":"X"`)
+	dir := filepath.Dir(good)
 
 	// the event's extension is not one the module knows: a warning by
 	// default, as the options say otherwise
@@ -136,11 +147,7 @@ func TestFHIRValidateTerminology(t *testing.T) {
 	}))
 	defer srv.Close()
 	bin := buildValidator(t)
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.json")
-	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(good, []byte(validEvent), 0o644)
-	os.WriteFile(bad, []byte(strings.Replace(validEvent, `"code":"110110"`, `"code":"999999"`, 1)), 0o644)
+	good, bad := eventFiles(t, `"code":"110110"`, `"code":"999999"`)
 
 	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, good); code != 0 || out != "" {
 		t.Errorf("a code the server knows: exit %d: %s", code, out)
