@@ -132,7 +132,7 @@ func (r *Recorder) named(from int, path string) bool {
 
 // hasType reports whether types ("|A|B|") lists name.
 func hasType(types, name string) bool {
-	for types != "" {
+	for name != "" && types != "" {
 		i := strings.IndexByte(types, '|')
 		if i < 0 {
 			return types == name
