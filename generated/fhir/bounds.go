@@ -129,8 +129,7 @@ func CompareQuantities(a Decimal, systemA, codeA string, b Decimal, systemB, cod
 	if systemA == systemB && codeA == codeB {
 		return CompareDecimals(a, b)
 	}
-	const ucum = "http://unitsofmeasure.org"
-	if systemA != ucum || systemB != ucum {
+	if systemA != UCUM || systemB != UCUM {
 		return 0, false
 	}
 	ua, pa := ucumScale(codeA)

@@ -75,23 +75,18 @@ func (t *TerminologyClient) ValidateCode(ctx context.Context, c CodeCheck) (Code
 	if ok {
 		return r, nil
 	}
-	q := url.Values{}
-	target := "/CodeSystem/$validate-code"
-	q.Set("url", c.System)
+	// on a value set, the code system and its version are system and
+	// systemVersion; on a code system, url and version
+	target, systemKey, versionKey := "/CodeSystem/$validate-code", "url", "version"
+	q := url.Values{"code": {c.Code}}
 	if c.ValueSet != "" {
-		target = "/ValueSet/$validate-code"
+		target, systemKey, versionKey = "/ValueSet/$validate-code", "system", "systemVersion"
 		q.Set("url", c.ValueSet)
-		q.Set("system", c.System)
 	}
-	q.Set("code", c.Code)
-	for k, v := range map[string]string{"version": c.Version, "display": c.Display} {
-		if v != "" {
-			q.Set(k, v)
+	for _, kv := range [][2]string{{systemKey, c.System}, {versionKey, c.Version}, {"display", c.Display}} {
+		if kv[1] != "" {
+			q.Set(kv[0], kv[1])
 		}
-	}
-	if c.ValueSet != "" && c.Version != "" {
-		q.Del("version")
-		q.Set("systemVersion", c.Version)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+target+"?"+q.Encode(), nil)
 	if err != nil {

@@ -265,12 +265,10 @@ func (e *emitter) terminologyBinding(fd *model.Field, ref *model.TypeRef, val *j
 	t := ref.Type
 	var call jen.Code
 	switch {
-	case t.Name == "Coding":
+	case t.Name == "Coding" || t.Name == "Quantity" || slices.Contains(t.Ancestors, "Quantity"):
 		call = jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), val.Clone().Dot("GetCode").Call().Dot("GetValue").Call())
 	case t.Name == "CodeableConcept":
 		call = jen.Id("v").Dot("checkConceptIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone())
-	case t.Name == "Quantity" || slices.Contains(t.Ancestors, "Quantity"):
-		call = jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), val.Clone().Dot("GetSystem").Call().Dot("GetValue").Call(), val.Clone().Dot("GetCode").Call().Dot("GetValue").Call())
 	case t.Kind == model.KindPrimitive && t.Value != nil && t.Value.GoType == "string":
 		call = jen.If(val.Clone().Dot("Value").Op("!=").Nil()).Block(
 			jen.Id("v").Dot("checkCodeIn").Call(jen.Lit(b.ValueSet), jen.Lit(required), jen.Lit(""), jen.String().Parens(jen.Op("*").Add(val.Clone()).Dot("Value"))))
