@@ -58,9 +58,7 @@ type Set struct {
 // (see Shape), once.
 func (s *Set) Check(r *Resource) error {
 	s.shapeMu.Lock()
-	if s.shape == nil {
-		s.shape, s.checked = NewShape(s), map[*Resource]error{}
-	}
+	s.newShape()
 	err, done := s.checked[r]
 	s.shapeMu.Unlock()
 	if done {
@@ -71,6 +69,13 @@ func (s *Set) Check(r *Resource) error {
 	s.checked[r] = err
 	s.shapeMu.Unlock()
 	return err
+}
+
+// newShape makes the set's Shape on first use; shapeMu is held.
+func (s *Set) newShape() {
+	if s.shape == nil {
+		s.shape, s.checked = NewShape(s), map[*Resource]error{}
+	}
 }
 
 // PackageInfo describes one input package or definitions source.
@@ -217,14 +222,14 @@ func (s *Set) AddPath(path, display string) error {
 			return err
 		}
 		s.Packages = append(s.Packages, PackageInfo{Name: name(path)})
-		return s.add(data, name(path), "")
+		return s.addFile(data, name(path))
 	}
 	var paths []string
 	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.Type().IsRegular() && strings.HasSuffix(p, ".json") {
+		if d.Type().IsRegular() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".xml")) {
 			paths = append(paths, p)
 		}
 		return nil
@@ -238,7 +243,7 @@ func (s *Set) AddPath(path, display string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.add(data, name(p), ""); err != nil {
+		if err := s.addFile(data, name(p)); err != nil {
 			return err
 		}
 	}
@@ -270,8 +275,26 @@ func firstString(r gjson.Result) string {
 	return r.String()
 }
 
-// AddBytes adds one resource read from elsewhere; source names it in messages.
-func (s *Set) AddBytes(data []byte, source string) error { return s.add(data, source, "") }
+// AddBytes adds one resource read from elsewhere, in JSON or XML; source
+// names it in messages.
+func (s *Set) AddBytes(data []byte, source string) error { return s.addFile(data, source) }
+
+// addFile adds a loose definition file, JSON or XML. XML is read with the
+// definitions of the core package loaded before it (see XMLToJSON) and then
+// held to the same rules as JSON.
+func (s *Set) addFile(data []byte, source string) error {
+	if IsXML(data) {
+		s.shapeMu.Lock()
+		s.newShape()
+		shape := s.shape
+		s.shapeMu.Unlock()
+		var err error
+		if data, err = shape.XMLToJSON(data, source); err != nil {
+			return err
+		}
+	}
+	return s.add(data, source, "")
+}
 
 func (s *Set) add(data []byte, source, origin string) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))

@@ -46,6 +46,7 @@ type shapeElem struct {
 	types    []string // FHIR type codes
 	children map[string]*shapeElem
 	ref      string // contentReference: the path of the element it reuses
+	order    int    // its place in the snapshot (XML's element order)
 }
 
 type jsonKind int
@@ -130,7 +131,7 @@ func (c *Shape) typLocked(name string, depth int) *shapeType {
 			return true // slices do not change the JSON
 		}
 		path := e.Get("path").String()
-		el := &shapeElem{path: path, children: map[string]*shapeElem{}, ref: strings.TrimPrefix(e.Get("contentReference").String(), "#")}
+		el := &shapeElem{path: path, children: map[string]*shapeElem{}, ref: strings.TrimPrefix(e.Get("contentReference").String(), "#"), order: len(t.elems)}
 		name := path[strings.LastIndexByte(path, '.')+1:]
 		el.name, el.choice = strings.CutSuffix(name, "[x]")
 		maxRaw := e.Get("base.max")
@@ -261,7 +262,7 @@ func (w *shapeWalk) object(v gjson.Result, el *shapeElem, t *shapeType, loc stri
 			return true
 		}
 		if strings.HasPrefix(key, "_") {
-			child, typ := w.child(el, t, key[1:])
+			child, typ := childOf(el, t, key[1:])
 			if child == nil || !w.isPrimitive(typ) {
 				w.fail(at, "unknown property")
 				return false
@@ -273,7 +274,7 @@ func (w *shapeWalk) object(v gjson.Result, el *shapeElem, t *shapeType, loc stri
 			}, true)
 			return w.err == nil
 		}
-		child, typ := w.child(el, t, key)
+		child, typ := childOf(el, t, key)
 		if child == nil {
 			w.fail(at, "unknown property")
 			return false
@@ -286,9 +287,9 @@ func (w *shapeWalk) object(v gjson.Result, el *shapeElem, t *shapeType, loc stri
 	}
 }
 
-// child finds the element a property names, and the type code it has
+// childOf finds the element a property names, and the type code it has
 // there (from a choice's suffix).
-func (w *shapeWalk) child(el *shapeElem, t *shapeType, key string) (*shapeElem, string) {
+func childOf(el *shapeElem, t *shapeType, key string) (*shapeElem, string) {
 	if el.ref != "" {
 		if target := t.elems[el.ref]; target != nil {
 			el = target
