@@ -23,7 +23,7 @@ type Config struct {
 	// none. Dependencies are loaded transitively unless NoDependencies.
 	Substitutes    map[string]string `json:"substitutes,omitempty"`
 	NoDependencies bool              `json:"noDependencies,omitempty"`
-	Defs           []string          `json:"defs"`   // loose definitions: JSON files, directories, .tgz archives
+	Defs           []string          `json:"defs"`   // loose definitions: JSON or XML files, directories, .tgz archives
 	Out            string            `json:"out"`    // output directory (the generated module's root)
 	Module         string            `json:"module"` // the generated packages' module path (see resolveModule)
 	// Standalone writes a module of its own (with its go.mod) even where the

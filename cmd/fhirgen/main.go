@@ -115,7 +115,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "config `file` (JSON) holding the same settings as the flags; flags add to it")
 	fs.Var(&f.packages, "package", "FHIR package `id@version` to read (repeatable); fetched into the cache when missing")
 	fs.Var(&f.igs, "ig", "implementation guide `id@version`: a package read as -package is, every profile, extension and type of which is generated (repeatable)")
-	fs.Var(&f.defs, "defs", "definitions: a JSON `file`, a directory of JSON files, or a .tgz package (repeatable)")
+	fs.Var(&f.defs, "defs", "definitions: a JSON or XML `file`, a directory of them, or a .tgz package (repeatable)")
 	fs.StringVar(&f.cache, "cache", "", "FHIR package cache `dir` (default $FHIRGEN_PACKAGE_CACHE or ~/.fhir/packages)")
 	fs.StringVar(&f.registry, "registry", "", "npm registry `url` (default $FHIRGEN_REGISTRY, then npm's configured registry)")
 	fs.StringVar(&f.lock, "lock", "", "lock `file` pinning package integrity hashes")

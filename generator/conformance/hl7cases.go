@@ -88,7 +88,7 @@ var (
 type definitionHead struct{ ResourceType, Type, URL string }
 
 // readDefinitionHead reads a definition file's head, from JSON or (by
-// pattern: no XML definition is loaded here) from XML.
+// pattern: fhirgen reads the whole of it) from XML.
 func readDefinitionHead(file string) (definitionHead, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {

@@ -118,7 +118,7 @@ func caseDefs(c hl7Case, m hl7Manifest, profile bool) []string {
 	return out
 }
 
-// caseRoots are what a case's own definition files (JSON) define that its
+// caseRoots are what a case's own definition files (JSON or XML) define that its
 // instance uses (none when the instance is not JSON): the profiles it names
 // in meta.profile, which the HL7 harness applies, and the extensions it
 // holds, which the HL7 harness knows from those files (their value types,
@@ -140,9 +140,6 @@ func caseRoots(cases, instance string, defs []string) ([]string, error) {
 	}
 	var out []string
 	for _, f := range defs {
-		if strings.HasSuffix(f, ".xml") {
-			continue
-		}
 		d, err := readDefinitionHead(filepath.Join(cases, f))
 		if err != nil {
 			return nil, err

@@ -38,7 +38,15 @@ func main() {
 	hl7Fhirgen := flag.String("hl7-fhirgen", "", "with -hl7-cases: the fhirgen `command` that generates each profile case's module")
 	hl7R4 := flag.String("hl7-r4", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R4 module, for the profile cases")
 	hl7R5 := flag.String("hl7-r5", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R5 module, for the profile cases")
+	xmlDefs := flag.String("xml-defs", "", "instead: read every definition of -package (R4), written as XML by FHIR.js installed in this `dir` (generator/xmloracle/js), with fhirgen's loader, and compare it with the JSON; differences listed in -known")
 	flag.Parse()
+	if *xmlDefs != "" {
+		if err := runXMLDefinitions(*pkg, *xmlDefs, *known, *verbose); err != nil {
+			fmt.Fprintln(os.Stderr, "conformance:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *hl7 != "" {
 		if *hl7Fhirgen == "" || *hl7R4 == "" || *hl7R5 == "" {
 			fmt.Fprintln(os.Stderr, "conformance: -hl7-cases needs -hl7-fhirgen, -hl7-r4 and -hl7-r5 (the profile cases)")
@@ -63,12 +71,7 @@ func main() {
 }
 
 func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bool, oracleDir, oracleKnown string) error {
-	ref, err := fhirpkg.ParseRef(pkgRef)
-	if err != nil {
-		return err
-	}
-	cache := &fhirpkg.Cache{Dir: fhirpkg.DefaultCacheDir(), Log: os.Stderr}
-	dir, err := cache.Ensure(context.Background(), ref)
+	ref, dir, err := ensurePackage(pkgRef)
 	if err != nil {
 		return err
 	}
@@ -144,6 +147,18 @@ func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bo
 	}
 	fmt.Printf("== %s (%s): %s; %s; %s: %s\n", sum.version, sum.pkg, sum.roundTrip, sum.validation, sum.invariants, status)
 	return err
+}
+
+// ensurePackage fetches a package into the cache when it is not there, and
+// returns its reference and its directory.
+func ensurePackage(pkgRef string) (fhirpkg.Ref, string, error) {
+	ref, err := fhirpkg.ParseRef(pkgRef)
+	if err != nil {
+		return ref, "", err
+	}
+	cache := &fhirpkg.Cache{Dir: fhirpkg.DefaultCacheDir(), Log: os.Stderr}
+	dir, err := cache.Ensure(context.Background(), ref)
+	return ref, dir, err
 }
 
 // summary is the one line a run ends with.

@@ -61,8 +61,13 @@ func (d Disagreement) String() string {
 }
 
 // Install runs npm ci in dir unless its dependencies are there already.
-func Install(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "fhirpath", "package.json")); err == nil {
+func Install(dir string) error { return InstallModule(dir, "fhirpath") }
+
+// InstallModule runs npm ci in dir (with its package-lock.json, from the
+// registry npm is configured with) unless the npm module named is there
+// already.
+func InstallModule(dir, module string) error {
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", module, "package.json")); err == nil {
 		return nil
 	}
 	cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
