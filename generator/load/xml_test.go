@@ -1,6 +1,7 @@
 package load_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fhirgen/fhirgen/generator"
 	"github.com/fhirgen/fhirgen/generator/load"
 )
 
@@ -118,4 +120,33 @@ func TestXMLNeedsTheCorePackage(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "shape.xml: line 3, column 1: <StructureDefinition> is not a resource type the loaded core package defines") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// No input panics the XML reader, and what it accepts is JSON.
+func FuzzXMLToJSON(f *testing.F) {
+	data, err := os.ReadFile("testdata/shape-sd.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`<ValueSet xmlns="http://hl7.org/fhir"><contained><CodeSystem><id value="a"/></CodeSystem></contained><url value="http://x"/></ValueSet>`))
+	f.Add([]byte(`<CodeSystem xmlns="http://hl7.org/fhir"><concept><code value="a"/><concept><code value="b"/></concept></concept></CodeSystem>`))
+	shape := load.NewShape(r4Fuzz(f))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out, err := shape.XMLToJSON(in, "fuzz.xml")
+		if err == nil && !json.Valid(out) {
+			t.Fatalf("accepted, and wrote no JSON: %s", out)
+		}
+	})
+}
+
+func r4Fuzz(f *testing.F) *load.Set {
+	r4Once.Do(func() {
+		cfg := &generator.Config{Packages: []string{"hl7.fhir.r4.examples@4.0.1"}}
+		r4Set, r4Err = cfg.Load(context.Background())
+	})
+	if r4Err != nil {
+		f.Fatal(r4Err)
+	}
+	return r4Set
 }
