@@ -97,12 +97,15 @@ hl7-cases:
 	cd $(CONFORMANCE) && $(GO) run . -hl7-cases hl7cases -hl7-bin bin -known known-hl7-cases.txt \
 		-hl7-fhirgen bin/fhirgen -hl7-r4 "-package $(R4) $(R4_EXT)" -hl7-r5 "-package $(R5) $(R5_EXT)"
 
-## bench: the time to generate all of R4 (all-module prints it), decode/encode throughput and allocations against encoding/json, json.Valid and samply,
+## bench: the time to generate all of R4 (all-module prints it); what compiling costs (Go lines, compiler CPU, peak
+## compiler memory) for the mission module, all of R4 and samply's R4 models; decode/encode throughput and allocations against encoding/json, json.Valid and samply,
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the
 ## cost of the compiled invariants: the same definitions generated with -invariants off into
 ## another module, both validated in one process (ratios)
 bench: all-module
 	cd $(CONFORMANCE) && $(GO) run ./cmd/bench -package $(R4)
+	cd $(CONFORMANCE) && $(GO) build -o bin/compilecost ./cmd/compilecost && bin/compilecost \
+		-case mission=../../generated:./... -case all-r4=all:./... -case samply-r4=.:github.com/samply/golang-fhir-models/fhir-models/fhir
 	cd generator/gentest && $(GO) test -run '^$$' -bench Validate -benchmem .
 	rm -rf /tmp/fhirgen-noinv && $(FHIRGEN) generate -config $(CONFIG) -invariants off -out /tmp/fhirgen-noinv -module fhirgen.bench/noinv > /dev/null
 	cd generator/gentest && (cat go.mod; printf '\nrequire fhirgen.bench/noinv v0.0.0\n\nreplace fhirgen.bench/noinv => /tmp/fhirgen-noinv\n') > /tmp/fhirgen-noinv.mod && cp go.sum /tmp/fhirgen-noinv.sum && \
