@@ -330,1057 +330,232 @@ func (x *Extension) validate(v *validator) {
 		v.checkExtensionURL(x.URL)
 	}
 	if !nested {
-		switch x.URL {
-		case "http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities",
-			"http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris":
-			v.checkContext(x.URL, "e:CapabilityStatement.rest.security")
-		case "http://hl7.org/fhir/StructureDefinition/11179-objectClass",
-			"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence":
-			v.checkContext(x.URL, "e:ElementDefinition.mapping")
-		case "http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap",
-			"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset":
-			v.checkContext(x.URL, "e:StructureDefinition.snapshot.element.binding.valueSet e:StructureDefinition.differential.element.binding.valueSet e:Questionnaire.item.answerValueSet")
-		case "http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAnalysis",
-			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition",
-			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory",
-			"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsReferences",
-			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf",
-			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends",
-			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed",
-			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces",
-			"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf",
-			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database",
-			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-glstring",
-			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-haploid",
-			"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method",
-			"http://hl7.org/fhir/StructureDefinition/servicerequest-geneticsItem":
-			v.checkContext(x.URL, "e:DiagnosticReport")
-		case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate",
-			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted",
-			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge",
-			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-substanceExposureRisk",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-test":
-			v.checkContext(x.URL, "e:AllergyIntolerance")
-		case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty",
-			"http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-administration",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-careplan",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-location",
-			"http://hl7.org/fhir/StructureDefinition/openEHR-management":
-			v.checkContext(x.URL, "e:AllergyIntolerance.reaction")
-		case "http://hl7.org/fhir/StructureDefinition/auditevent-Accession",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-Instance",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy",
-			"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass":
-			v.checkContext(x.URL, "e:AuditEvent.entity")
-		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation":
-			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction e:CapabilityStatement.rest.resource.searchInclude e:CapabilityStatement.rest.resource.searchRevInclude")
-		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited":
-			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction")
-		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-search-parameter-combination":
-			v.checkContext(x.URL, "e:CapabilityStatement.rest.resource")
-		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system":
-			v.checkContext(x.URL, "e:CapabilityStatement")
-		case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket":
-			v.checkContext(x.URL, "e:CapabilityStatement.rest")
-		case "http://hl7.org/fhir/StructureDefinition/careplan-activity-title":
-			v.checkContext(x.URL, "e:CarePlan.activity")
-		case "http://hl7.org/fhir/StructureDefinition/codesystem-alternate",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-label",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby":
-			v.checkContext(x.URL, "e:CodeSystem.concept")
-		case "http://hl7.org/fhir/StructureDefinition/codesystem-author",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-history",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-map",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-otherName",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-usage",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-warning",
-			"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus":
-			v.checkContext(x.URL, "e:CodeSystem")
-		case "http://hl7.org/fhir/StructureDefinition/coding-sctdescid",
-			"http://hl7.org/fhir/StructureDefinition/valueset-reference":
-			v.checkContext(x.URL, "e:Coding")
-		case "http://hl7.org/fhir/StructureDefinition/communication-media":
-			v.checkContext(x.URL, "e:Communication")
-		case "http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation":
-			v.checkContext(x.URL, "e:CommunicationRequest")
-		case "http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality",
-			"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber",
-			"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod":
-			v.checkContext(x.URL, "e:Composition")
-		case "http://hl7.org/fhir/StructureDefinition/composition-section-subject":
-			v.checkContext(x.URL, "e:Composition.section")
-		case "http://hl7.org/fhir/StructureDefinition/concept-bidirectional":
-			v.checkContext(x.URL, "e:ConceptMap")
-		case "http://hl7.org/fhir/StructureDefinition/condition-assertedDate",
-			"http://hl7.org/fhir/StructureDefinition/condition-dueTo",
-			"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing",
-			"http://hl7.org/fhir/StructureDefinition/condition-outcome",
-			"http://hl7.org/fhir/StructureDefinition/condition-related",
-			"http://hl7.org/fhir/StructureDefinition/condition-ruledOut",
-			"http://hl7.org/fhir/StructureDefinition/event-basedOn":
-			v.checkContext(x.URL, "e:Condition")
-		case "http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint",
-			"http://hl7.org/fhir/StructureDefinition/consent-Transcriber",
-			"http://hl7.org/fhir/StructureDefinition/consent-Witness":
-			v.checkContext(x.URL, "e:Consent")
-		case "http://hl7.org/fhir/StructureDefinition/consent-location":
-			v.checkContext(x.URL, "e:Consent.provision")
-		case "http://hl7.org/fhir/StructureDefinition/contactpoint-area",
-			"http://hl7.org/fhir/StructureDefinition/contactpoint-country",
-			"http://hl7.org/fhir/StructureDefinition/contactpoint-extension",
-			"http://hl7.org/fhir/StructureDefinition/contactpoint-local",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address":
-			v.checkContext(x.URL, "e:ContactPoint")
-		case "http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint":
-			v.checkContext(x.URL, "e:PlanDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/cqf-citation",
-			"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence",
-			"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation":
-			v.checkContext(x.URL, "e:Attachment")
-		case "http://hl7.org/fhir/StructureDefinition/cqf-encounterClass",
-			"http://hl7.org/fhir/StructureDefinition/cqf-encounterType",
-			"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization",
-			"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson",
-			"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization",
-			"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson",
-			"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage",
-			"http://hl7.org/fhir/StructureDefinition/cqf-recipientType",
-			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage",
-			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext",
-			"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType":
-			v.checkContext(x.URL, "e:Basic")
-		case "http://hl7.org/fhir/StructureDefinition/designNote":
-			v.checkContext(x.URL, "e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item e:ElementDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/device-implantStatus":
-			v.checkContext(x.URL, "e:Device")
-		case "http://hl7.org/fhir/StructureDefinition/devicerequest-patientInstruction":
-			v.checkContext(x.URL, "e:DeviceRequest")
-		case "http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk",
-			"http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact":
-			v.checkContext(x.URL, "e:DiagnosticReport e:Observation")
-		case "http://hl7.org/fhir/StructureDefinition/display":
-			v.checkContext(x.URL, "e:canonical")
-		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-question",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name":
-			v.checkContext(x.URL, "e:ElementDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation":
-			v.checkContext(x.URL, "e:ElementDefinition.constraint")
-		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet",
-			"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet":
-			v.checkContext(x.URL, "e:ElementDefinition.binding")
-		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace":
-			v.checkContext(x.URL, "e:ElementDefinition e:StructureDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element":
-			v.checkContext(x.URL, "e:ElementDefinition.type.profile")
-		case "http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter",
-			"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival",
-			"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled":
-			v.checkContext(x.URL, "e:Encounter")
-		case "http://hl7.org/fhir/StructureDefinition/entryFormat",
-			"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces",
-			"http://hl7.org/fhir/StructureDefinition/maxSize",
-			"http://hl7.org/fhir/StructureDefinition/mimeType",
-			"http://hl7.org/fhir/StructureDefinition/minLength",
-			"http://hl7.org/fhir/StructureDefinition/regex":
-			v.checkContext(x.URL, "e:Questionnaire.item e:ElementDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/event-eventHistory":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Task e:SupplyDelivery e:DeviceUseStatement")
-		case "http://hl7.org/fhir/StructureDefinition/event-location":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:SupplyDelivery")
-		case "http://hl7.org/fhir/StructureDefinition/event-partOf":
-			v.checkContext(x.URL, "e:DiagnosticReport e:Condition")
-		case "http://hl7.org/fhir/StructureDefinition/event-performerFunction":
-			v.checkContext(x.URL, "e:Observation.performer e:DiagnosticReport.performer e:Media.operator")
-		case "http://hl7.org/fhir/StructureDefinition/event-statusReason":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:SupplyDelivery e:DeviceUseStatement")
-		case "http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation",
-			"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-parent",
-			"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-sibling",
-			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record",
-			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type":
-			v.checkContext(x.URL, "e:FamilyMemberHistory")
-		case "http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement",
-			"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity":
-			v.checkContext(x.URL, "e:FamilyMemberHistory.condition")
-		case "http://hl7.org/fhir/StructureDefinition/flag-detail",
-			"http://hl7.org/fhir/StructureDefinition/flag-priority":
-			v.checkContext(x.URL, "e:Flag")
-		case "http://hl7.org/fhir/StructureDefinition/geolocation",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct":
-			v.checkContext(x.URL, "e:Address")
-		case "http://hl7.org/fhir/StructureDefinition/goal-acceptance",
-			"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected",
-			"http://hl7.org/fhir/StructureDefinition/goal-relationship":
-			v.checkContext(x.URL, "e:Goal")
-		case "http://hl7.org/fhir/StructureDefinition/http-response-header":
-			v.checkContext(x.URL, "e:Bundle.entry.response")
-		case "http://hl7.org/fhir/StructureDefinition/humanname-assembly-order",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use":
-			v.checkContext(x.URL, "e:HumanName")
-		case "http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
-			"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
-			"http://hl7.org/fhir/StructureDefinition/humanname-own-name",
-			"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
-			"http://hl7.org/fhir/StructureDefinition/humanname-partner-name",
-			"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix":
-			v.checkContext(x.URL, "e:HumanName.family")
-		case "http://hl7.org/fhir/StructureDefinition/identifier-validDate":
-			v.checkContext(x.URL, "e:Identifier")
-		case "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType":
-			v.checkContext(x.URL, "e:Address.line")
-		case "http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier":
-			v.checkContext(x.URL, "e:HumanName.family e:HumanName.given e:HumanName.prefix e:HumanName.suffix")
-		case "http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty",
-			"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType":
-			v.checkContext(x.URL, "e:Quantity")
-		case "http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding",
-			"http://hl7.org/fhir/StructureDefinition/rendering-markdown",
-			"http://hl7.org/fhir/StructureDefinition/rendering-xhtml":
-			v.checkContext(x.URL, "e:string")
-		case "http://hl7.org/fhir/StructureDefinition/language":
-			v.checkContext(x.URL, "e:HumanName e:Address e:Annotation")
-		case "http://hl7.org/fhir/StructureDefinition/list-changeBase":
-			v.checkContext(x.URL, "e:List")
-		case "http://hl7.org/fhir/StructureDefinition/location-boundary-geojson":
-			v.checkContext(x.URL, "e:Location")
-		case "http://hl7.org/fhir/StructureDefinition/location-distance",
-			"http://hl7.org/fhir/StructureDefinition/match-grade":
-			v.checkContext(x.URL, "e:Bundle.entry.search")
-		case "http://hl7.org/fhir/StructureDefinition/maxValue",
-			"http://hl7.org/fhir/StructureDefinition/minValue":
-			v.checkContext(x.URL, "e:Questionnaire.item")
-		case "http://hl7.org/fhir/StructureDefinition/messageheader-response-request":
-			v.checkContext(x.URL, "e:MessageHeader")
-		case "http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice":
-			v.checkContext(x.URL, "e:NutritionOrder.oralDiet")
-		case "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition":
-			v.checkContext(x.URL, "e:Observation e:Specimen.collection")
-		case "http://hl7.org/fhir/StructureDefinition/observation-delta",
-			"http://hl7.org/fhir/StructureDefinition/observation-deviceCode",
-			"http://hl7.org/fhir/StructureDefinition/observation-focusCode",
-			"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAllele",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAminoAcidChange",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsAncestry",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsPhaseSet",
-			"http://hl7.org/fhir/StructureDefinition/observation-geneticsVariant",
-			"http://hl7.org/fhir/StructureDefinition/observation-precondition",
-			"http://hl7.org/fhir/StructureDefinition/observation-reagent",
-			"http://hl7.org/fhir/StructureDefinition/observation-replaces",
-			"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding",
-			"http://hl7.org/fhir/StructureDefinition/observation-sequelTo",
-			"http://hl7.org/fhir/StructureDefinition/observation-specimenCode":
-			v.checkContext(x.URL, "e:Observation")
-		case "http://hl7.org/fhir/StructureDefinition/observation-timeOffset":
-			v.checkContext(x.URL, "e:Observation.component")
-		case "http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type",
-			"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile":
-			v.checkContext(x.URL, "e:OperationDefinition.parameter")
-		case "http://hl7.org/fhir/StructureDefinition/operationoutcome-authority",
-			"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue",
-			"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source":
-			v.checkContext(x.URL, "e:OperationOutcome.issue")
-		case "http://hl7.org/fhir/StructureDefinition/ordinalValue":
-			v.checkContext(x.URL, "e:Coding e:Questionnaire.item.answerOption e:CodeSystem.concept e:ValueSet.compose.include.concept")
-		case "http://hl7.org/fhir/StructureDefinition/organization-period":
-			v.checkContext(x.URL, "e:Organization")
-		case "http://hl7.org/fhir/StructureDefinition/organization-preferredContact":
-			v.checkContext(x.URL, "e:Organization.contact")
-		case "http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd":
-			v.checkContext(x.URL, "e:OrganizationAffiliation.specialty")
-		case "http://hl7.org/fhir/StructureDefinition/parameters-fullUrl":
-			v.checkContext(x.URL, "e:Parameters.parameter")
-		case "http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo",
-			"http://hl7.org/fhir/StructureDefinition/patient-animal",
-			"http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
-			"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor",
-			"http://hl7.org/fhir/StructureDefinition/patient-citizenship",
-			"http://hl7.org/fhir/StructureDefinition/patient-congregation",
-			"http://hl7.org/fhir/StructureDefinition/patient-disability",
-			"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity",
-			"http://hl7.org/fhir/StructureDefinition/patient-importance",
-			"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
-			"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
-			"http://hl7.org/fhir/StructureDefinition/patient-nationality",
-			"http://hl7.org/fhir/StructureDefinition/patient-religion":
-			v.checkContext(x.URL, "e:Patient")
-		case "http://hl7.org/fhir/StructureDefinition/patient-birthTime":
-			v.checkContext(x.URL, "e:Patient.birthDate")
-		case "http://hl7.org/fhir/StructureDefinition/patient-preferenceType":
-			v.checkContext(x.URL, "e:Patient.communication.preferred")
-		case "http://hl7.org/fhir/StructureDefinition/patient-proficiency":
-			v.checkContext(x.URL, "e:Patient.communication")
-		case "http://hl7.org/fhir/StructureDefinition/patient-relatedPerson":
-			v.checkContext(x.URL, "e:Patient.contact")
-		case "http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies":
-			v.checkContext(x.URL, "e:Practitioner e:RelatedPerson")
-		case "http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd":
-			v.checkContext(x.URL, "e:PractitionerRole.specialty")
-		case "http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure":
-			v.checkContext(x.URL, "e:Procedure e:ServiceRequest e:DeviceRequest e:DeviceUseStatement")
-		case "http://hl7.org/fhir/StructureDefinition/procedure-causedBy",
-			"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime",
-			"http://hl7.org/fhir/StructureDefinition/procedure-method",
-			"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus",
-			"http://hl7.org/fhir/StructureDefinition/procedure-schedule":
-			v.checkContext(x.URL, "e:Procedure")
-		case "http://hl7.org/fhir/StructureDefinition/procedure-directedBy",
-			"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure":
-			v.checkContext(x.URL, "e:Procedure e:ServiceRequest")
-		case "http://hl7.org/fhir/StructureDefinition/quantity-precision":
-			v.checkContext(x.URL, "e:decimal")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaire-baseType",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-unit",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode":
-			v.checkContext(x.URL, "e:Questionnaire.item e:Questionnaire.item.item")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired",
-			"http://hl7.org/fhir/StructureDefinition/variable":
-			v.checkContext(x.URL, "e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
-			"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix":
-			v.checkContext(x.URL, "e:Questionnaire.item.answerOption")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author":
-			v.checkContext(x.URL, "e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode",
-			"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason",
-			"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer":
-			v.checkContext(x.URL, "e:QuestionnaireResponse")
-		case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature":
-			v.checkContext(x.URL, "e:QuestionnaireResponse e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item")
-		case "http://hl7.org/fhir/StructureDefinition/relative-date":
-			v.checkContext(x.URL, "e:date e:dateTime")
-		case "http://hl7.org/fhir/StructureDefinition/rendered-value":
-			v.checkContext(x.URL, "e:Identifier.value e:date e:dateTime e:time e:instant e:integer e:decimal e:string e:code e:canonical")
-		case "http://hl7.org/fhir/StructureDefinition/replaces":
-			v.checkContext(x.URL, "e:ActivityDefinition e:CapabilityStatement e:ChargeItemDefinition e:CodeSystem e:CompartmentDefinition e:ConceptMap e:EffectEvidenceSynthesis e:EventDefinition e:Evidence e:EvidenceVariable e:ExampleScenario e:GraphDefinition e:ImplementationGuide e:Library e:Measure e:MessageDefinition e:NamingSystem e:OperationDefinition e:PlanDefinition e:Questionnaire e:ResearchDefinition e:ResearchElementDefinition e:RiskEvidenceSynthesis e:SearchParameter e:StructureDefinition e:StructureMap e:TerminologyCapabilities e:TestScript e:ValueSet")
-		case "http://hl7.org/fhir/StructureDefinition/request-doNotPerform",
-			"http://hl7.org/fhir/StructureDefinition/request-insurance",
-			"http://hl7.org/fhir/StructureDefinition/request-replaces":
-			v.checkContext(x.URL, "e:NutritionOrder")
-		case "http://hl7.org/fhir/StructureDefinition/request-performerOrder":
-			v.checkContext(x.URL, "e:ServiceRequest.performer")
-		case "http://hl7.org/fhir/StructureDefinition/request-relevantHistory":
-			v.checkContext(x.URL, "e:NutritionOrder e:CommunicationRequest")
-		case "http://hl7.org/fhir/StructureDefinition/request-statusReason":
-			v.checkContext(x.URL, "e:DeviceRequest e:ServiceRequest e:NutritionOrder e:SupplyRequest")
-		case "http://hl7.org/fhir/StructureDefinition/resource-approvalDate",
-			"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod",
-			"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate":
-			v.checkContext(x.URL, "e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem")
-		case "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal":
-			v.checkContext(x.URL, "e:Resource")
-		case "http://hl7.org/fhir/StructureDefinition/servicerequest-precondition",
-			"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest":
-			v.checkContext(x.URL, "e:ServiceRequest")
-		case "http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority",
-			"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling":
-			v.checkContext(x.URL, "e:Specimen.collection")
-		case "http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight":
-			v.checkContext(x.URL, "e:Specimen.collection.quantity")
-		case "http://hl7.org/fhir/StructureDefinition/specimen-processingTime":
-			v.checkContext(x.URL, "e:Specimen.processing")
-		case "http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber":
-			v.checkContext(x.URL, "e:Specimen.container")
-		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-category",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status",
-			"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order":
-			v.checkContext(x.URL, "e:StructureDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super":
-			v.checkContext(x.URL, "e:StructureDefinition.baseDefinition")
-		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type":
-			v.checkContext(x.URL, "e:ElementDefinition.type.code")
-		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy":
-			v.checkContext(x.URL, "e:ElementDefinition.type")
-		case "http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name":
-			v.checkContext(x.URL, "e:StructureDefinition.mapping")
-		case "http://hl7.org/fhir/StructureDefinition/task-candidateList",
-			"http://hl7.org/fhir/StructureDefinition/task-replaces":
-			v.checkContext(x.URL, "e:Task")
-		case "http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth",
-			"http://hl7.org/fhir/StructureDefinition/timing-exact":
-			v.checkContext(x.URL, "e:Timing.repeat")
-		case "http://hl7.org/fhir/StructureDefinition/timing-daysOfCycle":
-			v.checkContext(x.URL, "e:PlanDefinition.action e:RequestGroup.action")
-		case "http://hl7.org/fhir/StructureDefinition/translation":
-			v.checkContext(x.URL, "e:string e:code e:markdown")
-		case "http://hl7.org/fhir/StructureDefinition/tz-code":
-			v.checkContext(x.URL, "e:date e:dateTime e:instant")
-		case "http://hl7.org/fhir/StructureDefinition/tz-offset":
-			v.checkContext(x.URL, "e:date")
-		case "http://hl7.org/fhir/StructureDefinition/usagecontext-group":
-			v.checkContext(x.URL, "e:UsageContext")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate",
-			"http://hl7.org/fhir/StructureDefinition/valueset-author",
-			"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource",
-			"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate",
-			"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate",
-			"http://hl7.org/fhir/StructureDefinition/valueset-expression",
-			"http://hl7.org/fhir/StructureDefinition/valueset-extensible",
-			"http://hl7.org/fhir/StructureDefinition/valueset-keyWord",
-			"http://hl7.org/fhir/StructureDefinition/valueset-map",
-			"http://hl7.org/fhir/StructureDefinition/valueset-otherName",
-			"http://hl7.org/fhir/StructureDefinition/valueset-rules-text",
-			"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference",
-			"http://hl7.org/fhir/StructureDefinition/valueset-steward",
-			"http://hl7.org/fhir/StructureDefinition/valueset-supplement",
-			"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion",
-			"http://hl7.org/fhir/StructureDefinition/valueset-usage",
-			"http://hl7.org/fhir/StructureDefinition/valueset-warning",
-			"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus":
-			v.checkContext(x.URL, "e:ValueSet")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive":
-			v.checkContext(x.URL, "e:ValueSet.expansion.contains")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-concept-comments",
-			"http://hl7.org/fhir/StructureDefinition/valueset-deprecated":
-			v.checkContext(x.URL, "e:ValueSet.compose.include.concept")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
-			"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder",
-			"http://hl7.org/fhir/StructureDefinition/valueset-label":
-			v.checkContext(x.URL, "e:ValueSet.compose.include.concept e:ValueSet.expansion.contains")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-expand-group",
-			"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules",
-			"http://hl7.org/fhir/StructureDefinition/valueset-systemName",
-			"http://hl7.org/fhir/StructureDefinition/valueset-systemRef":
-			v.checkContext(x.URL, "e:ValueSet.compose.include")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-expansionSource",
-			"http://hl7.org/fhir/StructureDefinition/valueset-toocostly",
-			"http://hl7.org/fhir/StructureDefinition/valueset-unclosed":
-			v.checkContext(x.URL, "e:ValueSet.expansion")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-parameterSource":
-			v.checkContext(x.URL, "e:ValueSet.expansion.parameter")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-special-status":
-			v.checkContext(x.URL, "e:ValueSet e:CodeSystem")
-		case "http://hl7.org/fhir/StructureDefinition/valueset-system":
-			v.checkContext(x.URL, "e:ValueSet.compose.include.system")
-		case "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:DeviceRequest e:ServiceRequest e:NutritionOrder e:DeviceUseStatement e:AdverseEvent e:CarePlan e:CareTeam e:ClinicalImpression e:Communication e:CommunicationRequest e:Condition e:Procedure e:QuestionnaireResponse")
-		case "http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical",
-			"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:Condition e:SupplyDelivery e:CommunicationRequest e:SupplyRequest")
-		case "http://hl7.org/fhir/StructureDefinition/workflow-reasonCode",
-			"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference":
-			v.checkContext(x.URL, "e:Observation e:DiagnosticReport e:Media e:NutritionOrder")
-		case "http://hl7.org/fhir/StructureDefinition/workflow-researchStudy":
-			v.checkContext(x.URL, "e:Composition e:Consent e:DeviceUseStatement e:DiagnosticReport e:Encounter e:FamilyMemberHistory e:Immunization e:Media e:MedicationAdministration e:MedicationDispense e:MedicationStatement e:Observation e:Procedure e:QuestionnaireResponse e:RiskAssessment e:SupplyDelivery e:Task")
-		case "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo":
-			v.checkContext(x.URL, "e:DiagnosticReport e:Observation e:CommunicationRequest")
+		if i := groupOf(extensionContexts[:], x.URL); i >= 0 {
+			v.checkContext(x.URL, extensionPlaces[i])
 		}
 	}
 	switch x.URL {
 	case "http://hl7.org/fhir/uv/vhdir/StructureDefinition/usage-restriction":
 		validateExtensionUsageRestriction(v, x)
-	case "http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities",
-		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation",
-		"http://hl7.org/fhir/StructureDefinition/data-absent-reason",
-		"http://hl7.org/fhir/StructureDefinition/device-implantStatus",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence",
-		"http://hl7.org/fhir/StructureDefinition/humanname-assembly-order",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType",
-		"http://hl7.org/fhir/StructureDefinition/language",
-		"http://hl7.org/fhir/StructureDefinition/match-grade",
-		"http://hl7.org/fhir/StructureDefinition/messageheader-response-request",
-		"http://hl7.org/fhir/StructureDefinition/mimeType",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-baseType",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-wg",
-		"http://hl7.org/fhir/StructureDefinition/tz-code",
-		"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules",
-		"http://hl7.org/fhir/StructureDefinition/valueset-parameterSource":
+	}
+	switch groupOf(extensionValueTypes[:], x.URL) {
+	case 0:
 		switch x.Value.(type) {
 		case nil, *Code[string]:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type code only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/11179-objectClass",
-		"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby",
-		"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality",
-		"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding",
-		"http://hl7.org/fhir/StructureDefinition/patient-preferenceType",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-unit",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption":
+	case 1:
 		switch x.Value.(type) {
 		case nil, *Coding:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Coding only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap",
-		"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-map",
-		"http://hl7.org/fhir/StructureDefinition/cqf-library",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet",
-		"http://hl7.org/fhir/StructureDefinition/replaces",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies",
-		"http://hl7.org/fhir/StructureDefinition/valueset-map",
-		"http://hl7.org/fhir/StructureDefinition/valueset-supplement",
-		"http://hl7.org/fhir/StructureDefinition/valueset-system",
-		"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical":
+	case 2:
 		switch x.Value.(type) {
 		case nil, *Canonical:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type canonical only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition",
-		"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory",
-		"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass",
-		"http://hl7.org/fhir/StructureDefinition/bodySite",
-		"http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation",
-		"http://hl7.org/fhir/StructureDefinition/condition-related",
-		"http://hl7.org/fhir/StructureDefinition/condition-ruledOut",
-		"http://hl7.org/fhir/StructureDefinition/consent-Transcriber",
-		"http://hl7.org/fhir/StructureDefinition/consent-Witness",
-		"http://hl7.org/fhir/StructureDefinition/consent-location",
-		"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization",
-		"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson",
-		"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization",
-		"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk",
-		"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf",
-		"http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter",
-		"http://hl7.org/fhir/StructureDefinition/event-basedOn",
-		"http://hl7.org/fhir/StructureDefinition/event-eventHistory",
-		"http://hl7.org/fhir/StructureDefinition/event-location",
-		"http://hl7.org/fhir/StructureDefinition/event-partOf",
-		"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation",
-		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record",
-		"http://hl7.org/fhir/StructureDefinition/flag-detail",
-		"http://hl7.org/fhir/StructureDefinition/list-changeBase",
-		"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice",
-		"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation",
-		"http://hl7.org/fhir/StructureDefinition/observation-precondition",
-		"http://hl7.org/fhir/StructureDefinition/observation-reagent",
-		"http://hl7.org/fhir/StructureDefinition/observation-replaces",
-		"http://hl7.org/fhir/StructureDefinition/observation-sequelTo",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-administration",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-careplan",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-test",
-		"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue",
-		"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
-		"http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure",
-		"http://hl7.org/fhir/StructureDefinition/procedure-causedBy",
-		"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure",
-		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author",
-		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer",
-		"http://hl7.org/fhir/StructureDefinition/request-insurance",
-		"http://hl7.org/fhir/StructureDefinition/request-relevantHistory",
-		"http://hl7.org/fhir/StructureDefinition/request-replaces",
-		"http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal",
-		"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest",
-		"http://hl7.org/fhir/StructureDefinition/task-candidateList",
-		"http://hl7.org/fhir/StructureDefinition/task-replaces",
-		"http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare",
-		"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference",
-		"http://hl7.org/fhir/StructureDefinition/workflow-researchStudy",
-		"http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo":
+	case 3:
 		switch x.Value.(type) {
 		case nil, *Reference:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Reference only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate",
-		"http://hl7.org/fhir/StructureDefinition/condition-assertedDate",
-		"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod",
-		"http://hl7.org/fhir/StructureDefinition/identifier-validDate",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate",
-		"http://hl7.org/fhir/StructureDefinition/patient-birthTime",
-		"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime",
-		"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate":
+	case 4:
 		switch x.Value.(type) {
 		case nil, *DateTime:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type dateTime only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty",
-		"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted",
-		"http://hl7.org/fhir/StructureDefinition/condition-outcome",
-		"http://hl7.org/fhir/StructureDefinition/cqf-encounterClass",
-		"http://hl7.org/fhir/StructureDefinition/cqf-encounterType",
-		"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence",
-		"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage",
-		"http://hl7.org/fhir/StructureDefinition/cqf-recipientType",
-		"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation",
-		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage",
-		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext",
-		"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType",
-		"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled",
-		"http://hl7.org/fhir/StructureDefinition/event-performerFunction",
-		"http://hl7.org/fhir/StructureDefinition/event-statusReason",
-		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity",
-		"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type",
-		"http://hl7.org/fhir/StructureDefinition/flag-priority",
-		"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected",
-		"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database",
-		"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method",
-		"http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice",
-		"http://hl7.org/fhir/StructureDefinition/observation-bodyPosition",
-		"http://hl7.org/fhir/StructureDefinition/observation-delta",
-		"http://hl7.org/fhir/StructureDefinition/observation-deviceCode",
-		"http://hl7.org/fhir/StructureDefinition/observation-focusCode",
-		"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent",
-		"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene",
-		"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass",
-		"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding",
-		"http://hl7.org/fhir/StructureDefinition/observation-specimenCode",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-location",
-		"http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo",
-		"http://hl7.org/fhir/StructureDefinition/patient-disability",
-		"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity",
-		"http://hl7.org/fhir/StructureDefinition/patient-importance",
-		"http://hl7.org/fhir/StructureDefinition/patient-religion",
-		"http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies",
-		"http://hl7.org/fhir/StructureDefinition/procedure-method",
-		"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired",
-		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode",
-		"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason",
-		"http://hl7.org/fhir/StructureDefinition/request-statusReason",
-		"http://hl7.org/fhir/StructureDefinition/servicerequest-precondition",
-		"http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority",
-		"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling",
-		"http://hl7.org/fhir/StructureDefinition/workflow-reasonCode":
+	case 5:
 		switch x.Value.(type) {
 		case nil, *CodeableConcept:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration":
+	case 6:
 		switch x.Value.(type) {
 		case nil, *Duration:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Duration only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge":
+	case 7:
 		switch x.Value.(type) {
 		case nil, *Age:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Age only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/auditevent-Accession",
-		"http://hl7.org/fhir/StructureDefinition/auditevent-Instance",
-		"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS",
-		"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier":
+	case 8:
 		switch x.Value.(type) {
 		case nil, *Identifier:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Identifier only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized",
-		"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted",
-		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited",
-		"http://hl7.org/fhir/StructureDefinition/concept-bidirectional",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-preferred",
-		"http://hl7.org/fhir/StructureDefinition/organization-preferredContact",
-		"http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd",
-		"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor",
-		"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
-		"http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
-		"http://hl7.org/fhir/StructureDefinition/rendering-styleSensitive",
-		"http://hl7.org/fhir/StructureDefinition/request-doNotPerform",
-		"http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order",
-		"http://hl7.org/fhir/StructureDefinition/timing-exact",
-		"http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive",
-		"http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
-		"http://hl7.org/fhir/StructureDefinition/valueset-extensible",
-		"http://hl7.org/fhir/StructureDefinition/valueset-toocostly",
-		"http://hl7.org/fhir/StructureDefinition/valueset-unclosed":
+	case 9:
 		switch x.Value.(type) {
 		case nil, *Boolean:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type boolean only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder",
-		"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces",
-		"http://hl7.org/fhir/StructureDefinition/minLength",
-		"http://hl7.org/fhir/StructureDefinition/observation-timeOffset",
-		"http://hl7.org/fhir/StructureDefinition/quantity-precision",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue",
-		"http://hl7.org/fhir/StructureDefinition/request-performerOrder",
-		"http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings",
-		"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder":
+	case 10:
 		switch x.Value.(type) {
 		case nil, *Integer:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type integer only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system",
-		"http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion",
-		"http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint",
-		"http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace",
-		"http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type",
-		"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile",
-		"http://hl7.org/fhir/StructureDefinition/operationoutcome-authority",
-		"http://hl7.org/fhir/StructureDefinition/parameters-fullUrl",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor",
-		"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource",
-		"http://hl7.org/fhir/StructureDefinition/valueset-expansionSource",
-		"http://hl7.org/fhir/StructureDefinition/valueset-reference",
-		"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference",
-		"http://hl7.org/fhir/StructureDefinition/valueset-systemRef",
-		"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion",
-		"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri":
+	case 11:
 		switch x.Value.(type) {
 		case nil, *URI:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type uri only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/careplan-activity-title",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-author",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-label",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus",
-		"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber",
-		"http://hl7.org/fhir/StructureDefinition/composition-section-subject",
-		"http://hl7.org/fhir/StructureDefinition/contactpoint-area",
-		"http://hl7.org/fhir/StructureDefinition/contactpoint-country",
-		"http://hl7.org/fhir/StructureDefinition/contactpoint-extension",
-		"http://hl7.org/fhir/StructureDefinition/contactpoint-local",
-		"http://hl7.org/fhir/StructureDefinition/cqf-calculatedValue",
-		"http://hl7.org/fhir/StructureDefinition/cqf-citation",
-		"http://hl7.org/fhir/StructureDefinition/cqf-initialValue",
-		"http://hl7.org/fhir/StructureDefinition/display",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-question",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector",
-		"http://hl7.org/fhir/StructureDefinition/entryFormat",
-		"http://hl7.org/fhir/StructureDefinition/http-response-header",
-		"http://hl7.org/fhir/StructureDefinition/humanname-fathers-family",
-		"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family",
-		"http://hl7.org/fhir/StructureDefinition/humanname-own-name",
-		"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
-		"http://hl7.org/fhir/StructureDefinition/humanname-partner-name",
-		"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID",
-		"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType",
-		"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription",
-		"http://hl7.org/fhir/StructureDefinition/openEHR-management",
-		"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source",
-		"http://hl7.org/fhir/StructureDefinition/originalText",
-		"http://hl7.org/fhir/StructureDefinition/patient-congregation",
-		"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix",
-		"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter",
-		"http://hl7.org/fhir/StructureDefinition/regex",
-		"http://hl7.org/fhir/StructureDefinition/rendered-value",
-		"http://hl7.org/fhir/StructureDefinition/rendering-style",
-		"http://hl7.org/fhir/StructureDefinition/rendering-xhtml",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-category",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name",
-		"http://hl7.org/fhir/StructureDefinition/tz-offset",
-		"http://hl7.org/fhir/StructureDefinition/usagecontext-group",
-		"http://hl7.org/fhir/StructureDefinition/valueset-concept-comments",
-		"http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
-		"http://hl7.org/fhir/StructureDefinition/valueset-keyWord",
-		"http://hl7.org/fhir/StructureDefinition/valueset-label",
-		"http://hl7.org/fhir/StructureDefinition/valueset-special-status",
-		"http://hl7.org/fhir/StructureDefinition/valueset-systemName",
-		"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus":
+	case 12:
 		switch x.Value.(type) {
 		case nil, *String:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type string only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate",
-		"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate",
-		"http://hl7.org/fhir/StructureDefinition/resource-approvalDate",
-		"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate",
-		"http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate",
-		"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate":
+	case 13:
 		switch x.Value.(type) {
 		case nil, *Date:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/codesystem-warning",
-		"http://hl7.org/fhir/StructureDefinition/designNote",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation",
-		"http://hl7.org/fhir/StructureDefinition/rendering-markdown",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary",
-		"http://hl7.org/fhir/StructureDefinition/valueset-rules-text",
-		"http://hl7.org/fhir/StructureDefinition/valueset-warning":
+	case 14:
 		switch x.Value.(type) {
 		case nil, *Markdown:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type markdown only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/coding-sctdescid":
+	case 15:
 		switch x.Value.(type) {
 		case nil, *ID:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type id only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/communication-media",
-		"http://hl7.org/fhir/StructureDefinition/location-boundary-geojson":
+	case 16:
 		switch x.Value.(type) {
 		case nil, *Attachment:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Attachment only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/condition-dueTo",
-		"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing",
-		"http://hl7.org/fhir/StructureDefinition/procedure-directedBy":
+	case 17:
 		switch x.Value.(type) {
 		case nil, *CodeableConcept, *Reference:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, Reference only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/cqf-expression",
-		"http://hl7.org/fhir/StructureDefinition/valueset-expression",
-		"http://hl7.org/fhir/StructureDefinition/variable":
+	case 18:
 		switch x.Value.(type) {
 		case nil, *Expression:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Expression only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits":
+	case 19:
 		switch x.Value.(type) {
 		case nil, *CodeableConcept, *Canonical:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, canonical only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice":
+	case 20:
 		switch x.Value.(type) {
 		case nil, *CodeableConcept, *Boolean:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type CodeableConcept, boolean only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet",
-		"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet":
+	case 21:
 		switch x.Value.(type) {
 		case nil, *Canonical, *URI:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type canonical, uri only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement":
+	case 22:
 		switch x.Value.(type) {
 		case nil, *Age, *Boolean, *Date:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Age, boolean, date only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation":
+	case 23:
 		switch x.Value.(type) {
 		case nil, *Quantity:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Quantity only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address",
-		"http://hl7.org/fhir/StructureDefinition/narrativeLink",
-		"http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type":
+	case 24:
 		switch x.Value.(type) {
 		case nil, *URL:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type url only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty",
-		"http://hl7.org/fhir/StructureDefinition/maxSize",
-		"http://hl7.org/fhir/StructureDefinition/ordinalValue":
+	case 25:
 		switch x.Value.(type) {
 		case nil, *Decimal:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type decimal only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/location-distance":
+	case 26:
 		switch x.Value.(type) {
 		case nil, *Distance:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Distance only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/maxValue":
+	case 27:
 		switch x.Value.(type) {
 		case nil, *Date, *DateTime, *Decimal, *Instant, *Integer, *Time:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date, dateTime, decimal, instant, integer, time only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/minValue":
+	case 28:
 		switch x.Value.(type) {
 		case nil, *Date, *DateTime, *Decimal, *Integer, *Time:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type date, dateTime, decimal, integer, time only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/organization-period",
-		"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod":
+	case 29:
 		switch x.Value.(type) {
 		case nil, *Period:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Period only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/patient-birthPlace":
+	case 30:
 		switch x.Value.(type) {
 		case nil, *Address:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Address only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/procedure-schedule":
+	case 31:
 		switch x.Value.(type) {
 		case nil, *Timing:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Timing only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature":
+	case 32:
 		switch x.Value.(type) {
 		case nil, *Signature:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Signature only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/specimen-processingTime":
+	case 33:
 		switch x.Value.(type) {
 		case nil, *Duration, *Period:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type Duration, Period only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth":
+	case 34:
 		switch x.Value.(type) {
 		case nil, *PositiveInt:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type positiveInt only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/valueset-author",
-		"http://hl7.org/fhir/StructureDefinition/valueset-steward":
+	case 35:
 		switch x.Value.(type) {
 		case nil, *ContactDetail:
 		default:
 			v.Add(fhir.SeverityError, "structure", "the extension's definition allows a value of type ContactDetail only", "")
 		}
-	case "http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact":
+	case 36:
 		switch x.Value.(type) {
 		case nil, *RelatedArtifact:
 		default:
@@ -1389,6 +564,887 @@ func (x *Extension) validate(v *validator) {
 	}
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invExt1(v), fhir.SeverityError, "ext-1", "Must have either extensions or value[x], not both")
+}
+
+// extensionContexts are the places the extension definitions the module knows allow them in (see
+// validation.Recorder.InContext), by url (sorted; the group is the index in extensionPlaces); an
+// extension allowed anywhere is not here. Read only.
+var extensionContexts = [...]urlGroup{
+	{"http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities", 0},
+	{"http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris", 0},
+	{"http://hl7.org/fhir/StructureDefinition/11179-objectClass", 1},
+	{"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty", 1},
+	{"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap", 2},
+	{"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset", 2},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAnalysis", 3},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition", 3},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory", 3},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsReferences", 3},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty", 5},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration", 5},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted", 4},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge", 4},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-substanceExposureRisk", 4},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Accession", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Instance", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy", 6},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass", 6},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation", 7},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited", 8},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-search-parameter-combination", 9},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system", 10},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket", 11},
+	{"http://hl7.org/fhir/StructureDefinition/careplan-activity-title", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-alternate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-author", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-history", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-label", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-map", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-otherName", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-usage", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-warning", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus", 14},
+	{"http://hl7.org/fhir/StructureDefinition/coding-sctdescid", 15},
+	{"http://hl7.org/fhir/StructureDefinition/communication-media", 16},
+	{"http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation", 17},
+	{"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality", 18},
+	{"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber", 18},
+	{"http://hl7.org/fhir/StructureDefinition/composition-section-subject", 19},
+	{"http://hl7.org/fhir/StructureDefinition/concept-bidirectional", 20},
+	{"http://hl7.org/fhir/StructureDefinition/condition-assertedDate", 21},
+	{"http://hl7.org/fhir/StructureDefinition/condition-dueTo", 21},
+	{"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing", 21},
+	{"http://hl7.org/fhir/StructureDefinition/condition-outcome", 21},
+	{"http://hl7.org/fhir/StructureDefinition/condition-related", 21},
+	{"http://hl7.org/fhir/StructureDefinition/condition-ruledOut", 21},
+	{"http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint", 22},
+	{"http://hl7.org/fhir/StructureDefinition/consent-Transcriber", 22},
+	{"http://hl7.org/fhir/StructureDefinition/consent-Witness", 22},
+	{"http://hl7.org/fhir/StructureDefinition/consent-location", 23},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-area", 24},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-country", 24},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-extension", 24},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-local", 24},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint", 25},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-citation", 26},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-encounterClass", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-encounterType", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence", 26},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-recipientType", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation", 26},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType", 27},
+	{"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod", 18},
+	{"http://hl7.org/fhir/StructureDefinition/designNote", 28},
+	{"http://hl7.org/fhir/StructureDefinition/device-implantStatus", 29},
+	{"http://hl7.org/fhir/StructureDefinition/devicerequest-patientInstruction", 30},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk", 31},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf", 3},
+	{"http://hl7.org/fhir/StructureDefinition/display", 32},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits", 33},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice", 34},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation", 34},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName", 35},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence", 1},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier", 33},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet", 35},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding", 35},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet", 35},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet", 35},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace", 36},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element", 37},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-question", 33},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector", 33},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable", 33},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter", 38},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival", 38},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled", 38},
+	{"http://hl7.org/fhir/StructureDefinition/entryFormat", 39},
+	{"http://hl7.org/fhir/StructureDefinition/event-basedOn", 21},
+	{"http://hl7.org/fhir/StructureDefinition/event-eventHistory", 40},
+	{"http://hl7.org/fhir/StructureDefinition/event-location", 41},
+	{"http://hl7.org/fhir/StructureDefinition/event-partOf", 42},
+	{"http://hl7.org/fhir/StructureDefinition/event-performerFunction", 43},
+	{"http://hl7.org/fhir/StructureDefinition/event-statusReason", 44},
+	{"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation", 45},
+	{"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-parent", 45},
+	{"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-sibling", 45},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement", 46},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record", 45},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity", 46},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type", 45},
+	{"http://hl7.org/fhir/StructureDefinition/flag-detail", 47},
+	{"http://hl7.org/fhir/StructureDefinition/flag-priority", 47},
+	{"http://hl7.org/fhir/StructureDefinition/geolocation", 48},
+	{"http://hl7.org/fhir/StructureDefinition/goal-acceptance", 49},
+	{"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected", 49},
+	{"http://hl7.org/fhir/StructureDefinition/goal-relationship", 49},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database", 3},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-glstring", 3},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-haploid", 3},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method", 3},
+	{"http://hl7.org/fhir/StructureDefinition/http-response-header", 50},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-assembly-order", 51},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-fathers-family", 52},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family", 52},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-own-name", 52},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix", 52},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-partner-name", 52},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix", 52},
+	{"http://hl7.org/fhir/StructureDefinition/identifier-validDate", 53},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use", 48},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct", 48},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType", 54},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier", 55},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation", 51},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use", 51},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation", 56},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding", 57},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address", 24},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty", 56},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType", 56},
+	{"http://hl7.org/fhir/StructureDefinition/language", 58},
+	{"http://hl7.org/fhir/StructureDefinition/list-changeBase", 59},
+	{"http://hl7.org/fhir/StructureDefinition/location-boundary-geojson", 60},
+	{"http://hl7.org/fhir/StructureDefinition/location-distance", 61},
+	{"http://hl7.org/fhir/StructureDefinition/match-grade", 61},
+	{"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces", 39},
+	{"http://hl7.org/fhir/StructureDefinition/maxSize", 39},
+	{"http://hl7.org/fhir/StructureDefinition/maxValue", 62},
+	{"http://hl7.org/fhir/StructureDefinition/messageheader-response-request", 63},
+	{"http://hl7.org/fhir/StructureDefinition/mimeType", 39},
+	{"http://hl7.org/fhir/StructureDefinition/minLength", 39},
+	{"http://hl7.org/fhir/StructureDefinition/minValue", 62},
+	{"http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice", 64},
+	{"http://hl7.org/fhir/StructureDefinition/observation-bodyPosition", 65},
+	{"http://hl7.org/fhir/StructureDefinition/observation-delta", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-deviceCode", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-focusCode", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsAllele", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsAminoAcidChange", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsAncestry", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsPhaseSet", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsVariant", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-precondition", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-reagent", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-replaces", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-sequelTo", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-specimenCode", 66},
+	{"http://hl7.org/fhir/StructureDefinition/observation-timeOffset", 67},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-administration", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-careplan", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-location", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-management", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-test", 4},
+	{"http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type", 68},
+	{"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile", 68},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-authority", 69},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue", 69},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source", 69},
+	{"http://hl7.org/fhir/StructureDefinition/ordinalValue", 70},
+	{"http://hl7.org/fhir/StructureDefinition/organization-period", 71},
+	{"http://hl7.org/fhir/StructureDefinition/organization-preferredContact", 72},
+	{"http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd", 73},
+	{"http://hl7.org/fhir/StructureDefinition/parameters-fullUrl", 74},
+	{"http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-animal", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-birthPlace", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-birthTime", 76},
+	{"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-citizenship", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-congregation", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-disability", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-importance", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-nationality", 75},
+	{"http://hl7.org/fhir/StructureDefinition/patient-preferenceType", 77},
+	{"http://hl7.org/fhir/StructureDefinition/patient-proficiency", 78},
+	{"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson", 79},
+	{"http://hl7.org/fhir/StructureDefinition/patient-religion", 75},
+	{"http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies", 80},
+	{"http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd", 81},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure", 82},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-causedBy", 83},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-directedBy", 84},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime", 83},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-method", 83},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus", 83},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-schedule", 83},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure", 84},
+	{"http://hl7.org/fhir/StructureDefinition/quantity-precision", 85},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-baseType", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-constraint", 87},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive", 88},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix", 88},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired", 87},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unit", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode", 86},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author", 89},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode", 90},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason", 90},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer", 90},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature", 91},
+	{"http://hl7.org/fhir/StructureDefinition/regex", 39},
+	{"http://hl7.org/fhir/StructureDefinition/relative-date", 92},
+	{"http://hl7.org/fhir/StructureDefinition/rendered-value", 93},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-markdown", 57},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-xhtml", 57},
+	{"http://hl7.org/fhir/StructureDefinition/replaces", 94},
+	{"http://hl7.org/fhir/StructureDefinition/request-doNotPerform", 95},
+	{"http://hl7.org/fhir/StructureDefinition/request-insurance", 95},
+	{"http://hl7.org/fhir/StructureDefinition/request-performerOrder", 96},
+	{"http://hl7.org/fhir/StructureDefinition/request-relevantHistory", 97},
+	{"http://hl7.org/fhir/StructureDefinition/request-replaces", 95},
+	{"http://hl7.org/fhir/StructureDefinition/request-statusReason", 98},
+	{"http://hl7.org/fhir/StructureDefinition/resource-approvalDate", 99},
+	{"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod", 99},
+	{"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate", 99},
+	{"http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal", 100},
+	{"http://hl7.org/fhir/StructureDefinition/servicerequest-geneticsItem", 3},
+	{"http://hl7.org/fhir/StructureDefinition/servicerequest-precondition", 101},
+	{"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest", 101},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority", 102},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight", 103},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-processingTime", 104},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber", 105},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling", 102},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-category", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super", 107},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint", 33},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name", 33},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type", 108},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy", 109},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name", 110},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status", 106},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order", 106},
+	{"http://hl7.org/fhir/StructureDefinition/task-candidateList", 111},
+	{"http://hl7.org/fhir/StructureDefinition/task-replaces", 111},
+	{"http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth", 112},
+	{"http://hl7.org/fhir/StructureDefinition/timing-daysOfCycle", 113},
+	{"http://hl7.org/fhir/StructureDefinition/timing-exact", 112},
+	{"http://hl7.org/fhir/StructureDefinition/translation", 114},
+	{"http://hl7.org/fhir/StructureDefinition/tz-code", 115},
+	{"http://hl7.org/fhir/StructureDefinition/tz-offset", 116},
+	{"http://hl7.org/fhir/StructureDefinition/usagecontext-group", 117},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-author", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive", 119},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-concept-comments", 120},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-concept-definition", 121},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder", 121},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-deprecated", 120},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expand-group", 122},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules", 122},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expansionSource", 123},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expression", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-extensible", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-keyWord", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-label", 121},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-map", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-otherName", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-parameterSource", 124},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-reference", 15},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-rules-text", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-special-status", 125},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-steward", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-supplement", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-system", 126},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-systemName", 122},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-systemRef", 122},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-toocostly", 123},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-unclosed", 123},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-usage", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-warning", 118},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus", 118},
+	{"http://hl7.org/fhir/StructureDefinition/variable", 87},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare", 127},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical", 128},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri", 128},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-reasonCode", 129},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference", 129},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact", 31},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-researchStudy", 130},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo", 131},
+}
+
+// extensionPlaces are the groups of extensionContexts. Read only.
+var extensionPlaces = [...]string{
+	"e:CapabilityStatement.rest.security",
+	"e:ElementDefinition.mapping",
+	"e:StructureDefinition.snapshot.element.binding.valueSet e:StructureDefinition.differential.element.binding.valueSet e:Questionnaire.item.answerValueSet",
+	"e:DiagnosticReport",
+	"e:AllergyIntolerance",
+	"e:AllergyIntolerance.reaction",
+	"e:AuditEvent.entity",
+	"e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction e:CapabilityStatement.rest.resource.searchInclude e:CapabilityStatement.rest.resource.searchRevInclude",
+	"e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction",
+	"e:CapabilityStatement.rest.resource",
+	"e:CapabilityStatement",
+	"e:CapabilityStatement.rest",
+	"e:CarePlan.activity",
+	"e:CodeSystem.concept",
+	"e:CodeSystem",
+	"e:Coding",
+	"e:Communication",
+	"e:CommunicationRequest",
+	"e:Composition",
+	"e:Composition.section",
+	"e:ConceptMap",
+	"e:Condition",
+	"e:Consent",
+	"e:Consent.provision",
+	"e:ContactPoint",
+	"e:PlanDefinition",
+	"e:Attachment",
+	"e:Basic",
+	"e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item e:ElementDefinition",
+	"e:Device",
+	"e:DeviceRequest",
+	"e:DiagnosticReport e:Observation",
+	"e:canonical",
+	"e:ElementDefinition",
+	"e:ElementDefinition.constraint",
+	"e:ElementDefinition.binding",
+	"e:ElementDefinition e:StructureDefinition",
+	"e:ElementDefinition.type.profile",
+	"e:Encounter",
+	"e:Questionnaire.item e:ElementDefinition",
+	"e:Observation e:DiagnosticReport e:Task e:SupplyDelivery e:DeviceUseStatement",
+	"e:Observation e:DiagnosticReport e:Media e:SupplyDelivery",
+	"e:DiagnosticReport e:Condition",
+	"e:Observation.performer e:DiagnosticReport.performer e:Media.operator",
+	"e:Observation e:DiagnosticReport e:Media e:SupplyDelivery e:DeviceUseStatement",
+	"e:FamilyMemberHistory",
+	"e:FamilyMemberHistory.condition",
+	"e:Flag",
+	"e:Address",
+	"e:Goal",
+	"e:Bundle.entry.response",
+	"e:HumanName",
+	"e:HumanName.family",
+	"e:Identifier",
+	"e:Address.line",
+	"e:HumanName.family e:HumanName.given e:HumanName.prefix e:HumanName.suffix",
+	"e:Quantity",
+	"e:string",
+	"e:HumanName e:Address e:Annotation",
+	"e:List",
+	"e:Location",
+	"e:Bundle.entry.search",
+	"e:Questionnaire.item",
+	"e:MessageHeader",
+	"e:NutritionOrder.oralDiet",
+	"e:Observation e:Specimen.collection",
+	"e:Observation",
+	"e:Observation.component",
+	"e:OperationDefinition.parameter",
+	"e:OperationOutcome.issue",
+	"e:Coding e:Questionnaire.item.answerOption e:CodeSystem.concept e:ValueSet.compose.include.concept",
+	"e:Organization",
+	"e:Organization.contact",
+	"e:OrganizationAffiliation.specialty",
+	"e:Parameters.parameter",
+	"e:Patient",
+	"e:Patient.birthDate",
+	"e:Patient.communication.preferred",
+	"e:Patient.communication",
+	"e:Patient.contact",
+	"e:Practitioner e:RelatedPerson",
+	"e:PractitionerRole.specialty",
+	"e:Procedure e:ServiceRequest e:DeviceRequest e:DeviceUseStatement",
+	"e:Procedure",
+	"e:Procedure e:ServiceRequest",
+	"e:decimal",
+	"e:Questionnaire.item e:Questionnaire.item.item",
+	"e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item",
+	"e:Questionnaire.item.answerOption",
+	"e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item",
+	"e:QuestionnaireResponse",
+	"e:QuestionnaireResponse e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item",
+	"e:date e:dateTime",
+	"e:Identifier.value e:date e:dateTime e:time e:instant e:integer e:decimal e:string e:code e:canonical",
+	"e:ActivityDefinition e:CapabilityStatement e:ChargeItemDefinition e:CodeSystem e:CompartmentDefinition e:ConceptMap e:EffectEvidenceSynthesis e:EventDefinition e:Evidence e:EvidenceVariable e:ExampleScenario e:GraphDefinition e:ImplementationGuide e:Library e:Measure e:MessageDefinition e:NamingSystem e:OperationDefinition e:PlanDefinition e:Questionnaire e:ResearchDefinition e:ResearchElementDefinition e:RiskEvidenceSynthesis e:SearchParameter e:StructureDefinition e:StructureMap e:TerminologyCapabilities e:TestScript e:ValueSet",
+	"e:NutritionOrder",
+	"e:ServiceRequest.performer",
+	"e:NutritionOrder e:CommunicationRequest",
+	"e:DeviceRequest e:ServiceRequest e:NutritionOrder e:SupplyRequest",
+	"e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem",
+	"e:Resource",
+	"e:ServiceRequest",
+	"e:Specimen.collection",
+	"e:Specimen.collection.quantity",
+	"e:Specimen.processing",
+	"e:Specimen.container",
+	"e:StructureDefinition",
+	"e:StructureDefinition.baseDefinition",
+	"e:ElementDefinition.type.code",
+	"e:ElementDefinition.type",
+	"e:StructureDefinition.mapping",
+	"e:Task",
+	"e:Timing.repeat",
+	"e:PlanDefinition.action e:RequestGroup.action",
+	"e:string e:code e:markdown",
+	"e:date e:dateTime e:instant",
+	"e:date",
+	"e:UsageContext",
+	"e:ValueSet",
+	"e:ValueSet.expansion.contains",
+	"e:ValueSet.compose.include.concept",
+	"e:ValueSet.compose.include.concept e:ValueSet.expansion.contains",
+	"e:ValueSet.compose.include",
+	"e:ValueSet.expansion",
+	"e:ValueSet.expansion.parameter",
+	"e:ValueSet e:CodeSystem",
+	"e:ValueSet.compose.include.system",
+	"e:Observation e:DiagnosticReport e:Media e:DeviceRequest e:ServiceRequest e:NutritionOrder e:DeviceUseStatement e:AdverseEvent e:CarePlan e:CareTeam e:ClinicalImpression e:Communication e:CommunicationRequest e:Condition e:Procedure e:QuestionnaireResponse",
+	"e:Observation e:DiagnosticReport e:Media e:Condition e:SupplyDelivery e:CommunicationRequest e:SupplyRequest",
+	"e:Observation e:DiagnosticReport e:Media e:NutritionOrder",
+	"e:Composition e:Consent e:DeviceUseStatement e:DiagnosticReport e:Encounter e:FamilyMemberHistory e:Immunization e:Media e:MedicationAdministration e:MedicationDispense e:MedicationStatement e:Observation e:Procedure e:QuestionnaireResponse e:RiskAssessment e:SupplyDelivery e:Task",
+	"e:DiagnosticReport e:Observation e:CommunicationRequest",
+}
+
+// extensionValueTypes are the extension definitions the module knows, and did not generate, that allow
+// a value of some of Extension's types only, by url (sorted; the group is the case in
+// Extension.validate). Read only.
+var extensionValueTypes = [...]urlGroup{
+	{"http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities", 0},
+	{"http://hl7.org/fhir/StructureDefinition/11179-objectClass", 1},
+	{"http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty", 1},
+	{"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap", 2},
+	{"http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset", 2},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition", 3},
+	{"http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory", 3},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty", 5},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration", 6},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted", 5},
+	{"http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge", 7},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Accession", 8},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized", 9},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted", 9},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-Instance", 8},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-MPPS", 8},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances", 10},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy", 8},
+	{"http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass", 3},
+	{"http://hl7.org/fhir/StructureDefinition/bodySite", 3},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation", 0},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited", 9},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system", 11},
+	{"http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket", 11},
+	{"http://hl7.org/fhir/StructureDefinition/careplan-activity-title", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-author", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder", 10},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-keyWord", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-label", 12},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-map", 2},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-replacedby", 1},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference", 11},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion", 11},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-warning", 14},
+	{"http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus", 12},
+	{"http://hl7.org/fhir/StructureDefinition/coding-sctdescid", 15},
+	{"http://hl7.org/fhir/StructureDefinition/communication-media", 16},
+	{"http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation", 3},
+	{"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality", 1},
+	{"http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber", 12},
+	{"http://hl7.org/fhir/StructureDefinition/composition-section-subject", 12},
+	{"http://hl7.org/fhir/StructureDefinition/concept-bidirectional", 9},
+	{"http://hl7.org/fhir/StructureDefinition/condition-assertedDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/condition-dueTo", 17},
+	{"http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing", 17},
+	{"http://hl7.org/fhir/StructureDefinition/condition-outcome", 5},
+	{"http://hl7.org/fhir/StructureDefinition/condition-related", 3},
+	{"http://hl7.org/fhir/StructureDefinition/condition-ruledOut", 3},
+	{"http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint", 11},
+	{"http://hl7.org/fhir/StructureDefinition/consent-Transcriber", 3},
+	{"http://hl7.org/fhir/StructureDefinition/consent-Witness", 3},
+	{"http://hl7.org/fhir/StructureDefinition/consent-location", 3},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-area", 12},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-country", 12},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-extension", 12},
+	{"http://hl7.org/fhir/StructureDefinition/contactpoint-local", 12},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-calculatedValue", 12},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint", 11},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-citation", 12},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-encounterClass", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-encounterType", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-expression", 18},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-initialValue", 12},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization", 3},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson", 3},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-library", 2},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization", 3},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson", 3},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-recipientType", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqf-systemUserType", 5},
+	{"http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod", 4},
+	{"http://hl7.org/fhir/StructureDefinition/data-absent-reason", 0},
+	{"http://hl7.org/fhir/StructureDefinition/designNote", 14},
+	{"http://hl7.org/fhir/StructureDefinition/device-implantStatus", 0},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk", 3},
+	{"http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf", 3},
+	{"http://hl7.org/fhir/StructureDefinition/display", 12},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits", 19},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice", 20},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation", 14},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName", 12},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence", 0},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier", 8},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet", 21},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding", 9},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet", 21},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet", 21},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace", 11},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element", 12},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-question", 12},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-selector", 12},
+	{"http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable", 9},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter", 3},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival", 1},
+	{"http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled", 5},
+	{"http://hl7.org/fhir/StructureDefinition/entryFormat", 12},
+	{"http://hl7.org/fhir/StructureDefinition/event-basedOn", 3},
+	{"http://hl7.org/fhir/StructureDefinition/event-eventHistory", 3},
+	{"http://hl7.org/fhir/StructureDefinition/event-location", 3},
+	{"http://hl7.org/fhir/StructureDefinition/event-partOf", 3},
+	{"http://hl7.org/fhir/StructureDefinition/event-performerFunction", 5},
+	{"http://hl7.org/fhir/StructureDefinition/event-statusReason", 5},
+	{"http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation", 3},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement", 22},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record", 3},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity", 5},
+	{"http://hl7.org/fhir/StructureDefinition/familymemberhistory-type", 5},
+	{"http://hl7.org/fhir/StructureDefinition/flag-detail", 3},
+	{"http://hl7.org/fhir/StructureDefinition/flag-priority", 5},
+	{"http://hl7.org/fhir/StructureDefinition/goal-reasonRejected", 5},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database", 5},
+	{"http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method", 5},
+	{"http://hl7.org/fhir/StructureDefinition/http-response-header", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-assembly-order", 0},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-fathers-family", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-mothers-family", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-own-name", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-own-prefix", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-partner-name", 12},
+	{"http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix", 12},
+	{"http://hl7.org/fhir/StructureDefinition/identifier-validDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-AD-use", 0},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType", 12},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier", 0},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation", 0},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-EN-use", 0},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation", 23},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding", 1},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address", 24},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor", 0},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-preferred", 9},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty", 25},
+	{"http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType", 0},
+	{"http://hl7.org/fhir/StructureDefinition/language", 0},
+	{"http://hl7.org/fhir/StructureDefinition/list-changeBase", 3},
+	{"http://hl7.org/fhir/StructureDefinition/location-boundary-geojson", 16},
+	{"http://hl7.org/fhir/StructureDefinition/location-distance", 26},
+	{"http://hl7.org/fhir/StructureDefinition/match-grade", 0},
+	{"http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces", 10},
+	{"http://hl7.org/fhir/StructureDefinition/maxSize", 25},
+	{"http://hl7.org/fhir/StructureDefinition/maxValue", 27},
+	{"http://hl7.org/fhir/StructureDefinition/messageheader-response-request", 0},
+	{"http://hl7.org/fhir/StructureDefinition/mimeType", 0},
+	{"http://hl7.org/fhir/StructureDefinition/minLength", 10},
+	{"http://hl7.org/fhir/StructureDefinition/minValue", 28},
+	{"http://hl7.org/fhir/StructureDefinition/narrativeLink", 24},
+	{"http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-bodyPosition", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-delta", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-deviceCode", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-focusCode", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName", 12},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsGene", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-precondition", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-reagent", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-replaces", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-sequelTo", 3},
+	{"http://hl7.org/fhir/StructureDefinition/observation-specimenCode", 5},
+	{"http://hl7.org/fhir/StructureDefinition/observation-timeOffset", 10},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-administration", 3},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-careplan", 3},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription", 12},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration", 6},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-location", 5},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-management", 12},
+	{"http://hl7.org/fhir/StructureDefinition/openEHR-test", 3},
+	{"http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type", 11},
+	{"http://hl7.org/fhir/StructureDefinition/operationdefinition-profile", 11},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-authority", 11},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue", 3},
+	{"http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source", 12},
+	{"http://hl7.org/fhir/StructureDefinition/ordinalValue", 25},
+	{"http://hl7.org/fhir/StructureDefinition/organization-period", 29},
+	{"http://hl7.org/fhir/StructureDefinition/organization-preferredContact", 9},
+	{"http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd", 9},
+	{"http://hl7.org/fhir/StructureDefinition/originalText", 12},
+	{"http://hl7.org/fhir/StructureDefinition/parameters-fullUrl", 11},
+	{"http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo", 5},
+	{"http://hl7.org/fhir/StructureDefinition/patient-birthPlace", 30},
+	{"http://hl7.org/fhir/StructureDefinition/patient-birthTime", 4},
+	{"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor", 9},
+	{"http://hl7.org/fhir/StructureDefinition/patient-congregation", 12},
+	{"http://hl7.org/fhir/StructureDefinition/patient-disability", 5},
+	{"http://hl7.org/fhir/StructureDefinition/patient-genderIdentity", 5},
+	{"http://hl7.org/fhir/StructureDefinition/patient-importance", 5},
+	{"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", 9},
+	{"http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName", 12},
+	{"http://hl7.org/fhir/StructureDefinition/patient-preferenceType", 1},
+	{"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson", 3},
+	{"http://hl7.org/fhir/StructureDefinition/patient-religion", 5},
+	{"http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies", 5},
+	{"http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd", 9},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure", 3},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-causedBy", 3},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-directedBy", 17},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime", 4},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-method", 5},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-progressStatus", 5},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-schedule", 31},
+	{"http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure", 3},
+	{"http://hl7.org/fhir/StructureDefinition/quantity-precision", 10},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-baseType", 0},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation", 0},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory", 5},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType", 12},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-hidden", 9},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl", 5},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs", 10},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs", 10},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive", 9},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix", 12},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter", 12},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile", 2},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource", 0},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired", 5},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue", 10},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink", 11},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unit", 1},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption", 1},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet", 2},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode", 0},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author", 3},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode", 5},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason", 5},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer", 3},
+	{"http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature", 32},
+	{"http://hl7.org/fhir/StructureDefinition/regex", 12},
+	{"http://hl7.org/fhir/StructureDefinition/rendered-value", 12},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-markdown", 14},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-style", 12},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-styleSensitive", 9},
+	{"http://hl7.org/fhir/StructureDefinition/rendering-xhtml", 12},
+	{"http://hl7.org/fhir/StructureDefinition/replaces", 2},
+	{"http://hl7.org/fhir/StructureDefinition/request-doNotPerform", 9},
+	{"http://hl7.org/fhir/StructureDefinition/request-insurance", 3},
+	{"http://hl7.org/fhir/StructureDefinition/request-performerOrder", 10},
+	{"http://hl7.org/fhir/StructureDefinition/request-relevantHistory", 3},
+	{"http://hl7.org/fhir/StructureDefinition/request-replaces", 3},
+	{"http://hl7.org/fhir/StructureDefinition/request-statusReason", 5},
+	{"http://hl7.org/fhir/StructureDefinition/resource-approvalDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod", 29},
+	{"http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal", 3},
+	{"http://hl7.org/fhir/StructureDefinition/servicerequest-precondition", 5},
+	{"http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest", 3},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority", 5},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight", 9},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-processingTime", 33},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber", 10},
+	{"http://hl7.org/fhir/StructureDefinition/specimen-specialHandling", 5},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor", 11},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-category", 12},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super", 12},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies", 2},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint", 12},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name", 12},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type", 24},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm", 10},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings", 10},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy", 9},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-summary", 14},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name", 12},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-wg", 0},
+	{"http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order", 9},
+	{"http://hl7.org/fhir/StructureDefinition/task-candidateList", 3},
+	{"http://hl7.org/fhir/StructureDefinition/task-replaces", 3},
+	{"http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth", 34},
+	{"http://hl7.org/fhir/StructureDefinition/timing-exact", 9},
+	{"http://hl7.org/fhir/StructureDefinition/tz-code", 0},
+	{"http://hl7.org/fhir/StructureDefinition/tz-offset", 12},
+	{"http://hl7.org/fhir/StructureDefinition/usagecontext-group", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-author", 35},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive", 9},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-concept-comments", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-concept-definition", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder", 10},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-deprecated", 9},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate", 4},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expand-rules", 0},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expansionSource", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expirationDate", 13},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-expression", 18},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-extensible", 9},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-keyWord", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-label", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-map", 2},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-parameterSource", 0},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-reference", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-rules-text", 14},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-sourceReference", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-special-status", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-steward", 35},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-supplement", 2},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-system", 2},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-systemName", 12},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-systemRef", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-toocostly", 9},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion", 11},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-unclosed", 9},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-warning", 14},
+	{"http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus", 12},
+	{"http://hl7.org/fhir/StructureDefinition/variable", 18},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare", 3},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical", 2},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri", 11},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-reasonCode", 5},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-reasonReference", 3},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact", 36},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-researchStudy", 3},
+	{"http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo", 3},
 }
 
 // Validate checks x against the definition of Extension: cardinality, required bindings, value

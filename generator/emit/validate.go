@@ -92,7 +92,7 @@ func (e *emitter) validateStruct(f *jen.File, t *model.Type) {
 		}
 		if isExt {
 			g.Id("v").Dot("extDepth").Op("--")
-			e.extensionRules(g, t)
+			e.extensionRules(f, g, t)
 		}
 		if e.hasRules(t) {
 			g.Id("x").Dot("checkRules").Call(jen.Id("v"))
@@ -281,8 +281,10 @@ func (e *emitter) terminologyBinding(fd *model.Field, ref *model.TypeRef, val *j
 // extensionRules are the rules of FHIR's extension mechanism: the url is
 // absolute (a value or nested extensions but not both is ext-1, an
 // invariant), and every extension definition the generator loaded is
-// enforced.
-func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
+// enforced. The definitions the module knows but did not generate are found
+// in tables sorted by url (urlGroup, groupOf): a switch over hundreds of
+// urls costs the compiler far more than a table does.
+func (e *emitter) extensionRules(f *jen.File, g *jen.Group, t *model.Type) {
 	g.If(jen.Op("!").Id("nested").Op("&&").Id("x").Dot("URL").Op("!=").Lit("").Op("&&").Op("!").Id("absoluteURI").Call(jen.Id("x").Dot("URL"))).Block(
 		jen.Id("v").Dot("AddAt").Call(jen.Lit("url"), jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("value"), jen.Lit("an extension url must be an absolute URI"), jen.Lit("")),
 	).Else().If(jen.Op("!").Id("nested")).Block(
@@ -299,22 +301,42 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 		}
 	}
 	if ctx := e.extensionContexts(); len(ctx) > 0 {
-		g.If(jen.Op("!").Id("nested")).Block(jen.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
-			for _, c := range ctx {
-				sw.Case(litLines(c.urls)...).Block(jen.Id("v").Dot("checkContext").Call(jen.Id("x").Dot("URL"), jen.Lit(c.contexts)))
+		groups := make([][]string, len(ctx))
+		var places []jen.Code
+		for i, c := range ctx {
+			groups[i] = c.urls
+			places = append(places, jen.Line().Lit(c.contexts))
+		}
+		comments(f.Add, "extensionContexts are the places the extension definitions the module knows allow them in (see validation.Recorder.InContext), by url (sorted; the group is the index in extensionPlaces); an extension allowed anywhere is not here. Read only.")
+		f.Var().Id("extensionContexts").Op("=").Index(jen.Op("...")).Id("urlGroup").Values(urlGroups(groups)...)
+		comments(f.Add, "extensionPlaces are the groups of extensionContexts. Read only.")
+		f.Var().Id("extensionPlaces").Op("=").Index(jen.Op("...")).String().Values(append(places, jen.Line())...)
+		g.If(jen.Op("!").Id("nested")).Block(
+			jen.If(jen.Id("i").Op(":=").Id("groupOf").Call(jen.Id("extensionContexts").Index(jen.Op(":")), jen.Id("x").Dot("URL")), jen.Id("i").Op(">=").Lit(0)).Block(
+				jen.Id("v").Dot("checkContext").Call(jen.Id("x").Dot("URL"), jen.Id("extensionPlaces").Index(jen.Id("i"))),
+			),
+		)
+	}
+	if len(exts) > 0 {
+		g.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
+			for _, pr := range exts {
+				sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
 			}
-		}))
+		})
 	}
 	known := e.knownValueTypes(t, generated)
-	if len(exts) == 0 && len(known) == 0 {
+	if len(known) == 0 {
 		return
 	}
-	g.Switch(jen.Id("x").Dot("URL")).BlockFunc(func(sw *jen.Group) {
-		for _, pr := range exts {
-			sw.Case(jen.Lit(pr.URL)).Block(jen.Id(extValidatorName(pr)).Call(jen.Id("v"), jen.Id("x")))
-		}
-		for _, k := range known {
-			sw.Case(litLines(k.urls)...).Block(jen.Switch(jen.Id("x").Dot("Value").Assert(jen.Type())).Block(
+	groups := make([][]string, len(known))
+	for i, k := range known {
+		groups[i] = k.urls
+	}
+	comments(f.Add, "extensionValueTypes are the extension definitions the module knows, and did not generate, that allow a value of some of Extension's types only, by url (sorted; the group is the case in Extension.validate). Read only.")
+	f.Var().Id("extensionValueTypes").Op("=").Index(jen.Op("...")).Id("urlGroup").Values(urlGroups(groups)...)
+	g.Switch(jen.Id("groupOf").Call(jen.Id("extensionValueTypes").Index(jen.Op(":")), jen.Id("x").Dot("URL"))).BlockFunc(func(sw *jen.Group) {
+		for i, k := range known {
+			sw.Case(jen.Lit(i)).Block(jen.Switch(jen.Id("x").Dot("Value").Assert(jen.Type())).Block(
 				jen.Case(append([]jen.Code{jen.Nil()}, k.types...)...),
 				jen.Default().Block(jen.Id("v").Dot("Add").Call(jen.Qual(e.fhirPath(), "SeverityError"), jen.Lit("structure"),
 					jen.Lit("the extension's definition allows a value of type "+strings.Join(k.codes, ", ")+" only"), jen.Lit(""))),
@@ -323,17 +345,25 @@ func (e *emitter) extensionRules(g *jen.Group, t *model.Type) {
 	})
 }
 
-// litLines are string literals, one a line.
-func litLines(list []string) []jen.Code {
-	var out []jen.Code
-	for i, s := range list {
-		if i > 0 {
-			out = append(out, jen.Line().Lit(s))
-		} else {
-			out = append(out, jen.Lit(s))
+// urlGroups are the entries of a urlGroup table: the urls of each group
+// with its index, sorted by url.
+func urlGroups(groups [][]string) []jen.Code {
+	type entry struct {
+		url   string
+		group int
+	}
+	var all []entry
+	for i, urls := range groups {
+		for _, u := range urls {
+			all = append(all, entry{u, i})
 		}
 	}
-	return out
+	slices.SortFunc(all, func(a, b entry) int { return strings.Compare(a.url, b.url) })
+	out := make([]jen.Code, 0, len(all)+1)
+	for _, x := range all {
+		out = append(out, jen.Line().Values(jen.Lit(x.url), jen.Lit(x.group)))
+	}
+	return append(out, jen.Line())
 }
 
 // typesList is what validation.Recorder.Typed records of a type: its name
