@@ -4,192 +4,117 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysAddress are the properties of Address in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysAddress = [...]string{
+	"_city",
+	"_country",
+	"_district",
+	"_line",
+	"_postalCode",
+	"_state",
+	"_text",
+	"_type",
+	"_use",
+	"city",
+	"country",
+	"district",
+	"extension",
+	"id",
+	"line",
+	"period",
+	"postalCode",
+	"state",
+	"text",
+	"type",
+	"use",
+}
+
 func (x *Address) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAddress[:], seen[:]) {
+		case -1:
+			continue
+		case 13:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 12:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "use":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("use")
+		case 20:
+			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-			d.Pop()
-		case "_use":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_use")
+		case 8:
+			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 19:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 7:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 18:
+			// "text"
 			x.Text = decodeStringField(s, x.Text)
-			d.Pop()
-		case "_text":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_text")
+		case 6:
+			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-			d.Pop()
-		case "line":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("line")
+		case 14:
+			// "line"
 			x.Line = decodeStringList(s, x.Line)
-			d.Pop()
-		case "_line":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_line")
+		case 3:
+			// "_line"
 			x.Line = decodeStringListElement(s, x.Line)
-			d.Pop()
-		case "city":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("city")
+		case 9:
+			// "city"
 			x.City = decodeStringField(s, x.City)
-			d.Pop()
-		case "_city":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_city")
+		case 0:
+			// "_city"
 			x.City = decodeStringFieldElement(s, x.City)
-			d.Pop()
-		case "district":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("district")
+		case 11:
+			// "district"
 			x.District = decodeStringField(s, x.District)
-			d.Pop()
-		case "_district":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_district")
+		case 2:
+			// "_district"
 			x.District = decodeStringFieldElement(s, x.District)
-			d.Pop()
-		case "state":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("state")
+		case 17:
+			// "state"
 			x.State = decodeStringField(s, x.State)
-			d.Pop()
-		case "_state":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_state")
+		case 5:
+			// "_state"
 			x.State = decodeStringFieldElement(s, x.State)
-			d.Pop()
-		case "postalCode":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("postalCode")
+		case 16:
+			// "postalCode"
 			x.PostalCode = decodeStringField(s, x.PostalCode)
-			d.Pop()
-		case "_postalCode":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_postalCode")
+		case 4:
+			// "_postalCode"
 			x.PostalCode = decodeStringFieldElement(s, x.PostalCode)
-			d.Pop()
-		case "country":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("country")
+		case 10:
+			// "country"
 			x.Country = decodeStringField(s, x.Country)
-			d.Pop()
-		case "_country":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_country")
+		case 1:
+			// "_country"
 			x.Country = decodeStringFieldElement(s, x.Country)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 20) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 15:
+			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,110 +4,81 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysAnnotation are the properties of Annotation in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysAnnotation = [...]string{
+	"_authorString",
+	"_text",
+	"_time",
+	"authorReference",
+	"authorString",
+	"extension",
+	"id",
+	"text",
+	"time",
+}
+
 func (x *Annotation) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAnnotation[:], seen[:]) {
+		case -1:
+			continue
+		case 6:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 5:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "authorReference":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("authorReference")
+		case 3:
+			// "authorReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Author = v
 			}
-			d.Pop()
-		case "authorString":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
+		case 4:
+			// "authorString"
 			p, ok := x.Author.(*String)
 			if !ok && x.Author != nil {
-				d.KeyError("conflicts with another type of author[x]")
-				d.Skip()
+				d.Conflict("a second type of author[x]: a choice element has one type")
 				continue
 			}
-			d.Push("authorString")
 			if v := decodeStringField(s, p); v != nil {
 				x.Author = v
 			}
-			d.Pop()
-		case "_authorString":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 0:
+			// "_authorString"
 			p, ok := x.Author.(*String)
 			if !ok && x.Author != nil {
-				d.KeyError("conflicts with another type of author[x]")
-				d.Skip()
+				d.Conflict("a second type of author[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_authorString")
 			x.Author = decodeStringFieldElement(s, p)
-			d.Pop()
-		case "time":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("time")
+		case 8:
+			// "time"
 			x.Time = decodeDateTimeField(s, x.Time)
-			d.Pop()
-		case "_time":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_time")
+		case 2:
+			// "_time"
 			x.Time = decodeDateTimeFieldElement(s, x.Time)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 7:
+			// "text"
 			x.Text = decodeMarkdownField(s, x.Text)
-			d.Pop()
-		case "_text":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_text")
+		case 1:
+			// "_text"
 			x.Text = decodeMarkdownFieldElement(s, x.Text)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,164 +4,101 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysAttachment are the properties of Attachment in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysAttachment = [...]string{
+	"_contentType",
+	"_creation",
+	"_data",
+	"_hash",
+	"_language",
+	"_size",
+	"_title",
+	"_url",
+	"contentType",
+	"creation",
+	"data",
+	"extension",
+	"hash",
+	"id",
+	"language",
+	"size",
+	"title",
+	"url",
+}
+
 func (x *Attachment) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAttachment[:], seen[:]) {
+		case -1:
+			continue
+		case 13:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 11:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "contentType":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contentType")
+		case 8:
+			// "contentType"
 			x.ContentType = decodeCodeField(s, x.ContentType)
-			d.Pop()
-		case "_contentType":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_contentType")
+		case 0:
+			// "_contentType"
 			x.ContentType = decodeCodeFieldElement(s, x.ContentType)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 14:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 4:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "data":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("data")
+		case 10:
+			// "data"
 			x.Data = decodeBase64BinaryField(s, x.Data)
-			d.Pop()
-		case "_data":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_data")
+		case 2:
+			// "_data"
 			x.Data = decodeBase64BinaryFieldElement(s, x.Data)
-			d.Pop()
-		case "url":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("url")
+		case 17:
+			// "url"
 			x.URL = decodeURLField(s, x.URL)
-			d.Pop()
-		case "_url":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_url")
+		case 7:
+			// "_url"
 			x.URL = decodeURLFieldElement(s, x.URL)
-			d.Pop()
-		case "size":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("size")
+		case 15:
+			// "size"
 			x.Size = decodeUnsignedIntField(s, x.Size)
-			d.Pop()
-		case "_size":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_size")
+		case 5:
+			// "_size"
 			x.Size = decodeUnsignedIntFieldElement(s, x.Size)
-			d.Pop()
-		case "hash":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("hash")
+		case 12:
+			// "hash"
 			x.Hash = decodeBase64BinaryField(s, x.Hash)
-			d.Pop()
-		case "_hash":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_hash")
+		case 3:
+			// "_hash"
 			x.Hash = decodeBase64BinaryFieldElement(s, x.Hash)
-			d.Pop()
-		case "title":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("title")
+		case 16:
+			// "title"
 			x.Title = decodeStringField(s, x.Title)
-			d.Pop()
-		case "_title":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_title")
+		case 6:
+			// "_title"
 			x.Title = decodeStringFieldElement(s, x.Title)
-			d.Pop()
-		case "creation":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("creation")
+		case 9:
+			// "creation"
 			x.Creation = decodeDateTimeField(s, x.Creation)
-			d.Pop()
-		case "_creation":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_creation")
+		case 1:
+			// "_creation"
 			x.Creation = decodeDateTimeFieldElement(s, x.Creation)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

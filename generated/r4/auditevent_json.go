@@ -7,261 +7,162 @@ import (
 	"strconv"
 )
 
+// jsonKeysAuditEvent are the properties of AuditEvent in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysAuditEvent = [...]string{
+	"_action",
+	"_id",
+	"_implicitRules",
+	"_language",
+	"_outcome",
+	"_outcomeDesc",
+	"_recorded",
+	"action",
+	"agent",
+	"contained",
+	"entity",
+	"extension",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"outcome",
+	"outcomeDesc",
+	"period",
+	"purposeOfEvent",
+	"recorded",
+	"resourceType",
+	"source",
+	"subtype",
+	"text",
+	"type",
+}
+
 func (x *AuditEvent) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysAuditEvent[:], seen[:]) {
+		case -1:
+			continue
+		case 22:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "AuditEvent" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want AuditEvent")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 12:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 1:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 15:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 13:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 2:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 14:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 3:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 25:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 9:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 11:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 16:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 26:
+			// "type"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-			d.Pop()
-		case "subtype":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("subtype")
+		case 24:
+			// "subtype"
 			x.Subtype = decodeCodingList(s, x.Subtype)
-			d.Pop()
-		case "action":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("action")
+		case 7:
+			// "action"
 			x.Action = decodeCodeField(s, x.Action)
-			d.Pop()
-		case "_action":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_action")
+		case 0:
+			// "_action"
 			x.Action = decodeCodeFieldElement(s, x.Action)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 19:
+			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-			d.Pop()
-		case "recorded":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("recorded")
+		case 21:
+			// "recorded"
 			x.Recorded = decodeInstantField(s, x.Recorded)
-			d.Pop()
-		case "_recorded":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_recorded")
+		case 6:
+			// "_recorded"
 			x.Recorded = decodeInstantFieldElement(s, x.Recorded)
-			d.Pop()
-		case "outcome":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("outcome")
+		case 17:
+			// "outcome"
 			x.Outcome = decodeCodeField(s, x.Outcome)
-			d.Pop()
-		case "_outcome":
-			if fhirjson.Seen(seen[:], 20) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_outcome")
+		case 4:
+			// "_outcome"
 			x.Outcome = decodeCodeFieldElement(s, x.Outcome)
-			d.Pop()
-		case "outcomeDesc":
-			if fhirjson.Seen(seen[:], 21) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("outcomeDesc")
+		case 18:
+			// "outcomeDesc"
 			x.OutcomeDesc = decodeStringField(s, x.OutcomeDesc)
-			d.Pop()
-		case "_outcomeDesc":
-			if fhirjson.Seen(seen[:], 22) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_outcomeDesc")
+		case 5:
+			// "_outcomeDesc"
 			x.OutcomeDesc = decodeStringFieldElement(s, x.OutcomeDesc)
-			d.Pop()
-		case "purposeOfEvent":
-			if fhirjson.Seen(seen[:], 23) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("purposeOfEvent")
+		case 20:
+			// "purposeOfEvent"
 			x.PurposeOfEvent = decodeCodeableConceptList(s, x.PurposeOfEvent)
-			d.Pop()
-		case "agent":
-			if fhirjson.Seen(seen[:], 24) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("agent")
+		case 8:
+			// "agent"
 			x.Agent = decodeAuditEventAgentList(s, x.Agent)
-			d.Pop()
-		case "source":
-			if fhirjson.Seen(seen[:], 25) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("source")
+		case 23:
+			// "source"
 			if d.ObjectStart() {
 				v := s.aAuditEventSource.one()
 				v.decodeJSON(s)
 				x.Source = v
 			}
-			d.Pop()
-		case "entity":
-			if fhirjson.Seen(seen[:], 26) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("entity")
+		case 10:
+			// "entity"
 			x.Entity = decodeAuditEventEntityList(s, x.Entity)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 22) {
 		d.Error("missing resourceType")
 	}
 }
@@ -402,184 +303,122 @@ func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 	}
 	return list
 }
+
+// jsonKeysAuditEventAgent are the properties of AuditEventAgent in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysAuditEventAgent = [...]string{
+	"_altId",
+	"_name",
+	"_policy",
+	"_requestor",
+	"altId",
+	"extension",
+	"id",
+	"location",
+	"media",
+	"modifierExtension",
+	"name",
+	"network",
+	"policy",
+	"purposeOfUse",
+	"requestor",
+	"role",
+	"type",
+	"who",
+}
+
 func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAuditEventAgent[:], seen[:]) {
+		case -1:
+			continue
+		case 6:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 5:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 9:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 16:
+			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-			d.Pop()
-		case "role":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("role")
+		case 15:
+			// "role"
 			x.Role = decodeCodeableConceptList(s, x.Role)
-			d.Pop()
-		case "who":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("who")
+		case 17:
+			// "who"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
-			d.Pop()
-		case "altId":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("altId")
+		case 4:
+			// "altId"
 			x.AltID = decodeStringField(s, x.AltID)
-			d.Pop()
-		case "_altId":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_altId")
+		case 0:
+			// "_altId"
 			x.AltID = decodeStringFieldElement(s, x.AltID)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 10:
+			// "name"
 			x.Name = decodeStringField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 1:
+			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-			d.Pop()
-		case "requestor":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("requestor")
+		case 14:
+			// "requestor"
 			x.Requestor = decodeBooleanField(s, x.Requestor)
-			d.Pop()
-		case "_requestor":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_requestor")
+		case 3:
+			// "_requestor"
 			x.Requestor = decodeBooleanFieldElement(s, x.Requestor)
-			d.Pop()
-		case "location":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("location")
+		case 7:
+			// "location"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Location = v
 			}
-			d.Pop()
-		case "policy":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("policy")
+		case 12:
+			// "policy"
 			x.Policy = decodeURIList(s, x.Policy)
-			d.Pop()
-		case "_policy":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_policy")
+		case 2:
+			// "_policy"
 			x.Policy = decodeURIListElement(s, x.Policy)
-			d.Pop()
-		case "media":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("media")
+		case 8:
+			// "media"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Media = v
 			}
-			d.Pop()
-		case "network":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("network")
+		case 11:
+			// "network"
 			if d.ObjectStart() {
 				v := s.aAuditEventAgentNetwork.one()
 				v.decodeJSON(s)
 				x.Network = v
 			}
-			d.Pop()
-		case "purposeOfUse":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("purposeOfUse")
+		case 13:
+			// "purposeOfUse"
 			x.PurposeOfUse = decodeCodeableConceptList(s, x.PurposeOfUse)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -701,76 +540,58 @@ func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEv
 	}
 	return list
 }
+
+// jsonKeysAuditEventAgentNetwork are the properties of AuditEventAgentNetwork in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysAuditEventAgentNetwork = [...]string{
+	"_address",
+	"_type",
+	"address",
+	"extension",
+	"id",
+	"modifierExtension",
+	"type",
+}
+
 func (x *AuditEventAgentNetwork) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAuditEventAgentNetwork[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 5:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "address":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("address")
+		case 2:
+			// "address"
 			x.Address = decodeStringField(s, x.Address)
-			d.Pop()
-		case "_address":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_address")
+		case 0:
+			// "_address"
 			x.Address = decodeStringFieldElement(s, x.Address)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 6:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 1:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -851,80 +672,62 @@ func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetw
 	}
 	return list
 }
+
+// jsonKeysAuditEventSource are the properties of AuditEventSource in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysAuditEventSource = [...]string{
+	"_site",
+	"extension",
+	"id",
+	"modifierExtension",
+	"observer",
+	"site",
+	"type",
+}
+
 func (x *AuditEventSource) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAuditEventSource[:], seen[:]) {
+		case -1:
+			continue
+		case 2:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 1:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 3:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "site":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("site")
+		case 5:
+			// "site"
 			x.Site = decodeStringField(s, x.Site)
-			d.Pop()
-		case "_site":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_site")
+		case 0:
+			// "_site"
 			x.Site = decodeStringFieldElement(s, x.Site)
-			d.Pop()
-		case "observer":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("observer")
+		case 4:
+			// "observer"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Observer = v
 			}
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 6:
+			// "type"
 			x.Type = decodeCodingList(s, x.Type)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -1016,156 +819,106 @@ func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []Audit
 	}
 	return list
 }
+
+// jsonKeysAuditEventEntity are the properties of AuditEventEntity in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysAuditEventEntity = [...]string{
+	"_description",
+	"_name",
+	"_query",
+	"description",
+	"detail",
+	"extension",
+	"id",
+	"lifecycle",
+	"modifierExtension",
+	"name",
+	"query",
+	"role",
+	"securityLabel",
+	"type",
+	"what",
+}
+
 func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAuditEventEntity[:], seen[:]) {
+		case -1:
+			continue
+		case 6:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 5:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 8:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "what":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("what")
+		case 14:
+			// "what"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.What = v
 			}
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 13:
+			// "type"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-			d.Pop()
-		case "role":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("role")
+		case 11:
+			// "role"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Role = v
 			}
-			d.Pop()
-		case "lifecycle":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("lifecycle")
+		case 7:
+			// "lifecycle"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Lifecycle = v
 			}
-			d.Pop()
-		case "securityLabel":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("securityLabel")
+		case 12:
+			// "securityLabel"
 			x.SecurityLabel = decodeCodingList(s, x.SecurityLabel)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 9:
+			// "name"
 			x.Name = decodeStringField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 1:
+			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-			d.Pop()
-		case "description":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("description")
+		case 3:
+			// "description"
 			x.Description = decodeStringField(s, x.Description)
-			d.Pop()
-		case "_description":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_description")
+		case 0:
+			// "_description"
 			x.Description = decodeStringFieldElement(s, x.Description)
-			d.Pop()
-		case "query":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("query")
+		case 10:
+			// "query"
 			x.Query = decodeBase64BinaryField(s, x.Query)
-			d.Pop()
-		case "_query":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_query")
+		case 2:
+			// "_query"
 			x.Query = decodeBase64BinaryFieldElement(s, x.Query)
-			d.Pop()
-		case "detail":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("detail")
+		case 4:
+			// "detail"
 			x.Detail = decodeAuditEventEntityDetailList(s, x.Detail)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -1279,120 +1032,90 @@ func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []Audit
 	}
 	return list
 }
+
+// jsonKeysAuditEventEntityDetail are the properties of AuditEventEntityDetail in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysAuditEventEntityDetail = [...]string{
+	"_type",
+	"_valueBase64Binary",
+	"_valueString",
+	"extension",
+	"id",
+	"modifierExtension",
+	"type",
+	"valueBase64Binary",
+	"valueString",
+}
+
 func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysAuditEventEntityDetail[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 5:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 6:
+			// "type"
 			x.Type = decodeStringField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 0:
+			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-			d.Pop()
-		case "valueString":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
+		case 8:
+			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueString")
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueString":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
+		case 2:
+			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueString")
 			x.Value = decodeStringFieldElement(s, p)
-			d.Pop()
-		case "valueBase64Binary":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
+		case 7:
+			// "valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueBase64Binary")
 			if v := decodeBase64BinaryField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueBase64Binary":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
+		case 1:
+			// "_valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueBase64Binary")
 			x.Value = decodeBase64BinaryFieldElement(s, p)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,60 +4,49 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysCodeableConcept are the properties of CodeableConcept in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysCodeableConcept = [...]string{
+	"_text",
+	"coding",
+	"extension",
+	"id",
+	"text",
+}
+
 func (x *CodeableConcept) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysCodeableConcept[:], seen[:]) {
+		case -1:
+			continue
+		case 3:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 2:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "coding":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("coding")
+		case 1:
+			// "coding"
 			x.Coding = decodeCodingList(s, x.Coding)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 4:
+			// "text"
 			x.Text = decodeStringField(s, x.Text)
-			d.Pop()
-		case "_text":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_text")
+		case 0:
+			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,116 +4,76 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysCoding are the properties of Coding in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysCoding = [...]string{
+	"_code",
+	"_display",
+	"_system",
+	"_userSelected",
+	"_version",
+	"code",
+	"display",
+	"extension",
+	"id",
+	"system",
+	"userSelected",
+	"version",
+}
+
 func (x *Coding) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysCoding[:], seen[:]) {
+		case -1:
+			continue
+		case 8:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 7:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "system":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("system")
+		case 9:
+			// "system"
 			x.System = decodeURIField(s, x.System)
-			d.Pop()
-		case "_system":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_system")
+		case 2:
+			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-			d.Pop()
-		case "version":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("version")
+		case 11:
+			// "version"
 			x.Version = decodeStringField(s, x.Version)
-			d.Pop()
-		case "_version":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_version")
+		case 4:
+			// "_version"
 			x.Version = decodeStringFieldElement(s, x.Version)
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 5:
+			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-			d.Pop()
-		case "_code":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_code")
+		case 0:
+			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
-			d.Pop()
-		case "display":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("display")
+		case 6:
+			// "display"
 			x.Display = decodeStringField(s, x.Display)
-			d.Pop()
-		case "_display":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_display")
+		case 1:
+			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
-			d.Pop()
-		case "userSelected":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("userSelected")
+		case 10:
+			// "userSelected"
 			x.UserSelected = decodeBooleanField(s, x.UserSelected)
-			d.Pop()
-		case "_userSelected":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_userSelected")
+		case 3:
+			// "_userSelected"
 			x.UserSelected = decodeBooleanFieldElement(s, x.UserSelected)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,60 +4,49 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysContactDetail are the properties of ContactDetail in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysContactDetail = [...]string{
+	"_name",
+	"extension",
+	"id",
+	"name",
+	"telecom",
+}
+
 func (x *ContactDetail) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysContactDetail[:], seen[:]) {
+		case -1:
+			continue
+		case 2:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 1:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 3:
+			// "name"
 			x.Name = decodeStringField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 0:
+			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-			d.Pop()
-		case "telecom":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("telecom")
+		case 4:
+			// "telecom"
 			x.Telecom = decodeContactPointList(s, x.Telecom)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,112 +4,77 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysContactPoint are the properties of ContactPoint in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysContactPoint = [...]string{
+	"_rank",
+	"_system",
+	"_use",
+	"_value",
+	"extension",
+	"id",
+	"period",
+	"rank",
+	"system",
+	"use",
+	"value",
+}
+
 func (x *ContactPoint) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysContactPoint[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "system":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("system")
+		case 8:
+			// "system"
 			x.System = decodeCodeField(s, x.System)
-			d.Pop()
-		case "_system":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_system")
+		case 1:
+			// "_system"
 			x.System = decodeCodeFieldElement(s, x.System)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 10:
+			// "value"
 			x.Value = decodeStringField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 3:
+			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-			d.Pop()
-		case "use":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("use")
+		case 9:
+			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-			d.Pop()
-		case "_use":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_use")
+		case 2:
+			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-			d.Pop()
-		case "rank":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("rank")
+		case 7:
+			// "rank"
 			x.Rank = decodePositiveIntField(s, x.Rank)
-			d.Pop()
-		case "_rank":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_rank")
+		case 0:
+			// "_rank"
 			x.Rank = decodePositiveIntFieldElement(s, x.Rank)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 6:
+			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,76 +4,57 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysContributor are the properties of Contributor in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysContributor = [...]string{
+	"_name",
+	"_type",
+	"contact",
+	"extension",
+	"id",
+	"name",
+	"type",
+}
+
 func (x *Contributor) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysContributor[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 6:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 1:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 5:
+			// "name"
 			x.Name = decodeStringField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 0:
+			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-			d.Pop()
-		case "contact":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contact")
+		case 2:
+			// "contact"
 			x.Contact = decodeContactDetailList(s, x.Contact)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

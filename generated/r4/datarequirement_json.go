@@ -4,148 +4,97 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysDataRequirement are the properties of DataRequirement in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysDataRequirement = [...]string{
+	"_limit",
+	"_mustSupport",
+	"_profile",
+	"_type",
+	"codeFilter",
+	"dateFilter",
+	"extension",
+	"id",
+	"limit",
+	"mustSupport",
+	"profile",
+	"sort",
+	"subjectCodeableConcept",
+	"subjectReference",
+	"type",
+}
+
 func (x *DataRequirement) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDataRequirement[:], seen[:]) {
+		case -1:
+			continue
+		case 7:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 6:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 14:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 3:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "profile":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("profile")
+		case 10:
+			// "profile"
 			x.Profile = decodeCanonicalList(s, x.Profile)
-			d.Pop()
-		case "_profile":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_profile")
+		case 2:
+			// "_profile"
 			x.Profile = decodeCanonicalListElement(s, x.Profile)
-			d.Pop()
-		case "subjectCodeableConcept":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("subjectCodeableConcept")
+		case 12:
+			// "subjectCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
-			d.Pop()
-		case "subjectReference":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("subjectReference")
+		case 13:
+			// "subjectReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
-			d.Pop()
-		case "mustSupport":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("mustSupport")
+		case 9:
+			// "mustSupport"
 			x.MustSupport = decodeStringList(s, x.MustSupport)
-			d.Pop()
-		case "_mustSupport":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_mustSupport")
+		case 1:
+			// "_mustSupport"
 			x.MustSupport = decodeStringListElement(s, x.MustSupport)
-			d.Pop()
-		case "codeFilter":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("codeFilter")
+		case 4:
+			// "codeFilter"
 			x.CodeFilter = decodeDataRequirementCodeFilterList(s, x.CodeFilter)
-			d.Pop()
-		case "dateFilter":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("dateFilter")
+		case 5:
+			// "dateFilter"
 			x.DateFilter = decodeDataRequirementDateFilterList(s, x.DateFilter)
-			d.Pop()
-		case "limit":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("limit")
+		case 8:
+			// "limit"
 			x.Limit = decodePositiveIntField(s, x.Limit)
-			d.Pop()
-		case "_limit":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_limit")
+		case 0:
+			// "_limit"
 			x.Limit = decodePositiveIntFieldElement(s, x.Limit)
-			d.Pop()
-		case "sort":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("sort")
+		case 11:
+			// "sort"
 			x.Sort = decodeDataRequirementSortList(s, x.Sort)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -262,92 +211,66 @@ func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataReq
 	}
 	return list
 }
+
+// jsonKeysDataRequirementCodeFilter are the properties of DataRequirementCodeFilter in JSON, sorted
+// (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysDataRequirementCodeFilter = [...]string{
+	"_path",
+	"_searchParam",
+	"_valueSet",
+	"code",
+	"extension",
+	"id",
+	"path",
+	"searchParam",
+	"valueSet",
+}
+
 func (x *DataRequirementCodeFilter) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDataRequirementCodeFilter[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "path":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("path")
+		case 6:
+			// "path"
 			x.Path = decodeStringField(s, x.Path)
-			d.Pop()
-		case "_path":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_path")
+		case 0:
+			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-			d.Pop()
-		case "searchParam":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("searchParam")
+		case 7:
+			// "searchParam"
 			x.SearchParam = decodeStringField(s, x.SearchParam)
-			d.Pop()
-		case "_searchParam":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_searchParam")
+		case 1:
+			// "_searchParam"
 			x.SearchParam = decodeStringFieldElement(s, x.SearchParam)
-			d.Pop()
-		case "valueSet":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueSet")
+		case 8:
+			// "valueSet"
 			x.ValueSet = decodeCanonicalField(s, x.ValueSet)
-			d.Pop()
-		case "_valueSet":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_valueSet")
+		case 2:
+			// "_valueSet"
 			x.ValueSet = decodeCanonicalFieldElement(s, x.ValueSet)
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 3:
+			// "code"
 			x.Code = decodeCodingList(s, x.Code)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -429,122 +352,90 @@ func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementC
 	}
 	return list
 }
+
+// jsonKeysDataRequirementDateFilter are the properties of DataRequirementDateFilter in JSON, sorted
+// (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysDataRequirementDateFilter = [...]string{
+	"_path",
+	"_searchParam",
+	"_valueDateTime",
+	"extension",
+	"id",
+	"path",
+	"searchParam",
+	"valueDateTime",
+	"valueDuration",
+	"valuePeriod",
+}
+
 func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDataRequirementDateFilter[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "path":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("path")
+		case 5:
+			// "path"
 			x.Path = decodeStringField(s, x.Path)
-			d.Pop()
-		case "_path":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_path")
+		case 0:
+			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-			d.Pop()
-		case "searchParam":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("searchParam")
+		case 6:
+			// "searchParam"
 			x.SearchParam = decodeStringField(s, x.SearchParam)
-			d.Pop()
-		case "_searchParam":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_searchParam")
+		case 1:
+			// "_searchParam"
 			x.SearchParam = decodeStringFieldElement(s, x.SearchParam)
-			d.Pop()
-		case "valueDateTime":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
+		case 7:
+			// "valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueDateTime")
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueDateTime":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
+		case 2:
+			// "_valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueDateTime")
 			x.Value = decodeDateTimeFieldElement(s, p)
-			d.Pop()
-		case "valuePeriod":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valuePeriod")
+		case 9:
+			// "valuePeriod"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueDuration":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueDuration")
+		case 8:
+			// "valueDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -631,68 +522,54 @@ func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementD
 	}
 	return list
 }
+
+// jsonKeysDataRequirementSort are the properties of DataRequirementSort in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysDataRequirementSort = [...]string{
+	"_direction",
+	"_path",
+	"direction",
+	"extension",
+	"id",
+	"path",
+}
+
 func (x *DataRequirementSort) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDataRequirementSort[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "path":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("path")
+		case 5:
+			// "path"
 			x.Path = decodeStringField(s, x.Path)
-			d.Pop()
-		case "_path":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_path")
+		case 1:
+			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-			d.Pop()
-		case "direction":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("direction")
+		case 2:
+			// "direction"
 			x.Direction = decodeCodeField(s, x.Direction)
-			d.Pop()
-		case "_direction":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_direction")
+		case 0:
+			// "_direction"
 			x.Direction = decodeCodeFieldElement(s, x.Direction)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,234 +4,156 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysDosage are the properties of Dosage in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysDosage = [...]string{
+	"_asNeededBoolean",
+	"_patientInstruction",
+	"_sequence",
+	"_text",
+	"additionalInstruction",
+	"asNeededBoolean",
+	"asNeededCodeableConcept",
+	"doseAndRate",
+	"extension",
+	"id",
+	"maxDosePerAdministration",
+	"maxDosePerLifetime",
+	"maxDosePerPeriod",
+	"method",
+	"modifierExtension",
+	"patientInstruction",
+	"route",
+	"sequence",
+	"site",
+	"text",
+	"timing",
+}
+
 func (x *Dosage) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDosage[:], seen[:]) {
+		case -1:
+			continue
+		case 9:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 8:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 14:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "sequence":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("sequence")
+		case 17:
+			// "sequence"
 			x.Sequence = decodeIntegerField(s, x.Sequence)
-			d.Pop()
-		case "_sequence":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_sequence")
+		case 2:
+			// "_sequence"
 			x.Sequence = decodeIntegerFieldElement(s, x.Sequence)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 19:
+			// "text"
 			x.Text = decodeStringField(s, x.Text)
-			d.Pop()
-		case "_text":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_text")
+		case 3:
+			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-			d.Pop()
-		case "additionalInstruction":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("additionalInstruction")
+		case 4:
+			// "additionalInstruction"
 			x.AdditionalInstruction = decodeCodeableConceptList(s, x.AdditionalInstruction)
-			d.Pop()
-		case "patientInstruction":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("patientInstruction")
+		case 15:
+			// "patientInstruction"
 			x.PatientInstruction = decodeStringField(s, x.PatientInstruction)
-			d.Pop()
-		case "_patientInstruction":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_patientInstruction")
+		case 1:
+			// "_patientInstruction"
 			x.PatientInstruction = decodeStringFieldElement(s, x.PatientInstruction)
-			d.Pop()
-		case "timing":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("timing")
+		case 20:
+			// "timing"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-			d.Pop()
-		case "asNeededBoolean":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
+		case 5:
+			// "asNeededBoolean"
 			p, ok := x.AsNeeded.(*Boolean)
 			if !ok && x.AsNeeded != nil {
-				d.KeyError("conflicts with another type of asNeeded[x]")
-				d.Skip()
+				d.Conflict("a second type of asNeeded[x]: a choice element has one type")
 				continue
 			}
-			d.Push("asNeededBoolean")
 			if v := decodeBooleanField(s, p); v != nil {
 				x.AsNeeded = v
 			}
-			d.Pop()
-		case "_asNeededBoolean":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
+		case 0:
+			// "_asNeededBoolean"
 			p, ok := x.AsNeeded.(*Boolean)
 			if !ok && x.AsNeeded != nil {
-				d.KeyError("conflicts with another type of asNeeded[x]")
-				d.Skip()
+				d.Conflict("a second type of asNeeded[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_asNeededBoolean")
 			x.AsNeeded = decodeBooleanFieldElement(s, p)
-			d.Pop()
-		case "asNeededCodeableConcept":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("asNeededCodeableConcept")
+		case 6:
+			// "asNeededCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.AsNeeded = v
 			}
-			d.Pop()
-		case "site":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("site")
+		case 18:
+			// "site"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Site = v
 			}
-			d.Pop()
-		case "route":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("route")
+		case 16:
+			// "route"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Route = v
 			}
-			d.Pop()
-		case "method":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("method")
+		case 13:
+			// "method"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Method = v
 			}
-			d.Pop()
-		case "doseAndRate":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("doseAndRate")
+		case 7:
+			// "doseAndRate"
 			x.DoseAndRate = decodeDosageDoseAndRateList(s, x.DoseAndRate)
-			d.Pop()
-		case "maxDosePerPeriod":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("maxDosePerPeriod")
+		case 12:
+			// "maxDosePerPeriod"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.MaxDosePerPeriod = v
 			}
-			d.Pop()
-		case "maxDosePerAdministration":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("maxDosePerAdministration")
+		case 10:
+			// "maxDosePerAdministration"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.MaxDosePerAdministration = v
 			}
-			d.Pop()
-		case "maxDosePerLifetime":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("maxDosePerLifetime")
+		case 11:
+			// "maxDosePerLifetime"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.MaxDosePerLifetime = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -365,108 +287,86 @@ func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 	}
 	return list
 }
+
+// jsonKeysDosageDoseAndRate are the properties of DosageDoseAndRate in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysDosageDoseAndRate = [...]string{
+	"doseQuantity",
+	"doseRange",
+	"extension",
+	"id",
+	"rateQuantity",
+	"rateRange",
+	"rateRatio",
+	"type",
+}
+
 func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysDosageDoseAndRate[:], seen[:]) {
+		case -1:
+			continue
+		case 3:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 2:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 7:
+			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-			d.Pop()
-		case "doseRange":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("doseRange")
+		case 1:
+			// "doseRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
-			d.Pop()
-		case "doseQuantity":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("doseQuantity")
+		case 0:
+			// "doseQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
-			d.Pop()
-		case "rateRatio":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("rateRatio")
+		case 6:
+			// "rateRatio"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
-			d.Pop()
-		case "rateRange":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("rateRange")
+		case 5:
+			// "rateRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
-			d.Pop()
-		case "rateQuantity":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("rateQuantity")
+		case 4:
+			// "rateQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,116 +4,77 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysExpression are the properties of Expression in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysExpression = [...]string{
+	"_description",
+	"_expression",
+	"_language",
+	"_name",
+	"_reference",
+	"description",
+	"expression",
+	"extension",
+	"id",
+	"language",
+	"name",
+	"reference",
+}
+
 func (x *Expression) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysExpression[:], seen[:]) {
+		case -1:
+			continue
+		case 8:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 7:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "description":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("description")
+		case 5:
+			// "description"
 			x.Description = decodeStringField(s, x.Description)
-			d.Pop()
-		case "_description":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_description")
+		case 0:
+			// "_description"
 			x.Description = decodeStringFieldElement(s, x.Description)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 10:
+			// "name"
 			x.Name = decodeIDField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 3:
+			// "_name"
 			x.Name = decodeIDFieldElement(s, x.Name)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 9:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 2:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "expression":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("expression")
+		case 6:
+			// "expression"
 			x.Expression = decodeStringField(s, x.Expression)
-			d.Pop()
-		case "_expression":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_expression")
+		case 1:
+			// "_expression"
 			x.Expression = decodeStringFieldElement(s, x.Expression)
-			d.Pop()
-		case "reference":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("reference")
+		case 11:
+			// "reference"
 			x.Reference = decodeURIField(s, x.Reference)
-			d.Pop()
-		case "_reference":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_reference")
+		case 4:
+			// "_reference"
 			x.Reference = decodeURIFieldElement(s, x.Reference)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

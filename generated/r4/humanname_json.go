@@ -4,144 +4,93 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysHumanName are the properties of HumanName in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysHumanName = [...]string{
+	"_family",
+	"_given",
+	"_prefix",
+	"_suffix",
+	"_text",
+	"_use",
+	"extension",
+	"family",
+	"given",
+	"id",
+	"period",
+	"prefix",
+	"suffix",
+	"text",
+	"use",
+}
+
 func (x *HumanName) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysHumanName[:], seen[:]) {
+		case -1:
+			continue
+		case 9:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 6:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "use":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("use")
+		case 14:
+			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-			d.Pop()
-		case "_use":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_use")
+		case 5:
+			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 13:
+			// "text"
 			x.Text = decodeStringField(s, x.Text)
-			d.Pop()
-		case "_text":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_text")
+		case 4:
+			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-			d.Pop()
-		case "family":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("family")
+		case 7:
+			// "family"
 			x.Family = decodeStringField(s, x.Family)
-			d.Pop()
-		case "_family":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_family")
+		case 0:
+			// "_family"
 			x.Family = decodeStringFieldElement(s, x.Family)
-			d.Pop()
-		case "given":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("given")
+		case 8:
+			// "given"
 			x.Given = decodeStringList(s, x.Given)
-			d.Pop()
-		case "_given":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_given")
+		case 1:
+			// "_given"
 			x.Given = decodeStringListElement(s, x.Given)
-			d.Pop()
-		case "prefix":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("prefix")
+		case 11:
+			// "prefix"
 			x.Prefix = decodeStringList(s, x.Prefix)
-			d.Pop()
-		case "_prefix":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_prefix")
+		case 2:
+			// "_prefix"
 			x.Prefix = decodeStringListElement(s, x.Prefix)
-			d.Pop()
-		case "suffix":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("suffix")
+		case 12:
+			// "suffix"
 			x.Suffix = decodeStringList(s, x.Suffix)
-			d.Pop()
-		case "_suffix":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_suffix")
+		case 3:
+			// "_suffix"
 			x.Suffix = decodeStringListElement(s, x.Suffix)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 10:
+			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

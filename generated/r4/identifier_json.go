@@ -4,120 +4,85 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysIdentifier are the properties of Identifier in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysIdentifier = [...]string{
+	"_system",
+	"_use",
+	"_value",
+	"assigner",
+	"extension",
+	"id",
+	"period",
+	"system",
+	"type",
+	"use",
+	"value",
+}
+
 func (x *Identifier) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysIdentifier[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "use":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("use")
+		case 9:
+			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-			d.Pop()
-		case "_use":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_use")
+		case 1:
+			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 8:
+			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-			d.Pop()
-		case "system":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("system")
+		case 7:
+			// "system"
 			x.System = decodeURIField(s, x.System)
-			d.Pop()
-		case "_system":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_system")
+		case 0:
+			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 10:
+			// "value"
 			x.Value = decodeStringField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 2:
+			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 6:
+			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-			d.Pop()
-		case "assigner":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("assigner")
+		case 3:
+			// "assigner"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Assigner = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,116 +4,76 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysMeta are the properties of Meta in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysMeta = [...]string{
+	"_lastUpdated",
+	"_profile",
+	"_source",
+	"_versionId",
+	"extension",
+	"id",
+	"lastUpdated",
+	"profile",
+	"security",
+	"source",
+	"tag",
+	"versionId",
+}
+
 func (x *Meta) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysMeta[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "versionId":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("versionId")
+		case 11:
+			// "versionId"
 			x.VersionID = decodeIDField(s, x.VersionID)
-			d.Pop()
-		case "_versionId":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_versionId")
+		case 3:
+			// "_versionId"
 			x.VersionID = decodeIDFieldElement(s, x.VersionID)
-			d.Pop()
-		case "lastUpdated":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("lastUpdated")
+		case 6:
+			// "lastUpdated"
 			x.LastUpdated = decodeInstantField(s, x.LastUpdated)
-			d.Pop()
-		case "_lastUpdated":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_lastUpdated")
+		case 0:
+			// "_lastUpdated"
 			x.LastUpdated = decodeInstantFieldElement(s, x.LastUpdated)
-			d.Pop()
-		case "source":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("source")
+		case 9:
+			// "source"
 			x.Source = decodeURIField(s, x.Source)
-			d.Pop()
-		case "_source":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_source")
+		case 2:
+			// "_source"
 			x.Source = decodeURIFieldElement(s, x.Source)
-			d.Pop()
-		case "profile":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("profile")
+		case 7:
+			// "profile"
 			x.Profile = decodeCanonicalList(s, x.Profile)
-			d.Pop()
-		case "_profile":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_profile")
+		case 1:
+			// "_profile"
 			x.Profile = decodeCanonicalListElement(s, x.Profile)
-			d.Pop()
-		case "security":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("security")
+		case 8:
+			// "security"
 			x.Security = decodeCodingList(s, x.Security)
-			d.Pop()
-		case "tag":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("tag")
+		case 10:
+			// "tag"
 			x.Tag = decodeCodingList(s, x.Tag)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

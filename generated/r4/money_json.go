@@ -4,68 +4,52 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysMoney are the properties of Money in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysMoney = [...]string{
+	"_currency",
+	"_value",
+	"currency",
+	"extension",
+	"id",
+	"value",
+}
+
 func (x *Money) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysMoney[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 5:
+			// "value"
 			x.Value = decodeDecimalField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 1:
+			// "_value"
 			x.Value = decodeDecimalFieldElement(s, x.Value)
-			d.Pop()
-		case "currency":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("currency")
+		case 2:
+			// "currency"
 			x.Currency = decodeCodeField(s, x.Currency)
-			d.Pop()
-		case "_currency":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_currency")
+		case 0:
+			// "_currency"
 			x.Currency = decodeCodeFieldElement(s, x.Currency)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,68 +4,53 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysNarrative are the properties of Narrative in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysNarrative = [...]string{
+	"_div",
+	"_status",
+	"div",
+	"extension",
+	"id",
+	"status",
+}
+
 func (x *Narrative) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysNarrative[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "status":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("status")
+		case 5:
+			// "status"
 			x.Status = decodeCodeField(s, x.Status)
-			d.Pop()
-		case "_status":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_status")
+		case 1:
+			// "_status"
 			x.Status = decodeCodeFieldElement(s, x.Status)
-			d.Pop()
-		case "div":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("div")
+		case 2:
+			// "div"
 			x.Div = decodeXHTMLField(s, x.Div)
-			d.Pop()
-		case "_div":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_div")
+		case 0:
+			// "_div"
 			x.Div = decodeXHTMLFieldElement(s, x.Div)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

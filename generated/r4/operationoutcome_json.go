@@ -7,137 +7,94 @@ import (
 	"strconv"
 )
 
+// jsonKeysOperationOutcome are the properties of OperationOutcome in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysOperationOutcome = [...]string{
+	"_id",
+	"_implicitRules",
+	"_language",
+	"contained",
+	"extension",
+	"id",
+	"implicitRules",
+	"issue",
+	"language",
+	"meta",
+	"modifierExtension",
+	"resourceType",
+	"text",
+}
+
 func (x *OperationOutcome) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysOperationOutcome[:], seen[:]) {
+		case -1:
+			continue
+		case 11:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "OperationOutcome" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want OperationOutcome")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 5:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 0:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 9:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 6:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 1:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 8:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 2:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 12:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 3:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 10:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "issue":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("issue")
+		case 7:
+			// "issue"
 			x.Issue = decodeOperationOutcomeIssueList(s, x.Issue)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 11) {
 		d.Error("missing resourceType")
 	}
 }
@@ -239,136 +196,90 @@ func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []Opera
 	}
 	return list
 }
+
+// jsonKeysOperationOutcomeIssue are the properties of OperationOutcomeIssue in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysOperationOutcomeIssue = [...]string{
+	"_code",
+	"_diagnostics",
+	"_expression",
+	"_location",
+	"_severity",
+	"code",
+	"details",
+	"diagnostics",
+	"expression",
+	"extension",
+	"id",
+	"location",
+	"modifierExtension",
+	"severity",
+}
+
 func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysOperationOutcomeIssue[:], seen[:]) {
+		case -1:
+			continue
+		case 10:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 9:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 12:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "severity":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("severity")
+		case 13:
+			// "severity"
 			x.Severity = decodeCodeField(s, x.Severity)
-			d.Pop()
-		case "_severity":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_severity")
+		case 4:
+			// "_severity"
 			x.Severity = decodeCodeFieldElement(s, x.Severity)
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 5:
+			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-			d.Pop()
-		case "_code":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_code")
+		case 0:
+			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
-			d.Pop()
-		case "details":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("details")
+		case 6:
+			// "details"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Details = v
 			}
-			d.Pop()
-		case "diagnostics":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("diagnostics")
+		case 7:
+			// "diagnostics"
 			x.Diagnostics = decodeStringField(s, x.Diagnostics)
-			d.Pop()
-		case "_diagnostics":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_diagnostics")
+		case 1:
+			// "_diagnostics"
 			x.Diagnostics = decodeStringFieldElement(s, x.Diagnostics)
-			d.Pop()
-		case "location":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("location")
+		case 11:
+			// "location"
 			x.Location = decodeStringList(s, x.Location)
-			d.Pop()
-		case "_location":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_location")
+		case 3:
+			// "_location"
 			x.Location = decodeStringListElement(s, x.Location)
-			d.Pop()
-		case "expression":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("expression")
+		case 8:
+			// "expression"
 			x.Expression = decodeStringList(s, x.Expression)
-			d.Pop()
-		case "_expression":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_expression")
+		case 2:
+			// "_expression"
 			x.Expression = decodeStringListElement(s, x.Expression)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

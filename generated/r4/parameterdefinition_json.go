@@ -4,148 +4,93 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysParameterDefinition are the properties of ParameterDefinition in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysParameterDefinition = [...]string{
+	"_documentation",
+	"_max",
+	"_min",
+	"_name",
+	"_profile",
+	"_type",
+	"_use",
+	"documentation",
+	"extension",
+	"id",
+	"max",
+	"min",
+	"name",
+	"profile",
+	"type",
+	"use",
+}
+
 func (x *ParameterDefinition) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysParameterDefinition[:], seen[:]) {
+		case -1:
+			continue
+		case 9:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 8:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 12:
+			// "name"
 			x.Name = decodeCodeField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 3:
+			// "_name"
 			x.Name = decodeCodeFieldElement(s, x.Name)
-			d.Pop()
-		case "use":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("use")
+		case 15:
+			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-			d.Pop()
-		case "_use":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_use")
+		case 6:
+			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-			d.Pop()
-		case "min":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("min")
+		case 11:
+			// "min"
 			x.Min = decodeIntegerField(s, x.Min)
-			d.Pop()
-		case "_min":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_min")
+		case 2:
+			// "_min"
 			x.Min = decodeIntegerFieldElement(s, x.Min)
-			d.Pop()
-		case "max":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("max")
+		case 10:
+			// "max"
 			x.Max = decodeStringField(s, x.Max)
-			d.Pop()
-		case "_max":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_max")
+		case 1:
+			// "_max"
 			x.Max = decodeStringFieldElement(s, x.Max)
-			d.Pop()
-		case "documentation":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("documentation")
+		case 7:
+			// "documentation"
 			x.Documentation = decodeStringField(s, x.Documentation)
-			d.Pop()
-		case "_documentation":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_documentation")
+		case 0:
+			// "_documentation"
 			x.Documentation = decodeStringFieldElement(s, x.Documentation)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 14:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 5:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "profile":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("profile")
+		case 13:
+			// "profile"
 			x.Profile = decodeCanonicalField(s, x.Profile)
-			d.Pop()
-		case "_profile":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_profile")
+		case 4:
+			// "_profile"
 			x.Profile = decodeCanonicalFieldElement(s, x.Profile)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

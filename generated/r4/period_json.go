@@ -4,68 +4,52 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysPeriod are the properties of Period in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysPeriod = [...]string{
+	"_end",
+	"_start",
+	"end",
+	"extension",
+	"id",
+	"start",
+}
+
 func (x *Period) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysPeriod[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "start":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("start")
+		case 5:
+			// "start"
 			x.Start = decodeDateTimeField(s, x.Start)
-			d.Pop()
-		case "_start":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_start")
+		case 1:
+			// "_start"
 			x.Start = decodeDateTimeFieldElement(s, x.Start)
-			d.Pop()
-		case "end":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("end")
+		case 2:
+			// "end"
 			x.End = decodeDateTimeField(s, x.End)
-			d.Pop()
-		case "_end":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_end")
+		case 0:
+			// "_end"
 			x.End = decodeDateTimeFieldElement(s, x.End)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,116 +4,77 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysQuantity are the properties of Quantity in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysQuantity = [...]string{
+	"_code",
+	"_comparator",
+	"_system",
+	"_unit",
+	"_value",
+	"code",
+	"comparator",
+	"extension",
+	"id",
+	"system",
+	"unit",
+	"value",
+}
+
 func (x *Quantity) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysQuantity[:], seen[:]) {
+		case -1:
+			continue
+		case 8:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 7:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 11:
+			// "value"
 			x.Value = decodeDecimalField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 4:
+			// "_value"
 			x.Value = decodeDecimalFieldElement(s, x.Value)
-			d.Pop()
-		case "comparator":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("comparator")
+		case 6:
+			// "comparator"
 			x.Comparator = decodeCodeField(s, x.Comparator)
-			d.Pop()
-		case "_comparator":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_comparator")
+		case 1:
+			// "_comparator"
 			x.Comparator = decodeCodeFieldElement(s, x.Comparator)
-			d.Pop()
-		case "unit":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("unit")
+		case 10:
+			// "unit"
 			x.Unit = decodeStringField(s, x.Unit)
-			d.Pop()
-		case "_unit":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_unit")
+		case 3:
+			// "_unit"
 			x.Unit = decodeStringFieldElement(s, x.Unit)
-			d.Pop()
-		case "system":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("system")
+		case 9:
+			// "system"
 			x.System = decodeURIField(s, x.System)
-			d.Pop()
-		case "_system":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_system")
+		case 2:
+			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 5:
+			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-			d.Pop()
-		case "_code":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_code")
+		case 0:
+			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,96 +4,69 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysReference are the properties of Reference in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysReference = [...]string{
+	"_display",
+	"_reference",
+	"_type",
+	"display",
+	"extension",
+	"id",
+	"identifier",
+	"reference",
+	"type",
+}
+
 func (x *Reference) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysReference[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "reference":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("reference")
+		case 7:
+			// "reference"
 			x.Reference = decodeStringField(s, x.Reference)
-			d.Pop()
-		case "_reference":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_reference")
+		case 1:
+			// "_reference"
 			x.Reference = decodeStringFieldElement(s, x.Reference)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 8:
+			// "type"
 			x.Type = decodeURIField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 2:
+			// "_type"
 			x.Type = decodeURIFieldElement(s, x.Type)
-			d.Pop()
-		case "identifier":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("identifier")
+		case 6:
+			// "identifier"
 			if d.ObjectStart() {
 				v := s.aIdentifier.one()
 				v.decodeJSON(s)
 				x.Identifier = v
 			}
-			d.Pop()
-		case "display":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("display")
+		case 3:
+			// "display"
 			x.Display = decodeStringField(s, x.Display)
-			d.Pop()
-		case "_display":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_display")
+		case 0:
+			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

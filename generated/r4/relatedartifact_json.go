@@ -4,144 +4,93 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysRelatedArtifact are the properties of RelatedArtifact in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysRelatedArtifact = [...]string{
+	"_citation",
+	"_display",
+	"_label",
+	"_resource",
+	"_type",
+	"_url",
+	"citation",
+	"display",
+	"document",
+	"extension",
+	"id",
+	"label",
+	"resource",
+	"type",
+	"url",
+}
+
 func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysRelatedArtifact[:], seen[:]) {
+		case -1:
+			continue
+		case 10:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 9:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 13:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 4:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "label":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("label")
+		case 11:
+			// "label"
 			x.Label = decodeStringField(s, x.Label)
-			d.Pop()
-		case "_label":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_label")
+		case 2:
+			// "_label"
 			x.Label = decodeStringFieldElement(s, x.Label)
-			d.Pop()
-		case "display":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("display")
+		case 7:
+			// "display"
 			x.Display = decodeStringField(s, x.Display)
-			d.Pop()
-		case "_display":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_display")
+		case 1:
+			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
-			d.Pop()
-		case "citation":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("citation")
+		case 6:
+			// "citation"
 			x.Citation = decodeMarkdownField(s, x.Citation)
-			d.Pop()
-		case "_citation":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_citation")
+		case 0:
+			// "_citation"
 			x.Citation = decodeMarkdownFieldElement(s, x.Citation)
-			d.Pop()
-		case "url":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("url")
+		case 14:
+			// "url"
 			x.URL = decodeURLField(s, x.URL)
-			d.Pop()
-		case "_url":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_url")
+		case 5:
+			// "_url"
 			x.URL = decodeURLFieldElement(s, x.URL)
-			d.Pop()
-		case "document":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("document")
+		case 8:
+			// "document"
 			if d.ObjectStart() {
 				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Document = v
 			}
-			d.Pop()
-		case "resource":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resource")
+		case 12:
+			// "resource"
 			x.Resource = decodeCanonicalField(s, x.Resource)
-			d.Pop()
-		case "_resource":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_resource")
+		case 3:
+			// "_resource"
 			x.Resource = decodeCanonicalFieldElement(s, x.Resource)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

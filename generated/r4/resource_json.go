@@ -127,112 +127,77 @@ type rawElements struct {
 	ModifierExtension []Extension
 }
 
+// jsonKeysrawElements are the properties of rawElements in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysrawElements = [...]string{
+	"_id",
+	"_implicitRules",
+	"_language",
+	"contained",
+	"extension",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"text",
+}
+
 func (x *rawElements) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysrawElements[:], seen[:]) {
+		case -1:
+			continue
+		case 5:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 0:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 8:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 6:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 1:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 7:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 2:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 10:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 3:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 9:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
 		default:
 			d.Skip()
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

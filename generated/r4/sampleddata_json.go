@@ -4,144 +4,93 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysSampledData are the properties of SampledData in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysSampledData = [...]string{
+	"_data",
+	"_dimensions",
+	"_factor",
+	"_lowerLimit",
+	"_period",
+	"_upperLimit",
+	"data",
+	"dimensions",
+	"extension",
+	"factor",
+	"id",
+	"lowerLimit",
+	"origin",
+	"period",
+	"upperLimit",
+}
+
 func (x *SampledData) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysSampledData[:], seen[:]) {
+		case -1:
+			continue
+		case 10:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 8:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "origin":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("origin")
+		case 12:
+			// "origin"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Origin = v
 			}
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 13:
+			// "period"
 			x.Period = decodeDecimalField(s, x.Period)
-			d.Pop()
-		case "_period":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_period")
+		case 4:
+			// "_period"
 			x.Period = decodeDecimalFieldElement(s, x.Period)
-			d.Pop()
-		case "factor":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("factor")
+		case 9:
+			// "factor"
 			x.Factor = decodeDecimalField(s, x.Factor)
-			d.Pop()
-		case "_factor":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_factor")
+		case 2:
+			// "_factor"
 			x.Factor = decodeDecimalFieldElement(s, x.Factor)
-			d.Pop()
-		case "lowerLimit":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("lowerLimit")
+		case 11:
+			// "lowerLimit"
 			x.LowerLimit = decodeDecimalField(s, x.LowerLimit)
-			d.Pop()
-		case "_lowerLimit":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_lowerLimit")
+		case 3:
+			// "_lowerLimit"
 			x.LowerLimit = decodeDecimalFieldElement(s, x.LowerLimit)
-			d.Pop()
-		case "upperLimit":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("upperLimit")
+		case 14:
+			// "upperLimit"
 			x.UpperLimit = decodeDecimalField(s, x.UpperLimit)
-			d.Pop()
-		case "_upperLimit":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_upperLimit")
+		case 5:
+			// "_upperLimit"
 			x.UpperLimit = decodeDecimalFieldElement(s, x.UpperLimit)
-			d.Pop()
-		case "dimensions":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("dimensions")
+		case 7:
+			// "dimensions"
 			x.Dimensions = decodePositiveIntField(s, x.Dimensions)
-			d.Pop()
-		case "_dimensions":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_dimensions")
+		case 1:
+			// "_dimensions"
 			x.Dimensions = decodePositiveIntFieldElement(s, x.Dimensions)
-			d.Pop()
-		case "data":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("data")
+		case 6:
+			// "data"
 			x.Data = decodeStringField(s, x.Data)
-			d.Pop()
-		case "_data":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_data")
+		case 0:
+			// "_data"
 			x.Data = decodeStringFieldElement(s, x.Data)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

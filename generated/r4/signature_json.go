@@ -4,132 +4,89 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysSignature are the properties of Signature in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysSignature = [...]string{
+	"_data",
+	"_sigFormat",
+	"_targetFormat",
+	"_when",
+	"data",
+	"extension",
+	"id",
+	"onBehalfOf",
+	"sigFormat",
+	"targetFormat",
+	"type",
+	"when",
+	"who",
+}
+
 func (x *Signature) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysSignature[:], seen[:]) {
+		case -1:
+			continue
+		case 6:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 5:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 10:
+			// "type"
 			x.Type = decodeCodingList(s, x.Type)
-			d.Pop()
-		case "when":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("when")
+		case 11:
+			// "when"
 			x.When = decodeInstantField(s, x.When)
-			d.Pop()
-		case "_when":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_when")
+		case 3:
+			// "_when"
 			x.When = decodeInstantFieldElement(s, x.When)
-			d.Pop()
-		case "who":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("who")
+		case 12:
+			// "who"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
-			d.Pop()
-		case "onBehalfOf":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("onBehalfOf")
+		case 7:
+			// "onBehalfOf"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.OnBehalfOf = v
 			}
-			d.Pop()
-		case "targetFormat":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("targetFormat")
+		case 9:
+			// "targetFormat"
 			x.TargetFormat = decodeCodeField(s, x.TargetFormat)
-			d.Pop()
-		case "_targetFormat":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_targetFormat")
+		case 2:
+			// "_targetFormat"
 			x.TargetFormat = decodeCodeFieldElement(s, x.TargetFormat)
-			d.Pop()
-		case "sigFormat":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("sigFormat")
+		case 8:
+			// "sigFormat"
 			x.SigFormat = decodeCodeField(s, x.SigFormat)
-			d.Pop()
-		case "_sigFormat":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_sigFormat")
+		case 1:
+			// "_sigFormat"
 			x.SigFormat = decodeCodeFieldElement(s, x.SigFormat)
-			d.Pop()
-		case "data":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("data")
+		case 4:
+			// "data"
 			x.Data = decodeBase64BinaryField(s, x.Data)
-			d.Pop()
-		case "_data":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_data")
+		case 0:
+			// "_data"
 			x.Data = decodeBase64BinaryFieldElement(s, x.Data)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,84 +4,64 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysTiming are the properties of Timing in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysTiming = [...]string{
+	"_event",
+	"code",
+	"event",
+	"extension",
+	"id",
+	"modifierExtension",
+	"repeat",
+}
+
 func (x *Timing) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysTiming[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 5:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "event":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("event")
+		case 2:
+			// "event"
 			x.Event = decodeDateTimeList(s, x.Event)
-			d.Pop()
-		case "_event":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_event")
+		case 0:
+			// "_event"
 			x.Event = decodeDateTimeListElement(s, x.Event)
-			d.Pop()
-		case "repeat":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("repeat")
+		case 6:
+			// "repeat"
 			if d.ObjectStart() {
 				v := s.aTimingRepeat.one()
 				v.decodeJSON(s)
 				x.Repeat = v
 			}
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 1:
+			// "code"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Code = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -171,296 +151,174 @@ func decodeTimingList(s *decodeState, list []Timing) []Timing {
 	}
 	return list
 }
+
+// jsonKeysTimingRepeat are the properties of TimingRepeat in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysTimingRepeat = [...]string{
+	"_count",
+	"_countMax",
+	"_dayOfWeek",
+	"_duration",
+	"_durationMax",
+	"_durationUnit",
+	"_frequency",
+	"_frequencyMax",
+	"_offset",
+	"_period",
+	"_periodMax",
+	"_periodUnit",
+	"_timeOfDay",
+	"_when",
+	"boundsDuration",
+	"boundsPeriod",
+	"boundsRange",
+	"count",
+	"countMax",
+	"dayOfWeek",
+	"duration",
+	"durationMax",
+	"durationUnit",
+	"extension",
+	"frequency",
+	"frequencyMax",
+	"id",
+	"offset",
+	"period",
+	"periodMax",
+	"periodUnit",
+	"timeOfDay",
+	"when",
+}
+
 func (x *TimingRepeat) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysTimingRepeat[:], seen[:]) {
+		case -1:
+			continue
+		case 26:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 23:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "boundsDuration":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("boundsDuration")
+		case 14:
+			// "boundsDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-			d.Pop()
-		case "boundsRange":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("boundsRange")
+		case 16:
+			// "boundsRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-			d.Pop()
-		case "boundsPeriod":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("boundsPeriod")
+		case 15:
+			// "boundsPeriod"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-			d.Pop()
-		case "count":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("count")
+		case 17:
+			// "count"
 			x.Count = decodePositiveIntField(s, x.Count)
-			d.Pop()
-		case "_count":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_count")
+		case 0:
+			// "_count"
 			x.Count = decodePositiveIntFieldElement(s, x.Count)
-			d.Pop()
-		case "countMax":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("countMax")
+		case 18:
+			// "countMax"
 			x.CountMax = decodePositiveIntField(s, x.CountMax)
-			d.Pop()
-		case "_countMax":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_countMax")
+		case 1:
+			// "_countMax"
 			x.CountMax = decodePositiveIntFieldElement(s, x.CountMax)
-			d.Pop()
-		case "duration":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("duration")
+		case 20:
+			// "duration"
 			x.Duration = decodeDecimalField(s, x.Duration)
-			d.Pop()
-		case "_duration":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_duration")
+		case 3:
+			// "_duration"
 			x.Duration = decodeDecimalFieldElement(s, x.Duration)
-			d.Pop()
-		case "durationMax":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("durationMax")
+		case 21:
+			// "durationMax"
 			x.DurationMax = decodeDecimalField(s, x.DurationMax)
-			d.Pop()
-		case "_durationMax":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_durationMax")
+		case 4:
+			// "_durationMax"
 			x.DurationMax = decodeDecimalFieldElement(s, x.DurationMax)
-			d.Pop()
-		case "durationUnit":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("durationUnit")
+		case 22:
+			// "durationUnit"
 			x.DurationUnit = decodeCodeField(s, x.DurationUnit)
-			d.Pop()
-		case "_durationUnit":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_durationUnit")
+		case 5:
+			// "_durationUnit"
 			x.DurationUnit = decodeCodeFieldElement(s, x.DurationUnit)
-			d.Pop()
-		case "frequency":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("frequency")
+		case 24:
+			// "frequency"
 			x.Frequency = decodePositiveIntField(s, x.Frequency)
-			d.Pop()
-		case "_frequency":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_frequency")
+		case 6:
+			// "_frequency"
 			x.Frequency = decodePositiveIntFieldElement(s, x.Frequency)
-			d.Pop()
-		case "frequencyMax":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("frequencyMax")
+		case 25:
+			// "frequencyMax"
 			x.FrequencyMax = decodePositiveIntField(s, x.FrequencyMax)
-			d.Pop()
-		case "_frequencyMax":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_frequencyMax")
+		case 7:
+			// "_frequencyMax"
 			x.FrequencyMax = decodePositiveIntFieldElement(s, x.FrequencyMax)
-			d.Pop()
-		case "period":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("period")
+		case 28:
+			// "period"
 			x.Period = decodeDecimalField(s, x.Period)
-			d.Pop()
-		case "_period":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_period")
+		case 9:
+			// "_period"
 			x.Period = decodeDecimalFieldElement(s, x.Period)
-			d.Pop()
-		case "periodMax":
-			if fhirjson.Seen(seen[:], 20) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("periodMax")
+		case 29:
+			// "periodMax"
 			x.PeriodMax = decodeDecimalField(s, x.PeriodMax)
-			d.Pop()
-		case "_periodMax":
-			if fhirjson.Seen(seen[:], 21) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_periodMax")
+		case 10:
+			// "_periodMax"
 			x.PeriodMax = decodeDecimalFieldElement(s, x.PeriodMax)
-			d.Pop()
-		case "periodUnit":
-			if fhirjson.Seen(seen[:], 22) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("periodUnit")
+		case 30:
+			// "periodUnit"
 			x.PeriodUnit = decodeCodeField(s, x.PeriodUnit)
-			d.Pop()
-		case "_periodUnit":
-			if fhirjson.Seen(seen[:], 23) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_periodUnit")
+		case 11:
+			// "_periodUnit"
 			x.PeriodUnit = decodeCodeFieldElement(s, x.PeriodUnit)
-			d.Pop()
-		case "dayOfWeek":
-			if fhirjson.Seen(seen[:], 24) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("dayOfWeek")
+		case 19:
+			// "dayOfWeek"
 			x.DayOfWeek = decodeCodeList(s, x.DayOfWeek)
-			d.Pop()
-		case "_dayOfWeek":
-			if fhirjson.Seen(seen[:], 25) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_dayOfWeek")
+		case 2:
+			// "_dayOfWeek"
 			x.DayOfWeek = decodeCodeListElement(s, x.DayOfWeek)
-			d.Pop()
-		case "timeOfDay":
-			if fhirjson.Seen(seen[:], 26) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("timeOfDay")
+		case 31:
+			// "timeOfDay"
 			x.TimeOfDay = decodeTimeList(s, x.TimeOfDay)
-			d.Pop()
-		case "_timeOfDay":
-			if fhirjson.Seen(seen[:], 27) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_timeOfDay")
+		case 12:
+			// "_timeOfDay"
 			x.TimeOfDay = decodeTimeListElement(s, x.TimeOfDay)
-			d.Pop()
-		case "when":
-			if fhirjson.Seen(seen[:], 28) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("when")
+		case 32:
+			// "when"
 			x.When = decodeCodeList(s, x.When)
-			d.Pop()
-		case "_when":
-			if fhirjson.Seen(seen[:], 29) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_when")
+		case 13:
+			// "_when"
 			x.When = decodeCodeListElement(s, x.When)
-			d.Pop()
-		case "offset":
-			if fhirjson.Seen(seen[:], 30) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("offset")
+		case 27:
+			// "offset"
 			x.Offset = decodeUnsignedIntField(s, x.Offset)
-			d.Pop()
-		case "_offset":
-			if fhirjson.Seen(seen[:], 31) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_offset")
+		case 8:
+			// "_offset"
 			x.Offset = decodeUnsignedIntFieldElement(s, x.Offset)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

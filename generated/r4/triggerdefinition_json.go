@@ -4,172 +4,121 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysTriggerDefinition are the properties of TriggerDefinition in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysTriggerDefinition = [...]string{
+	"_name",
+	"_timingDate",
+	"_timingDateTime",
+	"_type",
+	"condition",
+	"data",
+	"extension",
+	"id",
+	"name",
+	"timingDate",
+	"timingDateTime",
+	"timingReference",
+	"timingTiming",
+	"type",
+}
+
 func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysTriggerDefinition[:], seen[:]) {
+		case -1:
+			continue
+		case 7:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 6:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 13:
+			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 3:
+			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-			d.Pop()
-		case "name":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("name")
+		case 8:
+			// "name"
 			x.Name = decodeStringField(s, x.Name)
-			d.Pop()
-		case "_name":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_name")
+		case 0:
+			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-			d.Pop()
-		case "timingTiming":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("timingTiming")
+		case 12:
+			// "timingTiming"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-			d.Pop()
-		case "timingReference":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("timingReference")
+		case 11:
+			// "timingReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-			d.Pop()
-		case "timingDate":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
+		case 9:
+			// "timingDate"
 			p, ok := x.Timing.(*Date)
 			if !ok && x.Timing != nil {
-				d.KeyError("conflicts with another type of timing[x]")
-				d.Skip()
+				d.Conflict("a second type of timing[x]: a choice element has one type")
 				continue
 			}
-			d.Push("timingDate")
 			if v := decodeDateField(s, p); v != nil {
 				x.Timing = v
 			}
-			d.Pop()
-		case "_timingDate":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
+		case 1:
+			// "_timingDate"
 			p, ok := x.Timing.(*Date)
 			if !ok && x.Timing != nil {
-				d.KeyError("conflicts with another type of timing[x]")
-				d.Skip()
+				d.Conflict("a second type of timing[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_timingDate")
 			x.Timing = decodeDateFieldElement(s, p)
-			d.Pop()
-		case "timingDateTime":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
+		case 10:
+			// "timingDateTime"
 			p, ok := x.Timing.(*DateTime)
 			if !ok && x.Timing != nil {
-				d.KeyError("conflicts with another type of timing[x]")
-				d.Skip()
+				d.Conflict("a second type of timing[x]: a choice element has one type")
 				continue
 			}
-			d.Push("timingDateTime")
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Timing = v
 			}
-			d.Pop()
-		case "_timingDateTime":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
+		case 2:
+			// "_timingDateTime"
 			p, ok := x.Timing.(*DateTime)
 			if !ok && x.Timing != nil {
-				d.KeyError("conflicts with another type of timing[x]")
-				d.Skip()
+				d.Conflict("a second type of timing[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_timingDateTime")
 			x.Timing = decodeDateTimeFieldElement(s, p)
-			d.Pop()
-		case "data":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("data")
+		case 5:
+			// "data"
 			x.Data = decodeDataRequirementList(s, x.Data)
-			d.Pop()
-		case "condition":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("condition")
+		case 4:
+			// "condition"
 			if d.ObjectStart() {
 				v := s.aExpression.one()
 				v.decodeJSON(s)
 				x.Condition = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -4,96 +4,77 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
+// jsonKeysUsageContext are the properties of UsageContext in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysUsageContext = [...]string{
+	"code",
+	"extension",
+	"id",
+	"valueCodeableConcept",
+	"valueQuantity",
+	"valueRange",
+	"valueReference",
+}
+
 func (x *UsageContext) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysUsageContext[:], seen[:]) {
+		case -1:
+			continue
+		case 2:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 1:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "code":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("code")
+		case 0:
+			// "code"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Code = v
 			}
-			d.Pop()
-		case "valueCodeableConcept":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueCodeableConcept")
+		case 3:
+			// "valueCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueQuantity":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueQuantity")
+		case 4:
+			// "valueQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueRange":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueRange")
+		case 5:
+			// "valueRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueReference":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueReference")
+		case 6:
+			// "valueReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

@@ -65,71 +65,70 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 // are fields (of t, or for a raw resource's elements of the abstract
 // resource types). lenient skips the properties it does not know (and the
 // resourceType) rather than reporting them.
+//
+// The properties' names are a sorted table (jsonKeys<goName>) that
+// fhirjson.Decoder.Enter searches: it marks the property seen (reporting a
+// duplicate), puts it on the location, and returns its index, on which one
+// switch decodes the value. A switch over the names themselves costs the
+// compiler several times as much for the same speed.
 func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields []*model.Field, lenient bool) {
-	// assign key indices for duplicate detection
-	next := 0
 	isResource := t.Kind == model.KindResource && !lenient
+	var names []string
 	if isResource {
-		next = 1
+		names = append(names, "resourceType")
 	}
-	type keyed struct {
-		field     *model.Field
-		value, el int
-	}
-	var ks []keyed
 	for _, fd := range fields {
-		k := keyed{field: fd, value: next, el: -1}
-		next++
-		if kd := kindOf(fd); kd == kindPrimitive || kd == kindChoice {
-			k.el = next
-			next++
+		names = append(names, jsonKeys(fd)...)
+	}
+	slices.Sort(names)
+	index := func(key string) int {
+		i, _ := slices.BinarySearch(names, key)
+		return i
+	}
+	words := max((len(names)+63)/64, 1)
+	table := "jsonKeys" + goName
+	commentf(f.Add, "%s are the properties of %s in JSON, sorted (see fhirjson.Decoder.Enter). Read only.", table, goName)
+	f.Var().Id(table).Op("=").Index(jen.Op("...")).String().ValuesFunc(func(g *jen.Group) {
+		for _, n := range names {
+			g.Line().Lit(n)
 		}
-		ks = append(ks, k)
-	}
-	words := (next + 63) / 64
-	if words == 0 {
-		words = 1
-	}
-	seenCheck := func(i int) *jen.Statement {
-		return jen.If(jen.Qual(e.jsonPath(), "Seen").Call(jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Lit(i))).Block(
-			jen.Id("d").Dot("Duplicate").Call(),
-			jen.Continue(),
-		)
-	}
+		g.Line()
+	})
 	f.Func().Params(jen.Id("x").Op("*").Id(goName)).Id("decodeJSON").Params(jen.Id("s").Op("*").Id("decodeState")).BlockFunc(func(g *jen.Group) {
 		g.Id("d").Op(":=").Id("s").Dot("d")
 		g.Var().Id("seen").Index(jen.Lit(words)).Uint64()
 		g.Id("n").Op(":=").Lit(0)
 		g.For(jen.Id("d").Dot("NextKey").Call()).BlockFunc(func(loop *jen.Group) {
 			loop.Id("n").Op("++")
-			loop.Switch(jen.String().Parens(jen.Id("d").Dot("Key"))).BlockFunc(func(sw *jen.Group) {
+			loop.Switch(jen.Id("d").Dot("Enter").Call(jen.Id(table).Index(jen.Op(":")), jen.Id("seen").Index(jen.Op(":")))).BlockFunc(func(sw *jen.Group) {
+				sw.Case(jen.Lit(-1)).Block(jen.Continue()) // a duplicate, reported and skipped
 				if isResource {
-					sw.Case(jen.Lit("resourceType")).Block(
-						seenCheck(0),
-						jen.Id("d").Dot("Push").Call(jen.Lit("resourceType")),
+					sw.Case(jen.Lit(index("resourceType"))).Block(jen.Comment(`"resourceType"`),
 						jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("d").Dot("String").Call(), jen.Id("ok").Op("&&").Id("v").Op("!=").Lit(t.Name)).Block(
 							jen.Id("d").Dot("Error").Call(jen.Lit("resourceType is ").Op("+").Qual("strconv", "Quote").Call(jen.Id("v")).Op("+").Lit(", want "+t.Name)),
 						),
-						jen.Id("d").Dot("Pop").Call(),
 					)
 				}
-				for _, k := range ks {
-					e.decodeCases(sw, t, k.field, k.value, k.el, seenCheck)
+				for _, fd := range fields {
+					e.decodeCases(sw, fd, index)
 				}
 				if lenient {
-					sw.Default().Block(jen.Id("d").Dot("Skip").Call())
+					sw.Default().Block(jen.Id("d").Dot("Skip").Call(), jen.Continue())
 					return
 				}
 				sw.Default().Block(
 					jen.If(jen.List(jen.Id("m"), jen.Id("keep")).Op(":=").Id("d").Dot("Unknown").Call(jen.True()), jen.Id("keep")).Block(
 						jen.Id("x").Dot(model.ExtraField).Op("=").Append(jen.Id("x").Dot(model.ExtraField), jen.Id("m")),
 					),
+					jen.Continue(),
 				)
 			})
+			loop.Id("d").Dot("Pop").Call()
 		})
 		g.If(jen.Id("n").Op("==").Lit(0)).Block(jen.Id("d").Dot("Error").Call(jen.Lit("empty object")))
 		if isResource {
-			g.If(jen.Id("seen").Index(jen.Lit(0)).Op("&").Lit(1).Op("==").Lit(0)).Block(
+			i := index("resourceType")
+			g.If(jen.Op("!").Qual(e.jsonPath(), "Has").Call(jen.Id("seen").Index(jen.Op(":")), jen.Lit(i))).Block(
 				jen.Id("d").Dot("Error").Call(jen.Lit("missing resourceType")),
 			)
 		}
@@ -143,84 +142,99 @@ func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields
 	})
 }
 
-// decodeCases adds the switch cases of one field.
-func (e *emitter) decodeCases(sw *jen.Group, t *model.Type, fd *model.Field, vi, ei int, seenCheck func(int) *jen.Statement) {
+// jsonKeys are the JSON properties of a field: its name, a primitive's
+// _name, a choice's typed names.
+func jsonKeys(fd *model.Field) []string {
+	switch kindOf(fd) {
+	case kindPrimitive:
+		return []string{fd.Name, "_" + fd.Name}
+	case kindChoice:
+		var out []string
+		for _, o := range fd.Choice.Options {
+			out = append(out, o.JSONName)
+			if o.Ref.Type.Kind == model.KindPrimitive {
+				out = append(out, "_"+o.JSONName)
+			}
+		}
+		return out
+	}
+	return []string{fd.Name}
+}
+
+// decodeCases adds the switch cases of one field: index gives each of its
+// JSON properties' case.
+func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string) int) {
 	x := jen.Id("x").Dot(fd.GoName)
-	push := func(name string) *jen.Statement { return jen.Id("d").Dot("Push").Call(jen.Lit(name)) }
-	pop := jen.Id("d").Dot("Pop").Call()
+	at := func(key string, body ...jen.Code) {
+		sw.Case(jen.Lit(index(key))).BlockFunc(func(g *jen.Group) {
+			commentf(g.Add, "%q", key)
+			for _, c := range body {
+				g.Add(c)
+			}
+		})
+	}
 	switch kindOf(fd) {
 	case kindAttr:
 		assign := jen.Id("x").Dot(fd.GoName).Op("=").Op("&").Id("v")
 		if fd.Min >= 1 {
 			assign = jen.Id("x").Dot(fd.GoName).Op("=").Id("v")
 		}
-		sw.Case(jen.Lit(fd.Name)).Block(
-			seenCheck(vi),
-			push(fd.Name),
+		at(fd.Name, 
 			jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("decodeAttr").Call(jen.Id("d")), jen.Id("ok")).Block(assign),
-			pop,
 		)
 	case kindPrimitive:
 		pt := fd.Type.Type.GoName
+		suffix := "Field"
 		if fd.Repeats() {
-			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
-				jen.Add(x.Clone()).Op("=").Id("decode"+pt+"List").Call(jen.Id("s"), x.Clone()), pop)
-			sw.Case(jen.Lit("_"+fd.Name)).Block(seenCheck(ei), push("_"+fd.Name),
-				jen.Add(x.Clone()).Op("=").Id("decode"+pt+"ListElement").Call(jen.Id("s"), x.Clone()), pop)
-			return
+			suffix = "List"
 		}
-		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
-			jen.Add(x.Clone()).Op("=").Id("decode"+pt+"Field").Call(jen.Id("s"), x.Clone()), pop)
-		sw.Case(jen.Lit("_"+fd.Name)).Block(seenCheck(ei), push("_"+fd.Name),
-			jen.Add(x.Clone()).Op("=").Id("decode"+pt+"FieldElement").Call(jen.Id("s"), x.Clone()), pop)
+		at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decode"+pt+suffix).Call(jen.Id("s"), x.Clone()))
+		at("_"+fd.Name, jen.Add(x.Clone()).Op("=").Id("decode"+pt+suffix+"Element").Call(jen.Id("s"), x.Clone()))
 	case kindStruct:
 		st := fd.Type.Type.GoName
 		if fd.Repeats() {
-			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
-				jen.Add(x.Clone()).Op("=").Id("decode"+st+"List").Call(jen.Id("s"), x.Clone()), pop)
+			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decode"+st+"List").Call(jen.Id("s"), x.Clone()))
 			return
 		}
-		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+		at(fd.Name, 
 			jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
 				jen.Id("v").Op(":=").Id("s").Dot("a"+fd.Type.Type.GoName).Dot("one").Call(),
 				jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
 				jen.Add(x.Clone()).Op("=").Id("v"),
-			), pop)
+			))
 	case kindResource:
 		if fd.Repeats() {
-			sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
-				jen.Add(x.Clone()).Op("=").Id("decodeResourceList").Call(jen.Id("s"), x.Clone()), pop)
+			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decodeResourceList").Call(jen.Id("s"), x.Clone()))
 			return
 		}
-		sw.Case(jen.Lit(fd.Name)).Block(seenCheck(vi), push(fd.Name),
+		at(fd.Name, 
 			jen.If(jen.Id("r").Op(":=").Id("decodeResource").Call(jen.Id("s")), jen.Id("r").Op("!=").Nil()).Block(
 				jen.Add(x.Clone()).Op("=").Id("r"),
-			), pop)
+			))
 	case kindChoice:
 		for _, o := range fd.Choice.Options {
 			ot := o.Ref.Type
 			te := e.typeExpr(o.Ref)
-			conflict := jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Add(x.Clone()).Assert(jen.Op("*").Add(te.Clone()))
-			conflictCheck := jen.If(jen.Op("!").Id("ok").Op("&&").Add(x.Clone()).Op("!=").Nil()).Block(
-				jen.Id("d").Dot("KeyError").Call(jen.Lit("conflicts with another type of "+fd.Name+"[x]")),
-				jen.Id("d").Dot("Skip").Call(),
-				jen.Continue(),
-			)
-			if ot.Kind == model.KindPrimitive {
-				sw.Case(jen.Lit(o.JSONName)).Block(seenCheck(vi), conflict.Clone(), conflictCheck.Clone(), push(o.JSONName),
-					jen.If(jen.Id("v").Op(":=").Id("decode"+ot.GoName+"Field").Call(jen.Id("s"), jen.Id("p")), jen.Id("v").Op("!=").Nil()).Block(
+			if ot.Kind != model.KindPrimitive {
+				at(o.JSONName, 
+					jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
+						jen.Id("v").Op(":=").Id("s").Dot("a"+ot.GoName).Dot("one").Call(),
+						jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
 						jen.Add(x.Clone()).Op("=").Id("v"),
-					), pop)
-				sw.Case(jen.Lit("_"+o.JSONName)).Block(seenCheck(ei), conflict.Clone(), conflictCheck.Clone(), push("_"+o.JSONName),
-					jen.Add(x.Clone()).Op("=").Id("decode"+ot.GoName+"FieldElement").Call(jen.Id("s"), jen.Id("p")), pop)
+					))
 				continue
 			}
-			sw.Case(jen.Lit(o.JSONName)).Block(seenCheck(vi), push(o.JSONName),
-				jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-					jen.Id("v").Op(":=").Id("s").Dot("a"+ot.GoName).Dot("one").Call(),
-					jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
+			conflict := jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Add(x.Clone()).Assert(jen.Op("*").Add(te.Clone()))
+			conflictCheck := jen.If(jen.Op("!").Id("ok").Op("&&").Add(x.Clone()).Op("!=").Nil()).Block(
+				jen.Id("d").Dot("Conflict").Call(jen.Lit("a second type of "+fd.Name+"[x]: a choice element has one type")),
+				jen.Continue(),
+			)
+			at(o.JSONName, conflict.Clone(), conflictCheck.Clone(),
+				jen.If(jen.Id("v").Op(":=").Id("decode"+ot.GoName+"Field").Call(jen.Id("s"), jen.Id("p")), jen.Id("v").Op("!=").Nil()).Block(
 					jen.Add(x.Clone()).Op("=").Id("v"),
-				), pop)
+				))
+			at("_"+o.JSONName, conflict.Clone(), conflictCheck.Clone(),
+				jen.Add(x.Clone()).Op("=").Id("decode"+ot.GoName+"FieldElement").Call(jen.Id("s"), jen.Id("p")))
 		}
 	}
 }

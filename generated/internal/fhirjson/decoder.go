@@ -712,9 +712,46 @@ func (d *Decoder) Unknown(keepable bool) (m fhir.Member, keep bool) {
 
 // Duplicate reports the current key as repeated and skips its value.
 func (d *Decoder) Duplicate() {
-	d.KeyError("duplicate property (or a second type for a choice element)")
+	d.KeyError("duplicate property")
 	d.Skip()
 }
+
+// Enter finds the current key among names (an object's properties, sorted)
+// and returns its index, having marked it in seen and put it on the
+// location (Pop takes it off). For a key seen before it returns -1, having
+// reported it and skipped its value; for a key names lacks it returns
+// len(names), and the caller handles the unknown property.
+func (d *Decoder) Enter(names []string, seen []uint64) int {
+	lo, hi := 0, len(names)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if names[m] < string(d.Key) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(names) || names[lo] != string(d.Key) {
+		return len(names)
+	}
+	if Seen(seen, lo) {
+		d.Duplicate()
+		return -1
+	}
+	d.Push(names[lo])
+	return lo
+}
+
+// Conflict reports the key Enter entered as in conflict (msg), takes it
+// off the location and skips its value.
+func (d *Decoder) Conflict(msg string) {
+	d.Pop()
+	d.KeyError(msg)
+	d.Skip()
+}
+
+// Has reports whether key index i is set in a bitset.
+func Has(set []uint64, i int) bool { return set[i>>6]&(uint64(1)<<(uint(i)&63)) != 0 }
 
 // Seen marks key index i in a bitset and reports whether it was already set.
 func Seen(set []uint64, i int) bool {

@@ -7,137 +7,93 @@ import (
 	"strconv"
 )
 
+// jsonKeysGadget are the properties of Gadget in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysGadget = [...]string{
+	"_id",
+	"_implicitRules",
+	"_language",
+	"contained",
+	"extension",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"part",
+	"resourceType",
+	"text",
+}
+
 func (x *Gadget) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysGadget[:], seen[:]) {
+		case -1:
+			continue
+		case 11:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "Gadget" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Gadget")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 5:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 0:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 8:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 6:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 1:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 7:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 2:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 12:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 3:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 4:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 9:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "part":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("part")
+		case 10:
+			// "part"
 			x.Part = decodeGadgetPartList(s, x.Part)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 11) {
 		d.Error("missing resourceType")
 	}
 }
@@ -238,80 +194,62 @@ func decodeGadgetList(s *decodeState, list []Gadget) []Gadget {
 	}
 	return list
 }
+
+// jsonKeysGadgetPart are the properties of GadgetPart in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysGadgetPart = [...]string{
+	"_label",
+	"child",
+	"extension",
+	"id",
+	"label",
+	"modifierExtension",
+	"sub",
+}
+
 func (x *GadgetPart) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysGadgetPart[:], seen[:]) {
+		case -1:
+			continue
+		case 3:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 2:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 5:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "label":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("label")
+		case 4:
+			// "label"
 			x.Label = decodeStringField(s, x.Label)
-			d.Pop()
-		case "_label":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_label")
+		case 0:
+			// "_label"
 			x.Label = decodeStringFieldElement(s, x.Label)
-			d.Pop()
-		case "sub":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("sub")
+		case 6:
+			// "sub"
 			if d.ObjectStart() {
 				v := s.aGadgetPartSub.one()
 				v.decodeJSON(s)
 				x.Sub = v
 			}
-			d.Pop()
-		case "child":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("child")
+		case 1:
+			// "child"
 			x.Child = decodeGadgetPartList(s, x.Child)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -402,76 +340,58 @@ func decodeGadgetPartList(s *decodeState, list []GadgetPart) []GadgetPart {
 	}
 	return list
 }
+
+// jsonKeysGadgetPartSub are the properties of GadgetPartSub in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysGadgetPartSub = [...]string{
+	"_active",
+	"_serial",
+	"active",
+	"extension",
+	"id",
+	"modifierExtension",
+	"serial",
+}
+
 func (x *GadgetPartSub) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysGadgetPartSub[:], seen[:]) {
+		case -1:
+			continue
+		case 4:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 3:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 5:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "serial":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("serial")
+		case 6:
+			// "serial"
 			x.Serial = decodeIDField(s, x.Serial)
-			d.Pop()
-		case "_serial":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_serial")
+		case 1:
+			// "_serial"
 			x.Serial = decodeIDFieldElement(s, x.Serial)
-			d.Pop()
-		case "active":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("active")
+		case 2:
+			// "active"
 			x.Active = decodeBooleanField(s, x.Active)
-			d.Pop()
-		case "_active":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_active")
+		case 0:
+			// "_active"
 			x.Active = decodeBooleanFieldElement(s, x.Active)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

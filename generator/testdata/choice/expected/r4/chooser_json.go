@@ -7,303 +7,206 @@ import (
 	"strconv"
 )
 
+// jsonKeysChooser are the properties of Chooser in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysChooser = [...]string{
+	"_amountDecimal",
+	"_amountInteger",
+	"_id",
+	"_implicitRules",
+	"_language",
+	"_valueBoolean",
+	"_valueCode",
+	"_valueString",
+	"amountDecimal",
+	"amountInteger",
+	"contained",
+	"extension",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"resourceType",
+	"text",
+	"valueBoolean",
+	"valueCode",
+	"valueQuantity",
+	"valueReference",
+	"valueString",
+}
+
 func (x *Chooser) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysChooser[:], seen[:]) {
+		case -1:
+			continue
+		case 17:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "Chooser" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Chooser")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 12:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 2:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 15:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 13:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 3:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 14:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 4:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 18:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 10:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 11:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 16:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "valueString":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
+		case 23:
+			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueString")
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueString":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
+		case 7:
+			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueString")
 			x.Value = decodeStringFieldElement(s, p)
-			d.Pop()
-		case "valueQuantity":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueQuantity")
+		case 21:
+			// "valueQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueCode":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
+		case 20:
+			// "valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueCode")
 			if v := decodeCodeField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueCode":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
+		case 6:
+			// "_valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueCode")
 			x.Value = decodeCodeFieldElement(s, p)
-			d.Pop()
-		case "valueBoolean":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
+		case 19:
+			// "valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueBoolean")
 			if v := decodeBooleanField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueBoolean":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
+		case 5:
+			// "_valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueBoolean")
 			x.Value = decodeBooleanFieldElement(s, p)
-			d.Pop()
-		case "valueReference":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueReference")
+		case 22:
+			// "valueReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "amountInteger":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
+		case 9:
+			// "amountInteger"
 			p, ok := x.Amount.(*Integer)
 			if !ok && x.Amount != nil {
-				d.KeyError("conflicts with another type of amount[x]")
-				d.Skip()
+				d.Conflict("a second type of amount[x]: a choice element has one type")
 				continue
 			}
-			d.Push("amountInteger")
 			if v := decodeIntegerField(s, p); v != nil {
 				x.Amount = v
 			}
-			d.Pop()
-		case "_amountInteger":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
+		case 1:
+			// "_amountInteger"
 			p, ok := x.Amount.(*Integer)
 			if !ok && x.Amount != nil {
-				d.KeyError("conflicts with another type of amount[x]")
-				d.Skip()
+				d.Conflict("a second type of amount[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_amountInteger")
 			x.Amount = decodeIntegerFieldElement(s, p)
-			d.Pop()
-		case "amountDecimal":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
+		case 8:
+			// "amountDecimal"
 			p, ok := x.Amount.(*Decimal)
 			if !ok && x.Amount != nil {
-				d.KeyError("conflicts with another type of amount[x]")
-				d.Skip()
+				d.Conflict("a second type of amount[x]: a choice element has one type")
 				continue
 			}
-			d.Push("amountDecimal")
 			if v := decodeDecimalField(s, p); v != nil {
 				x.Amount = v
 			}
-			d.Pop()
-		case "_amountDecimal":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
+		case 0:
+			// "_amountDecimal"
 			p, ok := x.Amount.(*Decimal)
 			if !ok && x.Amount != nil {
-				d.KeyError("conflicts with another type of amount[x]")
-				d.Skip()
+				d.Conflict("a second type of amount[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_amountDecimal")
 			x.Amount = decodeDecimalFieldElement(s, p)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 17) {
 		d.Error("missing resourceType")
 	}
 }

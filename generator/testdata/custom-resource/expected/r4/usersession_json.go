@@ -7,221 +7,142 @@ import (
 	"strconv"
 )
 
+// jsonKeysUserSession are the properties of UserSession in JSON, sorted (see fhirjson.Decoder.Enter).
+// Read only.
+var jsonKeysUserSession = [...]string{
+	"_created",
+	"_expires",
+	"_id",
+	"_implicitRules",
+	"_language",
+	"contained",
+	"context",
+	"created",
+	"expires",
+	"extension",
+	"focus",
+	"id",
+	"identifier",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"resourceType",
+	"status",
+	"text",
+	"user",
+	"workstation",
+}
+
 func (x *UserSession) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysUserSession[:], seen[:]) {
+		case -1:
+			continue
+		case 17:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "UserSession" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want UserSession")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 11:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 2:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 15:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 13:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 3:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 14:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 4:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 19:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 5:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 9:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 16:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "identifier":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("identifier")
+		case 12:
+			// "identifier"
 			x.Identifier = decodeIdentifierList(s, x.Identifier)
-			d.Pop()
-		case "user":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("user")
+		case 20:
+			// "user"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.User = v
 			}
-			d.Pop()
-		case "status":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("status")
+		case 18:
+			// "status"
 			if d.ObjectStart() {
 				v := s.aUserSessionStatus.one()
 				v.decodeJSON(s)
 				x.Status = v
 			}
-			d.Pop()
-		case "workstation":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("workstation")
+		case 21:
+			// "workstation"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Workstation = v
 			}
-			d.Pop()
-		case "focus":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("focus")
+		case 10:
+			// "focus"
 			x.Focus = decodeReferenceList(s, x.Focus)
-			d.Pop()
-		case "created":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("created")
+		case 7:
+			// "created"
 			x.Created = decodeInstantField(s, x.Created)
-			d.Pop()
-		case "_created":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_created")
+		case 0:
+			// "_created"
 			x.Created = decodeInstantFieldElement(s, x.Created)
-			d.Pop()
-		case "expires":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("expires")
+		case 8:
+			// "expires"
 			x.Expires = decodeInstantField(s, x.Expires)
-			d.Pop()
-		case "_expires":
-			if fhirjson.Seen(seen[:], 20) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_expires")
+		case 1:
+			// "_expires"
 			x.Expires = decodeInstantFieldElement(s, x.Expires)
-			d.Pop()
-		case "context":
-			if fhirjson.Seen(seen[:], 21) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("context")
+		case 6:
+			// "context"
 			x.Context = decodeUserSessionContextList(s, x.Context)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 17) {
 		d.Error("missing resourceType")
 	}
 }
@@ -352,76 +273,58 @@ func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 	}
 	return list
 }
+
+// jsonKeysUserSessionStatus are the properties of UserSessionStatus in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysUserSessionStatus = [...]string{
+	"_source",
+	"_value",
+	"extension",
+	"id",
+	"modifierExtension",
+	"source",
+	"value",
+}
+
 func (x *UserSessionStatus) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysUserSessionStatus[:], seen[:]) {
+		case -1:
+			continue
+		case 3:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 2:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 4:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 6:
+			// "value"
 			x.Value = decodeCodeField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 1:
+			// "_value"
 			x.Value = decodeCodeFieldElement(s, x.Value)
-			d.Pop()
-		case "source":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("source")
+		case 5:
+			// "source"
 			x.Source = decodeCodeField(s, x.Source)
-			d.Pop()
-		case "_source":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_source")
+		case 0:
+			// "_source"
 			x.Source = decodeCodeFieldElement(s, x.Source)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
@@ -502,76 +405,58 @@ func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []Use
 	}
 	return list
 }
+
+// jsonKeysUserSessionContext are the properties of UserSessionContext in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysUserSessionContext = [...]string{
+	"_type",
+	"_value",
+	"extension",
+	"id",
+	"modifierExtension",
+	"type",
+	"value",
+}
+
 func (x *UserSessionContext) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysUserSessionContext[:], seen[:]) {
+		case -1:
+			continue
+		case 3:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 2:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 4:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 5:
+			// "type"
 			x.Type = decodeStringField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 0:
+			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 6:
+			// "value"
 			x.Value = decodeStringField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 1:
+			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

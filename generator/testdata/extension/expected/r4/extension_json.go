@@ -4,988 +4,671 @@ package r4
 
 import fhirjson "example.org/golden/internal/fhirjson"
 
+// jsonKeysExtension are the properties of Extension in JSON, sorted (see fhirjson.Decoder.Enter). Read
+// only.
+var jsonKeysExtension = [...]string{
+	"_valueBase64Binary",
+	"_valueBoolean",
+	"_valueCanonical",
+	"_valueCode",
+	"_valueDate",
+	"_valueDateTime",
+	"_valueDecimal",
+	"_valueId",
+	"_valueInstant",
+	"_valueInteger",
+	"_valueMarkdown",
+	"_valueOid",
+	"_valuePositiveInt",
+	"_valueString",
+	"_valueTime",
+	"_valueUnsignedInt",
+	"_valueUri",
+	"_valueUrl",
+	"_valueUuid",
+	"extension",
+	"id",
+	"url",
+	"valueAddress",
+	"valueAge",
+	"valueAnnotation",
+	"valueAttachment",
+	"valueBase64Binary",
+	"valueBoolean",
+	"valueCanonical",
+	"valueCode",
+	"valueCodeableConcept",
+	"valueCoding",
+	"valueContactDetail",
+	"valueContactPoint",
+	"valueContributor",
+	"valueCount",
+	"valueDataRequirement",
+	"valueDate",
+	"valueDateTime",
+	"valueDecimal",
+	"valueDistance",
+	"valueDosage",
+	"valueDuration",
+	"valueExpression",
+	"valueHumanName",
+	"valueId",
+	"valueIdentifier",
+	"valueInstant",
+	"valueInteger",
+	"valueMarkdown",
+	"valueMeta",
+	"valueMoney",
+	"valueOid",
+	"valueParameterDefinition",
+	"valuePeriod",
+	"valuePositiveInt",
+	"valueQuantity",
+	"valueRange",
+	"valueRatio",
+	"valueReference",
+	"valueRelatedArtifact",
+	"valueSampledData",
+	"valueSignature",
+	"valueString",
+	"valueTime",
+	"valueTiming",
+	"valueTriggerDefinition",
+	"valueUnsignedInt",
+	"valueUri",
+	"valueUrl",
+	"valueUsageContext",
+	"valueUuid",
+}
+
 func (x *Extension) decodeJSON(s *decodeState) {
 	d := s.d
-	var seen [1]uint64
+	var seen [2]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysExtension[:], seen[:]) {
+		case -1:
+			continue
+		case 20:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 19:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "url":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("url")
+		case 21:
+			// "url"
 			if v, ok := decodeAttr(d); ok {
 				x.URL = v
 			}
-			d.Pop()
-		case "valueBase64Binary":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 26:
+			// "valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueBase64Binary")
 			if v := decodeBase64BinaryField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueBase64Binary":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 0:
+			// "_valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueBase64Binary")
 			x.Value = decodeBase64BinaryFieldElement(s, p)
-			d.Pop()
-		case "valueBoolean":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 27:
+			// "valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueBoolean")
 			if v := decodeBooleanField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueBoolean":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 1:
+			// "_valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueBoolean")
 			x.Value = decodeBooleanFieldElement(s, p)
-			d.Pop()
-		case "valueCanonical":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 28:
+			// "valueCanonical"
 			p, ok := x.Value.(*Canonical)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueCanonical")
 			if v := decodeCanonicalField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueCanonical":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 2:
+			// "_valueCanonical"
 			p, ok := x.Value.(*Canonical)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueCanonical")
 			x.Value = decodeCanonicalFieldElement(s, p)
-			d.Pop()
-		case "valueCode":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 29:
+			// "valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueCode")
 			if v := decodeCodeField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueCode":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 3:
+			// "_valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueCode")
 			x.Value = decodeCodeFieldElement(s, p)
-			d.Pop()
-		case "valueDate":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 37:
+			// "valueDate"
 			p, ok := x.Value.(*Date)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueDate")
 			if v := decodeDateField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueDate":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 4:
+			// "_valueDate"
 			p, ok := x.Value.(*Date)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueDate")
 			x.Value = decodeDateFieldElement(s, p)
-			d.Pop()
-		case "valueDateTime":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 38:
+			// "valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueDateTime")
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueDateTime":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 5:
+			// "_valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueDateTime")
 			x.Value = decodeDateTimeFieldElement(s, p)
-			d.Pop()
-		case "valueDecimal":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 39:
+			// "valueDecimal"
 			p, ok := x.Value.(*Decimal)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueDecimal")
 			if v := decodeDecimalField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueDecimal":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 6:
+			// "_valueDecimal"
 			p, ok := x.Value.(*Decimal)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueDecimal")
 			x.Value = decodeDecimalFieldElement(s, p)
-			d.Pop()
-		case "valueId":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 45:
+			// "valueId"
 			p, ok := x.Value.(*ID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueId")
 			if v := decodeIDField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueId":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 7:
+			// "_valueId"
 			p, ok := x.Value.(*ID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueId")
 			x.Value = decodeIDFieldElement(s, p)
-			d.Pop()
-		case "valueInstant":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 47:
+			// "valueInstant"
 			p, ok := x.Value.(*Instant)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueInstant")
 			if v := decodeInstantField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueInstant":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 8:
+			// "_valueInstant"
 			p, ok := x.Value.(*Instant)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueInstant")
 			x.Value = decodeInstantFieldElement(s, p)
-			d.Pop()
-		case "valueInteger":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 48:
+			// "valueInteger"
 			p, ok := x.Value.(*Integer)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueInteger")
 			if v := decodeIntegerField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueInteger":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 9:
+			// "_valueInteger"
 			p, ok := x.Value.(*Integer)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueInteger")
 			x.Value = decodeIntegerFieldElement(s, p)
-			d.Pop()
-		case "valueMarkdown":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 49:
+			// "valueMarkdown"
 			p, ok := x.Value.(*Markdown)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueMarkdown")
 			if v := decodeMarkdownField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueMarkdown":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 10:
+			// "_valueMarkdown"
 			p, ok := x.Value.(*Markdown)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueMarkdown")
 			x.Value = decodeMarkdownFieldElement(s, p)
-			d.Pop()
-		case "valueOid":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 52:
+			// "valueOid"
 			p, ok := x.Value.(*OID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueOid")
 			if v := decodeOIDField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueOid":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 11:
+			// "_valueOid"
 			p, ok := x.Value.(*OID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueOid")
 			x.Value = decodeOIDFieldElement(s, p)
-			d.Pop()
-		case "valuePositiveInt":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 55:
+			// "valuePositiveInt"
 			p, ok := x.Value.(*PositiveInt)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valuePositiveInt")
 			if v := decodePositiveIntField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valuePositiveInt":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 12:
+			// "_valuePositiveInt"
 			p, ok := x.Value.(*PositiveInt)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valuePositiveInt")
 			x.Value = decodePositiveIntFieldElement(s, p)
-			d.Pop()
-		case "valueString":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 63:
+			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueString")
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueString":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 13:
+			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueString")
 			x.Value = decodeStringFieldElement(s, p)
-			d.Pop()
-		case "valueTime":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 64:
+			// "valueTime"
 			p, ok := x.Value.(*Time)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueTime")
 			if v := decodeTimeField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueTime":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 14:
+			// "_valueTime"
 			p, ok := x.Value.(*Time)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueTime")
 			x.Value = decodeTimeFieldElement(s, p)
-			d.Pop()
-		case "valueUnsignedInt":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 67:
+			// "valueUnsignedInt"
 			p, ok := x.Value.(*UnsignedInt)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueUnsignedInt")
 			if v := decodeUnsignedIntField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueUnsignedInt":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 15:
+			// "_valueUnsignedInt"
 			p, ok := x.Value.(*UnsignedInt)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueUnsignedInt")
 			x.Value = decodeUnsignedIntFieldElement(s, p)
-			d.Pop()
-		case "valueUri":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 68:
+			// "valueUri"
 			p, ok := x.Value.(*URI)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueUri")
 			if v := decodeURIField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueUri":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 16:
+			// "_valueUri"
 			p, ok := x.Value.(*URI)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueUri")
 			x.Value = decodeURIFieldElement(s, p)
-			d.Pop()
-		case "valueUrl":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 69:
+			// "valueUrl"
 			p, ok := x.Value.(*URL)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueUrl")
 			if v := decodeURLField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueUrl":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 17:
+			// "_valueUrl"
 			p, ok := x.Value.(*URL)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueUrl")
 			x.Value = decodeURLFieldElement(s, p)
-			d.Pop()
-		case "valueUuid":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
+		case 71:
+			// "valueUuid"
 			p, ok := x.Value.(*UUID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("valueUuid")
 			if v := decodeUUIDField(s, p); v != nil {
 				x.Value = v
 			}
-			d.Pop()
-		case "_valueUuid":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
+		case 18:
+			// "_valueUuid"
 			p, ok := x.Value.(*UUID)
 			if !ok && x.Value != nil {
-				d.KeyError("conflicts with another type of value[x]")
-				d.Skip()
+				d.Conflict("a second type of value[x]: a choice element has one type")
 				continue
 			}
-			d.Push("_valueUuid")
 			x.Value = decodeUUIDFieldElement(s, p)
-			d.Pop()
-		case "valueAddress":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueAddress")
+		case 22:
+			// "valueAddress"
 			if d.ObjectStart() {
 				v := s.aAddress.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueAge":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueAge")
+		case 23:
+			// "valueAge"
 			if d.ObjectStart() {
 				v := s.aAge.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueAnnotation":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueAnnotation")
+		case 24:
+			// "valueAnnotation"
 			if d.ObjectStart() {
 				v := s.aAnnotation.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueAttachment":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueAttachment")
+		case 25:
+			// "valueAttachment"
 			if d.ObjectStart() {
 				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueCodeableConcept":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueCodeableConcept")
+		case 30:
+			// "valueCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueCoding":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueCoding")
+		case 31:
+			// "valueCoding"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueContactPoint":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueContactPoint")
+		case 33:
+			// "valueContactPoint"
 			if d.ObjectStart() {
 				v := s.aContactPoint.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueCount":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueCount")
+		case 35:
+			// "valueCount"
 			if d.ObjectStart() {
 				v := s.aCount.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueDistance":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueDistance")
+		case 40:
+			// "valueDistance"
 			if d.ObjectStart() {
 				v := s.aDistance.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueDuration":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueDuration")
+		case 42:
+			// "valueDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueHumanName":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueHumanName")
+		case 44:
+			// "valueHumanName"
 			if d.ObjectStart() {
 				v := s.aHumanName.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueIdentifier":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueIdentifier")
+		case 46:
+			// "valueIdentifier"
 			if d.ObjectStart() {
 				v := s.aIdentifier.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueMoney":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueMoney")
+		case 51:
+			// "valueMoney"
 			if d.ObjectStart() {
 				v := s.aMoney.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valuePeriod":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valuePeriod")
+		case 54:
+			// "valuePeriod"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueQuantity":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueQuantity")
+		case 56:
+			// "valueQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueRange":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueRange")
+		case 57:
+			// "valueRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueRatio":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueRatio")
+		case 58:
+			// "valueRatio"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueReference":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueReference")
+		case 59:
+			// "valueReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueSampledData":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueSampledData")
+		case 61:
+			// "valueSampledData"
 			if d.ObjectStart() {
 				v := s.aSampledData.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueSignature":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueSignature")
+		case 62:
+			// "valueSignature"
 			if d.ObjectStart() {
 				v := s.aSignature.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueTiming":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueTiming")
+		case 65:
+			// "valueTiming"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueContactDetail":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueContactDetail")
+		case 32:
+			// "valueContactDetail"
 			if d.ObjectStart() {
 				v := s.aContactDetail.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueContributor":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueContributor")
+		case 34:
+			// "valueContributor"
 			if d.ObjectStart() {
 				v := s.aContributor.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueDataRequirement":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueDataRequirement")
+		case 36:
+			// "valueDataRequirement"
 			if d.ObjectStart() {
 				v := s.aDataRequirement.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueExpression":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueExpression")
+		case 43:
+			// "valueExpression"
 			if d.ObjectStart() {
 				v := s.aExpression.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueParameterDefinition":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueParameterDefinition")
+		case 53:
+			// "valueParameterDefinition"
 			if d.ObjectStart() {
 				v := s.aParameterDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueRelatedArtifact":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueRelatedArtifact")
+		case 60:
+			// "valueRelatedArtifact"
 			if d.ObjectStart() {
 				v := s.aRelatedArtifact.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueTriggerDefinition":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueTriggerDefinition")
+		case 66:
+			// "valueTriggerDefinition"
 			if d.ObjectStart() {
 				v := s.aTriggerDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueUsageContext":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueUsageContext")
+		case 70:
+			// "valueUsageContext"
 			if d.ObjectStart() {
 				v := s.aUsageContext.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueDosage":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueDosage")
+		case 41:
+			// "valueDosage"
 			if d.ObjectStart() {
 				v := s.aDosage.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
-		case "valueMeta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("valueMeta")
+		case 50:
+			// "valueMeta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

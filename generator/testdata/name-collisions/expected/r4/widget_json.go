@@ -7,265 +7,157 @@ import (
 	"strconv"
 )
 
+// jsonKeysWidget are the properties of Widget in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysWidget = [...]string{
+	"_func",
+	"_getLabel",
+	"_id",
+	"_implicitRules",
+	"_kind",
+	"_label",
+	"_language",
+	"_string",
+	"_type",
+	"_urlHttpId",
+	"_validate",
+	"contained",
+	"extension",
+	"func",
+	"getLabel",
+	"id",
+	"implicitRules",
+	"kind",
+	"label",
+	"language",
+	"meta",
+	"modifierExtension",
+	"part",
+	"resourceType",
+	"string",
+	"text",
+	"type",
+	"urlHttpId",
+	"validate",
+}
+
 func (x *Widget) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysWidget[:], seen[:]) {
+		case -1:
+			continue
+		case 23:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "Widget" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Widget")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 15:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 2:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 20:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 16:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 3:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 19:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 6:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 25:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 11:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 12:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 21:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "type":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("type")
+		case 26:
+			// "type"
 			x.Type = decodeStringField(s, x.Type)
-			d.Pop()
-		case "_type":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_type")
+		case 8:
+			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-			d.Pop()
-		case "func":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("func")
+		case 13:
+			// "func"
 			x.Func = decodeStringField(s, x.Func)
-			d.Pop()
-		case "_func":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_func")
+		case 0:
+			// "_func"
 			x.Func = decodeStringFieldElement(s, x.Func)
-			d.Pop()
-		case "string":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("string")
+		case 24:
+			// "string"
 			x.String = decodeStringField(s, x.String)
-			d.Pop()
-		case "_string":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_string")
+		case 7:
+			// "_string"
 			x.String = decodeStringFieldElement(s, x.String)
-			d.Pop()
-		case "validate":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("validate")
+		case 28:
+			// "validate"
 			x.Validate_ = decodeBooleanField(s, x.Validate_)
-			d.Pop()
-		case "_validate":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_validate")
+		case 10:
+			// "_validate"
 			x.Validate_ = decodeBooleanFieldElement(s, x.Validate_)
-			d.Pop()
-		case "getLabel":
-			if fhirjson.Seen(seen[:], 20) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("getLabel")
+		case 14:
+			// "getLabel"
 			x.GetLabel = decodeStringField(s, x.GetLabel)
-			d.Pop()
-		case "_getLabel":
-			if fhirjson.Seen(seen[:], 21) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_getLabel")
+		case 1:
+			// "_getLabel"
 			x.GetLabel = decodeStringFieldElement(s, x.GetLabel)
-			d.Pop()
-		case "label":
-			if fhirjson.Seen(seen[:], 22) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("label")
+		case 18:
+			// "label"
 			x.Label_ = decodeStringField(s, x.Label_)
-			d.Pop()
-		case "_label":
-			if fhirjson.Seen(seen[:], 23) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_label")
+		case 5:
+			// "_label"
 			x.Label_ = decodeStringFieldElement(s, x.Label_)
-			d.Pop()
-		case "urlHttpId":
-			if fhirjson.Seen(seen[:], 24) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("urlHttpId")
+		case 27:
+			// "urlHttpId"
 			x.URLHTTPID = decodeURIField(s, x.URLHTTPID)
-			d.Pop()
-		case "_urlHttpId":
-			if fhirjson.Seen(seen[:], 25) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_urlHttpId")
+		case 9:
+			// "_urlHttpId"
 			x.URLHTTPID = decodeURIFieldElement(s, x.URLHTTPID)
-			d.Pop()
-		case "part":
-			if fhirjson.Seen(seen[:], 26) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("part")
+		case 22:
+			// "part"
 			x.Part = decodeWidgetPartElementList(s, x.Part)
-			d.Pop()
-		case "kind":
-			if fhirjson.Seen(seen[:], 27) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("kind")
+		case 17:
+			// "kind"
 			x.Kind = decodeCodeField(s, x.Kind)
-			d.Pop()
-		case "_kind":
-			if fhirjson.Seen(seen[:], 28) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_kind")
+		case 4:
+			// "_kind"
 			x.Kind = decodeCodeFieldElement(s, x.Kind)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 23) {
 		d.Error("missing resourceType")
 	}
 }
@@ -374,60 +266,50 @@ func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 	}
 	return list
 }
+
+// jsonKeysWidgetPartElement are the properties of WidgetPartElement in JSON, sorted (see
+// fhirjson.Decoder.Enter). Read only.
+var jsonKeysWidgetPartElement = [...]string{
+	"_value",
+	"extension",
+	"id",
+	"modifierExtension",
+	"value",
+}
+
 func (x *WidgetPartElement) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "id":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		switch d.Enter(jsonKeysWidgetPartElement[:], seen[:]) {
+		case -1:
+			continue
+		case 2:
+			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 1:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 3:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "value":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("value")
+		case 4:
+			// "value"
 			x.Value = decodeStringField(s, x.Value)
-			d.Pop()
-		case "_value":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_value")
+		case 0:
+			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")

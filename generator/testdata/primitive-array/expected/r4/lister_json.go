@@ -7,193 +7,121 @@ import (
 	"strconv"
 )
 
+// jsonKeysLister are the properties of Lister in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysLister = [...]string{
+	"_alias",
+	"_flag",
+	"_id",
+	"_implicitRules",
+	"_language",
+	"_size",
+	"_tag",
+	"alias",
+	"contained",
+	"extension",
+	"flag",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"resourceType",
+	"size",
+	"tag",
+	"text",
+}
+
 func (x *Lister) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysLister[:], seen[:]) {
+		case -1:
+			continue
+		case 16:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "Lister" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Lister")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 11:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 2:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 14:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 12:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 3:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 13:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 4:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 19:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 8:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 9:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 15:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "alias":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("alias")
+		case 7:
+			// "alias"
 			x.Alias = decodeStringList(s, x.Alias)
-			d.Pop()
-		case "_alias":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_alias")
+		case 0:
+			// "_alias"
 			x.Alias = decodeStringListElement(s, x.Alias)
-			d.Pop()
-		case "flag":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("flag")
+		case 10:
+			// "flag"
 			x.Flag = decodeBooleanList(s, x.Flag)
-			d.Pop()
-		case "_flag":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_flag")
+		case 1:
+			// "_flag"
 			x.Flag = decodeBooleanListElement(s, x.Flag)
-			d.Pop()
-		case "size":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("size")
+		case 17:
+			// "size"
 			x.Size = decodeDecimalList(s, x.Size)
-			d.Pop()
-		case "_size":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_size")
+		case 5:
+			// "_size"
 			x.Size = decodeDecimalListElement(s, x.Size)
-			d.Pop()
-		case "tag":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("tag")
+		case 18:
+			// "tag"
 			x.Tag = decodeCodeList(s, x.Tag)
-			d.Pop()
-		case "_tag":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_tag")
+		case 6:
+			// "_tag"
 			x.Tag = decodeCodeListElement(s, x.Tag)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 16) {
 		d.Error("missing resourceType")
 	}
 	if len(x.Alias) > 0 {

@@ -7,193 +7,121 @@ import (
 	"strconv"
 )
 
+// jsonKeysBinder are the properties of Binder in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+var jsonKeysBinder = [...]string{
+	"_extensible",
+	"_id",
+	"_implicitRules",
+	"_language",
+	"_nested",
+	"_odd",
+	"_unexpandable",
+	"contained",
+	"extensible",
+	"extension",
+	"id",
+	"implicitRules",
+	"language",
+	"meta",
+	"modifierExtension",
+	"nested",
+	"odd",
+	"resourceType",
+	"text",
+	"unexpandable",
+}
+
 func (x *Binder) decodeJSON(s *decodeState) {
 	d := s.d
 	var seen [1]uint64
 	n := 0
 	for d.NextKey() {
 		n++
-		switch string(d.Key) {
-		case "resourceType":
-			if fhirjson.Seen(seen[:], 0) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("resourceType")
+		switch d.Enter(jsonKeysBinder[:], seen[:]) {
+		case -1:
+			continue
+		case 17:
+			// "resourceType"
 			if v, ok := d.String(); ok && v != "Binder" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Binder")
 			}
-			d.Pop()
-		case "id":
-			if fhirjson.Seen(seen[:], 1) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("id")
+		case 10:
+			// "id"
 			x.ID = decodeStringField(s, x.ID)
-			d.Pop()
-		case "_id":
-			if fhirjson.Seen(seen[:], 2) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_id")
+		case 1:
+			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-			d.Pop()
-		case "meta":
-			if fhirjson.Seen(seen[:], 3) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("meta")
+		case 13:
+			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-			d.Pop()
-		case "implicitRules":
-			if fhirjson.Seen(seen[:], 4) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("implicitRules")
+		case 11:
+			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-			d.Pop()
-		case "_implicitRules":
-			if fhirjson.Seen(seen[:], 5) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_implicitRules")
+		case 2:
+			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-			d.Pop()
-		case "language":
-			if fhirjson.Seen(seen[:], 6) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("language")
+		case 12:
+			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-			d.Pop()
-		case "_language":
-			if fhirjson.Seen(seen[:], 7) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_language")
+		case 3:
+			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-			d.Pop()
-		case "text":
-			if fhirjson.Seen(seen[:], 8) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("text")
+		case 18:
+			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-			d.Pop()
-		case "contained":
-			if fhirjson.Seen(seen[:], 9) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("contained")
+		case 7:
+			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-			d.Pop()
-		case "extension":
-			if fhirjson.Seen(seen[:], 10) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extension")
+		case 9:
+			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-			d.Pop()
-		case "modifierExtension":
-			if fhirjson.Seen(seen[:], 11) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("modifierExtension")
+		case 14:
+			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-			d.Pop()
-		case "odd":
-			if fhirjson.Seen(seen[:], 12) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("odd")
+		case 16:
+			// "odd"
 			x.Odd = decodeCodeField(s, x.Odd)
-			d.Pop()
-		case "_odd":
-			if fhirjson.Seen(seen[:], 13) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_odd")
+		case 5:
+			// "_odd"
 			x.Odd = decodeCodeFieldElement(s, x.Odd)
-			d.Pop()
-		case "nested":
-			if fhirjson.Seen(seen[:], 14) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("nested")
+		case 15:
+			// "nested"
 			x.Nested = decodeCodeList(s, x.Nested)
-			d.Pop()
-		case "_nested":
-			if fhirjson.Seen(seen[:], 15) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_nested")
+		case 4:
+			// "_nested"
 			x.Nested = decodeCodeListElement(s, x.Nested)
-			d.Pop()
-		case "unexpandable":
-			if fhirjson.Seen(seen[:], 16) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("unexpandable")
+		case 19:
+			// "unexpandable"
 			x.Unexpandable = decodeCodeField(s, x.Unexpandable)
-			d.Pop()
-		case "_unexpandable":
-			if fhirjson.Seen(seen[:], 17) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_unexpandable")
+		case 6:
+			// "_unexpandable"
 			x.Unexpandable = decodeCodeFieldElement(s, x.Unexpandable)
-			d.Pop()
-		case "extensible":
-			if fhirjson.Seen(seen[:], 18) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("extensible")
+		case 8:
+			// "extensible"
 			x.Extensible = decodeCodeField(s, x.Extensible)
-			d.Pop()
-		case "_extensible":
-			if fhirjson.Seen(seen[:], 19) {
-				d.Duplicate()
-				continue
-			}
-			d.Push("_extensible")
+		case 0:
+			// "_extensible"
 			x.Extensible = decodeCodeFieldElement(s, x.Extensible)
-			d.Pop()
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
 			}
+			continue
 		}
+		d.Pop()
 	}
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if seen[0]&1 == 0 {
+	if !fhirjson.Has(seen[:], 17) {
 		d.Error("missing resourceType")
 	}
 	if len(x.Nested) > 0 {
