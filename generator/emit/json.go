@@ -179,7 +179,7 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 		if fd.Min >= 1 {
 			assign = jen.Id("x").Dot(fd.GoName).Op("=").Id("v")
 		}
-		at(fd.Name, 
+		at(fd.Name,
 			jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("decodeAttr").Call(jen.Id("d")), jen.Id("ok")).Block(assign),
 		)
 	case kindPrimitive:
@@ -196,7 +196,7 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decode"+st+"List").Call(jen.Id("s"), x.Clone()))
 			return
 		}
-		at(fd.Name, 
+		at(fd.Name,
 			jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
 				jen.Id("v").Op(":=").Id("s").Dot("a"+fd.Type.Type.GoName).Dot("one").Call(),
 				jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
@@ -207,7 +207,7 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decodeResourceList").Call(jen.Id("s"), x.Clone()))
 			return
 		}
-		at(fd.Name, 
+		at(fd.Name,
 			jen.If(jen.Id("r").Op(":=").Id("decodeResource").Call(jen.Id("s")), jen.Id("r").Op("!=").Nil()).Block(
 				jen.Add(x.Clone()).Op("=").Id("r"),
 			))
@@ -216,7 +216,7 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 			ot := o.Ref.Type
 			te := e.typeExpr(o.Ref)
 			if ot.Kind != model.KindPrimitive {
-				at(o.JSONName, 
+				at(o.JSONName,
 					jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
 						jen.Id("v").Op(":=").Id("s").Dot("a"+ot.GoName).Dot("one").Call(),
 						jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
