@@ -7,62 +7,46 @@ package r4
 func (x *Address) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Use != nil {
-					_ = any(y1.Use)
 					n++
 				}
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				if y1.Text != nil {
-					_ = any(y1.Text)
 					n++
 				}
-				for i3 := range y1.Line {
-					_ = any((&y1.Line[i3]))
-					n++
-				}
+				n += int64(len(y1.Line))
 				if y1.City != nil {
-					_ = any(y1.City)
 					n++
 				}
 				if y1.District != nil {
-					_ = any(y1.District)
 					n++
 				}
 				if y1.State != nil {
-					_ = any(y1.State)
 					n++
 				}
 				if y1.PostalCode != nil {
-					_ = any(y1.PostalCode)
 					n++
 				}
 				if y1.Country != nil {
-					_ = any(y1.Country)
 					n++
 				}
 				if y1.Period != nil {
-					_ = any(y1.Period)
 					n++
 				}
 				return n
@@ -78,9 +62,9 @@ func (x *Address) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

@@ -4,30 +4,30 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysAddress are the properties of Address in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysAddress are the properties of Address in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAddress = [...]string{
-	"_city",
-	"_country",
-	"_district",
-	"_line",
-	"_postalCode",
-	"_state",
-	"_text",
-	"_type",
-	"_use",
-	"city",
-	"country",
-	"district",
-	"extension",
 	"id",
-	"line",
-	"period",
-	"postalCode",
-	"state",
-	"text",
-	"type",
+	"extension",
 	"use",
+	"_use",
+	"type",
+	"_type",
+	"text",
+	"_text",
+	"line",
+	"_line",
+	"city",
+	"_city",
+	"district",
+	"_district",
+	"state",
+	"_state",
+	"postalCode",
+	"_postalCode",
+	"country",
+	"_country",
+	"period",
 }
 
 func (x *Address) decodeJSON(s *decodeState) {
@@ -36,72 +36,117 @@ func (x *Address) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAddress[:], seen[:]) {
+		k := len(jsonKeysAddress)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "use":
+			k = 2
+		case "_use":
+			k = 3
+		case "type":
+			k = 4
+		case "_type":
+			k = 5
+		case "text":
+			k = 6
+		case "_text":
+			k = 7
+		case "line":
+			k = 8
+		case "_line":
+			k = 9
+		case "city":
+			k = 10
+		case "_city":
+			k = 11
+		case "district":
+			k = 12
+		case "_district":
+			k = 13
+		case "state":
+			k = 14
+		case "_state":
+			k = 15
+		case "postalCode":
+			k = 16
+		case "_postalCode":
+			k = 17
+		case "country":
+			k = 18
+		case "_country":
+			k = 19
+		case "period":
+			k = 20
+		}
+		switch d.Enter(k, jsonKeysAddress[:], seen[:]) {
 		case -1:
 			continue
-		case 13:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 12:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 20:
+		case 2:
 			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-		case 8:
+		case 3:
 			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-		case 19:
+		case 4:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-		case 7:
+		case 5:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 18:
+		case 6:
 			// "text"
 			x.Text = decodeStringField(s, x.Text)
-		case 6:
+		case 7:
 			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-		case 14:
+		case 8:
 			// "line"
 			x.Line = decodeStringList(s, x.Line)
-		case 3:
+		case 9:
 			// "_line"
 			x.Line = decodeStringListElement(s, x.Line)
-		case 9:
+		case 10:
 			// "city"
 			x.City = decodeStringField(s, x.City)
-		case 0:
+		case 11:
 			// "_city"
 			x.City = decodeStringFieldElement(s, x.City)
-		case 11:
+		case 12:
 			// "district"
 			x.District = decodeStringField(s, x.District)
-		case 2:
+		case 13:
 			// "_district"
 			x.District = decodeStringFieldElement(s, x.District)
-		case 17:
+		case 14:
 			// "state"
 			x.State = decodeStringField(s, x.State)
-		case 5:
+		case 15:
 			// "_state"
 			x.State = decodeStringFieldElement(s, x.State)
 		case 16:
 			// "postalCode"
 			x.PostalCode = decodeStringField(s, x.PostalCode)
-		case 4:
+		case 17:
 			// "_postalCode"
 			x.PostalCode = decodeStringFieldElement(s, x.PostalCode)
-		case 10:
+		case 18:
 			// "country"
 			x.Country = decodeStringField(s, x.Country)
-		case 1:
+		case 19:
 			// "_country"
 			x.Country = decodeStringFieldElement(s, x.Country)
-		case 15:
+		case 20:
 			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()

@@ -4,18 +4,18 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysAnnotation are the properties of Annotation in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysAnnotation are the properties of Annotation in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAnnotation = [...]string{
-	"_authorString",
-	"_text",
-	"_time",
+	"id",
+	"extension",
 	"authorReference",
 	"authorString",
-	"extension",
-	"id",
-	"text",
+	"_authorString",
 	"time",
+	"_time",
+	"text",
+	"_text",
 }
 
 func (x *Annotation) decodeJSON(s *decodeState) {
@@ -24,25 +24,46 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAnnotation[:], seen[:]) {
+		k := len(jsonKeysAnnotation)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "authorReference":
+			k = 2
+		case "authorString":
+			k = 3
+		case "_authorString":
+			k = 4
+		case "time":
+			k = 5
+		case "_time":
+			k = 6
+		case "text":
+			k = 7
+		case "_text":
+			k = 8
+		}
+		switch d.Enter(k, jsonKeysAnnotation[:], seen[:]) {
 		case -1:
 			continue
-		case 6:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 5:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "authorReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Author = v
 			}
-		case 4:
+		case 3:
 			// "authorString"
 			p, ok := x.Author.(*String)
 			if !ok && x.Author != nil {
@@ -52,7 +73,7 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 			if v := decodeStringField(s, p); v != nil {
 				x.Author = v
 			}
-		case 0:
+		case 4:
 			// "_authorString"
 			p, ok := x.Author.(*String)
 			if !ok && x.Author != nil {
@@ -60,16 +81,16 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Author = decodeStringFieldElement(s, p)
-		case 8:
+		case 5:
 			// "time"
 			x.Time = decodeDateTimeField(s, x.Time)
-		case 2:
+		case 6:
 			// "_time"
 			x.Time = decodeDateTimeFieldElement(s, x.Time)
 		case 7:
 			// "text"
 			x.Text = decodeMarkdownField(s, x.Text)
-		case 1:
+		case 8:
 			// "_text"
 			x.Text = decodeMarkdownFieldElement(s, x.Text)
 		default:

@@ -34,54 +34,42 @@ func (x *Attachment) invAtt1(v *validator) int8 {
 func (x *Attachment) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.ContentType != nil {
-					_ = any(y1.ContentType)
 					n++
 				}
 				if y1.Language != nil {
-					_ = any(y1.Language)
 					n++
 				}
 				if y1.Data != nil {
-					_ = any(y1.Data)
 					n++
 				}
 				if y1.URL != nil {
-					_ = any(y1.URL)
 					n++
 				}
 				if y1.Size != nil {
-					_ = any(y1.Size)
 					n++
 				}
 				if y1.Hash != nil {
-					_ = any(y1.Hash)
 					n++
 				}
 				if y1.Title != nil {
-					_ = any(y1.Title)
 					n++
 				}
 				if y1.Creation != nil {
-					_ = any(y1.Creation)
 					n++
 				}
 				return n
@@ -97,9 +85,9 @@ func (x *Attachment) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

@@ -4,27 +4,27 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysAttachment are the properties of Attachment in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysAttachment are the properties of Attachment in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAttachment = [...]string{
-	"_contentType",
-	"_creation",
-	"_data",
-	"_hash",
-	"_language",
-	"_size",
-	"_title",
-	"_url",
-	"contentType",
-	"creation",
-	"data",
-	"extension",
-	"hash",
 	"id",
+	"extension",
+	"contentType",
+	"_contentType",
 	"language",
-	"size",
-	"title",
+	"_language",
+	"data",
+	"_data",
 	"url",
+	"_url",
+	"size",
+	"_size",
+	"hash",
+	"_hash",
+	"title",
+	"_title",
+	"creation",
+	"_creation",
 }
 
 func (x *Attachment) decodeJSON(s *decodeState) {
@@ -33,63 +33,102 @@ func (x *Attachment) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAttachment[:], seen[:]) {
+		k := len(jsonKeysAttachment)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "contentType":
+			k = 2
+		case "_contentType":
+			k = 3
+		case "language":
+			k = 4
+		case "_language":
+			k = 5
+		case "data":
+			k = 6
+		case "_data":
+			k = 7
+		case "url":
+			k = 8
+		case "_url":
+			k = 9
+		case "size":
+			k = 10
+		case "_size":
+			k = 11
+		case "hash":
+			k = 12
+		case "_hash":
+			k = 13
+		case "title":
+			k = 14
+		case "_title":
+			k = 15
+		case "creation":
+			k = 16
+		case "_creation":
+			k = 17
+		}
+		switch d.Enter(k, jsonKeysAttachment[:], seen[:]) {
 		case -1:
 			continue
-		case 13:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 11:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 8:
+		case 2:
 			// "contentType"
 			x.ContentType = decodeCodeField(s, x.ContentType)
-		case 0:
+		case 3:
 			// "_contentType"
 			x.ContentType = decodeCodeFieldElement(s, x.ContentType)
-		case 14:
+		case 4:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 4:
+		case 5:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 10:
+		case 6:
 			// "data"
 			x.Data = decodeBase64BinaryField(s, x.Data)
-		case 2:
+		case 7:
 			// "_data"
 			x.Data = decodeBase64BinaryFieldElement(s, x.Data)
-		case 17:
+		case 8:
 			// "url"
 			x.URL = decodeURLField(s, x.URL)
-		case 7:
+		case 9:
 			// "_url"
 			x.URL = decodeURLFieldElement(s, x.URL)
-		case 15:
+		case 10:
 			// "size"
 			x.Size = decodeUnsignedIntField(s, x.Size)
-		case 5:
+		case 11:
 			// "_size"
 			x.Size = decodeUnsignedIntFieldElement(s, x.Size)
 		case 12:
 			// "hash"
 			x.Hash = decodeBase64BinaryField(s, x.Hash)
-		case 3:
+		case 13:
 			// "_hash"
 			x.Hash = decodeBase64BinaryFieldElement(s, x.Hash)
-		case 16:
+		case 14:
 			// "title"
 			x.Title = decodeStringField(s, x.Title)
-		case 6:
+		case 15:
 			// "_title"
 			x.Title = decodeStringFieldElement(s, x.Title)
-		case 9:
+		case 16:
 			// "creation"
 			x.Creation = decodeDateTimeField(s, x.Creation)
-		case 1:
+		case 17:
 			// "_creation"
 			x.Creation = decodeDateTimeFieldElement(s, x.Creation)
 		default:

@@ -416,72 +416,48 @@ func (x *AuditEvent) invDom6(v *validator) int8 {
 func (x *AuditEventAgent) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l8 := int8(1)
-		if l8 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l8, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
-				for i4 := range y1.Role {
-					_ = any((&y1.Role[i4]))
-					n++
-				}
+				n += int64(len(y1.Role))
 				if y1.Who != nil {
-					_ = any(y1.Who)
 					n++
 				}
 				if y1.AltID != nil {
-					_ = any(y1.AltID)
 					n++
 				}
 				if y1.Name != nil {
-					_ = any(y1.Name)
 					n++
 				}
 				if y1.Requestor != nil {
-					_ = any(y1.Requestor)
 					n++
 				}
 				if y1.Location != nil {
-					_ = any(y1.Location)
 					n++
 				}
-				for i5 := range y1.Policy {
-					_ = any((&y1.Policy[i5]))
-					n++
-				}
+				n += int64(len(y1.Policy))
 				if y1.Media != nil {
-					_ = any(y1.Media)
 					n++
 				}
 				if y1.Network != nil {
-					_ = any(y1.Network)
 					n++
 				}
-				for i6 := range y1.PurposeOfUse {
-					_ = any((&y1.PurposeOfUse[i6]))
-					n++
-				}
+				n += int64(len(y1.PurposeOfUse))
 				return n
 			}()
 			an++
@@ -495,9 +471,9 @@ func (x *AuditEventAgent) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y7 := x
-				if y7.ID != nil {
-					_ = *y7.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -523,34 +499,25 @@ func (x *AuditEventAgent) invEle1(v *validator) int8 {
 func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Address != nil {
-					_ = any(y1.Address)
 					n++
 				}
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				return n
@@ -566,9 +533,9 @@ func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -593,64 +560,44 @@ func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
 func (x *AuditEventEntity) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.What != nil {
-					_ = any(y1.What)
 					n++
 				}
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				if y1.Role != nil {
-					_ = any(y1.Role)
 					n++
 				}
 				if y1.Lifecycle != nil {
-					_ = any(y1.Lifecycle)
 					n++
 				}
-				for i4 := range y1.SecurityLabel {
-					_ = any((&y1.SecurityLabel[i4]))
-					n++
-				}
+				n += int64(len(y1.SecurityLabel))
 				if y1.Name != nil {
-					_ = any(y1.Name)
 					n++
 				}
 				if y1.Description != nil {
-					_ = any(y1.Description)
 					n++
 				}
 				if y1.Query != nil {
-					_ = any(y1.Query)
 					n++
 				}
-				for i5 := range y1.Detail {
-					_ = any((&y1.Detail[i5]))
-					n++
-				}
+				n += int64(len(y1.Detail))
 				return n
 			}()
 			an++
@@ -664,9 +611,9 @@ func (x *AuditEventEntity) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -719,34 +666,25 @@ func (x *AuditEventEntity) invSev1(v *validator) int8 {
 func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				if y1.Value != nil {
-					_ = any(y1.Value)
 					n++
 				}
 				return n
@@ -762,9 +700,9 @@ func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -789,40 +727,28 @@ func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
 func (x *AuditEventSource) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := int8(1)
-		if l6 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Site != nil {
-					_ = any(y1.Site)
 					n++
 				}
 				if y1.Observer != nil {
-					_ = any(y1.Observer)
 					n++
 				}
-				for i4 := range y1.Type {
-					_ = any((&y1.Type[i4]))
-					n++
-				}
+				n += int64(len(y1.Type))
 				return n
 			}()
 			an++
@@ -836,9 +762,9 @@ func (x *AuditEventSource) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y5 := x
-				if y5.ID != nil {
-					_ = *y5.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

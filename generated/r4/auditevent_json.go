@@ -7,36 +7,36 @@ import (
 	"strconv"
 )
 
-// jsonKeysAuditEvent are the properties of AuditEvent in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysAuditEvent are the properties of AuditEvent in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEvent = [...]string{
-	"_action",
-	"_id",
-	"_implicitRules",
-	"_language",
-	"_outcome",
-	"_outcomeDesc",
-	"_recorded",
-	"action",
-	"agent",
-	"contained",
-	"entity",
-	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
-	"modifierExtension",
-	"outcome",
-	"outcomeDesc",
-	"period",
-	"purposeOfEvent",
-	"recorded",
 	"resourceType",
-	"source",
-	"subtype",
+	"id",
+	"_id",
+	"meta",
+	"implicitRules",
+	"_implicitRules",
+	"language",
+	"_language",
 	"text",
+	"contained",
+	"extension",
+	"modifierExtension",
 	"type",
+	"subtype",
+	"action",
+	"_action",
+	"period",
+	"recorded",
+	"_recorded",
+	"outcome",
+	"_outcome",
+	"outcomeDesc",
+	"_outcomeDesc",
+	"purposeOfEvent",
+	"agent",
+	"source",
+	"entity",
 }
 
 func (x *AuditEvent) decodeJSON(s *decodeState) {
@@ -45,40 +45,97 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEvent[:], seen[:]) {
+		k := len(jsonKeysAuditEvent)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "type":
+			k = 12
+		case "subtype":
+			k = 13
+		case "action":
+			k = 14
+		case "_action":
+			k = 15
+		case "period":
+			k = 16
+		case "recorded":
+			k = 17
+		case "_recorded":
+			k = 18
+		case "outcome":
+			k = 19
+		case "_outcome":
+			k = 20
+		case "outcomeDesc":
+			k = 21
+		case "_outcomeDesc":
+			k = 22
+		case "purposeOfEvent":
+			k = 23
+		case "agent":
+			k = 24
+		case "source":
+			k = 25
+		case "entity":
+			k = 26
+		}
+		switch d.Enter(k, jsonKeysAuditEvent[:], seen[:]) {
 		case -1:
 			continue
-		case 22:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "AuditEvent" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want AuditEvent")
 			}
-		case 12:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 1:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 15:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 13:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 2:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 14:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 3:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 25:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
@@ -88,67 +145,67 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 11:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 16:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 26:
+		case 12:
 			// "type"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-		case 24:
+		case 13:
 			// "subtype"
 			x.Subtype = decodeCodingList(s, x.Subtype)
-		case 7:
+		case 14:
 			// "action"
 			x.Action = decodeCodeField(s, x.Action)
-		case 0:
+		case 15:
 			// "_action"
 			x.Action = decodeCodeFieldElement(s, x.Action)
-		case 19:
+		case 16:
 			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-		case 21:
+		case 17:
 			// "recorded"
 			x.Recorded = decodeInstantField(s, x.Recorded)
-		case 6:
+		case 18:
 			// "_recorded"
 			x.Recorded = decodeInstantFieldElement(s, x.Recorded)
-		case 17:
+		case 19:
 			// "outcome"
 			x.Outcome = decodeCodeField(s, x.Outcome)
-		case 4:
+		case 20:
 			// "_outcome"
 			x.Outcome = decodeCodeFieldElement(s, x.Outcome)
-		case 18:
+		case 21:
 			// "outcomeDesc"
 			x.OutcomeDesc = decodeStringField(s, x.OutcomeDesc)
-		case 5:
+		case 22:
 			// "_outcomeDesc"
 			x.OutcomeDesc = decodeStringFieldElement(s, x.OutcomeDesc)
-		case 20:
+		case 23:
 			// "purposeOfEvent"
 			x.PurposeOfEvent = decodeCodeableConceptList(s, x.PurposeOfEvent)
-		case 8:
+		case 24:
 			// "agent"
 			x.Agent = decodeAuditEventAgentList(s, x.Agent)
-		case 23:
+		case 25:
 			// "source"
 			if d.ObjectStart() {
 				v := s.aAuditEventSource.one()
 				v.decodeJSON(s)
 				x.Source = v
 			}
-		case 10:
+		case 26:
 			// "entity"
 			x.Entity = decodeAuditEventEntityList(s, x.Entity)
 		default:
@@ -162,7 +219,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 22) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }
@@ -304,27 +361,27 @@ func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 	return list
 }
 
-// jsonKeysAuditEventAgent are the properties of AuditEventAgent in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysAuditEventAgent are the properties of AuditEventAgent in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEventAgent = [...]string{
-	"_altId",
-	"_name",
-	"_policy",
-	"_requestor",
-	"altId",
-	"extension",
 	"id",
-	"location",
-	"media",
+	"extension",
 	"modifierExtension",
-	"name",
-	"network",
-	"policy",
-	"purposeOfUse",
-	"requestor",
-	"role",
 	"type",
+	"role",
 	"who",
+	"altId",
+	"_altId",
+	"name",
+	"_name",
+	"requestor",
+	"_requestor",
+	"location",
+	"policy",
+	"_policy",
+	"media",
+	"network",
+	"purposeOfUse",
 }
 
 func (x *AuditEventAgent) decodeJSON(s *decodeState) {
@@ -333,83 +390,122 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEventAgent[:], seen[:]) {
+		k := len(jsonKeysAuditEventAgent)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "type":
+			k = 3
+		case "role":
+			k = 4
+		case "who":
+			k = 5
+		case "altId":
+			k = 6
+		case "_altId":
+			k = 7
+		case "name":
+			k = 8
+		case "_name":
+			k = 9
+		case "requestor":
+			k = 10
+		case "_requestor":
+			k = 11
+		case "location":
+			k = 12
+		case "policy":
+			k = 13
+		case "_policy":
+			k = 14
+		case "media":
+			k = 15
+		case "network":
+			k = 16
+		case "purposeOfUse":
+			k = 17
+		}
+		switch d.Enter(k, jsonKeysAuditEventAgent[:], seen[:]) {
 		case -1:
 			continue
-		case 6:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 5:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 9:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 16:
+		case 3:
 			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-		case 15:
+		case 4:
 			// "role"
 			x.Role = decodeCodeableConceptList(s, x.Role)
-		case 17:
+		case 5:
 			// "who"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
-		case 4:
+		case 6:
 			// "altId"
 			x.AltID = decodeStringField(s, x.AltID)
-		case 0:
+		case 7:
 			// "_altId"
 			x.AltID = decodeStringFieldElement(s, x.AltID)
-		case 10:
+		case 8:
 			// "name"
 			x.Name = decodeStringField(s, x.Name)
-		case 1:
+		case 9:
 			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-		case 14:
+		case 10:
 			// "requestor"
 			x.Requestor = decodeBooleanField(s, x.Requestor)
-		case 3:
+		case 11:
 			// "_requestor"
 			x.Requestor = decodeBooleanFieldElement(s, x.Requestor)
-		case 7:
+		case 12:
 			// "location"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Location = v
 			}
-		case 12:
+		case 13:
 			// "policy"
 			x.Policy = decodeURIList(s, x.Policy)
-		case 2:
+		case 14:
 			// "_policy"
 			x.Policy = decodeURIListElement(s, x.Policy)
-		case 8:
+		case 15:
 			// "media"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Media = v
 			}
-		case 11:
+		case 16:
 			// "network"
 			if d.ObjectStart() {
 				v := s.aAuditEventAgentNetwork.one()
 				v.decodeJSON(s)
 				x.Network = v
 			}
-		case 13:
+		case 17:
 			// "purposeOfUse"
 			x.PurposeOfUse = decodeCodeableConceptList(s, x.PurposeOfUse)
 		default:
@@ -541,16 +637,16 @@ func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEv
 	return list
 }
 
-// jsonKeysAuditEventAgentNetwork are the properties of AuditEventAgentNetwork in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysAuditEventAgentNetwork are the properties of AuditEventAgentNetwork in JSON, in the order of
+// its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEventAgentNetwork = [...]string{
-	"_address",
-	"_type",
-	"address",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
+	"address",
+	"_address",
 	"type",
+	"_type",
 }
 
 func (x *AuditEventAgentNetwork) decodeJSON(s *decodeState) {
@@ -559,30 +655,47 @@ func (x *AuditEventAgentNetwork) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEventAgentNetwork[:], seen[:]) {
+		k := len(jsonKeysAuditEventAgentNetwork)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "address":
+			k = 3
+		case "_address":
+			k = 4
+		case "type":
+			k = 5
+		case "_type":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysAuditEventAgentNetwork[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 2:
+		case 3:
 			// "address"
 			x.Address = decodeStringField(s, x.Address)
-		case 0:
+		case 4:
 			// "_address"
 			x.Address = decodeStringFieldElement(s, x.Address)
-		case 6:
+		case 5:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-		case 1:
+		case 6:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
 		default:
@@ -673,15 +786,15 @@ func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetw
 	return list
 }
 
-// jsonKeysAuditEventSource are the properties of AuditEventSource in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysAuditEventSource are the properties of AuditEventSource in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEventSource = [...]string{
-	"_site",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
-	"observer",
 	"site",
+	"_site",
+	"observer",
 	"type",
 }
 
@@ -691,10 +804,27 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEventSource[:], seen[:]) {
+		k := len(jsonKeysAuditEventSource)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "site":
+			k = 3
+		case "_site":
+			k = 4
+		case "observer":
+			k = 5
+		case "type":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysAuditEventSource[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
@@ -702,16 +832,16 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 5:
+		case 3:
 			// "site"
 			x.Site = decodeStringField(s, x.Site)
-		case 0:
+		case 4:
 			// "_site"
 			x.Site = decodeStringFieldElement(s, x.Site)
-		case 4:
+		case 5:
 			// "observer"
 			if d.ObjectStart() {
 				v := s.aReference.one()
@@ -820,24 +950,24 @@ func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []Audit
 	return list
 }
 
-// jsonKeysAuditEventEntity are the properties of AuditEventEntity in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysAuditEventEntity are the properties of AuditEventEntity in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEventEntity = [...]string{
-	"_description",
-	"_name",
-	"_query",
-	"description",
-	"detail",
-	"extension",
 	"id",
-	"lifecycle",
+	"extension",
 	"modifierExtension",
-	"name",
-	"query",
-	"role",
-	"securityLabel",
-	"type",
 	"what",
+	"type",
+	"role",
+	"lifecycle",
+	"securityLabel",
+	"name",
+	"_name",
+	"description",
+	"_description",
+	"query",
+	"_query",
+	"detail",
 }
 
 func (x *AuditEventEntity) decodeJSON(s *decodeState) {
@@ -846,70 +976,103 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEventEntity[:], seen[:]) {
+		k := len(jsonKeysAuditEventEntity)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "what":
+			k = 3
+		case "type":
+			k = 4
+		case "role":
+			k = 5
+		case "lifecycle":
+			k = 6
+		case "securityLabel":
+			k = 7
+		case "name":
+			k = 8
+		case "_name":
+			k = 9
+		case "description":
+			k = 10
+		case "_description":
+			k = 11
+		case "query":
+			k = 12
+		case "_query":
+			k = 13
+		case "detail":
+			k = 14
+		}
+		switch d.Enter(k, jsonKeysAuditEventEntity[:], seen[:]) {
 		case -1:
 			continue
-		case 6:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 5:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 8:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 14:
+		case 3:
 			// "what"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.What = v
 			}
-		case 13:
+		case 4:
 			// "type"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-		case 11:
+		case 5:
 			// "role"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Role = v
 			}
-		case 7:
+		case 6:
 			// "lifecycle"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Lifecycle = v
 			}
-		case 12:
+		case 7:
 			// "securityLabel"
 			x.SecurityLabel = decodeCodingList(s, x.SecurityLabel)
-		case 9:
+		case 8:
 			// "name"
 			x.Name = decodeStringField(s, x.Name)
-		case 1:
+		case 9:
 			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-		case 3:
+		case 10:
 			// "description"
 			x.Description = decodeStringField(s, x.Description)
-		case 0:
+		case 11:
 			// "_description"
 			x.Description = decodeStringFieldElement(s, x.Description)
-		case 10:
+		case 12:
 			// "query"
 			x.Query = decodeBase64BinaryField(s, x.Query)
-		case 2:
+		case 13:
 			// "_query"
 			x.Query = decodeBase64BinaryFieldElement(s, x.Query)
-		case 4:
+		case 14:
 			// "detail"
 			x.Detail = decodeAuditEventEntityDetailList(s, x.Detail)
 		default:
@@ -1033,18 +1196,18 @@ func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []Audit
 	return list
 }
 
-// jsonKeysAuditEventEntityDetail are the properties of AuditEventEntityDetail in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysAuditEventEntityDetail are the properties of AuditEventEntityDetail in JSON, in the order of
+// its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysAuditEventEntityDetail = [...]string{
-	"_type",
-	"_valueBase64Binary",
-	"_valueString",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
 	"type",
-	"valueBase64Binary",
+	"_type",
 	"valueString",
+	"_valueString",
+	"valueBase64Binary",
+	"_valueBase64Binary",
 }
 
 func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
@@ -1053,27 +1216,48 @@ func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysAuditEventEntityDetail[:], seen[:]) {
+		k := len(jsonKeysAuditEventEntityDetail)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "type":
+			k = 3
+		case "_type":
+			k = 4
+		case "valueString":
+			k = 5
+		case "_valueString":
+			k = 6
+		case "valueBase64Binary":
+			k = 7
+		case "_valueBase64Binary":
+			k = 8
+		}
+		switch d.Enter(k, jsonKeysAuditEventEntityDetail[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 6:
+		case 3:
 			// "type"
 			x.Type = decodeStringField(s, x.Type)
-		case 0:
+		case 4:
 			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-		case 8:
+		case 5:
 			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -1083,7 +1267,7 @@ func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-		case 2:
+		case 6:
 			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -1101,7 +1285,7 @@ func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 			if v := decodeBase64BinaryField(s, p); v != nil {
 				x.Value = v
 			}
-		case 1:
+		case 8:
 			// "_valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {

@@ -4,14 +4,14 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysCodeableConcept are the properties of CodeableConcept in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysCodeableConcept are the properties of CodeableConcept in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysCodeableConcept = [...]string{
-	"_text",
-	"coding",
-	"extension",
 	"id",
+	"extension",
+	"coding",
 	"text",
+	"_text",
 }
 
 func (x *CodeableConcept) decodeJSON(s *decodeState) {
@@ -20,24 +20,37 @@ func (x *CodeableConcept) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysCodeableConcept[:], seen[:]) {
+		k := len(jsonKeysCodeableConcept)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "coding":
+			k = 2
+		case "text":
+			k = 3
+		case "_text":
+			k = 4
+		}
+		switch d.Enter(k, jsonKeysCodeableConcept[:], seen[:]) {
 		case -1:
 			continue
-		case 3:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 2:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 1:
+		case 2:
 			// "coding"
 			x.Coding = decodeCodingList(s, x.Coding)
-		case 4:
+		case 3:
 			// "text"
 			x.Text = decodeStringField(s, x.Text)
-		case 0:
+		case 4:
 			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
 		default:

@@ -4,20 +4,21 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysCoding are the properties of Coding in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysCoding are the properties of Coding in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysCoding = [...]string{
-	"_code",
-	"_display",
+	"id",
+	"extension",
+	"system",
 	"_system",
-	"_userSelected",
+	"version",
 	"_version",
 	"code",
+	"_code",
 	"display",
-	"extension",
-	"id",
-	"system",
+	"_display",
 	"userSelected",
-	"version",
+	"_userSelected",
 }
 
 func (x *Coding) decodeJSON(s *decodeState) {
@@ -26,45 +27,72 @@ func (x *Coding) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysCoding[:], seen[:]) {
+		k := len(jsonKeysCoding)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "system":
+			k = 2
+		case "_system":
+			k = 3
+		case "version":
+			k = 4
+		case "_version":
+			k = 5
+		case "code":
+			k = 6
+		case "_code":
+			k = 7
+		case "display":
+			k = 8
+		case "_display":
+			k = 9
+		case "userSelected":
+			k = 10
+		case "_userSelected":
+			k = 11
+		}
+		switch d.Enter(k, jsonKeysCoding[:], seen[:]) {
 		case -1:
 			continue
-		case 8:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 7:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 9:
+		case 2:
 			// "system"
 			x.System = decodeURIField(s, x.System)
-		case 2:
+		case 3:
 			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-		case 11:
+		case 4:
 			// "version"
 			x.Version = decodeStringField(s, x.Version)
-		case 4:
+		case 5:
 			// "_version"
 			x.Version = decodeStringFieldElement(s, x.Version)
-		case 5:
+		case 6:
 			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-		case 0:
+		case 7:
 			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
-		case 6:
+		case 8:
 			// "display"
 			x.Display = decodeStringField(s, x.Display)
-		case 1:
+		case 9:
 			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
 		case 10:
 			// "userSelected"
 			x.UserSelected = decodeBooleanField(s, x.UserSelected)
-		case 3:
+		case 11:
 			// "_userSelected"
 			x.UserSelected = decodeBooleanFieldElement(s, x.UserSelected)
 		default:

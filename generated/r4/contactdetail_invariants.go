@@ -7,32 +7,24 @@ package r4
 func (x *ContactDetail) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Name != nil {
-					_ = any(y1.Name)
 					n++
 				}
-				for i3 := range y1.Telecom {
-					_ = any((&y1.Telecom[i3]))
-					n++
-				}
+				n += int64(len(y1.Telecom))
 				return n
 			}()
 			an++
@@ -46,9 +38,9 @@ func (x *ContactDetail) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

@@ -4,13 +4,13 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysContactDetail are the properties of ContactDetail in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysContactDetail are the properties of ContactDetail in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysContactDetail = [...]string{
-	"_name",
-	"extension",
 	"id",
+	"extension",
 	"name",
+	"_name",
 	"telecom",
 }
 
@@ -20,10 +20,23 @@ func (x *ContactDetail) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysContactDetail[:], seen[:]) {
+		k := len(jsonKeysContactDetail)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "name":
+			k = 2
+		case "_name":
+			k = 3
+		case "telecom":
+			k = 4
+		}
+		switch d.Enter(k, jsonKeysContactDetail[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
@@ -31,10 +44,10 @@ func (x *ContactDetail) decodeJSON(s *decodeState) {
 		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "name"
 			x.Name = decodeStringField(s, x.Name)
-		case 0:
+		case 3:
 			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
 		case 4:

@@ -4,20 +4,20 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysContactPoint are the properties of ContactPoint in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysContactPoint are the properties of ContactPoint in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysContactPoint = [...]string{
-	"_rank",
-	"_system",
-	"_use",
-	"_value",
-	"extension",
 	"id",
-	"period",
-	"rank",
+	"extension",
 	"system",
-	"use",
+	"_system",
 	"value",
+	"_value",
+	"use",
+	"_use",
+	"rank",
+	"_rank",
+	"period",
 }
 
 func (x *ContactPoint) decodeJSON(s *decodeState) {
@@ -26,42 +26,67 @@ func (x *ContactPoint) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysContactPoint[:], seen[:]) {
+		k := len(jsonKeysContactPoint)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "system":
+			k = 2
+		case "_system":
+			k = 3
+		case "value":
+			k = 4
+		case "_value":
+			k = 5
+		case "use":
+			k = 6
+		case "_use":
+			k = 7
+		case "rank":
+			k = 8
+		case "_rank":
+			k = 9
+		case "period":
+			k = 10
+		}
+		switch d.Enter(k, jsonKeysContactPoint[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 4:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 8:
+		case 2:
 			// "system"
 			x.System = decodeCodeField(s, x.System)
-		case 1:
+		case 3:
 			// "_system"
 			x.System = decodeCodeFieldElement(s, x.System)
-		case 10:
+		case 4:
 			// "value"
 			x.Value = decodeStringField(s, x.Value)
-		case 3:
+		case 5:
 			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-		case 9:
+		case 6:
 			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-		case 2:
+		case 7:
 			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-		case 7:
+		case 8:
 			// "rank"
 			x.Rank = decodePositiveIntField(s, x.Rank)
-		case 0:
+		case 9:
 			// "_rank"
 			x.Rank = decodePositiveIntFieldElement(s, x.Rank)
-		case 6:
+		case 10:
 			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()

@@ -4,16 +4,16 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysContributor are the properties of Contributor in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysContributor are the properties of Contributor in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysContributor = [...]string{
-	"_name",
-	"_type",
-	"contact",
-	"extension",
 	"id",
-	"name",
+	"extension",
 	"type",
+	"_type",
+	"name",
+	"_name",
+	"contact",
 }
 
 func (x *Contributor) decodeJSON(s *decodeState) {
@@ -22,30 +22,47 @@ func (x *Contributor) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysContributor[:], seen[:]) {
+		k := len(jsonKeysContributor)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "_type":
+			k = 3
+		case "name":
+			k = 4
+		case "_name":
+			k = 5
+		case "contact":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysContributor[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 6:
+		case 2:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-		case 1:
+		case 3:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 5:
+		case 4:
 			// "name"
 			x.Name = decodeStringField(s, x.Name)
-		case 0:
+		case 5:
 			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-		case 2:
+		case 6:
 			// "contact"
 			x.Contact = decodeContactDetailList(s, x.Contact)
 		default:

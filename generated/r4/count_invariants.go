@@ -227,42 +227,33 @@ func (x *Count) invCnt3(v *validator) int8 {
 func (x *Count) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Value != nil {
-					_ = any(y1.Value)
 					n++
 				}
 				if y1.Comparator != nil {
-					_ = any(y1.Comparator)
 					n++
 				}
 				if y1.Unit != nil {
-					_ = any(y1.Unit)
 					n++
 				}
 				if y1.System != nil {
-					_ = any(y1.System)
 					n++
 				}
 				if y1.Code != nil {
-					_ = any(y1.Code)
 					n++
 				}
 				return n
@@ -278,9 +269,9 @@ func (x *Count) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

@@ -7,56 +7,34 @@ package r4
 func (x *DataRequirement) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l9 := int8(1)
-		if l9 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l9, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
-				for i3 := range y1.Profile {
-					_ = any((&y1.Profile[i3]))
-					n++
-				}
+				n += int64(len(y1.Profile))
 				if y1.Subject != nil {
-					_ = any(y1.Subject)
 					n++
 				}
-				for i4 := range y1.MustSupport {
-					_ = any((&y1.MustSupport[i4]))
-					n++
-				}
-				for i5 := range y1.CodeFilter {
-					_ = any((&y1.CodeFilter[i5]))
-					n++
-				}
-				for i6 := range y1.DateFilter {
-					_ = any((&y1.DateFilter[i6]))
-					n++
-				}
+				n += int64(len(y1.MustSupport))
+				n += int64(len(y1.CodeFilter))
+				n += int64(len(y1.DateFilter))
 				if y1.Limit != nil {
-					_ = any(y1.Limit)
 					n++
 				}
-				for i7 := range y1.Sort {
-					_ = any((&y1.Sort[i7]))
-					n++
-				}
+				n += int64(len(y1.Sort))
 				return n
 			}()
 			an++
@@ -70,9 +48,9 @@ func (x *DataRequirement) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y8 := x
-				if y8.ID != nil {
-					_ = *y8.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -120,40 +98,30 @@ func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
 func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Path != nil {
-					_ = any(y1.Path)
 					n++
 				}
 				if y1.SearchParam != nil {
-					_ = any(y1.SearchParam)
 					n++
 				}
 				if y1.ValueSet != nil {
-					_ = any(y1.ValueSet)
 					n++
 				}
-				for i3 := range y1.Code {
-					_ = any((&y1.Code[i3]))
-					n++
-				}
+				n += int64(len(y1.Code))
 				return n
 			}()
 			an++
@@ -167,9 +135,9 @@ func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -217,34 +185,27 @@ func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
 func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Path != nil {
-					_ = any(y1.Path)
 					n++
 				}
 				if y1.SearchParam != nil {
-					_ = any(y1.SearchParam)
 					n++
 				}
 				if y1.Value != nil {
-					_ = any(y1.Value)
 					n++
 				}
 				return n
@@ -260,9 +221,9 @@ func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -287,30 +248,24 @@ func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 func (x *DataRequirementSort) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Path != nil {
-					_ = any(y1.Path)
 					n++
 				}
 				if y1.Direction != nil {
-					_ = any(y1.Direction)
 					n++
 				}
 				return n
@@ -326,9 +281,9 @@ func (x *DataRequirementSort) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

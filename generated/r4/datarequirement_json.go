@@ -4,24 +4,24 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysDataRequirement are the properties of DataRequirement in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysDataRequirement are the properties of DataRequirement in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDataRequirement = [...]string{
-	"_limit",
-	"_mustSupport",
-	"_profile",
-	"_type",
-	"codeFilter",
-	"dateFilter",
-	"extension",
 	"id",
-	"limit",
-	"mustSupport",
+	"extension",
+	"type",
+	"_type",
 	"profile",
-	"sort",
+	"_profile",
 	"subjectCodeableConcept",
 	"subjectReference",
-	"type",
+	"mustSupport",
+	"_mustSupport",
+	"codeFilter",
+	"dateFilter",
+	"limit",
+	"_limit",
+	"sort",
 }
 
 func (x *DataRequirement) decodeJSON(s *decodeState) {
@@ -30,62 +30,95 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDataRequirement[:], seen[:]) {
+		k := len(jsonKeysDataRequirement)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "_type":
+			k = 3
+		case "profile":
+			k = 4
+		case "_profile":
+			k = 5
+		case "subjectCodeableConcept":
+			k = 6
+		case "subjectReference":
+			k = 7
+		case "mustSupport":
+			k = 8
+		case "_mustSupport":
+			k = 9
+		case "codeFilter":
+			k = 10
+		case "dateFilter":
+			k = 11
+		case "limit":
+			k = 12
+		case "_limit":
+			k = 13
+		case "sort":
+			k = 14
+		}
+		switch d.Enter(k, jsonKeysDataRequirement[:], seen[:]) {
 		case -1:
 			continue
-		case 7:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 6:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 14:
+		case 2:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
 		case 3:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 10:
+		case 4:
 			// "profile"
 			x.Profile = decodeCanonicalList(s, x.Profile)
-		case 2:
+		case 5:
 			// "_profile"
 			x.Profile = decodeCanonicalListElement(s, x.Profile)
-		case 12:
+		case 6:
 			// "subjectCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
-		case 13:
+		case 7:
 			// "subjectReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Subject = v
 			}
-		case 9:
+		case 8:
 			// "mustSupport"
 			x.MustSupport = decodeStringList(s, x.MustSupport)
-		case 1:
+		case 9:
 			// "_mustSupport"
 			x.MustSupport = decodeStringListElement(s, x.MustSupport)
-		case 4:
+		case 10:
 			// "codeFilter"
 			x.CodeFilter = decodeDataRequirementCodeFilterList(s, x.CodeFilter)
-		case 5:
+		case 11:
 			// "dateFilter"
 			x.DateFilter = decodeDataRequirementDateFilterList(s, x.DateFilter)
-		case 8:
+		case 12:
 			// "limit"
 			x.Limit = decodePositiveIntField(s, x.Limit)
-		case 0:
+		case 13:
 			// "_limit"
 			x.Limit = decodePositiveIntFieldElement(s, x.Limit)
-		case 11:
+		case 14:
 			// "sort"
 			x.Sort = decodeDataRequirementSortList(s, x.Sort)
 		default:
@@ -212,18 +245,18 @@ func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataReq
 	return list
 }
 
-// jsonKeysDataRequirementCodeFilter are the properties of DataRequirementCodeFilter in JSON, sorted
-// (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysDataRequirementCodeFilter are the properties of DataRequirementCodeFilter in JSON, in the
+// order of its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDataRequirementCodeFilter = [...]string{
+	"id",
+	"extension",
+	"path",
 	"_path",
+	"searchParam",
 	"_searchParam",
+	"valueSet",
 	"_valueSet",
 	"code",
-	"extension",
-	"id",
-	"path",
-	"searchParam",
-	"valueSet",
 }
 
 func (x *DataRequirementCodeFilter) decodeJSON(s *decodeState) {
@@ -232,36 +265,57 @@ func (x *DataRequirementCodeFilter) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDataRequirementCodeFilter[:], seen[:]) {
+		k := len(jsonKeysDataRequirementCodeFilter)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "path":
+			k = 2
+		case "_path":
+			k = 3
+		case "searchParam":
+			k = 4
+		case "_searchParam":
+			k = 5
+		case "valueSet":
+			k = 6
+		case "_valueSet":
+			k = 7
+		case "code":
+			k = 8
+		}
+		switch d.Enter(k, jsonKeysDataRequirementCodeFilter[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 4:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 6:
+		case 2:
 			// "path"
 			x.Path = decodeStringField(s, x.Path)
-		case 0:
+		case 3:
 			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-		case 7:
+		case 4:
 			// "searchParam"
 			x.SearchParam = decodeStringField(s, x.SearchParam)
-		case 1:
+		case 5:
 			// "_searchParam"
 			x.SearchParam = decodeStringFieldElement(s, x.SearchParam)
-		case 8:
+		case 6:
 			// "valueSet"
 			x.ValueSet = decodeCanonicalField(s, x.ValueSet)
-		case 2:
+		case 7:
 			// "_valueSet"
 			x.ValueSet = decodeCanonicalFieldElement(s, x.ValueSet)
-		case 3:
+		case 8:
 			// "code"
 			x.Code = decodeCodingList(s, x.Code)
 		default:
@@ -353,19 +407,19 @@ func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementC
 	return list
 }
 
-// jsonKeysDataRequirementDateFilter are the properties of DataRequirementDateFilter in JSON, sorted
-// (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysDataRequirementDateFilter are the properties of DataRequirementDateFilter in JSON, in the
+// order of its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDataRequirementDateFilter = [...]string{
-	"_path",
-	"_searchParam",
-	"_valueDateTime",
-	"extension",
 	"id",
+	"extension",
 	"path",
+	"_path",
 	"searchParam",
+	"_searchParam",
 	"valueDateTime",
-	"valueDuration",
+	"_valueDateTime",
 	"valuePeriod",
+	"valueDuration",
 }
 
 func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
@@ -374,30 +428,53 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDataRequirementDateFilter[:], seen[:]) {
+		k := len(jsonKeysDataRequirementDateFilter)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "path":
+			k = 2
+		case "_path":
+			k = 3
+		case "searchParam":
+			k = 4
+		case "_searchParam":
+			k = 5
+		case "valueDateTime":
+			k = 6
+		case "_valueDateTime":
+			k = 7
+		case "valuePeriod":
+			k = 8
+		case "valueDuration":
+			k = 9
+		}
+		switch d.Enter(k, jsonKeysDataRequirementDateFilter[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "path"
 			x.Path = decodeStringField(s, x.Path)
-		case 0:
+		case 3:
 			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-		case 6:
+		case 4:
 			// "searchParam"
 			x.SearchParam = decodeStringField(s, x.SearchParam)
-		case 1:
+		case 5:
 			// "_searchParam"
 			x.SearchParam = decodeStringFieldElement(s, x.SearchParam)
-		case 7:
+		case 6:
 			// "valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
@@ -407,7 +484,7 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Value = v
 			}
-		case 2:
+		case 7:
 			// "_valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
@@ -415,14 +492,14 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeDateTimeFieldElement(s, p)
-		case 9:
+		case 8:
 			// "valuePeriod"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 8:
+		case 9:
 			// "valueDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
@@ -523,15 +600,15 @@ func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementD
 	return list
 }
 
-// jsonKeysDataRequirementSort are the properties of DataRequirementSort in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysDataRequirementSort are the properties of DataRequirementSort in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDataRequirementSort = [...]string{
-	"_direction",
+	"id",
+	"extension",
+	"path",
 	"_path",
 	"direction",
-	"extension",
-	"id",
-	"path",
+	"_direction",
 }
 
 func (x *DataRequirementSort) decodeJSON(s *decodeState) {
@@ -540,27 +617,42 @@ func (x *DataRequirementSort) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDataRequirementSort[:], seen[:]) {
+		k := len(jsonKeysDataRequirementSort)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "path":
+			k = 2
+		case "_path":
+			k = 3
+		case "direction":
+			k = 4
+		case "_direction":
+			k = 5
+		}
+		switch d.Enter(k, jsonKeysDataRequirementSort[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "path"
 			x.Path = decodeStringField(s, x.Path)
-		case 1:
+		case 3:
 			// "_path"
 			x.Path = decodeStringFieldElement(s, x.Path)
-		case 2:
+		case 4:
 			// "direction"
 			x.Direction = decodeCodeField(s, x.Direction)
-		case 0:
+		case 5:
 			// "_direction"
 			x.Direction = decodeCodeFieldElement(s, x.Direction)
 		default:

@@ -4,21 +4,21 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysDistance are the properties of Distance in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysDistance are the properties of Distance in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDistance = [...]string{
-	"_code",
-	"_comparator",
-	"_system",
-	"_unit",
-	"_value",
-	"code",
-	"comparator",
-	"extension",
 	"id",
-	"system",
-	"unit",
+	"extension",
 	"value",
+	"_value",
+	"comparator",
+	"_comparator",
+	"unit",
+	"_unit",
+	"system",
+	"_system",
+	"code",
+	"_code",
 }
 
 func (x *Distance) decodeJSON(s *decodeState) {
@@ -27,45 +27,72 @@ func (x *Distance) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDistance[:], seen[:]) {
+		k := len(jsonKeysDistance)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "value":
+			k = 2
+		case "_value":
+			k = 3
+		case "comparator":
+			k = 4
+		case "_comparator":
+			k = 5
+		case "unit":
+			k = 6
+		case "_unit":
+			k = 7
+		case "system":
+			k = 8
+		case "_system":
+			k = 9
+		case "code":
+			k = 10
+		case "_code":
+			k = 11
+		}
+		switch d.Enter(k, jsonKeysDistance[:], seen[:]) {
 		case -1:
 			continue
-		case 8:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 7:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 11:
+		case 2:
 			// "value"
 			x.Value = decodeDecimalField(s, x.Value)
-		case 4:
+		case 3:
 			// "_value"
 			x.Value = decodeDecimalFieldElement(s, x.Value)
-		case 6:
+		case 4:
 			// "comparator"
 			x.Comparator = decodeCodeField(s, x.Comparator)
-		case 1:
+		case 5:
 			// "_comparator"
 			x.Comparator = decodeCodeFieldElement(s, x.Comparator)
-		case 10:
+		case 6:
 			// "unit"
 			x.Unit = decodeStringField(s, x.Unit)
-		case 3:
+		case 7:
 			// "_unit"
 			x.Unit = decodeStringFieldElement(s, x.Unit)
-		case 9:
+		case 8:
 			// "system"
 			x.System = decodeURIField(s, x.System)
-		case 2:
+		case 9:
 			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-		case 5:
+		case 10:
 			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-		case 0:
+		case 11:
 			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
 		default:

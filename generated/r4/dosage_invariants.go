@@ -7,78 +7,54 @@ package r4
 func (x *Dosage) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Sequence != nil {
-					_ = any(y1.Sequence)
 					n++
 				}
 				if y1.Text != nil {
-					_ = any(y1.Text)
 					n++
 				}
-				for i4 := range y1.AdditionalInstruction {
-					_ = any((&y1.AdditionalInstruction[i4]))
-					n++
-				}
+				n += int64(len(y1.AdditionalInstruction))
 				if y1.PatientInstruction != nil {
-					_ = any(y1.PatientInstruction)
 					n++
 				}
 				if y1.Timing != nil {
-					_ = any(y1.Timing)
 					n++
 				}
 				if y1.AsNeeded != nil {
-					_ = any(y1.AsNeeded)
 					n++
 				}
 				if y1.Site != nil {
-					_ = any(y1.Site)
 					n++
 				}
 				if y1.Route != nil {
-					_ = any(y1.Route)
 					n++
 				}
 				if y1.Method != nil {
-					_ = any(y1.Method)
 					n++
 				}
-				for i5 := range y1.DoseAndRate {
-					_ = any((&y1.DoseAndRate[i5]))
-					n++
-				}
+				n += int64(len(y1.DoseAndRate))
 				if y1.MaxDosePerPeriod != nil {
-					_ = any(y1.MaxDosePerPeriod)
 					n++
 				}
 				if y1.MaxDosePerAdministration != nil {
-					_ = any(y1.MaxDosePerAdministration)
 					n++
 				}
 				if y1.MaxDosePerLifetime != nil {
-					_ = any(y1.MaxDosePerLifetime)
 					n++
 				}
 				return n
@@ -94,9 +70,9 @@ func (x *Dosage) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -121,34 +97,27 @@ func (x *Dosage) invEle1(v *validator) int8 {
 func (x *DosageDoseAndRate) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				if y1.Dose != nil {
-					_ = any(y1.Dose)
 					n++
 				}
 				if y1.Rate != nil {
-					_ = any(y1.Rate)
 					n++
 				}
 				return n
@@ -164,9 +133,9 @@ func (x *DosageDoseAndRate) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

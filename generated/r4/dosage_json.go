@@ -4,29 +4,30 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysDosage are the properties of Dosage in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysDosage are the properties of Dosage in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDosage = [...]string{
-	"_asNeededBoolean",
-	"_patientInstruction",
+	"id",
+	"extension",
+	"modifierExtension",
+	"sequence",
 	"_sequence",
+	"text",
 	"_text",
 	"additionalInstruction",
+	"patientInstruction",
+	"_patientInstruction",
+	"timing",
 	"asNeededBoolean",
+	"_asNeededBoolean",
 	"asNeededCodeableConcept",
+	"site",
+	"route",
+	"method",
 	"doseAndRate",
-	"extension",
-	"id",
+	"maxDosePerPeriod",
 	"maxDosePerAdministration",
 	"maxDosePerLifetime",
-	"maxDosePerPeriod",
-	"method",
-	"modifierExtension",
-	"patientInstruction",
-	"route",
-	"sequence",
-	"site",
-	"text",
-	"timing",
 }
 
 func (x *Dosage) decodeJSON(s *decodeState) {
@@ -35,49 +36,94 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDosage[:], seen[:]) {
+		k := len(jsonKeysDosage)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "sequence":
+			k = 3
+		case "_sequence":
+			k = 4
+		case "text":
+			k = 5
+		case "_text":
+			k = 6
+		case "additionalInstruction":
+			k = 7
+		case "patientInstruction":
+			k = 8
+		case "_patientInstruction":
+			k = 9
+		case "timing":
+			k = 10
+		case "asNeededBoolean":
+			k = 11
+		case "_asNeededBoolean":
+			k = 12
+		case "asNeededCodeableConcept":
+			k = 13
+		case "site":
+			k = 14
+		case "route":
+			k = 15
+		case "method":
+			k = 16
+		case "doseAndRate":
+			k = 17
+		case "maxDosePerPeriod":
+			k = 18
+		case "maxDosePerAdministration":
+			k = 19
+		case "maxDosePerLifetime":
+			k = 20
+		}
+		switch d.Enter(k, jsonKeysDosage[:], seen[:]) {
 		case -1:
 			continue
-		case 9:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 8:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 14:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 17:
+		case 3:
 			// "sequence"
 			x.Sequence = decodeIntegerField(s, x.Sequence)
-		case 2:
+		case 4:
 			// "_sequence"
 			x.Sequence = decodeIntegerFieldElement(s, x.Sequence)
-		case 19:
+		case 5:
 			// "text"
 			x.Text = decodeStringField(s, x.Text)
-		case 3:
+		case 6:
 			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-		case 4:
+		case 7:
 			// "additionalInstruction"
 			x.AdditionalInstruction = decodeCodeableConceptList(s, x.AdditionalInstruction)
-		case 15:
+		case 8:
 			// "patientInstruction"
 			x.PatientInstruction = decodeStringField(s, x.PatientInstruction)
-		case 1:
+		case 9:
 			// "_patientInstruction"
 			x.PatientInstruction = decodeStringFieldElement(s, x.PatientInstruction)
-		case 20:
+		case 10:
 			// "timing"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-		case 5:
+		case 11:
 			// "asNeededBoolean"
 			p, ok := x.AsNeeded.(*Boolean)
 			if !ok && x.AsNeeded != nil {
@@ -87,7 +133,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			if v := decodeBooleanField(s, p); v != nil {
 				x.AsNeeded = v
 			}
-		case 0:
+		case 12:
 			// "_asNeededBoolean"
 			p, ok := x.AsNeeded.(*Boolean)
 			if !ok && x.AsNeeded != nil {
@@ -95,52 +141,52 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.AsNeeded = decodeBooleanFieldElement(s, p)
-		case 6:
+		case 13:
 			// "asNeededCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.AsNeeded = v
 			}
-		case 18:
+		case 14:
 			// "site"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Site = v
 			}
-		case 16:
+		case 15:
 			// "route"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Route = v
 			}
-		case 13:
+		case 16:
 			// "method"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Method = v
 			}
-		case 7:
+		case 17:
 			// "doseAndRate"
 			x.DoseAndRate = decodeDosageDoseAndRateList(s, x.DoseAndRate)
-		case 12:
+		case 18:
 			// "maxDosePerPeriod"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.MaxDosePerPeriod = v
 			}
-		case 10:
+		case 19:
 			// "maxDosePerAdministration"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.MaxDosePerAdministration = v
 			}
-		case 11:
+		case 20:
 			// "maxDosePerLifetime"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
@@ -288,17 +334,17 @@ func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 	return list
 }
 
-// jsonKeysDosageDoseAndRate are the properties of DosageDoseAndRate in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysDosageDoseAndRate are the properties of DosageDoseAndRate in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysDosageDoseAndRate = [...]string{
-	"doseQuantity",
-	"doseRange",
-	"extension",
 	"id",
-	"rateQuantity",
-	"rateRange",
-	"rateRatio",
+	"extension",
 	"type",
+	"doseRange",
+	"doseQuantity",
+	"rateRatio",
+	"rateRange",
+	"rateQuantity",
 }
 
 func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
@@ -307,53 +353,72 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysDosageDoseAndRate[:], seen[:]) {
+		k := len(jsonKeysDosageDoseAndRate)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "doseRange":
+			k = 3
+		case "doseQuantity":
+			k = 4
+		case "rateRatio":
+			k = 5
+		case "rateRange":
+			k = 6
+		case "rateQuantity":
+			k = 7
+		}
+		switch d.Enter(k, jsonKeysDosageDoseAndRate[:], seen[:]) {
 		case -1:
 			continue
-		case 3:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 2:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 7:
+		case 2:
 			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-		case 1:
+		case 3:
 			// "doseRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
-		case 0:
+		case 4:
 			// "doseQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Dose = v
 			}
-		case 6:
+		case 5:
 			// "rateRatio"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
-		case 5:
+		case 6:
 			// "rateRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Rate = v
 			}
-		case 4:
+		case 7:
 			// "rateQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()

@@ -7,42 +7,33 @@ package r4
 func (x *Expression) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Description != nil {
-					_ = any(y1.Description)
 					n++
 				}
 				if y1.Name != nil {
-					_ = any(y1.Name)
 					n++
 				}
 				if y1.Language != nil {
-					_ = any(y1.Language)
 					n++
 				}
 				if y1.Expression != nil {
-					_ = any(y1.Expression)
 					n++
 				}
 				if y1.Reference != nil {
-					_ = any(y1.Reference)
 					n++
 				}
 				return n
@@ -58,9 +49,9 @@ func (x *Expression) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

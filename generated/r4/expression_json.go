@@ -4,21 +4,21 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysExpression are the properties of Expression in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysExpression are the properties of Expression in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysExpression = [...]string{
-	"_description",
-	"_expression",
-	"_language",
-	"_name",
-	"_reference",
-	"description",
-	"expression",
-	"extension",
 	"id",
-	"language",
+	"extension",
+	"description",
+	"_description",
 	"name",
+	"_name",
+	"language",
+	"_language",
+	"expression",
+	"_expression",
 	"reference",
+	"_reference",
 }
 
 func (x *Expression) decodeJSON(s *decodeState) {
@@ -27,45 +27,72 @@ func (x *Expression) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysExpression[:], seen[:]) {
+		k := len(jsonKeysExpression)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "description":
+			k = 2
+		case "_description":
+			k = 3
+		case "name":
+			k = 4
+		case "_name":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "expression":
+			k = 8
+		case "_expression":
+			k = 9
+		case "reference":
+			k = 10
+		case "_reference":
+			k = 11
+		}
+		switch d.Enter(k, jsonKeysExpression[:], seen[:]) {
 		case -1:
 			continue
-		case 8:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 7:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "description"
 			x.Description = decodeStringField(s, x.Description)
-		case 0:
+		case 3:
 			// "_description"
 			x.Description = decodeStringFieldElement(s, x.Description)
-		case 10:
+		case 4:
 			// "name"
 			x.Name = decodeIDField(s, x.Name)
-		case 3:
+		case 5:
 			// "_name"
 			x.Name = decodeIDFieldElement(s, x.Name)
-		case 9:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 2:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 6:
+		case 8:
 			// "expression"
 			x.Expression = decodeStringField(s, x.Expression)
-		case 1:
+		case 9:
 			// "_expression"
 			x.Expression = decodeStringFieldElement(s, x.Expression)
-		case 11:
+		case 10:
 			// "reference"
 			x.Reference = decodeURIField(s, x.Reference)
-		case 4:
+		case 11:
 			// "_reference"
 			x.Reference = decodeURIFieldElement(s, x.Reference)
 		default:

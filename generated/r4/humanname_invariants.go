@@ -7,50 +7,33 @@ package r4
 func (x *HumanName) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Use != nil {
-					_ = any(y1.Use)
 					n++
 				}
 				if y1.Text != nil {
-					_ = any(y1.Text)
 					n++
 				}
 				if y1.Family != nil {
-					_ = any(y1.Family)
 					n++
 				}
-				for i3 := range y1.Given {
-					_ = any((&y1.Given[i3]))
-					n++
-				}
-				for i4 := range y1.Prefix {
-					_ = any((&y1.Prefix[i4]))
-					n++
-				}
-				for i5 := range y1.Suffix {
-					_ = any((&y1.Suffix[i5]))
-					n++
-				}
+				n += int64(len(y1.Given))
+				n += int64(len(y1.Prefix))
+				n += int64(len(y1.Suffix))
 				if y1.Period != nil {
-					_ = any(y1.Period)
 					n++
 				}
 				return n
@@ -66,9 +49,9 @@ func (x *HumanName) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

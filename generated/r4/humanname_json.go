@@ -4,24 +4,24 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysHumanName are the properties of HumanName in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysHumanName are the properties of HumanName in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysHumanName = [...]string{
-	"_family",
-	"_given",
-	"_prefix",
-	"_suffix",
-	"_text",
-	"_use",
-	"extension",
-	"family",
-	"given",
 	"id",
-	"period",
-	"prefix",
-	"suffix",
-	"text",
+	"extension",
 	"use",
+	"_use",
+	"text",
+	"_text",
+	"family",
+	"_family",
+	"given",
+	"_given",
+	"prefix",
+	"_prefix",
+	"suffix",
+	"_suffix",
+	"period",
 }
 
 func (x *HumanName) decodeJSON(s *decodeState) {
@@ -30,54 +30,87 @@ func (x *HumanName) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysHumanName[:], seen[:]) {
+		k := len(jsonKeysHumanName)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "use":
+			k = 2
+		case "_use":
+			k = 3
+		case "text":
+			k = 4
+		case "_text":
+			k = 5
+		case "family":
+			k = 6
+		case "_family":
+			k = 7
+		case "given":
+			k = 8
+		case "_given":
+			k = 9
+		case "prefix":
+			k = 10
+		case "_prefix":
+			k = 11
+		case "suffix":
+			k = 12
+		case "_suffix":
+			k = 13
+		case "period":
+			k = 14
+		}
+		switch d.Enter(k, jsonKeysHumanName[:], seen[:]) {
 		case -1:
 			continue
-		case 9:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 6:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 14:
+		case 2:
 			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-		case 5:
+		case 3:
 			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-		case 13:
+		case 4:
 			// "text"
 			x.Text = decodeStringField(s, x.Text)
-		case 4:
+		case 5:
 			// "_text"
 			x.Text = decodeStringFieldElement(s, x.Text)
-		case 7:
+		case 6:
 			// "family"
 			x.Family = decodeStringField(s, x.Family)
-		case 0:
+		case 7:
 			// "_family"
 			x.Family = decodeStringFieldElement(s, x.Family)
 		case 8:
 			// "given"
 			x.Given = decodeStringList(s, x.Given)
-		case 1:
+		case 9:
 			// "_given"
 			x.Given = decodeStringListElement(s, x.Given)
-		case 11:
+		case 10:
 			// "prefix"
 			x.Prefix = decodeStringList(s, x.Prefix)
-		case 2:
+		case 11:
 			// "_prefix"
 			x.Prefix = decodeStringListElement(s, x.Prefix)
 		case 12:
 			// "suffix"
 			x.Suffix = decodeStringList(s, x.Suffix)
-		case 3:
+		case 13:
 			// "_suffix"
 			x.Suffix = decodeStringListElement(s, x.Suffix)
-		case 10:
+		case 14:
 			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()

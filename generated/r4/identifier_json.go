@@ -4,20 +4,20 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysIdentifier are the properties of Identifier in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysIdentifier are the properties of Identifier in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysIdentifier = [...]string{
-	"_system",
-	"_use",
-	"_value",
-	"assigner",
-	"extension",
 	"id",
-	"period",
-	"system",
-	"type",
+	"extension",
 	"use",
+	"_use",
+	"type",
+	"system",
+	"_system",
 	"value",
+	"_value",
+	"period",
+	"assigner",
 }
 
 func (x *Identifier) decodeJSON(s *decodeState) {
@@ -26,50 +26,75 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysIdentifier[:], seen[:]) {
+		k := len(jsonKeysIdentifier)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "use":
+			k = 2
+		case "_use":
+			k = 3
+		case "type":
+			k = 4
+		case "system":
+			k = 5
+		case "_system":
+			k = 6
+		case "value":
+			k = 7
+		case "_value":
+			k = 8
+		case "period":
+			k = 9
+		case "assigner":
+			k = 10
+		}
+		switch d.Enter(k, jsonKeysIdentifier[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 4:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 9:
+		case 2:
 			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-		case 1:
+		case 3:
 			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-		case 8:
+		case 4:
 			// "type"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Type = v
 			}
-		case 7:
+		case 5:
 			// "system"
 			x.System = decodeURIField(s, x.System)
-		case 0:
+		case 6:
 			// "_system"
 			x.System = decodeURIFieldElement(s, x.System)
-		case 10:
+		case 7:
 			// "value"
 			x.Value = decodeStringField(s, x.Value)
-		case 2:
+		case 8:
 			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
-		case 6:
+		case 9:
 			// "period"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Period = v
 			}
-		case 3:
+		case 10:
 			// "assigner"
 			if d.ObjectStart() {
 				v := s.aReference.one()

@@ -7,48 +7,32 @@ package r4
 func (x *Meta) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.VersionID != nil {
-					_ = any(y1.VersionID)
 					n++
 				}
 				if y1.LastUpdated != nil {
-					_ = any(y1.LastUpdated)
 					n++
 				}
 				if y1.Source != nil {
-					_ = any(y1.Source)
 					n++
 				}
-				for i3 := range y1.Profile {
-					_ = any((&y1.Profile[i3]))
-					n++
-				}
-				for i4 := range y1.Security {
-					_ = any((&y1.Security[i4]))
-					n++
-				}
-				for i5 := range y1.Tag {
-					_ = any((&y1.Tag[i5]))
-					n++
-				}
+				n += int64(len(y1.Profile))
+				n += int64(len(y1.Security))
+				n += int64(len(y1.Tag))
 				return n
 			}()
 			an++
@@ -62,9 +46,9 @@ func (x *Meta) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

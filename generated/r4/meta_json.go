@@ -4,20 +4,21 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysMeta are the properties of Meta in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysMeta are the properties of Meta in JSON, in the order of its fields; decodeJSON switches on
+// their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysMeta = [...]string{
-	"_lastUpdated",
-	"_profile",
-	"_source",
-	"_versionId",
-	"extension",
 	"id",
-	"lastUpdated",
-	"profile",
-	"security",
-	"source",
-	"tag",
+	"extension",
 	"versionId",
+	"_versionId",
+	"lastUpdated",
+	"_lastUpdated",
+	"source",
+	"_source",
+	"profile",
+	"_profile",
+	"security",
+	"tag",
 }
 
 func (x *Meta) decodeJSON(s *decodeState) {
@@ -26,45 +27,72 @@ func (x *Meta) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysMeta[:], seen[:]) {
+		k := len(jsonKeysMeta)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "versionId":
+			k = 2
+		case "_versionId":
+			k = 3
+		case "lastUpdated":
+			k = 4
+		case "_lastUpdated":
+			k = 5
+		case "source":
+			k = 6
+		case "_source":
+			k = 7
+		case "profile":
+			k = 8
+		case "_profile":
+			k = 9
+		case "security":
+			k = 10
+		case "tag":
+			k = 11
+		}
+		switch d.Enter(k, jsonKeysMeta[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 4:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 11:
+		case 2:
 			// "versionId"
 			x.VersionID = decodeIDField(s, x.VersionID)
 		case 3:
 			// "_versionId"
 			x.VersionID = decodeIDFieldElement(s, x.VersionID)
-		case 6:
+		case 4:
 			// "lastUpdated"
 			x.LastUpdated = decodeInstantField(s, x.LastUpdated)
-		case 0:
+		case 5:
 			// "_lastUpdated"
 			x.LastUpdated = decodeInstantFieldElement(s, x.LastUpdated)
-		case 9:
+		case 6:
 			// "source"
 			x.Source = decodeURIField(s, x.Source)
-		case 2:
+		case 7:
 			// "_source"
 			x.Source = decodeURIFieldElement(s, x.Source)
-		case 7:
+		case 8:
 			// "profile"
 			x.Profile = decodeCanonicalList(s, x.Profile)
-		case 1:
+		case 9:
 			// "_profile"
 			x.Profile = decodeCanonicalListElement(s, x.Profile)
-		case 8:
+		case 10:
 			// "security"
 			x.Security = decodeCodingList(s, x.Security)
-		case 10:
+		case 11:
 			// "tag"
 			x.Tag = decodeCodingList(s, x.Tag)
 		default:

@@ -4,14 +4,15 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysMoney are the properties of Money in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysMoney are the properties of Money in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysMoney = [...]string{
-	"_currency",
+	"id",
+	"extension",
+	"value",
 	"_value",
 	"currency",
-	"extension",
-	"id",
-	"value",
+	"_currency",
 }
 
 func (x *Money) decodeJSON(s *decodeState) {
@@ -20,27 +21,42 @@ func (x *Money) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysMoney[:], seen[:]) {
+		k := len(jsonKeysMoney)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "value":
+			k = 2
+		case "_value":
+			k = 3
+		case "currency":
+			k = 4
+		case "_currency":
+			k = 5
+		}
+		switch d.Enter(k, jsonKeysMoney[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "value"
 			x.Value = decodeDecimalField(s, x.Value)
-		case 1:
+		case 3:
 			// "_value"
 			x.Value = decodeDecimalFieldElement(s, x.Value)
-		case 2:
+		case 4:
 			// "currency"
 			x.Currency = decodeCodeField(s, x.Currency)
-		case 0:
+		case 5:
 			// "_currency"
 			x.Currency = decodeCodeFieldElement(s, x.Currency)
 		default:

@@ -4,15 +4,15 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysNarrative are the properties of Narrative in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysNarrative are the properties of Narrative in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysNarrative = [...]string{
-	"_div",
+	"id",
+	"extension",
+	"status",
 	"_status",
 	"div",
-	"extension",
-	"id",
-	"status",
+	"_div",
 }
 
 func (x *Narrative) decodeJSON(s *decodeState) {
@@ -21,27 +21,42 @@ func (x *Narrative) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysNarrative[:], seen[:]) {
+		k := len(jsonKeysNarrative)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "status":
+			k = 2
+		case "_status":
+			k = 3
+		case "div":
+			k = 4
+		case "_div":
+			k = 5
+		}
+		switch d.Enter(k, jsonKeysNarrative[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "status"
 			x.Status = decodeCodeField(s, x.Status)
-		case 1:
+		case 3:
 			// "_status"
 			x.Status = decodeCodeFieldElement(s, x.Status)
-		case 2:
+		case 4:
 			// "div"
 			x.Div = decodeXHTMLField(s, x.Div)
-		case 0:
+		case 5:
 			// "_div"
 			x.Div = decodeXHTMLFieldElement(s, x.Div)
 		default:

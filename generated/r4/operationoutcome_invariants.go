@@ -418,52 +418,35 @@ func (x *OperationOutcome) invDom6(v *validator) int8 {
 func (x *OperationOutcomeIssue) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Severity != nil {
-					_ = any(y1.Severity)
 					n++
 				}
 				if y1.Code != nil {
-					_ = any(y1.Code)
 					n++
 				}
 				if y1.Details != nil {
-					_ = any(y1.Details)
 					n++
 				}
 				if y1.Diagnostics != nil {
-					_ = any(y1.Diagnostics)
 					n++
 				}
-				for i4 := range y1.Location {
-					_ = any((&y1.Location[i4]))
-					n++
-				}
-				for i5 := range y1.Expression {
-					_ = any((&y1.Expression[i5]))
-					n++
-				}
+				n += int64(len(y1.Location))
+				n += int64(len(y1.Expression))
 				return n
 			}()
 			an++
@@ -477,9 +460,9 @@ func (x *OperationOutcomeIssue) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

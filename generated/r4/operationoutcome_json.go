@@ -7,22 +7,22 @@ import (
 	"strconv"
 )
 
-// jsonKeysOperationOutcome are the properties of OperationOutcome in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysOperationOutcome are the properties of OperationOutcome in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysOperationOutcome = [...]string{
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"issue",
-	"language",
-	"meta",
 	"modifierExtension",
-	"resourceType",
-	"text",
+	"issue",
 }
 
 func (x *OperationOutcome) decodeJSON(s *decodeState) {
@@ -31,56 +31,85 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysOperationOutcome[:], seen[:]) {
+		k := len(jsonKeysOperationOutcome)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "issue":
+			k = 12
+		}
+		switch d.Enter(k, jsonKeysOperationOutcome[:], seen[:]) {
 		case -1:
 			continue
-		case 11:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "OperationOutcome" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want OperationOutcome")
 			}
-		case 5:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 0:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 9:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 6:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 1:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 8:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 2:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 12:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 3:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 4:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 10:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 7:
+		case 12:
 			// "issue"
 			x.Issue = decodeOperationOutcomeIssueList(s, x.Issue)
 		default:
@@ -94,7 +123,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 11) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }
@@ -197,23 +226,23 @@ func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []Opera
 	return list
 }
 
-// jsonKeysOperationOutcomeIssue are the properties of OperationOutcomeIssue in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysOperationOutcomeIssue are the properties of OperationOutcomeIssue in JSON, in the order of
+// its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysOperationOutcomeIssue = [...]string{
-	"_code",
-	"_diagnostics",
-	"_expression",
-	"_location",
-	"_severity",
-	"code",
-	"details",
-	"diagnostics",
-	"expression",
-	"extension",
 	"id",
-	"location",
+	"extension",
 	"modifierExtension",
 	"severity",
+	"_severity",
+	"code",
+	"_code",
+	"details",
+	"diagnostics",
+	"_diagnostics",
+	"location",
+	"_location",
+	"expression",
+	"_expression",
 }
 
 func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
@@ -222,21 +251,52 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysOperationOutcomeIssue[:], seen[:]) {
+		k := len(jsonKeysOperationOutcomeIssue)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "severity":
+			k = 3
+		case "_severity":
+			k = 4
+		case "code":
+			k = 5
+		case "_code":
+			k = 6
+		case "details":
+			k = 7
+		case "diagnostics":
+			k = 8
+		case "_diagnostics":
+			k = 9
+		case "location":
+			k = 10
+		case "_location":
+			k = 11
+		case "expression":
+			k = 12
+		case "_expression":
+			k = 13
+		}
+		switch d.Enter(k, jsonKeysOperationOutcomeIssue[:], seen[:]) {
 		case -1:
 			continue
-		case 10:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 9:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 12:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 13:
+		case 3:
 			// "severity"
 			x.Severity = decodeCodeField(s, x.Severity)
 		case 4:
@@ -245,32 +305,32 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 		case 5:
 			// "code"
 			x.Code = decodeCodeField(s, x.Code)
-		case 0:
+		case 6:
 			// "_code"
 			x.Code = decodeCodeFieldElement(s, x.Code)
-		case 6:
+		case 7:
 			// "details"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Details = v
 			}
-		case 7:
+		case 8:
 			// "diagnostics"
 			x.Diagnostics = decodeStringField(s, x.Diagnostics)
-		case 1:
+		case 9:
 			// "_diagnostics"
 			x.Diagnostics = decodeStringFieldElement(s, x.Diagnostics)
-		case 11:
+		case 10:
 			// "location"
 			x.Location = decodeStringList(s, x.Location)
-		case 3:
+		case 11:
 			// "_location"
 			x.Location = decodeStringListElement(s, x.Location)
-		case 8:
+		case 12:
 			// "expression"
 			x.Expression = decodeStringList(s, x.Expression)
-		case 2:
+		case 13:
 			// "_expression"
 			x.Expression = decodeStringListElement(s, x.Expression)
 		default:

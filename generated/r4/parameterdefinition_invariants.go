@@ -7,50 +7,39 @@ package r4
 func (x *ParameterDefinition) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := int8(1)
-		if l4 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Name != nil {
-					_ = any(y1.Name)
 					n++
 				}
 				if y1.Use != nil {
-					_ = any(y1.Use)
 					n++
 				}
 				if y1.Min != nil {
-					_ = any(y1.Min)
 					n++
 				}
 				if y1.Max != nil {
-					_ = any(y1.Max)
 					n++
 				}
 				if y1.Documentation != nil {
-					_ = any(y1.Documentation)
 					n++
 				}
 				if y1.Type != nil {
-					_ = any(y1.Type)
 					n++
 				}
 				if y1.Profile != nil {
-					_ = any(y1.Profile)
 					n++
 				}
 				return n
@@ -66,9 +55,9 @@ func (x *ParameterDefinition) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

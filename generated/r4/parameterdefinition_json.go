@@ -4,25 +4,25 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysParameterDefinition are the properties of ParameterDefinition in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysParameterDefinition are the properties of ParameterDefinition in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysParameterDefinition = [...]string{
-	"_documentation",
-	"_max",
-	"_min",
-	"_name",
-	"_profile",
-	"_type",
-	"_use",
-	"documentation",
-	"extension",
 	"id",
-	"max",
-	"min",
+	"extension",
 	"name",
-	"profile",
-	"type",
+	"_name",
 	"use",
+	"_use",
+	"min",
+	"_min",
+	"max",
+	"_max",
+	"documentation",
+	"_documentation",
+	"type",
+	"_type",
+	"profile",
+	"_profile",
 }
 
 func (x *ParameterDefinition) decodeJSON(s *decodeState) {
@@ -31,57 +31,92 @@ func (x *ParameterDefinition) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysParameterDefinition[:], seen[:]) {
+		k := len(jsonKeysParameterDefinition)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "name":
+			k = 2
+		case "_name":
+			k = 3
+		case "use":
+			k = 4
+		case "_use":
+			k = 5
+		case "min":
+			k = 6
+		case "_min":
+			k = 7
+		case "max":
+			k = 8
+		case "_max":
+			k = 9
+		case "documentation":
+			k = 10
+		case "_documentation":
+			k = 11
+		case "type":
+			k = 12
+		case "_type":
+			k = 13
+		case "profile":
+			k = 14
+		case "_profile":
+			k = 15
+		}
+		switch d.Enter(k, jsonKeysParameterDefinition[:], seen[:]) {
 		case -1:
 			continue
-		case 9:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 8:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 12:
+		case 2:
 			// "name"
 			x.Name = decodeCodeField(s, x.Name)
 		case 3:
 			// "_name"
 			x.Name = decodeCodeFieldElement(s, x.Name)
-		case 15:
+		case 4:
 			// "use"
 			x.Use = decodeCodeField(s, x.Use)
-		case 6:
+		case 5:
 			// "_use"
 			x.Use = decodeCodeFieldElement(s, x.Use)
-		case 11:
+		case 6:
 			// "min"
 			x.Min = decodeIntegerField(s, x.Min)
-		case 2:
+		case 7:
 			// "_min"
 			x.Min = decodeIntegerFieldElement(s, x.Min)
-		case 10:
+		case 8:
 			// "max"
 			x.Max = decodeStringField(s, x.Max)
-		case 1:
+		case 9:
 			// "_max"
 			x.Max = decodeStringFieldElement(s, x.Max)
-		case 7:
+		case 10:
 			// "documentation"
 			x.Documentation = decodeStringField(s, x.Documentation)
-		case 0:
+		case 11:
 			// "_documentation"
 			x.Documentation = decodeStringFieldElement(s, x.Documentation)
-		case 14:
+		case 12:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-		case 5:
+		case 13:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 13:
+		case 14:
 			// "profile"
 			x.Profile = decodeCanonicalField(s, x.Profile)
-		case 4:
+		case 15:
 			// "_profile"
 			x.Profile = decodeCanonicalFieldElement(s, x.Profile)
 		default:

@@ -4,14 +4,15 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysPeriod are the properties of Period in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysPeriod are the properties of Period in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysPeriod = [...]string{
-	"_end",
+	"id",
+	"extension",
+	"start",
 	"_start",
 	"end",
-	"extension",
-	"id",
-	"start",
+	"_end",
 }
 
 func (x *Period) decodeJSON(s *decodeState) {
@@ -20,27 +21,42 @@ func (x *Period) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysPeriod[:], seen[:]) {
+		k := len(jsonKeysPeriod)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "start":
+			k = 2
+		case "_start":
+			k = 3
+		case "end":
+			k = 4
+		case "_end":
+			k = 5
+		}
+		switch d.Enter(k, jsonKeysPeriod[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "start"
 			x.Start = decodeDateTimeField(s, x.Start)
-		case 1:
+		case 3:
 			// "_start"
 			x.Start = decodeDateTimeFieldElement(s, x.Start)
-		case 2:
+		case 4:
 			// "end"
 			x.End = decodeDateTimeField(s, x.End)
-		case 0:
+		case 5:
 			// "_end"
 			x.End = decodeDateTimeFieldElement(s, x.End)
 		default:

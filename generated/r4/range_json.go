@@ -4,12 +4,13 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysRange are the properties of Range in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysRange are the properties of Range in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysRange = [...]string{
-	"extension",
-	"high",
 	"id",
+	"extension",
 	"low",
+	"high",
 }
 
 func (x *Range) decodeJSON(s *decodeState) {
@@ -18,25 +19,36 @@ func (x *Range) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysRange[:], seen[:]) {
+		k := len(jsonKeysRange)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "low":
+			k = 2
+		case "high":
+			k = 3
+		}
+		switch d.Enter(k, jsonKeysRange[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 0:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "low"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Low = v
 			}
-		case 1:
+		case 3:
 			// "high"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()

@@ -4,12 +4,13 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysRatio are the properties of Ratio in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysRatio are the properties of Ratio in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysRatio = [...]string{
-	"denominator",
-	"extension",
 	"id",
+	"extension",
 	"numerator",
+	"denominator",
 }
 
 func (x *Ratio) decodeJSON(s *decodeState) {
@@ -18,10 +19,21 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysRatio[:], seen[:]) {
+		k := len(jsonKeysRatio)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "numerator":
+			k = 2
+		case "denominator":
+			k = 3
+		}
+		switch d.Enter(k, jsonKeysRatio[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
@@ -29,14 +41,14 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "numerator"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Numerator = v
 			}
-		case 0:
+		case 3:
 			// "denominator"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()

@@ -4,18 +4,18 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysReference are the properties of Reference in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysReference are the properties of Reference in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysReference = [...]string{
-	"_display",
-	"_reference",
-	"_type",
-	"display",
-	"extension",
 	"id",
-	"identifier",
+	"extension",
 	"reference",
+	"_reference",
 	"type",
+	"_type",
+	"identifier",
+	"display",
+	"_display",
 }
 
 func (x *Reference) decodeJSON(s *decodeState) {
@@ -24,27 +24,48 @@ func (x *Reference) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysReference[:], seen[:]) {
+		k := len(jsonKeysReference)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "reference":
+			k = 2
+		case "_reference":
+			k = 3
+		case "type":
+			k = 4
+		case "_type":
+			k = 5
+		case "identifier":
+			k = 6
+		case "display":
+			k = 7
+		case "_display":
+			k = 8
+		}
+		switch d.Enter(k, jsonKeysReference[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 4:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 7:
+		case 2:
 			// "reference"
 			x.Reference = decodeStringField(s, x.Reference)
-		case 1:
+		case 3:
 			// "_reference"
 			x.Reference = decodeStringFieldElement(s, x.Reference)
-		case 8:
+		case 4:
 			// "type"
 			x.Type = decodeURIField(s, x.Type)
-		case 2:
+		case 5:
 			// "_type"
 			x.Type = decodeURIFieldElement(s, x.Type)
 		case 6:
@@ -54,10 +75,10 @@ func (x *Reference) decodeJSON(s *decodeState) {
 				v.decodeJSON(s)
 				x.Identifier = v
 			}
-		case 3:
+		case 7:
 			// "display"
 			x.Display = decodeStringField(s, x.Display)
-		case 0:
+		case 8:
 			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
 		default:

@@ -4,24 +4,24 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysRelatedArtifact are the properties of RelatedArtifact in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysRelatedArtifact are the properties of RelatedArtifact in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysRelatedArtifact = [...]string{
-	"_citation",
-	"_display",
-	"_label",
-	"_resource",
-	"_type",
-	"_url",
-	"citation",
-	"display",
-	"document",
-	"extension",
 	"id",
-	"label",
-	"resource",
+	"extension",
 	"type",
+	"_type",
+	"label",
+	"_label",
+	"display",
+	"_display",
+	"citation",
+	"_citation",
 	"url",
+	"_url",
+	"document",
+	"resource",
+	"_resource",
 }
 
 func (x *RelatedArtifact) decodeJSON(s *decodeState) {
@@ -30,58 +30,91 @@ func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysRelatedArtifact[:], seen[:]) {
+		k := len(jsonKeysRelatedArtifact)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "_type":
+			k = 3
+		case "label":
+			k = 4
+		case "_label":
+			k = 5
+		case "display":
+			k = 6
+		case "_display":
+			k = 7
+		case "citation":
+			k = 8
+		case "_citation":
+			k = 9
+		case "url":
+			k = 10
+		case "_url":
+			k = 11
+		case "document":
+			k = 12
+		case "resource":
+			k = 13
+		case "_resource":
+			k = 14
+		}
+		switch d.Enter(k, jsonKeysRelatedArtifact[:], seen[:]) {
 		case -1:
 			continue
-		case 10:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 9:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 13:
+		case 2:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
-		case 4:
+		case 3:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 11:
+		case 4:
 			// "label"
 			x.Label = decodeStringField(s, x.Label)
-		case 2:
+		case 5:
 			// "_label"
 			x.Label = decodeStringFieldElement(s, x.Label)
-		case 7:
+		case 6:
 			// "display"
 			x.Display = decodeStringField(s, x.Display)
-		case 1:
+		case 7:
 			// "_display"
 			x.Display = decodeStringFieldElement(s, x.Display)
-		case 6:
+		case 8:
 			// "citation"
 			x.Citation = decodeMarkdownField(s, x.Citation)
-		case 0:
+		case 9:
 			// "_citation"
 			x.Citation = decodeMarkdownFieldElement(s, x.Citation)
-		case 14:
+		case 10:
 			// "url"
 			x.URL = decodeURLField(s, x.URL)
-		case 5:
+		case 11:
 			// "_url"
 			x.URL = decodeURLFieldElement(s, x.URL)
-		case 8:
+		case 12:
 			// "document"
 			if d.ObjectStart() {
 				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Document = v
 			}
-		case 12:
+		case 13:
 			// "resource"
 			x.Resource = decodeCanonicalField(s, x.Resource)
-		case 3:
+		case 14:
 			// "_resource"
 			x.Resource = decodeCanonicalFieldElement(s, x.Resource)
 		default:

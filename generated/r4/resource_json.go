@@ -127,20 +127,20 @@ type rawElements struct {
 	ModifierExtension []Extension
 }
 
-// jsonKeysrawElements are the properties of rawElements in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysrawElements are the properties of rawElements in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysrawElements = [...]string{
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
 	"modifierExtension",
-	"text",
 }
 
 func (x *rawElements) decodeJSON(s *decodeState) {
@@ -149,48 +149,73 @@ func (x *rawElements) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysrawElements[:], seen[:]) {
+		k := len(jsonKeysrawElements)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "_id":
+			k = 1
+		case "meta":
+			k = 2
+		case "implicitRules":
+			k = 3
+		case "_implicitRules":
+			k = 4
+		case "language":
+			k = 5
+		case "_language":
+			k = 6
+		case "text":
+			k = 7
+		case "contained":
+			k = 8
+		case "extension":
+			k = 9
+		case "modifierExtension":
+			k = 10
+		}
+		switch d.Enter(k, jsonKeysrawElements[:], seen[:]) {
 		case -1:
 			continue
-		case 5:
+		case 0:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 0:
+		case 1:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 8:
+		case 2:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 6:
+		case 3:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 1:
+		case 4:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 7:
+		case 5:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 2:
+		case 6:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 10:
+		case 7:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 3:
+		case 8:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 4:
+		case 9:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 9:
+		case 10:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
 		default:

@@ -4,24 +4,24 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysSampledData are the properties of SampledData in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysSampledData are the properties of SampledData in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysSampledData = [...]string{
-	"_data",
-	"_dimensions",
-	"_factor",
-	"_lowerLimit",
-	"_period",
-	"_upperLimit",
-	"data",
-	"dimensions",
-	"extension",
-	"factor",
 	"id",
-	"lowerLimit",
+	"extension",
 	"origin",
 	"period",
+	"_period",
+	"factor",
+	"_factor",
+	"lowerLimit",
+	"_lowerLimit",
 	"upperLimit",
+	"_upperLimit",
+	"dimensions",
+	"_dimensions",
+	"data",
+	"_data",
 }
 
 func (x *SampledData) decodeJSON(s *decodeState) {
@@ -30,58 +30,91 @@ func (x *SampledData) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysSampledData[:], seen[:]) {
+		k := len(jsonKeysSampledData)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "origin":
+			k = 2
+		case "period":
+			k = 3
+		case "_period":
+			k = 4
+		case "factor":
+			k = 5
+		case "_factor":
+			k = 6
+		case "lowerLimit":
+			k = 7
+		case "_lowerLimit":
+			k = 8
+		case "upperLimit":
+			k = 9
+		case "_upperLimit":
+			k = 10
+		case "dimensions":
+			k = 11
+		case "_dimensions":
+			k = 12
+		case "data":
+			k = 13
+		case "_data":
+			k = 14
+		}
+		switch d.Enter(k, jsonKeysSampledData[:], seen[:]) {
 		case -1:
 			continue
-		case 10:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 8:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 12:
+		case 2:
 			// "origin"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Origin = v
 			}
-		case 13:
+		case 3:
 			// "period"
 			x.Period = decodeDecimalField(s, x.Period)
 		case 4:
 			// "_period"
 			x.Period = decodeDecimalFieldElement(s, x.Period)
-		case 9:
+		case 5:
 			// "factor"
 			x.Factor = decodeDecimalField(s, x.Factor)
-		case 2:
+		case 6:
 			// "_factor"
 			x.Factor = decodeDecimalFieldElement(s, x.Factor)
-		case 11:
+		case 7:
 			// "lowerLimit"
 			x.LowerLimit = decodeDecimalField(s, x.LowerLimit)
-		case 3:
+		case 8:
 			// "_lowerLimit"
 			x.LowerLimit = decodeDecimalFieldElement(s, x.LowerLimit)
-		case 14:
+		case 9:
 			// "upperLimit"
 			x.UpperLimit = decodeDecimalField(s, x.UpperLimit)
-		case 5:
+		case 10:
 			// "_upperLimit"
 			x.UpperLimit = decodeDecimalFieldElement(s, x.UpperLimit)
-		case 7:
+		case 11:
 			// "dimensions"
 			x.Dimensions = decodePositiveIntField(s, x.Dimensions)
-		case 1:
+		case 12:
 			// "_dimensions"
 			x.Dimensions = decodePositiveIntFieldElement(s, x.Dimensions)
-		case 6:
+		case 13:
 			// "data"
 			x.Data = decodeStringField(s, x.Data)
-		case 0:
+		case 14:
 			// "_data"
 			x.Data = decodeStringFieldElement(s, x.Data)
 		default:

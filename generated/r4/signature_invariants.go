@@ -7,50 +7,37 @@ package r4
 func (x *Signature) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.Type {
-					_ = any((&y1.Type[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.Type))
 				if y1.When != nil {
-					_ = any(y1.When)
 					n++
 				}
 				if y1.Who != nil {
-					_ = any(y1.Who)
 					n++
 				}
 				if y1.OnBehalfOf != nil {
-					_ = any(y1.OnBehalfOf)
 					n++
 				}
 				if y1.TargetFormat != nil {
-					_ = any(y1.TargetFormat)
 					n++
 				}
 				if y1.SigFormat != nil {
-					_ = any(y1.SigFormat)
 					n++
 				}
 				if y1.Data != nil {
-					_ = any(y1.Data)
 					n++
 				}
 				return n
@@ -66,9 +53,9 @@ func (x *Signature) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

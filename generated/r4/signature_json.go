@@ -4,22 +4,22 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysSignature are the properties of Signature in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysSignature are the properties of Signature in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysSignature = [...]string{
-	"_data",
-	"_sigFormat",
-	"_targetFormat",
-	"_when",
-	"data",
-	"extension",
 	"id",
-	"onBehalfOf",
-	"sigFormat",
-	"targetFormat",
+	"extension",
 	"type",
 	"when",
+	"_when",
 	"who",
+	"onBehalfOf",
+	"targetFormat",
+	"_targetFormat",
+	"sigFormat",
+	"_sigFormat",
+	"data",
+	"_data",
 }
 
 func (x *Signature) decodeJSON(s *decodeState) {
@@ -28,56 +28,85 @@ func (x *Signature) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysSignature[:], seen[:]) {
+		k := len(jsonKeysSignature)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "when":
+			k = 3
+		case "_when":
+			k = 4
+		case "who":
+			k = 5
+		case "onBehalfOf":
+			k = 6
+		case "targetFormat":
+			k = 7
+		case "_targetFormat":
+			k = 8
+		case "sigFormat":
+			k = 9
+		case "_sigFormat":
+			k = 10
+		case "data":
+			k = 11
+		case "_data":
+			k = 12
+		}
+		switch d.Enter(k, jsonKeysSignature[:], seen[:]) {
 		case -1:
 			continue
-		case 6:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 5:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 10:
+		case 2:
 			// "type"
 			x.Type = decodeCodingList(s, x.Type)
-		case 11:
+		case 3:
 			// "when"
 			x.When = decodeInstantField(s, x.When)
-		case 3:
+		case 4:
 			// "_when"
 			x.When = decodeInstantFieldElement(s, x.When)
-		case 12:
+		case 5:
 			// "who"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Who = v
 			}
-		case 7:
+		case 6:
 			// "onBehalfOf"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.OnBehalfOf = v
 			}
-		case 9:
+		case 7:
 			// "targetFormat"
 			x.TargetFormat = decodeCodeField(s, x.TargetFormat)
-		case 2:
+		case 8:
 			// "_targetFormat"
 			x.TargetFormat = decodeCodeFieldElement(s, x.TargetFormat)
-		case 8:
+		case 9:
 			// "sigFormat"
 			x.SigFormat = decodeCodeField(s, x.SigFormat)
-		case 1:
+		case 10:
 			// "_sigFormat"
 			x.SigFormat = decodeCodeFieldElement(s, x.SigFormat)
-		case 4:
+		case 11:
 			// "data"
 			x.Data = decodeBase64BinaryField(s, x.Data)
-		case 0:
+		case 12:
 			// "_data"
 			x.Data = decodeBase64BinaryFieldElement(s, x.Data)
 		default:

@@ -9,38 +9,26 @@ import "strconv"
 func (x *Timing) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := int8(1)
-		if l6 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
-				for i4 := range y1.Event {
-					_ = any((&y1.Event[i4]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
+				n += int64(len(y1.Event))
 				if y1.Repeat != nil {
-					_ = any(y1.Repeat)
 					n++
 				}
 				if y1.Code != nil {
-					_ = any(y1.Code)
 					n++
 				}
 				return n
@@ -56,9 +44,9 @@ func (x *Timing) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y5 := x
-				if y5.ID != nil {
-					_ = *y5.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -83,82 +71,57 @@ func (x *Timing) invEle1(v *validator) int8 {
 func (x *TimingRepeat) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				if y1.Bounds != nil {
-					_ = any(y1.Bounds)
 					n++
 				}
 				if y1.Count != nil {
-					_ = any(y1.Count)
 					n++
 				}
 				if y1.CountMax != nil {
-					_ = any(y1.CountMax)
 					n++
 				}
 				if y1.Duration != nil {
-					_ = any(y1.Duration)
 					n++
 				}
 				if y1.DurationMax != nil {
-					_ = any(y1.DurationMax)
 					n++
 				}
 				if y1.DurationUnit != nil {
-					_ = any(y1.DurationUnit)
 					n++
 				}
 				if y1.Frequency != nil {
-					_ = any(y1.Frequency)
 					n++
 				}
 				if y1.FrequencyMax != nil {
-					_ = any(y1.FrequencyMax)
 					n++
 				}
 				if y1.Period != nil {
-					_ = any(y1.Period)
 					n++
 				}
 				if y1.PeriodMax != nil {
-					_ = any(y1.PeriodMax)
 					n++
 				}
 				if y1.PeriodUnit != nil {
-					_ = any(y1.PeriodUnit)
 					n++
 				}
-				for i3 := range y1.DayOfWeek {
-					_ = any((&y1.DayOfWeek[i3]))
-					n++
-				}
-				for i4 := range y1.TimeOfDay {
-					_ = any((&y1.TimeOfDay[i4]))
-					n++
-				}
-				for i5 := range y1.When {
-					_ = any((&y1.When[i5]))
-					n++
-				}
+				n += int64(len(y1.DayOfWeek))
+				n += int64(len(y1.TimeOfDay))
+				n += int64(len(y1.When))
 				if y1.Offset != nil {
-					_ = any(y1.Offset)
 					n++
 				}
 				return n
@@ -174,9 +137,9 @@ func (x *TimingRepeat) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

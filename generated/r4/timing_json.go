@@ -4,15 +4,16 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysTiming are the properties of Timing in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysTiming are the properties of Timing in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysTiming = [...]string{
-	"_event",
-	"code",
-	"event",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
+	"event",
+	"_event",
 	"repeat",
+	"code",
 }
 
 func (x *Timing) decodeJSON(s *decodeState) {
@@ -21,34 +22,51 @@ func (x *Timing) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysTiming[:], seen[:]) {
+		k := len(jsonKeysTiming)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "event":
+			k = 3
+		case "_event":
+			k = 4
+		case "repeat":
+			k = 5
+		case "code":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysTiming[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 2:
+		case 3:
 			// "event"
 			x.Event = decodeDateTimeList(s, x.Event)
-		case 0:
+		case 4:
 			// "_event"
 			x.Event = decodeDateTimeListElement(s, x.Event)
-		case 6:
+		case 5:
 			// "repeat"
 			if d.ObjectStart() {
 				v := s.aTimingRepeat.one()
 				v.decodeJSON(s)
 				x.Repeat = v
 			}
-		case 1:
+		case 6:
 			// "code"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
@@ -152,42 +170,42 @@ func decodeTimingList(s *decodeState, list []Timing) []Timing {
 	return list
 }
 
-// jsonKeysTimingRepeat are the properties of TimingRepeat in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysTimingRepeat are the properties of TimingRepeat in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysTimingRepeat = [...]string{
-	"_count",
-	"_countMax",
-	"_dayOfWeek",
-	"_duration",
-	"_durationMax",
-	"_durationUnit",
-	"_frequency",
-	"_frequencyMax",
-	"_offset",
-	"_period",
-	"_periodMax",
-	"_periodUnit",
-	"_timeOfDay",
-	"_when",
-	"boundsDuration",
-	"boundsPeriod",
-	"boundsRange",
-	"count",
-	"countMax",
-	"dayOfWeek",
-	"duration",
-	"durationMax",
-	"durationUnit",
-	"extension",
-	"frequency",
-	"frequencyMax",
 	"id",
-	"offset",
+	"extension",
+	"boundsDuration",
+	"boundsRange",
+	"boundsPeriod",
+	"count",
+	"_count",
+	"countMax",
+	"_countMax",
+	"duration",
+	"_duration",
+	"durationMax",
+	"_durationMax",
+	"durationUnit",
+	"_durationUnit",
+	"frequency",
+	"_frequency",
+	"frequencyMax",
+	"_frequencyMax",
 	"period",
+	"_period",
 	"periodMax",
+	"_periodMax",
 	"periodUnit",
+	"_periodUnit",
+	"dayOfWeek",
+	"_dayOfWeek",
 	"timeOfDay",
+	"_timeOfDay",
 	"when",
+	"_when",
+	"offset",
+	"_offset",
 }
 
 func (x *TimingRepeat) decodeJSON(s *decodeState) {
@@ -196,120 +214,189 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysTimingRepeat[:], seen[:]) {
+		k := len(jsonKeysTimingRepeat)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "boundsDuration":
+			k = 2
+		case "boundsRange":
+			k = 3
+		case "boundsPeriod":
+			k = 4
+		case "count":
+			k = 5
+		case "_count":
+			k = 6
+		case "countMax":
+			k = 7
+		case "_countMax":
+			k = 8
+		case "duration":
+			k = 9
+		case "_duration":
+			k = 10
+		case "durationMax":
+			k = 11
+		case "_durationMax":
+			k = 12
+		case "durationUnit":
+			k = 13
+		case "_durationUnit":
+			k = 14
+		case "frequency":
+			k = 15
+		case "_frequency":
+			k = 16
+		case "frequencyMax":
+			k = 17
+		case "_frequencyMax":
+			k = 18
+		case "period":
+			k = 19
+		case "_period":
+			k = 20
+		case "periodMax":
+			k = 21
+		case "_periodMax":
+			k = 22
+		case "periodUnit":
+			k = 23
+		case "_periodUnit":
+			k = 24
+		case "dayOfWeek":
+			k = 25
+		case "_dayOfWeek":
+			k = 26
+		case "timeOfDay":
+			k = 27
+		case "_timeOfDay":
+			k = 28
+		case "when":
+			k = 29
+		case "_when":
+			k = 30
+		case "offset":
+			k = 31
+		case "_offset":
+			k = 32
+		}
+		switch d.Enter(k, jsonKeysTimingRepeat[:], seen[:]) {
 		case -1:
 			continue
-		case 26:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 23:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 14:
+		case 2:
 			// "boundsDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-		case 16:
+		case 3:
 			// "boundsRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-		case 15:
+		case 4:
 			// "boundsPeriod"
 			if d.ObjectStart() {
 				v := s.aPeriod.one()
 				v.decodeJSON(s)
 				x.Bounds = v
 			}
-		case 17:
+		case 5:
 			// "count"
 			x.Count = decodePositiveIntField(s, x.Count)
-		case 0:
+		case 6:
 			// "_count"
 			x.Count = decodePositiveIntFieldElement(s, x.Count)
-		case 18:
+		case 7:
 			// "countMax"
 			x.CountMax = decodePositiveIntField(s, x.CountMax)
-		case 1:
+		case 8:
 			// "_countMax"
 			x.CountMax = decodePositiveIntFieldElement(s, x.CountMax)
-		case 20:
+		case 9:
 			// "duration"
 			x.Duration = decodeDecimalField(s, x.Duration)
-		case 3:
+		case 10:
 			// "_duration"
 			x.Duration = decodeDecimalFieldElement(s, x.Duration)
-		case 21:
+		case 11:
 			// "durationMax"
 			x.DurationMax = decodeDecimalField(s, x.DurationMax)
-		case 4:
+		case 12:
 			// "_durationMax"
 			x.DurationMax = decodeDecimalFieldElement(s, x.DurationMax)
-		case 22:
+		case 13:
 			// "durationUnit"
 			x.DurationUnit = decodeCodeField(s, x.DurationUnit)
-		case 5:
+		case 14:
 			// "_durationUnit"
 			x.DurationUnit = decodeCodeFieldElement(s, x.DurationUnit)
-		case 24:
+		case 15:
 			// "frequency"
 			x.Frequency = decodePositiveIntField(s, x.Frequency)
-		case 6:
+		case 16:
 			// "_frequency"
 			x.Frequency = decodePositiveIntFieldElement(s, x.Frequency)
-		case 25:
+		case 17:
 			// "frequencyMax"
 			x.FrequencyMax = decodePositiveIntField(s, x.FrequencyMax)
-		case 7:
+		case 18:
 			// "_frequencyMax"
 			x.FrequencyMax = decodePositiveIntFieldElement(s, x.FrequencyMax)
-		case 28:
+		case 19:
 			// "period"
 			x.Period = decodeDecimalField(s, x.Period)
-		case 9:
+		case 20:
 			// "_period"
 			x.Period = decodeDecimalFieldElement(s, x.Period)
-		case 29:
+		case 21:
 			// "periodMax"
 			x.PeriodMax = decodeDecimalField(s, x.PeriodMax)
-		case 10:
+		case 22:
 			// "_periodMax"
 			x.PeriodMax = decodeDecimalFieldElement(s, x.PeriodMax)
-		case 30:
+		case 23:
 			// "periodUnit"
 			x.PeriodUnit = decodeCodeField(s, x.PeriodUnit)
-		case 11:
+		case 24:
 			// "_periodUnit"
 			x.PeriodUnit = decodeCodeFieldElement(s, x.PeriodUnit)
-		case 19:
+		case 25:
 			// "dayOfWeek"
 			x.DayOfWeek = decodeCodeList(s, x.DayOfWeek)
-		case 2:
+		case 26:
 			// "_dayOfWeek"
 			x.DayOfWeek = decodeCodeListElement(s, x.DayOfWeek)
-		case 31:
+		case 27:
 			// "timeOfDay"
 			x.TimeOfDay = decodeTimeList(s, x.TimeOfDay)
-		case 12:
+		case 28:
 			// "_timeOfDay"
 			x.TimeOfDay = decodeTimeListElement(s, x.TimeOfDay)
-		case 32:
+		case 29:
 			// "when"
 			x.When = decodeCodeList(s, x.When)
-		case 13:
+		case 30:
 			// "_when"
 			x.When = decodeCodeListElement(s, x.When)
-		case 27:
+		case 31:
 			// "offset"
 			x.Offset = decodeUnsignedIntField(s, x.Offset)
-		case 8:
+		case 32:
 			// "_offset"
 			x.Offset = decodeUnsignedIntFieldElement(s, x.Offset)
 		default:

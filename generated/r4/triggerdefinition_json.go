@@ -4,23 +4,23 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysTriggerDefinition are the properties of TriggerDefinition in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysTriggerDefinition are the properties of TriggerDefinition in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysTriggerDefinition = [...]string{
-	"_name",
-	"_timingDate",
-	"_timingDateTime",
-	"_type",
-	"condition",
-	"data",
-	"extension",
 	"id",
-	"name",
-	"timingDate",
-	"timingDateTime",
-	"timingReference",
-	"timingTiming",
+	"extension",
 	"type",
+	"_type",
+	"name",
+	"_name",
+	"timingTiming",
+	"timingReference",
+	"timingDate",
+	"_timingDate",
+	"timingDateTime",
+	"_timingDateTime",
+	"data",
+	"condition",
 }
 
 func (x *TriggerDefinition) decodeJSON(s *decodeState) {
@@ -29,44 +29,75 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysTriggerDefinition[:], seen[:]) {
+		k := len(jsonKeysTriggerDefinition)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "type":
+			k = 2
+		case "_type":
+			k = 3
+		case "name":
+			k = 4
+		case "_name":
+			k = 5
+		case "timingTiming":
+			k = 6
+		case "timingReference":
+			k = 7
+		case "timingDate":
+			k = 8
+		case "_timingDate":
+			k = 9
+		case "timingDateTime":
+			k = 10
+		case "_timingDateTime":
+			k = 11
+		case "data":
+			k = 12
+		case "condition":
+			k = 13
+		}
+		switch d.Enter(k, jsonKeysTriggerDefinition[:], seen[:]) {
 		case -1:
 			continue
-		case 7:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 6:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 13:
+		case 2:
 			// "type"
 			x.Type = decodeCodeField(s, x.Type)
 		case 3:
 			// "_type"
 			x.Type = decodeCodeFieldElement(s, x.Type)
-		case 8:
+		case 4:
 			// "name"
 			x.Name = decodeStringField(s, x.Name)
-		case 0:
+		case 5:
 			// "_name"
 			x.Name = decodeStringFieldElement(s, x.Name)
-		case 12:
+		case 6:
 			// "timingTiming"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-		case 11:
+		case 7:
 			// "timingReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Timing = v
 			}
-		case 9:
+		case 8:
 			// "timingDate"
 			p, ok := x.Timing.(*Date)
 			if !ok && x.Timing != nil {
@@ -76,7 +107,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			if v := decodeDateField(s, p); v != nil {
 				x.Timing = v
 			}
-		case 1:
+		case 9:
 			// "_timingDate"
 			p, ok := x.Timing.(*Date)
 			if !ok && x.Timing != nil {
@@ -94,7 +125,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Timing = v
 			}
-		case 2:
+		case 11:
 			// "_timingDateTime"
 			p, ok := x.Timing.(*DateTime)
 			if !ok && x.Timing != nil {
@@ -102,10 +133,10 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Timing = decodeDateTimeFieldElement(s, p)
-		case 5:
+		case 12:
 			// "data"
 			x.Data = decodeDataRequirementList(s, x.Data)
-		case 4:
+		case 13:
 			// "condition"
 			if d.ObjectStart() {
 				v := s.aExpression.one()

@@ -7,7 +7,7 @@ package r4
 func (x *URL) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l4 := func() int8 {
+		l3 := func() int8 {
 			n := 0
 			has := false
 			n++
@@ -17,23 +17,19 @@ func (x *URL) invEle1(v *validator) int8 {
 			}
 			return 1
 		}()
-		if l4 == 2 {
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l4, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
+				n += int64(len(y1.Extension))
 				return n
 			}()
 			an++
@@ -47,9 +43,9 @@ func (x *URL) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y3 := x
-				if y3.ID != nil {
-					_ = *y3.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

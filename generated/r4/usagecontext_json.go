@@ -4,12 +4,12 @@ package r4
 
 import fhirjson "github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 
-// jsonKeysUsageContext are the properties of UsageContext in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysUsageContext are the properties of UsageContext in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysUsageContext = [...]string{
-	"code",
-	"extension",
 	"id",
+	"extension",
+	"code",
 	"valueCodeableConcept",
 	"valueQuantity",
 	"valueRange",
@@ -22,10 +22,27 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysUsageContext[:], seen[:]) {
+		k := len(jsonKeysUsageContext)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "code":
+			k = 2
+		case "valueCodeableConcept":
+			k = 3
+		case "valueQuantity":
+			k = 4
+		case "valueRange":
+			k = 5
+		case "valueReference":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysUsageContext[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
@@ -33,7 +50,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 0:
+		case 2:
 			// "code"
 			if d.ObjectStart() {
 				v := s.aCoding.one()

@@ -68,6 +68,9 @@ type coll struct {
 	// targets are, for References (and the resources they resolve to), the
 	// resource types the element's definition lets them point to (none: any)
 	targets []string
+	// size, when set, adds the number of items to the int64 variable n
+	// without yielding them (what count() needs)
+	size func(g *jen.Group, n string)
 }
 
 // fpc compiles the invariants of one package.
@@ -878,7 +881,11 @@ func (c *fpc) exists(col coll) jen.Code {
 func (c *fpc) count(col coll) jen.Code {
 	return jen.Func().Params().Int64().BlockFunc(func(g *jen.Group) {
 		g.Var().Id("n").Int64()
-		col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Id("n").Op("++") })
+		if col.size != nil {
+			col.size(g, "n")
+		} else {
+			col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Id("n").Op("++") })
+		}
 		g.Return(jen.Id("n"))
 	}).Call()
 }
@@ -982,6 +989,19 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 				g.Id(y).Op(":=").Add(v)
 				for _, fd := range t.Fields {
 					c.fieldPointers(g, jen.Id(y), fd, func(g *jen.Group, it jen.Code) { yield(g, jen.Id("any").Call(it)) })
+				}
+			})
+		}, size: func(g *jen.Group, n string) {
+			in.gen(g, func(g *jen.Group, v jen.Code) {
+				y := c.tmp("y")
+				g.Id(y).Op(":=").Add(v)
+				for _, fd := range t.Fields {
+					if fd.Repeats() && kindOf(fd) != kindResource && kindOf(fd) != kindAttr {
+						// a slice of values: every item is one
+						g.Id(n).Op("+=").Int64().Call(jen.Len(jen.Id(y).Dot(fd.GoName)))
+						continue
+					}
+					c.fieldPointers(g, jen.Id(y), fd, func(g *jen.Group, _ jen.Code) { g.Id(n).Op("++") })
 				}
 			})
 		}})

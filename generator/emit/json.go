@@ -66,11 +66,11 @@ func (e *emitter) decodeStruct(f *jen.File, t *model.Type) {
 // resource types). lenient skips the properties it does not know (and the
 // resourceType) rather than reporting them.
 //
-// The properties' names are a sorted table (jsonKeys<goName>) that
-// fhirjson.Decoder.Enter searches: it marks the property seen (reporting a
-// duplicate), puts it on the location, and returns its index, on which one
-// switch decodes the value. A switch over the names themselves costs the
-// compiler several times as much for the same speed.
+// A switch over the key finds the property's index in a table of the
+// names (jsonKeys<goName>); fhirjson.Decoder.Enter marks it seen (reporting
+// a duplicate) and puts it on the location; a switch over the index
+// decodes the value. So each property costs two short cases, where the
+// check, push and pop repeated in every case cost the compiler far more.
 func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields []*model.Field, lenient bool) {
 	isResource := t.Kind == model.KindResource && !lenient
 	var names []string
@@ -80,14 +80,10 @@ func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields
 	for _, fd := range fields {
 		names = append(names, jsonKeys(fd)...)
 	}
-	slices.Sort(names)
-	index := func(key string) int {
-		i, _ := slices.BinarySearch(names, key)
-		return i
-	}
+	index := func(key string) int { return slices.Index(names, key) }
 	words := max((len(names)+63)/64, 1)
 	table := "jsonKeys" + goName
-	commentf(f.Add, "%s are the properties of %s in JSON, sorted (see fhirjson.Decoder.Enter). Read only.", table, goName)
+	commentf(f.Add, "%s are the properties of %s in JSON, in the order of its fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.", table, goName)
 	f.Var().Id(table).Op("=").Index(jen.Op("...")).String().ValuesFunc(func(g *jen.Group) {
 		for _, n := range names {
 			g.Line().Lit(n)
@@ -100,7 +96,13 @@ func (e *emitter) decodeObject(f *jen.File, goName string, t *model.Type, fields
 		g.Id("n").Op(":=").Lit(0)
 		g.For(jen.Id("d").Dot("NextKey").Call()).BlockFunc(func(loop *jen.Group) {
 			loop.Id("n").Op("++")
-			loop.Switch(jen.Id("d").Dot("Enter").Call(jen.Id(table).Index(jen.Op(":")), jen.Id("seen").Index(jen.Op(":")))).BlockFunc(func(sw *jen.Group) {
+			loop.Id("k").Op(":=").Len(jen.Id(table))
+			loop.Switch(jen.String().Parens(jen.Id("d").Dot("Key"))).BlockFunc(func(sw *jen.Group) {
+				for i, name := range names {
+					sw.Case(jen.Lit(name)).Block(jen.Id("k").Op("=").Lit(i))
+				}
+			})
+			loop.Switch(jen.Id("d").Dot("Enter").Call(jen.Id("k"), jen.Id(table).Index(jen.Op(":")), jen.Id("seen").Index(jen.Op(":")))).BlockFunc(func(sw *jen.Group) {
 				sw.Case(jen.Lit(-1)).Block(jen.Continue()) // a duplicate, reported and skipped
 				if isResource {
 					sw.Case(jen.Lit(index("resourceType"))).Block(jen.Comment(`"resourceType"`),

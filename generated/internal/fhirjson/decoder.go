@@ -716,30 +716,22 @@ func (d *Decoder) Duplicate() {
 	d.Skip()
 }
 
-// Enter finds the current key among names (an object's properties, sorted)
-// and returns its index, having marked it in seen and put it on the
-// location (Pop takes it off). For a key seen before it returns -1, having
-// reported it and skipped its value; for a key names lacks it returns
-// len(names), and the caller handles the unknown property.
-func (d *Decoder) Enter(names []string, seen []uint64) int {
-	lo, hi := 0, len(names)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if names[m] < string(d.Key) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+// Enter marks property i of names (an object's JSON properties; the
+// caller has found the current key at i) in seen and puts it on the
+// location (Pop takes it off), and returns i. For a property seen before
+// it returns -1, having reported it and skipped its value. For i ==
+// len(names), a key the object does not have, it returns i and does
+// nothing: the caller handles the unknown property.
+func (d *Decoder) Enter(i int, names []string, seen []uint64) int {
+	if i >= len(names) {
+		return i
 	}
-	if lo == len(names) || names[lo] != string(d.Key) {
-		return len(names)
-	}
-	if Seen(seen, lo) {
+	if Seen(seen, i) {
 		d.Duplicate()
 		return -1
 	}
-	d.Push(names[lo])
-	return lo
+	d.Push(names[i])
+	return i
 }
 
 // Conflict reports the key Enter entered as in conflict (msg), takes it

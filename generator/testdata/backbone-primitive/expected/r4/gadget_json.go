@@ -7,21 +7,22 @@ import (
 	"strconv"
 )
 
-// jsonKeysGadget are the properties of Gadget in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysGadget are the properties of Gadget in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysGadget = [...]string{
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
 	"modifierExtension",
 	"part",
-	"resourceType",
-	"text",
 }
 
 func (x *Gadget) decodeJSON(s *decodeState) {
@@ -30,56 +31,85 @@ func (x *Gadget) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysGadget[:], seen[:]) {
+		k := len(jsonKeysGadget)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "part":
+			k = 12
+		}
+		switch d.Enter(k, jsonKeysGadget[:], seen[:]) {
 		case -1:
 			continue
-		case 11:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Gadget" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Gadget")
 			}
-		case 5:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 0:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 8:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 6:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 1:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 7:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 2:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 12:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 3:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 4:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 9:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 10:
+		case 12:
 			// "part"
 			x.Part = decodeGadgetPartList(s, x.Part)
 		default:
@@ -93,7 +123,7 @@ func (x *Gadget) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 11) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }
@@ -195,16 +225,16 @@ func decodeGadgetList(s *decodeState, list []Gadget) []Gadget {
 	return list
 }
 
-// jsonKeysGadgetPart are the properties of GadgetPart in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysGadgetPart are the properties of GadgetPart in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysGadgetPart = [...]string{
-	"_label",
-	"child",
-	"extension",
 	"id",
-	"label",
+	"extension",
 	"modifierExtension",
+	"label",
+	"_label",
 	"sub",
+	"child",
 }
 
 func (x *GadgetPart) decodeJSON(s *decodeState) {
@@ -213,34 +243,51 @@ func (x *GadgetPart) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysGadgetPart[:], seen[:]) {
+		k := len(jsonKeysGadgetPart)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "label":
+			k = 3
+		case "_label":
+			k = 4
+		case "sub":
+			k = 5
+		case "child":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysGadgetPart[:], seen[:]) {
 		case -1:
 			continue
-		case 3:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 2:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 4:
+		case 3:
 			// "label"
 			x.Label = decodeStringField(s, x.Label)
-		case 0:
+		case 4:
 			// "_label"
 			x.Label = decodeStringFieldElement(s, x.Label)
-		case 6:
+		case 5:
 			// "sub"
 			if d.ObjectStart() {
 				v := s.aGadgetPartSub.one()
 				v.decodeJSON(s)
 				x.Sub = v
 			}
-		case 1:
+		case 6:
 			// "child"
 			x.Child = decodeGadgetPartList(s, x.Child)
 		default:
@@ -341,16 +388,16 @@ func decodeGadgetPartList(s *decodeState, list []GadgetPart) []GadgetPart {
 	return list
 }
 
-// jsonKeysGadgetPartSub are the properties of GadgetPartSub in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysGadgetPartSub are the properties of GadgetPartSub in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysGadgetPartSub = [...]string{
-	"_active",
-	"_serial",
-	"active",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
 	"serial",
+	"_serial",
+	"active",
+	"_active",
 }
 
 func (x *GadgetPartSub) decodeJSON(s *decodeState) {
@@ -359,30 +406,47 @@ func (x *GadgetPartSub) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysGadgetPartSub[:], seen[:]) {
+		k := len(jsonKeysGadgetPartSub)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "serial":
+			k = 3
+		case "_serial":
+			k = 4
+		case "active":
+			k = 5
+		case "_active":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysGadgetPartSub[:], seen[:]) {
 		case -1:
 			continue
-		case 4:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 3:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 5:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 6:
+		case 3:
 			// "serial"
 			x.Serial = decodeIDField(s, x.Serial)
-		case 1:
+		case 4:
 			// "_serial"
 			x.Serial = decodeIDFieldElement(s, x.Serial)
-		case 2:
+		case 5:
 			// "active"
 			x.Active = decodeBooleanField(s, x.Active)
-		case 0:
+		case 6:
 			// "_active"
 			x.Active = decodeBooleanFieldElement(s, x.Active)
 		default:

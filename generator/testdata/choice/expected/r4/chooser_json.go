@@ -7,33 +7,33 @@ import (
 	"strconv"
 )
 
-// jsonKeysChooser are the properties of Chooser in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysChooser are the properties of Chooser in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysChooser = [...]string{
-	"_amountDecimal",
-	"_amountInteger",
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
-	"_valueBoolean",
-	"_valueCode",
-	"_valueString",
-	"amountDecimal",
-	"amountInteger",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
 	"modifierExtension",
-	"resourceType",
-	"text",
-	"valueBoolean",
-	"valueCode",
-	"valueQuantity",
-	"valueReference",
 	"valueString",
+	"_valueString",
+	"valueQuantity",
+	"valueCode",
+	"_valueCode",
+	"valueBoolean",
+	"_valueBoolean",
+	"valueReference",
+	"amountInteger",
+	"_amountInteger",
+	"amountDecimal",
+	"_amountDecimal",
 }
 
 func (x *Chooser) decodeJSON(s *decodeState) {
@@ -42,56 +42,107 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysChooser[:], seen[:]) {
+		k := len(jsonKeysChooser)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "valueString":
+			k = 12
+		case "_valueString":
+			k = 13
+		case "valueQuantity":
+			k = 14
+		case "valueCode":
+			k = 15
+		case "_valueCode":
+			k = 16
+		case "valueBoolean":
+			k = 17
+		case "_valueBoolean":
+			k = 18
+		case "valueReference":
+			k = 19
+		case "amountInteger":
+			k = 20
+		case "_amountInteger":
+			k = 21
+		case "amountDecimal":
+			k = 22
+		case "_amountDecimal":
+			k = 23
+		}
+		switch d.Enter(k, jsonKeysChooser[:], seen[:]) {
 		case -1:
 			continue
-		case 17:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Chooser" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Chooser")
 			}
-		case 12:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
 		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 15:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 13:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 3:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 14:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 4:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 18:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 10:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 11:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 16:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 23:
+		case 12:
 			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -101,7 +152,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-		case 7:
+		case 13:
 			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -109,14 +160,14 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeStringFieldElement(s, p)
-		case 21:
+		case 14:
 			// "valueQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 20:
+		case 15:
 			// "valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
@@ -126,7 +177,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			if v := decodeCodeField(s, p); v != nil {
 				x.Value = v
 			}
-		case 6:
+		case 16:
 			// "_valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
@@ -134,7 +185,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeCodeFieldElement(s, p)
-		case 19:
+		case 17:
 			// "valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
@@ -144,7 +195,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			if v := decodeBooleanField(s, p); v != nil {
 				x.Value = v
 			}
-		case 5:
+		case 18:
 			// "_valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
@@ -152,14 +203,14 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeBooleanFieldElement(s, p)
-		case 22:
+		case 19:
 			// "valueReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 9:
+		case 20:
 			// "amountInteger"
 			p, ok := x.Amount.(*Integer)
 			if !ok && x.Amount != nil {
@@ -169,7 +220,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			if v := decodeIntegerField(s, p); v != nil {
 				x.Amount = v
 			}
-		case 1:
+		case 21:
 			// "_amountInteger"
 			p, ok := x.Amount.(*Integer)
 			if !ok && x.Amount != nil {
@@ -177,7 +228,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Amount = decodeIntegerFieldElement(s, p)
-		case 8:
+		case 22:
 			// "amountDecimal"
 			p, ok := x.Amount.(*Decimal)
 			if !ok && x.Amount != nil {
@@ -187,7 +238,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			if v := decodeDecimalField(s, p); v != nil {
 				x.Amount = v
 			}
-		case 0:
+		case 23:
 			// "_amountDecimal"
 			p, ok := x.Amount.(*Decimal)
 			if !ok && x.Amount != nil {
@@ -206,7 +257,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 17) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }

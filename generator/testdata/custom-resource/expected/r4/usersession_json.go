@@ -7,31 +7,31 @@ import (
 	"strconv"
 )
 
-// jsonKeysUserSession are the properties of UserSession in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysUserSession are the properties of UserSession in JSON, in the order of its fields;
+// decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysUserSession = [...]string{
-	"_created",
-	"_expires",
-	"_id",
-	"_implicitRules",
-	"_language",
-	"contained",
-	"context",
-	"created",
-	"expires",
-	"extension",
-	"focus",
-	"id",
-	"identifier",
-	"implicitRules",
-	"language",
-	"meta",
-	"modifierExtension",
 	"resourceType",
-	"status",
+	"id",
+	"_id",
+	"meta",
+	"implicitRules",
+	"_implicitRules",
+	"language",
+	"_language",
 	"text",
+	"contained",
+	"extension",
+	"modifierExtension",
+	"identifier",
 	"user",
+	"status",
 	"workstation",
+	"focus",
+	"created",
+	"_created",
+	"expires",
+	"_expires",
+	"context",
 }
 
 func (x *UserSession) decodeJSON(s *decodeState) {
@@ -40,95 +40,142 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysUserSession[:], seen[:]) {
+		k := len(jsonKeysUserSession)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "identifier":
+			k = 12
+		case "user":
+			k = 13
+		case "status":
+			k = 14
+		case "workstation":
+			k = 15
+		case "focus":
+			k = 16
+		case "created":
+			k = 17
+		case "_created":
+			k = 18
+		case "expires":
+			k = 19
+		case "_expires":
+			k = 20
+		case "context":
+			k = 21
+		}
+		switch d.Enter(k, jsonKeysUserSession[:], seen[:]) {
 		case -1:
 			continue
-		case 17:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "UserSession" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want UserSession")
 			}
-		case 11:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
 		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 15:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 13:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 3:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 14:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 4:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 19:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 5:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 9:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 16:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
 		case 12:
 			// "identifier"
 			x.Identifier = decodeIdentifierList(s, x.Identifier)
-		case 20:
+		case 13:
 			// "user"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.User = v
 			}
-		case 18:
+		case 14:
 			// "status"
 			if d.ObjectStart() {
 				v := s.aUserSessionStatus.one()
 				v.decodeJSON(s)
 				x.Status = v
 			}
-		case 21:
+		case 15:
 			// "workstation"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Workstation = v
 			}
-		case 10:
+		case 16:
 			// "focus"
 			x.Focus = decodeReferenceList(s, x.Focus)
-		case 7:
+		case 17:
 			// "created"
 			x.Created = decodeInstantField(s, x.Created)
-		case 0:
+		case 18:
 			// "_created"
 			x.Created = decodeInstantFieldElement(s, x.Created)
-		case 8:
+		case 19:
 			// "expires"
 			x.Expires = decodeInstantField(s, x.Expires)
-		case 1:
+		case 20:
 			// "_expires"
 			x.Expires = decodeInstantFieldElement(s, x.Expires)
-		case 6:
+		case 21:
 			// "context"
 			x.Context = decodeUserSessionContextList(s, x.Context)
 		default:
@@ -142,7 +189,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 17) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }
@@ -274,16 +321,16 @@ func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 	return list
 }
 
-// jsonKeysUserSessionStatus are the properties of UserSessionStatus in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysUserSessionStatus are the properties of UserSessionStatus in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysUserSessionStatus = [...]string{
-	"_source",
-	"_value",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
-	"source",
 	"value",
+	"_value",
+	"source",
+	"_source",
 }
 
 func (x *UserSessionStatus) decodeJSON(s *decodeState) {
@@ -292,30 +339,47 @@ func (x *UserSessionStatus) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysUserSessionStatus[:], seen[:]) {
+		k := len(jsonKeysUserSessionStatus)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "value":
+			k = 3
+		case "_value":
+			k = 4
+		case "source":
+			k = 5
+		case "_source":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysUserSessionStatus[:], seen[:]) {
 		case -1:
 			continue
-		case 3:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 2:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 4:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 6:
+		case 3:
 			// "value"
 			x.Value = decodeCodeField(s, x.Value)
-		case 1:
+		case 4:
 			// "_value"
 			x.Value = decodeCodeFieldElement(s, x.Value)
 		case 5:
 			// "source"
 			x.Source = decodeCodeField(s, x.Source)
-		case 0:
+		case 6:
 			// "_source"
 			x.Source = decodeCodeFieldElement(s, x.Source)
 		default:
@@ -406,16 +470,16 @@ func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []Use
 	return list
 }
 
-// jsonKeysUserSessionContext are the properties of UserSessionContext in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysUserSessionContext are the properties of UserSessionContext in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysUserSessionContext = [...]string{
-	"_type",
-	"_value",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
 	"type",
+	"_type",
 	"value",
+	"_value",
 }
 
 func (x *UserSessionContext) decodeJSON(s *decodeState) {
@@ -424,30 +488,47 @@ func (x *UserSessionContext) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysUserSessionContext[:], seen[:]) {
+		k := len(jsonKeysUserSessionContext)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "type":
+			k = 3
+		case "_type":
+			k = 4
+		case "value":
+			k = 5
+		case "_value":
+			k = 6
+		}
+		switch d.Enter(k, jsonKeysUserSessionContext[:], seen[:]) {
 		case -1:
 			continue
-		case 3:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 2:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 4:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 5:
+		case 3:
 			// "type"
 			x.Type = decodeStringField(s, x.Type)
-		case 0:
+		case 4:
 			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-		case 6:
+		case 5:
 			// "value"
 			x.Value = decodeStringField(s, x.Value)
-		case 1:
+		case 6:
 			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
 		default:

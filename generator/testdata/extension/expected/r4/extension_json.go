@@ -4,81 +4,81 @@ package r4
 
 import fhirjson "example.org/golden/internal/fhirjson"
 
-// jsonKeysExtension are the properties of Extension in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysExtension are the properties of Extension in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysExtension = [...]string{
-	"_valueBase64Binary",
-	"_valueBoolean",
-	"_valueCanonical",
-	"_valueCode",
-	"_valueDate",
-	"_valueDateTime",
-	"_valueDecimal",
-	"_valueId",
-	"_valueInstant",
-	"_valueInteger",
-	"_valueMarkdown",
-	"_valueOid",
-	"_valuePositiveInt",
-	"_valueString",
-	"_valueTime",
-	"_valueUnsignedInt",
-	"_valueUri",
-	"_valueUrl",
-	"_valueUuid",
-	"extension",
 	"id",
+	"extension",
 	"url",
+	"valueBase64Binary",
+	"_valueBase64Binary",
+	"valueBoolean",
+	"_valueBoolean",
+	"valueCanonical",
+	"_valueCanonical",
+	"valueCode",
+	"_valueCode",
+	"valueDate",
+	"_valueDate",
+	"valueDateTime",
+	"_valueDateTime",
+	"valueDecimal",
+	"_valueDecimal",
+	"valueId",
+	"_valueId",
+	"valueInstant",
+	"_valueInstant",
+	"valueInteger",
+	"_valueInteger",
+	"valueMarkdown",
+	"_valueMarkdown",
+	"valueOid",
+	"_valueOid",
+	"valuePositiveInt",
+	"_valuePositiveInt",
+	"valueString",
+	"_valueString",
+	"valueTime",
+	"_valueTime",
+	"valueUnsignedInt",
+	"_valueUnsignedInt",
+	"valueUri",
+	"_valueUri",
+	"valueUrl",
+	"_valueUrl",
+	"valueUuid",
+	"_valueUuid",
 	"valueAddress",
 	"valueAge",
 	"valueAnnotation",
 	"valueAttachment",
-	"valueBase64Binary",
-	"valueBoolean",
-	"valueCanonical",
-	"valueCode",
 	"valueCodeableConcept",
 	"valueCoding",
-	"valueContactDetail",
 	"valueContactPoint",
-	"valueContributor",
 	"valueCount",
-	"valueDataRequirement",
-	"valueDate",
-	"valueDateTime",
-	"valueDecimal",
 	"valueDistance",
-	"valueDosage",
 	"valueDuration",
-	"valueExpression",
 	"valueHumanName",
-	"valueId",
 	"valueIdentifier",
-	"valueInstant",
-	"valueInteger",
-	"valueMarkdown",
-	"valueMeta",
 	"valueMoney",
-	"valueOid",
-	"valueParameterDefinition",
 	"valuePeriod",
-	"valuePositiveInt",
 	"valueQuantity",
 	"valueRange",
 	"valueRatio",
 	"valueReference",
-	"valueRelatedArtifact",
 	"valueSampledData",
 	"valueSignature",
-	"valueString",
-	"valueTime",
 	"valueTiming",
+	"valueContactDetail",
+	"valueContributor",
+	"valueDataRequirement",
+	"valueExpression",
+	"valueParameterDefinition",
+	"valueRelatedArtifact",
 	"valueTriggerDefinition",
-	"valueUnsignedInt",
-	"valueUri",
-	"valueUrl",
 	"valueUsageContext",
-	"valueUuid",
+	"valueDosage",
+	"valueMeta",
 }
 
 func (x *Extension) decodeJSON(s *decodeState) {
@@ -87,23 +87,170 @@ func (x *Extension) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysExtension[:], seen[:]) {
+		k := len(jsonKeysExtension)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "url":
+			k = 2
+		case "valueBase64Binary":
+			k = 3
+		case "_valueBase64Binary":
+			k = 4
+		case "valueBoolean":
+			k = 5
+		case "_valueBoolean":
+			k = 6
+		case "valueCanonical":
+			k = 7
+		case "_valueCanonical":
+			k = 8
+		case "valueCode":
+			k = 9
+		case "_valueCode":
+			k = 10
+		case "valueDate":
+			k = 11
+		case "_valueDate":
+			k = 12
+		case "valueDateTime":
+			k = 13
+		case "_valueDateTime":
+			k = 14
+		case "valueDecimal":
+			k = 15
+		case "_valueDecimal":
+			k = 16
+		case "valueId":
+			k = 17
+		case "_valueId":
+			k = 18
+		case "valueInstant":
+			k = 19
+		case "_valueInstant":
+			k = 20
+		case "valueInteger":
+			k = 21
+		case "_valueInteger":
+			k = 22
+		case "valueMarkdown":
+			k = 23
+		case "_valueMarkdown":
+			k = 24
+		case "valueOid":
+			k = 25
+		case "_valueOid":
+			k = 26
+		case "valuePositiveInt":
+			k = 27
+		case "_valuePositiveInt":
+			k = 28
+		case "valueString":
+			k = 29
+		case "_valueString":
+			k = 30
+		case "valueTime":
+			k = 31
+		case "_valueTime":
+			k = 32
+		case "valueUnsignedInt":
+			k = 33
+		case "_valueUnsignedInt":
+			k = 34
+		case "valueUri":
+			k = 35
+		case "_valueUri":
+			k = 36
+		case "valueUrl":
+			k = 37
+		case "_valueUrl":
+			k = 38
+		case "valueUuid":
+			k = 39
+		case "_valueUuid":
+			k = 40
+		case "valueAddress":
+			k = 41
+		case "valueAge":
+			k = 42
+		case "valueAnnotation":
+			k = 43
+		case "valueAttachment":
+			k = 44
+		case "valueCodeableConcept":
+			k = 45
+		case "valueCoding":
+			k = 46
+		case "valueContactPoint":
+			k = 47
+		case "valueCount":
+			k = 48
+		case "valueDistance":
+			k = 49
+		case "valueDuration":
+			k = 50
+		case "valueHumanName":
+			k = 51
+		case "valueIdentifier":
+			k = 52
+		case "valueMoney":
+			k = 53
+		case "valuePeriod":
+			k = 54
+		case "valueQuantity":
+			k = 55
+		case "valueRange":
+			k = 56
+		case "valueRatio":
+			k = 57
+		case "valueReference":
+			k = 58
+		case "valueSampledData":
+			k = 59
+		case "valueSignature":
+			k = 60
+		case "valueTiming":
+			k = 61
+		case "valueContactDetail":
+			k = 62
+		case "valueContributor":
+			k = 63
+		case "valueDataRequirement":
+			k = 64
+		case "valueExpression":
+			k = 65
+		case "valueParameterDefinition":
+			k = 66
+		case "valueRelatedArtifact":
+			k = 67
+		case "valueTriggerDefinition":
+			k = 68
+		case "valueUsageContext":
+			k = 69
+		case "valueDosage":
+			k = 70
+		case "valueMeta":
+			k = 71
+		}
+		switch d.Enter(k, jsonKeysExtension[:], seen[:]) {
 		case -1:
 			continue
-		case 20:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
 			}
-		case 19:
+		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 21:
+		case 2:
 			// "url"
 			if v, ok := decodeAttr(d); ok {
 				x.URL = v
 			}
-		case 26:
+		case 3:
 			// "valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
@@ -113,7 +260,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeBase64BinaryField(s, p); v != nil {
 				x.Value = v
 			}
-		case 0:
+		case 4:
 			// "_valueBase64Binary"
 			p, ok := x.Value.(*Base64Binary)
 			if !ok && x.Value != nil {
@@ -121,7 +268,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeBase64BinaryFieldElement(s, p)
-		case 27:
+		case 5:
 			// "valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
@@ -131,7 +278,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeBooleanField(s, p); v != nil {
 				x.Value = v
 			}
-		case 1:
+		case 6:
 			// "_valueBoolean"
 			p, ok := x.Value.(*Boolean)
 			if !ok && x.Value != nil {
@@ -139,7 +286,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeBooleanFieldElement(s, p)
-		case 28:
+		case 7:
 			// "valueCanonical"
 			p, ok := x.Value.(*Canonical)
 			if !ok && x.Value != nil {
@@ -149,7 +296,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeCanonicalField(s, p); v != nil {
 				x.Value = v
 			}
-		case 2:
+		case 8:
 			// "_valueCanonical"
 			p, ok := x.Value.(*Canonical)
 			if !ok && x.Value != nil {
@@ -157,7 +304,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeCanonicalFieldElement(s, p)
-		case 29:
+		case 9:
 			// "valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
@@ -167,7 +314,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeCodeField(s, p); v != nil {
 				x.Value = v
 			}
-		case 3:
+		case 10:
 			// "_valueCode"
 			p, ok := x.Value.(*Code[string])
 			if !ok && x.Value != nil {
@@ -175,7 +322,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeCodeFieldElement(s, p)
-		case 37:
+		case 11:
 			// "valueDate"
 			p, ok := x.Value.(*Date)
 			if !ok && x.Value != nil {
@@ -185,7 +332,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeDateField(s, p); v != nil {
 				x.Value = v
 			}
-		case 4:
+		case 12:
 			// "_valueDate"
 			p, ok := x.Value.(*Date)
 			if !ok && x.Value != nil {
@@ -193,7 +340,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeDateFieldElement(s, p)
-		case 38:
+		case 13:
 			// "valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
@@ -203,7 +350,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeDateTimeField(s, p); v != nil {
 				x.Value = v
 			}
-		case 5:
+		case 14:
 			// "_valueDateTime"
 			p, ok := x.Value.(*DateTime)
 			if !ok && x.Value != nil {
@@ -211,7 +358,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeDateTimeFieldElement(s, p)
-		case 39:
+		case 15:
 			// "valueDecimal"
 			p, ok := x.Value.(*Decimal)
 			if !ok && x.Value != nil {
@@ -221,7 +368,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeDecimalField(s, p); v != nil {
 				x.Value = v
 			}
-		case 6:
+		case 16:
 			// "_valueDecimal"
 			p, ok := x.Value.(*Decimal)
 			if !ok && x.Value != nil {
@@ -229,7 +376,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeDecimalFieldElement(s, p)
-		case 45:
+		case 17:
 			// "valueId"
 			p, ok := x.Value.(*ID)
 			if !ok && x.Value != nil {
@@ -239,7 +386,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeIDField(s, p); v != nil {
 				x.Value = v
 			}
-		case 7:
+		case 18:
 			// "_valueId"
 			p, ok := x.Value.(*ID)
 			if !ok && x.Value != nil {
@@ -247,7 +394,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeIDFieldElement(s, p)
-		case 47:
+		case 19:
 			// "valueInstant"
 			p, ok := x.Value.(*Instant)
 			if !ok && x.Value != nil {
@@ -257,7 +404,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeInstantField(s, p); v != nil {
 				x.Value = v
 			}
-		case 8:
+		case 20:
 			// "_valueInstant"
 			p, ok := x.Value.(*Instant)
 			if !ok && x.Value != nil {
@@ -265,7 +412,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeInstantFieldElement(s, p)
-		case 48:
+		case 21:
 			// "valueInteger"
 			p, ok := x.Value.(*Integer)
 			if !ok && x.Value != nil {
@@ -275,7 +422,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeIntegerField(s, p); v != nil {
 				x.Value = v
 			}
-		case 9:
+		case 22:
 			// "_valueInteger"
 			p, ok := x.Value.(*Integer)
 			if !ok && x.Value != nil {
@@ -283,7 +430,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeIntegerFieldElement(s, p)
-		case 49:
+		case 23:
 			// "valueMarkdown"
 			p, ok := x.Value.(*Markdown)
 			if !ok && x.Value != nil {
@@ -293,7 +440,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeMarkdownField(s, p); v != nil {
 				x.Value = v
 			}
-		case 10:
+		case 24:
 			// "_valueMarkdown"
 			p, ok := x.Value.(*Markdown)
 			if !ok && x.Value != nil {
@@ -301,7 +448,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeMarkdownFieldElement(s, p)
-		case 52:
+		case 25:
 			// "valueOid"
 			p, ok := x.Value.(*OID)
 			if !ok && x.Value != nil {
@@ -311,7 +458,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeOIDField(s, p); v != nil {
 				x.Value = v
 			}
-		case 11:
+		case 26:
 			// "_valueOid"
 			p, ok := x.Value.(*OID)
 			if !ok && x.Value != nil {
@@ -319,7 +466,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeOIDFieldElement(s, p)
-		case 55:
+		case 27:
 			// "valuePositiveInt"
 			p, ok := x.Value.(*PositiveInt)
 			if !ok && x.Value != nil {
@@ -329,7 +476,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodePositiveIntField(s, p); v != nil {
 				x.Value = v
 			}
-		case 12:
+		case 28:
 			// "_valuePositiveInt"
 			p, ok := x.Value.(*PositiveInt)
 			if !ok && x.Value != nil {
@@ -337,7 +484,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodePositiveIntFieldElement(s, p)
-		case 63:
+		case 29:
 			// "valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -347,7 +494,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeStringField(s, p); v != nil {
 				x.Value = v
 			}
-		case 13:
+		case 30:
 			// "_valueString"
 			p, ok := x.Value.(*String)
 			if !ok && x.Value != nil {
@@ -355,7 +502,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeStringFieldElement(s, p)
-		case 64:
+		case 31:
 			// "valueTime"
 			p, ok := x.Value.(*Time)
 			if !ok && x.Value != nil {
@@ -365,7 +512,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeTimeField(s, p); v != nil {
 				x.Value = v
 			}
-		case 14:
+		case 32:
 			// "_valueTime"
 			p, ok := x.Value.(*Time)
 			if !ok && x.Value != nil {
@@ -373,7 +520,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeTimeFieldElement(s, p)
-		case 67:
+		case 33:
 			// "valueUnsignedInt"
 			p, ok := x.Value.(*UnsignedInt)
 			if !ok && x.Value != nil {
@@ -383,7 +530,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeUnsignedIntField(s, p); v != nil {
 				x.Value = v
 			}
-		case 15:
+		case 34:
 			// "_valueUnsignedInt"
 			p, ok := x.Value.(*UnsignedInt)
 			if !ok && x.Value != nil {
@@ -391,7 +538,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeUnsignedIntFieldElement(s, p)
-		case 68:
+		case 35:
 			// "valueUri"
 			p, ok := x.Value.(*URI)
 			if !ok && x.Value != nil {
@@ -401,7 +548,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeURIField(s, p); v != nil {
 				x.Value = v
 			}
-		case 16:
+		case 36:
 			// "_valueUri"
 			p, ok := x.Value.(*URI)
 			if !ok && x.Value != nil {
@@ -409,7 +556,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeURIFieldElement(s, p)
-		case 69:
+		case 37:
 			// "valueUrl"
 			p, ok := x.Value.(*URL)
 			if !ok && x.Value != nil {
@@ -419,7 +566,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeURLField(s, p); v != nil {
 				x.Value = v
 			}
-		case 17:
+		case 38:
 			// "_valueUrl"
 			p, ok := x.Value.(*URL)
 			if !ok && x.Value != nil {
@@ -427,7 +574,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeURLFieldElement(s, p)
-		case 71:
+		case 39:
 			// "valueUuid"
 			p, ok := x.Value.(*UUID)
 			if !ok && x.Value != nil {
@@ -437,7 +584,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			if v := decodeUUIDField(s, p); v != nil {
 				x.Value = v
 			}
-		case 18:
+		case 40:
 			// "_valueUuid"
 			p, ok := x.Value.(*UUID)
 			if !ok && x.Value != nil {
@@ -445,91 +592,91 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				continue
 			}
 			x.Value = decodeUUIDFieldElement(s, p)
-		case 22:
+		case 41:
 			// "valueAddress"
 			if d.ObjectStart() {
 				v := s.aAddress.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 23:
+		case 42:
 			// "valueAge"
 			if d.ObjectStart() {
 				v := s.aAge.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 24:
+		case 43:
 			// "valueAnnotation"
 			if d.ObjectStart() {
 				v := s.aAnnotation.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 25:
+		case 44:
 			// "valueAttachment"
 			if d.ObjectStart() {
 				v := s.aAttachment.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 30:
+		case 45:
 			// "valueCodeableConcept"
 			if d.ObjectStart() {
 				v := s.aCodeableConcept.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 31:
+		case 46:
 			// "valueCoding"
 			if d.ObjectStart() {
 				v := s.aCoding.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 33:
+		case 47:
 			// "valueContactPoint"
 			if d.ObjectStart() {
 				v := s.aContactPoint.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 35:
+		case 48:
 			// "valueCount"
 			if d.ObjectStart() {
 				v := s.aCount.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 40:
+		case 49:
 			// "valueDistance"
 			if d.ObjectStart() {
 				v := s.aDistance.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 42:
+		case 50:
 			// "valueDuration"
 			if d.ObjectStart() {
 				v := s.aDuration.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 44:
+		case 51:
 			// "valueHumanName"
 			if d.ObjectStart() {
 				v := s.aHumanName.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 46:
+		case 52:
 			// "valueIdentifier"
 			if d.ObjectStart() {
 				v := s.aIdentifier.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 51:
+		case 53:
 			// "valueMoney"
 			if d.ObjectStart() {
 				v := s.aMoney.one()
@@ -543,119 +690,119 @@ func (x *Extension) decodeJSON(s *decodeState) {
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 56:
+		case 55:
 			// "valueQuantity"
 			if d.ObjectStart() {
 				v := s.aQuantity.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 57:
+		case 56:
 			// "valueRange"
 			if d.ObjectStart() {
 				v := s.aRange.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 58:
+		case 57:
 			// "valueRatio"
 			if d.ObjectStart() {
 				v := s.aRatio.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 59:
+		case 58:
 			// "valueReference"
 			if d.ObjectStart() {
 				v := s.aReference.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 61:
+		case 59:
 			// "valueSampledData"
 			if d.ObjectStart() {
 				v := s.aSampledData.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 62:
+		case 60:
 			// "valueSignature"
 			if d.ObjectStart() {
 				v := s.aSignature.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 65:
+		case 61:
 			// "valueTiming"
 			if d.ObjectStart() {
 				v := s.aTiming.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 32:
+		case 62:
 			// "valueContactDetail"
 			if d.ObjectStart() {
 				v := s.aContactDetail.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 34:
+		case 63:
 			// "valueContributor"
 			if d.ObjectStart() {
 				v := s.aContributor.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 36:
+		case 64:
 			// "valueDataRequirement"
 			if d.ObjectStart() {
 				v := s.aDataRequirement.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 43:
+		case 65:
 			// "valueExpression"
 			if d.ObjectStart() {
 				v := s.aExpression.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 53:
+		case 66:
 			// "valueParameterDefinition"
 			if d.ObjectStart() {
 				v := s.aParameterDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 60:
+		case 67:
 			// "valueRelatedArtifact"
 			if d.ObjectStart() {
 				v := s.aRelatedArtifact.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 66:
+		case 68:
 			// "valueTriggerDefinition"
 			if d.ObjectStart() {
 				v := s.aTriggerDefinition.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 70:
+		case 69:
 			// "valueUsageContext"
 			if d.ObjectStart() {
 				v := s.aUsageContext.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 41:
+		case 70:
 			// "valueDosage"
 			if d.ObjectStart() {
 				v := s.aDosage.one()
 				v.decodeJSON(s)
 				x.Value = v
 			}
-		case 50:
+		case 71:
 			// "valueMeta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()

@@ -1732,40 +1732,26 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 func (x *ProbeNode) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := int8(1)
-		if l7 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Label != nil {
-					_ = any(y1.Label)
 					n++
 				}
-				for i4 := range y1.Node {
-					_ = any((&y1.Node[i4]))
-					n++
-				}
-				for i5 := range y1.Leaf {
-					_ = any((&y1.Leaf[i5]))
-					n++
-				}
+				n += int64(len(y1.Node))
+				n += int64(len(y1.Leaf))
 				return n
 			}()
 			an++
@@ -1779,9 +1765,9 @@ func (x *ProbeNode) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y6 := x
-				if y6.ID != nil {
-					_ = *y6.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n
@@ -1806,30 +1792,22 @@ func (x *ProbeNode) invEle1(v *validator) int8 {
 func (x *ProbeNodeLeaf) invEle1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := int8(1)
-		if l5 == 2 {
+		l3 := int8(1)
+		if l3 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
+		return fpOr(l3, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
 				y1 := x
 				if y1.ID != nil {
-					_ = any(y1.ID)
 					n++
 				}
-				for i2 := range y1.Extension {
-					_ = any((&y1.Extension[i2]))
-					n++
-				}
-				for i3 := range y1.ModifierExtension {
-					_ = any((&y1.ModifierExtension[i3]))
-					n++
-				}
+				n += int64(len(y1.Extension))
+				n += int64(len(y1.ModifierExtension))
 				if y1.Label != nil {
-					_ = any(y1.Label)
 					n++
 				}
 				return n
@@ -1845,9 +1823,9 @@ func (x *ProbeNodeLeaf) invEle1(v *validator) int8 {
 			bn := 0
 			b = func() int64 {
 				var n int64
-				y4 := x
-				if y4.ID != nil {
-					_ = *y4.ID
+				y2 := x
+				if y2.ID != nil {
+					_ = *y2.ID
 					n++
 				}
 				return n

@@ -7,25 +7,25 @@ import (
 	"strconv"
 )
 
-// jsonKeysHostile are the properties of Hostile in JSON, sorted (see fhirjson.Decoder.Enter). Read
-// only.
+// jsonKeysHostile are the properties of Hostile in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysHostile = [...]string{
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
-	"_kind",
+	"language",
 	"_language",
-	"_note",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"kind",
-	"language",
-	"meta",
 	"modifierExtension",
 	"note",
-	"resourceType",
-	"text",
+	"_note",
+	"kind",
+	"_kind",
 }
 
 func (x *Hostile) decodeJSON(s *decodeState) {
@@ -34,65 +34,100 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysHostile[:], seen[:]) {
+		k := len(jsonKeysHostile)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "note":
+			k = 12
+		case "_note":
+			k = 13
+		case "kind":
+			k = 14
+		case "_kind":
+			k = 15
+		}
+		switch d.Enter(k, jsonKeysHostile[:], seen[:]) {
 		case -1:
 			continue
-		case 14:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Hostile" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Hostile")
 			}
-		case 7:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 0:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 11:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 8:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 1:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 10:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 3:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 15:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 5:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 6:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 12:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 13:
+		case 12:
 			// "note"
 			x.Note = decodeStringField(s, x.Note)
-		case 4:
+		case 13:
 			// "_note"
 			x.Note = decodeStringFieldElement(s, x.Note)
-		case 9:
+		case 14:
 			// "kind"
 			x.Kind = decodeCodeField(s, x.Kind)
-		case 2:
+		case 15:
 			// "_kind"
 			x.Kind = decodeCodeFieldElement(s, x.Kind)
 		default:
@@ -106,7 +141,7 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 14) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }

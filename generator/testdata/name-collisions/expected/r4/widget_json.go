@@ -7,37 +7,38 @@ import (
 	"strconv"
 )
 
-// jsonKeysWidget are the properties of Widget in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysWidget are the properties of Widget in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysWidget = [...]string{
-	"_func",
-	"_getLabel",
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
-	"_kind",
-	"_label",
+	"language",
 	"_language",
-	"_string",
-	"_type",
-	"_urlHttpId",
-	"_validate",
+	"text",
 	"contained",
 	"extension",
-	"func",
-	"getLabel",
-	"id",
-	"implicitRules",
-	"kind",
-	"label",
-	"language",
-	"meta",
 	"modifierExtension",
-	"part",
-	"resourceType",
-	"string",
-	"text",
 	"type",
-	"urlHttpId",
+	"_type",
+	"func",
+	"_func",
+	"string",
+	"_string",
 	"validate",
+	"_validate",
+	"getLabel",
+	"_getLabel",
+	"label",
+	"_label",
+	"urlHttpId",
+	"_urlHttpId",
+	"part",
+	"kind",
+	"_kind",
 }
 
 func (x *Widget) decodeJSON(s *decodeState) {
@@ -46,104 +47,165 @@ func (x *Widget) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysWidget[:], seen[:]) {
+		k := len(jsonKeysWidget)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "type":
+			k = 12
+		case "_type":
+			k = 13
+		case "func":
+			k = 14
+		case "_func":
+			k = 15
+		case "string":
+			k = 16
+		case "_string":
+			k = 17
+		case "validate":
+			k = 18
+		case "_validate":
+			k = 19
+		case "getLabel":
+			k = 20
+		case "_getLabel":
+			k = 21
+		case "label":
+			k = 22
+		case "_label":
+			k = 23
+		case "urlHttpId":
+			k = 24
+		case "_urlHttpId":
+			k = 25
+		case "part":
+			k = 26
+		case "kind":
+			k = 27
+		case "_kind":
+			k = 28
+		}
+		switch d.Enter(k, jsonKeysWidget[:], seen[:]) {
 		case -1:
 			continue
-		case 23:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Widget" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Widget")
 			}
-		case 15:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
 		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 20:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 16:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 3:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 19:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 6:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 25:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 11:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 12:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 21:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 26:
+		case 12:
 			// "type"
 			x.Type = decodeStringField(s, x.Type)
-		case 8:
+		case 13:
 			// "_type"
 			x.Type = decodeStringFieldElement(s, x.Type)
-		case 13:
+		case 14:
 			// "func"
 			x.Func = decodeStringField(s, x.Func)
-		case 0:
+		case 15:
 			// "_func"
 			x.Func = decodeStringFieldElement(s, x.Func)
-		case 24:
+		case 16:
 			// "string"
 			x.String = decodeStringField(s, x.String)
-		case 7:
+		case 17:
 			// "_string"
 			x.String = decodeStringFieldElement(s, x.String)
-		case 28:
+		case 18:
 			// "validate"
 			x.Validate_ = decodeBooleanField(s, x.Validate_)
-		case 10:
+		case 19:
 			// "_validate"
 			x.Validate_ = decodeBooleanFieldElement(s, x.Validate_)
-		case 14:
+		case 20:
 			// "getLabel"
 			x.GetLabel = decodeStringField(s, x.GetLabel)
-		case 1:
+		case 21:
 			// "_getLabel"
 			x.GetLabel = decodeStringFieldElement(s, x.GetLabel)
-		case 18:
+		case 22:
 			// "label"
 			x.Label_ = decodeStringField(s, x.Label_)
-		case 5:
+		case 23:
 			// "_label"
 			x.Label_ = decodeStringFieldElement(s, x.Label_)
-		case 27:
+		case 24:
 			// "urlHttpId"
 			x.URLHTTPID = decodeURIField(s, x.URLHTTPID)
-		case 9:
+		case 25:
 			// "_urlHttpId"
 			x.URLHTTPID = decodeURIFieldElement(s, x.URLHTTPID)
-		case 22:
+		case 26:
 			// "part"
 			x.Part = decodeWidgetPartElementList(s, x.Part)
-		case 17:
+		case 27:
 			// "kind"
 			x.Kind = decodeCodeField(s, x.Kind)
-		case 4:
+		case 28:
 			// "_kind"
 			x.Kind = decodeCodeFieldElement(s, x.Kind)
 		default:
@@ -157,7 +219,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 23) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }
@@ -267,14 +329,14 @@ func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 	return list
 }
 
-// jsonKeysWidgetPartElement are the properties of WidgetPartElement in JSON, sorted (see
-// fhirjson.Decoder.Enter). Read only.
+// jsonKeysWidgetPartElement are the properties of WidgetPartElement in JSON, in the order of its
+// fields; decodeJSON switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysWidgetPartElement = [...]string{
-	"_value",
-	"extension",
 	"id",
+	"extension",
 	"modifierExtension",
 	"value",
+	"_value",
 }
 
 func (x *WidgetPartElement) decodeJSON(s *decodeState) {
@@ -283,10 +345,23 @@ func (x *WidgetPartElement) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysWidgetPartElement[:], seen[:]) {
+		k := len(jsonKeysWidgetPartElement)
+		switch string(d.Key) {
+		case "id":
+			k = 0
+		case "extension":
+			k = 1
+		case "modifierExtension":
+			k = 2
+		case "value":
+			k = 3
+		case "_value":
+			k = 4
+		}
+		switch d.Enter(k, jsonKeysWidgetPartElement[:], seen[:]) {
 		case -1:
 			continue
-		case 2:
+		case 0:
 			// "id"
 			if v, ok := decodeAttr(d); ok {
 				x.ID = &v
@@ -294,13 +369,13 @@ func (x *WidgetPartElement) decodeJSON(s *decodeState) {
 		case 1:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 3:
+		case 2:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 4:
+		case 3:
 			// "value"
 			x.Value = decodeStringField(s, x.Value)
-		case 0:
+		case 4:
 			// "_value"
 			x.Value = decodeStringFieldElement(s, x.Value)
 		default:

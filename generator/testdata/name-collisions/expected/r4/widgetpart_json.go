@@ -7,23 +7,23 @@ import (
 	"strconv"
 )
 
-// jsonKeysWidgetPart are the properties of WidgetPart in JSON, sorted (see fhirjson.Decoder.Enter).
-// Read only.
+// jsonKeysWidgetPart are the properties of WidgetPart in JSON, in the order of its fields; decodeJSON
+// switches on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysWidgetPart = [...]string{
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
-	"_note",
+	"text",
 	"contained",
 	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
 	"modifierExtension",
 	"note",
-	"resourceType",
-	"text",
+	"_note",
 }
 
 func (x *WidgetPart) decodeJSON(s *decodeState) {
@@ -32,59 +32,90 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysWidgetPart[:], seen[:]) {
+		k := len(jsonKeysWidgetPart)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "note":
+			k = 12
+		case "_note":
+			k = 13
+		}
+		switch d.Enter(k, jsonKeysWidgetPart[:], seen[:]) {
 		case -1:
 			continue
-		case 12:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "WidgetPart" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want WidgetPart")
 			}
-		case 6:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 0:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 9:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 7:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 1:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 8:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 2:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 13:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 4:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 5:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 10:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 11:
+		case 12:
 			// "note"
 			x.Note = decodeStringField(s, x.Note)
-		case 3:
+		case 13:
 			// "_note"
 			x.Note = decodeStringFieldElement(s, x.Note)
 		default:
@@ -98,7 +129,7 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 12) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 }

@@ -7,28 +7,29 @@ import (
 	"strconv"
 )
 
-// jsonKeysLister are the properties of Lister in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysLister are the properties of Lister in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysLister = [...]string{
-	"_alias",
-	"_flag",
+	"resourceType",
+	"id",
 	"_id",
+	"meta",
+	"implicitRules",
 	"_implicitRules",
+	"language",
 	"_language",
-	"_size",
-	"_tag",
-	"alias",
+	"text",
 	"contained",
 	"extension",
-	"flag",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
 	"modifierExtension",
-	"resourceType",
+	"alias",
+	"_alias",
+	"flag",
+	"_flag",
 	"size",
+	"_size",
 	"tag",
-	"text",
+	"_tag",
 }
 
 func (x *Lister) decodeJSON(s *decodeState) {
@@ -37,77 +38,120 @@ func (x *Lister) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysLister[:], seen[:]) {
+		k := len(jsonKeysLister)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "alias":
+			k = 12
+		case "_alias":
+			k = 13
+		case "flag":
+			k = 14
+		case "_flag":
+			k = 15
+		case "size":
+			k = 16
+		case "_size":
+			k = 17
+		case "tag":
+			k = 18
+		case "_tag":
+			k = 19
+		}
+		switch d.Enter(k, jsonKeysLister[:], seen[:]) {
 		case -1:
 			continue
-		case 16:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Lister" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Lister")
 			}
-		case 11:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
 		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 14:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 12:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 3:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 13:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 4:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 19:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 8:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 9:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 15:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 7:
+		case 12:
 			// "alias"
 			x.Alias = decodeStringList(s, x.Alias)
-		case 0:
+		case 13:
 			// "_alias"
 			x.Alias = decodeStringListElement(s, x.Alias)
-		case 10:
+		case 14:
 			// "flag"
 			x.Flag = decodeBooleanList(s, x.Flag)
-		case 1:
+		case 15:
 			// "_flag"
 			x.Flag = decodeBooleanListElement(s, x.Flag)
-		case 17:
+		case 16:
 			// "size"
 			x.Size = decodeDecimalList(s, x.Size)
-		case 5:
+		case 17:
 			// "_size"
 			x.Size = decodeDecimalListElement(s, x.Size)
 		case 18:
 			// "tag"
 			x.Tag = decodeCodeList(s, x.Tag)
-		case 6:
+		case 19:
 			// "_tag"
 			x.Tag = decodeCodeListElement(s, x.Tag)
 		default:
@@ -121,7 +165,7 @@ func (x *Lister) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 16) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 	if len(x.Alias) > 0 {

@@ -7,28 +7,29 @@ import (
 	"strconv"
 )
 
-// jsonKeysBinder are the properties of Binder in JSON, sorted (see fhirjson.Decoder.Enter). Read only.
+// jsonKeysBinder are the properties of Binder in JSON, in the order of its fields; decodeJSON switches
+// on their index (see fhirjson.Decoder.Enter). Read only.
 var jsonKeysBinder = [...]string{
-	"_extensible",
-	"_id",
-	"_implicitRules",
-	"_language",
-	"_nested",
-	"_odd",
-	"_unexpandable",
-	"contained",
-	"extensible",
-	"extension",
-	"id",
-	"implicitRules",
-	"language",
-	"meta",
-	"modifierExtension",
-	"nested",
-	"odd",
 	"resourceType",
+	"id",
+	"_id",
+	"meta",
+	"implicitRules",
+	"_implicitRules",
+	"language",
+	"_language",
 	"text",
+	"contained",
+	"extension",
+	"modifierExtension",
+	"odd",
+	"_odd",
+	"nested",
+	"_nested",
 	"unexpandable",
+	"_unexpandable",
+	"extensible",
+	"_extensible",
 }
 
 func (x *Binder) decodeJSON(s *decodeState) {
@@ -37,77 +38,120 @@ func (x *Binder) decodeJSON(s *decodeState) {
 	n := 0
 	for d.NextKey() {
 		n++
-		switch d.Enter(jsonKeysBinder[:], seen[:]) {
+		k := len(jsonKeysBinder)
+		switch string(d.Key) {
+		case "resourceType":
+			k = 0
+		case "id":
+			k = 1
+		case "_id":
+			k = 2
+		case "meta":
+			k = 3
+		case "implicitRules":
+			k = 4
+		case "_implicitRules":
+			k = 5
+		case "language":
+			k = 6
+		case "_language":
+			k = 7
+		case "text":
+			k = 8
+		case "contained":
+			k = 9
+		case "extension":
+			k = 10
+		case "modifierExtension":
+			k = 11
+		case "odd":
+			k = 12
+		case "_odd":
+			k = 13
+		case "nested":
+			k = 14
+		case "_nested":
+			k = 15
+		case "unexpandable":
+			k = 16
+		case "_unexpandable":
+			k = 17
+		case "extensible":
+			k = 18
+		case "_extensible":
+			k = 19
+		}
+		switch d.Enter(k, jsonKeysBinder[:], seen[:]) {
 		case -1:
 			continue
-		case 17:
+		case 0:
 			// "resourceType"
 			if v, ok := d.String(); ok && v != "Binder" {
 				d.Error("resourceType is " + strconv.Quote(v) + ", want Binder")
 			}
-		case 10:
+		case 1:
 			// "id"
 			x.ID = decodeStringField(s, x.ID)
-		case 1:
+		case 2:
 			// "_id"
 			x.ID = decodeStringFieldElement(s, x.ID)
-		case 13:
+		case 3:
 			// "meta"
 			if d.ObjectStart() {
 				v := s.aMeta.one()
 				v.decodeJSON(s)
 				x.Meta = v
 			}
-		case 11:
+		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
-		case 2:
+		case 5:
 			// "_implicitRules"
 			x.ImplicitRules = decodeURIFieldElement(s, x.ImplicitRules)
-		case 12:
+		case 6:
 			// "language"
 			x.Language = decodeCodeField(s, x.Language)
-		case 3:
+		case 7:
 			// "_language"
 			x.Language = decodeCodeFieldElement(s, x.Language)
-		case 18:
+		case 8:
 			// "text"
 			if d.ObjectStart() {
 				v := s.aNarrative.one()
 				v.decodeJSON(s)
 				x.Text = v
 			}
-		case 7:
+		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
-		case 9:
+		case 10:
 			// "extension"
 			x.Extension = decodeExtensionList(s, x.Extension)
-		case 14:
+		case 11:
 			// "modifierExtension"
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
-		case 16:
+		case 12:
 			// "odd"
 			x.Odd = decodeCodeField(s, x.Odd)
-		case 5:
+		case 13:
 			// "_odd"
 			x.Odd = decodeCodeFieldElement(s, x.Odd)
-		case 15:
+		case 14:
 			// "nested"
 			x.Nested = decodeCodeList(s, x.Nested)
-		case 4:
+		case 15:
 			// "_nested"
 			x.Nested = decodeCodeListElement(s, x.Nested)
-		case 19:
+		case 16:
 			// "unexpandable"
 			x.Unexpandable = decodeCodeField(s, x.Unexpandable)
-		case 6:
+		case 17:
 			// "_unexpandable"
 			x.Unexpandable = decodeCodeFieldElement(s, x.Unexpandable)
-		case 8:
+		case 18:
 			// "extensible"
 			x.Extensible = decodeCodeField(s, x.Extensible)
-		case 0:
+		case 19:
 			// "_extensible"
 			x.Extensible = decodeCodeFieldElement(s, x.Extensible)
 		default:
@@ -121,7 +165,7 @@ func (x *Binder) decodeJSON(s *decodeState) {
 	if n == 0 {
 		d.Error("empty object")
 	}
-	if !fhirjson.Has(seen[:], 17) {
+	if !fhirjson.Has(seen[:], 0) {
 		d.Error("missing resourceType")
 	}
 	if len(x.Nested) > 0 {
