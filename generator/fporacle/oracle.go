@@ -79,6 +79,30 @@ func InstallModule(dir, module string) error {
 	return nil
 }
 
+// StartNode installs (when needed: InstallModule) the npm module named in
+// dir and starts node there on a script with args, its stderr ours. It
+// returns the command and its stdin and stdout.
+func StartNode(dir, module, script string, args ...string) (*exec.Cmd, io.WriteCloser, io.ReadCloser, error) {
+	if err := InstallModule(dir, module); err != nil {
+		return nil, nil, nil, err
+	}
+	cmd := exec.Command("node", append([]string{script}, args...)...)
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, nil, fmt.Errorf("starting node: %w", err)
+	}
+	return cmd, in, out, nil
+}
+
 // Oracle is a running fhirpath.js.
 type Oracle struct {
 	cmd *exec.Cmd
@@ -91,22 +115,9 @@ type Oracle struct {
 // version of fhirpath.js's models (r4, r5), with the invariants to check and
 // the resources of the generated module (nil for all of the version).
 func Start(dir, version string, specs []Spec, mod *Model) (*Oracle, error) {
-	if err := Install(dir); err != nil {
-		return nil, err
-	}
-	cmd := exec.Command("node", "oracle.js", version)
-	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	cmd, in, out, err := StartNode(dir, "fhirpath", "oracle.js", version)
 	if err != nil {
 		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting node: %w", err)
 	}
 	o := &Oracle{cmd: cmd, in: in, w: bufio.NewWriterSize(in, 1<<20), out: bufio.NewReaderSize(out, 1<<20)}
 	if _, _, err := o.call(map[string]any{"specs": specs, "model": mod}); err != nil {

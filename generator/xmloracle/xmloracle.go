@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 
 	"github.com/fhirgen/fhirgen/generator/fporacle"
 )
@@ -25,22 +23,9 @@ type Result struct {
 // ToXML installs FHIR.js in dir (npm ci, when needed) and converts each
 // JSON file, in order.
 func ToXML(dir string, files []string) ([]Result, error) {
-	if err := fporacle.InstallModule(dir, "fhir"); err != nil {
-		return nil, err
-	}
-	cmd := exec.Command("node", "toxml.js")
-	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	cmd, in, out, err := fporacle.StartNode(dir, "fhir", "toxml.js")
 	if err != nil {
 		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting node: %w", err)
 	}
 	go func() {
 		w := bufio.NewWriter(in)
