@@ -53,16 +53,6 @@ func (n *pnode) name() string {
 	return last
 }
 
-// child finds a child by name.
-func (n *pnode) child(name string) *pnode {
-	for _, c := range n.children {
-		if c.name() == name || strings.TrimSuffix(c.name(), "[x]") == name {
-			return c
-		}
-	}
-	return nil
-}
-
 func fieldByName(t *model.Type, name string) *model.Field {
 	stem := strings.TrimSuffix(name, "[x]")
 	for _, f := range t.Fields {
