@@ -47,6 +47,7 @@ type shapeElem struct {
 	children map[string]*shapeElem
 	ref      string // contentReference: the path of the element it reuses
 	order    int    // its place in the snapshot (XML's element order)
+	xmlAttr  bool   // an attribute in XML (an element's id, an extension's url)
 }
 
 type jsonKind int
@@ -134,6 +135,9 @@ func (c *Shape) typLocked(name string, depth int) *shapeType {
 		el := &shapeElem{path: path, children: map[string]*shapeElem{}, ref: strings.TrimPrefix(e.Get("contentReference").String(), "#"), order: len(t.elems)}
 		name := path[strings.LastIndexByte(path, '.')+1:]
 		el.name, el.choice = strings.CutSuffix(name, "[x]")
+		for _, r := range e.Get("representation").Array() {
+			el.xmlAttr = el.xmlAttr || r.String() == "xmlAttr"
+		}
 		maxRaw := e.Get("base.max")
 		if !maxRaw.Exists() {
 			maxRaw = e.Get("max")

@@ -213,7 +213,7 @@ func (r *xmlReader) object(n *xnode, el *shapeElem, t *shapeType, loc string, re
 			continue // a primitive's value is written by primitives
 		}
 		child, code := childOf(el, t, a.Name.Local)
-		if child == nil || !r.isPrimitive(code) || child.repeats {
+		if child == nil || !child.xmlAttr || !r.isPrimitive(code) || child.repeats {
 			r.fail(n, loc, "unknown attribute %q", a.Name.Local)
 			return
 		}
@@ -247,6 +247,9 @@ func (r *xmlReader) object(n *xnode, el *shapeElem, t *shapeType, loc string, re
 		switch {
 		case child == nil:
 			r.fail(k, at, "unknown element")
+			return
+		case child.xmlAttr:
+			r.fail(k, at, "an attribute in FHIR XML, not an element")
 			return
 		case seen[child]:
 			r.fail(k, at, "%s again, after other elements (an element's values come together)", child.path)

@@ -82,6 +82,8 @@ func TestXMLRefused(t *testing.T) {
 		{"unknown element", `<kind value="complex-type"/>`, `<colour value="red"/>`, "StructureDefinition.colour (line 18, column 3): unknown element"},
 		{"unknown attribute", `<element id="Extension">`, `<element id="Extension" colour="red">`, `Extension: StructureDefinition.differential.element[0] (line 28, column 5): unknown attribute "colour"`},
 		{"value on a complex element", `<binding>`, `<binding value="x">`, `unknown attribute "value"`},
+		{"an attribute as an element", `<element id="Extension">`, `<element><id value="Extension"/>`, "StructureDefinition.differential.element[0].id (line 28, column 14): an attribute in FHIR XML, not an element"},
+		{"an element as an attribute", `<StructureDefinition xmlns="http://hl7.org/fhir" `, `<StructureDefinition id="shape" xmlns="http://hl7.org/fhir" `, `unknown attribute "id"`},
 		{"not a boolean", `<abstract value="false"/>`, `<abstract value="no"/>`, `StructureDefinition.abstract (line 19, column 3): "no" is not a boolean`},
 		{"not a number", `<min value="0"/>`, `<min value="zero"/>`, `"zero" is not a valid unsignedInt`},
 		{"not a whole number", `<min value="0"/>`, `<min value="0.5"/>`, `want unsignedInt (a whole number)`},
