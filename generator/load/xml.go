@@ -206,7 +206,7 @@ func (r *xmlReader) object(n *xnode, el *shapeElem, t *shapeType, loc string, re
 	if resource {
 		sep()
 		r.out = append(r.out, `"resourceType":`...)
-		r.out = strconv.AppendQuote(r.out, n.name.Local)
+		r.out = appendJSONString(r.out, n.name.Local)
 	}
 	for _, a := range n.attrs {
 		if !fhirAttr(a) || (a.Name.Local == "value" && t.kind == "primitive-type" && el == t.root) {
@@ -363,7 +363,7 @@ func (r *xmlReader) primitiveType(code string) *shapeType {
 }
 
 func (r *xmlReader) key(name string) {
-	r.out = strconv.AppendQuote(r.out, name)
+	r.out = appendJSONString(r.out, name)
 	r.out = append(r.out, ':')
 }
 
