@@ -155,18 +155,18 @@ func (x *AuditEvent) validate(v *validator) {
 		v.Pop()
 	}
 	if !v.skipContained() {
-		v.invariant(x.invDom2(v), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
+		v.invariant(invDomainResourceDom2(v, x), fhir.SeverityError, "dom-2", "If the resource is contained in another resource, it SHALL NOT contain nested Resources")
 	}
 	if !v.skipContained() {
-		v.invariant(x.invDom3(v), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
+		v.invariant(invDomainResourceDom3(v, x), fhir.SeverityError, "dom-3", "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource")
 	}
 	if !v.skipContained() {
-		v.invariant(x.invDom4(v), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
+		v.invariant(invDomainResourceDom4(v, x), fhir.SeverityError, "dom-4", "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated")
 	}
 	if !v.skipContained() {
-		v.invariant(x.invDom5(v), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
+		v.invariant(invDomainResourceDom5(v, x), fhir.SeverityError, "dom-5", "If a resource is contained in another resource, it SHALL NOT have a security label")
 	}
-	v.invariant(x.invDom6(v), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
+	v.invariant(invDomainResourceDom6(v, x), fhir.SeverityWarning, "dom-6", "A resource should have narrative for robust management")
 }
 
 // Validate checks x against the definition of AuditEvent: cardinality, required bindings, value

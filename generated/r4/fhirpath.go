@@ -439,10 +439,27 @@ func (v *validator) invariant(r int8, sev fhir.Severity, key, human string) {
 	v.Add(sev, "invariant", human, key)
 }
 
-// descendants lists every element below x (FHIRPath's descendants()).
+// descendants lists every element below x (FHIRPath's descendants()). The
+// instance does not change while it is validated, so the list of a root is
+// built once per validation (dom-3 asks for the resource's several times)
+// in a buffer the pooled validator keeps: a valid instance is checked
+// without allocating. A list is never rebuilt in place while code may be
+// ranging over it: each root has its own buffer until done.
 func descendants(v *validator, x any) []any {
-	if w, ok := x.(interface{ walk([]any) []any }); ok {
-		return w.walk(nil)
+	w, ok := x.(interface{ walk([]any) []any })
+	if !ok {
+		return nil
 	}
-	return nil
+	for _, d := range v.desc {
+		if d.root == x {
+			return d.list
+		}
+	}
+	var buf []any
+	if len(v.desc) < cap(v.desc) {
+		buf = v.desc[:len(v.desc)+1][len(v.desc)].list[:0]
+	}
+	list := w.walk(buf)
+	v.desc = append(v.desc, walked{root: x, list: list})
+	return list
 }

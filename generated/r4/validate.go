@@ -66,6 +66,15 @@ type validator struct {
 	// held are the resources the instance holds, as Type/id (only with
 	// opts.ResolveReferences)
 	held []string
+	// desc are the descendants of the roots descendants() was asked for in
+	// this validation; their buffers are reused by the next one
+	desc []walked
+}
+
+// walked is a root and the elements below it.
+type walked struct {
+	root any
+	list []any
 }
 
 var validators = sync.Pool{New: func() any { return &validator{} }}
@@ -81,6 +90,15 @@ func newValidator(container Resource, root string) *validator {
 func (v *validator) done() Issues {
 	issues := Issues(v.Issues)
 	v.Issues, v.container, v.resource, v.extDepth, v.trace, v.asContained, v.opts, v.held = nil, nil, nil, 0, nil, false, nil, nil
+	for i := range v.desc {
+		// keep the buffers (a modest size), not what they point to
+		clear(v.desc[i].list)
+		v.desc[i].root = nil
+		if cap(v.desc[i].list) > 1<<12 {
+			v.desc[i].list = nil
+		}
+	}
+	v.desc = v.desc[:0]
 	validators.Put(v)
 	return issues
 }

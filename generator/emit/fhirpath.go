@@ -134,6 +134,11 @@ func (c *fpc) invariant(t *model.Type, expr string) (code jen.Code, err error) {
 	}()
 	c.vars = 0
 	this := c.one(itype{k: ikElem, t: t}, jen.Id("x"))
+	if t.Kind == model.KindAbstractResource {
+		// x is the abstract type's interface: a resource of a type known
+		// at run time, navigated through the interfaces' getters
+		this = c.one(itype{k: ikRes, t: t}, jen.Id("x"))
+	}
 	c.self, c.focus, c.notes = t, this, nil
 	return c.truth(c.compile(n, this, this)), nil
 }
@@ -555,6 +560,16 @@ func (c *fpc) navigate(in coll, name string) coll {
 				continue
 			}
 			iface := at
+			if st := in.typ.t; st != nil && (st == at || slices.Contains(st.Implements, at)) {
+				// statically of that interface: its getter, without asserting
+				return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+					in.gen(g, func(g *jen.Group, v jen.Code) {
+						val := c.tmp("f")
+						g.Id(val).Op(":=").Add(v).Dot("Get" + fd.GoName).Call()
+						c.getterItems(g, jen.Id(val), fd, yield)
+					})
+				}}
+			}
 			return coll{typ: c.itemType(fd), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 				in.gen(g, func(g *jen.Group, v jen.Code) {
 					r := c.tmp("r")

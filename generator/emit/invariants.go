@@ -29,21 +29,70 @@ type compiledInv struct {
 	method string
 	code   jen.Code
 	con    model.Constraint
+	// shared marks an invariant compiled once on an abstract resource type
+	// (DomainResource's dom-2 to dom-6): a function of its interface that
+	// every resource type inheriting the invariant calls
+	shared bool
+}
+
+// call is the code evaluating the compiled invariant on val.
+func (ci *compiledInv) call(val jen.Code) jen.Code {
+	if ci.shared {
+		return jen.Id(ci.method).Call(jen.Id("v"), val)
+	}
+	return jen.Add(val).Dot(ci.method).Call(jen.Id("v"))
+}
+
+// inheritedFrom is the abstract resource type in the package that
+// introduced con with the same expression (a resource's copy of
+// DomainResource's dom-3), or nil.
+func (e *emitter) inheritedFrom(t *model.Type, con model.Constraint) *model.Type {
+	if con.Source == "" || t.Kind != model.KindResource {
+		return nil
+	}
+	for _, a := range e.fp.abstracts {
+		if a.URL != con.Source {
+			continue
+		}
+		for _, own := range a.Constraints {
+			if own.Key == con.Key && own.Expression == con.Expression {
+				return a
+			}
+		}
+	}
+	return nil
 }
 
 // invariantFor compiles (once) constraint con for instances of t and
-// returns the method evaluating it, or "" when it could not be compiled
-// (recorded for the report).
-func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
+// returns it, or nil when it could not be compiled (recorded for the
+// report). An invariant t inherits from an abstract resource type is
+// compiled once, on that type, for all that inherit it.
+func (e *emitter) invariantFor(t *model.Type, con model.Constraint) *compiledInv {
 	if con.Expression == "" || t == nil || t.Kind == model.KindAbstractResource {
-		return ""
+		return nil
 	}
 	if e.invs[t] == nil {
 		e.invs[t] = map[string]*compiledInv{}
 	}
 	if ci, ok := e.invs[t][con.Key]; ok {
-		return ci.method
+		return ci.compiled()
 	}
+	ci := e.compileInvariant(t, con)
+	e.invs[t][con.Key] = ci
+	return ci.compiled()
+}
+
+// compiled is ci when it was compiled, else nil.
+func (ci *compiledInv) compiled() *compiledInv {
+	if ci == nil || ci.method == "" {
+		return nil
+	}
+	return ci
+}
+
+// compileInvariant compiles con for t, or takes it from the abstract type
+// t inherits it from (compiling it there the first time).
+func (e *emitter) compileInvariant(t *model.Type, con model.Constraint) *compiledInv {
 	st := e.status[statusKey(con)]
 	if st == nil {
 		st = &InvariantStatus{Key: con.Key, Severity: con.Severity, Expression: con.Expression, Human: con.Human,
@@ -56,8 +105,25 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 	st.Contexts = append(st.Contexts, t.Name)
 	if e.noInvariants {
 		st.Compiled, st.Problem = false, "generated with invariants off"
-		e.invs[t][con.Key] = &compiledInv{con: con}
-		return ""
+		return &compiledInv{con: con}
+	}
+	if a := e.inheritedFrom(t, con); a != nil {
+		if e.invs[a] == nil {
+			e.invs[a] = map[string]*compiledInv{}
+		}
+		ci, ok := e.invs[a][con.Key]
+		if !ok {
+			ci = &compiledInv{con: con}
+			if code, err := e.fp.invariant(a, con.Expression); err == nil {
+				st.Notes = append(st.Notes, e.fp.notes...)
+				ci = &compiledInv{method: "inv" + a.GoName + model.GoName(con.Key), code: code, con: con, shared: true}
+			}
+			e.invs[a][con.Key] = ci
+		}
+		if ci.method != "" {
+			return ci
+		}
+		// not compiled on the abstract type: on t, as any other
 	}
 	code, err := e.fp.invariant(t, con.Expression)
 	if err != nil {
@@ -65,13 +131,10 @@ func (e *emitter) invariantFor(t *model.Type, con model.Constraint) string {
 		if st.Problem == "" {
 			st.Problem = fmt.Sprintf("on %s (%s: %s): %v", t.Name, con.File, con.Element, err)
 		}
-		e.invs[t][con.Key] = &compiledInv{con: con}
-		return ""
+		return &compiledInv{con: con}
 	}
 	st.Notes = append(st.Notes, e.fp.notes...)
-	ci := &compiledInv{method: "inv" + model.GoName(con.Key), code: code, con: con}
-	e.invs[t][con.Key] = ci
-	return ci.method
+	return &compiledInv{method: "inv" + model.GoName(con.Key), code: code, con: con}
 }
 
 // statusKey tells invariants apart: a key names different expressions on
@@ -94,16 +157,16 @@ func (e *emitter) applies(t *model.Type, con model.Constraint, element string) {
 
 // invariantCall records the result of a compiled invariant on val.
 func (e *emitter) invariantCall(t *model.Type, con model.Constraint, val jen.Code, element string) jen.Code {
-	m := e.invariantFor(t, con)
+	ci := e.invariantFor(t, con)
 	e.applies(t, con, element)
-	if m == "" {
+	if ci == nil {
 		return jen.Null()
 	}
 	sev := "SeverityError"
 	if con.Severity == "warning" || con.BestPractice {
 		sev = "SeverityWarning"
 	}
-	return skippedWithContained(con, jen.Id("v").Dot("invariant").Call(jen.Add(val).Dot(m).Call(jen.Id("v")), jen.Qual(e.fhirPath(), sev), jen.Lit(con.Key), jen.Lit(con.Human)))
+	return skippedWithContained(con, jen.Id("v").Dot("invariant").Call(ci.call(val), jen.Qual(e.fhirPath(), sev), jen.Lit(con.Key), jen.Lit(con.Human)))
 }
 
 // skippedWithContained wraps the check of an invariant about contained
@@ -187,18 +250,18 @@ func (e *emitter) invariantCalls(t *model.Type, cons []model.Constraint, val jen
 			out = append(out, e.invariantCall(t, con, val, element))
 			continue
 		}
-		m := e.invariantFor(t, con)
+		ci := e.invariantFor(t, con)
 		for _, o := range same[1:] {
 			e.invariantFor(t, o) // recorded in the report
 		}
 		for _, o := range same {
 			e.applies(t, o, element)
 		}
-		if m == "" {
+		if ci == nil {
 			continue
 		}
 		r := "r" + model.GoName(con.Key)
-		block := []jen.Code{jen.Id(r).Op(":=").Add(val).Dot(m).Call(jen.Id("v"))}
+		block := []jen.Code{jen.Id(r).Op(":=").Add(ci.call(val))}
 		for _, o := range same {
 			sev := "SeverityError"
 			if o.Severity == "warning" || o.BestPractice {
@@ -262,23 +325,29 @@ func (e *emitter) invariantFiles() error {
 		for _, t := range types {
 			var keys []string
 			for k, ci := range e.invs[t] {
-				if ci.method != "" {
+				// a shared one once, on its abstract type
+				if ci.method != "" && (!ci.shared || t.Kind == model.KindAbstractResource) {
 					keys = append(keys, k)
 				}
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
 				ci := e.invs[t][k]
+				body := []jen.Code{jen.Id("_").Op("=").Id("v"), jen.Return(ci.code)}
+				if ci.shared {
+					commentf(f.Add, "%s evaluates %s on every resource that is a %s: %s", ci.method, k, t.Name, ci.con.Human)
+					verbatimComment(f.Add, "", ci.con.Expression)
+					f.Func().Id(ci.method).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Id(t.GoName)).Int8().Block(body...)
+					n++
+					continue
+				}
 				recv := jen.Id("x").Op("*").Id(t.GoName)
 				if t.Generic {
 					recv = jen.Id("x").Op("*").Id(t.GoName).Types(jen.Id("T"))
 				}
 				commentf(f.Add, "%s evaluates %s on a %s: %s", ci.method, k, t.Name, ci.con.Human)
 				verbatimComment(f.Add, "", ci.con.Expression)
-				f.Func().Params(recv).Id(ci.method).Params(jen.Id("v").Op("*").Id("validator")).Int8().Block(
-					jen.Id("_").Op("=").Id("v"),
-					jen.Return(ci.code),
-				)
+				f.Func().Params(recv).Id(ci.method).Params(jen.Id("v").Op("*").Id("validator")).Int8().Block(body...)
 				n++
 			}
 		}

@@ -261,6 +261,12 @@ func (g *Generator) compute(d *Definition) error {
 	default:
 		return diag.Errorf(d.File(), "", "unknown derivation %q", d.Derivation)
 	}
+	// an inherited constraint names the definition that introduced it, as
+	// the base's own constraints may not (DomainResource's dom-2 in its
+	// own snapshot)
+	for _, e := range m.elems {
+		sourceConstraints(e, base.URL)
+	}
 	for _, de := range d.Differential {
 		if err := m.apply(de); err != nil {
 			return err
@@ -275,6 +281,35 @@ func (g *Generator) compute(d *Definition) error {
 	d.Snapshot = m.elems
 	d.Computed = true
 	return nil
+}
+
+// sourceConstraints sets the source of e's constraints that have none.
+func sourceConstraints(e *Element, url string) {
+	cons := e.Get("constraint")
+	if !cons.IsArray() {
+		return
+	}
+	missing := false
+	cons.ForEach(func(_, c gjson.Result) bool {
+		missing = missing || !c.Get("source").Exists()
+		return !missing
+	})
+	if !missing {
+		return
+	}
+	var parts []string
+	cons.ForEach(func(_, c gjson.Result) bool {
+		if c.Get("source").Exists() {
+			parts = append(parts, c.Raw)
+			return true
+		}
+		ce := parseElement(c)
+		ce.SetString("source", url)
+		raw, _ := ce.MarshalJSON()
+		parts = append(parts, string(raw))
+		return true
+	})
+	e.SetRaw("constraint", "["+strings.Join(parts, ",")+"]")
 }
 
 func cloneAll(in []*Element) []*Element {

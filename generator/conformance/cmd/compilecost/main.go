@@ -40,8 +40,9 @@ func main() {
 	}
 	var cases caseFlag
 	flag.Var(&cases, "case", "`name=dir:pattern`: a case to measure (repeatable)")
+	verbose := flag.Bool("v", false, "print every compiler process")
 	flag.Parse()
-	if err := run(cases); err != nil {
+	if err := run(cases, *verbose); err != nil {
 		fmt.Fprintln(os.Stderr, "compilecost:", err)
 		os.Exit(1)
 	}
@@ -95,7 +96,7 @@ type compiled struct {
 	peak int64   // bytes
 }
 
-func run(cases []string) error {
+func run(cases []string, verbose bool) error {
 	if len(cases) == 0 {
 		return errors.New("no -case")
 	}
@@ -137,6 +138,11 @@ func run(cases []string) error {
 			}
 		}
 		fmt.Printf("%-16s %10d %9d %11.1fs %7.0fMB  %s (%.1fs)\n", name, lines, len(procs), cpu, float64(largest.peak)/(1<<20), largest.pkg, largest.cpu)
+		if verbose {
+			for _, p := range procs {
+				fmt.Printf("    %-50s %7.2fs %7.0fMB\n", p.pkg, p.cpu, float64(p.peak)/(1<<20))
+			}
+		}
 	}
 	return nil
 }
