@@ -6,103 +6,52 @@ package r4
 // data.empty() or contentType.exists()
 func (x *Attachment) invAtt1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Data != nil {
-				_ = y1.Data
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.ContentType != nil {
-				_ = y2.ContentType
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Data == nil), fpBool(x.ContentType != nil))
 }
 
 // invEle1 evaluates ele-1 on a Attachment: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *Attachment) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.ContentType != nil {
-					n++
-				}
-				if y1.Language != nil {
-					n++
-				}
-				if y1.Data != nil {
-					n++
-				}
-				if y1.URL != nil {
-					n++
-				}
-				if y1.Size != nil {
-					n++
-				}
-				if y1.Hash != nil {
-					n++
-				}
-				if y1.Title != nil {
-					n++
-				}
-				if y1.Creation != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.ContentType != nil {
+			n++
+		}
+		if y1.Language != nil {
+			n++
+		}
+		if y1.Data != nil {
+			n++
+		}
+		if y1.URL != nil {
+			n++
+		}
+		if y1.Size != nil {
+			n++
+		}
+		if y1.Hash != nil {
+			n++
+		}
+		if y1.Title != nil {
+			n++
+		}
+		if y1.Creation != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }

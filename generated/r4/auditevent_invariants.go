@@ -6,82 +6,51 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventAgent) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Type != nil {
-					n++
-				}
-				n += int64(len(y1.Role))
-				if y1.Who != nil {
-					n++
-				}
-				if y1.AltID != nil {
-					n++
-				}
-				if y1.Name != nil {
-					n++
-				}
-				if y1.Requestor != nil {
-					n++
-				}
-				if y1.Location != nil {
-					n++
-				}
-				n += int64(len(y1.Policy))
-				if y1.Media != nil {
-					n++
-				}
-				if y1.Network != nil {
-					n++
-				}
-				n += int64(len(y1.PurposeOfUse))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Type != nil {
+			n++
+		}
+		n += int64(len(y1.Role))
+		if y1.Who != nil {
+			n++
+		}
+		if y1.AltID != nil {
+			n++
+		}
+		if y1.Name != nil {
+			n++
+		}
+		if y1.Requestor != nil {
+			n++
+		}
+		if y1.Location != nil {
+			n++
+		}
+		n += int64(len(y1.Policy))
+		if y1.Media != nil {
+			n++
+		}
+		if y1.Network != nil {
+			n++
+		}
+		n += int64(len(y1.PurposeOfUse))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.agent.network: All FHIR elements must have a @value or
@@ -89,166 +58,84 @@ func (x *AuditEventAgent) invEle1(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Address != nil {
-					n++
-				}
-				if y1.Type != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Address != nil {
+			n++
+		}
+		if y1.Type != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.entity: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventEntity) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.What != nil {
-					n++
-				}
-				if y1.Type != nil {
-					n++
-				}
-				if y1.Role != nil {
-					n++
-				}
-				if y1.Lifecycle != nil {
-					n++
-				}
-				n += int64(len(y1.SecurityLabel))
-				if y1.Name != nil {
-					n++
-				}
-				if y1.Description != nil {
-					n++
-				}
-				if y1.Query != nil {
-					n++
-				}
-				n += int64(len(y1.Detail))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.What != nil {
+			n++
+		}
+		if y1.Type != nil {
+			n++
+		}
+		if y1.Role != nil {
+			n++
+		}
+		if y1.Lifecycle != nil {
+			n++
+		}
+		n += int64(len(y1.SecurityLabel))
+		if y1.Name != nil {
+			n++
+		}
+		if y1.Description != nil {
+			n++
+		}
+		if y1.Query != nil {
+			n++
+		}
+		n += int64(len(y1.Detail))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invSev1 evaluates sev-1 on a AuditEvent.entity: Either a name or a query (NOT both)
 // name.empty() or query.empty()
 func (x *AuditEventEntity) invSev1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Name != nil {
-				_ = y1.Name
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, 3-func() int8 {
-			y2 := x
-			if y2.Query != nil {
-				_ = y2.Query
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Name == nil), fpBool(x.Query == nil))
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.entity.detail: All FHIR elements must have a @value or
@@ -256,121 +143,59 @@ func (x *AuditEventEntity) invSev1(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Type != nil {
-					n++
-				}
-				if y1.Value != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Type != nil {
+			n++
+		}
+		if y1.Value != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.source: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *AuditEventSource) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Site != nil {
-					n++
-				}
-				if y1.Observer != nil {
-					n++
-				}
-				n += int64(len(y1.Type))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Site != nil {
+			n++
+		}
+		if y1.Observer != nil {
+			n++
+		}
+		n += int64(len(y1.Type))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }

@@ -6,56 +6,25 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *ContactDetail) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Name != nil {
-					n++
-				}
-				n += int64(len(y1.Telecom))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Name != nil {
+			n++
+		}
+		n += int64(len(y1.Telecom))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }

@@ -10,213 +10,68 @@ import "strings"
 func (x *Count) invCnt3(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l28 := func() int8 {
-			l15 := func() int8 {
-				l9 := func() int8 {
-					l3 := func() int8 {
-						y1 := x
-						if y1.Code != nil {
-							_ = y1.Code
-							return 2
-						}
-						return 1
-					}()
-					if l3 == 2 {
-						return 2
-					}
-					return fpOr(l3, 3-func() int8 {
-						y2 := x
-						if y2.Value != nil {
-							_ = y2.Value
-							return 2
-						}
-						return 1
-					}())
-				}()
-				if l9 == 1 {
+		l12 := func() int8 {
+			l4 := func() int8 {
+				l2 := fpOr(fpBool(x.Code != nil), fpBool(x.Value == nil))
+				if l2 == 1 {
 					return 1
 				}
-				return fpAnd(l9, func() int8 {
-					l8 := 3 - func() int8 {
-						y4 := x
-						if y4.System != nil {
-							_ = y4.System
-							return 2
-						}
-						return 1
-					}()
-					if l8 == 2 {
+				return fpAnd(l2, func() int8 {
+					l1 := fpBool(x.System == nil)
+					if l1 == 2 {
 						return 2
 					}
-					return fpOr(l8, func() int8 {
-						var a fpScalar
-						an := 0
-						y5 := x
-						if y5.System != nil {
-							if sc6, ok := y5.System.fpScalar(); ok {
-								a = sc6
-								an++
-							}
-						}
-						if an > 1 {
-							return -1
-						}
-						if an == 0 {
-							return 0
-						}
-						var b fpScalar
-						bn := 0
-						sc7 := fpScalar{
-							kind: 1,
-							s:    "http://unitsofmeasure.org",
-						}
-						b = sc7
-						bn++
-						if bn > 1 {
-							return -1
-						}
-						if bn == 0 {
-							return 0
-						}
-						return fpCompare("=", a, b)
-					}())
+					return fpOr(l1, fpCompareTo("=", x.System, fpScalar{
+						kind: 1,
+						s:    "http://unitsofmeasure.org",
+					}))
 				}())
 			}()
-			if l15 == 1 {
+			if l4 == 1 {
 				return 1
 			}
-			return fpAnd(l15, func() int8 {
-				l14 := 3 - func() int8 {
-					y10 := x
-					if y10.Code != nil {
-						_ = y10.Code
-						return 2
-					}
-					return 1
-				}()
-				if l14 == 2 {
+			return fpAnd(l4, func() int8 {
+				l3 := fpBool(x.Code == nil)
+				if l3 == 2 {
 					return 2
 				}
-				return fpOr(l14, func() int8 {
-					var a fpScalar
-					an := 0
-					y11 := x
-					if y11.Code != nil {
-						if sc12, ok := y11.Code.fpScalar(); ok {
-							a = sc12
-							an++
-						}
-					}
-					if an > 1 {
-						return -1
-					}
-					if an == 0 {
-						return 0
-					}
-					var b fpScalar
-					bn := 0
-					sc13 := fpScalar{
-						kind: 1,
-						s:    "1",
-					}
-					b = sc13
-					bn++
-					if bn > 1 {
-						return -1
-					}
-					if bn == 0 {
-						return 0
-					}
-					return fpCompare("=", a, b)
-				}())
+				return fpOr(l3, fpCompareTo("=", x.Code, fpScalar{
+					kind: 1,
+					s:    "1",
+				}))
 			}())
 		}()
-		if l28 == 1 {
+		if l12 == 1 {
 			return 1
 		}
-		return fpAnd(l28, func() int8 {
-			l27 := func() int8 {
-				l19 := 3 - func() int8 {
-					y16 := x
-					if y16.Value != nil {
-						_ = y16.Value
-						return 2
+		return fpAnd(l12, func() int8 {
+			l11 := fpOr(fpBool(x.Value == nil), fpNot(fpBool(x.Value != nil && x.Value.Value != nil)))
+			if l11 == 2 {
+				return 2
+			}
+			return fpOr(l11, fpNot(func() int8 {
+				var s5 string
+				n6 := 0
+				y7 := x
+				if y7.Value != nil {
+					if sc8, ok := y7.Value.fpScalar(); ok {
+						n6++
+						s5 = sc8.s
 					}
-					return 1
-				}()
-				if l19 == 2 {
-					return 2
 				}
-				return fpOr(l19, fpNot(func() int8 {
-					var r int8
-					n := 0
-					if t18 := func() int8 {
-						n := 0
-						has := false
-						y17 := x
-						if y17.Value != nil {
-							n++
-							has = y17.Value.Value != nil
-						}
-						if n == 1 && has {
+				if n6 == 1 {
+					var s9 string
+					n10 := 0
+					n10++
+					s9 = "."
+					if n10 == 1 {
+						if strings.Contains(s5, s9) {
 							return 2
 						}
 						return 1
-					}(); t18 >= 1 {
-						n++
-						if t18 == 2 {
-							r = 2
-						} else {
-							r = 1
-						}
-					}
-					if n > 1 {
-						return -1
-					}
-					return r
-				}()))
-			}()
-			if l27 == 2 {
-				return 2
-			}
-			return fpOr(l27, fpNot(func() int8 {
-				var r int8
-				n := 0
-				if t26 := func() int8 {
-					var s20 string
-					n21 := 0
-					y22 := x
-					if y22.Value != nil {
-						if sc23, ok := y22.Value.fpScalar(); ok {
-							n21++
-							s20 = sc23.s
-						}
-					}
-					if n21 == 1 {
-						var s24 string
-						n25 := 0
-						n25++
-						s24 = "."
-						if n25 == 1 {
-							if strings.Contains(s20, s24) {
-								return 2
-							}
-							return 1
-						}
-					}
-					return 0
-				}(); t26 >= 1 {
-					n++
-					if t26 == 2 {
-						r = 2
-					} else {
-						r = 1
 					}
 				}
-				if n > 1 {
-					return -1
-				}
-				return r
+				return 0
 			}()))
 		}())
 	}()
@@ -226,69 +81,38 @@ func (x *Count) invCnt3(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *Count) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Value != nil {
-					n++
-				}
-				if y1.Comparator != nil {
-					n++
-				}
-				if y1.Unit != nil {
-					n++
-				}
-				if y1.System != nil {
-					n++
-				}
-				if y1.Code != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Value != nil {
+			n++
+		}
+		if y1.Comparator != nil {
+			n++
+		}
+		if y1.Unit != nil {
+			n++
+		}
+		if y1.System != nil {
+			n++
+		}
+		if y1.Code != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invQty3 evaluates qty-3 on a Count: If a code for the unit is present, the system SHALL also be
@@ -296,25 +120,5 @@ func (x *Count) invEle1(v *validator) int8 {
 // code.empty() or system.exists()
 func (x *Count) invQty3(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Code != nil {
-				_ = y1.Code
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.System != nil {
-				_ = y2.System
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

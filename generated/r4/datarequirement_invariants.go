@@ -6,68 +6,37 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirement) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Type != nil {
-					n++
-				}
-				n += int64(len(y1.Profile))
-				if y1.Subject != nil {
-					n++
-				}
-				n += int64(len(y1.MustSupport))
-				n += int64(len(y1.CodeFilter))
-				n += int64(len(y1.DateFilter))
-				if y1.Limit != nil {
-					n++
-				}
-				n += int64(len(y1.Sort))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Type != nil {
+			n++
+		}
+		n += int64(len(y1.Profile))
+		if y1.Subject != nil {
+			n++
+		}
+		n += int64(len(y1.MustSupport))
+		n += int64(len(y1.CodeFilter))
+		n += int64(len(y1.DateFilter))
+		if y1.Limit != nil {
+			n++
+		}
+		n += int64(len(y1.Sort))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invDrq1 evaluates drq-1 on a DataRequirement.codeFilter: Either a path or a searchParam must be
@@ -75,21 +44,7 @@ func (x *DataRequirement) invEle1(v *validator) int8 {
 // path.exists() xor searchParam.exists()
 func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
 	_ = v
-	return fpXor(func() int8 {
-		y1 := x
-		if y1.Path != nil {
-			_ = y1.Path
-			return 2
-		}
-		return 1
-	}(), func() int8 {
-		y2 := x
-		if y2.SearchParam != nil {
-			_ = y2.SearchParam
-			return 2
-		}
-		return 1
-	}())
+	return fpXor(fpBool(x.Path != nil), fpBool(x.SearchParam != nil))
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.codeFilter: All FHIR elements must have a @value or
@@ -97,64 +52,33 @@ func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Path != nil {
-					n++
-				}
-				if y1.SearchParam != nil {
-					n++
-				}
-				if y1.ValueSet != nil {
-					n++
-				}
-				n += int64(len(y1.Code))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Path != nil {
+			n++
+		}
+		if y1.SearchParam != nil {
+			n++
+		}
+		if y1.ValueSet != nil {
+			n++
+		}
+		n += int64(len(y1.Code))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invDrq2 evaluates drq-2 on a DataRequirement.dateFilter: Either a path or a searchParam must be
@@ -162,21 +86,7 @@ func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
 // path.exists() xor searchParam.exists()
 func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
 	_ = v
-	return fpXor(func() int8 {
-		y1 := x
-		if y1.Path != nil {
-			_ = y1.Path
-			return 2
-		}
-		return 1
-	}(), func() int8 {
-		y2 := x
-		if y2.SearchParam != nil {
-			_ = y2.SearchParam
-			return 2
-		}
-		return 1
-	}())
+	return fpXor(fpBool(x.Path != nil), fpBool(x.SearchParam != nil))
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.dateFilter: All FHIR elements must have a @value or
@@ -184,121 +94,59 @@ func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Path != nil {
-					n++
-				}
-				if y1.SearchParam != nil {
-					n++
-				}
-				if y1.Value != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Path != nil {
+			n++
+		}
+		if y1.SearchParam != nil {
+			n++
+		}
+		if y1.Value != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.sort: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *DataRequirementSort) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Path != nil {
-					n++
-				}
-				if y1.Direction != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Path != nil {
+			n++
+		}
+		if y1.Direction != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }

@@ -8,74 +8,19 @@ package r4
 func (x *Distance) invDis1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l9 := func() int8 {
-			l3 := func() int8 {
-				y1 := x
-				if y1.Code != nil {
-					_ = y1.Code
-					return 2
-				}
-				return 1
-			}()
-			if l3 == 2 {
-				return 2
-			}
-			return fpOr(l3, 3-func() int8 {
-				y2 := x
-				if y2.Value != nil {
-					_ = y2.Value
-					return 2
-				}
-				return 1
-			}())
-		}()
-		if l9 == 1 {
+		l2 := fpOr(fpBool(x.Code != nil), fpBool(x.Value == nil))
+		if l2 == 1 {
 			return 1
 		}
-		return fpAnd(l9, func() int8 {
-			l8 := 3 - func() int8 {
-				y4 := x
-				if y4.System != nil {
-					_ = y4.System
-					return 2
-				}
-				return 1
-			}()
-			if l8 == 2 {
+		return fpAnd(l2, func() int8 {
+			l1 := fpBool(x.System == nil)
+			if l1 == 2 {
 				return 2
 			}
-			return fpOr(l8, func() int8 {
-				var a fpScalar
-				an := 0
-				y5 := x
-				if y5.System != nil {
-					if sc6, ok := y5.System.fpScalar(); ok {
-						a = sc6
-						an++
-					}
-				}
-				if an > 1 {
-					return -1
-				}
-				if an == 0 {
-					return 0
-				}
-				var b fpScalar
-				bn := 0
-				sc7 := fpScalar{
-					kind: 1,
-					s:    "http://unitsofmeasure.org",
-				}
-				b = sc7
-				bn++
-				if bn > 1 {
-					return -1
-				}
-				if bn == 0 {
-					return 0
-				}
-				return fpCompare("=", a, b)
-			}())
+			return fpOr(l1, fpCompareTo("=", x.System, fpScalar{
+				kind: 1,
+				s:    "http://unitsofmeasure.org",
+			}))
 		}())
 	}()
 }
@@ -84,69 +29,38 @@ func (x *Distance) invDis1(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *Distance) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Value != nil {
-					n++
-				}
-				if y1.Comparator != nil {
-					n++
-				}
-				if y1.Unit != nil {
-					n++
-				}
-				if y1.System != nil {
-					n++
-				}
-				if y1.Code != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Value != nil {
+			n++
+		}
+		if y1.Comparator != nil {
+			n++
+		}
+		if y1.Unit != nil {
+			n++
+		}
+		if y1.System != nil {
+			n++
+		}
+		if y1.Code != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invQty3 evaluates qty-3 on a Distance: If a code for the unit is present, the system SHALL also be
@@ -154,25 +68,5 @@ func (x *Distance) invEle1(v *validator) int8 {
 // code.empty() or system.exists()
 func (x *Distance) invQty3(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Code != nil {
-				_ = y1.Code
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.System != nil {
-				_ = y2.System
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

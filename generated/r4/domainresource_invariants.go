@@ -38,193 +38,146 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 			if r2 != nil {
 				w3 := r2
 				if fpNot(func() int8 {
-					var r int8
-					n := 0
-					if t45 := func() int8 {
-						l44 := func() int8 {
-							l38 := func() int8 {
-								l32 := func() int8 {
-									var a fpScalar
-									an := 0
-									var s4 string
-									n5 := 0
-									n5++
-									s4 = "#"
-									if n5 == 1 {
-										var s6 string
-										n7 := 0
-										if r8, ok := w3.(Resource); ok {
-											f9 := r8.GetID()
-											if f9 != nil {
-												n7++
-												s6 = fpStr(f9.Value)
-											}
-										}
-										if n7 == 1 {
-											sc10 := fpScalar{
-												kind: 1,
-												s:    s4 + s6,
-											}
-											a = sc10
-											an++
+					l44 := func() int8 {
+						l38 := func() int8 {
+							l32 := func() int8 {
+								var a fpScalar
+								an := 0
+								var s4 string
+								n5 := 0
+								n5++
+								s4 = "#"
+								if n5 == 1 {
+									var s6 string
+									n7 := 0
+									if r8, ok := w3.(Resource); ok {
+										f9 := r8.GetID()
+										if f9 != nil {
+											n7++
+											s6 = fpStr(f9.Value)
 										}
 									}
-									if an > 1 {
-										return -1
-									}
-									if an == 0 {
-										return 0
-									}
-									if v.resource != nil {
-										for _, d11 := range descendants(v, v.resource) {
-											for _, a12 := range fpNavReference(any(d11)) {
-												{
-													var e13 fpScalar
-													e13n := 0
-													if sc14, ok := fpScalarOf(a12); ok {
-														e13 = sc14
-														e13n++
-													}
-													if e13n > 1 {
-														return -1
-													}
-													if e13n == 0 {
-														return 0
-													}
-													if fpCompare("=", a, e13) == 2 {
-														return 2
-													}
-												}
-											}
+									if n7 == 1 {
+										sc10 := fpScalar{
+											kind: 1,
+											s:    s4 + s6,
 										}
+										a = sc10
+										an++
 									}
-									if v.resource != nil {
-										for _, d15 := range descendants(v, v.resource) {
-											if y16, ok := d15.(*Canonical); ok && y16 != nil {
-												{
-													var e17 fpScalar
-													e17n := 0
-													if sc18, ok := fpScalarOf(any(y16)); ok {
-														e17 = sc18
-														e17n++
-													}
-													if e17n > 1 {
-														return -1
-													}
-													if e17n == 0 {
-														return 0
-													}
-													if fpCompare("=", a, e17) == 2 {
-														return 2
-													}
-												}
-											}
-										}
-									}
-									if v.resource != nil {
-										for _, d19 := range descendants(v, v.resource) {
-											if y20, ok := d19.(*URI); ok && y20 != nil {
-												{
-													var e21 fpScalar
-													e21n := 0
-													if sc22, ok := fpScalarOf(any(y20)); ok {
-														e21 = sc22
-														e21n++
-													}
-													if e21n > 1 {
-														return -1
-													}
-													if e21n == 0 {
-														return 0
-													}
-													if fpCompare("=", a, e21) == 2 {
-														return 2
-													}
-												}
-											}
-										}
-									}
-									if v.resource != nil {
-										for _, d23 := range descendants(v, v.resource) {
-											if y24, ok := d23.(*URL); ok && y24 != nil {
-												{
-													var e25 fpScalar
-													e25n := 0
-													if sc26, ok := fpScalarOf(any(y24)); ok {
-														e25 = sc26
-														e25n++
-													}
-													if e25n > 1 {
-														return -1
-													}
-													if e25n == 0 {
-														return 0
-													}
-													if fpCompare("=", a, e25) == 2 {
-														return 2
-													}
-												}
-											}
-										}
-									}
-									return 1
-								}()
-								if l32 == 2 {
-									return 2
 								}
-								return fpOr(l32, func() int8 {
-									for _, d27 := range descendants(v, w3) {
-										w28 := d27
-										if func() int8 {
-											var a fpScalar
-											an := 0
-											for _, a29 := range fpNavReference(any(w28)) {
-												if sc30, ok := fpScalarOf(a29); ok {
-													a = sc30
-													an++
+								if an > 1 {
+									return -1
+								}
+								if an == 0 {
+									return 0
+								}
+								if v.resource != nil {
+									for _, d11 := range descendants(v, v.resource) {
+										for _, a12 := range fpNavReference(any(d11)) {
+											{
+												var e13 fpScalar
+												e13n := 0
+												if sc14, ok := fpScalarOf(a12); ok {
+													e13 = sc14
+													e13n++
+												}
+												if e13n > 1 {
+													return -1
+												}
+												if e13n == 0 {
+													return 0
+												}
+												if fpCompare("=", a, e13) == 2 {
+													return 2
 												}
 											}
-											if an > 1 {
-												return -1
-											}
-											if an == 0 {
-												return 0
-											}
-											var b fpScalar
-											bn := 0
-											sc31 := fpScalar{
-												kind: 1,
-												s:    "#",
-											}
-											b = sc31
-											bn++
-											if bn > 1 {
-												return -1
-											}
-											if bn == 0 {
-												return 0
-											}
-											return fpCompare("=", a, b)
-										}() == 2 {
-											_ = w28
-											return 2
 										}
 									}
-									return 1
-								}())
+								}
+								if v.resource != nil {
+									for _, d15 := range descendants(v, v.resource) {
+										if y16, ok := d15.(*Canonical); ok && y16 != nil {
+											{
+												var e17 fpScalar
+												e17n := 0
+												if sc18, ok := fpScalarOf(any(y16)); ok {
+													e17 = sc18
+													e17n++
+												}
+												if e17n > 1 {
+													return -1
+												}
+												if e17n == 0 {
+													return 0
+												}
+												if fpCompare("=", a, e17) == 2 {
+													return 2
+												}
+											}
+										}
+									}
+								}
+								if v.resource != nil {
+									for _, d19 := range descendants(v, v.resource) {
+										if y20, ok := d19.(*URI); ok && y20 != nil {
+											{
+												var e21 fpScalar
+												e21n := 0
+												if sc22, ok := fpScalarOf(any(y20)); ok {
+													e21 = sc22
+													e21n++
+												}
+												if e21n > 1 {
+													return -1
+												}
+												if e21n == 0 {
+													return 0
+												}
+												if fpCompare("=", a, e21) == 2 {
+													return 2
+												}
+											}
+										}
+									}
+								}
+								if v.resource != nil {
+									for _, d23 := range descendants(v, v.resource) {
+										if y24, ok := d23.(*URL); ok && y24 != nil {
+											{
+												var e25 fpScalar
+												e25n := 0
+												if sc26, ok := fpScalarOf(any(y24)); ok {
+													e25 = sc26
+													e25n++
+												}
+												if e25n > 1 {
+													return -1
+												}
+												if e25n == 0 {
+													return 0
+												}
+												if fpCompare("=", a, e25) == 2 {
+													return 2
+												}
+											}
+										}
+									}
+								}
+								return 1
 							}()
-							if l38 == 2 {
+							if l32 == 2 {
 								return 2
 							}
-							return fpOr(l38, func() int8 {
-								for _, d33 := range descendants(v, w3) {
-									w34 := d33
+							return fpOr(l32, func() int8 {
+								for _, d27 := range descendants(v, w3) {
+									w28 := d27
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										if y35, ok := w34.(*Canonical); ok && y35 != nil {
-											if sc36, ok := y35.fpScalar(); ok {
-												a = sc36
+										for _, a29 := range fpNavReference(any(w28)) {
+											if sc30, ok := fpScalarOf(a29); ok {
+												a = sc30
 												an++
 											}
 										}
@@ -236,11 +189,11 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 										}
 										var b fpScalar
 										bn := 0
-										sc37 := fpScalar{
+										sc31 := fpScalar{
 											kind: 1,
 											s:    "#",
 										}
-										b = sc37
+										b = sc31
 										bn++
 										if bn > 1 {
 											return -1
@@ -250,25 +203,25 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w34
+										_ = w28
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l44 == 2 {
+						if l38 == 2 {
 							return 2
 						}
-						return fpOr(l44, func() int8 {
-							for _, d39 := range descendants(v, w3) {
-								w40 := d39
+						return fpOr(l38, func() int8 {
+							for _, d33 := range descendants(v, w3) {
+								w34 := d33
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y41, ok := w40.(*Canonical); ok && y41 != nil {
-										if sc42, ok := y41.fpScalar(); ok {
-											a = sc42
+									if y35, ok := w34.(*Canonical); ok && y35 != nil {
+										if sc36, ok := y35.fpScalar(); ok {
+											a = sc36
 											an++
 										}
 									}
@@ -280,11 +233,11 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 									var b fpScalar
 									bn := 0
-									sc43 := fpScalar{
+									sc37 := fpScalar{
 										kind: 1,
 										s:    "#",
 									}
-									b = sc43
+									b = sc37
 									bn++
 									if bn > 1 {
 										return -1
@@ -294,24 +247,56 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w40
+									_ = w34
 									return 2
 								}
 							}
 							return 1
 						}())
-					}(); t45 >= 1 {
-						n++
-						if t45 == 2 {
-							r = 2
-						} else {
-							r = 1
+					}()
+					if l44 == 2 {
+						return 2
+					}
+					return fpOr(l44, func() int8 {
+						for _, d39 := range descendants(v, w3) {
+							w40 := d39
+							if func() int8 {
+								var a fpScalar
+								an := 0
+								if y41, ok := w40.(*Canonical); ok && y41 != nil {
+									if sc42, ok := y41.fpScalar(); ok {
+										a = sc42
+										an++
+									}
+								}
+								if an > 1 {
+									return -1
+								}
+								if an == 0 {
+									return 0
+								}
+								var b fpScalar
+								bn := 0
+								sc43 := fpScalar{
+									kind: 1,
+									s:    "#",
+								}
+								b = sc43
+								bn++
+								if bn > 1 {
+									return -1
+								}
+								if bn == 0 {
+									return 0
+								}
+								return fpCompare("=", a, b)
+							}() == 2 {
+								_ = w40
+								return 2
+							}
 						}
-					}
-					if n > 1 {
-						return -1
-					}
-					return r
+						return 1
+					}())
 				}()) == 2 {
 					_ = w3
 					return 2

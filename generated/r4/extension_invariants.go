@@ -6,60 +6,29 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *Extension) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.URL != "" {
-					n++
-				}
-				if y1.Value != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.URL != "" {
+			n++
+		}
+		if y1.Value != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invExt1 evaluates ext-1 on a Extension: Must have either extensions or value[x], not both
@@ -69,16 +38,9 @@ func (x *Extension) invExt1(v *validator) int8 {
 	return func() int8 {
 		var a fpScalar
 		an := 0
-		if t4 := func() int8 {
-			y1 := x
-			for i2 := range y1.Extension {
-				_ = (&y1.Extension[i2])
-				return 2
-			}
-			return 1
-		}(); t4 >= 1 {
-			sc5 := fpBoolScalar(t4 == 2)
-			a = sc5
+		if t1 := fpBool(len(x.Extension) > 0); t1 >= 1 {
+			sc2 := fpBoolScalar(t1 == 2)
+			a = sc2
 			an++
 		}
 		if an > 1 {
@@ -89,16 +51,9 @@ func (x *Extension) invExt1(v *validator) int8 {
 		}
 		var b fpScalar
 		bn := 0
-		if t6 := func() int8 {
-			y3 := x
-			if y3.Value != nil {
-				_ = y3.Value
-				return 2
-			}
-			return 1
-		}(); t6 >= 1 {
-			sc7 := fpBoolScalar(t6 == 2)
-			b = sc7
+		if t3 := fpBool(x.Value != nil); t3 >= 1 {
+			sc4 := fpBoolScalar(t3 == 2)
+			b = sc4
 			bn++
 		}
 		if bn > 1 {

@@ -1131,457 +1131,241 @@ const (
 	FHIRAllTypesAny FHIRAllTypes = "Any"
 )
 
+// codesOfFHIRAllTypes are the codes of FHIRAllTypes sorted, each with its system and display
+// (read-only).
+var codesOfFHIRAllTypes = []codeInfo{
+	{"Account", "http://hl7.org/fhir/resource-types", "Account"},
+	{"ActivityDefinition", "http://hl7.org/fhir/resource-types", "ActivityDefinition"},
+	{"Address", "http://hl7.org/fhir/data-types", "Address"},
+	{"AdverseEvent", "http://hl7.org/fhir/resource-types", "AdverseEvent"},
+	{"Age", "http://hl7.org/fhir/data-types", "Age"},
+	{"AllergyIntolerance", "http://hl7.org/fhir/resource-types", "AllergyIntolerance"},
+	{"Annotation", "http://hl7.org/fhir/data-types", "Annotation"},
+	{"Any", "http://hl7.org/fhir/abstract-types", "Any"},
+	{"Appointment", "http://hl7.org/fhir/resource-types", "Appointment"},
+	{"AppointmentResponse", "http://hl7.org/fhir/resource-types", "AppointmentResponse"},
+	{"Attachment", "http://hl7.org/fhir/data-types", "Attachment"},
+	{"AuditEvent", "http://hl7.org/fhir/resource-types", "AuditEvent"},
+	{"BackboneElement", "http://hl7.org/fhir/data-types", "BackboneElement"},
+	{"Basic", "http://hl7.org/fhir/resource-types", "Basic"},
+	{"Binary", "http://hl7.org/fhir/resource-types", "Binary"},
+	{"BiologicallyDerivedProduct", "http://hl7.org/fhir/resource-types", "BiologicallyDerivedProduct"},
+	{"BodyStructure", "http://hl7.org/fhir/resource-types", "BodyStructure"},
+	{"Bundle", "http://hl7.org/fhir/resource-types", "Bundle"},
+	{"CapabilityStatement", "http://hl7.org/fhir/resource-types", "CapabilityStatement"},
+	{"CarePlan", "http://hl7.org/fhir/resource-types", "CarePlan"},
+	{"CareTeam", "http://hl7.org/fhir/resource-types", "CareTeam"},
+	{"CatalogEntry", "http://hl7.org/fhir/resource-types", "CatalogEntry"},
+	{"ChargeItem", "http://hl7.org/fhir/resource-types", "ChargeItem"},
+	{"ChargeItemDefinition", "http://hl7.org/fhir/resource-types", "ChargeItemDefinition"},
+	{"Claim", "http://hl7.org/fhir/resource-types", "Claim"},
+	{"ClaimResponse", "http://hl7.org/fhir/resource-types", "ClaimResponse"},
+	{"ClinicalImpression", "http://hl7.org/fhir/resource-types", "ClinicalImpression"},
+	{"CodeSystem", "http://hl7.org/fhir/resource-types", "CodeSystem"},
+	{"CodeableConcept", "http://hl7.org/fhir/data-types", "CodeableConcept"},
+	{"Coding", "http://hl7.org/fhir/data-types", "Coding"},
+	{"Communication", "http://hl7.org/fhir/resource-types", "Communication"},
+	{"CommunicationRequest", "http://hl7.org/fhir/resource-types", "CommunicationRequest"},
+	{"CompartmentDefinition", "http://hl7.org/fhir/resource-types", "CompartmentDefinition"},
+	{"Composition", "http://hl7.org/fhir/resource-types", "Composition"},
+	{"ConceptMap", "http://hl7.org/fhir/resource-types", "ConceptMap"},
+	{"Condition", "http://hl7.org/fhir/resource-types", "Condition"},
+	{"Consent", "http://hl7.org/fhir/resource-types", "Consent"},
+	{"ContactDetail", "http://hl7.org/fhir/data-types", "ContactDetail"},
+	{"ContactPoint", "http://hl7.org/fhir/data-types", "ContactPoint"},
+	{"Contract", "http://hl7.org/fhir/resource-types", "Contract"},
+	{"Contributor", "http://hl7.org/fhir/data-types", "Contributor"},
+	{"Count", "http://hl7.org/fhir/data-types", "Count"},
+	{"Coverage", "http://hl7.org/fhir/resource-types", "Coverage"},
+	{"CoverageEligibilityRequest", "http://hl7.org/fhir/resource-types", "CoverageEligibilityRequest"},
+	{"CoverageEligibilityResponse", "http://hl7.org/fhir/resource-types", "CoverageEligibilityResponse"},
+	{"DataRequirement", "http://hl7.org/fhir/data-types", "DataRequirement"},
+	{"DetectedIssue", "http://hl7.org/fhir/resource-types", "DetectedIssue"},
+	{"Device", "http://hl7.org/fhir/resource-types", "Device"},
+	{"DeviceDefinition", "http://hl7.org/fhir/resource-types", "DeviceDefinition"},
+	{"DeviceMetric", "http://hl7.org/fhir/resource-types", "DeviceMetric"},
+	{"DeviceRequest", "http://hl7.org/fhir/resource-types", "DeviceRequest"},
+	{"DeviceUseStatement", "http://hl7.org/fhir/resource-types", "DeviceUseStatement"},
+	{"DiagnosticReport", "http://hl7.org/fhir/resource-types", "DiagnosticReport"},
+	{"Distance", "http://hl7.org/fhir/data-types", "Distance"},
+	{"DocumentManifest", "http://hl7.org/fhir/resource-types", "DocumentManifest"},
+	{"DocumentReference", "http://hl7.org/fhir/resource-types", "DocumentReference"},
+	{"DomainResource", "http://hl7.org/fhir/resource-types", "DomainResource"},
+	{"Dosage", "http://hl7.org/fhir/data-types", "Dosage"},
+	{"Duration", "http://hl7.org/fhir/data-types", "Duration"},
+	{"EffectEvidenceSynthesis", "http://hl7.org/fhir/resource-types", "EffectEvidenceSynthesis"},
+	{"Element", "http://hl7.org/fhir/data-types", "Element"},
+	{"ElementDefinition", "http://hl7.org/fhir/data-types", "ElementDefinition"},
+	{"Encounter", "http://hl7.org/fhir/resource-types", "Encounter"},
+	{"Endpoint", "http://hl7.org/fhir/resource-types", "Endpoint"},
+	{"EnrollmentRequest", "http://hl7.org/fhir/resource-types", "EnrollmentRequest"},
+	{"EnrollmentResponse", "http://hl7.org/fhir/resource-types", "EnrollmentResponse"},
+	{"EpisodeOfCare", "http://hl7.org/fhir/resource-types", "EpisodeOfCare"},
+	{"EventDefinition", "http://hl7.org/fhir/resource-types", "EventDefinition"},
+	{"Evidence", "http://hl7.org/fhir/resource-types", "Evidence"},
+	{"EvidenceVariable", "http://hl7.org/fhir/resource-types", "EvidenceVariable"},
+	{"ExampleScenario", "http://hl7.org/fhir/resource-types", "ExampleScenario"},
+	{"ExplanationOfBenefit", "http://hl7.org/fhir/resource-types", "ExplanationOfBenefit"},
+	{"Expression", "http://hl7.org/fhir/data-types", "Expression"},
+	{"Extension", "http://hl7.org/fhir/data-types", "Extension"},
+	{"FamilyMemberHistory", "http://hl7.org/fhir/resource-types", "FamilyMemberHistory"},
+	{"Flag", "http://hl7.org/fhir/resource-types", "Flag"},
+	{"Goal", "http://hl7.org/fhir/resource-types", "Goal"},
+	{"GraphDefinition", "http://hl7.org/fhir/resource-types", "GraphDefinition"},
+	{"Group", "http://hl7.org/fhir/resource-types", "Group"},
+	{"GuidanceResponse", "http://hl7.org/fhir/resource-types", "GuidanceResponse"},
+	{"HealthcareService", "http://hl7.org/fhir/resource-types", "HealthcareService"},
+	{"HumanName", "http://hl7.org/fhir/data-types", "HumanName"},
+	{"Identifier", "http://hl7.org/fhir/data-types", "Identifier"},
+	{"ImagingStudy", "http://hl7.org/fhir/resource-types", "ImagingStudy"},
+	{"Immunization", "http://hl7.org/fhir/resource-types", "Immunization"},
+	{"ImmunizationEvaluation", "http://hl7.org/fhir/resource-types", "ImmunizationEvaluation"},
+	{"ImmunizationRecommendation", "http://hl7.org/fhir/resource-types", "ImmunizationRecommendation"},
+	{"ImplementationGuide", "http://hl7.org/fhir/resource-types", "ImplementationGuide"},
+	{"InsurancePlan", "http://hl7.org/fhir/resource-types", "InsurancePlan"},
+	{"Invoice", "http://hl7.org/fhir/resource-types", "Invoice"},
+	{"Library", "http://hl7.org/fhir/resource-types", "Library"},
+	{"Linkage", "http://hl7.org/fhir/resource-types", "Linkage"},
+	{"List", "http://hl7.org/fhir/resource-types", "List"},
+	{"Location", "http://hl7.org/fhir/resource-types", "Location"},
+	{"MarketingStatus", "http://hl7.org/fhir/data-types", "MarketingStatus"},
+	{"Measure", "http://hl7.org/fhir/resource-types", "Measure"},
+	{"MeasureReport", "http://hl7.org/fhir/resource-types", "MeasureReport"},
+	{"Media", "http://hl7.org/fhir/resource-types", "Media"},
+	{"Medication", "http://hl7.org/fhir/resource-types", "Medication"},
+	{"MedicationAdministration", "http://hl7.org/fhir/resource-types", "MedicationAdministration"},
+	{"MedicationDispense", "http://hl7.org/fhir/resource-types", "MedicationDispense"},
+	{"MedicationKnowledge", "http://hl7.org/fhir/resource-types", "MedicationKnowledge"},
+	{"MedicationRequest", "http://hl7.org/fhir/resource-types", "MedicationRequest"},
+	{"MedicationStatement", "http://hl7.org/fhir/resource-types", "MedicationStatement"},
+	{"MedicinalProduct", "http://hl7.org/fhir/resource-types", "MedicinalProduct"},
+	{"MedicinalProductAuthorization", "http://hl7.org/fhir/resource-types", "MedicinalProductAuthorization"},
+	{"MedicinalProductContraindication", "http://hl7.org/fhir/resource-types", "MedicinalProductContraindication"},
+	{"MedicinalProductIndication", "http://hl7.org/fhir/resource-types", "MedicinalProductIndication"},
+	{"MedicinalProductIngredient", "http://hl7.org/fhir/resource-types", "MedicinalProductIngredient"},
+	{"MedicinalProductInteraction", "http://hl7.org/fhir/resource-types", "MedicinalProductInteraction"},
+	{"MedicinalProductManufactured", "http://hl7.org/fhir/resource-types", "MedicinalProductManufactured"},
+	{"MedicinalProductPackaged", "http://hl7.org/fhir/resource-types", "MedicinalProductPackaged"},
+	{"MedicinalProductPharmaceutical", "http://hl7.org/fhir/resource-types", "MedicinalProductPharmaceutical"},
+	{"MedicinalProductUndesirableEffect", "http://hl7.org/fhir/resource-types", "MedicinalProductUndesirableEffect"},
+	{"MessageDefinition", "http://hl7.org/fhir/resource-types", "MessageDefinition"},
+	{"MessageHeader", "http://hl7.org/fhir/resource-types", "MessageHeader"},
+	{"Meta", "http://hl7.org/fhir/data-types", "Meta"},
+	{"MolecularSequence", "http://hl7.org/fhir/resource-types", "MolecularSequence"},
+	{"Money", "http://hl7.org/fhir/data-types", "Money"},
+	{"MoneyQuantity", "http://hl7.org/fhir/data-types", "MoneyQuantity"},
+	{"NamingSystem", "http://hl7.org/fhir/resource-types", "NamingSystem"},
+	{"Narrative", "http://hl7.org/fhir/data-types", "Narrative"},
+	{"NutritionOrder", "http://hl7.org/fhir/resource-types", "NutritionOrder"},
+	{"Observation", "http://hl7.org/fhir/resource-types", "Observation"},
+	{"ObservationDefinition", "http://hl7.org/fhir/resource-types", "ObservationDefinition"},
+	{"OperationDefinition", "http://hl7.org/fhir/resource-types", "OperationDefinition"},
+	{"OperationOutcome", "http://hl7.org/fhir/resource-types", "OperationOutcome"},
+	{"Organization", "http://hl7.org/fhir/resource-types", "Organization"},
+	{"OrganizationAffiliation", "http://hl7.org/fhir/resource-types", "OrganizationAffiliation"},
+	{"ParameterDefinition", "http://hl7.org/fhir/data-types", "ParameterDefinition"},
+	{"Parameters", "http://hl7.org/fhir/resource-types", "Parameters"},
+	{"Patient", "http://hl7.org/fhir/resource-types", "Patient"},
+	{"PaymentNotice", "http://hl7.org/fhir/resource-types", "PaymentNotice"},
+	{"PaymentReconciliation", "http://hl7.org/fhir/resource-types", "PaymentReconciliation"},
+	{"Period", "http://hl7.org/fhir/data-types", "Period"},
+	{"Person", "http://hl7.org/fhir/resource-types", "Person"},
+	{"PlanDefinition", "http://hl7.org/fhir/resource-types", "PlanDefinition"},
+	{"Population", "http://hl7.org/fhir/data-types", "Population"},
+	{"Practitioner", "http://hl7.org/fhir/resource-types", "Practitioner"},
+	{"PractitionerRole", "http://hl7.org/fhir/resource-types", "PractitionerRole"},
+	{"Procedure", "http://hl7.org/fhir/resource-types", "Procedure"},
+	{"ProdCharacteristic", "http://hl7.org/fhir/data-types", "ProdCharacteristic"},
+	{"ProductShelfLife", "http://hl7.org/fhir/data-types", "ProductShelfLife"},
+	{"Provenance", "http://hl7.org/fhir/resource-types", "Provenance"},
+	{"Quantity", "http://hl7.org/fhir/data-types", "Quantity"},
+	{"Questionnaire", "http://hl7.org/fhir/resource-types", "Questionnaire"},
+	{"QuestionnaireResponse", "http://hl7.org/fhir/resource-types", "QuestionnaireResponse"},
+	{"Range", "http://hl7.org/fhir/data-types", "Range"},
+	{"Ratio", "http://hl7.org/fhir/data-types", "Ratio"},
+	{"Reference", "http://hl7.org/fhir/data-types", "Reference"},
+	{"RelatedArtifact", "http://hl7.org/fhir/data-types", "RelatedArtifact"},
+	{"RelatedPerson", "http://hl7.org/fhir/resource-types", "RelatedPerson"},
+	{"RequestGroup", "http://hl7.org/fhir/resource-types", "RequestGroup"},
+	{"ResearchDefinition", "http://hl7.org/fhir/resource-types", "ResearchDefinition"},
+	{"ResearchElementDefinition", "http://hl7.org/fhir/resource-types", "ResearchElementDefinition"},
+	{"ResearchStudy", "http://hl7.org/fhir/resource-types", "ResearchStudy"},
+	{"ResearchSubject", "http://hl7.org/fhir/resource-types", "ResearchSubject"},
+	{"Resource", "http://hl7.org/fhir/resource-types", "Resource"},
+	{"RiskAssessment", "http://hl7.org/fhir/resource-types", "RiskAssessment"},
+	{"RiskEvidenceSynthesis", "http://hl7.org/fhir/resource-types", "RiskEvidenceSynthesis"},
+	{"SampledData", "http://hl7.org/fhir/data-types", "SampledData"},
+	{"Schedule", "http://hl7.org/fhir/resource-types", "Schedule"},
+	{"SearchParameter", "http://hl7.org/fhir/resource-types", "SearchParameter"},
+	{"ServiceRequest", "http://hl7.org/fhir/resource-types", "ServiceRequest"},
+	{"Signature", "http://hl7.org/fhir/data-types", "Signature"},
+	{"SimpleQuantity", "http://hl7.org/fhir/data-types", "SimpleQuantity"},
+	{"Slot", "http://hl7.org/fhir/resource-types", "Slot"},
+	{"Specimen", "http://hl7.org/fhir/resource-types", "Specimen"},
+	{"SpecimenDefinition", "http://hl7.org/fhir/resource-types", "SpecimenDefinition"},
+	{"StructureDefinition", "http://hl7.org/fhir/resource-types", "StructureDefinition"},
+	{"StructureMap", "http://hl7.org/fhir/resource-types", "StructureMap"},
+	{"Subscription", "http://hl7.org/fhir/resource-types", "Subscription"},
+	{"Substance", "http://hl7.org/fhir/resource-types", "Substance"},
+	{"SubstanceAmount", "http://hl7.org/fhir/data-types", "SubstanceAmount"},
+	{"SubstanceNucleicAcid", "http://hl7.org/fhir/resource-types", "SubstanceNucleicAcid"},
+	{"SubstancePolymer", "http://hl7.org/fhir/resource-types", "SubstancePolymer"},
+	{"SubstanceProtein", "http://hl7.org/fhir/resource-types", "SubstanceProtein"},
+	{"SubstanceReferenceInformation", "http://hl7.org/fhir/resource-types", "SubstanceReferenceInformation"},
+	{"SubstanceSourceMaterial", "http://hl7.org/fhir/resource-types", "SubstanceSourceMaterial"},
+	{"SubstanceSpecification", "http://hl7.org/fhir/resource-types", "SubstanceSpecification"},
+	{"SupplyDelivery", "http://hl7.org/fhir/resource-types", "SupplyDelivery"},
+	{"SupplyRequest", "http://hl7.org/fhir/resource-types", "SupplyRequest"},
+	{"Task", "http://hl7.org/fhir/resource-types", "Task"},
+	{"TerminologyCapabilities", "http://hl7.org/fhir/resource-types", "TerminologyCapabilities"},
+	{"TestReport", "http://hl7.org/fhir/resource-types", "TestReport"},
+	{"TestScript", "http://hl7.org/fhir/resource-types", "TestScript"},
+	{"Timing", "http://hl7.org/fhir/data-types", "Timing"},
+	{"TriggerDefinition", "http://hl7.org/fhir/data-types", "TriggerDefinition"},
+	{"Type", "http://hl7.org/fhir/abstract-types", "Type"},
+	{"UsageContext", "http://hl7.org/fhir/data-types", "UsageContext"},
+	{"ValueSet", "http://hl7.org/fhir/resource-types", "ValueSet"},
+	{"VerificationResult", "http://hl7.org/fhir/resource-types", "VerificationResult"},
+	{"VisionPrescription", "http://hl7.org/fhir/resource-types", "VisionPrescription"},
+	{"base64Binary", "http://hl7.org/fhir/data-types", "base64Binary"},
+	{"boolean", "http://hl7.org/fhir/data-types", "boolean"},
+	{"canonical", "http://hl7.org/fhir/data-types", "canonical"},
+	{"code", "http://hl7.org/fhir/data-types", "code"},
+	{"date", "http://hl7.org/fhir/data-types", "date"},
+	{"dateTime", "http://hl7.org/fhir/data-types", "dateTime"},
+	{"decimal", "http://hl7.org/fhir/data-types", "decimal"},
+	{"id", "http://hl7.org/fhir/data-types", "id"},
+	{"instant", "http://hl7.org/fhir/data-types", "instant"},
+	{"integer", "http://hl7.org/fhir/data-types", "integer"},
+	{"markdown", "http://hl7.org/fhir/data-types", "markdown"},
+	{"oid", "http://hl7.org/fhir/data-types", "oid"},
+	{"positiveInt", "http://hl7.org/fhir/data-types", "positiveInt"},
+	{"string", "http://hl7.org/fhir/data-types", "string"},
+	{"time", "http://hl7.org/fhir/data-types", "time"},
+	{"unsignedInt", "http://hl7.org/fhir/data-types", "unsignedInt"},
+	{"uri", "http://hl7.org/fhir/data-types", "uri"},
+	{"url", "http://hl7.org/fhir/data-types", "url"},
+	{"uuid", "http://hl7.org/fhir/data-types", "uuid"},
+	{"xhtml", "http://hl7.org/fhir/data-types", "XHTML"},
+}
+
 // IsValid reports whether c is one of the codes of FHIRAllTypes.
 func (c FHIRAllTypes) IsValid() bool {
-	switch c {
-	case FHIRAllTypesAddress, FHIRAllTypesAge, FHIRAllTypesAnnotation, FHIRAllTypesAttachment, FHIRAllTypesBackboneElement, FHIRAllTypesCodeableConcept, FHIRAllTypesCoding, FHIRAllTypesContactDetail, FHIRAllTypesContactPoint, FHIRAllTypesContributor, FHIRAllTypesCount, FHIRAllTypesDataRequirement, FHIRAllTypesDistance, FHIRAllTypesDosage, FHIRAllTypesDuration, FHIRAllTypesElement, FHIRAllTypesElementDefinition, FHIRAllTypesExpression, FHIRAllTypesExtension, FHIRAllTypesHumanName, FHIRAllTypesIdentifier, FHIRAllTypesMarketingStatus, FHIRAllTypesMeta, FHIRAllTypesMoney, FHIRAllTypesMoneyQuantity, FHIRAllTypesNarrative, FHIRAllTypesParameterDefinition, FHIRAllTypesPeriod, FHIRAllTypesPopulation, FHIRAllTypesProdCharacteristic, FHIRAllTypesProductShelfLife, FHIRAllTypesQuantity, FHIRAllTypesRange, FHIRAllTypesRatio, FHIRAllTypesReference, FHIRAllTypesRelatedArtifact, FHIRAllTypesSampledData, FHIRAllTypesSignature, FHIRAllTypesSimpleQuantity, FHIRAllTypesSubstanceAmount, FHIRAllTypesTiming, FHIRAllTypesTriggerDefinition, FHIRAllTypesUsageContext, FHIRAllTypesBase64Binary, FHIRAllTypesBoolean, FHIRAllTypesCanonical, FHIRAllTypesCode, FHIRAllTypesDate, FHIRAllTypesDateTime, FHIRAllTypesDecimal, FHIRAllTypesID, FHIRAllTypesInstant, FHIRAllTypesInteger, FHIRAllTypesMarkdown, FHIRAllTypesOID, FHIRAllTypesPositiveInt, FHIRAllTypesString, FHIRAllTypesTime, FHIRAllTypesUnsignedInt, FHIRAllTypesURI, FHIRAllTypesURL, FHIRAllTypesUUID, FHIRAllTypesXHTML, FHIRAllTypesAccount, FHIRAllTypesActivityDefinition, FHIRAllTypesAdverseEvent, FHIRAllTypesAllergyIntolerance, FHIRAllTypesAppointment, FHIRAllTypesAppointmentResponse, FHIRAllTypesAuditEvent, FHIRAllTypesBasic, FHIRAllTypesBinary, FHIRAllTypesBiologicallyDerivedProduct, FHIRAllTypesBodyStructure, FHIRAllTypesBundle, FHIRAllTypesCapabilityStatement, FHIRAllTypesCarePlan, FHIRAllTypesCareTeam, FHIRAllTypesCatalogEntry, FHIRAllTypesChargeItem, FHIRAllTypesChargeItemDefinition, FHIRAllTypesClaim, FHIRAllTypesClaimResponse, FHIRAllTypesClinicalImpression, FHIRAllTypesCodeSystem, FHIRAllTypesCommunication, FHIRAllTypesCommunicationRequest, FHIRAllTypesCompartmentDefinition, FHIRAllTypesComposition, FHIRAllTypesConceptMap, FHIRAllTypesCondition, FHIRAllTypesConsent, FHIRAllTypesContract, FHIRAllTypesCoverage, FHIRAllTypesCoverageEligibilityRequest, FHIRAllTypesCoverageEligibilityResponse, FHIRAllTypesDetectedIssue, FHIRAllTypesDevice, FHIRAllTypesDeviceDefinition, FHIRAllTypesDeviceMetric, FHIRAllTypesDeviceRequest, FHIRAllTypesDeviceUseStatement, FHIRAllTypesDiagnosticReport, FHIRAllTypesDocumentManifest, FHIRAllTypesDocumentReference, FHIRAllTypesDomainResource, FHIRAllTypesEffectEvidenceSynthesis, FHIRAllTypesEncounter, FHIRAllTypesEndpoint, FHIRAllTypesEnrollmentRequest, FHIRAllTypesEnrollmentResponse, FHIRAllTypesEpisodeOfCare, FHIRAllTypesEventDefinition, FHIRAllTypesEvidence, FHIRAllTypesEvidenceVariable, FHIRAllTypesExampleScenario, FHIRAllTypesExplanationOfBenefit, FHIRAllTypesFamilyMemberHistory, FHIRAllTypesFlag, FHIRAllTypesGoal, FHIRAllTypesGraphDefinition, FHIRAllTypesGroup, FHIRAllTypesGuidanceResponse, FHIRAllTypesHealthcareService, FHIRAllTypesImagingStudy, FHIRAllTypesImmunization, FHIRAllTypesImmunizationEvaluation, FHIRAllTypesImmunizationRecommendation, FHIRAllTypesImplementationGuide, FHIRAllTypesInsurancePlan, FHIRAllTypesInvoice, FHIRAllTypesLibrary, FHIRAllTypesLinkage, FHIRAllTypesList, FHIRAllTypesLocation, FHIRAllTypesMeasure, FHIRAllTypesMeasureReport, FHIRAllTypesMedia, FHIRAllTypesMedication, FHIRAllTypesMedicationAdministration, FHIRAllTypesMedicationDispense, FHIRAllTypesMedicationKnowledge, FHIRAllTypesMedicationRequest, FHIRAllTypesMedicationStatement, FHIRAllTypesMedicinalProduct, FHIRAllTypesMedicinalProductAuthorization, FHIRAllTypesMedicinalProductContraindication, FHIRAllTypesMedicinalProductIndication, FHIRAllTypesMedicinalProductIngredient, FHIRAllTypesMedicinalProductInteraction, FHIRAllTypesMedicinalProductManufactured, FHIRAllTypesMedicinalProductPackaged, FHIRAllTypesMedicinalProductPharmaceutical, FHIRAllTypesMedicinalProductUndesirableEffect, FHIRAllTypesMessageDefinition, FHIRAllTypesMessageHeader, FHIRAllTypesMolecularSequence, FHIRAllTypesNamingSystem, FHIRAllTypesNutritionOrder, FHIRAllTypesObservation, FHIRAllTypesObservationDefinition, FHIRAllTypesOperationDefinition, FHIRAllTypesOperationOutcome, FHIRAllTypesOrganization, FHIRAllTypesOrganizationAffiliation, FHIRAllTypesParameters, FHIRAllTypesPatient, FHIRAllTypesPaymentNotice, FHIRAllTypesPaymentReconciliation, FHIRAllTypesPerson, FHIRAllTypesPlanDefinition, FHIRAllTypesPractitioner, FHIRAllTypesPractitionerRole, FHIRAllTypesProcedure, FHIRAllTypesProvenance, FHIRAllTypesQuestionnaire, FHIRAllTypesQuestionnaireResponse, FHIRAllTypesRelatedPerson, FHIRAllTypesRequestGroup, FHIRAllTypesResearchDefinition, FHIRAllTypesResearchElementDefinition, FHIRAllTypesResearchStudy, FHIRAllTypesResearchSubject, FHIRAllTypesResource, FHIRAllTypesRiskAssessment, FHIRAllTypesRiskEvidenceSynthesis, FHIRAllTypesSchedule, FHIRAllTypesSearchParameter, FHIRAllTypesServiceRequest, FHIRAllTypesSlot, FHIRAllTypesSpecimen, FHIRAllTypesSpecimenDefinition, FHIRAllTypesStructureDefinition, FHIRAllTypesStructureMap, FHIRAllTypesSubscription, FHIRAllTypesSubstance, FHIRAllTypesSubstanceNucleicAcid, FHIRAllTypesSubstancePolymer, FHIRAllTypesSubstanceProtein, FHIRAllTypesSubstanceReferenceInformation, FHIRAllTypesSubstanceSourceMaterial, FHIRAllTypesSubstanceSpecification, FHIRAllTypesSupplyDelivery, FHIRAllTypesSupplyRequest, FHIRAllTypesTask, FHIRAllTypesTerminologyCapabilities, FHIRAllTypesTestReport, FHIRAllTypesTestScript, FHIRAllTypesValueSet, FHIRAllTypesVerificationResult, FHIRAllTypesVisionPrescription, FHIRAllTypesType, FHIRAllTypesAny:
-		return true
-	}
-	return false
+	return findCode(codesOfFHIRAllTypes, string(c)) != nil
 }
 
 // System returns the code system c comes from, or "" when c is not a valid code.
 func (c FHIRAllTypes) System() string {
-	switch c {
-	case FHIRAllTypesAddress, FHIRAllTypesAge, FHIRAllTypesAnnotation, FHIRAllTypesAttachment, FHIRAllTypesBackboneElement, FHIRAllTypesCodeableConcept, FHIRAllTypesCoding, FHIRAllTypesContactDetail, FHIRAllTypesContactPoint, FHIRAllTypesContributor, FHIRAllTypesCount, FHIRAllTypesDataRequirement, FHIRAllTypesDistance, FHIRAllTypesDosage, FHIRAllTypesDuration, FHIRAllTypesElement, FHIRAllTypesElementDefinition, FHIRAllTypesExpression, FHIRAllTypesExtension, FHIRAllTypesHumanName, FHIRAllTypesIdentifier, FHIRAllTypesMarketingStatus, FHIRAllTypesMeta, FHIRAllTypesMoney, FHIRAllTypesMoneyQuantity, FHIRAllTypesNarrative, FHIRAllTypesParameterDefinition, FHIRAllTypesPeriod, FHIRAllTypesPopulation, FHIRAllTypesProdCharacteristic, FHIRAllTypesProductShelfLife, FHIRAllTypesQuantity, FHIRAllTypesRange, FHIRAllTypesRatio, FHIRAllTypesReference, FHIRAllTypesRelatedArtifact, FHIRAllTypesSampledData, FHIRAllTypesSignature, FHIRAllTypesSimpleQuantity, FHIRAllTypesSubstanceAmount, FHIRAllTypesTiming, FHIRAllTypesTriggerDefinition, FHIRAllTypesUsageContext, FHIRAllTypesBase64Binary, FHIRAllTypesBoolean, FHIRAllTypesCanonical, FHIRAllTypesCode, FHIRAllTypesDate, FHIRAllTypesDateTime, FHIRAllTypesDecimal, FHIRAllTypesID, FHIRAllTypesInstant, FHIRAllTypesInteger, FHIRAllTypesMarkdown, FHIRAllTypesOID, FHIRAllTypesPositiveInt, FHIRAllTypesString, FHIRAllTypesTime, FHIRAllTypesUnsignedInt, FHIRAllTypesURI, FHIRAllTypesURL, FHIRAllTypesUUID, FHIRAllTypesXHTML:
-		return "http://hl7.org/fhir/data-types"
-	case FHIRAllTypesAccount, FHIRAllTypesActivityDefinition, FHIRAllTypesAdverseEvent, FHIRAllTypesAllergyIntolerance, FHIRAllTypesAppointment, FHIRAllTypesAppointmentResponse, FHIRAllTypesAuditEvent, FHIRAllTypesBasic, FHIRAllTypesBinary, FHIRAllTypesBiologicallyDerivedProduct, FHIRAllTypesBodyStructure, FHIRAllTypesBundle, FHIRAllTypesCapabilityStatement, FHIRAllTypesCarePlan, FHIRAllTypesCareTeam, FHIRAllTypesCatalogEntry, FHIRAllTypesChargeItem, FHIRAllTypesChargeItemDefinition, FHIRAllTypesClaim, FHIRAllTypesClaimResponse, FHIRAllTypesClinicalImpression, FHIRAllTypesCodeSystem, FHIRAllTypesCommunication, FHIRAllTypesCommunicationRequest, FHIRAllTypesCompartmentDefinition, FHIRAllTypesComposition, FHIRAllTypesConceptMap, FHIRAllTypesCondition, FHIRAllTypesConsent, FHIRAllTypesContract, FHIRAllTypesCoverage, FHIRAllTypesCoverageEligibilityRequest, FHIRAllTypesCoverageEligibilityResponse, FHIRAllTypesDetectedIssue, FHIRAllTypesDevice, FHIRAllTypesDeviceDefinition, FHIRAllTypesDeviceMetric, FHIRAllTypesDeviceRequest, FHIRAllTypesDeviceUseStatement, FHIRAllTypesDiagnosticReport, FHIRAllTypesDocumentManifest, FHIRAllTypesDocumentReference, FHIRAllTypesDomainResource, FHIRAllTypesEffectEvidenceSynthesis, FHIRAllTypesEncounter, FHIRAllTypesEndpoint, FHIRAllTypesEnrollmentRequest, FHIRAllTypesEnrollmentResponse, FHIRAllTypesEpisodeOfCare, FHIRAllTypesEventDefinition, FHIRAllTypesEvidence, FHIRAllTypesEvidenceVariable, FHIRAllTypesExampleScenario, FHIRAllTypesExplanationOfBenefit, FHIRAllTypesFamilyMemberHistory, FHIRAllTypesFlag, FHIRAllTypesGoal, FHIRAllTypesGraphDefinition, FHIRAllTypesGroup, FHIRAllTypesGuidanceResponse, FHIRAllTypesHealthcareService, FHIRAllTypesImagingStudy, FHIRAllTypesImmunization, FHIRAllTypesImmunizationEvaluation, FHIRAllTypesImmunizationRecommendation, FHIRAllTypesImplementationGuide, FHIRAllTypesInsurancePlan, FHIRAllTypesInvoice, FHIRAllTypesLibrary, FHIRAllTypesLinkage, FHIRAllTypesList, FHIRAllTypesLocation, FHIRAllTypesMeasure, FHIRAllTypesMeasureReport, FHIRAllTypesMedia, FHIRAllTypesMedication, FHIRAllTypesMedicationAdministration, FHIRAllTypesMedicationDispense, FHIRAllTypesMedicationKnowledge, FHIRAllTypesMedicationRequest, FHIRAllTypesMedicationStatement, FHIRAllTypesMedicinalProduct, FHIRAllTypesMedicinalProductAuthorization, FHIRAllTypesMedicinalProductContraindication, FHIRAllTypesMedicinalProductIndication, FHIRAllTypesMedicinalProductIngredient, FHIRAllTypesMedicinalProductInteraction, FHIRAllTypesMedicinalProductManufactured, FHIRAllTypesMedicinalProductPackaged, FHIRAllTypesMedicinalProductPharmaceutical, FHIRAllTypesMedicinalProductUndesirableEffect, FHIRAllTypesMessageDefinition, FHIRAllTypesMessageHeader, FHIRAllTypesMolecularSequence, FHIRAllTypesNamingSystem, FHIRAllTypesNutritionOrder, FHIRAllTypesObservation, FHIRAllTypesObservationDefinition, FHIRAllTypesOperationDefinition, FHIRAllTypesOperationOutcome, FHIRAllTypesOrganization, FHIRAllTypesOrganizationAffiliation, FHIRAllTypesParameters, FHIRAllTypesPatient, FHIRAllTypesPaymentNotice, FHIRAllTypesPaymentReconciliation, FHIRAllTypesPerson, FHIRAllTypesPlanDefinition, FHIRAllTypesPractitioner, FHIRAllTypesPractitionerRole, FHIRAllTypesProcedure, FHIRAllTypesProvenance, FHIRAllTypesQuestionnaire, FHIRAllTypesQuestionnaireResponse, FHIRAllTypesRelatedPerson, FHIRAllTypesRequestGroup, FHIRAllTypesResearchDefinition, FHIRAllTypesResearchElementDefinition, FHIRAllTypesResearchStudy, FHIRAllTypesResearchSubject, FHIRAllTypesResource, FHIRAllTypesRiskAssessment, FHIRAllTypesRiskEvidenceSynthesis, FHIRAllTypesSchedule, FHIRAllTypesSearchParameter, FHIRAllTypesServiceRequest, FHIRAllTypesSlot, FHIRAllTypesSpecimen, FHIRAllTypesSpecimenDefinition, FHIRAllTypesStructureDefinition, FHIRAllTypesStructureMap, FHIRAllTypesSubscription, FHIRAllTypesSubstance, FHIRAllTypesSubstanceNucleicAcid, FHIRAllTypesSubstancePolymer, FHIRAllTypesSubstanceProtein, FHIRAllTypesSubstanceReferenceInformation, FHIRAllTypesSubstanceSourceMaterial, FHIRAllTypesSubstanceSpecification, FHIRAllTypesSupplyDelivery, FHIRAllTypesSupplyRequest, FHIRAllTypesTask, FHIRAllTypesTerminologyCapabilities, FHIRAllTypesTestReport, FHIRAllTypesTestScript, FHIRAllTypesValueSet, FHIRAllTypesVerificationResult, FHIRAllTypesVisionPrescription:
-		return "http://hl7.org/fhir/resource-types"
-	case FHIRAllTypesType, FHIRAllTypesAny:
-		return "http://hl7.org/fhir/abstract-types"
+	if e := findCode(codesOfFHIRAllTypes, string(c)); e != nil {
+		return e.system
 	}
 	return ""
 }
 
 // Display returns the code's display text, or "" when c is not a valid code.
 func (c FHIRAllTypes) Display() string {
-	switch c {
-	case FHIRAllTypesAddress:
-		return "Address"
-	case FHIRAllTypesAge:
-		return "Age"
-	case FHIRAllTypesAnnotation:
-		return "Annotation"
-	case FHIRAllTypesAttachment:
-		return "Attachment"
-	case FHIRAllTypesBackboneElement:
-		return "BackboneElement"
-	case FHIRAllTypesCodeableConcept:
-		return "CodeableConcept"
-	case FHIRAllTypesCoding:
-		return "Coding"
-	case FHIRAllTypesContactDetail:
-		return "ContactDetail"
-	case FHIRAllTypesContactPoint:
-		return "ContactPoint"
-	case FHIRAllTypesContributor:
-		return "Contributor"
-	case FHIRAllTypesCount:
-		return "Count"
-	case FHIRAllTypesDataRequirement:
-		return "DataRequirement"
-	case FHIRAllTypesDistance:
-		return "Distance"
-	case FHIRAllTypesDosage:
-		return "Dosage"
-	case FHIRAllTypesDuration:
-		return "Duration"
-	case FHIRAllTypesElement:
-		return "Element"
-	case FHIRAllTypesElementDefinition:
-		return "ElementDefinition"
-	case FHIRAllTypesExpression:
-		return "Expression"
-	case FHIRAllTypesExtension:
-		return "Extension"
-	case FHIRAllTypesHumanName:
-		return "HumanName"
-	case FHIRAllTypesIdentifier:
-		return "Identifier"
-	case FHIRAllTypesMarketingStatus:
-		return "MarketingStatus"
-	case FHIRAllTypesMeta:
-		return "Meta"
-	case FHIRAllTypesMoney:
-		return "Money"
-	case FHIRAllTypesMoneyQuantity:
-		return "MoneyQuantity"
-	case FHIRAllTypesNarrative:
-		return "Narrative"
-	case FHIRAllTypesParameterDefinition:
-		return "ParameterDefinition"
-	case FHIRAllTypesPeriod:
-		return "Period"
-	case FHIRAllTypesPopulation:
-		return "Population"
-	case FHIRAllTypesProdCharacteristic:
-		return "ProdCharacteristic"
-	case FHIRAllTypesProductShelfLife:
-		return "ProductShelfLife"
-	case FHIRAllTypesQuantity:
-		return "Quantity"
-	case FHIRAllTypesRange:
-		return "Range"
-	case FHIRAllTypesRatio:
-		return "Ratio"
-	case FHIRAllTypesReference:
-		return "Reference"
-	case FHIRAllTypesRelatedArtifact:
-		return "RelatedArtifact"
-	case FHIRAllTypesSampledData:
-		return "SampledData"
-	case FHIRAllTypesSignature:
-		return "Signature"
-	case FHIRAllTypesSimpleQuantity:
-		return "SimpleQuantity"
-	case FHIRAllTypesSubstanceAmount:
-		return "SubstanceAmount"
-	case FHIRAllTypesTiming:
-		return "Timing"
-	case FHIRAllTypesTriggerDefinition:
-		return "TriggerDefinition"
-	case FHIRAllTypesUsageContext:
-		return "UsageContext"
-	case FHIRAllTypesBase64Binary:
-		return "base64Binary"
-	case FHIRAllTypesBoolean:
-		return "boolean"
-	case FHIRAllTypesCanonical:
-		return "canonical"
-	case FHIRAllTypesCode:
-		return "code"
-	case FHIRAllTypesDate:
-		return "date"
-	case FHIRAllTypesDateTime:
-		return "dateTime"
-	case FHIRAllTypesDecimal:
-		return "decimal"
-	case FHIRAllTypesID:
-		return "id"
-	case FHIRAllTypesInstant:
-		return "instant"
-	case FHIRAllTypesInteger:
-		return "integer"
-	case FHIRAllTypesMarkdown:
-		return "markdown"
-	case FHIRAllTypesOID:
-		return "oid"
-	case FHIRAllTypesPositiveInt:
-		return "positiveInt"
-	case FHIRAllTypesString:
-		return "string"
-	case FHIRAllTypesTime:
-		return "time"
-	case FHIRAllTypesUnsignedInt:
-		return "unsignedInt"
-	case FHIRAllTypesURI:
-		return "uri"
-	case FHIRAllTypesURL:
-		return "url"
-	case FHIRAllTypesUUID:
-		return "uuid"
-	case FHIRAllTypesXHTML:
-		return "XHTML"
-	case FHIRAllTypesAccount:
-		return "Account"
-	case FHIRAllTypesActivityDefinition:
-		return "ActivityDefinition"
-	case FHIRAllTypesAdverseEvent:
-		return "AdverseEvent"
-	case FHIRAllTypesAllergyIntolerance:
-		return "AllergyIntolerance"
-	case FHIRAllTypesAppointment:
-		return "Appointment"
-	case FHIRAllTypesAppointmentResponse:
-		return "AppointmentResponse"
-	case FHIRAllTypesAuditEvent:
-		return "AuditEvent"
-	case FHIRAllTypesBasic:
-		return "Basic"
-	case FHIRAllTypesBinary:
-		return "Binary"
-	case FHIRAllTypesBiologicallyDerivedProduct:
-		return "BiologicallyDerivedProduct"
-	case FHIRAllTypesBodyStructure:
-		return "BodyStructure"
-	case FHIRAllTypesBundle:
-		return "Bundle"
-	case FHIRAllTypesCapabilityStatement:
-		return "CapabilityStatement"
-	case FHIRAllTypesCarePlan:
-		return "CarePlan"
-	case FHIRAllTypesCareTeam:
-		return "CareTeam"
-	case FHIRAllTypesCatalogEntry:
-		return "CatalogEntry"
-	case FHIRAllTypesChargeItem:
-		return "ChargeItem"
-	case FHIRAllTypesChargeItemDefinition:
-		return "ChargeItemDefinition"
-	case FHIRAllTypesClaim:
-		return "Claim"
-	case FHIRAllTypesClaimResponse:
-		return "ClaimResponse"
-	case FHIRAllTypesClinicalImpression:
-		return "ClinicalImpression"
-	case FHIRAllTypesCodeSystem:
-		return "CodeSystem"
-	case FHIRAllTypesCommunication:
-		return "Communication"
-	case FHIRAllTypesCommunicationRequest:
-		return "CommunicationRequest"
-	case FHIRAllTypesCompartmentDefinition:
-		return "CompartmentDefinition"
-	case FHIRAllTypesComposition:
-		return "Composition"
-	case FHIRAllTypesConceptMap:
-		return "ConceptMap"
-	case FHIRAllTypesCondition:
-		return "Condition"
-	case FHIRAllTypesConsent:
-		return "Consent"
-	case FHIRAllTypesContract:
-		return "Contract"
-	case FHIRAllTypesCoverage:
-		return "Coverage"
-	case FHIRAllTypesCoverageEligibilityRequest:
-		return "CoverageEligibilityRequest"
-	case FHIRAllTypesCoverageEligibilityResponse:
-		return "CoverageEligibilityResponse"
-	case FHIRAllTypesDetectedIssue:
-		return "DetectedIssue"
-	case FHIRAllTypesDevice:
-		return "Device"
-	case FHIRAllTypesDeviceDefinition:
-		return "DeviceDefinition"
-	case FHIRAllTypesDeviceMetric:
-		return "DeviceMetric"
-	case FHIRAllTypesDeviceRequest:
-		return "DeviceRequest"
-	case FHIRAllTypesDeviceUseStatement:
-		return "DeviceUseStatement"
-	case FHIRAllTypesDiagnosticReport:
-		return "DiagnosticReport"
-	case FHIRAllTypesDocumentManifest:
-		return "DocumentManifest"
-	case FHIRAllTypesDocumentReference:
-		return "DocumentReference"
-	case FHIRAllTypesDomainResource:
-		return "DomainResource"
-	case FHIRAllTypesEffectEvidenceSynthesis:
-		return "EffectEvidenceSynthesis"
-	case FHIRAllTypesEncounter:
-		return "Encounter"
-	case FHIRAllTypesEndpoint:
-		return "Endpoint"
-	case FHIRAllTypesEnrollmentRequest:
-		return "EnrollmentRequest"
-	case FHIRAllTypesEnrollmentResponse:
-		return "EnrollmentResponse"
-	case FHIRAllTypesEpisodeOfCare:
-		return "EpisodeOfCare"
-	case FHIRAllTypesEventDefinition:
-		return "EventDefinition"
-	case FHIRAllTypesEvidence:
-		return "Evidence"
-	case FHIRAllTypesEvidenceVariable:
-		return "EvidenceVariable"
-	case FHIRAllTypesExampleScenario:
-		return "ExampleScenario"
-	case FHIRAllTypesExplanationOfBenefit:
-		return "ExplanationOfBenefit"
-	case FHIRAllTypesFamilyMemberHistory:
-		return "FamilyMemberHistory"
-	case FHIRAllTypesFlag:
-		return "Flag"
-	case FHIRAllTypesGoal:
-		return "Goal"
-	case FHIRAllTypesGraphDefinition:
-		return "GraphDefinition"
-	case FHIRAllTypesGroup:
-		return "Group"
-	case FHIRAllTypesGuidanceResponse:
-		return "GuidanceResponse"
-	case FHIRAllTypesHealthcareService:
-		return "HealthcareService"
-	case FHIRAllTypesImagingStudy:
-		return "ImagingStudy"
-	case FHIRAllTypesImmunization:
-		return "Immunization"
-	case FHIRAllTypesImmunizationEvaluation:
-		return "ImmunizationEvaluation"
-	case FHIRAllTypesImmunizationRecommendation:
-		return "ImmunizationRecommendation"
-	case FHIRAllTypesImplementationGuide:
-		return "ImplementationGuide"
-	case FHIRAllTypesInsurancePlan:
-		return "InsurancePlan"
-	case FHIRAllTypesInvoice:
-		return "Invoice"
-	case FHIRAllTypesLibrary:
-		return "Library"
-	case FHIRAllTypesLinkage:
-		return "Linkage"
-	case FHIRAllTypesList:
-		return "List"
-	case FHIRAllTypesLocation:
-		return "Location"
-	case FHIRAllTypesMeasure:
-		return "Measure"
-	case FHIRAllTypesMeasureReport:
-		return "MeasureReport"
-	case FHIRAllTypesMedia:
-		return "Media"
-	case FHIRAllTypesMedication:
-		return "Medication"
-	case FHIRAllTypesMedicationAdministration:
-		return "MedicationAdministration"
-	case FHIRAllTypesMedicationDispense:
-		return "MedicationDispense"
-	case FHIRAllTypesMedicationKnowledge:
-		return "MedicationKnowledge"
-	case FHIRAllTypesMedicationRequest:
-		return "MedicationRequest"
-	case FHIRAllTypesMedicationStatement:
-		return "MedicationStatement"
-	case FHIRAllTypesMedicinalProduct:
-		return "MedicinalProduct"
-	case FHIRAllTypesMedicinalProductAuthorization:
-		return "MedicinalProductAuthorization"
-	case FHIRAllTypesMedicinalProductContraindication:
-		return "MedicinalProductContraindication"
-	case FHIRAllTypesMedicinalProductIndication:
-		return "MedicinalProductIndication"
-	case FHIRAllTypesMedicinalProductIngredient:
-		return "MedicinalProductIngredient"
-	case FHIRAllTypesMedicinalProductInteraction:
-		return "MedicinalProductInteraction"
-	case FHIRAllTypesMedicinalProductManufactured:
-		return "MedicinalProductManufactured"
-	case FHIRAllTypesMedicinalProductPackaged:
-		return "MedicinalProductPackaged"
-	case FHIRAllTypesMedicinalProductPharmaceutical:
-		return "MedicinalProductPharmaceutical"
-	case FHIRAllTypesMedicinalProductUndesirableEffect:
-		return "MedicinalProductUndesirableEffect"
-	case FHIRAllTypesMessageDefinition:
-		return "MessageDefinition"
-	case FHIRAllTypesMessageHeader:
-		return "MessageHeader"
-	case FHIRAllTypesMolecularSequence:
-		return "MolecularSequence"
-	case FHIRAllTypesNamingSystem:
-		return "NamingSystem"
-	case FHIRAllTypesNutritionOrder:
-		return "NutritionOrder"
-	case FHIRAllTypesObservation:
-		return "Observation"
-	case FHIRAllTypesObservationDefinition:
-		return "ObservationDefinition"
-	case FHIRAllTypesOperationDefinition:
-		return "OperationDefinition"
-	case FHIRAllTypesOperationOutcome:
-		return "OperationOutcome"
-	case FHIRAllTypesOrganization:
-		return "Organization"
-	case FHIRAllTypesOrganizationAffiliation:
-		return "OrganizationAffiliation"
-	case FHIRAllTypesParameters:
-		return "Parameters"
-	case FHIRAllTypesPatient:
-		return "Patient"
-	case FHIRAllTypesPaymentNotice:
-		return "PaymentNotice"
-	case FHIRAllTypesPaymentReconciliation:
-		return "PaymentReconciliation"
-	case FHIRAllTypesPerson:
-		return "Person"
-	case FHIRAllTypesPlanDefinition:
-		return "PlanDefinition"
-	case FHIRAllTypesPractitioner:
-		return "Practitioner"
-	case FHIRAllTypesPractitionerRole:
-		return "PractitionerRole"
-	case FHIRAllTypesProcedure:
-		return "Procedure"
-	case FHIRAllTypesProvenance:
-		return "Provenance"
-	case FHIRAllTypesQuestionnaire:
-		return "Questionnaire"
-	case FHIRAllTypesQuestionnaireResponse:
-		return "QuestionnaireResponse"
-	case FHIRAllTypesRelatedPerson:
-		return "RelatedPerson"
-	case FHIRAllTypesRequestGroup:
-		return "RequestGroup"
-	case FHIRAllTypesResearchDefinition:
-		return "ResearchDefinition"
-	case FHIRAllTypesResearchElementDefinition:
-		return "ResearchElementDefinition"
-	case FHIRAllTypesResearchStudy:
-		return "ResearchStudy"
-	case FHIRAllTypesResearchSubject:
-		return "ResearchSubject"
-	case FHIRAllTypesResource:
-		return "Resource"
-	case FHIRAllTypesRiskAssessment:
-		return "RiskAssessment"
-	case FHIRAllTypesRiskEvidenceSynthesis:
-		return "RiskEvidenceSynthesis"
-	case FHIRAllTypesSchedule:
-		return "Schedule"
-	case FHIRAllTypesSearchParameter:
-		return "SearchParameter"
-	case FHIRAllTypesServiceRequest:
-		return "ServiceRequest"
-	case FHIRAllTypesSlot:
-		return "Slot"
-	case FHIRAllTypesSpecimen:
-		return "Specimen"
-	case FHIRAllTypesSpecimenDefinition:
-		return "SpecimenDefinition"
-	case FHIRAllTypesStructureDefinition:
-		return "StructureDefinition"
-	case FHIRAllTypesStructureMap:
-		return "StructureMap"
-	case FHIRAllTypesSubscription:
-		return "Subscription"
-	case FHIRAllTypesSubstance:
-		return "Substance"
-	case FHIRAllTypesSubstanceNucleicAcid:
-		return "SubstanceNucleicAcid"
-	case FHIRAllTypesSubstancePolymer:
-		return "SubstancePolymer"
-	case FHIRAllTypesSubstanceProtein:
-		return "SubstanceProtein"
-	case FHIRAllTypesSubstanceReferenceInformation:
-		return "SubstanceReferenceInformation"
-	case FHIRAllTypesSubstanceSourceMaterial:
-		return "SubstanceSourceMaterial"
-	case FHIRAllTypesSubstanceSpecification:
-		return "SubstanceSpecification"
-	case FHIRAllTypesSupplyDelivery:
-		return "SupplyDelivery"
-	case FHIRAllTypesSupplyRequest:
-		return "SupplyRequest"
-	case FHIRAllTypesTask:
-		return "Task"
-	case FHIRAllTypesTerminologyCapabilities:
-		return "TerminologyCapabilities"
-	case FHIRAllTypesTestReport:
-		return "TestReport"
-	case FHIRAllTypesTestScript:
-		return "TestScript"
-	case FHIRAllTypesValueSet:
-		return "ValueSet"
-	case FHIRAllTypesVerificationResult:
-		return "VerificationResult"
-	case FHIRAllTypesVisionPrescription:
-		return "VisionPrescription"
-	case FHIRAllTypesType:
-		return "Type"
-	case FHIRAllTypesAny:
-		return "Any"
+	if e := findCode(codesOfFHIRAllTypes, string(c)); e != nil {
+		return e.display
 	}
 	return ""
 }

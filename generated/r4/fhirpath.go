@@ -17,6 +17,14 @@ import (
 // The run-time support of compiled FHIRPath invariants. Booleans are
 // three-valued: -1 an evaluation error, 0 empty, 1 false, 2 true.
 
+// fpBool is a Go boolean as a three-valued one.
+func fpBool(b bool) int8 {
+	if b {
+		return 2
+	}
+	return 1
+}
+
 func fpNot(a int8) int8 {
 	switch a {
 	case 1:
@@ -193,6 +201,30 @@ func fpBoolScalar(b bool) fpScalar {
 		return fpScalar{kind: 5, s: "true"}
 	}
 	return fpScalar{kind: 5, s: "false"}
+}
+
+// fpScalarer is an element with a comparable value (a primitive, a
+// quantity); a nil one has none.
+type fpScalarer interface{ fpScalar() (fpScalar, bool) }
+
+// fpCompareTo compares the value of an element (empty when it has none)
+// with b.
+func fpCompareTo(op string, a fpScalarer, b fpScalar) int8 {
+	sa, ok := a.fpScalar()
+	if !ok {
+		return 0
+	}
+	return fpCompare(op, sa, b)
+}
+
+// fpCompareOpt compares the values of two elements (empty when one has
+// none).
+func fpCompareOpt(op string, a, b fpScalarer) int8 {
+	sb, ok := b.fpScalar()
+	if !ok {
+		return 0
+	}
+	return fpCompareTo(op, a, sb)
 }
 
 // fpCompare compares two singletons: empty when a comparison is undefined

@@ -6,60 +6,29 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *Period) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Start != nil {
-					n++
-				}
-				if y1.End != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Start != nil {
+			n++
+		}
+		if y1.End != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invPer1 evaluates per-1 on a Period: If present, start SHALL have a lower value than end
@@ -67,102 +36,10 @@ func (x *Period) invEle1(v *validator) int8 {
 func (x *Period) invPer1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l10 := func() int8 {
-			l5 := fpNot(func() int8 {
-				var r int8
-				n := 0
-				if t2 := func() int8 {
-					n := 0
-					has := false
-					y1 := x
-					if y1.Start != nil {
-						n++
-						has = y1.Start.Value != nil
-					}
-					if n == 1 && has {
-						return 2
-					}
-					return 1
-				}(); t2 >= 1 {
-					n++
-					if t2 == 2 {
-						r = 2
-					} else {
-						r = 1
-					}
-				}
-				if n > 1 {
-					return -1
-				}
-				return r
-			}())
-			if l5 == 2 {
-				return 2
-			}
-			return fpOr(l5, fpNot(func() int8 {
-				var r int8
-				n := 0
-				if t4 := func() int8 {
-					n := 0
-					has := false
-					y3 := x
-					if y3.End != nil {
-						n++
-						has = y3.End.Value != nil
-					}
-					if n == 1 && has {
-						return 2
-					}
-					return 1
-				}(); t4 >= 1 {
-					n++
-					if t4 == 2 {
-						r = 2
-					} else {
-						r = 1
-					}
-				}
-				if n > 1 {
-					return -1
-				}
-				return r
-			}()))
-		}()
-		if l10 == 2 {
+		l1 := fpOr(fpNot(fpBool(x.Start != nil && x.Start.Value != nil)), fpNot(fpBool(x.End != nil && x.End.Value != nil)))
+		if l1 == 2 {
 			return 2
 		}
-		return fpOr(l10, func() int8 {
-			var a fpScalar
-			an := 0
-			y6 := x
-			if y6.Start != nil {
-				if sc7, ok := y6.Start.fpScalar(); ok {
-					a = sc7
-					an++
-				}
-			}
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b fpScalar
-			bn := 0
-			y8 := x
-			if y8.End != nil {
-				if sc9, ok := y8.End.fpScalar(); ok {
-					b = sc9
-					bn++
-				}
-			}
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			return fpCompare("<=", a, b)
-		}())
+		return fpOr(l1, fpCompareOpt("<=", x.Start, x.End))
 	}()
 }

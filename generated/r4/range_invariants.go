@@ -6,60 +6,29 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *Range) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Low != nil {
-					n++
-				}
-				if y1.High != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Low != nil {
+			n++
+		}
+		if y1.High != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invRng2 evaluates rng-2 on a Range: If present, low SHALL have a lower value than high
@@ -67,62 +36,10 @@ func (x *Range) invEle1(v *validator) int8 {
 func (x *Range) invRng2(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l8 := func() int8 {
-			l3 := 3 - func() int8 {
-				y1 := x
-				if y1.Low != nil {
-					_ = y1.Low
-					return 2
-				}
-				return 1
-			}()
-			if l3 == 2 {
-				return 2
-			}
-			return fpOr(l3, 3-func() int8 {
-				y2 := x
-				if y2.High != nil {
-					_ = y2.High
-					return 2
-				}
-				return 1
-			}())
-		}()
-		if l8 == 2 {
+		l1 := fpOr(fpBool(x.Low == nil), fpBool(x.High == nil))
+		if l1 == 2 {
 			return 2
 		}
-		return fpOr(l8, func() int8 {
-			var a fpScalar
-			an := 0
-			y4 := x
-			if y4.Low != nil {
-				if sc5, ok := y4.Low.fpScalar(); ok {
-					a = sc5
-					an++
-				}
-			}
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b fpScalar
-			bn := 0
-			y6 := x
-			if y6.High != nil {
-				if sc7, ok := y6.High.fpScalar(); ok {
-					b = sc7
-					bn++
-				}
-			}
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			return fpCompare("<=", a, b)
-		}())
+		return fpOr(l1, fpCompareOpt("<=", x.Low, x.High))
 	}()
 }

@@ -6,60 +6,29 @@ package r4
 // hasValue() or (children().count() > id.count())
 func (x *Ratio) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Numerator != nil {
-					n++
-				}
-				if y1.Denominator != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Numerator != nil {
+			n++
+		}
+		if y1.Denominator != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invRat1 evaluates rat-1 on a Ratio: Numerator and denominator SHALL both be present, or both are
@@ -68,44 +37,10 @@ func (x *Ratio) invEle1(v *validator) int8 {
 func (x *Ratio) invRat1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := fpXor(3-func() int8 {
-			y1 := x
-			if y1.Numerator != nil {
-				_ = y1.Numerator
-				return 2
-			}
-			return 1
-		}(), func() int8 {
-			y2 := x
-			if y2.Denominator != nil {
-				_ = y2.Denominator
-				return 2
-			}
-			return 1
-		}())
-		if l7 == 1 {
+		l1 := fpXor(fpBool(x.Numerator == nil), fpBool(x.Denominator != nil))
+		if l1 == 1 {
 			return 1
 		}
-		return fpAnd(l7, func() int8 {
-			l6 := func() int8 {
-				y3 := x
-				if y3.Numerator != nil {
-					_ = y3.Numerator
-					return 2
-				}
-				return 1
-			}()
-			if l6 == 2 {
-				return 2
-			}
-			return fpOr(l6, func() int8 {
-				y4 := x
-				for i5 := range y4.Extension {
-					_ = (&y4.Extension[i5])
-					return 2
-				}
-				return 1
-			}())
-		}())
+		return fpAnd(l1, fpOr(fpBool(x.Numerator != nil), fpBool(len(x.Extension) > 0)))
 	}()
 }

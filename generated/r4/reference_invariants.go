@@ -8,66 +8,35 @@ import "strings"
 // hasValue() or (children().count() > id.count())
 func (x *Reference) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Reference != nil {
-					n++
-				}
-				if y1.Type != nil {
-					n++
-				}
-				if y1.Identifier != nil {
-					n++
-				}
-				if y1.Display != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Reference != nil {
+			n++
+		}
+		if y1.Type != nil {
+			n++
+		}
+		if y1.Identifier != nil {
+			n++
+		}
+		if y1.Display != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invRef1 evaluates ref-1 on a Reference: SHALL have a contained resource if a local reference is
@@ -76,67 +45,52 @@ func (x *Reference) invEle1(v *validator) int8 {
 func (x *Reference) invRef1(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l19 := fpNot(func() int8 {
-			var r int8
-			n := 0
-			if t6 := func() int8 {
-				var s1 string
-				n2 := 0
-				y3 := x
-				if y3.Reference != nil {
-					n2++
-					s1 = fpStr(y3.Reference.Value)
-				}
-				if n2 == 1 {
-					var s4 string
-					n5 := 0
-					n5++
-					s4 = "#"
-					if n5 == 1 {
-						if strings.HasPrefix(s1, s4) {
-							return 2
-						}
-						return 1
+		l18 := fpNot(func() int8 {
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.Reference != nil {
+				n2++
+				s1 = fpStr(y3.Reference.Value)
+			}
+			if n2 == 1 {
+				var s4 string
+				n5 := 0
+				n5++
+				s4 = "#"
+				if n5 == 1 {
+					if strings.HasPrefix(s1, s4) {
+						return 2
 					}
-				}
-				return 0
-			}(); t6 >= 1 {
-				n++
-				if t6 == 2 {
-					r = 2
-				} else {
-					r = 1
+					return 1
 				}
 			}
-			if n > 1 {
-				return -1
-			}
-			return r
+			return 0
 		}())
-		if l19 == 2 {
+		if l18 == 2 {
 			return 2
 		}
-		return fpOr(l19, func() int8 {
+		return fpOr(l18, func() int8 {
 			var a fpScalar
 			an := 0
-			var s7 string
-			n8 := 0
-			y9 := x
-			if y9.Reference != nil {
-				n8++
-				s7 = fpStr(y9.Reference.Value)
+			var s6 string
+			n7 := 0
+			y8 := x
+			if y8.Reference != nil {
+				n7++
+				s6 = fpStr(y8.Reference.Value)
 			}
-			if n8 == 1 {
-				if sub10, ok := fpSubstring(s7, func() int64 {
+			if n7 == 1 {
+				if sub9, ok := fpSubstring(s6, func() int64 {
 					var r int64
 					r = int64(int64(1))
 					return r
 				}(), int64(-1)); ok {
-					sc11 := fpScalar{
+					sc10 := fpScalar{
 						kind: 1,
-						s:    sub10,
+						s:    sub9,
 					}
-					a = sc11
+					a = sc10
 					an++
 				}
 			}
@@ -147,27 +101,27 @@ func (x *Reference) invRef1(v *validator) int8 {
 				return 0
 			}
 			if v.container != nil {
-				if r12, ok := v.container.(DomainResource); ok {
-					f13 := r12.GetContained()
-					for _, r14 := range f13 {
-						if r14 != nil {
-							if r15, ok := r14.(Resource); ok {
-								f16 := r15.GetID()
-								if f16 != nil {
+				if r11, ok := v.container.(DomainResource); ok {
+					f12 := r11.GetContained()
+					for _, r13 := range f12 {
+						if r13 != nil {
+							if r14, ok := r13.(Resource); ok {
+								f15 := r14.GetID()
+								if f15 != nil {
 									{
-										var e17 fpScalar
-										e17n := 0
-										if sc18, ok := f16.fpScalar(); ok {
-											e17 = sc18
-											e17n++
+										var e16 fpScalar
+										e16n := 0
+										if sc17, ok := f15.fpScalar(); ok {
+											e16 = sc17
+											e16n++
 										}
-										if e17n > 1 {
+										if e16n > 1 {
 											return -1
 										}
-										if e17n == 0 {
+										if e16n == 0 {
 											return 0
 										}
-										if fpCompare("=", a, e17) == 2 {
+										if fpCompare("=", a, e16) == 2 {
 											return 2
 										}
 									}

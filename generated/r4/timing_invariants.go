@@ -2,188 +2,104 @@
 
 package r4
 
-import "strconv"
-
 // invEle1 evaluates ele-1 on a Timing: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *Timing) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				n += int64(len(y1.Event))
-				if y1.Repeat != nil {
-					n++
-				}
-				if y1.Code != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		n += int64(len(y1.Event))
+		if y1.Repeat != nil {
+			n++
+		}
+		if y1.Code != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a Timing.repeat: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *TimingRepeat) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Bounds != nil {
-					n++
-				}
-				if y1.Count != nil {
-					n++
-				}
-				if y1.CountMax != nil {
-					n++
-				}
-				if y1.Duration != nil {
-					n++
-				}
-				if y1.DurationMax != nil {
-					n++
-				}
-				if y1.DurationUnit != nil {
-					n++
-				}
-				if y1.Frequency != nil {
-					n++
-				}
-				if y1.FrequencyMax != nil {
-					n++
-				}
-				if y1.Period != nil {
-					n++
-				}
-				if y1.PeriodMax != nil {
-					n++
-				}
-				if y1.PeriodUnit != nil {
-					n++
-				}
-				n += int64(len(y1.DayOfWeek))
-				n += int64(len(y1.TimeOfDay))
-				n += int64(len(y1.When))
-				if y1.Offset != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Bounds != nil {
+			n++
+		}
+		if y1.Count != nil {
+			n++
+		}
+		if y1.CountMax != nil {
+			n++
+		}
+		if y1.Duration != nil {
+			n++
+		}
+		if y1.DurationMax != nil {
+			n++
+		}
+		if y1.DurationUnit != nil {
+			n++
+		}
+		if y1.Frequency != nil {
+			n++
+		}
+		if y1.FrequencyMax != nil {
+			n++
+		}
+		if y1.Period != nil {
+			n++
+		}
+		if y1.PeriodMax != nil {
+			n++
+		}
+		if y1.PeriodUnit != nil {
+			n++
+		}
+		n += int64(len(y1.DayOfWeek))
+		n += int64(len(y1.TimeOfDay))
+		n += int64(len(y1.When))
+		if y1.Offset != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invTim1 evaluates tim-1 on a Timing.repeat: if there's a duration, there needs to be duration units
 // duration.empty() or durationUnit.exists()
 func (x *TimingRepeat) invTim1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Duration != nil {
-				_ = y1.Duration
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.DurationUnit != nil {
-				_ = y2.DurationUnit
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Duration == nil), fpBool(x.DurationUnit != nil))
 }
 
 // invTim10 evaluates tim-10 on a Timing.repeat: If there's a timeOfDay, there cannot be a when, or
@@ -191,54 +107,14 @@ func (x *TimingRepeat) invTim1(v *validator) int8 {
 // timeOfDay.empty() or when.empty()
 func (x *TimingRepeat) invTim10(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l5 := 3 - func() int8 {
-			y1 := x
-			for i2 := range y1.TimeOfDay {
-				_ = (&y1.TimeOfDay[i2])
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 2 {
-			return 2
-		}
-		return fpOr(l5, 3-func() int8 {
-			y3 := x
-			for i4 := range y3.When {
-				_ = (&y3.When[i4])
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(len(x.TimeOfDay) == 0), fpBool(len(x.When) == 0))
 }
 
 // invTim2 evaluates tim-2 on a Timing.repeat: if there's a period, there needs to be period units
 // period.empty() or periodUnit.exists()
 func (x *TimingRepeat) invTim2(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.Period != nil {
-				_ = y1.Period
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.PeriodUnit != nil {
-				_ = y2.PeriodUnit
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.Period == nil), fpBool(x.PeriodUnit != nil))
 }
 
 // invTim4 evaluates tim-4 on a Timing.repeat: duration SHALL be a non-negative value
@@ -246,49 +122,14 @@ func (x *TimingRepeat) invTim2(v *validator) int8 {
 func (x *TimingRepeat) invTim4(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := func() int8 {
-			y1 := x
-			if y1.Duration != nil {
-				_ = y1.Duration
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 1 {
+		l1 := fpBool(x.Duration != nil)
+		if l1 == 1 {
 			return 2
 		}
-		return fpImplies(l5, func() int8 {
-			var a fpScalar
-			an := 0
-			y2 := x
-			if y2.Duration != nil {
-				if sc3, ok := y2.Duration.fpScalar(); ok {
-					a = sc3
-					an++
-				}
-			}
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b fpScalar
-			bn := 0
-			sc4 := fpScalar{
-				kind: 2,
-				s:    strconv.FormatInt(int64(int64(0)), 10),
-			}
-			b = sc4
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			return fpCompare(">=", a, b)
-		}())
+		return fpImplies(l1, fpCompareTo(">=", x.Duration, fpScalar{
+			kind: 2,
+			s:    "0",
+		}))
 	}()
 }
 
@@ -297,49 +138,14 @@ func (x *TimingRepeat) invTim4(v *validator) int8 {
 func (x *TimingRepeat) invTim5(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := func() int8 {
-			y1 := x
-			if y1.Period != nil {
-				_ = y1.Period
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 1 {
+		l1 := fpBool(x.Period != nil)
+		if l1 == 1 {
 			return 2
 		}
-		return fpImplies(l5, func() int8 {
-			var a fpScalar
-			an := 0
-			y2 := x
-			if y2.Period != nil {
-				if sc3, ok := y2.Period.fpScalar(); ok {
-					a = sc3
-					an++
-				}
-			}
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b fpScalar
-			bn := 0
-			sc4 := fpScalar{
-				kind: 2,
-				s:    strconv.FormatInt(int64(int64(0)), 10),
-			}
-			b = sc4
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			return fpCompare(">=", a, b)
-		}())
+		return fpImplies(l1, fpCompareTo(">=", x.Period, fpScalar{
+			kind: 2,
+			s:    "0",
+		}))
 	}()
 }
 
@@ -347,81 +153,21 @@ func (x *TimingRepeat) invTim5(v *validator) int8 {
 // periodMax.empty() or period.exists()
 func (x *TimingRepeat) invTim6(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.PeriodMax != nil {
-				_ = y1.PeriodMax
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.Period != nil {
-				_ = y2.Period
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.PeriodMax == nil), fpBool(x.Period != nil))
 }
 
 // invTim7 evaluates tim-7 on a Timing.repeat: If there's a durationMax, there must be a duration
 // durationMax.empty() or duration.exists()
 func (x *TimingRepeat) invTim7(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.DurationMax != nil {
-				_ = y1.DurationMax
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.Duration != nil {
-				_ = y2.Duration
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.DurationMax == nil), fpBool(x.Duration != nil))
 }
 
 // invTim8 evaluates tim-8 on a Timing.repeat: If there's a countMax, there must be a count
 // countMax.empty() or count.exists()
 func (x *TimingRepeat) invTim8(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.CountMax != nil {
-				_ = y1.CountMax
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.Count != nil {
-				_ = y2.Count
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.CountMax == nil), fpBool(x.Count != nil))
 }
 
 // invTim9 evaluates tim-9 on a Timing.repeat: If there's an offset, there must be a when (and not C,
@@ -430,137 +176,108 @@ func (x *TimingRepeat) invTim8(v *validator) int8 {
 func (x *TimingRepeat) invTim9(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l17 := 3 - func() int8 {
-			y1 := x
-			if y1.Offset != nil {
-				_ = y1.Offset
-				return 2
-			}
-			return 1
-		}()
-		if l17 == 2 {
+		l13 := fpBool(x.Offset == nil)
+		if l13 == 2 {
 			return 2
 		}
-		return fpOr(l17, func() int8 {
-			l16 := func() int8 {
-				y2 := x
-				for i3 := range y2.When {
-					_ = (&y2.When[i3])
-					return 2
-				}
-				return 1
-			}()
-			if l16 == 1 {
+		return fpOr(l13, func() int8 {
+			l12 := fpBool(len(x.When) > 0)
+			if l12 == 1 {
 				return 1
 			}
-			return fpAnd(l16, fpNot(func() int8 {
-				var r int8
-				n := 0
-				if t15 := func() int8 {
-					var a fpScalar
-					an := 0
-					y4 := x
-					for i5 := range y4.When {
-						if sc6, ok := (&y4.When[i5]).fpScalar(); ok {
-							a = sc6
-							an++
-						}
-					}
-					if an > 1 {
-						return -1
-					}
-					if an == 0 {
-						return 0
-					}
-					{
-						var e7 fpScalar
-						e7n := 0
-						sc8 := fpScalar{
-							kind: 1,
-							s:    "C",
-						}
-						e7 = sc8
-						e7n++
-						if e7n > 1 {
-							return -1
-						}
-						if e7n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e7) == 2 {
-							return 2
-						}
-					}
-					{
-						var e9 fpScalar
-						e9n := 0
-						sc10 := fpScalar{
-							kind: 1,
-							s:    "CM",
-						}
-						e9 = sc10
-						e9n++
-						if e9n > 1 {
-							return -1
-						}
-						if e9n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e9) == 2 {
-							return 2
-						}
-					}
-					{
-						var e11 fpScalar
-						e11n := 0
-						sc12 := fpScalar{
-							kind: 1,
-							s:    "CD",
-						}
-						e11 = sc12
-						e11n++
-						if e11n > 1 {
-							return -1
-						}
-						if e11n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e11) == 2 {
-							return 2
-						}
-					}
-					{
-						var e13 fpScalar
-						e13n := 0
-						sc14 := fpScalar{
-							kind: 1,
-							s:    "CV",
-						}
-						e13 = sc14
-						e13n++
-						if e13n > 1 {
-							return -1
-						}
-						if e13n == 0 {
-							return 0
-						}
-						if fpCompare("=", a, e13) == 2 {
-							return 2
-						}
-					}
-					return 1
-				}(); t15 >= 1 {
-					n++
-					if t15 == 2 {
-						r = 2
-					} else {
-						r = 1
+			return fpAnd(l12, fpNot(func() int8 {
+				var a fpScalar
+				an := 0
+				y1 := x
+				for i2 := range y1.When {
+					if sc3, ok := (&y1.When[i2]).fpScalar(); ok {
+						a = sc3
+						an++
 					}
 				}
-				if n > 1 {
+				if an > 1 {
 					return -1
 				}
-				return r
+				if an == 0 {
+					return 0
+				}
+				{
+					var e4 fpScalar
+					e4n := 0
+					sc5 := fpScalar{
+						kind: 1,
+						s:    "C",
+					}
+					e4 = sc5
+					e4n++
+					if e4n > 1 {
+						return -1
+					}
+					if e4n == 0 {
+						return 0
+					}
+					if fpCompare("=", a, e4) == 2 {
+						return 2
+					}
+				}
+				{
+					var e6 fpScalar
+					e6n := 0
+					sc7 := fpScalar{
+						kind: 1,
+						s:    "CM",
+					}
+					e6 = sc7
+					e6n++
+					if e6n > 1 {
+						return -1
+					}
+					if e6n == 0 {
+						return 0
+					}
+					if fpCompare("=", a, e6) == 2 {
+						return 2
+					}
+				}
+				{
+					var e8 fpScalar
+					e8n := 0
+					sc9 := fpScalar{
+						kind: 1,
+						s:    "CD",
+					}
+					e8 = sc9
+					e8n++
+					if e8n > 1 {
+						return -1
+					}
+					if e8n == 0 {
+						return 0
+					}
+					if fpCompare("=", a, e8) == 2 {
+						return 2
+					}
+				}
+				{
+					var e10 fpScalar
+					e10n := 0
+					sc11 := fpScalar{
+						kind: 1,
+						s:    "CV",
+					}
+					e10 = sc11
+					e10n++
+					if e10n > 1 {
+						return -1
+					}
+					if e10n == 0 {
+						return 0
+					}
+					if fpCompare("=", a, e10) == 2 {
+						return 2
+					}
+				}
+				return 1
 			}()))
 		}())
 	}()

@@ -8,121 +8,50 @@ import "strings"
 // hasValue() or (children().count() > id.count())
 func (x *TriggerDefinition) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				if y1.Type != nil {
-					n++
-				}
-				if y1.Name != nil {
-					n++
-				}
-				if y1.Timing != nil {
-					n++
-				}
-				n += int64(len(y1.Data))
-				if y1.Condition != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		if y1.Type != nil {
+			n++
+		}
+		if y1.Name != nil {
+			n++
+		}
+		if y1.Timing != nil {
+			n++
+		}
+		n += int64(len(y1.Data))
+		if y1.Condition != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invTrd1 evaluates trd-1 on a TriggerDefinition: Either timing, or a data requirement, but not both
 // data.empty() or timing.empty()
 func (x *TriggerDefinition) invTrd1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l4 := 3 - func() int8 {
-			y1 := x
-			for i2 := range y1.Data {
-				_ = (&y1.Data[i2])
-				return 2
-			}
-			return 1
-		}()
-		if l4 == 2 {
-			return 2
-		}
-		return fpOr(l4, 3-func() int8 {
-			y3 := x
-			if y3.Timing != nil {
-				_ = y3.Timing
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(len(x.Data) == 0), fpBool(x.Timing == nil))
 }
 
 // invTrd2 evaluates trd-2 on a TriggerDefinition: A condition only if there is a data requirement
 // condition.exists() implies data.exists()
 func (x *TriggerDefinition) invTrd2(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l4 := func() int8 {
-			y1 := x
-			if y1.Condition != nil {
-				_ = y1.Condition
-				return 2
-			}
-			return 1
-		}()
-		if l4 == 1 {
-			return 2
-		}
-		return fpImplies(l4, func() int8 {
-			y2 := x
-			for i3 := range y2.Data {
-				_ = (&y2.Data[i3])
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpImplies(fpBool(x.Condition != nil), fpBool(len(x.Data) > 0))
 }
 
 // invTrd3 evaluates trd-3 on a TriggerDefinition: A named event requires a name, a periodic event
@@ -131,138 +60,43 @@ func (x *TriggerDefinition) invTrd2(v *validator) int8 {
 func (x *TriggerDefinition) invTrd3(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l20 := func() int8 {
-			l11 := func() int8 {
-				l5 := func() int8 {
-					var a fpScalar
-					an := 0
-					y1 := x
-					if y1.Type != nil {
-						if sc2, ok := y1.Type.fpScalar(); ok {
-							a = sc2
-							an++
-						}
-					}
-					if an > 1 {
-						return -1
-					}
-					if an == 0 {
-						return 0
-					}
-					var b fpScalar
-					bn := 0
-					sc3 := fpScalar{
-						kind: 1,
-						s:    "named-event",
-					}
-					b = sc3
-					bn++
-					if bn > 1 {
-						return -1
-					}
-					if bn == 0 {
-						return 0
-					}
-					return fpCompare("=", a, b)
-				}()
-				if l5 == 1 {
-					return 2
-				}
-				return fpImplies(l5, func() int8 {
-					y4 := x
-					if y4.Name != nil {
-						_ = y4.Name
-						return 2
-					}
-					return 1
-				}())
-			}()
-			if l11 == 1 {
+		l7 := func() int8 {
+			l1 := fpImplies(fpCompareTo("=", x.Type, fpScalar{
+				kind: 1,
+				s:    "named-event",
+			}), fpBool(x.Name != nil))
+			if l1 == 1 {
 				return 1
 			}
-			return fpAnd(l11, func() int8 {
-				l10 := func() int8 {
-					var a fpScalar
-					an := 0
-					y6 := x
-					if y6.Type != nil {
-						if sc7, ok := y6.Type.fpScalar(); ok {
-							a = sc7
-							an++
-						}
-					}
-					if an > 1 {
-						return -1
-					}
-					if an == 0 {
-						return 0
-					}
-					var b fpScalar
-					bn := 0
-					sc8 := fpScalar{
-						kind: 1,
-						s:    "periodic",
-					}
-					b = sc8
-					bn++
-					if bn > 1 {
-						return -1
-					}
-					if bn == 0 {
-						return 0
-					}
-					return fpCompare("=", a, b)
-				}()
-				if l10 == 1 {
-					return 2
-				}
-				return fpImplies(l10, func() int8 {
-					y9 := x
-					if y9.Timing != nil {
-						_ = y9.Timing
-						return 2
-					}
-					return 1
-				}())
-			}())
+			return fpAnd(l1, fpImplies(fpCompareTo("=", x.Type, fpScalar{
+				kind: 1,
+				s:    "periodic",
+			}), fpBool(x.Timing != nil)))
 		}()
-		if l20 == 1 {
+		if l7 == 1 {
 			return 1
 		}
-		return fpAnd(l20, func() int8 {
-			l19 := func() int8 {
-				var s12 string
-				n13 := 0
-				y14 := x
-				if y14.Type != nil {
-					n13++
-					s12 = fpStr(y14.Type.Value)
-				}
-				if n13 == 1 {
-					var s15 string
-					n16 := 0
-					n16++
-					s15 = "data-"
-					if n16 == 1 {
-						if strings.HasPrefix(s12, s15) {
-							return 2
-						}
-						return 1
-					}
-				}
-				return 0
-			}()
-			if l19 == 1 {
-				return 2
+		return fpAnd(l7, fpImplies(func() int8 {
+			var s2 string
+			n3 := 0
+			y4 := x
+			if y4.Type != nil {
+				n3++
+				s2 = fpStr(y4.Type.Value)
 			}
-			return fpImplies(l19, func() int8 {
-				y17 := x
-				for i18 := range y17.Data {
-					_ = (&y17.Data[i18])
-					return 2
+			if n3 == 1 {
+				var s5 string
+				n6 := 0
+				n6++
+				s5 = "data-"
+				if n6 == 1 {
+					if strings.HasPrefix(s2, s5) {
+						return 2
+					}
+					return 1
 				}
-				return 1
-			}())
-		}())
+			}
+			return 0
+		}(), fpBool(len(x.Data) > 0)))
 	}()
 }

@@ -4,6 +4,7 @@ package r4
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,6 +110,18 @@ func result(issues Issues) error {
 		return issues
 	}
 	return nil
+}
+
+// codeInfo is a code of a large code set, with its system and display.
+type codeInfo struct{ code, system, display string }
+
+// findCode finds code c in a table sorted by code, or returns nil.
+func findCode(table []codeInfo, c string) *codeInfo {
+	i, ok := slices.BinarySearchFunc(table, c, func(e codeInfo, c string) int { return strings.Compare(e.code, c) })
+	if !ok {
+		return nil
+	}
+	return &table[i]
 }
 
 func b2i(b bool) int {

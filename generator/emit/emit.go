@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/format"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -645,6 +646,10 @@ func (e *emitter) codeSet(f *jen.File, cs *model.CodeSet) {
 			}
 		})
 	}
+	if len(cs.Codes) > codeTableMin {
+		e.codeTable(f, cs)
+		return
+	}
 	commentf(f.Add, "IsValid reports whether c is one of the codes of %s.", cs.GoName)
 	f.Func().Params(jen.Id("c").Id(cs.GoName)).Id("IsValid").Params().Bool().Block(
 		jen.Switch(jen.Id("c")).Block(
@@ -666,6 +671,41 @@ func (e *emitter) codeSet(f *jen.File, cs *model.CodeSet) {
 		cases(func(c *model.Code) string { return c.Display }),
 		jen.Return(jen.Lit("")),
 	)
+}
+
+// codeTableMin is the size above which a code set's methods search a
+// sorted table instead of switching over its codes: a switch of hundreds
+// of cases costs the compiler more than its lookups save.
+const codeTableMin = 32
+
+// codeTable emits the methods of a large code set over a table of its
+// codes sorted by code, each with its system and display.
+func (e *emitter) codeTable(f *jen.File, cs *model.CodeSet) {
+	codes := slices.Clone(cs.Codes)
+	sort.Slice(codes, func(i, j int) bool { return codes[i].Code < codes[j].Code })
+	table := "codesOf" + cs.GoName
+	commentf(f.Add, "%s are the codes of %s sorted, each with its system and display (read-only).", table, cs.GoName)
+	f.Var().Id(table).Op("=").Index().Id("codeInfo").ValuesFunc(func(g *jen.Group) {
+		for _, c := range codes {
+			g.Line().Values(jen.Lit(c.Code), jen.Lit(c.System), jen.Lit(c.Display))
+		}
+		g.Line()
+	})
+	find := jen.Id("findCode").Call(jen.Id(table), jen.String().Parens(jen.Id("c")))
+	commentf(f.Add, "IsValid reports whether c is one of the codes of %s.", cs.GoName)
+	f.Func().Params(jen.Id("c").Id(cs.GoName)).Id("IsValid").Params().Bool().Block(
+		jen.Return(find.Clone().Op("!=").Nil()),
+	)
+	for _, m := range []struct{ name, field, doc string }{
+		{"System", "system", "System returns the code system c comes from, or \"\" when c is not a valid code."},
+		{"Display", "display", "Display returns the code's display text, or \"\" when c is not a valid code."},
+	} {
+		comments(f.Add, m.doc)
+		f.Func().Params(jen.Id("c").Id(cs.GoName)).Id(m.name).Params().String().Block(
+			jen.If(jen.Id("e").Op(":=").Add(find.Clone()), jen.Id("e").Op("!=").Nil()).Block(jen.Return(jen.Id("e").Dot(m.field))),
+			jen.Return(jen.Lit("")),
+		)
+	}
 }
 
 // profile emits what a profile or extension package holds so far: its

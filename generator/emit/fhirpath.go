@@ -71,6 +71,17 @@ type coll struct {
 	// size, when set, adds the number of items to the int64 variable n
 	// without yielding them (what count() needs)
 	size func(g *jen.Group, n string)
+	// val is the item of a single collection
+	val jen.Code
+	// present, when set, is a Go boolean that holds when the collection
+	// has an item (an element of the focus: x.Code != nil), or with has
+	// false when it has none
+	present func(has bool) jen.Code
+	// opt, when set, is a pointer to the collection's only possible item,
+	// nil when it has none (a 0..1 element of the focus: x.System)
+	opt jen.Code
+	// scalar is the fpScalar of a literal's one item
+	scalar jen.Code
 }
 
 // fpc compiles the invariants of one package.
@@ -145,7 +156,15 @@ func (c *fpc) invariant(t *model.Type, expr string) (code jen.Code, err error) {
 
 // one is the collection holding v.
 func (c *fpc) one(it itype, v jen.Code) coll {
-	return coll{typ: it, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) { yield(g, v) }, single: true}
+	return coll{typ: it, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) { yield(g, v) }, single: true, val: v}
+}
+
+// literal is the collection of one literal: Go value v, and as an fpScalar
+// of kind kind, text.
+func (c *fpc) literal(it itype, v jen.Code, kind int, text string) coll {
+	col := c.one(it, v)
+	col.scalar = jen.Id("fpScalar").Values(jen.Dict{jen.Id("kind"): jen.Lit(kind), jen.Id("s"): jen.Lit(text)})
+	return col
 }
 
 func (c *fpc) empty(it itype) coll {
@@ -153,7 +172,15 @@ func (c *fpc) empty(it itype) coll {
 }
 
 // tri is a compiled three-valued boolean (Go type int8).
-type tri struct{ code jen.Code }
+type tri struct {
+	code jen.Code
+	// konst is its value when known at generation time (1 false, 2 true),
+	// else 0
+	konst int8
+	// pure marks one that is never an error (-1) and cheap: an operator
+	// evaluates it without short-circuiting
+	pure bool
+}
 
 // value is what compile returns: a collection or a boolean.
 type value struct {
@@ -164,6 +191,11 @@ type value struct {
 func cv(c coll) value { return value{c: &c} }
 func bv(code jen.Code) value {
 	return value{b: &tri{code: code}}
+}
+
+// bconst is the boolean k (1 false, 2 true), known at generation time.
+func bconst(k int8) value {
+	return value{b: &tri{code: jen.Int8().Parens(jen.Lit(int(k))), konst: k}}
 }
 
 // truth turns a value into a tri-state boolean: a boolean as it is, an empty
@@ -247,19 +279,19 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 		switch n.Lit {
 		case fhirpath.LitBool:
 			if n.Value == "true" {
-				return bv(jen.Int8().Parens(jen.Lit(2)))
+				return bconst(2)
 			}
-			return bv(jen.Int8().Parens(jen.Lit(1)))
+			return bconst(1)
 		case fhirpath.LitString:
-			return cv(c.one(itype{k: ikString}, jen.Lit(n.Value)))
+			return cv(c.literal(itype{k: ikString}, jen.Lit(n.Value), 1, n.Value))
 		case fhirpath.LitInteger:
 			i, err := strconv.ParseInt(n.Value, 10, 64)
 			if err != nil {
 				c.fail("integer %s", n.Value)
 			}
-			return cv(c.one(itype{k: ikInt}, jen.Int64().Parens(jen.Lit(i))))
+			return cv(c.literal(itype{k: ikInt}, jen.Int64().Parens(jen.Lit(i)), 2, strconv.FormatInt(i, 10)))
 		case fhirpath.LitDecimal:
-			return cv(c.one(itype{k: ikDec}, jen.Lit(n.Value)))
+			return cv(c.literal(itype{k: ikDec}, jen.Lit(n.Value), 2, n.Value))
 		}
 		c.fail("literal %s is not supported", n)
 	case fhirpath.Empty:
@@ -294,11 +326,11 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 		case "context":
 			return cv(c.focus)
 		case "ucum":
-			return cv(c.one(itype{k: ikString}, jen.Lit("http://unitsofmeasure.org")))
+			return cv(c.literal(itype{k: ikString}, jen.Lit("http://unitsofmeasure.org"), 1, "http://unitsofmeasure.org"))
 		case "sct":
-			return cv(c.one(itype{k: ikString}, jen.Lit("http://snomed.info/sct")))
+			return cv(c.literal(itype{k: ikString}, jen.Lit("http://snomed.info/sct"), 1, "http://snomed.info/sct"))
 		case "loinc":
-			return cv(c.one(itype{k: ikString}, jen.Lit("http://loinc.org")))
+			return cv(c.literal(itype{k: ikString}, jen.Lit("http://loinc.org"), 1, "http://loinc.org"))
 		}
 		c.fail("%%%s is not supported", n.Name)
 	case fhirpath.Identifier:
@@ -308,7 +340,17 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 	case fhirpath.Invoke:
 		target := in
 		if n.Target != nil {
-			target = c.asColl(c.compile(n.Target, in, this))
+			tv := c.compile(n.Target, in, this)
+			if n.Name == "not" && len(n.Args) == 0 && tv.b != nil {
+				// not() of a boolean: its negation, an error staying one
+				b := *tv.b
+				b.code = jen.Id("fpNot").Call(b.code)
+				if b.konst != 0 {
+					b = *bconst(3 - b.konst).b
+				}
+				return value{b: &b}
+			}
+			target = c.asColl(tv)
 		}
 		return c.function(n, target, this)
 	case fhirpath.Index:
@@ -338,6 +380,35 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 	}
 	c.fail("%s is not supported", n)
 	return value{}
+}
+
+// fieldPresent tests whether a field of the one item of in has an item
+// (as fieldItems yields them) or, has false, none; nil when that takes more
+// than a test (in is not one item; a slice of resources may hold nils).
+func fieldPresent(in coll, fd *model.Field) func(has bool) jen.Code {
+	if !in.single || fd.Repeats() && (kindOf(fd) == kindResource || kindOf(fd) == kindAttr) {
+		return nil
+	}
+	return func(has bool) jen.Code {
+		x := jen.Add(in.val).Dot(fd.GoName)
+		op := map[bool]string{true: "!=", false: "=="}[has]
+		switch {
+		case fd.Repeats():
+			return jen.Len(x).Op(map[bool]string{true: ">", false: "=="}[has]).Lit(0)
+		case kindOf(fd) == kindAttr && fd.Min >= 1:
+			return x.Op(op).Lit("")
+		}
+		return x.Op(op).Nil()
+	}
+}
+
+// fieldOpt is the pointer to a 0..1 element of the one item of in, or nil
+// when the field is not such an element.
+func fieldOpt(in coll, fd *model.Field) jen.Code {
+	if !in.single || fd.Repeats() || kindOf(fd) == kindAttr || kindOf(fd) == kindChoice || kindOf(fd) == kindResource {
+		return nil
+	}
+	return jen.Add(in.val).Dot(fd.GoName)
 }
 
 // fieldItems navigates from an item of model type t to a field's items.
@@ -540,7 +611,7 @@ func (c *fpc) navigate(in coll, name string) coll {
 				g.Id(y).Op(":=").Add(v)
 				c.fieldItems(g, jen.Id(y), t, fd, yield)
 			})
-		}}
+		}, present: fieldPresent(in, fd), opt: fieldOpt(in, fd)}
 	case ikRes:
 		if t := c.targetType(in); t != nil && fieldByName(t, name) != nil {
 			// a resource a reference of one target type resolved to: as that type
@@ -885,7 +956,7 @@ func (c *fpc) isType(in coll, name string) jen.Code {
 // exists is a tri: 2 when the collection has an item.
 func (c *fpc) exists(col coll) jen.Code {
 	if col.single {
-		return jen.Int8().Parens(jen.Lit(2))
+		return bconst(2).b.code
 	}
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 		col.gen(g, func(g *jen.Group, v jen.Code) { g.Id("_").Op("=").Add(v); g.Return(jen.Lit(2)) })
@@ -909,6 +980,9 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 	argc := len(n.Args)
 	switch {
 	case n.Name == "exists" && argc == 0:
+		if in.present != nil {
+			return value{b: &tri{code: jen.Id("fpBool").Call(in.present(true)), pure: true}}
+		}
 		return bv(c.exists(in))
 	case n.Name == "exists" && argc == 1, n.Name == "where" && argc == 1:
 		crit := n.Args[0]
@@ -970,6 +1044,9 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			g.Return(jen.Lit(2))
 		}).Call())
 	case n.Name == "empty" && argc == 0:
+		if in.present != nil {
+			return value{b: &tri{code: jen.Id("fpBool").Call(in.present(false)), pure: true}}
+		}
 		return bv(jen.Lit(3).Op("-").Add(c.exists(in)))
 	case n.Name == "not" && argc == 0:
 		t := c.truth(cv(in))
@@ -979,9 +1056,12 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 	case n.Name == "hasValue" && argc == 0:
 		if in.typ.k != ikElem || in.typ.t.Kind != model.KindPrimitive {
 			if in.typ.k == ikElem {
-				return bv(jen.Int8().Parens(jen.Lit(1)))
+				return bconst(1)
 			}
 			c.fail("hasValue on %s", in.typ)
+		}
+		if in.opt != nil {
+			return value{b: &tri{code: jen.Id("fpBool").Call(jen.Add(in.opt).Op("!=").Nil().Op("&&").Add(in.opt).Dot("Value").Op("!=").Nil()), pure: true}}
 		}
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			g.Id("n").Op(":=").Lit(0)
@@ -1486,17 +1566,19 @@ func (c *fpc) equalItems(op string, a, b coll) jen.Code {
 
 // intCompare compares two integer singletons directly.
 func (c *fpc) intCompare(op string, a, b coll) jen.Code {
+	goOp := op
+	switch op {
+	case "~", "=":
+		goOp = "=="
+	case "!~":
+		goOp = "!="
+	}
+	if a.single && b.single {
+		// one item each (a count(), a literal): no collections to check
+		return jen.Id("fpBool").Call(jen.Add(a.val).Op(goOp).Add(b.val))
+	}
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 		c.twoSingletons(g, a, b, jen.Int64())
-		goOp := op
-		switch op {
-		case "~":
-			goOp = "=="
-		case "!~":
-			goOp = "!="
-		case "=":
-			goOp = "=="
-		}
 		g.If(jen.Id("a").Op(goOp).Id("b")).Block(jen.Return(jen.Lit(2)))
 		g.Return(jen.Lit(1))
 	}).Call()
@@ -1505,8 +1587,26 @@ func (c *fpc) intCompare(op string, a, b coll) jen.Code {
 func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 	switch n.Op {
 	case "and", "or", "xor", "implies":
-		a := c.truth(c.compile(n.Args[0], in, this))
-		b := c.truth(c.compile(n.Args[1], in, this))
+		left := c.compile(n.Args[0], in, this)
+		if left.b != nil && left.b.konst != 0 && n.Op != "xor" {
+			// a left operand known now decides, or leaves the right one
+			k := left.b.konst
+			switch {
+			case n.Op == "or" && k == 2, n.Op == "and" && k == 1:
+				return bconst(k)
+			case n.Op == "implies" && k == 1:
+				return bconst(2)
+			}
+			return bv(c.truth(c.compile(n.Args[1], in, this)))
+		}
+		a := c.truth(left)
+		right := c.compile(n.Args[1], in, this)
+		b := c.truth(right)
+		if right.b != nil && right.b.pure {
+			// evaluating the right operand costs little and cannot fail:
+			// the three-valued operator gives what short-circuiting would
+			return bv(jen.Id(map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]).Call(a, b))
+		}
 		fn := map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]
 		// the right operand is not evaluated when the left decides
 		decides := map[string]int{"and": 1, "or": 2, "implies": 1}
@@ -1533,6 +1633,14 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 		complexValue := func(it itype) bool { return it.k == ikRes || it.k == ikElem && !hasScalar(it.t) }
 		if (n.Op == "=" || n.Op == "!=") && (complexValue(a.typ) || complexValue(b.typ)) {
 			return bv(c.equalItems(n.Op, a, b))
+		}
+		scalarOpt := func(col coll) bool { return col.opt != nil && col.typ.k == ikElem && hasScalar(col.typ.t) }
+		switch {
+		case scalarOpt(a) && b.scalar != nil:
+			// an element of the focus and a literal: x.System = %ucum
+			return bv(jen.Id("fpCompareTo").Call(jen.Lit(n.Op), a.opt, b.scalar))
+		case scalarOpt(a) && scalarOpt(b):
+			return bv(jen.Id("fpCompareOpt").Call(jen.Lit(n.Op), a.opt, b.opt))
 		}
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			c.scalar(g, a, "a")

@@ -2,10 +2,7 @@
 
 package r4
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // invFpAllfalse evaluates fp-allfalse on a Probe: fp-allfalse holds
 // k.allFalse()
@@ -46,22 +43,15 @@ func (x *Probe) invFpAlltrue(v *validator) int8 {
 func (x *Probe) invFpAnyfalse(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := 3 - func() int8 {
-			y1 := x
-			for i2 := range y1.M {
-				_ = (&y1.M[i2])
-				return 2
-			}
-			return 1
-		}()
-		if l6 == 2 {
+		l4 := fpBool(len(x.M) == 0)
+		if l4 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
-			y3 := x
-			for i4 := range y3.M {
-				if b5 := (&y3.M[i4]); b5.Value != nil {
-					if *b5.Value == false {
+		return fpOr(l4, func() int8 {
+			y1 := x
+			for i2 := range y1.M {
+				if b3 := (&y1.M[i2]); b3.Value != nil {
+					if *b3.Value == false {
 						return 2
 					}
 				}
@@ -76,22 +66,15 @@ func (x *Probe) invFpAnyfalse(v *validator) int8 {
 func (x *Probe) invFpAnytrue(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := 3 - func() int8 {
-			y1 := x
-			for i2 := range y1.H {
-				_ = (&y1.H[i2])
-				return 2
-			}
-			return 1
-		}()
-		if l6 == 2 {
+		l4 := fpBool(len(x.H) == 0)
+		if l4 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
-			y3 := x
-			for i4 := range y3.H {
-				if b5 := (&y3.H[i4]); b5.Value != nil {
-					if *b5.Value == true {
+		return fpOr(l4, func() int8 {
+			y1 := x
+			for i2 := range y1.H {
+				if b3 := (&y1.H[i2]); b3.Value != nil {
+					if *b3.Value == true {
 						return 2
 					}
 				}
@@ -106,32 +89,25 @@ func (x *Probe) invFpAnytrue(v *validator) int8 {
 func (x *Probe) invFpBoolean(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := 3 - func() int8 {
+		l4 := fpBool(x.V == nil)
+		if l4 == 2 {
+			return 2
+		}
+		return fpOr(l4, func() int8 {
+			n := 0
 			y1 := x
 			if y1.V != nil {
 				_ = y1.V
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 2 {
-			return 2
-		}
-		return fpOr(l5, func() int8 {
-			n := 0
-			y2 := x
-			if y2.V != nil {
-				_ = y2.V
 				n++
 			}
 			if n != 1 {
 				return 0
 			}
-			y3 := x
-			if y3.V != nil {
-				switch y4 := y3.V.(type) {
+			y2 := x
+			if y2.V != nil {
+				switch y3 := y2.V.(type) {
 				case *Boolean:
-					_ = y4
+					_ = y3
 					return 2
 				}
 			}
@@ -145,38 +121,18 @@ func (x *Probe) invFpBoolean(v *validator) int8 {
 func (x *Probe) invFpBoundaryDate(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l12 := func() int8 {
-			l3 := 3 - func() int8 {
-				y1 := x
-				if y1.Pd != nil {
-					_ = y1.Pd
-					return 2
-				}
-				return 1
-			}()
-			if l3 == 2 {
-				return 2
-			}
-			return fpOr(l3, 3-func() int8 {
-				y2 := x
-				if y2.Pe != nil {
-					_ = y2.Pe
-					return 2
-				}
-				return 1
-			}())
-		}()
-		if l12 == 2 {
+		l9 := fpOr(fpBool(x.Pd == nil), fpBool(x.Pe == nil))
+		if l9 == 2 {
 			return 2
 		}
-		return fpOr(l12, func() int8 {
+		return fpOr(l9, func() int8 {
 			var a fpScalar
 			an := 0
-			y4 := x
-			if y4.Pd != nil {
-				if sc5, ok := y4.Pd.fpScalar(); ok {
-					if b6, ok := fpBoundary(sc5, false); ok {
-						a = b6
+			y1 := x
+			if y1.Pd != nil {
+				if sc2, ok := y1.Pd.fpScalar(); ok {
+					if b3, ok := fpBoundary(sc2, false); ok {
+						a = b3
 						an++
 					}
 				}
@@ -189,11 +145,11 @@ func (x *Probe) invFpBoundaryDate(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			y8 := x
-			if y8.Pe != nil {
-				if sc9, ok := y8.Pe.fpScalar(); ok {
-					if b10, ok := fpBoundary(sc9, true); ok {
-						b = b10
+			y5 := x
+			if y5.Pe != nil {
+				if sc6, ok := y5.Pe.fpScalar(); ok {
+					if b7, ok := fpBoundary(sc6, true); ok {
+						b = b7
 						bn++
 					}
 				}
@@ -215,98 +171,63 @@ func (x *Probe) invFpBoundaryDate(v *validator) int8 {
 func (x *Probe) invFpBoundaryQuantity(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l22 := func() int8 {
-			l13 := func() int8 {
-				l3 := 3 - func() int8 {
-					y1 := x
-					if y1.Qa != nil {
-						_ = y1.Qa
-						return 2
-					}
-					return 1
-				}()
-				if l3 == 2 {
-					return 2
-				}
-				return fpOr(l3, 3-func() int8 {
-					y2 := x
-					if y2.Qb != nil {
-						_ = y2.Qb
-						return 2
-					}
-					return 1
-				}())
-			}()
-			if l13 == 2 {
+		l18 := func() int8 {
+			l9 := fpOr(fpBool(x.Qa == nil), fpBool(x.Qb == nil))
+			if l9 == 2 {
 				return 2
 			}
-			return fpOr(l13, fpNot(func() int8 {
-				var r int8
-				n := 0
-				if t12 := func() int8 {
-					var a fpScalar
-					an := 0
-					y4 := x
-					if y4.Qa != nil {
-						if sc5, ok := y4.Qa.fpScalar(); ok {
-							if b6, ok := fpBoundary(sc5, false); ok {
-								a = b6
-								an++
-							}
+			return fpOr(l9, fpNot(func() int8 {
+				var a fpScalar
+				an := 0
+				y1 := x
+				if y1.Qa != nil {
+					if sc2, ok := y1.Qa.fpScalar(); ok {
+						if b3, ok := fpBoundary(sc2, false); ok {
+							a = b3
+							an++
 						}
-					}
-					if an > 1 {
-						return -1
-					}
-					if an == 0 {
-						return 0
-					}
-					var b fpScalar
-					bn := 0
-					y8 := x
-					if y8.Qb != nil {
-						if sc9, ok := y8.Qb.fpScalar(); ok {
-							if b10, ok := fpBoundary(sc9, true); ok {
-								b = b10
-								bn++
-							}
-						}
-					}
-					if bn > 1 {
-						return -1
-					}
-					if bn == 0 {
-						return 0
-					}
-					if fpComparable(a, b) {
-						return 2
-					}
-					return 1
-				}(); t12 >= 1 {
-					n++
-					if t12 == 2 {
-						r = 2
-					} else {
-						r = 1
 					}
 				}
-				if n > 1 {
+				if an > 1 {
 					return -1
 				}
-				return r
+				if an == 0 {
+					return 0
+				}
+				var b fpScalar
+				bn := 0
+				y5 := x
+				if y5.Qb != nil {
+					if sc6, ok := y5.Qb.fpScalar(); ok {
+						if b7, ok := fpBoundary(sc6, true); ok {
+							b = b7
+							bn++
+						}
+					}
+				}
+				if bn > 1 {
+					return -1
+				}
+				if bn == 0 {
+					return 0
+				}
+				if fpComparable(a, b) {
+					return 2
+				}
+				return 1
 			}()))
 		}()
-		if l22 == 2 {
+		if l18 == 2 {
 			return 2
 		}
-		return fpOr(l22, func() int8 {
+		return fpOr(l18, func() int8 {
 			var a fpScalar
 			an := 0
-			y14 := x
-			if y14.Qa != nil {
-				if sc15, ok := y14.Qa.fpScalar(); ok {
-					if b16, ok := fpBoundary(sc15, false); ok {
-						a = b16
+			y10 := x
+			if y10.Qa != nil {
+				if sc11, ok := y10.Qa.fpScalar(); ok {
+					if b12, ok := fpBoundary(sc11, false); ok {
+						a = b12
 						an++
 					}
 				}
@@ -319,11 +240,11 @@ func (x *Probe) invFpBoundaryQuantity(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			y18 := x
-			if y18.Qb != nil {
-				if sc19, ok := y18.Qb.fpScalar(); ok {
-					if b20, ok := fpBoundary(sc19, true); ok {
-						b = b20
+			y14 := x
+			if y14.Qb != nil {
+				if sc15, ok := y14.Qb.fpScalar(); ok {
+					if b16, ok := fpBoundary(sc15, true); ok {
+						b = b16
 						bn++
 					}
 				}
@@ -412,87 +333,42 @@ func (x *Probe) invFpCombine(v *validator) int8 {
 // e.empty() or %context.a.exists()
 func (x *Probe) invFpContext(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := 3 - func() int8 {
-			y1 := x
-			if y1.E != nil {
-				_ = y1.E
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, func() int8 {
-			y2 := x
-			if y2.A != nil {
-				_ = y2.A
-				return 2
-			}
-			return 1
-		}())
-	}()
+	return fpOr(fpBool(x.E == nil), fpBool(x.A != nil))
 }
 
 // invFpDistinct evaluates fp-distinct on a Probe: fp-distinct holds
 // w.distinct().count() = w.count()
 func (x *Probe) invFpDistinct(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		var a int64
-		an := 0
-		a = func() int64 {
-			var n int64
-			var kept1 []any
-			y2 := x
-			for i3 := range y2.W {
-				w4 := (&y2.W[i3])
-				dup5 := false
-				for _, p6 := range kept1 {
-					if fpEqual(p6, w4) {
-						dup5 = true
-						break
-					}
-				}
-				if !dup5 {
-					fpKeep(&kept1, w4)
-					_ = w4
-					n++
+	return fpBool(func() int64 {
+		var n int64
+		var kept1 []any
+		y2 := x
+		for i3 := range y2.W {
+			w4 := (&y2.W[i3])
+			dup5 := false
+			for _, p6 := range kept1 {
+				if fpEqual(p6, w4) {
+					dup5 = true
+					break
 				}
 			}
-			return n
-		}()
-		an++
-		if an > 1 {
-			return -1
-		}
-		if an == 0 {
-			return 0
-		}
-		var b int64
-		bn := 0
-		b = func() int64 {
-			var n int64
-			y7 := x
-			for i8 := range y7.W {
-				_ = (&y7.W[i8])
+			if !dup5 {
+				fpKeep(&kept1, w4)
+				_ = w4
 				n++
 			}
-			return n
-		}()
-		bn++
-		if bn > 1 {
-			return -1
 		}
-		if bn == 0 {
-			return 0
+		return n
+	}() == func() int64 {
+		var n int64
+		y7 := x
+		for i8 := range y7.W {
+			_ = (&y7.W[i8])
+			n++
 		}
-		if a == b {
-			return 2
-		}
-		return 1
-	}()
+		return n
+	}())
 }
 
 // invFpIif evaluates fp-iif on a Probe: fp-iif holds
@@ -502,57 +378,22 @@ func (x *Probe) invFpIif(v *validator) int8 {
 	return func() int8 {
 		var r int8
 		n := 0
-		if cond5 := func() int8 {
-			y1 := x
-			if y1.N != nil {
-				_ = y1.N
-				return 2
-			}
-			return 1
-		}(); cond5 == 2 {
-			if t6 := func() int8 {
-				var a fpScalar
-				an := 0
-				y2 := x
-				if y2.N != nil {
-					if sc3, ok := y2.N.fpScalar(); ok {
-						a = sc3
-						an++
-					}
-				}
-				if an > 1 {
-					return -1
-				}
-				if an == 0 {
-					return 0
-				}
-				var b fpScalar
-				bn := 0
-				sc4 := fpScalar{
-					kind: 2,
-					s:    strconv.FormatInt(int64(int64(0)), 10),
-				}
-				b = sc4
-				bn++
-				if bn > 1 {
-					return -1
-				}
-				if bn == 0 {
-					return 0
-				}
-				return fpCompare(">=", a, b)
-			}(); t6 >= 1 {
+		if cond1 := fpBool(x.N != nil); cond1 == 2 {
+			if t2 := fpCompareTo(">=", x.N, fpScalar{
+				kind: 2,
+				s:    "0",
+			}); t2 >= 1 {
 				n++
-				if t6 == 2 {
+				if t2 == 2 {
 					r = 2
 				} else {
 					r = 1
 				}
 			}
 		} else {
-			if t7 := int8(2); t7 >= 1 {
+			if t3 := int8(2); t3 >= 1 {
 				n++
-				if t7 == 2 {
+				if t3 == 2 {
 					r = 2
 				} else {
 					r = 1
@@ -623,33 +464,26 @@ func (x *Probe) invFpIsdistinct(v *validator) int8 {
 func (x *Probe) invFpLower(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := 3 - func() int8 {
-			y1 := x
-			if y1.A != nil {
-				_ = y1.A
-				return 2
-			}
-			return 1
-		}()
-		if l7 == 2 {
+		l6 := fpBool(x.A == nil)
+		if l6 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l6, func() int8 {
 			var a fpScalar
 			an := 0
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.A != nil {
-				n3++
-				s2 = fpStr(y4.A.Value)
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.A != nil {
+				n2++
+				s1 = fpStr(y3.A.Value)
 			}
-			if n3 == 1 {
-				sc5 := fpScalar{
+			if n2 == 1 {
+				sc4 := fpScalar{
 					kind: 1,
-					s:    strings.ToLower(s2),
+					s:    strings.ToLower(s1),
 				}
-				a = sc5
+				a = sc4
 				an++
 			}
 			if an > 1 {
@@ -660,11 +494,11 @@ func (x *Probe) invFpLower(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc6 := fpScalar{
+			sc5 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
-			b = sc6
+			b = sc5
 			bn++
 			if bn > 1 {
 				return -1
@@ -682,27 +516,20 @@ func (x *Probe) invFpLower(v *validator) int8 {
 func (x *Probe) invFpMemberof(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := 3 - func() int8 {
-			y1 := x
-			if y1.Q != nil {
-				_ = y1.Q
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 2 {
+		l4 := fpBool(x.Q == nil)
+		if l4 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.Q != nil {
-				n3++
-				s2 = fpStr(y4.Q.Value)
+		return fpOr(l4, func() int8 {
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.Q != nil {
+				n2++
+				s1 = fpStr(y3.Q.Value)
 			}
-			if n3 == 1 {
-				if AdministrativeGender(s2).IsValid() && ("" == "" || "" == AdministrativeGender(s2).System()) {
+			if n2 == 1 {
+				if AdministrativeGender(s1).IsValid() && ("" == "" || "" == AdministrativeGender(s1).System()) {
 					return 2
 				}
 				return 1
@@ -717,29 +544,22 @@ func (x *Probe) invFpMemberof(v *validator) int8 {
 func (x *Probe) invFpMemberofCoding(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l5 := 3 - func() int8 {
-			y1 := x
-			if y1.Cd != nil {
-				_ = y1.Cd
-				return 2
-			}
-			return 1
-		}()
-		if l5 == 2 {
+		l4 := fpBool(x.Cd == nil)
+		if l4 == 2 {
 			return 2
 		}
-		return fpOr(l5, func() int8 {
-			n2 := 0
-			var c3 *Coding
-			y4 := x
-			if y4.Cd != nil {
-				n2++
-				c3 = y4.Cd
+		return fpOr(l4, func() int8 {
+			n1 := 0
+			var c2 *Coding
+			y3 := x
+			if y3.Cd != nil {
+				n1++
+				c2 = y3.Cd
 			}
-			if n2 != 1 {
+			if n1 != 1 {
 				return 0
 			}
-			if AdministrativeGender(c3.GetCode().GetValue()).IsValid() && (c3.GetSystem().GetValue() == "" || c3.GetSystem().GetValue() == AdministrativeGender(c3.GetCode().GetValue()).System()) {
+			if AdministrativeGender(c2.GetCode().GetValue()).IsValid() && (c2.GetSystem().GetValue() == "" || c2.GetSystem().GetValue() == AdministrativeGender(c2.GetCode().GetValue()).System()) {
 				return 2
 			}
 			return 1
@@ -825,44 +645,37 @@ func (x *Probe) invFpRepeatAny(v *validator) int8 {
 func (x *Probe) invFpReplace(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l12 := 3 - func() int8 {
-			y1 := x
-			if y1.C != nil {
-				_ = y1.C
-				return 2
-			}
-			return 1
-		}()
-		if l12 == 2 {
+		l11 := fpBool(x.C == nil)
+		if l11 == 2 {
 			return 2
 		}
-		return fpOr(l12, func() int8 {
+		return fpOr(l11, func() int8 {
 			var a fpScalar
 			an := 0
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.C != nil {
-				n3++
-				s2 = fpStr(y4.C.Value)
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.C != nil {
+				n2++
+				s1 = fpStr(y3.C.Value)
 			}
-			if n3 == 1 {
-				var s5 string
-				n6 := 0
-				n6++
-				s5 = "-"
-				if n6 == 1 {
-					var s7 string
-					n8 := 0
-					n8++
-					s7 = ""
-					if n8 == 1 {
-						if o9, ok := fpReplace(s2, s5, s7); ok {
-							sc10 := fpScalar{
+			if n2 == 1 {
+				var s4 string
+				n5 := 0
+				n5++
+				s4 = "-"
+				if n5 == 1 {
+					var s6 string
+					n7 := 0
+					n7++
+					s6 = ""
+					if n7 == 1 {
+						if o8, ok := fpReplace(s1, s4, s6); ok {
+							sc9 := fpScalar{
 								kind: 1,
-								s:    o9,
+								s:    o8,
 							}
-							a = sc10
+							a = sc9
 							an++
 						}
 					}
@@ -876,11 +689,11 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc11 := fpScalar{
+			sc10 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
-			b = sc11
+			b = sc10
 			bn++
 			if bn > 1 {
 				return -1
@@ -898,44 +711,37 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 func (x *Probe) invFpReplacematches(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l12 := 3 - func() int8 {
-			y1 := x
-			if y1.D != nil {
-				_ = y1.D
-				return 2
-			}
-			return 1
-		}()
-		if l12 == 2 {
+		l11 := fpBool(x.D == nil)
+		if l11 == 2 {
 			return 2
 		}
-		return fpOr(l12, func() int8 {
+		return fpOr(l11, func() int8 {
 			var a fpScalar
 			an := 0
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.D != nil {
-				n3++
-				s2 = fpStr(y4.D.Value)
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.D != nil {
+				n2++
+				s1 = fpStr(y3.D.Value)
 			}
-			if n3 == 1 {
-				var s5 string
-				n6 := 0
-				n6++
-				s5 = "[0-9]+"
-				if n6 == 1 {
-					var s7 string
-					n8 := 0
-					n8++
-					s7 = ""
-					if n8 == 1 {
-						if o9, ok := fpReplaceMatches(s2, s5, s7); ok {
-							sc10 := fpScalar{
+			if n2 == 1 {
+				var s4 string
+				n5 := 0
+				n5++
+				s4 = "[0-9]+"
+				if n5 == 1 {
+					var s6 string
+					n7 := 0
+					n7++
+					s6 = ""
+					if n7 == 1 {
+						if o8, ok := fpReplaceMatches(s1, s4, s6); ok {
+							sc9 := fpScalar{
 								kind: 1,
-								s:    o9,
+								s:    o8,
 							}
-							a = sc10
+							a = sc9
 							an++
 						}
 					}
@@ -949,11 +755,11 @@ func (x *Probe) invFpReplacematches(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc11 := fpScalar{
+			sc10 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
-			b = sc11
+			b = sc10
 			bn++
 			if bn > 1 {
 				return -1
@@ -993,40 +799,15 @@ func (x *Probe) invFpResolve(v *validator) int8 {
 func (x *Probe) invFpSkip(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l10 := func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				for i2 := range y1.T {
-					_ = (&y1.T[i2])
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
+		l10 := fpBool(func() int64 {
+			var n int64
+			y1 := x
+			for i2 := range y1.T {
+				_ = (&y1.T[i2])
+				n++
 			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = int64(int64(2))
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a < b {
-				return 2
-			}
-			return 1
-		}()
+			return n
+		}() < int64(int64(2)))
 		if l10 == 2 {
 			return 2
 		}
@@ -1082,30 +863,23 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 func (x *Probe) invFpTail(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l11 := 3 - func() int8 {
-			y1 := x
-			for i2 := range y1.T {
-				_ = (&y1.T[i2])
-				return 2
-			}
-			return 1
-		}()
-		if l11 == 2 {
+		l9 := fpBool(len(x.T) == 0)
+		if l9 == 2 {
 			return 2
 		}
-		return fpOr(l11, func() int8 {
+		return fpOr(l9, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
 				var n int64
-				k3, lim4 := int64(0), int64(1)
-				y5 := x
-				for i6 := range y5.T {
-					if k3 >= lim4 {
-						_ = (&y5.T[i6])
+				k1, lim2 := int64(0), int64(1)
+				y3 := x
+				for i4 := range y3.T {
+					if k1 >= lim2 {
+						_ = (&y3.T[i4])
 						n++
 					}
-					k3++
+					k1++
 				}
 				return n
 			}()
@@ -1118,22 +892,22 @@ func (x *Probe) invFpTail(v *validator) int8 {
 			}
 			var b int64
 			bn := 0
-			var x9, y10 int64
-			x9n, y10n := 0, 0
-			x9 = func() int64 {
+			var x7, y8 int64
+			x7n, y8n := 0, 0
+			x7 = func() int64 {
 				var n int64
-				y7 := x
-				for i8 := range y7.T {
-					_ = (&y7.T[i8])
+				y5 := x
+				for i6 := range y5.T {
+					_ = (&y5.T[i6])
 					n++
 				}
 				return n
 			}()
-			x9n++
-			y10 = int64(int64(1))
-			y10n++
-			if x9n == 1 && y10n == 1 {
-				b = x9 - y10
+			x7n++
+			y8 = int64(int64(1))
+			y8n++
+			if x7n == 1 && y8n == 1 {
+				b = x7 - y8
 				bn++
 			}
 			if bn > 1 {
@@ -1208,30 +982,23 @@ func (x *Probe) invFpTake(v *validator) int8 {
 func (x *Probe) invFpTointeger(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l6 := 3 - func() int8 {
-			y1 := x
-			if y1.S != nil {
-				_ = y1.S
-				return 2
-			}
-			return 1
-		}()
-		if l6 == 2 {
+		l5 := fpBool(x.S == nil)
+		if l5 == 2 {
 			return 2
 		}
-		return fpOr(l6, func() int8 {
+		return fpOr(l5, func() int8 {
 			var a int64
 			an := 0
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.S != nil {
-				n3++
-				s2 = fpAnyString(any(y4.S))
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.S != nil {
+				n2++
+				s1 = fpAnyString(any(y3.S))
 			}
-			if n3 == 1 {
-				if int5, ok := fpToInteger(s2); ok {
-					a = int5
+			if n2 == 1 {
+				if int4, ok := fpToInteger(s1); ok {
+					a = int4
 					an++
 				}
 			}
@@ -1264,33 +1031,26 @@ func (x *Probe) invFpTointeger(v *validator) int8 {
 func (x *Probe) invFpUpper(v *validator) int8 {
 	_ = v
 	return func() int8 {
-		l7 := 3 - func() int8 {
-			y1 := x
-			if y1.B != nil {
-				_ = y1.B
-				return 2
-			}
-			return 1
-		}()
-		if l7 == 2 {
+		l6 := fpBool(x.B == nil)
+		if l6 == 2 {
 			return 2
 		}
-		return fpOr(l7, func() int8 {
+		return fpOr(l6, func() int8 {
 			var a fpScalar
 			an := 0
-			var s2 string
-			n3 := 0
-			y4 := x
-			if y4.B != nil {
-				n3++
-				s2 = fpStr(y4.B.Value)
+			var s1 string
+			n2 := 0
+			y3 := x
+			if y3.B != nil {
+				n2++
+				s1 = fpStr(y3.B.Value)
 			}
-			if n3 == 1 {
-				sc5 := fpScalar{
+			if n2 == 1 {
+				sc4 := fpScalar{
 					kind: 1,
-					s:    strings.ToUpper(s2),
+					s:    strings.ToUpper(s1),
 				}
-				a = sc5
+				a = sc4
 				an++
 			}
 			if an > 1 {
@@ -1301,11 +1061,11 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc6 := fpScalar{
+			sc5 := fpScalar{
 				kind: 1,
 				s:    "ABC",
 			}
-			b = sc6
+			b = sc5
 			bn++
 			if bn > 1 {
 				return -1
@@ -1322,116 +1082,54 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 // hasValue() or (children().count() > id.count())
 func (x *ProbeNode) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Label != nil {
-					n++
-				}
-				n += int64(len(y1.Node))
-				n += int64(len(y1.Leaf))
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Label != nil {
+			n++
+		}
+		n += int64(len(y1.Node))
+		n += int64(len(y1.Leaf))
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
 
 // invEle1 evaluates ele-1 on a Probe.node.leaf: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
 func (x *ProbeNodeLeaf) invEle1(v *validator) int8 {
 	_ = v
-	return func() int8 {
-		l3 := int8(1)
-		if l3 == 2 {
-			return 2
+	return fpBool(func() int64 {
+		var n int64
+		y1 := x
+		if y1.ID != nil {
+			n++
 		}
-		return fpOr(l3, func() int8 {
-			var a int64
-			an := 0
-			a = func() int64 {
-				var n int64
-				y1 := x
-				if y1.ID != nil {
-					n++
-				}
-				n += int64(len(y1.Extension))
-				n += int64(len(y1.ModifierExtension))
-				if y1.Label != nil {
-					n++
-				}
-				return n
-			}()
-			an++
-			if an > 1 {
-				return -1
-			}
-			if an == 0 {
-				return 0
-			}
-			var b int64
-			bn := 0
-			b = func() int64 {
-				var n int64
-				y2 := x
-				if y2.ID != nil {
-					_ = *y2.ID
-					n++
-				}
-				return n
-			}()
-			bn++
-			if bn > 1 {
-				return -1
-			}
-			if bn == 0 {
-				return 0
-			}
-			if a > b {
-				return 2
-			}
-			return 1
-		}())
-	}()
+		n += int64(len(y1.Extension))
+		n += int64(len(y1.ModifierExtension))
+		if y1.Label != nil {
+			n++
+		}
+		return n
+	}() > func() int64 {
+		var n int64
+		y2 := x
+		if y2.ID != nil {
+			_ = *y2.ID
+			n++
+		}
+		return n
+	}())
 }
