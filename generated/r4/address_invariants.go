@@ -4,51 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a Address: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Address) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Use != nil {
-			n++
-		}
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Text != nil {
-			n++
-		}
-		n += int64(len(y1.Line))
-		if y1.City != nil {
-			n++
-		}
-		if y1.District != nil {
-			n++
-		}
-		if y1.State != nil {
-			n++
-		}
-		if y1.PostalCode != nil {
-			n++
-		}
-		if y1.Country != nil {
-			n++
-		}
-		if y1.Period != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Address) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Use != nil)+fpCount(x.Type != nil)+fpCount(x.Text != nil)+int64(len(x.Line))+fpCount(x.City != nil)+fpCount(x.District != nil)+fpCount(x.State != nil)+fpCount(x.PostalCode != nil)+fpCount(x.Country != nil)+fpCount(x.Period != nil) > fpCount(x.ID != nil))
 }

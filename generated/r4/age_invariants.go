@@ -6,8 +6,7 @@ package r4
 // expression of time. If system is present, it SHALL be UCUM. If value is present, it SHALL be
 // positive.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum) and (value.empty() or value.hasValue().not() or value > 0)
-func (x *Age) invAge1(v *validator) int8 {
-	_ = v
+func (x *Age) invAge1(_ *validator) int8 {
 	return func() int8 {
 		l4 := func() int8 {
 			l2 := fpOr(fpBool(x.Code != nil), fpBool(x.Value == nil))
@@ -29,7 +28,7 @@ func (x *Age) invAge1(v *validator) int8 {
 			return 1
 		}
 		return fpAnd(l4, func() int8 {
-			l3 := fpOr(fpBool(x.Value == nil), fpNot(fpBool(x.Value != nil && x.Value.Value != nil)))
+			l3 := fpOr(fpBool(x.Value == nil), fpNotBool(fpBool(x.Value != nil && x.Value.Value != nil)))
 			if l3 == 2 {
 				return 2
 			}
@@ -43,46 +42,13 @@ func (x *Age) invAge1(v *validator) int8 {
 
 // invEle1 evaluates ele-1 on a Age: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Age) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Comparator != nil {
-			n++
-		}
-		if y1.Unit != nil {
-			n++
-		}
-		if y1.System != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Age) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Value != nil)+fpCount(x.Comparator != nil)+fpCount(x.Unit != nil)+fpCount(x.System != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invQty3 evaluates qty-3 on a Age: If a code for the unit is present, the system SHALL also be
 // present
 // code.empty() or system.exists()
-func (x *Age) invQty3(v *validator) int8 {
-	_ = v
+func (x *Age) invQty3(_ *validator) int8 {
 	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

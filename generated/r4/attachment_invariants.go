@@ -4,54 +4,12 @@ package r4
 
 // invAtt1 evaluates att-1 on a Attachment: If the Attachment has data, it SHALL have a contentType
 // data.empty() or contentType.exists()
-func (x *Attachment) invAtt1(v *validator) int8 {
-	_ = v
+func (x *Attachment) invAtt1(_ *validator) int8 {
 	return fpOr(fpBool(x.Data == nil), fpBool(x.ContentType != nil))
 }
 
 // invEle1 evaluates ele-1 on a Attachment: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Attachment) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.ContentType != nil {
-			n++
-		}
-		if y1.Language != nil {
-			n++
-		}
-		if y1.Data != nil {
-			n++
-		}
-		if y1.URL != nil {
-			n++
-		}
-		if y1.Size != nil {
-			n++
-		}
-		if y1.Hash != nil {
-			n++
-		}
-		if y1.Title != nil {
-			n++
-		}
-		if y1.Creation != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Attachment) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.ContentType != nil)+fpCount(x.Language != nil)+fpCount(x.Data != nil)+fpCount(x.URL != nil)+fpCount(x.Size != nil)+fpCount(x.Hash != nil)+fpCount(x.Title != nil)+fpCount(x.Creation != nil) > fpCount(x.ID != nil))
 }

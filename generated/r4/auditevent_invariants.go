@@ -4,198 +4,38 @@ package r4
 
 // invEle1 evaluates ele-1 on a AuditEvent.agent: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *AuditEventAgent) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Type != nil {
-			n++
-		}
-		n += int64(len(y1.Role))
-		if y1.Who != nil {
-			n++
-		}
-		if y1.AltID != nil {
-			n++
-		}
-		if y1.Name != nil {
-			n++
-		}
-		if y1.Requestor != nil {
-			n++
-		}
-		if y1.Location != nil {
-			n++
-		}
-		n += int64(len(y1.Policy))
-		if y1.Media != nil {
-			n++
-		}
-		if y1.Network != nil {
-			n++
-		}
-		n += int64(len(y1.PurposeOfUse))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *AuditEventAgent) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Type != nil)+int64(len(x.Role))+fpCount(x.Who != nil)+fpCount(x.AltID != nil)+fpCount(x.Name != nil)+fpCount(x.Requestor != nil)+fpCount(x.Location != nil)+int64(len(x.Policy))+fpCount(x.Media != nil)+fpCount(x.Network != nil)+int64(len(x.PurposeOfUse)) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.agent.network: All FHIR elements must have a @value or
 // children
 // hasValue() or (children().count() > id.count())
-func (x *AuditEventAgentNetwork) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Address != nil {
-			n++
-		}
-		if y1.Type != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *AuditEventAgentNetwork) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Address != nil)+fpCount(x.Type != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.entity: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *AuditEventEntity) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.What != nil {
-			n++
-		}
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Role != nil {
-			n++
-		}
-		if y1.Lifecycle != nil {
-			n++
-		}
-		n += int64(len(y1.SecurityLabel))
-		if y1.Name != nil {
-			n++
-		}
-		if y1.Description != nil {
-			n++
-		}
-		if y1.Query != nil {
-			n++
-		}
-		n += int64(len(y1.Detail))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *AuditEventEntity) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.What != nil)+fpCount(x.Type != nil)+fpCount(x.Role != nil)+fpCount(x.Lifecycle != nil)+int64(len(x.SecurityLabel))+fpCount(x.Name != nil)+fpCount(x.Description != nil)+fpCount(x.Query != nil)+int64(len(x.Detail)) > fpCount(x.ID != nil))
 }
 
 // invSev1 evaluates sev-1 on a AuditEvent.entity: Either a name or a query (NOT both)
 // name.empty() or query.empty()
-func (x *AuditEventEntity) invSev1(v *validator) int8 {
-	_ = v
+func (x *AuditEventEntity) invSev1(_ *validator) int8 {
 	return fpOr(fpBool(x.Name == nil), fpBool(x.Query == nil))
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.entity.detail: All FHIR elements must have a @value or
 // children
 // hasValue() or (children().count() > id.count())
-func (x *AuditEventEntityDetail) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Value != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *AuditEventEntityDetail) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Type != nil)+fpCount(x.Value != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a AuditEvent.source: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *AuditEventSource) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Site != nil {
-			n++
-		}
-		if y1.Observer != nil {
-			n++
-		}
-		n += int64(len(y1.Type))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *AuditEventSource) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Site != nil)+fpCount(x.Observer != nil)+int64(len(x.Type)) > fpCount(x.ID != nil))
 }

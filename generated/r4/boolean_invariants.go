@@ -4,38 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a boolean: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Boolean) invEle1(v *validator) int8 {
-	_ = v
-	return func() int8 {
-		l3 := func() int8 {
-			n := 0
-			has := false
-			n++
-			has = x.Value != nil
-			if n == 1 && has {
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, fpBool(func() int64 {
-			var n int64
-			y1 := x
-			if y1.ID != nil {
-				n++
-			}
-			n += int64(len(y1.Extension))
-			return n
-		}() > func() int64 {
-			var n int64
-			y2 := x
-			if y2.ID != nil {
-				_ = *y2.ID
-				n++
-			}
-			return n
-		}()))
-	}()
+func (x *Boolean) invEle1(_ *validator) int8 {
+	return fpOr(fpBool(x.Value != nil), fpBool(fpCount(x.ID != nil)+int64(len(x.Extension)) > fpCount(x.ID != nil)))
 }

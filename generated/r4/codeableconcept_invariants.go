@@ -4,27 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a CodeableConcept: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *CodeableConcept) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.Coding))
-		if y1.Text != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *CodeableConcept) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.Coding))+fpCount(x.Text != nil) > fpCount(x.ID != nil))
 }

@@ -4,38 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a Coding: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Coding) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.System != nil {
-			n++
-		}
-		if y1.Version != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		if y1.Display != nil {
-			n++
-		}
-		if y1.UserSelected != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Coding) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.System != nil)+fpCount(x.Version != nil)+fpCount(x.Code != nil)+fpCount(x.Display != nil)+fpCount(x.UserSelected != nil) > fpCount(x.ID != nil))
 }

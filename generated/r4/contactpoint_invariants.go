@@ -4,45 +4,12 @@ package r4
 
 // invCpt2 evaluates cpt-2 on a ContactPoint: A system is required if a value is provided.
 // value.empty() or system.exists()
-func (x *ContactPoint) invCpt2(v *validator) int8 {
-	_ = v
+func (x *ContactPoint) invCpt2(_ *validator) int8 {
 	return fpOr(fpBool(x.Value == nil), fpBool(x.System != nil))
 }
 
 // invEle1 evaluates ele-1 on a ContactPoint: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *ContactPoint) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.System != nil {
-			n++
-		}
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Use != nil {
-			n++
-		}
-		if y1.Rank != nil {
-			n++
-		}
-		if y1.Period != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *ContactPoint) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.System != nil)+fpCount(x.Value != nil)+fpCount(x.Use != nil)+fpCount(x.Rank != nil)+fpCount(x.Period != nil) > fpCount(x.ID != nil))
 }

@@ -7,8 +7,7 @@ import "strings"
 // invCnt3 evaluates cnt-3 on a Count: There SHALL be a code with a value of "1" if there is a value.
 // If system is present, it SHALL be UCUM. If present, the value SHALL be a whole number.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum) and (code.empty() or code = '1') and (value.empty() or value.hasValue().not() or value.toString().contains('.').not())
-func (x *Count) invCnt3(v *validator) int8 {
-	_ = v
+func (x *Count) invCnt3(_ *validator) int8 {
 	return func() int8 {
 		l12 := func() int8 {
 			l4 := func() int8 {
@@ -45,11 +44,11 @@ func (x *Count) invCnt3(v *validator) int8 {
 			return 1
 		}
 		return fpAnd(l12, func() int8 {
-			l11 := fpOr(fpBool(x.Value == nil), fpNot(fpBool(x.Value != nil && x.Value.Value != nil)))
+			l11 := fpOr(fpBool(x.Value == nil), fpNotBool(fpBool(x.Value != nil && x.Value.Value != nil)))
 			if l11 == 2 {
 				return 2
 			}
-			return fpOr(l11, fpNot(func() int8 {
+			return fpOr(l11, fpNotBool(func() int8 {
 				var s5 string
 				n6 := 0
 				y7 := x
@@ -79,46 +78,13 @@ func (x *Count) invCnt3(v *validator) int8 {
 
 // invEle1 evaluates ele-1 on a Count: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Count) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Comparator != nil {
-			n++
-		}
-		if y1.Unit != nil {
-			n++
-		}
-		if y1.System != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Count) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Value != nil)+fpCount(x.Comparator != nil)+fpCount(x.Unit != nil)+fpCount(x.System != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invQty3 evaluates qty-3 on a Count: If a code for the unit is present, the system SHALL also be
 // present
 // code.empty() or system.exists()
-func (x *Count) invQty3(v *validator) int8 {
-	_ = v
+func (x *Count) invQty3(_ *validator) int8 {
 	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

@@ -4,149 +4,40 @@ package r4
 
 // invEle1 evaluates ele-1 on a DataRequirement: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *DataRequirement) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Type != nil {
-			n++
-		}
-		n += int64(len(y1.Profile))
-		if y1.Subject != nil {
-			n++
-		}
-		n += int64(len(y1.MustSupport))
-		n += int64(len(y1.CodeFilter))
-		n += int64(len(y1.DateFilter))
-		if y1.Limit != nil {
-			n++
-		}
-		n += int64(len(y1.Sort))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *DataRequirement) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Type != nil)+int64(len(x.Profile))+fpCount(x.Subject != nil)+int64(len(x.MustSupport))+int64(len(x.CodeFilter))+int64(len(x.DateFilter))+fpCount(x.Limit != nil)+int64(len(x.Sort)) > fpCount(x.ID != nil))
 }
 
 // invDrq1 evaluates drq-1 on a DataRequirement.codeFilter: Either a path or a searchParam must be
 // provided, but not both
 // path.exists() xor searchParam.exists()
-func (x *DataRequirementCodeFilter) invDrq1(v *validator) int8 {
-	_ = v
+func (x *DataRequirementCodeFilter) invDrq1(_ *validator) int8 {
 	return fpXor(fpBool(x.Path != nil), fpBool(x.SearchParam != nil))
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.codeFilter: All FHIR elements must have a @value or
 // children
 // hasValue() or (children().count() > id.count())
-func (x *DataRequirementCodeFilter) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Path != nil {
-			n++
-		}
-		if y1.SearchParam != nil {
-			n++
-		}
-		if y1.ValueSet != nil {
-			n++
-		}
-		n += int64(len(y1.Code))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *DataRequirementCodeFilter) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Path != nil)+fpCount(x.SearchParam != nil)+fpCount(x.ValueSet != nil)+int64(len(x.Code)) > fpCount(x.ID != nil))
 }
 
 // invDrq2 evaluates drq-2 on a DataRequirement.dateFilter: Either a path or a searchParam must be
 // provided, but not both
 // path.exists() xor searchParam.exists()
-func (x *DataRequirementDateFilter) invDrq2(v *validator) int8 {
-	_ = v
+func (x *DataRequirementDateFilter) invDrq2(_ *validator) int8 {
 	return fpXor(fpBool(x.Path != nil), fpBool(x.SearchParam != nil))
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.dateFilter: All FHIR elements must have a @value or
 // children
 // hasValue() or (children().count() > id.count())
-func (x *DataRequirementDateFilter) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Path != nil {
-			n++
-		}
-		if y1.SearchParam != nil {
-			n++
-		}
-		if y1.Value != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *DataRequirementDateFilter) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Path != nil)+fpCount(x.SearchParam != nil)+fpCount(x.Value != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a DataRequirement.sort: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *DataRequirementSort) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Path != nil {
-			n++
-		}
-		if y1.Direction != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *DataRequirementSort) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Path != nil)+fpCount(x.Direction != nil) > fpCount(x.ID != nil))
 }

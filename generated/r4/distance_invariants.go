@@ -5,8 +5,7 @@ package r4
 // invDis1 evaluates dis-1 on a Distance: There SHALL be a code if there is a value and it SHALL be an
 // expression of length. If system is present, it SHALL be UCUM.
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum)
-func (x *Distance) invDis1(v *validator) int8 {
-	_ = v
+func (x *Distance) invDis1(_ *validator) int8 {
 	return func() int8 {
 		l2 := fpOr(fpBool(x.Code != nil), fpBool(x.Value == nil))
 		if l2 == 1 {
@@ -27,46 +26,13 @@ func (x *Distance) invDis1(v *validator) int8 {
 
 // invEle1 evaluates ele-1 on a Distance: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Distance) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Comparator != nil {
-			n++
-		}
-		if y1.Unit != nil {
-			n++
-		}
-		if y1.System != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Distance) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Value != nil)+fpCount(x.Comparator != nil)+fpCount(x.Unit != nil)+fpCount(x.System != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invQty3 evaluates qty-3 on a Distance: If a code for the unit is present, the system SHALL also be
 // present
 // code.empty() or system.exists()
-func (x *Distance) invQty3(v *validator) int8 {
-	_ = v
+func (x *Distance) invQty3(_ *validator) int8 {
 	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

@@ -5,8 +5,7 @@ package r4
 // invDomainResourceDom2 evaluates dom-2 on every resource that is a DomainResource: If the resource is
 // contained in another resource, it SHALL NOT contain nested Resources
 // contained.contained.empty()
-func invDomainResourceDom2(v *validator, x DomainResource) int8 {
-	_ = v
+func invDomainResourceDom2(_ *validator, x DomainResource) int8 {
 	return 3 - func() int8 {
 		f1 := x.GetContained()
 		for _, r2 := range f1 {
@@ -31,13 +30,12 @@ func invDomainResourceDom2(v *validator, x DomainResource) int8 {
 // to the containing resource
 // contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()
 func invDomainResourceDom3(v *validator, x DomainResource) int8 {
-	_ = v
 	return 3 - func() int8 {
 		f1 := x.GetContained()
 		for _, r2 := range f1 {
 			if r2 != nil {
 				w3 := r2
-				if fpNot(func() int8 {
+				if fpNotBool(func() int8 {
 					l44 := func() int8 {
 						l38 := func() int8 {
 							l32 := func() int8 {
@@ -310,8 +308,7 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 // invDomainResourceDom4 evaluates dom-4 on every resource that is a DomainResource: If a resource is
 // contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated
 // contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()
-func invDomainResourceDom4(v *validator, x DomainResource) int8 {
-	_ = v
+func invDomainResourceDom4(_ *validator, x DomainResource) int8 {
 	return func() int8 {
 		l11 := 3 - func() int8 {
 			f1 := x.GetContained()
@@ -358,8 +355,7 @@ func invDomainResourceDom4(v *validator, x DomainResource) int8 {
 // invDomainResourceDom5 evaluates dom-5 on every resource that is a DomainResource: If a resource is
 // contained in another resource, it SHALL NOT have a security label
 // contained.meta.security.empty()
-func invDomainResourceDom5(v *validator, x DomainResource) int8 {
-	_ = v
+func invDomainResourceDom5(_ *validator, x DomainResource) int8 {
 	return 3 - func() int8 {
 		f1 := x.GetContained()
 		for _, r2 := range f1 {
@@ -383,8 +379,7 @@ func invDomainResourceDom5(v *validator, x DomainResource) int8 {
 // invDomainResourceDom6 evaluates dom-6 on every resource that is a DomainResource: A resource should
 // have narrative for robust management
 // text.`div`.exists()
-func invDomainResourceDom6(v *validator, x DomainResource) int8 {
-	_ = v
+func invDomainResourceDom6(_ *validator, x DomainResource) int8 {
 	return func() int8 {
 		f1 := x.GetText()
 		if f1 != nil {

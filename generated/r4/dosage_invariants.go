@@ -4,91 +4,12 @@ package r4
 
 // invEle1 evaluates ele-1 on a Dosage: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Dosage) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Sequence != nil {
-			n++
-		}
-		if y1.Text != nil {
-			n++
-		}
-		n += int64(len(y1.AdditionalInstruction))
-		if y1.PatientInstruction != nil {
-			n++
-		}
-		if y1.Timing != nil {
-			n++
-		}
-		if y1.AsNeeded != nil {
-			n++
-		}
-		if y1.Site != nil {
-			n++
-		}
-		if y1.Route != nil {
-			n++
-		}
-		if y1.Method != nil {
-			n++
-		}
-		n += int64(len(y1.DoseAndRate))
-		if y1.MaxDosePerPeriod != nil {
-			n++
-		}
-		if y1.MaxDosePerAdministration != nil {
-			n++
-		}
-		if y1.MaxDosePerLifetime != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Dosage) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Sequence != nil)+fpCount(x.Text != nil)+int64(len(x.AdditionalInstruction))+fpCount(x.PatientInstruction != nil)+fpCount(x.Timing != nil)+fpCount(x.AsNeeded != nil)+fpCount(x.Site != nil)+fpCount(x.Route != nil)+fpCount(x.Method != nil)+int64(len(x.DoseAndRate))+fpCount(x.MaxDosePerPeriod != nil)+fpCount(x.MaxDosePerAdministration != nil)+fpCount(x.MaxDosePerLifetime != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a Dosage.doseAndRate: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *DosageDoseAndRate) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Dose != nil {
-			n++
-		}
-		if y1.Rate != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *DosageDoseAndRate) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Type != nil)+fpCount(x.Dose != nil)+fpCount(x.Rate != nil) > fpCount(x.ID != nil))
 }

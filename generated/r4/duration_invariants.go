@@ -5,8 +5,7 @@ package r4
 // invDrt1 evaluates drt-1 on a Duration: There SHALL be a code if there is a value and it SHALL be an
 // expression of time. If system is present, it SHALL be UCUM.
 // code.exists() implies ((system = %ucum) and value.exists())
-func (x *Duration) invDrt1(v *validator) int8 {
-	_ = v
+func (x *Duration) invDrt1(_ *validator) int8 {
 	return func() int8 {
 		l1 := fpBool(x.Code != nil)
 		if l1 == 1 {
@@ -21,46 +20,13 @@ func (x *Duration) invDrt1(v *validator) int8 {
 
 // invEle1 evaluates ele-1 on a Duration: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Duration) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Comparator != nil {
-			n++
-		}
-		if y1.Unit != nil {
-			n++
-		}
-		if y1.System != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Duration) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Value != nil)+fpCount(x.Comparator != nil)+fpCount(x.Unit != nil)+fpCount(x.System != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invQty3 evaluates qty-3 on a Duration: If a code for the unit is present, the system SHALL also be
 // present
 // code.empty() or system.exists()
-func (x *Duration) invQty3(v *validator) int8 {
-	_ = v
+func (x *Duration) invQty3(_ *validator) int8 {
 	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

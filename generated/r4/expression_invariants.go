@@ -4,45 +4,12 @@ package r4
 
 // invEle1 evaluates ele-1 on a Expression: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Expression) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Description != nil {
-			n++
-		}
-		if y1.Name != nil {
-			n++
-		}
-		if y1.Language != nil {
-			n++
-		}
-		if y1.Expression != nil {
-			n++
-		}
-		if y1.Reference != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Expression) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Description != nil)+fpCount(x.Name != nil)+fpCount(x.Language != nil)+fpCount(x.Expression != nil)+fpCount(x.Reference != nil) > fpCount(x.ID != nil))
 }
 
 // invExp1 evaluates exp-1 on a Expression: An expression or a reference must be provided
 // expression.exists() or reference.exists()
-func (x *Expression) invExp1(v *validator) int8 {
-	_ = v
+func (x *Expression) invExp1(_ *validator) int8 {
 	return fpOr(fpBool(x.Expression != nil), fpBool(x.Reference != nil))
 }

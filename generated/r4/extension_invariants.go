@@ -4,37 +4,13 @@ package r4
 
 // invEle1 evaluates ele-1 on a Extension: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Extension) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.URL != "" {
-			n++
-		}
-		if y1.Value != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Extension) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.URL != "")+fpCount(x.Value != nil) > fpCount(x.ID != nil))
 }
 
 // invExt1 evaluates ext-1 on a Extension: Must have either extensions or value[x], not both
 // extension.exists() != value.exists()
-func (x *Extension) invExt1(v *validator) int8 {
-	_ = v
+func (x *Extension) invExt1(_ *validator) int8 {
 	return func() int8 {
 		var a fpScalar
 		an := 0

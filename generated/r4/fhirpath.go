@@ -25,6 +25,14 @@ func fpBool(b bool) int8 {
 	return 1
 }
 
+// fpCount is 1 for true, 0 for false: an item counted.
+func fpCount(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func fpNot(a int8) int8 {
 	switch a {
 	case 1:
@@ -33,6 +41,15 @@ func fpNot(a int8) int8 {
 		return 1
 	}
 	return a
+}
+
+// fpNotBool is not() of a boolean: empty when it is empty or could not be
+// evaluated.
+func fpNotBool(a int8) int8 {
+	if a < 0 {
+		return 0
+	}
+	return fpNot(a)
 }
 
 func fpAnd(a, b int8) int8 {

@@ -4,38 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a HumanName: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *HumanName) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Use != nil {
-			n++
-		}
-		if y1.Text != nil {
-			n++
-		}
-		if y1.Family != nil {
-			n++
-		}
-		n += int64(len(y1.Given))
-		n += int64(len(y1.Prefix))
-		n += int64(len(y1.Suffix))
-		if y1.Period != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *HumanName) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Use != nil)+fpCount(x.Text != nil)+fpCount(x.Family != nil)+int64(len(x.Given))+int64(len(x.Prefix))+int64(len(x.Suffix))+fpCount(x.Period != nil) > fpCount(x.ID != nil))
 }

@@ -4,35 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a Meta: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Meta) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.VersionID != nil {
-			n++
-		}
-		if y1.LastUpdated != nil {
-			n++
-		}
-		if y1.Source != nil {
-			n++
-		}
-		n += int64(len(y1.Profile))
-		n += int64(len(y1.Security))
-		n += int64(len(y1.Tag))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Meta) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.VersionID != nil)+fpCount(x.LastUpdated != nil)+fpCount(x.Source != nil)+int64(len(x.Profile))+int64(len(x.Security))+int64(len(x.Tag)) > fpCount(x.ID != nil))
 }

@@ -5,38 +5,6 @@ package r4
 // invEle1 evaluates ele-1 on a OperationOutcome.issue: All FHIR elements must have a @value or
 // children
 // hasValue() or (children().count() > id.count())
-func (x *OperationOutcomeIssue) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Severity != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		if y1.Details != nil {
-			n++
-		}
-		if y1.Diagnostics != nil {
-			n++
-		}
-		n += int64(len(y1.Location))
-		n += int64(len(y1.Expression))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *OperationOutcomeIssue) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Severity != nil)+fpCount(x.Code != nil)+fpCount(x.Details != nil)+fpCount(x.Diagnostics != nil)+int64(len(x.Location))+int64(len(x.Expression)) > fpCount(x.ID != nil))
 }

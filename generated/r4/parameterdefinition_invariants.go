@@ -4,44 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a ParameterDefinition: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *ParameterDefinition) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Name != nil {
-			n++
-		}
-		if y1.Use != nil {
-			n++
-		}
-		if y1.Min != nil {
-			n++
-		}
-		if y1.Max != nil {
-			n++
-		}
-		if y1.Documentation != nil {
-			n++
-		}
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Profile != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *ParameterDefinition) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Name != nil)+fpCount(x.Use != nil)+fpCount(x.Min != nil)+fpCount(x.Max != nil)+fpCount(x.Documentation != nil)+fpCount(x.Type != nil)+fpCount(x.Profile != nil) > fpCount(x.ID != nil))
 }

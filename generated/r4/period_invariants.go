@@ -4,39 +4,15 @@ package r4
 
 // invEle1 evaluates ele-1 on a Period: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Period) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Start != nil {
-			n++
-		}
-		if y1.End != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Period) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Start != nil)+fpCount(x.End != nil) > fpCount(x.ID != nil))
 }
 
 // invPer1 evaluates per-1 on a Period: If present, start SHALL have a lower value than end
 // start.hasValue().not() or end.hasValue().not() or (start <= end)
-func (x *Period) invPer1(v *validator) int8 {
-	_ = v
+func (x *Period) invPer1(_ *validator) int8 {
 	return func() int8 {
-		l1 := fpOr(fpNot(fpBool(x.Start != nil && x.Start.Value != nil)), fpNot(fpBool(x.End != nil && x.End.Value != nil)))
+		l1 := fpOr(fpNotBool(fpBool(x.Start != nil && x.Start.Value != nil)), fpNotBool(fpBool(x.End != nil && x.End.Value != nil)))
 		if l1 == 2 {
 			return 2
 		}

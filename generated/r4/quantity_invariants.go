@@ -4,46 +4,13 @@ package r4
 
 // invEle1 evaluates ele-1 on a Quantity: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Quantity) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Comparator != nil {
-			n++
-		}
-		if y1.Unit != nil {
-			n++
-		}
-		if y1.System != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Quantity) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Value != nil)+fpCount(x.Comparator != nil)+fpCount(x.Unit != nil)+fpCount(x.System != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invQty3 evaluates qty-3 on a Quantity: If a code for the unit is present, the system SHALL also be
 // present
 // code.empty() or system.exists()
-func (x *Quantity) invQty3(v *validator) int8 {
-	_ = v
+func (x *Quantity) invQty3(_ *validator) int8 {
 	return fpOr(fpBool(x.Code == nil), fpBool(x.System != nil))
 }

@@ -4,37 +4,13 @@ package r4
 
 // invEle1 evaluates ele-1 on a Range: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Range) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Low != nil {
-			n++
-		}
-		if y1.High != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Range) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Low != nil)+fpCount(x.High != nil) > fpCount(x.ID != nil))
 }
 
 // invRng2 evaluates rng-2 on a Range: If present, low SHALL have a lower value than high
 // low.empty() or high.empty() or (low <= high)
-func (x *Range) invRng2(v *validator) int8 {
-	_ = v
+func (x *Range) invRng2(_ *validator) int8 {
 	return func() int8 {
 		l1 := fpOr(fpBool(x.Low == nil), fpBool(x.High == nil))
 		if l1 == 2 {

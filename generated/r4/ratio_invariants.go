@@ -4,38 +4,14 @@ package r4
 
 // invEle1 evaluates ele-1 on a Ratio: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Ratio) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Numerator != nil {
-			n++
-		}
-		if y1.Denominator != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Ratio) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Numerator != nil)+fpCount(x.Denominator != nil) > fpCount(x.ID != nil))
 }
 
 // invRat1 evaluates rat-1 on a Ratio: Numerator and denominator SHALL both be present, or both are
 // absent. If both are absent, there SHALL be some extension present
 // (numerator.empty() xor denominator.exists()) and (numerator.exists() or extension.exists())
-func (x *Ratio) invRat1(v *validator) int8 {
-	_ = v
+func (x *Ratio) invRat1(_ *validator) int8 {
 	return func() int8 {
 		l1 := fpXor(fpBool(x.Numerator == nil), fpBool(x.Denominator != nil))
 		if l1 == 1 {

@@ -6,46 +6,16 @@ import "strings"
 
 // invEle1 evaluates ele-1 on a Reference: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Reference) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Reference != nil {
-			n++
-		}
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Identifier != nil {
-			n++
-		}
-		if y1.Display != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Reference) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Reference != nil)+fpCount(x.Type != nil)+fpCount(x.Identifier != nil)+fpCount(x.Display != nil) > fpCount(x.ID != nil))
 }
 
 // invRef1 evaluates ref-1 on a Reference: SHALL have a contained resource if a local reference is
 // provided
 // reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))
 func (x *Reference) invRef1(v *validator) int8 {
-	_ = v
 	return func() int8 {
-		l18 := fpNot(func() int8 {
+		l18 := fpNotBool(func() int8 {
 			var s1 string
 			n2 := 0
 			y3 := x

@@ -4,44 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a RelatedArtifact: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *RelatedArtifact) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Label != nil {
-			n++
-		}
-		if y1.Display != nil {
-			n++
-		}
-		if y1.Citation != nil {
-			n++
-		}
-		if y1.URL != nil {
-			n++
-		}
-		if y1.Document != nil {
-			n++
-		}
-		if y1.Resource != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *RelatedArtifact) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Type != nil)+fpCount(x.Label != nil)+fpCount(x.Display != nil)+fpCount(x.Citation != nil)+fpCount(x.URL != nil)+fpCount(x.Document != nil)+fpCount(x.Resource != nil) > fpCount(x.ID != nil))
 }

@@ -4,44 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a SampledData: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *SampledData) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Origin != nil {
-			n++
-		}
-		if y1.Period != nil {
-			n++
-		}
-		if y1.Factor != nil {
-			n++
-		}
-		if y1.LowerLimit != nil {
-			n++
-		}
-		if y1.UpperLimit != nil {
-			n++
-		}
-		if y1.Dimensions != nil {
-			n++
-		}
-		if y1.Data != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *SampledData) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Origin != nil)+fpCount(x.Period != nil)+fpCount(x.Factor != nil)+fpCount(x.LowerLimit != nil)+fpCount(x.UpperLimit != nil)+fpCount(x.Dimensions != nil)+fpCount(x.Data != nil) > fpCount(x.ID != nil))
 }

@@ -4,42 +4,6 @@ package r4
 
 // invEle1 evaluates ele-1 on a Signature: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Signature) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.Type))
-		if y1.When != nil {
-			n++
-		}
-		if y1.Who != nil {
-			n++
-		}
-		if y1.OnBehalfOf != nil {
-			n++
-		}
-		if y1.TargetFormat != nil {
-			n++
-		}
-		if y1.SigFormat != nil {
-			n++
-		}
-		if y1.Data != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Signature) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.Type))+fpCount(x.When != nil)+fpCount(x.Who != nil)+fpCount(x.OnBehalfOf != nil)+fpCount(x.TargetFormat != nil)+fpCount(x.SigFormat != nil)+fpCount(x.Data != nil) > fpCount(x.ID != nil))
 }

@@ -4,123 +4,38 @@ package r4
 
 // invEle1 evaluates ele-1 on a Timing: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *Timing) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		n += int64(len(y1.Event))
-		if y1.Repeat != nil {
-			n++
-		}
-		if y1.Code != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *Timing) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+int64(len(x.Event))+fpCount(x.Repeat != nil)+fpCount(x.Code != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a Timing.repeat: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *TimingRepeat) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Bounds != nil {
-			n++
-		}
-		if y1.Count != nil {
-			n++
-		}
-		if y1.CountMax != nil {
-			n++
-		}
-		if y1.Duration != nil {
-			n++
-		}
-		if y1.DurationMax != nil {
-			n++
-		}
-		if y1.DurationUnit != nil {
-			n++
-		}
-		if y1.Frequency != nil {
-			n++
-		}
-		if y1.FrequencyMax != nil {
-			n++
-		}
-		if y1.Period != nil {
-			n++
-		}
-		if y1.PeriodMax != nil {
-			n++
-		}
-		if y1.PeriodUnit != nil {
-			n++
-		}
-		n += int64(len(y1.DayOfWeek))
-		n += int64(len(y1.TimeOfDay))
-		n += int64(len(y1.When))
-		if y1.Offset != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *TimingRepeat) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Bounds != nil)+fpCount(x.Count != nil)+fpCount(x.CountMax != nil)+fpCount(x.Duration != nil)+fpCount(x.DurationMax != nil)+fpCount(x.DurationUnit != nil)+fpCount(x.Frequency != nil)+fpCount(x.FrequencyMax != nil)+fpCount(x.Period != nil)+fpCount(x.PeriodMax != nil)+fpCount(x.PeriodUnit != nil)+int64(len(x.DayOfWeek))+int64(len(x.TimeOfDay))+int64(len(x.When))+fpCount(x.Offset != nil) > fpCount(x.ID != nil))
 }
 
 // invTim1 evaluates tim-1 on a Timing.repeat: if there's a duration, there needs to be duration units
 // duration.empty() or durationUnit.exists()
-func (x *TimingRepeat) invTim1(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim1(_ *validator) int8 {
 	return fpOr(fpBool(x.Duration == nil), fpBool(x.DurationUnit != nil))
 }
 
 // invTim10 evaluates tim-10 on a Timing.repeat: If there's a timeOfDay, there cannot be a when, or
 // vice versa
 // timeOfDay.empty() or when.empty()
-func (x *TimingRepeat) invTim10(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim10(_ *validator) int8 {
 	return fpOr(fpBool(len(x.TimeOfDay) == 0), fpBool(len(x.When) == 0))
 }
 
 // invTim2 evaluates tim-2 on a Timing.repeat: if there's a period, there needs to be period units
 // period.empty() or periodUnit.exists()
-func (x *TimingRepeat) invTim2(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim2(_ *validator) int8 {
 	return fpOr(fpBool(x.Period == nil), fpBool(x.PeriodUnit != nil))
 }
 
 // invTim4 evaluates tim-4 on a Timing.repeat: duration SHALL be a non-negative value
 // duration.exists() implies duration >= 0
-func (x *TimingRepeat) invTim4(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim4(_ *validator) int8 {
 	return func() int8 {
 		l1 := fpBool(x.Duration != nil)
 		if l1 == 1 {
@@ -135,8 +50,7 @@ func (x *TimingRepeat) invTim4(v *validator) int8 {
 
 // invTim5 evaluates tim-5 on a Timing.repeat: period SHALL be a non-negative value
 // period.exists() implies period >= 0
-func (x *TimingRepeat) invTim5(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim5(_ *validator) int8 {
 	return func() int8 {
 		l1 := fpBool(x.Period != nil)
 		if l1 == 1 {
@@ -151,30 +65,26 @@ func (x *TimingRepeat) invTim5(v *validator) int8 {
 
 // invTim6 evaluates tim-6 on a Timing.repeat: If there's a periodMax, there must be a period
 // periodMax.empty() or period.exists()
-func (x *TimingRepeat) invTim6(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim6(_ *validator) int8 {
 	return fpOr(fpBool(x.PeriodMax == nil), fpBool(x.Period != nil))
 }
 
 // invTim7 evaluates tim-7 on a Timing.repeat: If there's a durationMax, there must be a duration
 // durationMax.empty() or duration.exists()
-func (x *TimingRepeat) invTim7(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim7(_ *validator) int8 {
 	return fpOr(fpBool(x.DurationMax == nil), fpBool(x.Duration != nil))
 }
 
 // invTim8 evaluates tim-8 on a Timing.repeat: If there's a countMax, there must be a count
 // countMax.empty() or count.exists()
-func (x *TimingRepeat) invTim8(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim8(_ *validator) int8 {
 	return fpOr(fpBool(x.CountMax == nil), fpBool(x.Count != nil))
 }
 
 // invTim9 evaluates tim-9 on a Timing.repeat: If there's an offset, there must be a when (and not C,
 // CM, CD, CV)
 // offset.empty() or (when.exists() and ((when in ('C' | 'CM' | 'CD' | 'CV')).not()))
-func (x *TimingRepeat) invTim9(v *validator) int8 {
-	_ = v
+func (x *TimingRepeat) invTim9(_ *validator) int8 {
 	return func() int8 {
 		l13 := fpBool(x.Offset == nil)
 		if l13 == 2 {
@@ -185,7 +95,7 @@ func (x *TimingRepeat) invTim9(v *validator) int8 {
 			if l12 == 1 {
 				return 1
 			}
-			return fpAnd(l12, fpNot(func() int8 {
+			return fpAnd(l12, fpNotBool(func() int8 {
 				var a fpScalar
 				an := 0
 				y1 := x

@@ -6,59 +6,26 @@ import "strings"
 
 // invEle1 evaluates ele-1 on a TriggerDefinition: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *TriggerDefinition) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Name != nil {
-			n++
-		}
-		if y1.Timing != nil {
-			n++
-		}
-		n += int64(len(y1.Data))
-		if y1.Condition != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *TriggerDefinition) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+fpCount(x.Type != nil)+fpCount(x.Name != nil)+fpCount(x.Timing != nil)+int64(len(x.Data))+fpCount(x.Condition != nil) > fpCount(x.ID != nil))
 }
 
 // invTrd1 evaluates trd-1 on a TriggerDefinition: Either timing, or a data requirement, but not both
 // data.empty() or timing.empty()
-func (x *TriggerDefinition) invTrd1(v *validator) int8 {
-	_ = v
+func (x *TriggerDefinition) invTrd1(_ *validator) int8 {
 	return fpOr(fpBool(len(x.Data) == 0), fpBool(x.Timing == nil))
 }
 
 // invTrd2 evaluates trd-2 on a TriggerDefinition: A condition only if there is a data requirement
 // condition.exists() implies data.exists()
-func (x *TriggerDefinition) invTrd2(v *validator) int8 {
-	_ = v
+func (x *TriggerDefinition) invTrd2(_ *validator) int8 {
 	return fpImplies(fpBool(x.Condition != nil), fpBool(len(x.Data) > 0))
 }
 
 // invTrd3 evaluates trd-3 on a TriggerDefinition: A named event requires a name, a periodic event
 // requires timing, and a data event requires data
 // (type = 'named-event' implies name.exists()) and (type = 'periodic' implies timing.exists()) and (type.startsWith('data-') implies data.exists())
-func (x *TriggerDefinition) invTrd3(v *validator) int8 {
-	_ = v
+func (x *TriggerDefinition) invTrd3(_ *validator) int8 {
 	return func() int8 {
 		l7 := func() int8 {
 			l1 := fpImplies(fpCompareTo("=", x.Type, fpScalar{

@@ -4,60 +4,12 @@ package r4
 
 // invEle1 evaluates ele-1 on a UserSession.context: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *UserSessionContext) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Type != nil {
-			n++
-		}
-		if y1.Value != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *UserSessionContext) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Type != nil)+fpCount(x.Value != nil) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a UserSession.status: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *UserSessionStatus) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Value != nil {
-			n++
-		}
-		if y1.Source != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *UserSessionStatus) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Value != nil)+fpCount(x.Source != nil) > fpCount(x.ID != nil))
 }

@@ -100,6 +100,9 @@ func (v *validator) done() Issues {
 		}
 	}
 	v.desc = v.desc[:0]
+	if cap(v.desc) > 16 {
+		v.desc = nil // a large Bundle's many roots: not kept
+	}
 	validators.Put(v)
 	return issues
 }

@@ -6,40 +6,8 @@ import fhir "github.com/fhirgen/fhirgen/generated/fhir"
 
 // invEle1 evaluates ele-1 on a xhtml: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *XHTML) invEle1(v *validator) int8 {
-	_ = v
-	return func() int8 {
-		l3 := func() int8 {
-			n := 0
-			has := false
-			n++
-			has = x.Value != nil
-			if n == 1 && has {
-				return 2
-			}
-			return 1
-		}()
-		if l3 == 2 {
-			return 2
-		}
-		return fpOr(l3, fpBool(func() int64 {
-			var n int64
-			y1 := x
-			if y1.ID != nil {
-				n++
-			}
-			n += int64(len(y1.Extension))
-			return n
-		}() > func() int64 {
-			var n int64
-			y2 := x
-			if y2.ID != nil {
-				_ = *y2.ID
-				n++
-			}
-			return n
-		}()))
-	}()
+func (x *XHTML) invEle1(_ *validator) int8 {
+	return fpOr(fpBool(x.Value != nil), fpBool(fpCount(x.ID != nil)+int64(len(x.Extension)) > fpCount(x.ID != nil)))
 }
 
 // invTxt1 evaluates txt-1 on a xhtml: The narrative SHALL contain only the basic html formatting
@@ -47,8 +15,7 @@ func (x *XHTML) invEle1(v *validator) int8 {
 // HTML 4.0 standard, <a> elements (either name or href), images and internally contained style
 // attributes
 // htmlChecks()
-func (x *XHTML) invTxt1(v *validator) int8 {
-	_ = v
+func (x *XHTML) invTxt1(_ *validator) int8 {
 	return func() int8 {
 		var s1 string
 		n2 := 0
@@ -66,8 +33,7 @@ func (x *XHTML) invTxt1(v *validator) int8 {
 
 // invTxt2 evaluates txt-2 on a xhtml: The narrative SHALL have some non-whitespace content
 // htmlChecks()
-func (x *XHTML) invTxt2(v *validator) int8 {
-	_ = v
+func (x *XHTML) invTxt2(_ *validator) int8 {
 	return func() int8 {
 		var s1 string
 		n2 := 0

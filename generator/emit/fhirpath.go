@@ -82,6 +82,9 @@ type coll struct {
 	opt jen.Code
 	// scalar is the fpScalar of a literal's one item
 	scalar jen.Code
+	// counted, when set, is an int64 expression of the number of items
+	// (elements of the focus: fpCount(x.ID != nil) + int64(len(x.Extension)))
+	counted jen.Code
 }
 
 // fpc compiles the invariants of one package.
@@ -342,9 +345,11 @@ func (c *fpc) compile(n *fhirpath.Node, in, this coll) value {
 		if n.Target != nil {
 			tv := c.compile(n.Target, in, this)
 			if n.Name == "not" && len(n.Args) == 0 && tv.b != nil {
-				// not() of a boolean: its negation, an error staying one
+				// not() of a boolean: its negation (one that could not be
+				// evaluated is empty, as the HL7 validator has tim-9's
+				// (when in (...)).not() on several whens)
 				b := *tv.b
-				b.code = jen.Id("fpNot").Call(b.code)
+				b.code = jen.Id("fpNotBool").Call(b.code)
 				if b.konst != 0 {
 					b = *bconst(3 - b.konst).b
 				}
@@ -400,6 +405,19 @@ func fieldPresent(in coll, fd *model.Field) func(has bool) jen.Code {
 		}
 		return x.Op(op).Nil()
 	}
+}
+
+// fieldCount is an int64 expression of the number of items of a field of
+// the one item of in (as fieldItems yields them), or nil.
+func fieldCount(in coll, fd *model.Field) jen.Code {
+	has := fieldPresent(in, fd)
+	switch {
+	case has == nil:
+		return nil
+	case fd.Repeats():
+		return jen.Int64().Call(jen.Len(jen.Add(in.val).Dot(fd.GoName)))
+	}
+	return jen.Id("fpCount").Call(has(true))
 }
 
 // fieldOpt is the pointer to a 0..1 element of the one item of in, or nil
@@ -611,7 +629,7 @@ func (c *fpc) navigate(in coll, name string) coll {
 				g.Id(y).Op(":=").Add(v)
 				c.fieldItems(g, jen.Id(y), t, fd, yield)
 			})
-		}, present: fieldPresent(in, fd), opt: fieldOpt(in, fd)}
+		}, present: fieldPresent(in, fd), opt: fieldOpt(in, fd), counted: fieldCount(in, fd)}
 	case ikRes:
 		if t := c.targetType(in); t != nil && fieldByName(t, name) != nil {
 			// a resource a reference of one target type resolved to: as that type
@@ -965,6 +983,9 @@ func (c *fpc) exists(col coll) jen.Code {
 }
 
 func (c *fpc) count(col coll) jen.Code {
+	if col.counted != nil {
+		return col.counted
+	}
 	return jen.Func().Params().Int64().BlockFunc(func(g *jen.Group) {
 		g.Var().Id("n").Int64()
 		if col.size != nil {
@@ -1060,8 +1081,12 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			}
 			c.fail("hasValue on %s", in.typ)
 		}
-		if in.opt != nil {
+		switch {
+		case in.opt != nil:
 			return value{b: &tri{code: jen.Id("fpBool").Call(jen.Add(in.opt).Op("!=").Nil().Op("&&").Add(in.opt).Dot("Value").Op("!=").Nil()), pure: true}}
+		case in.single:
+			// the focus itself (never nil)
+			return value{b: &tri{code: jen.Id("fpBool").Call(jen.Add(in.val).Dot("Value").Op("!=").Nil()), pure: true}}
 		}
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			g.Id("n").Op(":=").Lit(0)
@@ -1078,7 +1103,29 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			c.fail("children() on %s", in.typ)
 		}
 		t := in.typ.t
-		return cv(coll{typ: itype{k: ikAny}, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		var counted jen.Code
+		if in.single {
+			// the sum of the fields' counts, when each is an expression
+			terms := []jen.Code{jen.Int64().Parens(jen.Lit(0))}
+			if len(t.Fields) > 0 {
+				terms = terms[:0]
+			}
+			for _, fd := range t.Fields {
+				term := fieldCount(in, fd)
+				if term == nil {
+					terms = nil
+					break
+				}
+				terms = append(terms, term)
+			}
+			if terms != nil {
+				counted = jen.Add(terms[0])
+				for _, term := range terms[1:] {
+					counted = jen.Add(counted).Op("+").Add(term)
+				}
+			}
+		}
+		return cv(coll{typ: itype{k: ikAny}, counted: counted, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
 				y := c.tmp("y")
 				g.Id(y).Op(":=").Add(v)
@@ -1628,7 +1675,9 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 		a := c.asColl(c.compile(n.Args[0], in, this))
 		b := c.asColl(c.compile(n.Args[1], in, this))
 		if a.typ.k == ikInt && b.typ.k == ikInt {
-			return bv(c.intCompare(n.Op, a, b))
+			cmp := bv(c.intCompare(n.Op, a, b))
+			cmp.b.pure = a.single && b.single // two numbers at hand: never an error
+			return cmp
 		}
 		complexValue := func(it itype) bool { return it.k == ikRes || it.k == ikElem && !hasScalar(it.t) }
 		if (n.Op == "=" || n.Op == "!=") && (complexValue(a.typ) || complexValue(b.typ)) {

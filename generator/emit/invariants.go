@@ -1,7 +1,10 @@
 package emit
 
 import (
+	"bytes"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"sort"
 	"strings"
 
@@ -333,11 +336,16 @@ func (e *emitter) invariantFiles() error {
 			sort.Strings(keys)
 			for _, k := range keys {
 				ci := e.invs[t][k]
-				body := []jen.Code{jen.Id("_").Op("=").Id("v"), jen.Return(ci.code)}
+				body := jen.Return(ci.code)
+				// the validator, when the code uses it (%resource, descendants())
+				param := jen.Id("v").Op("*").Id("validator")
+				if !usesIdent(ci.code, "v") {
+					param = jen.Id("_").Op("*").Id("validator")
+				}
 				if ci.shared {
 					commentf(f.Add, "%s evaluates %s on every resource that is a %s: %s", ci.method, k, t.Name, ci.con.Human)
 					verbatimComment(f.Add, "", ci.con.Expression)
-					f.Func().Id(ci.method).Params(jen.Id("v").Op("*").Id("validator"), jen.Id("x").Id(t.GoName)).Int8().Block(body...)
+					f.Func().Id(ci.method).Params(param, jen.Id("x").Id(t.GoName)).Int8().Block(body)
 					n++
 					continue
 				}
@@ -347,7 +355,7 @@ func (e *emitter) invariantFiles() error {
 				}
 				commentf(f.Add, "%s evaluates %s on a %s: %s", ci.method, k, t.Name, ci.con.Human)
 				verbatimComment(f.Add, "", ci.con.Expression)
-				f.Func().Params(recv).Id(ci.method).Params(jen.Id("v").Op("*").Id("validator")).Int8().Block(body...)
+				f.Func().Params(recv).Id(ci.method).Params(param).Int8().Block(body)
 				n++
 			}
 		}
@@ -359,6 +367,26 @@ func (e *emitter) invariantFiles() error {
 		}
 	}
 	return nil
+}
+
+// usesIdent reports whether Go code (an expression) names the identifier
+// id; true when it cannot be rendered.
+func usesIdent(code jen.Code, id string) bool {
+	src := []byte(fmt.Sprintf("%#v", jen.Func().Id("_").Params().Block(jen.Return(code))))
+	if bytes.Contains(src, []byte("%!v(PANIC")) {
+		return true
+	}
+	var sc scanner.Scanner
+	sc.Init(token.NewFileSet().AddFile("", -1, len(src)), src, nil, 0)
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return false
+		}
+		if tok == token.IDENT && lit == id {
+			return true
+		}
+	}
 }
 
 // invariantList emits Invariants, which lists the package's invariants.

@@ -6,8 +6,7 @@ import "strings"
 
 // invFpAllfalse evaluates fp-allfalse on a Probe: fp-allfalse holds
 // k.allFalse()
-func (x *Probe) invFpAllfalse(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpAllfalse(_ *validator) int8 {
 	return func() int8 {
 		y1 := x
 		for i2 := range y1.K {
@@ -23,8 +22,7 @@ func (x *Probe) invFpAllfalse(v *validator) int8 {
 
 // invFpAlltrue evaluates fp-alltrue on a Probe: fp-alltrue holds
 // g.allTrue()
-func (x *Probe) invFpAlltrue(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpAlltrue(_ *validator) int8 {
 	return func() int8 {
 		y1 := x
 		for i2 := range y1.G {
@@ -40,8 +38,7 @@ func (x *Probe) invFpAlltrue(v *validator) int8 {
 
 // invFpAnyfalse evaluates fp-anyfalse on a Probe: fp-anyfalse holds
 // m.empty() or m.anyFalse()
-func (x *Probe) invFpAnyfalse(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpAnyfalse(_ *validator) int8 {
 	return func() int8 {
 		l4 := fpBool(len(x.M) == 0)
 		if l4 == 2 {
@@ -63,8 +60,7 @@ func (x *Probe) invFpAnyfalse(v *validator) int8 {
 
 // invFpAnytrue evaluates fp-anytrue on a Probe: fp-anytrue holds
 // h.empty() or h.anyTrue()
-func (x *Probe) invFpAnytrue(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpAnytrue(_ *validator) int8 {
 	return func() int8 {
 		l4 := fpBool(len(x.H) == 0)
 		if l4 == 2 {
@@ -86,8 +82,7 @@ func (x *Probe) invFpAnytrue(v *validator) int8 {
 
 // invFpBoolean evaluates fp-boolean on a Probe: fp-boolean holds
 // v.empty() or (v is Boolean)
-func (x *Probe) invFpBoolean(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpBoolean(_ *validator) int8 {
 	return func() int8 {
 		l4 := fpBool(x.V == nil)
 		if l4 == 2 {
@@ -118,8 +113,7 @@ func (x *Probe) invFpBoolean(v *validator) int8 {
 
 // invFpBoundaryDate evaluates fp-boundary-date on a Probe: pd no later than pe, at their precisions
 // pd.empty() or pe.empty() or pd.lowBoundary() <= pe.highBoundary()
-func (x *Probe) invFpBoundaryDate(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpBoundaryDate(_ *validator) int8 {
 	return func() int8 {
 		l9 := fpOr(fpBool(x.Pd == nil), fpBool(x.Pe == nil))
 		if l9 == 2 {
@@ -168,15 +162,14 @@ func (x *Probe) invFpBoundaryDate(v *validator) int8 {
 // invFpBoundaryQuantity evaluates fp-boundary-quantity on a Probe: qa no more than qb, at their
 // precisions, when comparable
 // qa.empty() or qb.empty() or qa.lowBoundary().comparable(qb.highBoundary()).not() or (qa.lowBoundary() <= qb.highBoundary())
-func (x *Probe) invFpBoundaryQuantity(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpBoundaryQuantity(_ *validator) int8 {
 	return func() int8 {
 		l18 := func() int8 {
 			l9 := fpOr(fpBool(x.Qa == nil), fpBool(x.Qb == nil))
 			if l9 == 2 {
 				return 2
 			}
-			return fpOr(l9, fpNot(func() int8 {
+			return fpOr(l9, fpNotBool(func() int8 {
 				var a fpScalar
 				an := 0
 				y1 := x
@@ -262,8 +255,7 @@ func (x *Probe) invFpBoundaryQuantity(v *validator) int8 {
 
 // invFpCombine evaluates fp-combine on a Probe: fp-combine holds
 // u.combine(t).count() = u.count() + t.count()
-func (x *Probe) invFpCombine(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpCombine(_ *validator) int8 {
 	return func() int8 {
 		var a int64
 		an := 0
@@ -290,30 +282,14 @@ func (x *Probe) invFpCombine(v *validator) int8 {
 		}
 		var b int64
 		bn := 0
-		var x9, y10 int64
-		x9n, y10n := 0, 0
-		x9 = func() int64 {
-			var n int64
-			y5 := x
-			for i6 := range y5.U {
-				_ = (&y5.U[i6])
-				n++
-			}
-			return n
-		}()
-		x9n++
-		y10 = func() int64 {
-			var n int64
-			y7 := x
-			for i8 := range y7.T {
-				_ = (&y7.T[i8])
-				n++
-			}
-			return n
-		}()
-		y10n++
-		if x9n == 1 && y10n == 1 {
-			b = x9 + y10
+		var x5, y6 int64
+		x5n, y6n := 0, 0
+		x5 = int64(len(x.U))
+		x5n++
+		y6 = int64(len(x.T))
+		y6n++
+		if x5n == 1 && y6n == 1 {
+			b = x5 + y6
 			bn++
 		}
 		if bn > 1 {
@@ -331,15 +307,13 @@ func (x *Probe) invFpCombine(v *validator) int8 {
 
 // invFpContext evaluates fp-context on a Probe: fp-context holds
 // e.empty() or %context.a.exists()
-func (x *Probe) invFpContext(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpContext(_ *validator) int8 {
 	return fpOr(fpBool(x.E == nil), fpBool(x.A != nil))
 }
 
 // invFpDistinct evaluates fp-distinct on a Probe: fp-distinct holds
 // w.distinct().count() = w.count()
-func (x *Probe) invFpDistinct(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpDistinct(_ *validator) int8 {
 	return fpBool(func() int64 {
 		var n int64
 		var kept1 []any
@@ -360,21 +334,12 @@ func (x *Probe) invFpDistinct(v *validator) int8 {
 			}
 		}
 		return n
-	}() == func() int64 {
-		var n int64
-		y7 := x
-		for i8 := range y7.W {
-			_ = (&y7.W[i8])
-			n++
-		}
-		return n
-	}())
+	}() == int64(len(x.W)))
 }
 
 // invFpIif evaluates fp-iif on a Probe: fp-iif holds
 // iif(n.exists(), n >= 0, true)
-func (x *Probe) invFpIif(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpIif(_ *validator) int8 {
 	return func() int8 {
 		var r int8
 		n := 0
@@ -409,8 +374,7 @@ func (x *Probe) invFpIif(v *validator) int8 {
 
 // invFpIntersect evaluates fp-intersect on a Probe: fp-intersect holds
 // u.intersect(t).empty()
-func (x *Probe) invFpIntersect(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpIntersect(_ *validator) int8 {
 	return 3 - func() int8 {
 		var kept1 []any
 		y2 := x
@@ -440,8 +404,7 @@ func (x *Probe) invFpIntersect(v *validator) int8 {
 
 // invFpIsdistinct evaluates fp-isdistinct on a Probe: fp-isdistinct holds
 // u.isDistinct()
-func (x *Probe) invFpIsdistinct(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpIsdistinct(_ *validator) int8 {
 	return func() int8 {
 		var seen1 []fpScalar
 		y2 := x
@@ -461,8 +424,7 @@ func (x *Probe) invFpIsdistinct(v *validator) int8 {
 
 // invFpLower evaluates fp-lower on a Probe: fp-lower holds
 // a.empty() or a.lower() = 'abc'
-func (x *Probe) invFpLower(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpLower(_ *validator) int8 {
 	return func() int8 {
 		l6 := fpBool(x.A == nil)
 		if l6 == 2 {
@@ -513,8 +475,7 @@ func (x *Probe) invFpLower(v *validator) int8 {
 
 // invFpMemberof evaluates fp-memberof on a Probe: fp-memberof holds
 // q.empty() or q.memberOf('http://hl7.org/fhir/ValueSet/administrative-gender')
-func (x *Probe) invFpMemberof(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpMemberof(_ *validator) int8 {
 	return func() int8 {
 		l4 := fpBool(x.Q == nil)
 		if l4 == 2 {
@@ -541,8 +502,7 @@ func (x *Probe) invFpMemberof(v *validator) int8 {
 
 // invFpMemberofCoding evaluates fp-memberof-coding on a Probe: fp-memberof-coding holds
 // cd.empty() or cd.memberOf('http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1')
-func (x *Probe) invFpMemberofCoding(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpMemberofCoding(_ *validator) int8 {
 	return func() int8 {
 		l4 := fpBool(x.Cd == nil)
 		if l4 == 2 {
@@ -569,8 +529,7 @@ func (x *Probe) invFpMemberofCoding(v *validator) int8 {
 
 // invFpRepeat evaluates fp-repeat on a Probe: fp-repeat holds
 // repeat(node).label.isDistinct()
-func (x *Probe) invFpRepeat(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpRepeat(_ *validator) int8 {
 	return func() int8 {
 		var seen1 []fpScalar
 		var buf2 [16]*ProbeNode
@@ -605,8 +564,7 @@ func (x *Probe) invFpRepeat(v *validator) int8 {
 
 // invFpRepeatAny evaluates fp-repeat-any on a Probe: labels of nodes and leaves distinct
 // repeat(node | leaf).label.isDistinct()
-func (x *Probe) invFpRepeatAny(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpRepeatAny(_ *validator) int8 {
 	return func() int8 {
 		var seen1 []fpScalar
 		var buf2 [16]any
@@ -642,8 +600,7 @@ func (x *Probe) invFpRepeatAny(v *validator) int8 {
 
 // invFpReplace evaluates fp-replace on a Probe: fp-replace holds
 // c.empty() or c.replace('-', ”) = 'abc'
-func (x *Probe) invFpReplace(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpReplace(_ *validator) int8 {
 	return func() int8 {
 		l11 := fpBool(x.C == nil)
 		if l11 == 2 {
@@ -708,8 +665,7 @@ func (x *Probe) invFpReplace(v *validator) int8 {
 
 // invFpReplacematches evaluates fp-replacematches on a Probe: fp-replacematches holds
 // d.empty() or d.replaceMatches('[0-9]+', ”) = 'abc'
-func (x *Probe) invFpReplacematches(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpReplacematches(_ *validator) int8 {
 	return func() int8 {
 		l11 := fpBool(x.D == nil)
 		if l11 == 2 {
@@ -775,7 +731,6 @@ func (x *Probe) invFpReplacematches(v *validator) int8 {
 // invFpResolve evaluates fp-resolve on a Probe: fp-resolve holds
 // r.all(resolve().exists())
 func (x *Probe) invFpResolve(v *validator) int8 {
-	_ = v
 	return func() int8 {
 		y1 := x
 		for i2 := range y1.R {
@@ -796,42 +751,33 @@ func (x *Probe) invFpResolve(v *validator) int8 {
 
 // invFpSkip evaluates fp-skip on a Probe: fp-skip holds
 // t.count() < 2 or t.skip(1).first() = 'b'
-func (x *Probe) invFpSkip(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpSkip(_ *validator) int8 {
 	return func() int8 {
-		l10 := fpBool(func() int64 {
-			var n int64
-			y1 := x
-			for i2 := range y1.T {
-				_ = (&y1.T[i2])
-				n++
-			}
-			return n
-		}() < int64(int64(2)))
-		if l10 == 2 {
+		l8 := fpBool(int64(len(x.T)) < int64(int64(2)))
+		if l8 == 2 {
 			return 2
 		}
-		return fpOr(l10, func() int8 {
+		return fpOr(l8, func() int8 {
 			var a fpScalar
 			an := 0
-			done3 := false
-			k4, lim5 := int64(0), func() int64 {
+			done1 := false
+			k2, lim3 := int64(0), func() int64 {
 				var r int64
 				r = int64(int64(1))
 				return r
 			}()
-			y6 := x
-			for i7 := range y6.T {
-				if k4 >= lim5 {
-					if !done3 {
-						done3 = true
-						if sc8, ok := (&y6.T[i7]).fpScalar(); ok {
-							a = sc8
+			y4 := x
+			for i5 := range y4.T {
+				if k2 >= lim3 {
+					if !done1 {
+						done1 = true
+						if sc6, ok := (&y4.T[i5]).fpScalar(); ok {
+							a = sc6
 							an++
 						}
 					}
 				}
-				k4++
+				k2++
 			}
 			if an > 1 {
 				return -1
@@ -841,11 +787,11 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc9 := fpScalar{
+			sc7 := fpScalar{
 				kind: 1,
 				s:    "b",
 			}
-			b = sc9
+			b = sc7
 			bn++
 			if bn > 1 {
 				return -1
@@ -860,14 +806,13 @@ func (x *Probe) invFpSkip(v *validator) int8 {
 
 // invFpTail evaluates fp-tail on a Probe: fp-tail holds
 // t.empty() or t.tail().count() = t.count() - 1
-func (x *Probe) invFpTail(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpTail(_ *validator) int8 {
 	return func() int8 {
-		l9 := fpBool(len(x.T) == 0)
-		if l9 == 2 {
+		l7 := fpBool(len(x.T) == 0)
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l9, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a int64
 			an := 0
 			a = func() int64 {
@@ -892,22 +837,14 @@ func (x *Probe) invFpTail(v *validator) int8 {
 			}
 			var b int64
 			bn := 0
-			var x7, y8 int64
-			x7n, y8n := 0, 0
-			x7 = func() int64 {
-				var n int64
-				y5 := x
-				for i6 := range y5.T {
-					_ = (&y5.T[i6])
-					n++
-				}
-				return n
-			}()
-			x7n++
-			y8 = int64(int64(1))
-			y8n++
-			if x7n == 1 && y8n == 1 {
-				b = x7 - y8
+			var x5, y6 int64
+			x5n, y6n := 0, 0
+			x5 = int64(len(x.T))
+			x5n++
+			y6 = int64(int64(1))
+			y6n++
+			if x5n == 1 && y6n == 1 {
+				b = x5 - y6
 				bn++
 			}
 			if bn > 1 {
@@ -926,8 +863,7 @@ func (x *Probe) invFpTail(v *validator) int8 {
 
 // invFpTake evaluates fp-take on a Probe: fp-take holds
 // t.take(2).where($this = 'x').empty()
-func (x *Probe) invFpTake(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpTake(_ *validator) int8 {
 	return 3 - func() int8 {
 		k1, lim2 := int64(0), func() int64 {
 			var r int64
@@ -979,8 +915,7 @@ func (x *Probe) invFpTake(v *validator) int8 {
 
 // invFpTointeger evaluates fp-tointeger on a Probe: fp-tointeger holds
 // s.empty() or s.toInteger() > 10
-func (x *Probe) invFpTointeger(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpTointeger(_ *validator) int8 {
 	return func() int8 {
 		l5 := fpBool(x.S == nil)
 		if l5 == 2 {
@@ -1028,8 +963,7 @@ func (x *Probe) invFpTointeger(v *validator) int8 {
 
 // invFpUpper evaluates fp-upper on a Probe: fp-upper holds
 // b.empty() or b.upper() = 'ABC'
-func (x *Probe) invFpUpper(v *validator) int8 {
-	_ = v
+func (x *Probe) invFpUpper(_ *validator) int8 {
 	return func() int8 {
 		l6 := fpBool(x.B == nil)
 		if l6 == 2 {
@@ -1080,56 +1014,12 @@ func (x *Probe) invFpUpper(v *validator) int8 {
 
 // invEle1 evaluates ele-1 on a Probe.node: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *ProbeNode) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Label != nil {
-			n++
-		}
-		n += int64(len(y1.Node))
-		n += int64(len(y1.Leaf))
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *ProbeNode) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Label != nil)+int64(len(x.Node))+int64(len(x.Leaf)) > fpCount(x.ID != nil))
 }
 
 // invEle1 evaluates ele-1 on a Probe.node.leaf: All FHIR elements must have a @value or children
 // hasValue() or (children().count() > id.count())
-func (x *ProbeNodeLeaf) invEle1(v *validator) int8 {
-	_ = v
-	return fpBool(func() int64 {
-		var n int64
-		y1 := x
-		if y1.ID != nil {
-			n++
-		}
-		n += int64(len(y1.Extension))
-		n += int64(len(y1.ModifierExtension))
-		if y1.Label != nil {
-			n++
-		}
-		return n
-	}() > func() int64 {
-		var n int64
-		y2 := x
-		if y2.ID != nil {
-			_ = *y2.ID
-			n++
-		}
-		return n
-	}())
+func (x *ProbeNodeLeaf) invEle1(_ *validator) int8 {
+	return fpBool(fpCount(x.ID != nil)+int64(len(x.Extension))+int64(len(x.ModifierExtension))+fpCount(x.Label != nil) > fpCount(x.ID != nil))
 }
