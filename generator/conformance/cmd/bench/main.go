@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"testing"
@@ -40,7 +41,19 @@ type result struct {
 
 func main() {
 	pkg := flag.String("package", "hl7.fhir.r4.examples@4.0.1", "package whose resources to use")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to `file`")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	docs, skipped, err := load(*pkg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
