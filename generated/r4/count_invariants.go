@@ -9,7 +9,7 @@ import "strings"
 // (code.exists() or value.empty()) and (system.empty() or system = %ucum) and (code.empty() or code = '1') and (value.empty() or value.hasValue().not() or value.toString().contains('.').not())
 func (x *Count) invCnt3(_ *validator) int8 {
 	return func() int8 {
-		l12 := func() int8 {
+		l10 := func() int8 {
 			l4 := func() int8 {
 				l2 := fpOr(fpBool(x.Code != nil), fpBool(x.Value == nil))
 				if l2 == 1 {
@@ -40,15 +40,15 @@ func (x *Count) invCnt3(_ *validator) int8 {
 				}))
 			}())
 		}()
-		if l12 == 1 {
+		if l10 == 1 {
 			return 1
 		}
-		return fpAnd(l12, func() int8 {
-			l11 := fpOr(fpBool(x.Value == nil), fpNotBool(fpBool(x.Value != nil && x.Value.Value != nil)))
-			if l11 == 2 {
+		return fpAnd(l10, func() int8 {
+			l9 := fpOr(fpBool(x.Value == nil), fpNotBool(fpBool(x.Value != nil && x.Value.Value != nil)))
+			if l9 == 2 {
 				return 2
 			}
-			return fpOr(l11, fpNotBool(func() int8 {
+			return fpOr(l9, fpNotBool(func() int8 {
 				var s5 string
 				n6 := 0
 				y7 := x
@@ -59,16 +59,10 @@ func (x *Count) invCnt3(_ *validator) int8 {
 					}
 				}
 				if n6 == 1 {
-					var s9 string
-					n10 := 0
-					n10++
-					s9 = "."
-					if n10 == 1 {
-						if strings.Contains(s5, s9) {
-							return 2
-						}
-						return 1
+					if strings.Contains(s5, ".") {
+						return 2
 					}
+					return 1
 				}
 				return 0
 			}()))

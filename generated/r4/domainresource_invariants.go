@@ -36,33 +36,27 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 			if r2 != nil {
 				w3 := r2
 				if fpNotBool(func() int8 {
-					l44 := func() int8 {
-						l38 := func() int8 {
-							l32 := func() int8 {
+					l42 := func() int8 {
+						l36 := func() int8 {
+							l30 := func() int8 {
 								var a fpScalar
 								an := 0
 								var s4 string
 								n5 := 0
-								n5++
-								s4 = "#"
+								if r6, ok := w3.(Resource); ok {
+									f7 := r6.GetID()
+									if f7 != nil {
+										n5++
+										s4 = fpStr(f7.Value)
+									}
+								}
 								if n5 == 1 {
-									var s6 string
-									n7 := 0
-									if r8, ok := w3.(Resource); ok {
-										f9 := r8.GetID()
-										if f9 != nil {
-											n7++
-											s6 = fpStr(f9.Value)
-										}
+									sc8 := fpScalar{
+										kind: 1,
+										s:    "#" + s4,
 									}
-									if n7 == 1 {
-										sc10 := fpScalar{
-											kind: 1,
-											s:    s4 + s6,
-										}
-										a = sc10
-										an++
-									}
+									a = sc8
+									an++
 								}
 								if an > 1 {
 									return -1
@@ -71,22 +65,22 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									return 0
 								}
 								if v.resource != nil {
-									for _, d11 := range descendants(v, v.resource) {
-										for _, a12 := range fpNavReference(any(d11)) {
+									for _, d9 := range descendants(v, v.resource) {
+										for _, a10 := range fpNavReference(any(d9)) {
 											{
-												var e13 fpScalar
-												e13n := 0
-												if sc14, ok := fpScalarOf(a12); ok {
-													e13 = sc14
-													e13n++
+												var e11 fpScalar
+												e11n := 0
+												if sc12, ok := fpScalarOf(a10); ok {
+													e11 = sc12
+													e11n++
 												}
-												if e13n > 1 {
+												if e11n > 1 {
 													return -1
 												}
-												if e13n == 0 {
+												if e11n == 0 {
 													return 0
 												}
-												if fpCompare("=", a, e13) == 2 {
+												if fpCompare("=", a, e11) == 2 {
 													return 2
 												}
 											}
@@ -94,22 +88,22 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 								}
 								if v.resource != nil {
-									for _, d15 := range descendants(v, v.resource) {
-										if y16, ok := d15.(*Canonical); ok && y16 != nil {
+									for _, d13 := range descendants(v, v.resource) {
+										if y14, ok := d13.(*Canonical); ok && y14 != nil {
 											{
-												var e17 fpScalar
-												e17n := 0
-												if sc18, ok := fpScalarOf(any(y16)); ok {
-													e17 = sc18
-													e17n++
+												var e15 fpScalar
+												e15n := 0
+												if sc16, ok := fpScalarOf(any(y14)); ok {
+													e15 = sc16
+													e15n++
 												}
-												if e17n > 1 {
+												if e15n > 1 {
 													return -1
 												}
-												if e17n == 0 {
+												if e15n == 0 {
 													return 0
 												}
-												if fpCompare("=", a, e17) == 2 {
+												if fpCompare("=", a, e15) == 2 {
 													return 2
 												}
 											}
@@ -117,22 +111,22 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 								}
 								if v.resource != nil {
-									for _, d19 := range descendants(v, v.resource) {
-										if y20, ok := d19.(*URI); ok && y20 != nil {
+									for _, d17 := range descendants(v, v.resource) {
+										if y18, ok := d17.(*URI); ok && y18 != nil {
 											{
-												var e21 fpScalar
-												e21n := 0
-												if sc22, ok := fpScalarOf(any(y20)); ok {
-													e21 = sc22
-													e21n++
+												var e19 fpScalar
+												e19n := 0
+												if sc20, ok := fpScalarOf(any(y18)); ok {
+													e19 = sc20
+													e19n++
 												}
-												if e21n > 1 {
+												if e19n > 1 {
 													return -1
 												}
-												if e21n == 0 {
+												if e19n == 0 {
 													return 0
 												}
-												if fpCompare("=", a, e21) == 2 {
+												if fpCompare("=", a, e19) == 2 {
 													return 2
 												}
 											}
@@ -140,22 +134,22 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 								}
 								if v.resource != nil {
-									for _, d23 := range descendants(v, v.resource) {
-										if y24, ok := d23.(*URL); ok && y24 != nil {
+									for _, d21 := range descendants(v, v.resource) {
+										if y22, ok := d21.(*URL); ok && y22 != nil {
 											{
-												var e25 fpScalar
-												e25n := 0
-												if sc26, ok := fpScalarOf(any(y24)); ok {
-													e25 = sc26
-													e25n++
+												var e23 fpScalar
+												e23n := 0
+												if sc24, ok := fpScalarOf(any(y22)); ok {
+													e23 = sc24
+													e23n++
 												}
-												if e25n > 1 {
+												if e23n > 1 {
 													return -1
 												}
-												if e25n == 0 {
+												if e23n == 0 {
 													return 0
 												}
-												if fpCompare("=", a, e25) == 2 {
+												if fpCompare("=", a, e23) == 2 {
 													return 2
 												}
 											}
@@ -164,18 +158,18 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 								}
 								return 1
 							}()
-							if l32 == 2 {
+							if l30 == 2 {
 								return 2
 							}
-							return fpOr(l32, func() int8 {
-								for _, d27 := range descendants(v, w3) {
-									w28 := d27
+							return fpOr(l30, func() int8 {
+								for _, d25 := range descendants(v, w3) {
+									w26 := d25
 									if func() int8 {
 										var a fpScalar
 										an := 0
-										for _, a29 := range fpNavReference(any(w28)) {
-											if sc30, ok := fpScalarOf(a29); ok {
-												a = sc30
+										for _, a27 := range fpNavReference(any(w26)) {
+											if sc28, ok := fpScalarOf(a27); ok {
+												a = sc28
 												an++
 											}
 										}
@@ -187,11 +181,11 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 										}
 										var b fpScalar
 										bn := 0
-										sc31 := fpScalar{
+										sc29 := fpScalar{
 											kind: 1,
 											s:    "#",
 										}
-										b = sc31
+										b = sc29
 										bn++
 										if bn > 1 {
 											return -1
@@ -201,25 +195,25 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 										}
 										return fpCompare("=", a, b)
 									}() == 2 {
-										_ = w28
+										_ = w26
 										return 2
 									}
 								}
 								return 1
 							}())
 						}()
-						if l38 == 2 {
+						if l36 == 2 {
 							return 2
 						}
-						return fpOr(l38, func() int8 {
-							for _, d33 := range descendants(v, w3) {
-								w34 := d33
+						return fpOr(l36, func() int8 {
+							for _, d31 := range descendants(v, w3) {
+								w32 := d31
 								if func() int8 {
 									var a fpScalar
 									an := 0
-									if y35, ok := w34.(*Canonical); ok && y35 != nil {
-										if sc36, ok := y35.fpScalar(); ok {
-											a = sc36
+									if y33, ok := w32.(*Canonical); ok && y33 != nil {
+										if sc34, ok := y33.fpScalar(); ok {
+											a = sc34
 											an++
 										}
 									}
@@ -231,11 +225,11 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 									var b fpScalar
 									bn := 0
-									sc37 := fpScalar{
+									sc35 := fpScalar{
 										kind: 1,
 										s:    "#",
 									}
-									b = sc37
+									b = sc35
 									bn++
 									if bn > 1 {
 										return -1
@@ -245,25 +239,25 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 									}
 									return fpCompare("=", a, b)
 								}() == 2 {
-									_ = w34
+									_ = w32
 									return 2
 								}
 							}
 							return 1
 						}())
 					}()
-					if l44 == 2 {
+					if l42 == 2 {
 						return 2
 					}
-					return fpOr(l44, func() int8 {
-						for _, d39 := range descendants(v, w3) {
-							w40 := d39
+					return fpOr(l42, func() int8 {
+						for _, d37 := range descendants(v, w3) {
+							w38 := d37
 							if func() int8 {
 								var a fpScalar
 								an := 0
-								if y41, ok := w40.(*Canonical); ok && y41 != nil {
-									if sc42, ok := y41.fpScalar(); ok {
-										a = sc42
+								if y39, ok := w38.(*Canonical); ok && y39 != nil {
+									if sc40, ok := y39.fpScalar(); ok {
+										a = sc40
 										an++
 									}
 								}
@@ -275,11 +269,11 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 								}
 								var b fpScalar
 								bn := 0
-								sc43 := fpScalar{
+								sc41 := fpScalar{
 									kind: 1,
 									s:    "#",
 								}
-								b = sc43
+								b = sc41
 								bn++
 								if bn > 1 {
 									return -1
@@ -289,7 +283,7 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 								}
 								return fpCompare("=", a, b)
 							}() == 2 {
-								_ = w40
+								_ = w38
 								return 2
 							}
 						}

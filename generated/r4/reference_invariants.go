@@ -15,7 +15,7 @@ func (x *Reference) invEle1(_ *validator) int8 {
 // reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))
 func (x *Reference) invRef1(v *validator) int8 {
 	return func() int8 {
-		l18 := fpNotBool(func() int8 {
+		l16 := fpNotBool(func() int8 {
 			var s1 string
 			n2 := 0
 			y3 := x
@@ -24,43 +24,37 @@ func (x *Reference) invRef1(v *validator) int8 {
 				s1 = fpStr(y3.Reference.Value)
 			}
 			if n2 == 1 {
-				var s4 string
-				n5 := 0
-				n5++
-				s4 = "#"
-				if n5 == 1 {
-					if strings.HasPrefix(s1, s4) {
-						return 2
-					}
-					return 1
+				if strings.HasPrefix(s1, "#") {
+					return 2
 				}
+				return 1
 			}
 			return 0
 		}())
-		if l18 == 2 {
+		if l16 == 2 {
 			return 2
 		}
-		return fpOr(l18, func() int8 {
+		return fpOr(l16, func() int8 {
 			var a fpScalar
 			an := 0
-			var s6 string
-			n7 := 0
-			y8 := x
-			if y8.Reference != nil {
-				n7++
-				s6 = fpStr(y8.Reference.Value)
+			var s4 string
+			n5 := 0
+			y6 := x
+			if y6.Reference != nil {
+				n5++
+				s4 = fpStr(y6.Reference.Value)
 			}
-			if n7 == 1 {
-				if sub9, ok := fpSubstring(s6, func() int64 {
+			if n5 == 1 {
+				if sub7, ok := fpSubstring(s4, func() int64 {
 					var r int64
 					r = int64(int64(1))
 					return r
 				}(), int64(-1)); ok {
-					sc10 := fpScalar{
+					sc8 := fpScalar{
 						kind: 1,
-						s:    sub9,
+						s:    sub7,
 					}
-					a = sc10
+					a = sc8
 					an++
 				}
 			}
@@ -71,27 +65,27 @@ func (x *Reference) invRef1(v *validator) int8 {
 				return 0
 			}
 			if v.container != nil {
-				if r11, ok := v.container.(DomainResource); ok {
-					f12 := r11.GetContained()
-					for _, r13 := range f12 {
-						if r13 != nil {
-							if r14, ok := r13.(Resource); ok {
-								f15 := r14.GetID()
-								if f15 != nil {
+				if r9, ok := v.container.(DomainResource); ok {
+					f10 := r9.GetContained()
+					for _, r11 := range f10 {
+						if r11 != nil {
+							if r12, ok := r11.(Resource); ok {
+								f13 := r12.GetID()
+								if f13 != nil {
 									{
-										var e16 fpScalar
-										e16n := 0
-										if sc17, ok := f15.fpScalar(); ok {
-											e16 = sc17
-											e16n++
+										var e14 fpScalar
+										e14n := 0
+										if sc15, ok := f13.fpScalar(); ok {
+											e14 = sc15
+											e14n++
 										}
-										if e16n > 1 {
+										if e14n > 1 {
 											return -1
 										}
-										if e16n == 0 {
+										if e14n == 0 {
 											return 0
 										}
-										if fpCompare("=", a, e16) == 2 {
+										if fpCompare("=", a, e14) == 2 {
 											return 2
 										}
 									}

@@ -27,7 +27,7 @@ func (x *TriggerDefinition) invTrd2(_ *validator) int8 {
 // (type = 'named-event' implies name.exists()) and (type = 'periodic' implies timing.exists()) and (type.startsWith('data-') implies data.exists())
 func (x *TriggerDefinition) invTrd3(_ *validator) int8 {
 	return func() int8 {
-		l7 := func() int8 {
+		l5 := func() int8 {
 			l1 := fpImplies(fpCompareTo("=", x.Type, fpScalar{
 				kind: 1,
 				s:    "named-event",
@@ -40,10 +40,10 @@ func (x *TriggerDefinition) invTrd3(_ *validator) int8 {
 				s:    "periodic",
 			}), fpBool(x.Timing != nil)))
 		}()
-		if l7 == 1 {
+		if l5 == 1 {
 			return 1
 		}
-		return fpAnd(l7, fpImplies(func() int8 {
+		return fpAnd(l5, fpImplies(func() int8 {
 			var s2 string
 			n3 := 0
 			y4 := x
@@ -52,16 +52,10 @@ func (x *TriggerDefinition) invTrd3(_ *validator) int8 {
 				s2 = fpStr(y4.Type.Value)
 			}
 			if n3 == 1 {
-				var s5 string
-				n6 := 0
-				n6++
-				s5 = "data-"
-				if n6 == 1 {
-					if strings.HasPrefix(s2, s5) {
-						return 2
-					}
-					return 1
+				if strings.HasPrefix(s2, "data-") {
+					return 2
 				}
+				return 1
 			}
 			return 0
 		}(), fpBool(len(x.Data) > 0)))

@@ -1481,6 +1481,10 @@ func (c *fpc) stringOrEmpty(g *jen.Group, in coll, body func(*jen.Group, jen.Cod
 }
 
 func (c *fpc) stringArg(g *jen.Group, in coll, body func(*jen.Group, jen.Code), emptyOK bool) {
+	if in.single && in.typ.k == ikString {
+		body(g, in.val) // a literal: its one string
+		return
+	}
 	s := c.tmp("s")
 	cnt := c.tmp("n")
 	g.Var().Id(s).String()

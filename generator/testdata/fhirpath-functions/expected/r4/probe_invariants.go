@@ -602,11 +602,11 @@ func (x *Probe) invFpRepeatAny(_ *validator) int8 {
 // c.empty() or c.replace('-', ”) = 'abc'
 func (x *Probe) invFpReplace(_ *validator) int8 {
 	return func() int8 {
-		l11 := fpBool(x.C == nil)
-		if l11 == 2 {
+		l7 := fpBool(x.C == nil)
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l11, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a fpScalar
 			an := 0
 			var s1 string
@@ -617,25 +617,13 @@ func (x *Probe) invFpReplace(_ *validator) int8 {
 				s1 = fpStr(y3.C.Value)
 			}
 			if n2 == 1 {
-				var s4 string
-				n5 := 0
-				n5++
-				s4 = "-"
-				if n5 == 1 {
-					var s6 string
-					n7 := 0
-					n7++
-					s6 = ""
-					if n7 == 1 {
-						if o8, ok := fpReplace(s1, s4, s6); ok {
-							sc9 := fpScalar{
-								kind: 1,
-								s:    o8,
-							}
-							a = sc9
-							an++
-						}
+				if o4, ok := fpReplace(s1, "-", ""); ok {
+					sc5 := fpScalar{
+						kind: 1,
+						s:    o4,
 					}
+					a = sc5
+					an++
 				}
 			}
 			if an > 1 {
@@ -646,11 +634,11 @@ func (x *Probe) invFpReplace(_ *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc10 := fpScalar{
+			sc6 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
-			b = sc10
+			b = sc6
 			bn++
 			if bn > 1 {
 				return -1
@@ -667,11 +655,11 @@ func (x *Probe) invFpReplace(_ *validator) int8 {
 // d.empty() or d.replaceMatches('[0-9]+', ”) = 'abc'
 func (x *Probe) invFpReplacematches(_ *validator) int8 {
 	return func() int8 {
-		l11 := fpBool(x.D == nil)
-		if l11 == 2 {
+		l7 := fpBool(x.D == nil)
+		if l7 == 2 {
 			return 2
 		}
-		return fpOr(l11, func() int8 {
+		return fpOr(l7, func() int8 {
 			var a fpScalar
 			an := 0
 			var s1 string
@@ -682,25 +670,13 @@ func (x *Probe) invFpReplacematches(_ *validator) int8 {
 				s1 = fpStr(y3.D.Value)
 			}
 			if n2 == 1 {
-				var s4 string
-				n5 := 0
-				n5++
-				s4 = "[0-9]+"
-				if n5 == 1 {
-					var s6 string
-					n7 := 0
-					n7++
-					s6 = ""
-					if n7 == 1 {
-						if o8, ok := fpReplaceMatches(s1, s4, s6); ok {
-							sc9 := fpScalar{
-								kind: 1,
-								s:    o8,
-							}
-							a = sc9
-							an++
-						}
+				if o4, ok := fpReplaceMatches(s1, "[0-9]+", ""); ok {
+					sc5 := fpScalar{
+						kind: 1,
+						s:    o4,
 					}
+					a = sc5
+					an++
 				}
 			}
 			if an > 1 {
@@ -711,11 +687,11 @@ func (x *Probe) invFpReplacematches(_ *validator) int8 {
 			}
 			var b fpScalar
 			bn := 0
-			sc10 := fpScalar{
+			sc6 := fpScalar{
 				kind: 1,
 				s:    "abc",
 			}
-			b = sc10
+			b = sc6
 			bn++
 			if bn > 1 {
 				return -1
