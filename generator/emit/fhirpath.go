@@ -1653,12 +1653,12 @@ func (c *fpc) binary(n *fhirpath.Node, in, this coll) value {
 		a := c.truth(left)
 		right := c.compile(n.Args[1], in, this)
 		b := c.truth(right)
+		fn := map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]
 		if right.b != nil && right.b.pure {
 			// evaluating the right operand costs little and cannot fail:
 			// the three-valued operator gives what short-circuiting would
-			return bv(jen.Id(map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]).Call(a, b))
+			return bv(jen.Id(fn).Call(a, b))
 		}
-		fn := map[string]string{"and": "fpAnd", "or": "fpOr", "xor": "fpXor", "implies": "fpImplies"}[n.Op]
 		// the right operand is not evaluated when the left decides
 		decides := map[string]int{"and": 1, "or": 2, "implies": 1}
 		d, short := decides[n.Op]

@@ -104,3 +104,39 @@ func TestInvariantEmptyPasses(t *testing.T) {
 		t.Fatal("ref-1 not caught for #nowhere")
 	}
 }
+
+// dom-3 holds for a contained resource that refers to its container ("#")
+// though the container does not refer to it: descendants() of the contained
+// resource has the reference. A contained resource referring to nothing
+// breaks dom-3, even when the container has a "#" of its own (the
+// descendants of the two roots are listed apart).
+func TestDom3ContainedRefersToContainer(t *testing.T) {
+	session := strings.Replace(strings.Replace(validSession, `"contained":[{"resourceType":"Patient","id":"p1"}],`, ``, 1), `"#p1"`, `"Patient/p1"`, 1)
+	event := func(ref string) string {
+		return `{"resourceType":"AuditEvent","id":"c1","type":{"code":"x"},"recorded":"2020-01-01T00:00:00Z",` +
+			`"agent":[{"requestor":true,"who":{"reference":"` + ref + `"}}],"source":{"observer":{"reference":"` + ref + `"}}}`
+	}
+	for _, tc := range []struct {
+		ref, container string // the contained event's references, the container's
+		dom3           bool
+	}{
+		{"#", "Patient/p1", false},
+		{"Device/d1", "Patient/p1", true},
+		// the container's own "#" does not make the event refer to it
+		{"Device/d1", "#", true},
+	} {
+		doc := edit(t, session, `"id":"s1",`, `"id":"s1","contained":[`+event(tc.ref)+`],`)
+		doc = edit(t, doc, `"Patient/p1"`, `"`+tc.container+`"`)
+		res, err := r4.UnmarshalResource([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		caught := false
+		for _, i := range res.(*r4.UserSession).ValidateIssues() {
+			caught = caught || i.Key == "dom-3" && i.Severity == fhir.SeverityError
+		}
+		if caught != tc.dom3 {
+			t.Errorf("contained event referring to %q, container to %q: dom-3 caught %v, want %v", tc.ref, tc.container, caught, tc.dom3)
+		}
+	}
+}

@@ -595,17 +595,21 @@ func (m *merger) addConstraints(t *Element, v gjson.Result) {
 			return true
 		}
 		have[key] = true
-		if !c.Get("source").Exists() {
-			ce := parseElement(c)
-			ce.SetString("source", m.def.URL)
-			raw, _ := ce.MarshalJSON()
-			parts = append(parts, string(raw))
-		} else {
-			parts = append(parts, c.Raw)
-		}
+		parts = append(parts, withSource(c, m.def.URL))
 		return true
 	})
 	t.SetRaw("constraint", "["+strings.Join(parts, ",")+"]")
+}
+
+// withSource is constraint c as JSON, its source url when it names none.
+func withSource(c gjson.Result, url string) string {
+	if c.Get("source").Exists() {
+		return c.Raw
+	}
+	ce := parseElement(c)
+	ce.SetString("source", url)
+	raw, _ := ce.MarshalJSON()
+	return string(raw)
 }
 
 // check validates the finished snapshot: every slice's cardinality fits its

@@ -299,14 +299,7 @@ func sourceConstraints(e *Element, url string) {
 	}
 	var parts []string
 	cons.ForEach(func(_, c gjson.Result) bool {
-		if c.Get("source").Exists() {
-			parts = append(parts, c.Raw)
-			return true
-		}
-		ce := parseElement(c)
-		ce.SetString("source", url)
-		raw, _ := ce.MarshalJSON()
-		parts = append(parts, string(raw))
+		parts = append(parts, withSource(c, url))
 		return true
 	})
 	e.SetRaw("constraint", "["+strings.Join(parts, ",")+"]")
