@@ -10,7 +10,10 @@ import (
 	"unsafe"
 )
 
-const xhtmlNS = "http://www.w3.org/1999/xhtml"
+const (
+	xhtmlNS = "http://www.w3.org/1999/xhtml"
+	spaces  = 0x2020202020202020 // eight spaces, as a little-endian word
+)
 
 // HTMLChecks is FHIRPath's htmlChecks() on narrative XHTML, by the
 // narrative rules of the FHIR specification: well-formed XML (matched tags,
@@ -23,6 +26,7 @@ const xhtmlNS = "http://www.w3.org/1999/xhtml"
 // markup once and allocates nothing.
 func HTMLChecks(div string) bool {
 	var stack [64]string
+	var seen [8]string // attribute names of the current tag, for duplicates
 	depth, rootSeen, content := 0, false, false
 	n := len(div)
 	i := 0
@@ -38,12 +42,26 @@ func HTMLChecks(div string) bool {
 				}
 				continue
 			}
-			j, ok, text := scanText(div, i)
-			if !ok {
-				return false
+			// plain bytes (printable ASCII other than < & ]), eight at a time
+			for i+8 <= n {
+				w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(div[i:]), 8))
+				if m := special(w); m != 0 {
+					k := bits.TrailingZeros64(m) &^ 7 // the bits before the first special byte
+					content = content || (w^spaces)&(1<<k-1) != 0
+					i += k / 8
+					break
+				}
+				content = content || w != spaces
+				i += 8
 			}
-			content = content || text
-			i = j
+			if i < n && div[i] != '<' {
+				j, ok, text := textChar(div, i)
+				if !ok {
+					return false
+				}
+				content = content || text
+				i = j
+			}
 			continue
 		}
 		if i+1 >= n {
@@ -61,7 +79,7 @@ func HTMLChecks(div string) bool {
 				return false
 			}
 			body := div[i+4 : i+4+end]
-			if strings.Contains(body, "--") || !xmlChars(body) {
+			if strings.Contains(body, "--") || strings.HasSuffix(body, "-") || !xmlChars(body) { // XML: no "--" inside, no "--->"
 				return false
 			}
 			i += 4 + end + 3
@@ -72,7 +90,7 @@ func HTMLChecks(div string) bool {
 			}
 			top := stack[depth-1]
 			k := i + 2
-			if n-k < len(top) || div[k:k+len(top)] != top {
+			if !hasPrefix(div[k:], top) {
 				return false
 			}
 			k += len(top)
@@ -88,7 +106,9 @@ func HTMLChecks(div string) bool {
 		}
 		// a start tag: <name attr="value" ...> or .../>
 		k := i + 1
-		for k < n && !isSpace(div[k]) && div[k] != '>' && div[k] != '/' {
+		// element names are lower-case letters and digits; whatever else
+		// follows a name must be whitespace, '>' or "/>", or the tag fails
+		for k < n && (div[k]-'a' < 26 || div[k]-'0' < 10) {
 			k++
 		}
 		name := div[i+1 : k]
@@ -101,7 +121,15 @@ func HTMLChecks(div string) bool {
 			}
 			rootSeen = true
 		}
-		var seen [8]string // attribute names of this tag, for duplicates
+		if k < n && div[k] == '>' { // a start tag without attributes
+			if depth >= len(stack) {
+				return false
+			}
+			stack[depth] = name
+			depth++
+			i = k + 1
+			continue
+		}
 		nseen := 0
 		selfClosing, src := false, false
 		for {
@@ -189,67 +217,28 @@ func HTMLChecks(div string) bool {
 	return depth == 0 && rootSeen && content
 }
 
-// scanText checks character data from i to the next '<': legal XML
-// characters, well-formed character references, no "]]>". It says where the
-// data ends, and whether it has other than whitespace.
-func scanText(s string, i int) (end int, ok, text bool) {
-	n := len(s)
-	p := unsafe.Slice(unsafe.StringData(s), n)
-	for i < n {
-		// eight plain bytes at a time: printable ASCII other than < & ]
-		for i+8 <= n {
-			w := binary.LittleEndian.Uint64(p[i:])
-			m := special(w)
-			if m != 0 {
-				// the bytes before the first special one are plain
-				for k := bits.TrailingZeros64(m) / 8; k > 0; k-- {
-					text = text || s[i] != ' '
-					i++
-				}
-				break
-			}
-			text = text || w != 0x2020202020202020
-			i += 8
-		}
-		if i >= n {
-			break
-		}
-		c := s[i]
-		switch {
-		case c == '<':
-			return i, true, text
-		case c == '&':
-			j := charRef(s, i)
-			if j < 0 {
-				return i, false, text
-			}
-			text = true
-			i = j
-			continue
-		case c == ']':
-			if strings.HasPrefix(s[i:], "]]>") {
-				return i, false, text
-			}
-			text = true
-		case c < ' ':
-			if c != '\t' && c != '\n' && c != '\r' {
-				return i, false, text
-			}
-		case c == ' ':
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if !xmlRune(r, size) {
-				return i, false, text
-			}
-			text = true
-			i += size
-			continue
-		default:
-			text = true
-		}
-		i++
+// textChar checks the character of character data at s[i] (not '<'): a
+// legal XML character, a well-formed character reference, not the start of
+// "]]>". It says where the next character starts, and whether this one is
+// other than whitespace.
+func textChar(s string, i int) (next int, ok, text bool) {
+	switch c := s[i]; {
+	case c == '&':
+		// a reference is content, even to a space: escaping a character
+		// makes it significant (as fhirpath.js has it)
+		j := charRef(s, i)
+		return j, j >= 0, true
+	case c == ']':
+		return i + 1, !strings.HasPrefix(s[i:], "]]>"), true
+	case c < ' ':
+		return i + 1, c == '\t' || c == '\n' || c == '\r', false
+	case c == ' ':
+		return i + 1, true, false
+	case c >= utf8.RuneSelf:
+		r, size := utf8.DecodeRuneInString(s[i:])
+		return i + size, xmlRune(r, size), true
 	}
-	return i, true, text
+	return i + 1, true, true
 }
 
 // special marks (by its high bit) the first of the eight bytes of w that is
@@ -257,14 +246,11 @@ func scanText(s string, i int) (end int, ok, text bool) {
 // (Bytes after the first may be marked wrongly: only the lowest mark counts.)
 func special(w uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	lt := (w - ones*0x20) & ^w & highs // a byte below ' '
-	x := w ^ (ones * '<')
-	lt |= (x - ones) & ^x & highs
-	x = w ^ (ones * '&')
-	lt |= (x - ones) & ^x & highs
-	x = w ^ (ones * ']')
-	lt |= (x - ones) & ^x & highs
-	return (w & highs) | lt
+	// (x - ones) &^ x has the high bit of x's lowest zero byte set;
+	// w - ones*0x20 that of its lowest byte below ' ', and w itself those of
+	// its non-ASCII bytes
+	lt, amp, br := w^(ones*'<'), w^(ones*'&'), w^(ones*']')
+	return ((w - ones*0x20) | w | (lt-ones)&^lt | (amp-ones)&^amp | (br-ones)&^br) & highs
 }
 
 func xmlRune(r rune, size int) bool {
@@ -401,4 +387,18 @@ func htmlAttribute(element, name string) bool {
 		return element == "td"
 	}
 	return false
+}
+
+// hasPrefix is strings.HasPrefix for the short names of elements, without
+// a call.
+func hasPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -474,8 +474,16 @@ func fpAnyString(v any) string {
 
 // invariant records a failed constraint: one that evaluates to false, or
 // cannot be evaluated. An empty result passes, as in the HL7 validator (a
-// reference with no literal reference passes ref-1).
+// reference with no literal reference passes ref-1). A constraint that holds
+// returns at once (this part is inlined where it is called).
 func (v *validator) invariant(r int8, sev fhir.Severity, key, human string) {
+	if (r == 2 || r == 0) && v.trace == nil {
+		return
+	}
+	v.invariantFailed(r, sev, key, human)
+}
+
+func (v *validator) invariantFailed(r int8, sev fhir.Severity, key, human string) {
 	if v.trace != nil {
 		v.trace(v.Location(), key, fhir.Truth(r))
 	}

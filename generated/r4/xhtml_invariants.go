@@ -16,35 +16,11 @@ func (x *XHTML) invEle1(_ *validator) int8 {
 // attributes
 // htmlChecks()
 func (x *XHTML) invTxt1(_ *validator) int8 {
-	return func() int8 {
-		var s1 string
-		n2 := 0
-		n2++
-		s1 = fpStr(x.Value)
-		if n2 == 1 {
-			if fhir.HTMLChecks(s1) {
-				return 2
-			}
-			return 1
-		}
-		return 1
-	}()
+	return fpBool(fhir.HTMLChecks(fpStr(x.Value)))
 }
 
 // invTxt2 evaluates txt-2 on a xhtml: The narrative SHALL have some non-whitespace content
 // htmlChecks()
 func (x *XHTML) invTxt2(_ *validator) int8 {
-	return func() int8 {
-		var s1 string
-		n2 := 0
-		n2++
-		s1 = fpStr(x.Value)
-		if n2 == 1 {
-			if fhir.HTMLChecks(s1) {
-				return 2
-			}
-			return 1
-		}
-		return 1
-	}()
+	return fpBool(fhir.HTMLChecks(fpStr(x.Value)))
 }

@@ -1223,6 +1223,9 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			})
 		}})
 	case n.Name == "htmlChecks" && argc == 0:
+		if s, ok := c.oneString(in); ok {
+			return bv(jen.Id("fpBool").Call(jen.Qual(c.e.fhirPath(), "HTMLChecks").Call(s)))
+		}
 		return bv(jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 			c.singleString(g, in, func(g *jen.Group, s jen.Code) {
 				g.If(jen.Qual(c.e.fhirPath(), "HTMLChecks").Call(s)).Block(jen.Return(jen.Lit(2)))
@@ -1502,6 +1505,18 @@ func (c *fpc) stringArg(g *jen.Group, in coll, body func(*jen.Group, jen.Code), 
 	g.If(cond).BlockFunc(func(g *jen.Group) { body(g, jen.Id(s)) })
 }
 
+// oneString is the string of a collection of exactly one item (a literal,
+// the focus): its value, or "" when the item has none.
+func (c *fpc) oneString(in coll) (jen.Code, bool) {
+	if !in.single {
+		return nil, false
+	}
+	if s, ok := c.stringOf(in.typ, in.val); ok {
+		return s, true
+	}
+	return jen.Lit(""), true
+}
+
 // stringOf is the string value of an item, when it has one.
 func (c *fpc) stringOf(it itype, v jen.Code) (jen.Code, bool) {
 	switch it.k {
@@ -1519,6 +1534,11 @@ func (c *fpc) stringOf(it itype, v jen.Code) (jen.Code, bool) {
 
 func (c *fpc) stringFn2(in coll, arg value, f func(a, b jen.Code) jen.Code) jen.Code {
 	argc := c.asColl(arg)
+	if a, ok := c.oneString(in); ok {
+		if b, ok := c.oneString(argc); ok {
+			return jen.Id("fpBool").Call(f(a, b)) // one item each: no counting
+		}
+	}
 	return jen.Func().Params().Int8().BlockFunc(func(g *jen.Group) {
 		c.singleString(g, in, func(g *jen.Group, a jen.Code) {
 			c.singleString(g, argc, func(g *jen.Group, b jen.Code) {
