@@ -208,8 +208,14 @@ type emptyCheck struct {
 	offset int
 }
 
+// decodeStates keeps decodeStates for reuse: with an arena for every type
+// of the package, one is kilobytes to allocate and clear.
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
+
 func newDecodeState(data []byte, root string) *decodeState {
-	return &decodeState{d: fhirjson.NewDecoder(data, root)}
+	s := decodeStates.Get().(*decodeState)
+	s.d = fhirjson.NewDecoder(data, root)
+	return s
 }
 
 // emptyValue notes a "" value of a primitive at the current location.
@@ -218,8 +224,14 @@ func (s *decodeState) emptyValue(elem interface{ hasElement() bool }, offset int
 }
 
 // finish runs the checks that need the whole document and returns the
-// problems found (a fhir.JSONErrors), or nil.
+// problems found (a fhir.JSONErrors), or nil. s goes back to the pool.
 func (s *decodeState) finish() error {
+	_, err := s.finishWarnings()
+	return err
+}
+
+// finishWarnings is finish that returns the warnings too.
+func (s *decodeState) finishWarnings() (fhir.JSONErrors, error) {
 	if !s.d.Failed() {
 		for _, c := range s.empties {
 			if !c.elem.hasElement() {
@@ -227,7 +239,14 @@ func (s *decodeState) finish() error {
 			}
 		}
 	}
-	return s.d.Finish()
+	err := s.d.Finish()
+	warnings := s.d.Warnings()
+	// Nothing of one document is kept for the next: no arena chunk is shared
+	// between documents, so a value kept long holds only its own.
+	clear(s.empties)
+	*s = decodeState{empties: s.empties[:0]}
+	decodeStates.Put(s)
+	return warnings, err
 }
 
 // jsonEncoder is what every generated type can do.
@@ -352,10 +371,11 @@ func DecodeResource(data []byte, opts fhir.DecodeOptions) (Resource, fhir.JSONEr
 		s.d.SetRoot("$")
 	}
 	r := decodeResource(s)
-	if err := s.finish(); err != nil {
-		return nil, s.d.Warnings(), err
+	warnings, err := s.finishWarnings()
+	if err != nil {
+		return nil, warnings, err
 	}
-	return r, s.d.Warnings(), nil
+	return r, warnings, nil
 }
 
 // MarshalResource encodes a resource as compact FHIR JSON, properties in the

@@ -6,6 +6,7 @@
 package fhirjson
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strconv"
@@ -55,8 +56,7 @@ func NewDecoder(data []byte, root string) *Decoder {
 		d.syntax("the document is larger than " + strconv.Itoa(fhir.MaxDocumentSize) + " bytes")
 		return d
 	}
-	d.buf = make([]byte, len(data))
-	copy(d.buf, data)
+	d.buf = append([]byte(nil), data...) // (not make and copy: no zeroing first)
 	return d
 }
 
@@ -409,83 +409,107 @@ func (d *Decoder) str() ([]byte, bool) {
 	}
 }
 
-// strEscaped decodes a string with escapes into a new buffer.
+// strEscaped decodes a string whose first escape is at i. It copies the
+// string's raw bytes once and decodes them in place: decoded text is never
+// longer than its escapes (6 bytes of \uXXXX make at most 3 of UTF-8, 12 of
+// a surrogate pair 4).
 func (d *Decoder) strEscaped(start, i int) ([]byte, bool) {
-	buf := d.buf
-	out := make([]byte, 0, i-start+16)
-	out = append(out, buf[start:i]...)
+	end := closingQuote(d.buf, i)
+	out := append([]byte(nil), d.buf[start:end]...)
+	w, r := i-start, i-start // out[:w] is decoded; out[r:] is still to read
 	var acc uint64
-	for i < len(buf) {
-		c := buf[i]
+	for r < len(out) {
+		c := out[r]
 		switch {
-		case c == '"':
-			d.pos = i + 1
-			if !utf8.Valid(out) {
-				d.ErrorAt(start, "string is not valid UTF-8")
-			}
-			return out, true
 		case c < 0x20:
-			d.pos = i
+			d.pos = start + r
 			d.syntax("control character in a string")
 			return nil, false
 		case c != '\\':
-			j := special(buf, i, &acc)
-			out = append(out, buf[i:j]...)
-			i = j
+			j := special(out, r, &acc)
+			w += copy(out[w:], out[r:j])
+			r = j
 			continue
 		}
-		if i+1 >= len(buf) {
+		if r+1 >= len(out) {
 			break
 		}
-		switch buf[i+1] {
+		var b byte
+		switch out[r+1] {
 		case '"', '\\', '/':
-			out = append(out, buf[i+1])
-			i += 2
+			b = out[r+1]
 		case 'b':
-			out = append(out, '\b')
-			i += 2
+			b = '\b'
 		case 'f':
-			out = append(out, '\f')
-			i += 2
+			b = '\f'
 		case 'n':
-			out = append(out, '\n')
-			i += 2
+			b = '\n'
 		case 'r':
-			out = append(out, '\r')
-			i += 2
+			b = '\r'
 		case 't':
-			out = append(out, '\t')
-			i += 2
+			b = '\t'
 		case 'u':
-			r, ok := hex4(buf, i+2)
+			x, ok := hex4(out, r+2)
 			if !ok {
-				d.pos = i
+				d.pos = start + r
 				d.syntax("invalid \\u escape")
 				return nil, false
 			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				r2, ok2 := rune(-1), false
-				if i+1 < len(buf) && buf[i] == '\\' && buf[i+1] == 'u' {
-					r2, ok2 = hex4(buf, i+2)
+			r += 6
+			if utf16.IsSurrogate(x) {
+				x2, ok2 := rune(-1), false
+				if r+1 < len(out) && out[r] == '\\' && out[r+1] == 'u' {
+					x2, ok2 = hex4(out, r+2)
 				}
-				if dec := utf16.DecodeRune(r, r2); ok2 && dec != utf8.RuneError {
-					r = dec
-					i += 6
+				if dec := utf16.DecodeRune(x, x2); ok2 && dec != utf8.RuneError {
+					x = dec
+					r += 6
 				} else {
-					r = utf8.RuneError
+					x = utf8.RuneError
 				}
 			}
-			out = utf8.AppendRune(out, r)
+			w += utf8.EncodeRune(out[w:], x)
+			continue
 		default:
-			d.pos = i
+			d.pos = start + r
 			d.syntax("invalid escape")
 			return nil, false
 		}
+		out[w] = b
+		w++
+		r += 2
 	}
-	d.pos = len(buf)
-	d.syntax("unterminated string")
-	return nil, false
+	if end >= len(d.buf) {
+		d.pos = len(d.buf)
+		d.syntax("unterminated string")
+		return nil, false
+	}
+	d.pos = end + 1
+	out = out[:w]
+	if !utf8.Valid(out) {
+		d.ErrorAt(start, "string is not valid UTF-8")
+	}
+	return out, true
+}
+
+// closingQuote is the index of the '"' that ends the string around i (one
+// not escaped by an odd number of backslashes), or len(buf).
+func closingQuote(buf []byte, i int) int {
+	for {
+		k := bytes.IndexByte(buf[i:], '"')
+		if k < 0 {
+			return len(buf)
+		}
+		q := i + k
+		n := 0
+		for p := q - 1; p >= 0 && buf[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q
+		}
+		i = q + 1
+	}
 }
 
 func hex4(b []byte, i int) (rune, bool) {
