@@ -12,12 +12,7 @@ func (x *Address) validate(v *validator) {
 		return
 	}
 	v.Typed("|Address|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Use != nil {
 		v.Push("use", -1)
 		x.Use.validate(v)
@@ -34,47 +29,14 @@ func (x *Address) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
-	for i := range x.Line {
-		v.Push("line", i)
-		y := &x.Line[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.City != nil {
-		v.Push("city", -1)
-		x.City.validate(v)
-		v.Pop()
-	}
-	if x.District != nil {
-		v.Push("district", -1)
-		x.District.validate(v)
-		v.Pop()
-	}
-	if x.State != nil {
-		v.Push("state", -1)
-		x.State.validate(v)
-		v.Pop()
-	}
-	if x.PostalCode != nil {
-		v.Push("postalCode", -1)
-		x.PostalCode.validate(v)
-		v.Pop()
-	}
-	if x.Country != nil {
-		v.Push("country", -1)
-		x.Country.validate(v)
-		v.Pop()
-	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "text", x.Text)
+	validateEach(v, "line", x.Line)
+	validateOne(v, "city", x.City)
+	validateOne(v, "district", x.District)
+	validateOne(v, "state", x.State)
+	validateOne(v, "postalCode", x.PostalCode)
+	validateOne(v, "country", x.Country)
+	validateOne(v, "period", x.Period)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -97,49 +59,16 @@ func (x *Address) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Use != nil {
-		out = append(out, x.Use)
-		out = x.Use.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
-	for i := range x.Line {
-		out = append(out, &x.Line[i])
-		out = x.Line[i].walk(out)
-	}
-	if x.City != nil {
-		out = append(out, x.City)
-		out = x.City.walk(out)
-	}
-	if x.District != nil {
-		out = append(out, x.District)
-		out = x.District.walk(out)
-	}
-	if x.State != nil {
-		out = append(out, x.State)
-		out = x.State.walk(out)
-	}
-	if x.PostalCode != nil {
-		out = append(out, x.PostalCode)
-		out = x.PostalCode.walk(out)
-	}
-	if x.Country != nil {
-		out = append(out, x.Country)
-		out = x.Country.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Use)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Text)
+	out = walkEach(out, x.Line)
+	out = walkOne(out, x.City)
+	out = walkOne(out, x.District)
+	out = walkOne(out, x.State)
+	out = walkOne(out, x.PostalCode)
+	out = walkOne(out, x.Country)
+	out = walkOne(out, x.Period)
 	return out
 }

@@ -12,17 +12,8 @@ func (x *Age) validate(v *validator) {
 		return
 	}
 	v.Typed("|Age|Quantity|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Value != nil {
-		v.Push("value", -1)
-		x.Value.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "value", x.Value)
 	if x.Comparator != nil {
 		v.Push("comparator", -1)
 		x.Comparator.validate(v)
@@ -31,21 +22,9 @@ func (x *Age) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Unit != nil {
-		v.Push("unit", -1)
-		x.Unit.validate(v)
-		v.Pop()
-	}
-	if x.System != nil {
-		v.Push("system", -1)
-		x.System.validate(v)
-		v.Pop()
-	}
-	if x.Code != nil {
-		v.Push("code", -1)
-		x.Code.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "unit", x.Unit)
+	validateOne(v, "system", x.System)
+	validateOne(v, "code", x.Code)
 	if s := x.GetCode().GetValue(); s != "" && x.GetSystem().GetValue() == fhir.UCUM {
 		if msg := fhir.UCUMSyntax(s); msg != "" {
 			v.AddAt("code", fhir.SeverityError, "value", msg, "")
@@ -75,30 +54,12 @@ func (x *Age) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
-	if x.Comparator != nil {
-		out = append(out, x.Comparator)
-		out = x.Comparator.walk(out)
-	}
-	if x.Unit != nil {
-		out = append(out, x.Unit)
-		out = x.Unit.walk(out)
-	}
-	if x.System != nil {
-		out = append(out, x.System)
-		out = x.System.walk(out)
-	}
-	if x.Code != nil {
-		out = append(out, x.Code)
-		out = x.Code.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Value)
+	out = walkOne(out, x.Comparator)
+	out = walkOne(out, x.Unit)
+	out = walkOne(out, x.System)
+	out = walkOne(out, x.Code)
 	return out
 }
 func (x *Age) fpScalar() (fpScalar, bool) {

@@ -9,12 +9,7 @@ func (x *Annotation) validate(v *validator) {
 		return
 	}
 	v.Typed("|Annotation|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	switch y := x.Author.(type) {
 	case *Reference:
 		if y != nil {
@@ -24,25 +19,13 @@ func (x *Annotation) validate(v *validator) {
 			v.Pop()
 		}
 	case *String:
-		if y != nil {
-			v.Push("authorString", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "authorString", y)
 	}
-	if x.Time != nil {
-		v.Push("time", -1)
-		x.Time.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "time", x.Time)
 	if x.Text == nil {
 		v.Min("text", 1, 0)
 	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "text", x.Text)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -65,10 +48,7 @@ func (x *Annotation) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
 	if x.Author != nil {
 		out = append(out, x.Author)
 		if w, ok := x.Author.(interface {
@@ -77,13 +57,7 @@ func (x *Annotation) walk(out []any) []any {
 			out = w.walk(out)
 		}
 	}
-	if x.Time != nil {
-		out = append(out, x.Time)
-		out = x.Time.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
+	out = walkOne(out, x.Time)
+	out = walkOne(out, x.Text)
 	return out
 }

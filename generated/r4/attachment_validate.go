@@ -9,12 +9,7 @@ func (x *Attachment) validate(v *validator) {
 		return
 	}
 	v.Typed("|Attachment|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.ContentType != nil {
 		v.Push("contentType", -1)
 		x.ContentType.validate(v)
@@ -25,41 +20,13 @@ func (x *Attachment) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Language != nil {
-		v.Push("language", -1)
-		x.Language.validate(v)
-		v.Pop()
-	}
-	if x.Data != nil {
-		v.Push("data", -1)
-		x.Data.validate(v)
-		v.Pop()
-	}
-	if x.URL != nil {
-		v.Push("url", -1)
-		x.URL.validate(v)
-		v.Pop()
-	}
-	if x.Size != nil {
-		v.Push("size", -1)
-		x.Size.validate(v)
-		v.Pop()
-	}
-	if x.Hash != nil {
-		v.Push("hash", -1)
-		x.Hash.validate(v)
-		v.Pop()
-	}
-	if x.Title != nil {
-		v.Push("title", -1)
-		x.Title.validate(v)
-		v.Pop()
-	}
-	if x.Creation != nil {
-		v.Push("creation", -1)
-		x.Creation.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "language", x.Language)
+	validateOne(v, "data", x.Data)
+	validateOne(v, "url", x.URL)
+	validateOne(v, "size", x.Size)
+	validateOne(v, "hash", x.Hash)
+	validateOne(v, "title", x.Title)
+	validateOne(v, "creation", x.Creation)
 	x.checkRules(v)
 	v.invariant(x.invAtt1(v), fhir.SeverityError, "att-1", "If the Attachment has data, it SHALL have a contentType")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
@@ -84,41 +51,14 @@ func (x *Attachment) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.ContentType != nil {
-		out = append(out, x.ContentType)
-		out = x.ContentType.walk(out)
-	}
-	if x.Language != nil {
-		out = append(out, x.Language)
-		out = x.Language.walk(out)
-	}
-	if x.Data != nil {
-		out = append(out, x.Data)
-		out = x.Data.walk(out)
-	}
-	if x.URL != nil {
-		out = append(out, x.URL)
-		out = x.URL.walk(out)
-	}
-	if x.Size != nil {
-		out = append(out, x.Size)
-		out = x.Size.walk(out)
-	}
-	if x.Hash != nil {
-		out = append(out, x.Hash)
-		out = x.Hash.walk(out)
-	}
-	if x.Title != nil {
-		out = append(out, x.Title)
-		out = x.Title.walk(out)
-	}
-	if x.Creation != nil {
-		out = append(out, x.Creation)
-		out = x.Creation.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.ContentType)
+	out = walkOne(out, x.Language)
+	out = walkOne(out, x.Data)
+	out = walkOne(out, x.URL)
+	out = walkOne(out, x.Size)
+	out = walkOne(out, x.Hash)
+	out = walkOne(out, x.Title)
+	out = walkOne(out, x.Creation)
 	return out
 }

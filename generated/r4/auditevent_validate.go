@@ -26,44 +26,18 @@ func (x *AuditEvent) validate(v *validator) {
 		(*ID)(x.ID).validateValue(v)
 		v.Pop()
 	}
-	if x.Meta != nil {
-		v.Push("meta", -1)
-		x.Meta.validate(v)
-		v.Pop()
-	}
-	if x.ImplicitRules != nil {
-		v.Push("implicitRules", -1)
-		x.ImplicitRules.validate(v)
-		v.Pop()
-	}
-	if x.Language != nil {
-		v.Push("language", -1)
-		x.Language.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "meta", x.Meta)
+	validateOne(v, "implicitRules", x.ImplicitRules)
+	validateOne(v, "language", x.Language)
+	validateOne(v, "text", x.Text)
 	for i := range x.Contained {
 		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
 		v.Pop()
 	}
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -92,19 +66,11 @@ func (x *AuditEvent) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "period", x.Period)
 	if x.Recorded == nil {
 		v.Min("recorded", 1, 0)
 	}
-	if x.Recorded != nil {
-		v.Push("recorded", -1)
-		x.Recorded.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "recorded", x.Recorded)
 	if x.Outcome != nil {
 		v.Push("outcome", -1)
 		x.Outcome.validate(v)
@@ -113,11 +79,7 @@ func (x *AuditEvent) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.OutcomeDesc != nil {
-		v.Push("outcomeDesc", -1)
-		x.OutcomeDesc.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "outcomeDesc", x.OutcomeDesc)
 	for i := range x.PurposeOfEvent {
 		v.Push("purposeOfEvent", i)
 		y := &x.PurposeOfEvent[i]
@@ -196,26 +158,11 @@ func (x *AuditEvent) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	if x.ID != nil {
-		out = append(out, x.ID)
-		out = x.ID.walk(out)
-	}
-	if x.Meta != nil {
-		out = append(out, x.Meta)
-		out = x.Meta.walk(out)
-	}
-	if x.ImplicitRules != nil {
-		out = append(out, x.ImplicitRules)
-		out = x.ImplicitRules.walk(out)
-	}
-	if x.Language != nil {
-		out = append(out, x.Language)
-		out = x.Language.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
+	out = walkOne(out, x.ID)
+	out = walkOne(out, x.Meta)
+	out = walkOne(out, x.ImplicitRules)
+	out = walkOne(out, x.Language)
+	out = walkOne(out, x.Text)
 	for _, r := range x.Contained {
 		if r != nil {
 			out = append(out, r)
@@ -226,58 +173,19 @@ func (x *AuditEvent) walk(out []any) []any {
 			}
 		}
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	for i := range x.Subtype {
-		out = append(out, &x.Subtype[i])
-		out = x.Subtype[i].walk(out)
-	}
-	if x.Action != nil {
-		out = append(out, x.Action)
-		out = x.Action.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
-	if x.Recorded != nil {
-		out = append(out, x.Recorded)
-		out = x.Recorded.walk(out)
-	}
-	if x.Outcome != nil {
-		out = append(out, x.Outcome)
-		out = x.Outcome.walk(out)
-	}
-	if x.OutcomeDesc != nil {
-		out = append(out, x.OutcomeDesc)
-		out = x.OutcomeDesc.walk(out)
-	}
-	for i := range x.PurposeOfEvent {
-		out = append(out, &x.PurposeOfEvent[i])
-		out = x.PurposeOfEvent[i].walk(out)
-	}
-	for i := range x.Agent {
-		out = append(out, &x.Agent[i])
-		out = x.Agent[i].walk(out)
-	}
-	if x.Source != nil {
-		out = append(out, x.Source)
-		out = x.Source.walk(out)
-	}
-	for i := range x.Entity {
-		out = append(out, &x.Entity[i])
-		out = x.Entity[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Type)
+	out = walkEach(out, x.Subtype)
+	out = walkOne(out, x.Action)
+	out = walkOne(out, x.Period)
+	out = walkOne(out, x.Recorded)
+	out = walkOne(out, x.Outcome)
+	out = walkOne(out, x.OutcomeDesc)
+	out = walkEach(out, x.PurposeOfEvent)
+	out = walkEach(out, x.Agent)
+	out = walkOne(out, x.Source)
+	out = walkEach(out, x.Entity)
 	return out
 }
 func (x *AuditEventAgent) validate(v *validator) {
@@ -285,18 +193,8 @@ func (x *AuditEventAgent) validate(v *validator) {
 		return
 	}
 	v.Typed("|AuditEvent.agent|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
@@ -305,48 +203,26 @@ func (x *AuditEventAgent) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	for i := range x.Role {
-		v.Push("role", i)
-		y := &x.Role[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "role", x.Role)
 	if x.Who != nil {
 		v.Push("who", -1)
 		x.Who.validate(v)
 		v.checkReference(x.Who, "|Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|")
 		v.Pop()
 	}
-	if x.AltID != nil {
-		v.Push("altId", -1)
-		x.AltID.validate(v)
-		v.Pop()
-	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "altId", x.AltID)
+	validateOne(v, "name", x.Name)
 	if x.Requestor == nil {
 		v.Min("requestor", 1, 0)
 	}
-	if x.Requestor != nil {
-		v.Push("requestor", -1)
-		x.Requestor.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "requestor", x.Requestor)
 	if x.Location != nil {
 		v.Push("location", -1)
 		x.Location.validate(v)
 		v.checkReference(x.Location, "|Location|")
 		v.Pop()
 	}
-	for i := range x.Policy {
-		v.Push("policy", i)
-		y := &x.Policy[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "policy", x.Policy)
 	if x.Media != nil {
 		v.Push("media", -1)
 		x.Media.validate(v)
@@ -391,58 +267,19 @@ func (x *AuditEventAgent) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	for i := range x.Role {
-		out = append(out, &x.Role[i])
-		out = x.Role[i].walk(out)
-	}
-	if x.Who != nil {
-		out = append(out, x.Who)
-		out = x.Who.walk(out)
-	}
-	if x.AltID != nil {
-		out = append(out, x.AltID)
-		out = x.AltID.walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	if x.Requestor != nil {
-		out = append(out, x.Requestor)
-		out = x.Requestor.walk(out)
-	}
-	if x.Location != nil {
-		out = append(out, x.Location)
-		out = x.Location.walk(out)
-	}
-	for i := range x.Policy {
-		out = append(out, &x.Policy[i])
-		out = x.Policy[i].walk(out)
-	}
-	if x.Media != nil {
-		out = append(out, x.Media)
-		out = x.Media.walk(out)
-	}
-	if x.Network != nil {
-		out = append(out, x.Network)
-		out = x.Network.walk(out)
-	}
-	for i := range x.PurposeOfUse {
-		out = append(out, &x.PurposeOfUse[i])
-		out = x.PurposeOfUse[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Type)
+	out = walkEach(out, x.Role)
+	out = walkOne(out, x.Who)
+	out = walkOne(out, x.AltID)
+	out = walkOne(out, x.Name)
+	out = walkOne(out, x.Requestor)
+	out = walkOne(out, x.Location)
+	out = walkEach(out, x.Policy)
+	out = walkOne(out, x.Media)
+	out = walkOne(out, x.Network)
+	out = walkEach(out, x.PurposeOfUse)
 	return out
 }
 func (x *AuditEventAgentNetwork) validate(v *validator) {
@@ -450,23 +287,9 @@ func (x *AuditEventAgentNetwork) validate(v *validator) {
 		return
 	}
 	v.Typed("|AuditEvent.agent.network|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Address != nil {
-		v.Push("address", -1)
-		x.Address.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
+	validateOne(v, "address", x.Address)
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
@@ -496,22 +319,10 @@ func (x *AuditEventAgentNetwork) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Address != nil {
-		out = append(out, x.Address)
-		out = x.Address.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Address)
+	out = walkOne(out, x.Type)
 	return out
 }
 func (x *AuditEventSource) validate(v *validator) {
@@ -519,23 +330,9 @@ func (x *AuditEventSource) validate(v *validator) {
 		return
 	}
 	v.Typed("|AuditEvent.source|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Site != nil {
-		v.Push("site", -1)
-		x.Site.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
+	validateOne(v, "site", x.Site)
 	if x.Observer == nil {
 		v.Min("observer", 1, 0)
 	}
@@ -575,26 +372,11 @@ func (x *AuditEventSource) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Site != nil {
-		out = append(out, x.Site)
-		out = x.Site.walk(out)
-	}
-	if x.Observer != nil {
-		out = append(out, x.Observer)
-		out = x.Observer.walk(out)
-	}
-	for i := range x.Type {
-		out = append(out, &x.Type[i])
-		out = x.Type[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Site)
+	out = walkOne(out, x.Observer)
+	out = walkEach(out, x.Type)
 	return out
 }
 func (x *AuditEventEntity) validate(v *validator) {
@@ -602,18 +384,8 @@ func (x *AuditEventEntity) validate(v *validator) {
 		return
 	}
 	v.Typed("|AuditEvent.entity|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.What != nil {
 		v.Push("what", -1)
 		x.What.validate(v)
@@ -653,21 +425,9 @@ func (x *AuditEventEntity) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
-	if x.Description != nil {
-		v.Push("description", -1)
-		x.Description.validate(v)
-		v.Pop()
-	}
-	if x.Query != nil {
-		v.Push("query", -1)
-		x.Query.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "name", x.Name)
+	validateOne(v, "description", x.Description)
+	validateOne(v, "query", x.Query)
 	for i := range x.Detail {
 		v.Push("detail", i)
 		y := &x.Detail[i]
@@ -696,50 +456,17 @@ func (x *AuditEventEntity) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.What != nil {
-		out = append(out, x.What)
-		out = x.What.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Role != nil {
-		out = append(out, x.Role)
-		out = x.Role.walk(out)
-	}
-	if x.Lifecycle != nil {
-		out = append(out, x.Lifecycle)
-		out = x.Lifecycle.walk(out)
-	}
-	for i := range x.SecurityLabel {
-		out = append(out, &x.SecurityLabel[i])
-		out = x.SecurityLabel[i].walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	if x.Description != nil {
-		out = append(out, x.Description)
-		out = x.Description.walk(out)
-	}
-	if x.Query != nil {
-		out = append(out, x.Query)
-		out = x.Query.walk(out)
-	}
-	for i := range x.Detail {
-		out = append(out, &x.Detail[i])
-		out = x.Detail[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.What)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Role)
+	out = walkOne(out, x.Lifecycle)
+	out = walkEach(out, x.SecurityLabel)
+	out = walkOne(out, x.Name)
+	out = walkOne(out, x.Description)
+	out = walkOne(out, x.Query)
+	out = walkEach(out, x.Detail)
 	return out
 }
 func (x *AuditEventEntityDetail) validate(v *validator) {
@@ -747,42 +474,20 @@ func (x *AuditEventEntityDetail) validate(v *validator) {
 		return
 	}
 	v.Typed("|AuditEvent.entity.detail|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
-	if x.Type != nil {
-		v.Push("type", -1)
-		x.Type.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "type", x.Type)
 	if x.Value == nil {
 		v.Min("value", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *String:
-		if y != nil {
-			v.Push("valueString", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueString", y)
 	case *Base64Binary:
-		if y != nil {
-			v.Push("valueBase64Binary", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueBase64Binary", y)
 	}
 }
 
@@ -805,18 +510,9 @@ func (x *AuditEventEntityDetail) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Type)
 	if x.Value != nil {
 		out = append(out, x.Value)
 		if w, ok := x.Value.(interface {

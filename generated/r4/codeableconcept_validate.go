@@ -9,23 +9,9 @@ func (x *CodeableConcept) validate(v *validator) {
 		return
 	}
 	v.Typed("|CodeableConcept|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Coding {
-		v.Push("coding", i)
-		y := &x.Coding[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "coding", x.Coding)
+	validateOne(v, "text", x.Text)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -48,18 +34,9 @@ func (x *CodeableConcept) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.Coding {
-		out = append(out, &x.Coding[i])
-		out = x.Coding[i].walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.Coding)
+	out = walkOne(out, x.Text)
 	return out
 }
 

@@ -9,37 +9,12 @@ func (x *Coding) validate(v *validator) {
 		return
 	}
 	v.Typed("|Coding|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.System != nil {
-		v.Push("system", -1)
-		x.System.validate(v)
-		v.Pop()
-	}
-	if x.Version != nil {
-		v.Push("version", -1)
-		x.Version.validate(v)
-		v.Pop()
-	}
-	if x.Code != nil {
-		v.Push("code", -1)
-		x.Code.validate(v)
-		v.Pop()
-	}
-	if x.Display != nil {
-		v.Push("display", -1)
-		x.Display.validate(v)
-		v.Pop()
-	}
-	if x.UserSelected != nil {
-		v.Push("userSelected", -1)
-		x.UserSelected.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "system", x.System)
+	validateOne(v, "version", x.Version)
+	validateOne(v, "code", x.Code)
+	validateOne(v, "display", x.Display)
+	validateOne(v, "userSelected", x.UserSelected)
 	x.checkRules(v)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
@@ -63,29 +38,11 @@ func (x *Coding) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.System != nil {
-		out = append(out, x.System)
-		out = x.System.walk(out)
-	}
-	if x.Version != nil {
-		out = append(out, x.Version)
-		out = x.Version.walk(out)
-	}
-	if x.Code != nil {
-		out = append(out, x.Code)
-		out = x.Code.walk(out)
-	}
-	if x.Display != nil {
-		out = append(out, x.Display)
-		out = x.Display.walk(out)
-	}
-	if x.UserSelected != nil {
-		out = append(out, x.UserSelected)
-		out = x.UserSelected.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.System)
+	out = walkOne(out, x.Version)
+	out = walkOne(out, x.Code)
+	out = walkOne(out, x.Display)
+	out = walkOne(out, x.UserSelected)
 	return out
 }

@@ -9,23 +9,9 @@ func (x *ContactDetail) validate(v *validator) {
 		return
 	}
 	v.Typed("|ContactDetail|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
-	for i := range x.Telecom {
-		v.Push("telecom", i)
-		y := &x.Telecom[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "name", x.Name)
+	validateEach(v, "telecom", x.Telecom)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -48,17 +34,8 @@ func (x *ContactDetail) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	for i := range x.Telecom {
-		out = append(out, &x.Telecom[i])
-		out = x.Telecom[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Name)
+	out = walkEach(out, x.Telecom)
 	return out
 }

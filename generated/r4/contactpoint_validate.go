@@ -12,12 +12,7 @@ func (x *ContactPoint) validate(v *validator) {
 		return
 	}
 	v.Typed("|ContactPoint|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.System != nil {
 		v.Push("system", -1)
 		x.System.validate(v)
@@ -26,11 +21,7 @@ func (x *ContactPoint) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Value != nil {
-		v.Push("value", -1)
-		x.Value.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "value", x.Value)
 	if x.Use != nil {
 		v.Push("use", -1)
 		x.Use.validate(v)
@@ -39,16 +30,8 @@ func (x *ContactPoint) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Rank != nil {
-		v.Push("rank", -1)
-		x.Rank.validate(v)
-		v.Pop()
-	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "rank", x.Rank)
+	validateOne(v, "period", x.Period)
 	v.invariant(x.invCpt2(v), fhir.SeverityError, "cpt-2", "A system is required if a value is provided.")
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
@@ -72,29 +55,11 @@ func (x *ContactPoint) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.System != nil {
-		out = append(out, x.System)
-		out = x.System.walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
-	if x.Use != nil {
-		out = append(out, x.Use)
-		out = x.Use.walk(out)
-	}
-	if x.Rank != nil {
-		out = append(out, x.Rank)
-		out = x.Rank.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.System)
+	out = walkOne(out, x.Value)
+	out = walkOne(out, x.Use)
+	out = walkOne(out, x.Rank)
+	out = walkOne(out, x.Period)
 	return out
 }

@@ -12,12 +12,7 @@ func (x *Contributor) validate(v *validator) {
 		return
 	}
 	v.Typed("|Contributor|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -32,17 +27,8 @@ func (x *Contributor) validate(v *validator) {
 	if x.Name == nil {
 		v.Min("name", 1, 0)
 	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
-	for i := range x.Contact {
-		v.Push("contact", i)
-		y := &x.Contact[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "name", x.Name)
+	validateEach(v, "contact", x.Contact)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -65,21 +51,9 @@ func (x *Contributor) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	for i := range x.Contact {
-		out = append(out, &x.Contact[i])
-		out = x.Contact[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Name)
+	out = walkEach(out, x.Contact)
 	return out
 }

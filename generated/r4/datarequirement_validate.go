@@ -12,12 +12,7 @@ func (x *DataRequirement) validate(v *validator) {
 		return
 	}
 	v.Typed("|DataRequirement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -29,12 +24,7 @@ func (x *DataRequirement) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	for i := range x.Profile {
-		v.Push("profile", i)
-		y := &x.Profile[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "profile", x.Profile)
 	switch y := x.Subject.(type) {
 	case *CodeableConcept:
 		if y != nil {
@@ -53,12 +43,7 @@ func (x *DataRequirement) validate(v *validator) {
 			v.Pop()
 		}
 	}
-	for i := range x.MustSupport {
-		v.Push("mustSupport", i)
-		y := &x.MustSupport[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "mustSupport", x.MustSupport)
 	for i := range x.CodeFilter {
 		v.Push("codeFilter", i)
 		y := &x.CodeFilter[i]
@@ -75,11 +60,7 @@ func (x *DataRequirement) validate(v *validator) {
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.Pop()
 	}
-	if x.Limit != nil {
-		v.Push("limit", -1)
-		x.Limit.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "limit", x.Limit)
 	for i := range x.Sort {
 		v.Push("sort", i)
 		y := &x.Sort[i]
@@ -109,18 +90,9 @@ func (x *DataRequirement) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	for i := range x.Profile {
-		out = append(out, &x.Profile[i])
-		out = x.Profile[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Type)
+	out = walkEach(out, x.Profile)
 	if x.Subject != nil {
 		out = append(out, x.Subject)
 		if w, ok := x.Subject.(interface {
@@ -129,26 +101,11 @@ func (x *DataRequirement) walk(out []any) []any {
 			out = w.walk(out)
 		}
 	}
-	for i := range x.MustSupport {
-		out = append(out, &x.MustSupport[i])
-		out = x.MustSupport[i].walk(out)
-	}
-	for i := range x.CodeFilter {
-		out = append(out, &x.CodeFilter[i])
-		out = x.CodeFilter[i].walk(out)
-	}
-	for i := range x.DateFilter {
-		out = append(out, &x.DateFilter[i])
-		out = x.DateFilter[i].walk(out)
-	}
-	if x.Limit != nil {
-		out = append(out, x.Limit)
-		out = x.Limit.walk(out)
-	}
-	for i := range x.Sort {
-		out = append(out, &x.Sort[i])
-		out = x.Sort[i].walk(out)
-	}
+	out = walkEach(out, x.MustSupport)
+	out = walkEach(out, x.CodeFilter)
+	out = walkEach(out, x.DateFilter)
+	out = walkOne(out, x.Limit)
+	out = walkEach(out, x.Sort)
 	return out
 }
 func (x *DataRequirementCodeFilter) validate(v *validator) {
@@ -156,33 +113,11 @@ func (x *DataRequirementCodeFilter) validate(v *validator) {
 		return
 	}
 	v.Typed("|DataRequirement.codeFilter|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Path != nil {
-		v.Push("path", -1)
-		x.Path.validate(v)
-		v.Pop()
-	}
-	if x.SearchParam != nil {
-		v.Push("searchParam", -1)
-		x.SearchParam.validate(v)
-		v.Pop()
-	}
-	if x.ValueSet != nil {
-		v.Push("valueSet", -1)
-		x.ValueSet.validate(v)
-		v.Pop()
-	}
-	for i := range x.Code {
-		v.Push("code", i)
-		y := &x.Code[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "path", x.Path)
+	validateOne(v, "searchParam", x.SearchParam)
+	validateOne(v, "valueSet", x.ValueSet)
+	validateEach(v, "code", x.Code)
 }
 
 // Validate checks x against the definition of DataRequirement.codeFilter: cardinality, required
@@ -204,26 +139,11 @@ func (x *DataRequirementCodeFilter) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Path != nil {
-		out = append(out, x.Path)
-		out = x.Path.walk(out)
-	}
-	if x.SearchParam != nil {
-		out = append(out, x.SearchParam)
-		out = x.SearchParam.walk(out)
-	}
-	if x.ValueSet != nil {
-		out = append(out, x.ValueSet)
-		out = x.ValueSet.walk(out)
-	}
-	for i := range x.Code {
-		out = append(out, &x.Code[i])
-		out = x.Code[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Path)
+	out = walkOne(out, x.SearchParam)
+	out = walkOne(out, x.ValueSet)
+	out = walkEach(out, x.Code)
 	return out
 }
 func (x *DataRequirementDateFilter) validate(v *validator) {
@@ -231,41 +151,16 @@ func (x *DataRequirementDateFilter) validate(v *validator) {
 		return
 	}
 	v.Typed("|DataRequirement.dateFilter|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Path != nil {
-		v.Push("path", -1)
-		x.Path.validate(v)
-		v.Pop()
-	}
-	if x.SearchParam != nil {
-		v.Push("searchParam", -1)
-		x.SearchParam.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "path", x.Path)
+	validateOne(v, "searchParam", x.SearchParam)
 	switch y := x.Value.(type) {
 	case *DateTime:
-		if y != nil {
-			v.Push("valueDateTime", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDateTime", y)
 	case *Period:
-		if y != nil {
-			v.Push("valuePeriod", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valuePeriod", y)
 	case *Duration:
-		if y != nil {
-			v.Push("valueDuration", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDuration", y)
 	}
 }
 
@@ -288,18 +183,9 @@ func (x *DataRequirementDateFilter) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Path != nil {
-		out = append(out, x.Path)
-		out = x.Path.walk(out)
-	}
-	if x.SearchParam != nil {
-		out = append(out, x.SearchParam)
-		out = x.SearchParam.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Path)
+	out = walkOne(out, x.SearchParam)
 	if x.Value != nil {
 		out = append(out, x.Value)
 		if w, ok := x.Value.(interface {
@@ -315,20 +201,11 @@ func (x *DataRequirementSort) validate(v *validator) {
 		return
 	}
 	v.Typed("|DataRequirement.sort|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Path == nil {
 		v.Min("path", 1, 0)
 	}
-	if x.Path != nil {
-		v.Push("path", -1)
-		x.Path.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "path", x.Path)
 	if x.Direction == nil {
 		v.Min("direction", 1, 0)
 	}
@@ -361,17 +238,8 @@ func (x *DataRequirementSort) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Path != nil {
-		out = append(out, x.Path)
-		out = x.Path.walk(out)
-	}
-	if x.Direction != nil {
-		out = append(out, x.Direction)
-		out = x.Direction.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Path)
+	out = walkOne(out, x.Direction)
 	return out
 }

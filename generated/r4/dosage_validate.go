@@ -9,73 +9,22 @@ func (x *Dosage) validate(v *validator) {
 		return
 	}
 	v.Typed("|Dosage|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Sequence != nil {
-		v.Push("sequence", -1)
-		x.Sequence.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
-	for i := range x.AdditionalInstruction {
-		v.Push("additionalInstruction", i)
-		y := &x.AdditionalInstruction[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.PatientInstruction != nil {
-		v.Push("patientInstruction", -1)
-		x.PatientInstruction.validate(v)
-		v.Pop()
-	}
-	if x.Timing != nil {
-		v.Push("timing", -1)
-		x.Timing.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
+	validateOne(v, "sequence", x.Sequence)
+	validateOne(v, "text", x.Text)
+	validateEach(v, "additionalInstruction", x.AdditionalInstruction)
+	validateOne(v, "patientInstruction", x.PatientInstruction)
+	validateOne(v, "timing", x.Timing)
 	switch y := x.AsNeeded.(type) {
 	case *Boolean:
-		if y != nil {
-			v.Push("asNeededBoolean", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "asNeededBoolean", y)
 	case *CodeableConcept:
-		if y != nil {
-			v.Push("asNeededCodeableConcept", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "asNeededCodeableConcept", y)
 	}
-	if x.Site != nil {
-		v.Push("site", -1)
-		x.Site.validate(v)
-		v.Pop()
-	}
-	if x.Route != nil {
-		v.Push("route", -1)
-		x.Route.validate(v)
-		v.Pop()
-	}
-	if x.Method != nil {
-		v.Push("method", -1)
-		x.Method.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "site", x.Site)
+	validateOne(v, "route", x.Route)
+	validateOne(v, "method", x.Method)
 	for i := range x.DoseAndRate {
 		v.Push("doseAndRate", i)
 		y := &x.DoseAndRate[i]
@@ -83,21 +32,9 @@ func (x *Dosage) validate(v *validator) {
 		v.invariant(y.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.Pop()
 	}
-	if x.MaxDosePerPeriod != nil {
-		v.Push("maxDosePerPeriod", -1)
-		x.MaxDosePerPeriod.validate(v)
-		v.Pop()
-	}
-	if x.MaxDosePerAdministration != nil {
-		v.Push("maxDosePerAdministration", -1)
-		x.MaxDosePerAdministration.validate(v)
-		v.Pop()
-	}
-	if x.MaxDosePerLifetime != nil {
-		v.Push("maxDosePerLifetime", -1)
-		x.MaxDosePerLifetime.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "maxDosePerPeriod", x.MaxDosePerPeriod)
+	validateOne(v, "maxDosePerAdministration", x.MaxDosePerAdministration)
+	validateOne(v, "maxDosePerLifetime", x.MaxDosePerLifetime)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -120,34 +57,13 @@ func (x *Dosage) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Sequence != nil {
-		out = append(out, x.Sequence)
-		out = x.Sequence.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
-	for i := range x.AdditionalInstruction {
-		out = append(out, &x.AdditionalInstruction[i])
-		out = x.AdditionalInstruction[i].walk(out)
-	}
-	if x.PatientInstruction != nil {
-		out = append(out, x.PatientInstruction)
-		out = x.PatientInstruction.walk(out)
-	}
-	if x.Timing != nil {
-		out = append(out, x.Timing)
-		out = x.Timing.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Sequence)
+	out = walkOne(out, x.Text)
+	out = walkEach(out, x.AdditionalInstruction)
+	out = walkOne(out, x.PatientInstruction)
+	out = walkOne(out, x.Timing)
 	if x.AsNeeded != nil {
 		out = append(out, x.AsNeeded)
 		if w, ok := x.AsNeeded.(interface {
@@ -156,34 +72,13 @@ func (x *Dosage) walk(out []any) []any {
 			out = w.walk(out)
 		}
 	}
-	if x.Site != nil {
-		out = append(out, x.Site)
-		out = x.Site.walk(out)
-	}
-	if x.Route != nil {
-		out = append(out, x.Route)
-		out = x.Route.walk(out)
-	}
-	if x.Method != nil {
-		out = append(out, x.Method)
-		out = x.Method.walk(out)
-	}
-	for i := range x.DoseAndRate {
-		out = append(out, &x.DoseAndRate[i])
-		out = x.DoseAndRate[i].walk(out)
-	}
-	if x.MaxDosePerPeriod != nil {
-		out = append(out, x.MaxDosePerPeriod)
-		out = x.MaxDosePerPeriod.walk(out)
-	}
-	if x.MaxDosePerAdministration != nil {
-		out = append(out, x.MaxDosePerAdministration)
-		out = x.MaxDosePerAdministration.walk(out)
-	}
-	if x.MaxDosePerLifetime != nil {
-		out = append(out, x.MaxDosePerLifetime)
-		out = x.MaxDosePerLifetime.walk(out)
-	}
+	out = walkOne(out, x.Site)
+	out = walkOne(out, x.Route)
+	out = walkOne(out, x.Method)
+	out = walkEach(out, x.DoseAndRate)
+	out = walkOne(out, x.MaxDosePerPeriod)
+	out = walkOne(out, x.MaxDosePerAdministration)
+	out = walkOne(out, x.MaxDosePerLifetime)
 	return out
 }
 func (x *DosageDoseAndRate) validate(v *validator) {
@@ -191,50 +86,21 @@ func (x *DosageDoseAndRate) validate(v *validator) {
 		return
 	}
 	v.Typed("|Dosage.doseAndRate|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Type != nil {
-		v.Push("type", -1)
-		x.Type.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "type", x.Type)
 	switch y := x.Dose.(type) {
 	case *Range:
-		if y != nil {
-			v.Push("doseRange", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "doseRange", y)
 	case *Quantity:
-		if y != nil {
-			v.Push("doseQuantity", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "doseQuantity", y)
 	}
 	switch y := x.Rate.(type) {
 	case *Ratio:
-		if y != nil {
-			v.Push("rateRatio", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "rateRatio", y)
 	case *Range:
-		if y != nil {
-			v.Push("rateRange", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "rateRange", y)
 	case *Quantity:
-		if y != nil {
-			v.Push("rateQuantity", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "rateQuantity", y)
 	}
 }
 
@@ -257,14 +123,8 @@ func (x *DosageDoseAndRate) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Type)
 	if x.Dose != nil {
 		out = append(out, x.Dose)
 		if w, ok := x.Dose.(interface {

@@ -9,22 +9,9 @@ func (x *Expression) validate(v *validator) {
 		return
 	}
 	v.Typed("|Expression|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Description != nil {
-		v.Push("description", -1)
-		x.Description.validate(v)
-		v.Pop()
-	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "description", x.Description)
+	validateOne(v, "name", x.Name)
 	if x.Language == nil {
 		v.Min("language", 1, 0)
 	}
@@ -38,16 +25,8 @@ func (x *Expression) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Expression != nil {
-		v.Push("expression", -1)
-		x.Expression.validate(v)
-		v.Pop()
-	}
-	if x.Reference != nil {
-		v.Push("reference", -1)
-		x.Reference.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "expression", x.Expression)
+	validateOne(v, "reference", x.Reference)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invExp1(v), fhir.SeverityError, "exp-1", "An expression or a reference must be provided")
 }
@@ -71,29 +50,11 @@ func (x *Expression) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Description != nil {
-		out = append(out, x.Description)
-		out = x.Description.walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	if x.Language != nil {
-		out = append(out, x.Language)
-		out = x.Language.walk(out)
-	}
-	if x.Expression != nil {
-		out = append(out, x.Expression)
-		out = x.Expression.walk(out)
-	}
-	if x.Reference != nil {
-		out = append(out, x.Reference)
-		out = x.Reference.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Description)
+	out = walkOne(out, x.Name)
+	out = walkOne(out, x.Language)
+	out = walkOne(out, x.Expression)
+	out = walkOne(out, x.Reference)
 	return out
 }

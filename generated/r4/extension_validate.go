@@ -11,232 +11,83 @@ func (x *Extension) validate(v *validator) {
 	v.Typed("|Extension|Element|", x.URL)
 	nested := v.extDepth > 0
 	v.extDepth++
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.URL == "" {
 		v.Min("url", 1, 0)
 	}
 	switch y := x.Value.(type) {
 	case *Base64Binary:
-		if y != nil {
-			v.Push("valueBase64Binary", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueBase64Binary", y)
 	case *Boolean:
-		if y != nil {
-			v.Push("valueBoolean", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueBoolean", y)
 	case *Canonical:
-		if y != nil {
-			v.Push("valueCanonical", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCanonical", y)
 	case *Code[string]:
-		if y != nil {
-			v.Push("valueCode", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCode", y)
 	case *Date:
-		if y != nil {
-			v.Push("valueDate", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDate", y)
 	case *DateTime:
-		if y != nil {
-			v.Push("valueDateTime", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDateTime", y)
 	case *Decimal:
-		if y != nil {
-			v.Push("valueDecimal", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDecimal", y)
 	case *ID:
-		if y != nil {
-			v.Push("valueId", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueId", y)
 	case *Instant:
-		if y != nil {
-			v.Push("valueInstant", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueInstant", y)
 	case *Integer:
-		if y != nil {
-			v.Push("valueInteger", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueInteger", y)
 	case *Markdown:
-		if y != nil {
-			v.Push("valueMarkdown", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueMarkdown", y)
 	case *OID:
-		if y != nil {
-			v.Push("valueOid", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueOid", y)
 	case *PositiveInt:
-		if y != nil {
-			v.Push("valuePositiveInt", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valuePositiveInt", y)
 	case *String:
-		if y != nil {
-			v.Push("valueString", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueString", y)
 	case *Time:
-		if y != nil {
-			v.Push("valueTime", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueTime", y)
 	case *UnsignedInt:
-		if y != nil {
-			v.Push("valueUnsignedInt", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueUnsignedInt", y)
 	case *URI:
-		if y != nil {
-			v.Push("valueUri", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueUri", y)
 	case *URL:
-		if y != nil {
-			v.Push("valueUrl", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueUrl", y)
 	case *UUID:
-		if y != nil {
-			v.Push("valueUuid", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueUuid", y)
 	case *Address:
-		if y != nil {
-			v.Push("valueAddress", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueAddress", y)
 	case *Age:
-		if y != nil {
-			v.Push("valueAge", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueAge", y)
 	case *Annotation:
-		if y != nil {
-			v.Push("valueAnnotation", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueAnnotation", y)
 	case *Attachment:
-		if y != nil {
-			v.Push("valueAttachment", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueAttachment", y)
 	case *CodeableConcept:
-		if y != nil {
-			v.Push("valueCodeableConcept", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCodeableConcept", y)
 	case *Coding:
-		if y != nil {
-			v.Push("valueCoding", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCoding", y)
 	case *ContactPoint:
-		if y != nil {
-			v.Push("valueContactPoint", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueContactPoint", y)
 	case *Count:
-		if y != nil {
-			v.Push("valueCount", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCount", y)
 	case *Distance:
-		if y != nil {
-			v.Push("valueDistance", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDistance", y)
 	case *Duration:
-		if y != nil {
-			v.Push("valueDuration", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDuration", y)
 	case *HumanName:
-		if y != nil {
-			v.Push("valueHumanName", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueHumanName", y)
 	case *Identifier:
-		if y != nil {
-			v.Push("valueIdentifier", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueIdentifier", y)
 	case *Money:
-		if y != nil {
-			v.Push("valueMoney", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueMoney", y)
 	case *Period:
-		if y != nil {
-			v.Push("valuePeriod", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valuePeriod", y)
 	case *Quantity:
-		if y != nil {
-			v.Push("valueQuantity", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueQuantity", y)
 	case *Range:
-		if y != nil {
-			v.Push("valueRange", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueRange", y)
 	case *Ratio:
-		if y != nil {
-			v.Push("valueRatio", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueRatio", y)
 	case *Reference:
 		if y != nil {
 			v.Push("valueReference", -1)
@@ -245,83 +96,31 @@ func (x *Extension) validate(v *validator) {
 			v.Pop()
 		}
 	case *SampledData:
-		if y != nil {
-			v.Push("valueSampledData", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueSampledData", y)
 	case *Signature:
-		if y != nil {
-			v.Push("valueSignature", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueSignature", y)
 	case *Timing:
-		if y != nil {
-			v.Push("valueTiming", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueTiming", y)
 	case *ContactDetail:
-		if y != nil {
-			v.Push("valueContactDetail", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueContactDetail", y)
 	case *Contributor:
-		if y != nil {
-			v.Push("valueContributor", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueContributor", y)
 	case *DataRequirement:
-		if y != nil {
-			v.Push("valueDataRequirement", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDataRequirement", y)
 	case *Expression:
-		if y != nil {
-			v.Push("valueExpression", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueExpression", y)
 	case *ParameterDefinition:
-		if y != nil {
-			v.Push("valueParameterDefinition", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueParameterDefinition", y)
 	case *RelatedArtifact:
-		if y != nil {
-			v.Push("valueRelatedArtifact", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueRelatedArtifact", y)
 	case *TriggerDefinition:
-		if y != nil {
-			v.Push("valueTriggerDefinition", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueTriggerDefinition", y)
 	case *UsageContext:
-		if y != nil {
-			v.Push("valueUsageContext", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueUsageContext", y)
 	case *Dosage:
-		if y != nil {
-			v.Push("valueDosage", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueDosage", y)
 	case *Meta:
-		if y != nil {
-			v.Push("valueMeta", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueMeta", y)
 	}
 	v.extDepth--
 	if !nested && x.URL != "" && !absoluteURI(x.URL) {
@@ -1466,10 +1265,7 @@ func (x *Extension) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
 	if x.Value != nil {
 		out = append(out, x.Value)
 		if w, ok := x.Value.(interface {

@@ -496,6 +496,31 @@ func (v *validator) invariantFailed(r int8, sev fhir.Severity, key, human string
 	v.Add(sev, "invariant", human, key)
 }
 
+// walkOne appends p, when it is not nil, and every element below it (the
+// walk methods' step for a 0..1 element).
+func walkOne[P interface {
+	comparable
+	walk([]any) []any
+}](out []any, p P) []any {
+	var none P
+	if p == none {
+		return out
+	}
+	return p.walk(append(out, p))
+}
+
+// walkEach appends each element of list and every element below it.
+func walkEach[T any, P interface {
+	*T
+	walk([]any) []any
+}](out []any, list []T) []any {
+	for i := range list {
+		p := P(&list[i])
+		out = p.walk(append(out, p))
+	}
+	return out
+}
+
 // descendants lists every element below x (FHIRPath's descendants()). The
 // instance does not change while it is validated, so the list of a root is
 // built once per validation (dom-3 asks for the resource's several times)

@@ -12,12 +12,7 @@ func (x *HumanName) validate(v *validator) {
 		return
 	}
 	v.Typed("|HumanName|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Use != nil {
 		v.Push("use", -1)
 		x.Use.validate(v)
@@ -26,39 +21,12 @@ func (x *HumanName) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
-	if x.Family != nil {
-		v.Push("family", -1)
-		x.Family.validate(v)
-		v.Pop()
-	}
-	for i := range x.Given {
-		v.Push("given", i)
-		y := &x.Given[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Prefix {
-		v.Push("prefix", i)
-		y := &x.Prefix[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Suffix {
-		v.Push("suffix", i)
-		y := &x.Suffix[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "text", x.Text)
+	validateOne(v, "family", x.Family)
+	validateEach(v, "given", x.Given)
+	validateEach(v, "prefix", x.Prefix)
+	validateEach(v, "suffix", x.Suffix)
+	validateOne(v, "period", x.Period)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -81,37 +49,13 @@ func (x *HumanName) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Use != nil {
-		out = append(out, x.Use)
-		out = x.Use.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
-	if x.Family != nil {
-		out = append(out, x.Family)
-		out = x.Family.walk(out)
-	}
-	for i := range x.Given {
-		out = append(out, &x.Given[i])
-		out = x.Given[i].walk(out)
-	}
-	for i := range x.Prefix {
-		out = append(out, &x.Prefix[i])
-		out = x.Prefix[i].walk(out)
-	}
-	for i := range x.Suffix {
-		out = append(out, &x.Suffix[i])
-		out = x.Suffix[i].walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Use)
+	out = walkOne(out, x.Text)
+	out = walkOne(out, x.Family)
+	out = walkEach(out, x.Given)
+	out = walkEach(out, x.Prefix)
+	out = walkEach(out, x.Suffix)
+	out = walkOne(out, x.Period)
 	return out
 }

@@ -12,12 +12,7 @@ func (x *Identifier) validate(v *validator) {
 		return
 	}
 	v.Typed("|Identifier|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Use != nil {
 		v.Push("use", -1)
 		x.Use.validate(v)
@@ -34,21 +29,9 @@ func (x *Identifier) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.System != nil {
-		v.Push("system", -1)
-		x.System.validate(v)
-		v.Pop()
-	}
-	if x.Value != nil {
-		v.Push("value", -1)
-		x.Value.validate(v)
-		v.Pop()
-	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "system", x.System)
+	validateOne(v, "value", x.Value)
+	validateOne(v, "period", x.Period)
 	if x.Assigner != nil {
 		v.Push("assigner", -1)
 		x.Assigner.validate(v)
@@ -77,33 +60,12 @@ func (x *Identifier) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Use != nil {
-		out = append(out, x.Use)
-		out = x.Use.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.System != nil {
-		out = append(out, x.System)
-		out = x.System.walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
-	if x.Assigner != nil {
-		out = append(out, x.Assigner)
-		out = x.Assigner.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Use)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.System)
+	out = walkOne(out, x.Value)
+	out = walkOne(out, x.Period)
+	out = walkOne(out, x.Assigner)
 	return out
 }

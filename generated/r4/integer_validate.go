@@ -73,9 +73,6 @@ func (x *Integer) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
 	return out
 }

@@ -9,33 +9,11 @@ func (x *Meta) validate(v *validator) {
 		return
 	}
 	v.Typed("|Meta|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.VersionID != nil {
-		v.Push("versionId", -1)
-		x.VersionID.validate(v)
-		v.Pop()
-	}
-	if x.LastUpdated != nil {
-		v.Push("lastUpdated", -1)
-		x.LastUpdated.validate(v)
-		v.Pop()
-	}
-	if x.Source != nil {
-		v.Push("source", -1)
-		x.Source.validate(v)
-		v.Pop()
-	}
-	for i := range x.Profile {
-		v.Push("profile", i)
-		y := &x.Profile[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "versionId", x.VersionID)
+	validateOne(v, "lastUpdated", x.LastUpdated)
+	validateOne(v, "source", x.Source)
+	validateEach(v, "profile", x.Profile)
 	for i := range x.Security {
 		v.Push("security", i)
 		y := &x.Security[i]
@@ -45,12 +23,7 @@ func (x *Meta) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	for i := range x.Tag {
-		v.Push("tag", i)
-		y := &x.Tag[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "tag", x.Tag)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -73,33 +46,12 @@ func (x *Meta) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.VersionID != nil {
-		out = append(out, x.VersionID)
-		out = x.VersionID.walk(out)
-	}
-	if x.LastUpdated != nil {
-		out = append(out, x.LastUpdated)
-		out = x.LastUpdated.walk(out)
-	}
-	if x.Source != nil {
-		out = append(out, x.Source)
-		out = x.Source.walk(out)
-	}
-	for i := range x.Profile {
-		out = append(out, &x.Profile[i])
-		out = x.Profile[i].walk(out)
-	}
-	for i := range x.Security {
-		out = append(out, &x.Security[i])
-		out = x.Security[i].walk(out)
-	}
-	for i := range x.Tag {
-		out = append(out, &x.Tag[i])
-		out = x.Tag[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.VersionID)
+	out = walkOne(out, x.LastUpdated)
+	out = walkOne(out, x.Source)
+	out = walkEach(out, x.Profile)
+	out = walkEach(out, x.Security)
+	out = walkEach(out, x.Tag)
 	return out
 }

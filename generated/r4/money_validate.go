@@ -9,17 +9,8 @@ func (x *Money) validate(v *validator) {
 		return
 	}
 	v.Typed("|Money|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Value != nil {
-		v.Push("value", -1)
-		x.Value.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "value", x.Value)
 	if x.Currency != nil {
 		v.Push("currency", -1)
 		x.Currency.validate(v)
@@ -52,17 +43,8 @@ func (x *Money) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
-	if x.Currency != nil {
-		out = append(out, x.Currency)
-		out = x.Currency.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Value)
+	out = walkOne(out, x.Currency)
 	return out
 }

@@ -12,12 +12,7 @@ func (x *Narrative) validate(v *validator) {
 		return
 	}
 	v.Typed("|Narrative|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Status == nil {
 		v.Min("status", 1, 0)
 	}
@@ -65,17 +60,8 @@ func (x *Narrative) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Status != nil {
-		out = append(out, x.Status)
-		out = x.Status.walk(out)
-	}
-	if x.Div != nil {
-		out = append(out, x.Div)
-		out = x.Div.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Status)
+	out = walkOne(out, x.Div)
 	return out
 }

@@ -26,44 +26,18 @@ func (x *OperationOutcome) validate(v *validator) {
 		(*ID)(x.ID).validateValue(v)
 		v.Pop()
 	}
-	if x.Meta != nil {
-		v.Push("meta", -1)
-		x.Meta.validate(v)
-		v.Pop()
-	}
-	if x.ImplicitRules != nil {
-		v.Push("implicitRules", -1)
-		x.ImplicitRules.validate(v)
-		v.Pop()
-	}
-	if x.Language != nil {
-		v.Push("language", -1)
-		x.Language.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "meta", x.Meta)
+	validateOne(v, "implicitRules", x.ImplicitRules)
+	validateOne(v, "language", x.Language)
+	validateOne(v, "text", x.Text)
 	for i := range x.Contained {
 		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
 		v.Pop()
 	}
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if len(x.Issue) < 1 {
 		v.Min("issue", 1, len(x.Issue))
 	}
@@ -116,26 +90,11 @@ func (x *OperationOutcome) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	if x.ID != nil {
-		out = append(out, x.ID)
-		out = x.ID.walk(out)
-	}
-	if x.Meta != nil {
-		out = append(out, x.Meta)
-		out = x.Meta.walk(out)
-	}
-	if x.ImplicitRules != nil {
-		out = append(out, x.ImplicitRules)
-		out = x.ImplicitRules.walk(out)
-	}
-	if x.Language != nil {
-		out = append(out, x.Language)
-		out = x.Language.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
+	out = walkOne(out, x.ID)
+	out = walkOne(out, x.Meta)
+	out = walkOne(out, x.ImplicitRules)
+	out = walkOne(out, x.Language)
+	out = walkOne(out, x.Text)
 	for _, r := range x.Contained {
 		if r != nil {
 			out = append(out, r)
@@ -146,18 +105,9 @@ func (x *OperationOutcome) walk(out []any) []any {
 			}
 		}
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	for i := range x.Issue {
-		out = append(out, &x.Issue[i])
-		out = x.Issue[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkEach(out, x.Issue)
 	return out
 }
 func (x *OperationOutcomeIssue) validate(v *validator) {
@@ -165,18 +115,8 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 		return
 	}
 	v.Typed("|OperationOutcome.issue|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Severity == nil {
 		v.Min("severity", 1, 0)
 	}
@@ -199,28 +139,10 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Details != nil {
-		v.Push("details", -1)
-		x.Details.validate(v)
-		v.Pop()
-	}
-	if x.Diagnostics != nil {
-		v.Push("diagnostics", -1)
-		x.Diagnostics.validate(v)
-		v.Pop()
-	}
-	for i := range x.Location {
-		v.Push("location", i)
-		y := &x.Location[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Expression {
-		v.Push("expression", i)
-		y := &x.Expression[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "details", x.Details)
+	validateOne(v, "diagnostics", x.Diagnostics)
+	validateEach(v, "location", x.Location)
+	validateEach(v, "expression", x.Expression)
 }
 
 // Validate checks x against the definition of OperationOutcome.issue: cardinality, required bindings,
@@ -242,37 +164,13 @@ func (x *OperationOutcomeIssue) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Severity != nil {
-		out = append(out, x.Severity)
-		out = x.Severity.walk(out)
-	}
-	if x.Code != nil {
-		out = append(out, x.Code)
-		out = x.Code.walk(out)
-	}
-	if x.Details != nil {
-		out = append(out, x.Details)
-		out = x.Details.walk(out)
-	}
-	if x.Diagnostics != nil {
-		out = append(out, x.Diagnostics)
-		out = x.Diagnostics.walk(out)
-	}
-	for i := range x.Location {
-		out = append(out, &x.Location[i])
-		out = x.Location[i].walk(out)
-	}
-	for i := range x.Expression {
-		out = append(out, &x.Expression[i])
-		out = x.Expression[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Severity)
+	out = walkOne(out, x.Code)
+	out = walkOne(out, x.Details)
+	out = walkOne(out, x.Diagnostics)
+	out = walkEach(out, x.Location)
+	out = walkEach(out, x.Expression)
 	return out
 }

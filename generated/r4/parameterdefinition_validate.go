@@ -12,17 +12,8 @@ func (x *ParameterDefinition) validate(v *validator) {
 		return
 	}
 	v.Typed("|ParameterDefinition|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "name", x.Name)
 	if x.Use == nil {
 		v.Min("use", 1, 0)
 	}
@@ -34,21 +25,9 @@ func (x *ParameterDefinition) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Min != nil {
-		v.Push("min", -1)
-		x.Min.validate(v)
-		v.Pop()
-	}
-	if x.Max != nil {
-		v.Push("max", -1)
-		x.Max.validate(v)
-		v.Pop()
-	}
-	if x.Documentation != nil {
-		v.Push("documentation", -1)
-		x.Documentation.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "min", x.Min)
+	validateOne(v, "max", x.Max)
+	validateOne(v, "documentation", x.Documentation)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -60,11 +39,7 @@ func (x *ParameterDefinition) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Profile != nil {
-		v.Push("profile", -1)
-		x.Profile.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "profile", x.Profile)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -87,37 +62,13 @@ func (x *ParameterDefinition) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
-	if x.Use != nil {
-		out = append(out, x.Use)
-		out = x.Use.walk(out)
-	}
-	if x.Min != nil {
-		out = append(out, x.Min)
-		out = x.Min.walk(out)
-	}
-	if x.Max != nil {
-		out = append(out, x.Max)
-		out = x.Max.walk(out)
-	}
-	if x.Documentation != nil {
-		out = append(out, x.Documentation)
-		out = x.Documentation.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Profile != nil {
-		out = append(out, x.Profile)
-		out = x.Profile.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Name)
+	out = walkOne(out, x.Use)
+	out = walkOne(out, x.Min)
+	out = walkOne(out, x.Max)
+	out = walkOne(out, x.Documentation)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Profile)
 	return out
 }

@@ -9,22 +9,9 @@ func (x *Period) validate(v *validator) {
 		return
 	}
 	v.Typed("|Period|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Start != nil {
-		v.Push("start", -1)
-		x.Start.validate(v)
-		v.Pop()
-	}
-	if x.End != nil {
-		v.Push("end", -1)
-		x.End.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "start", x.Start)
+	validateOne(v, "end", x.End)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invPer1(v), fhir.SeverityError, "per-1", "If present, start SHALL have a lower value than end")
 }
@@ -48,17 +35,8 @@ func (x *Period) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Start != nil {
-		out = append(out, x.Start)
-		out = x.Start.walk(out)
-	}
-	if x.End != nil {
-		out = append(out, x.End)
-		out = x.End.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Start)
+	out = walkOne(out, x.End)
 	return out
 }

@@ -9,22 +9,9 @@ func (x *Range) validate(v *validator) {
 		return
 	}
 	v.Typed("|Range|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Low != nil {
-		v.Push("low", -1)
-		x.Low.validate(v)
-		v.Pop()
-	}
-	if x.High != nil {
-		v.Push("high", -1)
-		x.High.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "low", x.Low)
+	validateOne(v, "high", x.High)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invRng2(v), fhir.SeverityError, "rng-2", "If present, low SHALL have a lower value than high")
 }
@@ -48,17 +35,8 @@ func (x *Range) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Low != nil {
-		out = append(out, x.Low)
-		out = x.Low.walk(out)
-	}
-	if x.High != nil {
-		out = append(out, x.High)
-		out = x.High.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Low)
+	out = walkOne(out, x.High)
 	return out
 }

@@ -9,22 +9,9 @@ func (x *Ratio) validate(v *validator) {
 		return
 	}
 	v.Typed("|Ratio|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Numerator != nil {
-		v.Push("numerator", -1)
-		x.Numerator.validate(v)
-		v.Pop()
-	}
-	if x.Denominator != nil {
-		v.Push("denominator", -1)
-		x.Denominator.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "numerator", x.Numerator)
+	validateOne(v, "denominator", x.Denominator)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invRat1(v), fhir.SeverityError, "rat-1", "Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present")
 }
@@ -48,17 +35,8 @@ func (x *Ratio) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Numerator != nil {
-		out = append(out, x.Numerator)
-		out = x.Numerator.walk(out)
-	}
-	if x.Denominator != nil {
-		out = append(out, x.Denominator)
-		out = x.Denominator.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Numerator)
+	out = walkOne(out, x.Denominator)
 	return out
 }

@@ -9,17 +9,8 @@ func (x *Reference) validate(v *validator) {
 		return
 	}
 	v.Typed("|Reference|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Reference != nil {
-		v.Push("reference", -1)
-		x.Reference.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateOne(v, "reference", x.Reference)
 	if x.Type != nil {
 		v.Push("type", -1)
 		x.Type.validate(v)
@@ -30,16 +21,8 @@ func (x *Reference) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Identifier != nil {
-		v.Push("identifier", -1)
-		x.Identifier.validate(v)
-		v.Pop()
-	}
-	if x.Display != nil {
-		v.Push("display", -1)
-		x.Display.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "identifier", x.Identifier)
+	validateOne(v, "display", x.Display)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	if !v.skipContained() {
 		v.invariant(x.invRef1(v), fhir.SeverityError, "ref-1", "SHALL have a contained resource if a local reference is provided")
@@ -65,25 +48,10 @@ func (x *Reference) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Reference != nil {
-		out = append(out, x.Reference)
-		out = x.Reference.walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Identifier != nil {
-		out = append(out, x.Identifier)
-		out = x.Identifier.walk(out)
-	}
-	if x.Display != nil {
-		out = append(out, x.Display)
-		out = x.Display.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Reference)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Identifier)
+	out = walkOne(out, x.Display)
 	return out
 }

@@ -12,12 +12,7 @@ func (x *RelatedArtifact) validate(v *validator) {
 		return
 	}
 	v.Typed("|RelatedArtifact|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -29,36 +24,12 @@ func (x *RelatedArtifact) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Label != nil {
-		v.Push("label", -1)
-		x.Label.validate(v)
-		v.Pop()
-	}
-	if x.Display != nil {
-		v.Push("display", -1)
-		x.Display.validate(v)
-		v.Pop()
-	}
-	if x.Citation != nil {
-		v.Push("citation", -1)
-		x.Citation.validate(v)
-		v.Pop()
-	}
-	if x.URL != nil {
-		v.Push("url", -1)
-		x.URL.validate(v)
-		v.Pop()
-	}
-	if x.Document != nil {
-		v.Push("document", -1)
-		x.Document.validate(v)
-		v.Pop()
-	}
-	if x.Resource != nil {
-		v.Push("resource", -1)
-		x.Resource.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "label", x.Label)
+	validateOne(v, "display", x.Display)
+	validateOne(v, "citation", x.Citation)
+	validateOne(v, "url", x.URL)
+	validateOne(v, "document", x.Document)
+	validateOne(v, "resource", x.Resource)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -81,37 +52,13 @@ func (x *RelatedArtifact) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Label != nil {
-		out = append(out, x.Label)
-		out = x.Label.walk(out)
-	}
-	if x.Display != nil {
-		out = append(out, x.Display)
-		out = x.Display.walk(out)
-	}
-	if x.Citation != nil {
-		out = append(out, x.Citation)
-		out = x.Citation.walk(out)
-	}
-	if x.URL != nil {
-		out = append(out, x.URL)
-		out = x.URL.walk(out)
-	}
-	if x.Document != nil {
-		out = append(out, x.Document)
-		out = x.Document.walk(out)
-	}
-	if x.Resource != nil {
-		out = append(out, x.Resource)
-		out = x.Resource.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Label)
+	out = walkOne(out, x.Display)
+	out = walkOne(out, x.Citation)
+	out = walkOne(out, x.URL)
+	out = walkOne(out, x.Document)
+	out = walkOne(out, x.Resource)
 	return out
 }

@@ -238,42 +238,16 @@ func (x *rawElements) validate(v *validator, typ string) {
 		(*ID)(x.ID).validateValue(v)
 		v.Pop()
 	}
-	if x.Meta != nil {
-		v.Push("meta", -1)
-		x.Meta.validate(v)
-		v.Pop()
-	}
-	if x.ImplicitRules != nil {
-		v.Push("implicitRules", -1)
-		x.ImplicitRules.validate(v)
-		v.Pop()
-	}
-	if x.Language != nil {
-		v.Push("language", -1)
-		x.Language.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "meta", x.Meta)
+	validateOne(v, "implicitRules", x.ImplicitRules)
+	validateOne(v, "language", x.Language)
+	validateOne(v, "text", x.Text)
 	for i := range x.Contained {
 		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
 		v.Pop()
 	}
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 }

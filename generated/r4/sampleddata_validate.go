@@ -9,56 +9,23 @@ func (x *SampledData) validate(v *validator) {
 		return
 	}
 	v.Typed("|SampledData|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Origin == nil {
 		v.Min("origin", 1, 0)
 	}
-	if x.Origin != nil {
-		v.Push("origin", -1)
-		x.Origin.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "origin", x.Origin)
 	if x.Period == nil {
 		v.Min("period", 1, 0)
 	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
-	if x.Factor != nil {
-		v.Push("factor", -1)
-		x.Factor.validate(v)
-		v.Pop()
-	}
-	if x.LowerLimit != nil {
-		v.Push("lowerLimit", -1)
-		x.LowerLimit.validate(v)
-		v.Pop()
-	}
-	if x.UpperLimit != nil {
-		v.Push("upperLimit", -1)
-		x.UpperLimit.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "period", x.Period)
+	validateOne(v, "factor", x.Factor)
+	validateOne(v, "lowerLimit", x.LowerLimit)
+	validateOne(v, "upperLimit", x.UpperLimit)
 	if x.Dimensions == nil {
 		v.Min("dimensions", 1, 0)
 	}
-	if x.Dimensions != nil {
-		v.Push("dimensions", -1)
-		x.Dimensions.validate(v)
-		v.Pop()
-	}
-	if x.Data != nil {
-		v.Push("data", -1)
-		x.Data.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "dimensions", x.Dimensions)
+	validateOne(v, "data", x.Data)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -81,37 +48,13 @@ func (x *SampledData) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Origin != nil {
-		out = append(out, x.Origin)
-		out = x.Origin.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
-	if x.Factor != nil {
-		out = append(out, x.Factor)
-		out = x.Factor.walk(out)
-	}
-	if x.LowerLimit != nil {
-		out = append(out, x.LowerLimit)
-		out = x.LowerLimit.walk(out)
-	}
-	if x.UpperLimit != nil {
-		out = append(out, x.UpperLimit)
-		out = x.UpperLimit.walk(out)
-	}
-	if x.Dimensions != nil {
-		out = append(out, x.Dimensions)
-		out = x.Dimensions.walk(out)
-	}
-	if x.Data != nil {
-		out = append(out, x.Data)
-		out = x.Data.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Origin)
+	out = walkOne(out, x.Period)
+	out = walkOne(out, x.Factor)
+	out = walkOne(out, x.LowerLimit)
+	out = walkOne(out, x.UpperLimit)
+	out = walkOne(out, x.Dimensions)
+	out = walkOne(out, x.Data)
 	return out
 }

@@ -9,29 +9,15 @@ func (x *Signature) validate(v *validator) {
 		return
 	}
 	v.Typed("|Signature|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if len(x.Type) < 1 {
 		v.Min("type", 1, len(x.Type))
 	}
-	for i := range x.Type {
-		v.Push("type", i)
-		y := &x.Type[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "type", x.Type)
 	if x.When == nil {
 		v.Min("when", 1, 0)
 	}
-	if x.When != nil {
-		v.Push("when", -1)
-		x.When.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "when", x.When)
 	if x.Who == nil {
 		v.Min("who", 1, 0)
 	}
@@ -67,11 +53,7 @@ func (x *Signature) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Data != nil {
-		v.Push("data", -1)
-		x.Data.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "data", x.Data)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -94,37 +76,13 @@ func (x *Signature) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.Type {
-		out = append(out, &x.Type[i])
-		out = x.Type[i].walk(out)
-	}
-	if x.When != nil {
-		out = append(out, x.When)
-		out = x.When.walk(out)
-	}
-	if x.Who != nil {
-		out = append(out, x.Who)
-		out = x.Who.walk(out)
-	}
-	if x.OnBehalfOf != nil {
-		out = append(out, x.OnBehalfOf)
-		out = x.OnBehalfOf.walk(out)
-	}
-	if x.TargetFormat != nil {
-		out = append(out, x.TargetFormat)
-		out = x.TargetFormat.walk(out)
-	}
-	if x.SigFormat != nil {
-		out = append(out, x.SigFormat)
-		out = x.SigFormat.walk(out)
-	}
-	if x.Data != nil {
-		out = append(out, x.Data)
-		out = x.Data.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.Type)
+	out = walkOne(out, x.When)
+	out = walkOne(out, x.Who)
+	out = walkOne(out, x.OnBehalfOf)
+	out = walkOne(out, x.TargetFormat)
+	out = walkOne(out, x.SigFormat)
+	out = walkOne(out, x.Data)
 	return out
 }

@@ -12,24 +12,9 @@ func (x *Timing) validate(v *validator) {
 		return
 	}
 	v.Typed("|Timing|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Event {
-		v.Push("event", i)
-		y := &x.Event[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
+	validateEach(v, "event", x.Event)
 	if x.Repeat != nil {
 		v.Push("repeat", -1)
 		x.Repeat.validate(v)
@@ -45,11 +30,7 @@ func (x *Timing) validate(v *validator) {
 		v.invariant(x.Repeat.invTim10(v), fhir.SeverityError, "tim-10", "If there's a timeOfDay, there cannot be a when, or vice versa")
 		v.Pop()
 	}
-	if x.Code != nil {
-		v.Push("code", -1)
-		x.Code.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "code", x.Code)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 }
 
@@ -72,26 +53,11 @@ func (x *Timing) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	for i := range x.Event {
-		out = append(out, &x.Event[i])
-		out = x.Event[i].walk(out)
-	}
-	if x.Repeat != nil {
-		out = append(out, x.Repeat)
-		out = x.Repeat.walk(out)
-	}
-	if x.Code != nil {
-		out = append(out, x.Code)
-		out = x.Code.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkEach(out, x.Event)
+	out = walkOne(out, x.Repeat)
+	out = walkOne(out, x.Code)
 	return out
 }
 func (x *TimingRepeat) validate(v *validator) {
@@ -99,52 +65,19 @@ func (x *TimingRepeat) validate(v *validator) {
 		return
 	}
 	v.Typed("|Timing.repeat|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	switch y := x.Bounds.(type) {
 	case *Duration:
-		if y != nil {
-			v.Push("boundsDuration", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "boundsDuration", y)
 	case *Range:
-		if y != nil {
-			v.Push("boundsRange", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "boundsRange", y)
 	case *Period:
-		if y != nil {
-			v.Push("boundsPeriod", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "boundsPeriod", y)
 	}
-	if x.Count != nil {
-		v.Push("count", -1)
-		x.Count.validate(v)
-		v.Pop()
-	}
-	if x.CountMax != nil {
-		v.Push("countMax", -1)
-		x.CountMax.validate(v)
-		v.Pop()
-	}
-	if x.Duration != nil {
-		v.Push("duration", -1)
-		x.Duration.validate(v)
-		v.Pop()
-	}
-	if x.DurationMax != nil {
-		v.Push("durationMax", -1)
-		x.DurationMax.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "count", x.Count)
+	validateOne(v, "countMax", x.CountMax)
+	validateOne(v, "duration", x.Duration)
+	validateOne(v, "durationMax", x.DurationMax)
 	if x.DurationUnit != nil {
 		v.Push("durationUnit", -1)
 		x.DurationUnit.validate(v)
@@ -153,26 +86,10 @@ func (x *TimingRepeat) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Frequency != nil {
-		v.Push("frequency", -1)
-		x.Frequency.validate(v)
-		v.Pop()
-	}
-	if x.FrequencyMax != nil {
-		v.Push("frequencyMax", -1)
-		x.FrequencyMax.validate(v)
-		v.Pop()
-	}
-	if x.Period != nil {
-		v.Push("period", -1)
-		x.Period.validate(v)
-		v.Pop()
-	}
-	if x.PeriodMax != nil {
-		v.Push("periodMax", -1)
-		x.PeriodMax.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "frequency", x.Frequency)
+	validateOne(v, "frequencyMax", x.FrequencyMax)
+	validateOne(v, "period", x.Period)
+	validateOne(v, "periodMax", x.PeriodMax)
 	if x.PeriodUnit != nil {
 		v.Push("periodUnit", -1)
 		x.PeriodUnit.validate(v)
@@ -190,12 +107,7 @@ func (x *TimingRepeat) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	for i := range x.TimeOfDay {
-		v.Push("timeOfDay", i)
-		y := &x.TimeOfDay[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "timeOfDay", x.TimeOfDay)
 	for i := range x.When {
 		v.Push("when", i)
 		y := &x.When[i]
@@ -205,11 +117,7 @@ func (x *TimingRepeat) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Offset != nil {
-		v.Push("offset", -1)
-		x.Offset.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "offset", x.Offset)
 }
 
 // Validate checks x against the definition of Timing.repeat: cardinality, required bindings, value
@@ -231,10 +139,7 @@ func (x *TimingRepeat) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
 	if x.Bounds != nil {
 		out = append(out, x.Bounds)
 		if w, ok := x.Bounds.(interface {
@@ -243,61 +148,19 @@ func (x *TimingRepeat) walk(out []any) []any {
 			out = w.walk(out)
 		}
 	}
-	if x.Count != nil {
-		out = append(out, x.Count)
-		out = x.Count.walk(out)
-	}
-	if x.CountMax != nil {
-		out = append(out, x.CountMax)
-		out = x.CountMax.walk(out)
-	}
-	if x.Duration != nil {
-		out = append(out, x.Duration)
-		out = x.Duration.walk(out)
-	}
-	if x.DurationMax != nil {
-		out = append(out, x.DurationMax)
-		out = x.DurationMax.walk(out)
-	}
-	if x.DurationUnit != nil {
-		out = append(out, x.DurationUnit)
-		out = x.DurationUnit.walk(out)
-	}
-	if x.Frequency != nil {
-		out = append(out, x.Frequency)
-		out = x.Frequency.walk(out)
-	}
-	if x.FrequencyMax != nil {
-		out = append(out, x.FrequencyMax)
-		out = x.FrequencyMax.walk(out)
-	}
-	if x.Period != nil {
-		out = append(out, x.Period)
-		out = x.Period.walk(out)
-	}
-	if x.PeriodMax != nil {
-		out = append(out, x.PeriodMax)
-		out = x.PeriodMax.walk(out)
-	}
-	if x.PeriodUnit != nil {
-		out = append(out, x.PeriodUnit)
-		out = x.PeriodUnit.walk(out)
-	}
-	for i := range x.DayOfWeek {
-		out = append(out, &x.DayOfWeek[i])
-		out = x.DayOfWeek[i].walk(out)
-	}
-	for i := range x.TimeOfDay {
-		out = append(out, &x.TimeOfDay[i])
-		out = x.TimeOfDay[i].walk(out)
-	}
-	for i := range x.When {
-		out = append(out, &x.When[i])
-		out = x.When[i].walk(out)
-	}
-	if x.Offset != nil {
-		out = append(out, x.Offset)
-		out = x.Offset.walk(out)
-	}
+	out = walkOne(out, x.Count)
+	out = walkOne(out, x.CountMax)
+	out = walkOne(out, x.Duration)
+	out = walkOne(out, x.DurationMax)
+	out = walkOne(out, x.DurationUnit)
+	out = walkOne(out, x.Frequency)
+	out = walkOne(out, x.FrequencyMax)
+	out = walkOne(out, x.Period)
+	out = walkOne(out, x.PeriodMax)
+	out = walkOne(out, x.PeriodUnit)
+	out = walkEach(out, x.DayOfWeek)
+	out = walkEach(out, x.TimeOfDay)
+	out = walkEach(out, x.When)
+	out = walkOne(out, x.Offset)
 	return out
 }

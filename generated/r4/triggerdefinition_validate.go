@@ -12,12 +12,7 @@ func (x *TriggerDefinition) validate(v *validator) {
 		return
 	}
 	v.Typed("|TriggerDefinition|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
@@ -29,18 +24,10 @@ func (x *TriggerDefinition) validate(v *validator) {
 		}
 		v.Pop()
 	}
-	if x.Name != nil {
-		v.Push("name", -1)
-		x.Name.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "name", x.Name)
 	switch y := x.Timing.(type) {
 	case *Timing:
-		if y != nil {
-			v.Push("timingTiming", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "timingTiming", y)
 	case *Reference:
 		if y != nil {
 			v.Push("timingReference", -1)
@@ -49,29 +36,12 @@ func (x *TriggerDefinition) validate(v *validator) {
 			v.Pop()
 		}
 	case *Date:
-		if y != nil {
-			v.Push("timingDate", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "timingDate", y)
 	case *DateTime:
-		if y != nil {
-			v.Push("timingDateTime", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "timingDateTime", y)
 	}
-	for i := range x.Data {
-		v.Push("data", i)
-		y := &x.Data[i]
-		y.validate(v)
-		v.Pop()
-	}
-	if x.Condition != nil {
-		v.Push("condition", -1)
-		x.Condition.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "data", x.Data)
+	validateOne(v, "condition", x.Condition)
 	v.invariant(x.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 	v.invariant(x.invTrd1(v), fhir.SeverityError, "trd-1", "Either timing, or a data requirement, but not both")
 	v.invariant(x.invTrd2(v), fhir.SeverityError, "trd-2", "A condition only if there is a data requirement")
@@ -97,18 +67,9 @@ func (x *TriggerDefinition) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Name != nil {
-		out = append(out, x.Name)
-		out = x.Name.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Name)
 	if x.Timing != nil {
 		out = append(out, x.Timing)
 		if w, ok := x.Timing.(interface {
@@ -117,13 +78,7 @@ func (x *TriggerDefinition) walk(out []any) []any {
 			out = w.walk(out)
 		}
 	}
-	for i := range x.Data {
-		out = append(out, &x.Data[i])
-		out = x.Data[i].walk(out)
-	}
-	if x.Condition != nil {
-		out = append(out, x.Condition)
-		out = x.Condition.walk(out)
-	}
+	out = walkEach(out, x.Data)
+	out = walkOne(out, x.Condition)
 	return out
 }

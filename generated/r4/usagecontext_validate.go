@@ -9,12 +9,7 @@ func (x *UsageContext) validate(v *validator) {
 		return
 	}
 	v.Typed("|UsageContext|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
 	if x.Code == nil {
 		v.Min("code", 1, 0)
 	}
@@ -31,23 +26,11 @@ func (x *UsageContext) validate(v *validator) {
 	}
 	switch y := x.Value.(type) {
 	case *CodeableConcept:
-		if y != nil {
-			v.Push("valueCodeableConcept", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueCodeableConcept", y)
 	case *Quantity:
-		if y != nil {
-			v.Push("valueQuantity", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueQuantity", y)
 	case *Range:
-		if y != nil {
-			v.Push("valueRange", -1)
-			y.validate(v)
-			v.Pop()
-		}
+		validateOne(v, "valueRange", y)
 	case *Reference:
 		if y != nil {
 			v.Push("valueReference", -1)
@@ -78,14 +61,8 @@ func (x *UsageContext) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	if x.Code != nil {
-		out = append(out, x.Code)
-		out = x.Code.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkOne(out, x.Code)
 	if x.Value != nil {
 		out = append(out, x.Value)
 		if w, ok := x.Value.(interface {

@@ -26,50 +26,19 @@ func (x *UserSession) validate(v *validator) {
 		(*ID)(x.ID).validateValue(v)
 		v.Pop()
 	}
-	if x.Meta != nil {
-		v.Push("meta", -1)
-		x.Meta.validate(v)
-		v.Pop()
-	}
-	if x.ImplicitRules != nil {
-		v.Push("implicitRules", -1)
-		x.ImplicitRules.validate(v)
-		v.Pop()
-	}
-	if x.Language != nil {
-		v.Push("language", -1)
-		x.Language.validate(v)
-		v.Pop()
-	}
-	if x.Text != nil {
-		v.Push("text", -1)
-		x.Text.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "meta", x.Meta)
+	validateOne(v, "implicitRules", x.ImplicitRules)
+	validateOne(v, "language", x.Language)
+	validateOne(v, "text", x.Text)
 	for i := range x.Contained {
 		v.Push("contained", i)
 		v.asContained = true
 		validateResource(v, x.Contained[i])
 		v.Pop()
 	}
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.Identifier {
-		v.Push("identifier", i)
-		y := &x.Identifier[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
+	validateEach(v, "identifier", x.Identifier)
 	if x.User == nil {
 		v.Min("user", 1, 0)
 	}
@@ -85,11 +54,7 @@ func (x *UserSession) validate(v *validator) {
 		v.invariant(x.Status.invEle1(v), fhir.SeverityError, "ele-1", "All FHIR elements must have a @value or children")
 		v.Pop()
 	}
-	if x.Workstation != nil {
-		v.Push("workstation", -1)
-		x.Workstation.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "workstation", x.Workstation)
 	if len(x.Focus) < 1 {
 		v.Min("focus", 1, len(x.Focus))
 	}
@@ -100,16 +65,8 @@ func (x *UserSession) validate(v *validator) {
 		v.checkReference(y, "")
 		v.Pop()
 	}
-	if x.Created != nil {
-		v.Push("created", -1)
-		x.Created.validate(v)
-		v.Pop()
-	}
-	if x.Expires != nil {
-		v.Push("expires", -1)
-		x.Expires.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "created", x.Created)
+	validateOne(v, "expires", x.Expires)
 	for i := range x.Context {
 		v.Push("context", i)
 		y := &x.Context[i]
@@ -159,26 +116,11 @@ func (x *UserSession) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	if x.ID != nil {
-		out = append(out, x.ID)
-		out = x.ID.walk(out)
-	}
-	if x.Meta != nil {
-		out = append(out, x.Meta)
-		out = x.Meta.walk(out)
-	}
-	if x.ImplicitRules != nil {
-		out = append(out, x.ImplicitRules)
-		out = x.ImplicitRules.walk(out)
-	}
-	if x.Language != nil {
-		out = append(out, x.Language)
-		out = x.Language.walk(out)
-	}
-	if x.Text != nil {
-		out = append(out, x.Text)
-		out = x.Text.walk(out)
-	}
+	out = walkOne(out, x.ID)
+	out = walkOne(out, x.Meta)
+	out = walkOne(out, x.ImplicitRules)
+	out = walkOne(out, x.Language)
+	out = walkOne(out, x.Text)
 	for _, r := range x.Contained {
 		if r != nil {
 			out = append(out, r)
@@ -189,46 +131,16 @@ func (x *UserSession) walk(out []any) []any {
 			}
 		}
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	for i := range x.Identifier {
-		out = append(out, &x.Identifier[i])
-		out = x.Identifier[i].walk(out)
-	}
-	if x.User != nil {
-		out = append(out, x.User)
-		out = x.User.walk(out)
-	}
-	if x.Status != nil {
-		out = append(out, x.Status)
-		out = x.Status.walk(out)
-	}
-	if x.Workstation != nil {
-		out = append(out, x.Workstation)
-		out = x.Workstation.walk(out)
-	}
-	for i := range x.Focus {
-		out = append(out, &x.Focus[i])
-		out = x.Focus[i].walk(out)
-	}
-	if x.Created != nil {
-		out = append(out, x.Created)
-		out = x.Created.walk(out)
-	}
-	if x.Expires != nil {
-		out = append(out, x.Expires)
-		out = x.Expires.walk(out)
-	}
-	for i := range x.Context {
-		out = append(out, &x.Context[i])
-		out = x.Context[i].walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkEach(out, x.Identifier)
+	out = walkOne(out, x.User)
+	out = walkOne(out, x.Status)
+	out = walkOne(out, x.Workstation)
+	out = walkEach(out, x.Focus)
+	out = walkOne(out, x.Created)
+	out = walkOne(out, x.Expires)
+	out = walkEach(out, x.Context)
 	return out
 }
 func (x *UserSessionStatus) validate(v *validator) {
@@ -236,18 +148,8 @@ func (x *UserSessionStatus) validate(v *validator) {
 		return
 	}
 	v.Typed("|UserSession.status|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Value == nil {
 		v.Min("value", 1, 0)
 	}
@@ -291,22 +193,10 @@ func (x *UserSessionStatus) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
-	if x.Source != nil {
-		out = append(out, x.Source)
-		out = x.Source.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Value)
+	out = walkOne(out, x.Source)
 	return out
 }
 func (x *UserSessionContext) validate(v *validator) {
@@ -314,34 +204,16 @@ func (x *UserSessionContext) validate(v *validator) {
 		return
 	}
 	v.Typed("|UserSession.context|BackboneElement|Element|", "")
-	for i := range x.Extension {
-		v.Push("extension", i)
-		y := &x.Extension[i]
-		y.validate(v)
-		v.Pop()
-	}
-	for i := range x.ModifierExtension {
-		v.Push("modifierExtension", i)
-		y := &x.ModifierExtension[i]
-		y.validate(v)
-		v.Pop()
-	}
+	validateEach(v, "extension", x.Extension)
+	validateEach(v, "modifierExtension", x.ModifierExtension)
 	if x.Type == nil {
 		v.Min("type", 1, 0)
 	}
-	if x.Type != nil {
-		v.Push("type", -1)
-		x.Type.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "type", x.Type)
 	if x.Value == nil {
 		v.Min("value", 1, 0)
 	}
-	if x.Value != nil {
-		v.Push("value", -1)
-		x.Value.validate(v)
-		v.Pop()
-	}
+	validateOne(v, "value", x.Value)
 }
 
 // Validate checks x against the definition of UserSession.context: cardinality, required bindings,
@@ -363,21 +235,9 @@ func (x *UserSessionContext) walk(out []any) []any {
 	if x == nil {
 		return out
 	}
-	for i := range x.Extension {
-		out = append(out, &x.Extension[i])
-		out = x.Extension[i].walk(out)
-	}
-	for i := range x.ModifierExtension {
-		out = append(out, &x.ModifierExtension[i])
-		out = x.ModifierExtension[i].walk(out)
-	}
-	if x.Type != nil {
-		out = append(out, x.Type)
-		out = x.Type.walk(out)
-	}
-	if x.Value != nil {
-		out = append(out, x.Value)
-		out = x.Value.walk(out)
-	}
+	out = walkEach(out, x.Extension)
+	out = walkEach(out, x.ModifierExtension)
+	out = walkOne(out, x.Type)
+	out = walkOne(out, x.Value)
 	return out
 }

@@ -80,6 +80,33 @@ type walked struct {
 
 var validators = sync.Pool{New: func() any { return &validator{} }}
 
+// validateOne validates the element p at name, when p is not nil: what a
+// 0..1 element with no checks of its own needs.
+func validateOne[P interface {
+	comparable
+	validate(*validator)
+}](v *validator, name string, p P) {
+	var none P
+	if p == none {
+		return
+	}
+	v.Push(name, -1)
+	p.validate(v)
+	v.Pop()
+}
+
+// validateEach validates each element of list at name[i].
+func validateEach[T any, P interface {
+	*T
+	validate(*validator)
+}](v *validator, name string, list []T) {
+	for i := range list {
+		v.Push(name, i)
+		P(&list[i]).validate(v)
+		v.Pop()
+	}
+}
+
 func newValidator(container Resource, root string) *validator {
 	v := validators.Get().(*validator)
 	v.container = container

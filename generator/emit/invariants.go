@@ -515,17 +515,11 @@ func (e *emitter) walkMethod(f *jen.File, t *model.Type) {
 					g.If(x.Clone().Op("!=").Nil()).BlockFunc(func(g *jen.Group) { each(g, x.Clone()) })
 				}
 			default:
+				helper := "walkOne"
 				if fd.Repeats() {
-					g.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(
-						jen.Id("out").Op("=").Append(jen.Id("out"), jen.Op("&").Add(x.Clone()).Index(jen.Id("i"))),
-						jen.Id("out").Op("=").Add(x.Clone()).Index(jen.Id("i")).Dot("walk").Call(jen.Id("out")),
-					)
-				} else {
-					g.If(x.Clone().Op("!=").Nil()).Block(
-						jen.Id("out").Op("=").Append(jen.Id("out"), x.Clone()),
-						jen.Id("out").Op("=").Add(x.Clone()).Dot("walk").Call(jen.Id("out")),
-					)
+					helper = "walkEach"
 				}
+				g.Id("out").Op("=").Id(helper).Call(jen.Id("out"), x.Clone())
 			}
 		}
 		g.Return(jen.Id("out"))

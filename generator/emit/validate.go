@@ -149,9 +149,15 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 			}
 			body = append(body, jen.Id("validateResource").Call(jen.Id("v"), item))
 		} else {
+			checks := e.elementChecks(fd, fd.Type, jen.Id("y"))
+			if len(checks) == 0 {
+				// nothing but the items' own validation: one shared loop
+				g.Id("validateEach").Call(jen.Id("v"), jen.Lit(name), x.Clone())
+				return
+			}
 			body = append(body, jen.Id("y").Op(":=").Op("&").Add(item.Clone()))
 			body = append(body, jen.Id("y").Dot("validate").Call(jen.Id("v")))
-			body = append(body, e.elementChecks(fd, fd.Type, jen.Id("y"))...)
+			body = append(body, checks...)
 		}
 		body = append(body, pop())
 		g.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(body...)
@@ -174,11 +180,16 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 	case kindChoice:
 		g.Switch(jen.Id("y").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
 			for _, o := range fd.Choice.Options {
+				checks := e.elementChecks(fd, o.Ref, jen.Id("y"))
+				if len(checks) == 0 {
+					sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(jen.Id("validateOne").Call(jen.Id("v"), jen.Lit(o.JSONName), jen.Id("y")))
+					continue
+				}
 				body := []jen.Code{
 					push(o.JSONName, jen.Lit(-1)),
 					jen.Id("y").Dot("validate").Call(jen.Id("v")),
 				}
-				body = append(body, e.elementChecks(fd, o.Ref, jen.Id("y"))...)
+				body = append(body, checks...)
 				body = append(body, pop())
 				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
 					jen.If(jen.Id("y").Op("!=").Nil()).Block(body...),
@@ -196,11 +207,17 @@ func (e *emitter) validateField(g *jen.Group, t *model.Type, fd *model.Field) {
 			// two primitives are of one shape
 			recv = jen.Parens(jen.Op("*").Id(f.GoName)).Parens(x.Clone())
 		}
+		checks := e.elementChecks(fd, fd.Type, x.Clone())
+		if method == "validate" && fd.Type.Format == nil && len(checks) == 0 {
+			// nothing but the value's own validation: one shared call
+			g.Id("validateOne").Call(jen.Id("v"), jen.Lit(name), x.Clone())
+			return
+		}
 		body := []jen.Code{
 			push(name, jen.Lit(-1)),
 			recv.Dot(method).Call(jen.Id("v")),
 		}
-		body = append(body, e.elementChecks(fd, fd.Type, x.Clone())...)
+		body = append(body, checks...)
 		body = append(body, pop())
 		g.If(present).Block(body...)
 	}
