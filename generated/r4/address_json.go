@@ -148,11 +148,7 @@ func (x *Address) decodeJSON(s *decodeState) {
 			x.Country = decodeStringFieldElement(s, x.Country)
 		case 20:
 			// "period"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
-				x.Period = v
-			}
+			x.Period = decodeOne(s, &s.aPeriod)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -178,14 +174,7 @@ func (x *Address) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"use\":", "\"_use\":", x.Use)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"text\":", "\"_text\":", x.Text)
@@ -195,10 +184,7 @@ func (x *Address) encodeJSON(e *fhirjson.Encoder) {
 	encodeStringField(e, "\"state\":", "\"_state\":", x.State)
 	encodeStringField(e, "\"postalCode\":", "\"_postalCode\":", x.PostalCode)
 	encodeStringField(e, "\"country\":", "\"_country\":", x.Country)
-	if x.Period != nil {
-		e.Key("\"period\":")
-		x.Period.encodeJSON(e)
-	}
+	encodeOne(e, "\"period\":", x.Period)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -58,9 +58,7 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "authorReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Author = v
 			}
 		case 3:
@@ -115,20 +113,10 @@ func (x *Annotation) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	switch v := x.Author.(type) {
 	case *Reference:
-		if v != nil {
-			e.Key("\"authorReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"authorReference\":", v)
 	case *String:
 		encodeStringField(e, "\"authorString\":", "\"_authorString\":", v)
 	}

@@ -153,14 +153,7 @@ func (x *Attachment) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"contentType\":", "\"_contentType\":", x.ContentType)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
 	encodeBase64BinaryField(e, "\"data\":", "\"_data\":", x.Data)

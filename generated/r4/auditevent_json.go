@@ -118,11 +118,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -137,11 +133,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -153,11 +145,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
 		case 12:
 			// "type"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Type = v
-			}
+			x.Type = decodeOne(s, &s.aCoding)
 		case 13:
 			// "subtype"
 			x.Subtype = decodeCodingList(s, x.Subtype)
@@ -169,11 +157,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.Action = decodeCodeFieldElement(s, x.Action)
 		case 16:
 			// "period"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
-				x.Period = v
-			}
+			x.Period = decodeOne(s, &s.aPeriod)
 		case 17:
 			// "recorded"
 			x.Recorded = decodeInstantField(s, x.Recorded)
@@ -200,11 +184,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 			x.Agent = decodeAuditEventAgentList(s, x.Agent)
 		case 25:
 			// "source"
-			if d.ObjectStart() {
-				v := s.aAuditEventSource.one()
-				v.decodeJSON(s)
-				x.Source = v
-			}
+			x.Source = decodeOne(s, &s.aAuditEventSource)
 		case 26:
 			// "entity"
 			x.Entity = decodeAuditEventEntityList(s, x.Entity)
@@ -232,16 +212,10 @@ func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("AuditEvent")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -250,70 +224,19 @@ func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Type != nil {
-		e.Key("\"type\":")
-		x.Type.encodeJSON(e)
-	}
-	if len(x.Subtype) > 0 {
-		e.Key("\"subtype\":")
-		e.ArrayStart()
-		for i := range x.Subtype {
-			x.Subtype[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeOne(e, "\"type\":", x.Type)
+	encodeEach(e, "\"subtype\":", x.Subtype)
 	encodeCodeField(e, "\"action\":", "\"_action\":", x.Action)
-	if x.Period != nil {
-		e.Key("\"period\":")
-		x.Period.encodeJSON(e)
-	}
+	encodeOne(e, "\"period\":", x.Period)
 	encodeInstantField(e, "\"recorded\":", "\"_recorded\":", x.Recorded)
 	encodeCodeField(e, "\"outcome\":", "\"_outcome\":", x.Outcome)
 	encodeStringField(e, "\"outcomeDesc\":", "\"_outcomeDesc\":", x.OutcomeDesc)
-	if len(x.PurposeOfEvent) > 0 {
-		e.Key("\"purposeOfEvent\":")
-		e.ArrayStart()
-		for i := range x.PurposeOfEvent {
-			x.PurposeOfEvent[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Agent) > 0 {
-		e.Key("\"agent\":")
-		e.ArrayStart()
-		for i := range x.Agent {
-			x.Agent[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Source != nil {
-		e.Key("\"source\":")
-		x.Source.encodeJSON(e)
-	}
-	if len(x.Entity) > 0 {
-		e.Key("\"entity\":")
-		e.ArrayStart()
-		for i := range x.Entity {
-			x.Entity[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"purposeOfEvent\":", x.PurposeOfEvent)
+	encodeEach(e, "\"agent\":", x.Agent)
+	encodeOne(e, "\"source\":", x.Source)
+	encodeEach(e, "\"entity\":", x.Entity)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -445,21 +368,13 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
 		case 3:
 			// "type"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Type = v
-			}
+			x.Type = decodeOne(s, &s.aCodeableConcept)
 		case 4:
 			// "role"
 			x.Role = decodeCodeableConceptList(s, x.Role)
 		case 5:
 			// "who"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.Who = v
-			}
+			x.Who = decodeOne(s, &s.aReference)
 		case 6:
 			// "altId"
 			x.AltID = decodeStringField(s, x.AltID)
@@ -480,11 +395,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			x.Requestor = decodeBooleanFieldElement(s, x.Requestor)
 		case 12:
 			// "location"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.Location = v
-			}
+			x.Location = decodeOne(s, &s.aReference)
 		case 13:
 			// "policy"
 			x.Policy = decodeURIList(s, x.Policy)
@@ -493,18 +404,10 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 			x.Policy = decodeURIListElement(s, x.Policy)
 		case 15:
 			// "media"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Media = v
-			}
+			x.Media = decodeOne(s, &s.aCoding)
 		case 16:
 			// "network"
-			if d.ObjectStart() {
-				v := s.aAuditEventAgentNetwork.one()
-				v.decodeJSON(s)
-				x.Network = v
-			}
+			x.Network = decodeOne(s, &s.aAuditEventAgentNetwork)
 		case 17:
 			// "purposeOfUse"
 			x.PurposeOfUse = decodeCodeableConceptList(s, x.PurposeOfUse)
@@ -533,62 +436,19 @@ func (x *AuditEventAgent) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Type != nil {
-		e.Key("\"type\":")
-		x.Type.encodeJSON(e)
-	}
-	if len(x.Role) > 0 {
-		e.Key("\"role\":")
-		e.ArrayStart()
-		for i := range x.Role {
-			x.Role[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Who != nil {
-		e.Key("\"who\":")
-		x.Who.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeOne(e, "\"type\":", x.Type)
+	encodeEach(e, "\"role\":", x.Role)
+	encodeOne(e, "\"who\":", x.Who)
 	encodeStringField(e, "\"altId\":", "\"_altId\":", x.AltID)
 	encodeStringField(e, "\"name\":", "\"_name\":", x.Name)
 	encodeBooleanField(e, "\"requestor\":", "\"_requestor\":", x.Requestor)
-	if x.Location != nil {
-		e.Key("\"location\":")
-		x.Location.encodeJSON(e)
-	}
+	encodeOne(e, "\"location\":", x.Location)
 	encodeURIList(e, "\"policy\":", "\"_policy\":", x.Policy)
-	if x.Media != nil {
-		e.Key("\"media\":")
-		x.Media.encodeJSON(e)
-	}
-	if x.Network != nil {
-		e.Key("\"network\":")
-		x.Network.encodeJSON(e)
-	}
-	if len(x.PurposeOfUse) > 0 {
-		e.Key("\"purposeOfUse\":")
-		e.ArrayStart()
-		for i := range x.PurposeOfUse {
-			x.PurposeOfUse[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeOne(e, "\"media\":", x.Media)
+	encodeOne(e, "\"network\":", x.Network)
+	encodeEach(e, "\"purposeOfUse\":", x.PurposeOfUse)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -720,22 +580,8 @@ func (x *AuditEventAgentNetwork) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"address\":", "\"_address\":", x.Address)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	if len(x.ExtraJSON) > 0 {
@@ -843,11 +689,7 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 			x.Site = decodeStringFieldElement(s, x.Site)
 		case 5:
 			// "observer"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.Observer = v
-			}
+			x.Observer = decodeOne(s, &s.aReference)
 		case 6:
 			// "type"
 			x.Type = decodeCodingList(s, x.Type)
@@ -873,35 +715,11 @@ func (x *AuditEventSource) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"site\":", "\"_site\":", x.Site)
-	if x.Observer != nil {
-		e.Key("\"observer\":")
-		x.Observer.encodeJSON(e)
-	}
-	if len(x.Type) > 0 {
-		e.Key("\"type\":")
-		e.ArrayStart()
-		for i := range x.Type {
-			x.Type[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeOne(e, "\"observer\":", x.Observer)
+	encodeEach(e, "\"type\":", x.Type)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -1025,32 +843,16 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 			x.ModifierExtension = decodeExtensionList(s, x.ModifierExtension)
 		case 3:
 			// "what"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.What = v
-			}
+			x.What = decodeOne(s, &s.aReference)
 		case 4:
 			// "type"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Type = v
-			}
+			x.Type = decodeOne(s, &s.aCoding)
 		case 5:
 			// "role"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Role = v
-			}
+			x.Role = decodeOne(s, &s.aCoding)
 		case 6:
 			// "lifecycle"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Lifecycle = v
-			}
+			x.Lifecycle = decodeOne(s, &s.aCoding)
 		case 7:
 			// "securityLabel"
 			x.SecurityLabel = decodeCodingList(s, x.SecurityLabel)
@@ -1097,57 +899,17 @@ func (x *AuditEventEntity) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.What != nil {
-		e.Key("\"what\":")
-		x.What.encodeJSON(e)
-	}
-	if x.Type != nil {
-		e.Key("\"type\":")
-		x.Type.encodeJSON(e)
-	}
-	if x.Role != nil {
-		e.Key("\"role\":")
-		x.Role.encodeJSON(e)
-	}
-	if x.Lifecycle != nil {
-		e.Key("\"lifecycle\":")
-		x.Lifecycle.encodeJSON(e)
-	}
-	if len(x.SecurityLabel) > 0 {
-		e.Key("\"securityLabel\":")
-		e.ArrayStart()
-		for i := range x.SecurityLabel {
-			x.SecurityLabel[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeOne(e, "\"what\":", x.What)
+	encodeOne(e, "\"type\":", x.Type)
+	encodeOne(e, "\"role\":", x.Role)
+	encodeOne(e, "\"lifecycle\":", x.Lifecycle)
+	encodeEach(e, "\"securityLabel\":", x.SecurityLabel)
 	encodeStringField(e, "\"name\":", "\"_name\":", x.Name)
 	encodeStringField(e, "\"description\":", "\"_description\":", x.Description)
 	encodeBase64BinaryField(e, "\"query\":", "\"_query\":", x.Query)
-	if len(x.Detail) > 0 {
-		e.Key("\"detail\":")
-		e.ArrayStart()
-		for i := range x.Detail {
-			x.Detail[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"detail\":", x.Detail)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -1315,22 +1077,8 @@ func (x *AuditEventEntityDetail) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"type\":", "\"_type\":", x.Type)
 	switch v := x.Value.(type) {
 	case *String:

@@ -75,22 +75,8 @@ func (x *CodeableConcept) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Coding) > 0 {
-		e.Key("\"coding\":")
-		e.ArrayStart()
-		for i := range x.Coding {
-			x.Coding[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"coding\":", x.Coding)
 	encodeStringField(e, "\"text\":", "\"_text\":", x.Text)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

@@ -117,14 +117,7 @@ func (x *Coding) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeURIField(e, "\"system\":", "\"_system\":", x.System)
 	encodeStringField(e, "\"version\":", "\"_version\":", x.Version)
 	encodeCodeField(e, "\"code\":", "\"_code\":", x.Code)

@@ -75,23 +75,9 @@ func (x *ContactDetail) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"name\":", "\"_name\":", x.Name)
-	if len(x.Telecom) > 0 {
-		e.Key("\"telecom\":")
-		e.ArrayStart()
-		for i := range x.Telecom {
-			x.Telecom[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"telecom\":", x.Telecom)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -88,11 +88,7 @@ func (x *ContactPoint) decodeJSON(s *decodeState) {
 			x.Rank = decodePositiveIntFieldElement(s, x.Rank)
 		case 10:
 			// "period"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
-				x.Period = v
-			}
+			x.Period = decodeOne(s, &s.aPeriod)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -115,22 +111,12 @@ func (x *ContactPoint) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"system\":", "\"_system\":", x.System)
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"use\":", "\"_use\":", x.Use)
 	encodePositiveIntField(e, "\"rank\":", "\"_rank\":", x.Rank)
-	if x.Period != nil {
-		e.Key("\"period\":")
-		x.Period.encodeJSON(e)
-	}
+	encodeOne(e, "\"period\":", x.Period)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

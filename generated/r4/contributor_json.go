@@ -87,24 +87,10 @@ func (x *Contributor) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"name\":", "\"_name\":", x.Name)
-	if len(x.Contact) > 0 {
-		e.Key("\"contact\":")
-		e.ArrayStart()
-		for i := range x.Contact {
-			x.Contact[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"contact\":", x.Contact)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

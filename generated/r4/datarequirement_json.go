@@ -88,16 +88,12 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 			x.Profile = decodeCanonicalListElement(s, x.Profile)
 		case 6:
 			// "subjectCodeableConcept"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCodeableConcept); v != nil {
 				x.Subject = v
 			}
 		case 7:
 			// "subjectReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Subject = v
 			}
 		case 8:
@@ -149,54 +145,20 @@ func (x *DataRequirement) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeCanonicalList(e, "\"profile\":", "\"_profile\":", x.Profile)
 	switch v := x.Subject.(type) {
 	case *CodeableConcept:
-		if v != nil {
-			e.Key("\"subjectCodeableConcept\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"subjectCodeableConcept\":", v)
 	case *Reference:
-		if v != nil {
-			e.Key("\"subjectReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"subjectReference\":", v)
 	}
 	encodeStringList(e, "\"mustSupport\":", "\"_mustSupport\":", x.MustSupport)
-	if len(x.CodeFilter) > 0 {
-		e.Key("\"codeFilter\":")
-		e.ArrayStart()
-		for i := range x.CodeFilter {
-			x.CodeFilter[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.DateFilter) > 0 {
-		e.Key("\"dateFilter\":")
-		e.ArrayStart()
-		for i := range x.DateFilter {
-			x.DateFilter[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"codeFilter\":", x.CodeFilter)
+	encodeEach(e, "\"dateFilter\":", x.DateFilter)
 	encodePositiveIntField(e, "\"limit\":", "\"_limit\":", x.Limit)
-	if len(x.Sort) > 0 {
-		e.Key("\"sort\":")
-		e.ArrayStart()
-		for i := range x.Sort {
-			x.Sort[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"sort\":", x.Sort)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -340,25 +302,11 @@ func (x *DataRequirementCodeFilter) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"path\":", "\"_path\":", x.Path)
 	encodeStringField(e, "\"searchParam\":", "\"_searchParam\":", x.SearchParam)
 	encodeCanonicalField(e, "\"valueSet\":", "\"_valueSet\":", x.ValueSet)
-	if len(x.Code) > 0 {
-		e.Key("\"code\":")
-		e.ArrayStart()
-		for i := range x.Code {
-			x.Code[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"code\":", x.Code)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -494,16 +442,12 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 			x.Value = decodeDateTimeFieldElement(s, p)
 		case 8:
 			// "valuePeriod"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aPeriod); v != nil {
 				x.Value = v
 			}
 		case 9:
 			// "valueDuration"
-			if d.ObjectStart() {
-				v := s.aDuration.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDuration); v != nil {
 				x.Value = v
 			}
 		default:
@@ -528,29 +472,16 @@ func (x *DataRequirementDateFilter) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"path\":", "\"_path\":", x.Path)
 	encodeStringField(e, "\"searchParam\":", "\"_searchParam\":", x.SearchParam)
 	switch v := x.Value.(type) {
 	case *DateTime:
 		encodeDateTimeField(e, "\"valueDateTime\":", "\"_valueDateTime\":", v)
 	case *Period:
-		if v != nil {
-			e.Key("\"valuePeriod\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valuePeriod\":", v)
 	case *Duration:
-		if v != nil {
-			e.Key("\"valueDuration\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueDuration\":", v)
 	}
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
@@ -677,14 +608,7 @@ func (x *DataRequirementSort) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"path\":", "\"_path\":", x.Path)
 	encodeCodeField(e, "\"direction\":", "\"_direction\":", x.Direction)
 	if len(x.ExtraJSON) > 0 {

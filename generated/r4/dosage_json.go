@@ -118,11 +118,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			x.PatientInstruction = decodeStringFieldElement(s, x.PatientInstruction)
 		case 10:
 			// "timing"
-			if d.ObjectStart() {
-				v := s.aTiming.one()
-				v.decodeJSON(s)
-				x.Timing = v
-			}
+			x.Timing = decodeOne(s, &s.aTiming)
 		case 11:
 			// "asNeededBoolean"
 			p, ok := x.AsNeeded.(*Boolean)
@@ -143,56 +139,30 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 			x.AsNeeded = decodeBooleanFieldElement(s, p)
 		case 13:
 			// "asNeededCodeableConcept"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCodeableConcept); v != nil {
 				x.AsNeeded = v
 			}
 		case 14:
 			// "site"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Site = v
-			}
+			x.Site = decodeOne(s, &s.aCodeableConcept)
 		case 15:
 			// "route"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Route = v
-			}
+			x.Route = decodeOne(s, &s.aCodeableConcept)
 		case 16:
 			// "method"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Method = v
-			}
+			x.Method = decodeOne(s, &s.aCodeableConcept)
 		case 17:
 			// "doseAndRate"
 			x.DoseAndRate = decodeDosageDoseAndRateList(s, x.DoseAndRate)
 		case 18:
 			// "maxDosePerPeriod"
-			if d.ObjectStart() {
-				v := s.aRatio.one()
-				v.decodeJSON(s)
-				x.MaxDosePerPeriod = v
-			}
+			x.MaxDosePerPeriod = decodeOne(s, &s.aRatio)
 		case 19:
 			// "maxDosePerAdministration"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.MaxDosePerAdministration = v
-			}
+			x.MaxDosePerAdministration = decodeOne(s, &s.aQuantity)
 		case 20:
 			// "maxDosePerLifetime"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.MaxDosePerLifetime = v
-			}
+			x.MaxDosePerLifetime = decodeOne(s, &s.aQuantity)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -215,78 +185,26 @@ func (x *Dosage) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeIntegerField(e, "\"sequence\":", "\"_sequence\":", x.Sequence)
 	encodeStringField(e, "\"text\":", "\"_text\":", x.Text)
-	if len(x.AdditionalInstruction) > 0 {
-		e.Key("\"additionalInstruction\":")
-		e.ArrayStart()
-		for i := range x.AdditionalInstruction {
-			x.AdditionalInstruction[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"additionalInstruction\":", x.AdditionalInstruction)
 	encodeStringField(e, "\"patientInstruction\":", "\"_patientInstruction\":", x.PatientInstruction)
-	if x.Timing != nil {
-		e.Key("\"timing\":")
-		x.Timing.encodeJSON(e)
-	}
+	encodeOne(e, "\"timing\":", x.Timing)
 	switch v := x.AsNeeded.(type) {
 	case *Boolean:
 		encodeBooleanField(e, "\"asNeededBoolean\":", "\"_asNeededBoolean\":", v)
 	case *CodeableConcept:
-		if v != nil {
-			e.Key("\"asNeededCodeableConcept\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"asNeededCodeableConcept\":", v)
 	}
-	if x.Site != nil {
-		e.Key("\"site\":")
-		x.Site.encodeJSON(e)
-	}
-	if x.Route != nil {
-		e.Key("\"route\":")
-		x.Route.encodeJSON(e)
-	}
-	if x.Method != nil {
-		e.Key("\"method\":")
-		x.Method.encodeJSON(e)
-	}
-	if len(x.DoseAndRate) > 0 {
-		e.Key("\"doseAndRate\":")
-		e.ArrayStart()
-		for i := range x.DoseAndRate {
-			x.DoseAndRate[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.MaxDosePerPeriod != nil {
-		e.Key("\"maxDosePerPeriod\":")
-		x.MaxDosePerPeriod.encodeJSON(e)
-	}
-	if x.MaxDosePerAdministration != nil {
-		e.Key("\"maxDosePerAdministration\":")
-		x.MaxDosePerAdministration.encodeJSON(e)
-	}
-	if x.MaxDosePerLifetime != nil {
-		e.Key("\"maxDosePerLifetime\":")
-		x.MaxDosePerLifetime.encodeJSON(e)
-	}
+	encodeOne(e, "\"site\":", x.Site)
+	encodeOne(e, "\"route\":", x.Route)
+	encodeOne(e, "\"method\":", x.Method)
+	encodeEach(e, "\"doseAndRate\":", x.DoseAndRate)
+	encodeOne(e, "\"maxDosePerPeriod\":", x.MaxDosePerPeriod)
+	encodeOne(e, "\"maxDosePerAdministration\":", x.MaxDosePerAdministration)
+	encodeOne(e, "\"maxDosePerLifetime\":", x.MaxDosePerLifetime)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -385,44 +303,30 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "type"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Type = v
-			}
+			x.Type = decodeOne(s, &s.aCodeableConcept)
 		case 3:
 			// "doseRange"
-			if d.ObjectStart() {
-				v := s.aRange.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRange); v != nil {
 				x.Dose = v
 			}
 		case 4:
 			// "doseQuantity"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aQuantity); v != nil {
 				x.Dose = v
 			}
 		case 5:
 			// "rateRatio"
-			if d.ObjectStart() {
-				v := s.aRatio.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRatio); v != nil {
 				x.Rate = v
 			}
 		case 6:
 			// "rateRange"
-			if d.ObjectStart() {
-				v := s.aRange.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRange); v != nil {
 				x.Rate = v
 			}
 		case 7:
 			// "rateQuantity"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aQuantity); v != nil {
 				x.Rate = v
 			}
 		default:
@@ -447,46 +351,21 @@ func (x *DosageDoseAndRate) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Type != nil {
-		e.Key("\"type\":")
-		x.Type.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeOne(e, "\"type\":", x.Type)
 	switch v := x.Dose.(type) {
 	case *Range:
-		if v != nil {
-			e.Key("\"doseRange\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"doseRange\":", v)
 	case *Quantity:
-		if v != nil {
-			e.Key("\"doseQuantity\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"doseQuantity\":", v)
 	}
 	switch v := x.Rate.(type) {
 	case *Ratio:
-		if v != nil {
-			e.Key("\"rateRatio\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"rateRatio\":", v)
 	case *Range:
-		if v != nil {
-			e.Key("\"rateRange\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"rateRange\":", v)
 	case *Quantity:
-		if v != nil {
-			e.Key("\"rateQuantity\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"rateQuantity\":", v)
 	}
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

@@ -117,14 +117,7 @@ func (x *Expression) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"description\":", "\"_description\":", x.Description)
 	encodeIDField(e, "\"name\":", "\"_name\":", x.Name)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)

@@ -594,219 +594,157 @@ func (x *Extension) decodeJSON(s *decodeState) {
 			x.Value = decodeUUIDFieldElement(s, p)
 		case 41:
 			// "valueAddress"
-			if d.ObjectStart() {
-				v := s.aAddress.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aAddress); v != nil {
 				x.Value = v
 			}
 		case 42:
 			// "valueAge"
-			if d.ObjectStart() {
-				v := s.aAge.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aAge); v != nil {
 				x.Value = v
 			}
 		case 43:
 			// "valueAnnotation"
-			if d.ObjectStart() {
-				v := s.aAnnotation.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aAnnotation); v != nil {
 				x.Value = v
 			}
 		case 44:
 			// "valueAttachment"
-			if d.ObjectStart() {
-				v := s.aAttachment.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aAttachment); v != nil {
 				x.Value = v
 			}
 		case 45:
 			// "valueCodeableConcept"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCodeableConcept); v != nil {
 				x.Value = v
 			}
 		case 46:
 			// "valueCoding"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCoding); v != nil {
 				x.Value = v
 			}
 		case 47:
 			// "valueContactPoint"
-			if d.ObjectStart() {
-				v := s.aContactPoint.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aContactPoint); v != nil {
 				x.Value = v
 			}
 		case 48:
 			// "valueCount"
-			if d.ObjectStart() {
-				v := s.aCount.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCount); v != nil {
 				x.Value = v
 			}
 		case 49:
 			// "valueDistance"
-			if d.ObjectStart() {
-				v := s.aDistance.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDistance); v != nil {
 				x.Value = v
 			}
 		case 50:
 			// "valueDuration"
-			if d.ObjectStart() {
-				v := s.aDuration.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDuration); v != nil {
 				x.Value = v
 			}
 		case 51:
 			// "valueHumanName"
-			if d.ObjectStart() {
-				v := s.aHumanName.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aHumanName); v != nil {
 				x.Value = v
 			}
 		case 52:
 			// "valueIdentifier"
-			if d.ObjectStart() {
-				v := s.aIdentifier.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aIdentifier); v != nil {
 				x.Value = v
 			}
 		case 53:
 			// "valueMoney"
-			if d.ObjectStart() {
-				v := s.aMoney.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aMoney); v != nil {
 				x.Value = v
 			}
 		case 54:
 			// "valuePeriod"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aPeriod); v != nil {
 				x.Value = v
 			}
 		case 55:
 			// "valueQuantity"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aQuantity); v != nil {
 				x.Value = v
 			}
 		case 56:
 			// "valueRange"
-			if d.ObjectStart() {
-				v := s.aRange.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRange); v != nil {
 				x.Value = v
 			}
 		case 57:
 			// "valueRatio"
-			if d.ObjectStart() {
-				v := s.aRatio.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRatio); v != nil {
 				x.Value = v
 			}
 		case 58:
 			// "valueReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Value = v
 			}
 		case 59:
 			// "valueSampledData"
-			if d.ObjectStart() {
-				v := s.aSampledData.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aSampledData); v != nil {
 				x.Value = v
 			}
 		case 60:
 			// "valueSignature"
-			if d.ObjectStart() {
-				v := s.aSignature.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aSignature); v != nil {
 				x.Value = v
 			}
 		case 61:
 			// "valueTiming"
-			if d.ObjectStart() {
-				v := s.aTiming.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aTiming); v != nil {
 				x.Value = v
 			}
 		case 62:
 			// "valueContactDetail"
-			if d.ObjectStart() {
-				v := s.aContactDetail.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aContactDetail); v != nil {
 				x.Value = v
 			}
 		case 63:
 			// "valueContributor"
-			if d.ObjectStart() {
-				v := s.aContributor.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aContributor); v != nil {
 				x.Value = v
 			}
 		case 64:
 			// "valueDataRequirement"
-			if d.ObjectStart() {
-				v := s.aDataRequirement.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDataRequirement); v != nil {
 				x.Value = v
 			}
 		case 65:
 			// "valueExpression"
-			if d.ObjectStart() {
-				v := s.aExpression.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aExpression); v != nil {
 				x.Value = v
 			}
 		case 66:
 			// "valueParameterDefinition"
-			if d.ObjectStart() {
-				v := s.aParameterDefinition.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aParameterDefinition); v != nil {
 				x.Value = v
 			}
 		case 67:
 			// "valueRelatedArtifact"
-			if d.ObjectStart() {
-				v := s.aRelatedArtifact.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRelatedArtifact); v != nil {
 				x.Value = v
 			}
 		case 68:
 			// "valueTriggerDefinition"
-			if d.ObjectStart() {
-				v := s.aTriggerDefinition.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aTriggerDefinition); v != nil {
 				x.Value = v
 			}
 		case 69:
 			// "valueUsageContext"
-			if d.ObjectStart() {
-				v := s.aUsageContext.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aUsageContext); v != nil {
 				x.Value = v
 			}
 		case 70:
 			// "valueDosage"
-			if d.ObjectStart() {
-				v := s.aDosage.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDosage); v != nil {
 				x.Value = v
 			}
 		case 71:
 			// "valueMeta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aMeta); v != nil {
 				x.Value = v
 			}
 		default:
@@ -831,14 +769,7 @@ func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	if x.URL != "" {
 		e.Key("\"url\":")
 		e.String(x.URL)
@@ -883,160 +814,67 @@ func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 	case *UUID:
 		encodeUUIDField(e, "\"valueUuid\":", "\"_valueUuid\":", v)
 	case *Address:
-		if v != nil {
-			e.Key("\"valueAddress\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueAddress\":", v)
 	case *Age:
-		if v != nil {
-			e.Key("\"valueAge\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueAge\":", v)
 	case *Annotation:
-		if v != nil {
-			e.Key("\"valueAnnotation\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueAnnotation\":", v)
 	case *Attachment:
-		if v != nil {
-			e.Key("\"valueAttachment\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueAttachment\":", v)
 	case *CodeableConcept:
-		if v != nil {
-			e.Key("\"valueCodeableConcept\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueCodeableConcept\":", v)
 	case *Coding:
-		if v != nil {
-			e.Key("\"valueCoding\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueCoding\":", v)
 	case *ContactPoint:
-		if v != nil {
-			e.Key("\"valueContactPoint\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueContactPoint\":", v)
 	case *Count:
-		if v != nil {
-			e.Key("\"valueCount\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueCount\":", v)
 	case *Distance:
-		if v != nil {
-			e.Key("\"valueDistance\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueDistance\":", v)
 	case *Duration:
-		if v != nil {
-			e.Key("\"valueDuration\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueDuration\":", v)
 	case *HumanName:
-		if v != nil {
-			e.Key("\"valueHumanName\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueHumanName\":", v)
 	case *Identifier:
-		if v != nil {
-			e.Key("\"valueIdentifier\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueIdentifier\":", v)
 	case *Money:
-		if v != nil {
-			e.Key("\"valueMoney\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueMoney\":", v)
 	case *Period:
-		if v != nil {
-			e.Key("\"valuePeriod\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valuePeriod\":", v)
 	case *Quantity:
-		if v != nil {
-			e.Key("\"valueQuantity\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueQuantity\":", v)
 	case *Range:
-		if v != nil {
-			e.Key("\"valueRange\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueRange\":", v)
 	case *Ratio:
-		if v != nil {
-			e.Key("\"valueRatio\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueRatio\":", v)
 	case *Reference:
-		if v != nil {
-			e.Key("\"valueReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueReference\":", v)
 	case *SampledData:
-		if v != nil {
-			e.Key("\"valueSampledData\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueSampledData\":", v)
 	case *Signature:
-		if v != nil {
-			e.Key("\"valueSignature\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueSignature\":", v)
 	case *Timing:
-		if v != nil {
-			e.Key("\"valueTiming\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueTiming\":", v)
 	case *ContactDetail:
-		if v != nil {
-			e.Key("\"valueContactDetail\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueContactDetail\":", v)
 	case *Contributor:
-		if v != nil {
-			e.Key("\"valueContributor\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueContributor\":", v)
 	case *DataRequirement:
-		if v != nil {
-			e.Key("\"valueDataRequirement\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueDataRequirement\":", v)
 	case *Expression:
-		if v != nil {
-			e.Key("\"valueExpression\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueExpression\":", v)
 	case *ParameterDefinition:
-		if v != nil {
-			e.Key("\"valueParameterDefinition\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueParameterDefinition\":", v)
 	case *RelatedArtifact:
-		if v != nil {
-			e.Key("\"valueRelatedArtifact\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueRelatedArtifact\":", v)
 	case *TriggerDefinition:
-		if v != nil {
-			e.Key("\"valueTriggerDefinition\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueTriggerDefinition\":", v)
 	case *UsageContext:
-		if v != nil {
-			e.Key("\"valueUsageContext\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueUsageContext\":", v)
 	case *Dosage:
-		if v != nil {
-			e.Key("\"valueDosage\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueDosage\":", v)
 	case *Meta:
-		if v != nil {
-			e.Key("\"valueMeta\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueMeta\":", v)
 	}
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

@@ -112,11 +112,7 @@ func (x *HumanName) decodeJSON(s *decodeState) {
 			x.Suffix = decodeStringListElement(s, x.Suffix)
 		case 14:
 			// "period"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
-				x.Period = v
-			}
+			x.Period = decodeOne(s, &s.aPeriod)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -148,24 +144,14 @@ func (x *HumanName) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"use\":", "\"_use\":", x.Use)
 	encodeStringField(e, "\"text\":", "\"_text\":", x.Text)
 	encodeStringField(e, "\"family\":", "\"_family\":", x.Family)
 	encodeStringList(e, "\"given\":", "\"_given\":", x.Given)
 	encodeStringList(e, "\"prefix\":", "\"_prefix\":", x.Prefix)
 	encodeStringList(e, "\"suffix\":", "\"_suffix\":", x.Suffix)
-	if x.Period != nil {
-		e.Key("\"period\":")
-		x.Period.encodeJSON(e)
-	}
+	encodeOne(e, "\"period\":", x.Period)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -70,11 +70,7 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			x.Use = decodeCodeFieldElement(s, x.Use)
 		case 4:
 			// "type"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Type = v
-			}
+			x.Type = decodeOne(s, &s.aCodeableConcept)
 		case 5:
 			// "system"
 			x.System = decodeURIField(s, x.System)
@@ -89,18 +85,10 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 			x.Value = decodeStringFieldElement(s, x.Value)
 		case 9:
 			// "period"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
-				x.Period = v
-			}
+			x.Period = decodeOne(s, &s.aPeriod)
 		case 10:
 			// "assigner"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.Assigner = v
-			}
+			x.Assigner = decodeOne(s, &s.aReference)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -123,29 +111,13 @@ func (x *Identifier) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"use\":", "\"_use\":", x.Use)
-	if x.Type != nil {
-		e.Key("\"type\":")
-		x.Type.encodeJSON(e)
-	}
+	encodeOne(e, "\"type\":", x.Type)
 	encodeURIField(e, "\"system\":", "\"_system\":", x.System)
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
-	if x.Period != nil {
-		e.Key("\"period\":")
-		x.Period.encodeJSON(e)
-	}
-	if x.Assigner != nil {
-		e.Key("\"assigner\":")
-		x.Assigner.encodeJSON(e)
-	}
+	encodeOne(e, "\"period\":", x.Period)
+	encodeOne(e, "\"assigner\":", x.Assigner)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

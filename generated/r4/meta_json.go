@@ -120,34 +120,13 @@ func (x *Meta) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeIDField(e, "\"versionId\":", "\"_versionId\":", x.VersionID)
 	encodeInstantField(e, "\"lastUpdated\":", "\"_lastUpdated\":", x.LastUpdated)
 	encodeURIField(e, "\"source\":", "\"_source\":", x.Source)
 	encodeCanonicalList(e, "\"profile\":", "\"_profile\":", x.Profile)
-	if len(x.Security) > 0 {
-		e.Key("\"security\":")
-		e.ArrayStart()
-		for i := range x.Security {
-			x.Security[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Tag) > 0 {
-		e.Key("\"tag\":")
-		e.ArrayStart()
-		for i := range x.Tag {
-			x.Tag[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"security\":", x.Security)
+	encodeEach(e, "\"tag\":", x.Tag)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -81,14 +81,7 @@ func (x *Money) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeDecimalField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"currency\":", "\"_currency\":", x.Currency)
 	if len(x.ExtraJSON) > 0 {

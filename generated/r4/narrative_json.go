@@ -81,14 +81,7 @@ func (x *Narrative) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"status\":", "\"_status\":", x.Status)
 	encodeXHTMLField(e, "\"div\":", "\"_div\":", x.Div)
 	if len(x.ExtraJSON) > 0 {

@@ -76,11 +76,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -95,11 +91,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -136,16 +128,10 @@ func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("OperationOutcome")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -154,30 +140,9 @@ func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Issue) > 0 {
-		e.Key("\"issue\":")
-		e.ArrayStart()
-		for i := range x.Issue {
-			x.Issue[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeEach(e, "\"issue\":", x.Issue)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -310,11 +275,7 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 			x.Code = decodeCodeFieldElement(s, x.Code)
 		case 7:
 			// "details"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Details = v
-			}
+			x.Details = decodeOne(s, &s.aCodeableConcept)
 		case 8:
 			// "diagnostics"
 			x.Diagnostics = decodeStringField(s, x.Diagnostics)
@@ -361,28 +322,11 @@ func (x *OperationOutcomeIssue) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeCodeField(e, "\"severity\":", "\"_severity\":", x.Severity)
 	encodeCodeField(e, "\"code\":", "\"_code\":", x.Code)
-	if x.Details != nil {
-		e.Key("\"details\":")
-		x.Details.encodeJSON(e)
-	}
+	encodeOne(e, "\"details\":", x.Details)
 	encodeStringField(e, "\"diagnostics\":", "\"_diagnostics\":", x.Diagnostics)
 	encodeStringList(e, "\"location\":", "\"_location\":", x.Location)
 	encodeStringList(e, "\"expression\":", "\"_expression\":", x.Expression)

@@ -141,14 +141,7 @@ func (x *ParameterDefinition) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"name\":", "\"_name\":", x.Name)
 	encodeCodeField(e, "\"use\":", "\"_use\":", x.Use)
 	encodeIntegerField(e, "\"min\":", "\"_min\":", x.Min)

@@ -81,14 +81,7 @@ func (x *Period) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeDateTimeField(e, "\"start\":", "\"_start\":", x.Start)
 	encodeDateTimeField(e, "\"end\":", "\"_end\":", x.End)
 	if len(x.ExtraJSON) > 0 {

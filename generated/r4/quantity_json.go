@@ -117,14 +117,7 @@ func (x *Quantity) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeDecimalField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"comparator\":", "\"_comparator\":", x.Comparator)
 	encodeStringField(e, "\"unit\":", "\"_unit\":", x.Unit)

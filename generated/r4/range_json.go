@@ -43,18 +43,10 @@ func (x *Range) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "low"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.Low = v
-			}
+			x.Low = decodeOne(s, &s.aQuantity)
 		case 3:
 			// "high"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.High = v
-			}
+			x.High = decodeOne(s, &s.aQuantity)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -77,22 +69,9 @@ func (x *Range) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Low != nil {
-		e.Key("\"low\":")
-		x.Low.encodeJSON(e)
-	}
-	if x.High != nil {
-		e.Key("\"high\":")
-		x.High.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeOne(e, "\"low\":", x.Low)
+	encodeOne(e, "\"high\":", x.High)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -43,18 +43,10 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "numerator"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.Numerator = v
-			}
+			x.Numerator = decodeOne(s, &s.aQuantity)
 		case 3:
 			// "denominator"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.Denominator = v
-			}
+			x.Denominator = decodeOne(s, &s.aQuantity)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -77,22 +69,9 @@ func (x *Ratio) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Numerator != nil {
-		e.Key("\"numerator\":")
-		x.Numerator.encodeJSON(e)
-	}
-	if x.Denominator != nil {
-		e.Key("\"denominator\":")
-		x.Denominator.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeOne(e, "\"numerator\":", x.Numerator)
+	encodeOne(e, "\"denominator\":", x.Denominator)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

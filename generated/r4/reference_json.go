@@ -70,11 +70,7 @@ func (x *Reference) decodeJSON(s *decodeState) {
 			x.Type = decodeURIFieldElement(s, x.Type)
 		case 6:
 			// "identifier"
-			if d.ObjectStart() {
-				v := s.aIdentifier.one()
-				v.decodeJSON(s)
-				x.Identifier = v
-			}
+			x.Identifier = decodeOne(s, &s.aIdentifier)
 		case 7:
 			// "display"
 			x.Display = decodeStringField(s, x.Display)
@@ -103,20 +99,10 @@ func (x *Reference) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeStringField(e, "\"reference\":", "\"_reference\":", x.Reference)
 	encodeURIField(e, "\"type\":", "\"_type\":", x.Type)
-	if x.Identifier != nil {
-		e.Key("\"identifier\":")
-		x.Identifier.encodeJSON(e)
-	}
+	encodeOne(e, "\"identifier\":", x.Identifier)
 	encodeStringField(e, "\"display\":", "\"_display\":", x.Display)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

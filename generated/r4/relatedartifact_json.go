@@ -106,11 +106,7 @@ func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 			x.URL = decodeURLFieldElement(s, x.URL)
 		case 12:
 			// "document"
-			if d.ObjectStart() {
-				v := s.aAttachment.one()
-				v.decodeJSON(s)
-				x.Document = v
-			}
+			x.Document = decodeOne(s, &s.aAttachment)
 		case 13:
 			// "resource"
 			x.Resource = decodeCanonicalField(s, x.Resource)
@@ -139,23 +135,13 @@ func (x *RelatedArtifact) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"label\":", "\"_label\":", x.Label)
 	encodeStringField(e, "\"display\":", "\"_display\":", x.Display)
 	encodeMarkdownField(e, "\"citation\":", "\"_citation\":", x.Citation)
 	encodeURLField(e, "\"url\":", "\"_url\":", x.URL)
-	if x.Document != nil {
-		e.Key("\"document\":")
-		x.Document.encodeJSON(e)
-	}
+	encodeOne(e, "\"document\":", x.Document)
 	encodeCanonicalField(e, "\"resource\":", "\"_resource\":", x.Resource)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

@@ -185,11 +185,7 @@ func (x *rawElements) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 2:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 3:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -204,11 +200,7 @@ func (x *rawElements) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 7:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 8:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)

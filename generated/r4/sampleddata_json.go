@@ -76,11 +76,7 @@ func (x *SampledData) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "origin"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
-				x.Origin = v
-			}
+			x.Origin = decodeOne(s, &s.aQuantity)
 		case 3:
 			// "period"
 			x.Period = decodeDecimalField(s, x.Period)
@@ -139,18 +135,8 @@ func (x *SampledData) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Origin != nil {
-		e.Key("\"origin\":")
-		x.Origin.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeOne(e, "\"origin\":", x.Origin)
 	encodeDecimalField(e, "\"period\":", "\"_period\":", x.Period)
 	encodeDecimalField(e, "\"factor\":", "\"_factor\":", x.Factor)
 	encodeDecimalField(e, "\"lowerLimit\":", "\"_lowerLimit\":", x.LowerLimit)

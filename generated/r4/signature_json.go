@@ -79,18 +79,10 @@ func (x *Signature) decodeJSON(s *decodeState) {
 			x.When = decodeInstantFieldElement(s, x.When)
 		case 5:
 			// "who"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.Who = v
-			}
+			x.Who = decodeOne(s, &s.aReference)
 		case 6:
 			// "onBehalfOf"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.OnBehalfOf = v
-			}
+			x.OnBehalfOf = decodeOne(s, &s.aReference)
 		case 7:
 			// "targetFormat"
 			x.TargetFormat = decodeCodeField(s, x.TargetFormat)
@@ -131,31 +123,11 @@ func (x *Signature) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Type) > 0 {
-		e.Key("\"type\":")
-		e.ArrayStart()
-		for i := range x.Type {
-			x.Type[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"type\":", x.Type)
 	encodeInstantField(e, "\"when\":", "\"_when\":", x.When)
-	if x.Who != nil {
-		e.Key("\"who\":")
-		x.Who.encodeJSON(e)
-	}
-	if x.OnBehalfOf != nil {
-		e.Key("\"onBehalfOf\":")
-		x.OnBehalfOf.encodeJSON(e)
-	}
+	encodeOne(e, "\"who\":", x.Who)
+	encodeOne(e, "\"onBehalfOf\":", x.OnBehalfOf)
 	encodeCodeField(e, "\"targetFormat\":", "\"_targetFormat\":", x.TargetFormat)
 	encodeCodeField(e, "\"sigFormat\":", "\"_sigFormat\":", x.SigFormat)
 	encodeBase64BinaryField(e, "\"data\":", "\"_data\":", x.Data)

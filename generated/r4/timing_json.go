@@ -61,18 +61,10 @@ func (x *Timing) decodeJSON(s *decodeState) {
 			x.Event = decodeDateTimeListElement(s, x.Event)
 		case 5:
 			// "repeat"
-			if d.ObjectStart() {
-				v := s.aTimingRepeat.one()
-				v.decodeJSON(s)
-				x.Repeat = v
-			}
+			x.Repeat = decodeOne(s, &s.aTimingRepeat)
 		case 6:
 			// "code"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Code = v
-			}
+			x.Code = decodeOne(s, &s.aCodeableConcept)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -98,31 +90,11 @@ func (x *Timing) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeDateTimeList(e, "\"event\":", "\"_event\":", x.Event)
-	if x.Repeat != nil {
-		e.Key("\"repeat\":")
-		x.Repeat.encodeJSON(e)
-	}
-	if x.Code != nil {
-		e.Key("\"code\":")
-		x.Code.encodeJSON(e)
-	}
+	encodeOne(e, "\"repeat\":", x.Repeat)
+	encodeOne(e, "\"code\":", x.Code)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -296,23 +268,17 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "boundsDuration"
-			if d.ObjectStart() {
-				v := s.aDuration.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aDuration); v != nil {
 				x.Bounds = v
 			}
 		case 3:
 			// "boundsRange"
-			if d.ObjectStart() {
-				v := s.aRange.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRange); v != nil {
 				x.Bounds = v
 			}
 		case 4:
 			// "boundsPeriod"
-			if d.ObjectStart() {
-				v := s.aPeriod.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aPeriod); v != nil {
 				x.Bounds = v
 			}
 		case 5:
@@ -430,30 +396,14 @@ func (x *TimingRepeat) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	switch v := x.Bounds.(type) {
 	case *Duration:
-		if v != nil {
-			e.Key("\"boundsDuration\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"boundsDuration\":", v)
 	case *Range:
-		if v != nil {
-			e.Key("\"boundsRange\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"boundsRange\":", v)
 	case *Period:
-		if v != nil {
-			e.Key("\"boundsPeriod\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"boundsPeriod\":", v)
 	}
 	encodePositiveIntField(e, "\"count\":", "\"_count\":", x.Count)
 	encodePositiveIntField(e, "\"countMax\":", "\"_countMax\":", x.CountMax)

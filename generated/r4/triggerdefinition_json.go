@@ -85,16 +85,12 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			x.Name = decodeStringFieldElement(s, x.Name)
 		case 6:
 			// "timingTiming"
-			if d.ObjectStart() {
-				v := s.aTiming.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aTiming); v != nil {
 				x.Timing = v
 			}
 		case 7:
 			// "timingReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Timing = v
 			}
 		case 8:
@@ -138,11 +134,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 			x.Data = decodeDataRequirementList(s, x.Data)
 		case 13:
 			// "condition"
-			if d.ObjectStart() {
-				v := s.aExpression.one()
-				v.decodeJSON(s)
-				x.Condition = v
-			}
+			x.Condition = decodeOne(s, &s.aExpression)
 		default:
 			if m, keep := d.Unknown(true); keep {
 				x.ExtraJSON = append(x.ExtraJSON, m)
@@ -165,44 +157,21 @@ func (x *TriggerDefinition) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
 	encodeCodeField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"name\":", "\"_name\":", x.Name)
 	switch v := x.Timing.(type) {
 	case *Timing:
-		if v != nil {
-			e.Key("\"timingTiming\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"timingTiming\":", v)
 	case *Reference:
-		if v != nil {
-			e.Key("\"timingReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"timingReference\":", v)
 	case *Date:
 		encodeDateField(e, "\"timingDate\":", "\"_timingDate\":", v)
 	case *DateTime:
 		encodeDateTimeField(e, "\"timingDateTime\":", "\"_timingDateTime\":", v)
 	}
-	if len(x.Data) > 0 {
-		e.Key("\"data\":")
-		e.ArrayStart()
-		for i := range x.Data {
-			x.Data[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Condition != nil {
-		e.Key("\"condition\":")
-		x.Condition.encodeJSON(e)
-	}
+	encodeEach(e, "\"data\":", x.Data)
+	encodeOne(e, "\"condition\":", x.Condition)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}

@@ -52,37 +52,25 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 			x.Extension = decodeExtensionList(s, x.Extension)
 		case 2:
 			// "code"
-			if d.ObjectStart() {
-				v := s.aCoding.one()
-				v.decodeJSON(s)
-				x.Code = v
-			}
+			x.Code = decodeOne(s, &s.aCoding)
 		case 3:
 			// "valueCodeableConcept"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aCodeableConcept); v != nil {
 				x.Value = v
 			}
 		case 4:
 			// "valueQuantity"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aQuantity); v != nil {
 				x.Value = v
 			}
 		case 5:
 			// "valueRange"
-			if d.ObjectStart() {
-				v := s.aRange.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aRange); v != nil {
 				x.Value = v
 			}
 		case 6:
 			// "valueReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Value = v
 			}
 		default:
@@ -107,39 +95,17 @@ func (x *UsageContext) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.Code != nil {
-		e.Key("\"code\":")
-		x.Code.encodeJSON(e)
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeOne(e, "\"code\":", x.Code)
 	switch v := x.Value.(type) {
 	case *CodeableConcept:
-		if v != nil {
-			e.Key("\"valueCodeableConcept\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueCodeableConcept\":", v)
 	case *Quantity:
-		if v != nil {
-			e.Key("\"valueQuantity\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueQuantity\":", v)
 	case *Range:
-		if v != nil {
-			e.Key("\"valueRange\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueRange\":", v)
 	case *Reference:
-		if v != nil {
-			e.Key("\"valueReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueReference\":", v)
 	}
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

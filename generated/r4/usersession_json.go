@@ -103,11 +103,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -122,11 +118,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -141,25 +133,13 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 			x.Identifier = decodeIdentifierList(s, x.Identifier)
 		case 13:
 			// "user"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
-				x.User = v
-			}
+			x.User = decodeOne(s, &s.aReference)
 		case 14:
 			// "status"
-			if d.ObjectStart() {
-				v := s.aUserSessionStatus.one()
-				v.decodeJSON(s)
-				x.Status = v
-			}
+			x.Status = decodeOne(s, &s.aUserSessionStatus)
 		case 15:
 			// "workstation"
-			if d.ObjectStart() {
-				v := s.aCodeableConcept.one()
-				v.decodeJSON(s)
-				x.Workstation = v
-			}
+			x.Workstation = decodeOne(s, &s.aCodeableConcept)
 		case 16:
 			// "focus"
 			x.Focus = decodeReferenceList(s, x.Focus)
@@ -202,16 +182,10 @@ func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("UserSession")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -220,60 +194,16 @@ func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Identifier) > 0 {
-		e.Key("\"identifier\":")
-		e.ArrayStart()
-		for i := range x.Identifier {
-			x.Identifier[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if x.User != nil {
-		e.Key("\"user\":")
-		x.User.encodeJSON(e)
-	}
-	if x.Status != nil {
-		e.Key("\"status\":")
-		x.Status.encodeJSON(e)
-	}
-	if x.Workstation != nil {
-		e.Key("\"workstation\":")
-		x.Workstation.encodeJSON(e)
-	}
-	if len(x.Focus) > 0 {
-		e.Key("\"focus\":")
-		e.ArrayStart()
-		for i := range x.Focus {
-			x.Focus[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeEach(e, "\"identifier\":", x.Identifier)
+	encodeOne(e, "\"user\":", x.User)
+	encodeOne(e, "\"status\":", x.Status)
+	encodeOne(e, "\"workstation\":", x.Workstation)
+	encodeEach(e, "\"focus\":", x.Focus)
 	encodeInstantField(e, "\"created\":", "\"_created\":", x.Created)
 	encodeInstantField(e, "\"expires\":", "\"_expires\":", x.Expires)
-	if len(x.Context) > 0 {
-		e.Key("\"context\":")
-		e.ArrayStart()
-		for i := range x.Context {
-			x.Context[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"context\":", x.Context)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -404,22 +334,8 @@ func (x *UserSessionStatus) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeCodeField(e, "\"value\":", "\"_value\":", x.Value)
 	encodeCodeField(e, "\"source\":", "\"_source\":", x.Source)
 	if len(x.ExtraJSON) > 0 {
@@ -553,22 +469,8 @@ func (x *UserSessionContext) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
 	if len(x.ExtraJSON) > 0 {

@@ -198,12 +198,7 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decode"+st+"List").Call(jen.Id("s"), x.Clone()))
 			return
 		}
-		at(fd.Name,
-			jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-				jen.Id("v").Op(":=").Id("s").Dot("a"+fd.Type.Type.GoName).Dot("one").Call(),
-				jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
-				jen.Add(x.Clone()).Op("=").Id("v"),
-			))
+		at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decodeOne").Call(jen.Id("s"), jen.Op("&").Id("s").Dot("a"+fd.Type.Type.GoName)))
 	case kindResource:
 		if fd.Repeats() {
 			at(fd.Name, jen.Add(x.Clone()).Op("=").Id("decodeResourceList").Call(jen.Id("s"), x.Clone()))
@@ -218,10 +213,9 @@ func (e *emitter) decodeCases(sw *jen.Group, fd *model.Field, index func(string)
 			ot := o.Ref.Type
 			te := e.typeExpr(o.Ref)
 			if ot.Kind != model.KindPrimitive {
+				// (a nil *T in the interface would not be nil)
 				at(o.JSONName,
-					jen.If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-						jen.Id("v").Op(":=").Id("s").Dot("a"+ot.GoName).Dot("one").Call(),
-						jen.Id("v").Dot("decodeJSON").Call(jen.Id("s")),
+					jen.If(jen.Id("v").Op(":=").Id("decodeOne").Call(jen.Id("s"), jen.Op("&").Id("s").Dot("a"+ot.GoName)), jen.Id("v").Op("!=").Nil()).Block(
 						jen.Add(x.Clone()).Op("=").Id("v"),
 					))
 				continue
@@ -274,16 +268,11 @@ func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
 		}
 		g.Id(fn).Call(jen.Id("e"), jen.Lit(quotedKey(fd.Name)), jen.Lit(quotedKey("_"+fd.Name)), x.Clone())
 	case kindStruct:
+		helper := "encodeOne"
 		if fd.Repeats() {
-			g.If(jen.Len(x.Clone()).Op(">").Lit(0)).Block(
-				key(fd.Name),
-				jen.Id("e").Dot("ArrayStart").Call(),
-				jen.For(jen.Id("i").Op(":=").Range().Add(x.Clone())).Block(x.Clone().Index(jen.Id("i")).Dot("encodeJSON").Call(jen.Id("e"))),
-				jen.Id("e").Dot("ArrayEnd").Call(),
-			)
-			return
+			helper = "encodeEach"
 		}
-		g.If(x.Clone().Op("!=").Nil()).Block(key(fd.Name), x.Clone().Dot("encodeJSON").Call(jen.Id("e")))
+		g.Id(helper).Call(jen.Id("e"), jen.Lit(quotedKey(fd.Name)), x.Clone())
 	case kindResource:
 		if fd.Repeats() {
 			g.If(jen.Len(x.Clone()).Op(">").Lit(0)).Block(
@@ -305,9 +294,7 @@ func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
 					)
 					continue
 				}
-				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
-					jen.If(jen.Id("v").Op("!=").Nil()).Block(key(o.JSONName), jen.Id("v").Dot("encodeJSON").Call(jen.Id("e"))),
-				)
+				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(jen.Id("encodeOne").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Id("v")))
 			}
 		})
 	}

@@ -76,11 +76,7 @@ func (x *Gadget) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -95,11 +91,7 @@ func (x *Gadget) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -136,16 +128,10 @@ func (x *Gadget) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("Gadget")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -154,30 +140,9 @@ func (x *Gadget) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.Part) > 0 {
-		e.Key("\"part\":")
-		e.ArrayStart()
-		for i := range x.Part {
-			x.Part[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
+	encodeEach(e, "\"part\":", x.Part)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -282,11 +247,7 @@ func (x *GadgetPart) decodeJSON(s *decodeState) {
 			x.Label = decodeStringFieldElement(s, x.Label)
 		case 5:
 			// "sub"
-			if d.ObjectStart() {
-				v := s.aGadgetPartSub.one()
-				v.decodeJSON(s)
-				x.Sub = v
-			}
+			x.Sub = decodeOne(s, &s.aGadgetPartSub)
 		case 6:
 			// "child"
 			x.Child = decodeGadgetPartList(s, x.Child)
@@ -312,35 +273,11 @@ func (x *GadgetPart) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"label\":", "\"_label\":", x.Label)
-	if x.Sub != nil {
-		e.Key("\"sub\":")
-		x.Sub.encodeJSON(e)
-	}
-	if len(x.Child) > 0 {
-		e.Key("\"child\":")
-		e.ArrayStart()
-		for i := range x.Child {
-			x.Child[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeOne(e, "\"sub\":", x.Sub)
+	encodeEach(e, "\"child\":", x.Child)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
 	}
@@ -471,22 +408,8 @@ func (x *GadgetPartSub) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeIDField(e, "\"serial\":", "\"_serial\":", x.Serial)
 	encodeBooleanField(e, "\"active\":", "\"_active\":", x.Active)
 	if len(x.ExtraJSON) > 0 {

@@ -109,11 +109,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -128,11 +124,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -162,9 +154,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			x.Value = decodeStringFieldElement(s, p)
 		case 14:
 			// "valueQuantity"
-			if d.ObjectStart() {
-				v := s.aQuantity.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aQuantity); v != nil {
 				x.Value = v
 			}
 		case 15:
@@ -205,9 +195,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 			x.Value = decodeBooleanFieldElement(s, p)
 		case 19:
 			// "valueReference"
-			if d.ObjectStart() {
-				v := s.aReference.one()
-				v.decodeJSON(s)
+			if v := decodeOne(s, &s.aReference); v != nil {
 				x.Value = v
 			}
 		case 20:
@@ -270,16 +258,10 @@ func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("Chooser")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -288,39 +270,19 @@ func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	switch v := x.Value.(type) {
 	case *String:
 		encodeStringField(e, "\"valueString\":", "\"_valueString\":", v)
 	case *Quantity:
-		if v != nil {
-			e.Key("\"valueQuantity\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueQuantity\":", v)
 	case *Code[string]:
 		encodeCodeField(e, "\"valueCode\":", "\"_valueCode\":", v)
 	case *Boolean:
 		encodeBooleanField(e, "\"valueBoolean\":", "\"_valueBoolean\":", v)
 	case *Reference:
-		if v != nil {
-			e.Key("\"valueReference\":")
-			v.encodeJSON(e)
-		}
+		encodeOne(e, "\"valueReference\":", v)
 	}
 	switch v := x.Amount.(type) {
 	case *Integer:

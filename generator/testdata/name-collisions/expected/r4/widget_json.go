@@ -124,11 +124,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 			x.ID = decodeStringFieldElement(s, x.ID)
 		case 3:
 			// "meta"
-			if d.ObjectStart() {
-				v := s.aMeta.one()
-				v.decodeJSON(s)
-				x.Meta = v
-			}
+			x.Meta = decodeOne(s, &s.aMeta)
 		case 4:
 			// "implicitRules"
 			x.ImplicitRules = decodeURIField(s, x.ImplicitRules)
@@ -143,11 +139,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 			x.Language = decodeCodeFieldElement(s, x.Language)
 		case 8:
 			// "text"
-			if d.ObjectStart() {
-				v := s.aNarrative.one()
-				v.decodeJSON(s)
-				x.Text = v
-			}
+			x.Text = decodeOne(s, &s.aNarrative)
 		case 9:
 			// "contained"
 			x.Contained = decodeResourceList(s, x.Contained)
@@ -232,16 +224,10 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 	e.Key("\"resourceType\":")
 	e.String("Widget")
 	encodeStringField(e, "\"id\":", "\"_id\":", x.ID)
-	if x.Meta != nil {
-		e.Key("\"meta\":")
-		x.Meta.encodeJSON(e)
-	}
+	encodeOne(e, "\"meta\":", x.Meta)
 	encodeURIField(e, "\"implicitRules\":", "\"_implicitRules\":", x.ImplicitRules)
 	encodeCodeField(e, "\"language\":", "\"_language\":", x.Language)
-	if x.Text != nil {
-		e.Key("\"text\":")
-		x.Text.encodeJSON(e)
-	}
+	encodeOne(e, "\"text\":", x.Text)
 	if len(x.Contained) > 0 {
 		e.Key("\"contained\":")
 		e.ArrayStart()
@@ -250,22 +236,8 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 		}
 		e.ArrayEnd()
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"type\":", "\"_type\":", x.Type)
 	encodeStringField(e, "\"func\":", "\"_func\":", x.Func)
 	encodeStringField(e, "\"string\":", "\"_string\":", x.String)
@@ -273,14 +245,7 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 	encodeStringField(e, "\"getLabel\":", "\"_getLabel\":", x.GetLabel)
 	encodeStringField(e, "\"label\":", "\"_label\":", x.Label_)
 	encodeURIField(e, "\"urlHttpId\":", "\"_urlHttpId\":", x.URLHTTPID)
-	if len(x.Part) > 0 {
-		e.Key("\"part\":")
-		e.ArrayStart()
-		for i := range x.Part {
-			x.Part[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"part\":", x.Part)
 	encodeCodeField(e, "\"kind\":", "\"_kind\":", x.Kind)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)
@@ -400,22 +365,8 @@ func (x *WidgetPartElement) encodeJSON(e *fhirjson.Encoder) {
 		e.Key("\"id\":")
 		e.String(*x.ID)
 	}
-	if len(x.Extension) > 0 {
-		e.Key("\"extension\":")
-		e.ArrayStart()
-		for i := range x.Extension {
-			x.Extension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
-	if len(x.ModifierExtension) > 0 {
-		e.Key("\"modifierExtension\":")
-		e.ArrayStart()
-		for i := range x.ModifierExtension {
-			x.ModifierExtension[i].encodeJSON(e)
-		}
-		e.ArrayEnd()
-	}
+	encodeEach(e, "\"extension\":", x.Extension)
+	encodeEach(e, "\"modifierExtension\":", x.ModifierExtension)
 	encodeStringField(e, "\"value\":", "\"_value\":", x.Value)
 	if len(x.ExtraJSON) > 0 {
 		e.Members(x.ExtraJSON)

@@ -174,6 +174,49 @@ func code[T ~string](s *decodeState, v string) *T {
 	return (*T)(unsafe.Pointer(s.str(v)))
 }
 
+// decodeOne reads an object into a new T from the arena a, or returns nil
+// when the value is not an object (null, or another kind: an error then).
+func decodeOne[T any, P interface {
+	*T
+	decodeJSON(*decodeState)
+}](s *decodeState, a *slab[T]) P {
+	if !s.d.ObjectStart() {
+		return nil
+	}
+	v := P(a.one())
+	v.decodeJSON(s)
+	return v
+}
+
+// encodeOne writes key (quoted, with its colon) and p, when p is not nil.
+func encodeOne[P interface {
+	comparable
+	encodeJSON(*fhirjson.Encoder)
+}](e *fhirjson.Encoder, key string, p P) {
+	var none P
+	if p == none {
+		return
+	}
+	e.Key(key)
+	p.encodeJSON(e)
+}
+
+// encodeEach writes key and the array of list, when it has items.
+func encodeEach[T any, P interface {
+	*T
+	encodeJSON(*fhirjson.Encoder)
+}](e *fhirjson.Encoder, key string, list []T) {
+	if len(list) == 0 {
+		return
+	}
+	e.Key(key)
+	e.ArrayStart()
+	for i := range list {
+		P(&list[i]).encodeJSON(e)
+	}
+	e.ArrayEnd()
+}
+
 var encoders = sync.Pool{New: func() any { return fhirjson.NewEncoder(16 << 10) }}
 
 // encode runs f with a pooled encoder and returns a copy of what it wrote.
