@@ -1,7 +1,11 @@
 package gentest
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/fhirgen/fhirgen/generated/r4"
@@ -57,6 +61,67 @@ func TestJSONStringEscapes(t *testing.T) {
 	for _, doc := range []string{`{"resourceType":"AuditEvent","outcomeDesc":"abc\"}`, `{"resourceType":"AuditEvent","outcomeDesc":"abc\\`} {
 		if _, err := r4.UnmarshalResource([]byte(doc)); err == nil || !strings.Contains(err.Error(), "unterminated string") {
 			t.Errorf("%s: error %v, want an unterminated string", doc, err)
+		}
+	}
+}
+
+// TestDecodeConcurrentIndependent decodes the corpus from several goroutines
+// at once (the decoder's states are pooled) and checks that every document
+// re-encodes as it does when decoded alone, also after the others were
+// decoded: nothing of one document leaks into another.
+func TestDecodeConcurrentIndependent(t *testing.T) {
+	files, _ := filepath.Glob("testdata/corpus/*.json")
+	var docs, want [][]byte
+	var names []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r4.UnmarshalResource(data)
+		if err != nil {
+			continue
+		}
+		out, err := r4.MarshalResource(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, want, names = append(docs, data), append(want, out), append(names, f)
+	}
+	if len(docs) < 10 {
+		t.Fatalf("only %d documents", len(docs))
+	}
+	const workers = 4
+	kept := make([][]r4.Resource, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := 0; round < 20; round++ {
+				for i := range docs {
+					res, err := r4.UnmarshalResource(docs[(i+w)%len(docs)])
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if round == 0 {
+						kept[w] = append(kept[w], res)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for w := range workers {
+		for i, res := range kept[w] {
+			out, err := r4.MarshalResource(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j := (i + w) % len(docs); !bytes.Equal(out, want[j]) {
+				t.Fatalf("worker %d, document %s: re-encoded differently after other decodes", w, names[j])
+			}
 		}
 	}
 }
