@@ -1,7 +1,6 @@
 package gentest
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,18 +11,13 @@ import (
 // BenchmarkValidate measures Validate on the official R4 AuditEvent examples
 // and on a UserSession (make bench prints it).
 func BenchmarkValidate(b *testing.B) {
-	files, _ := filepath.Glob("testdata/corpus/AuditEvent-*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := r4.UnmarshalResource(data)
+	for _, f := range readFiles(b, "testdata/corpus/AuditEvent-*.json") {
+		res, err := r4.UnmarshalResource(f.data)
 		if err != nil {
 			b.Fatal(err)
 		}
 		ae := res.(*r4.AuditEvent)
-		b.Run(filepath.Base(f), func(b *testing.B) {
+		b.Run(filepath.Base(f.name), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				ae.Validate()

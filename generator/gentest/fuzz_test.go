@@ -11,17 +11,36 @@ import (
 	"github.com/fhirgen/fhirgen/generated/r4"
 )
 
+// testFile is a file of testdata, read.
+type testFile struct {
+	name string // its path
+	data []byte
+}
+
+// readFiles reads the files matching pattern (at least one, or tb fails).
+func readFiles(tb testing.TB, pattern string) []testFile {
+	tb.Helper()
+	paths, _ := filepath.Glob(pattern)
+	if len(paths) == 0 {
+		tb.Fatalf("no file matches %s", pattern)
+	}
+	files := make([]testFile, len(paths))
+	for i, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		files[i] = testFile{p, data}
+	}
+	return files
+}
+
 // seedCorpus adds the fixtures (the seed examples among them) and the
 // official AuditEvent and OperationOutcome examples.
 func seedCorpus(f *testing.F) {
 	for _, pattern := range []string{"testdata/fixtures/*.json", "testdata/corpus/*.json"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
+		for _, file := range readFiles(f, pattern) {
+			f.Add(file.data)
 		}
 	}
 	for _, s := range []string{`{"resourceType":"AuditEvent","_action":{}}`, `{"resourceType":"UserSession","focus":[{"reference":"a","_reference":null}]}`,

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,14 +112,9 @@ func FuzzHTMLChecks(f *testing.F) {
 	for _, tc := range htmlCases {
 		f.Add(tc.div)
 	}
-	files, _ := filepath.Glob("testdata/corpus/*.json")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, file := range readFiles(f, "testdata/corpus/*.json") {
 		var res struct{ Text struct{ Div string } }
-		if json.Unmarshal(data, &res) == nil && res.Text.Div != "" {
+		if json.Unmarshal(file.data, &res) == nil && res.Text.Div != "" {
 			f.Add(res.Text.Div)
 		}
 	}

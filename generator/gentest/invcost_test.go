@@ -5,7 +5,6 @@ package gentest
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,13 +24,9 @@ import (
 func TestInvariantCost(t *testing.T) {
 	type doc struct{ name, json string }
 	var docs []doc
-	files, _ := filepath.Glob("testdata/corpus/AuditEvent-*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "AuditEvent-"), ".json")
+	for _, f := range readFiles(t, "testdata/corpus/AuditEvent-*.json") {
+		data := f.data
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f.name), "AuditEvent-"), ".json")
 		docs = append(docs, doc{name, string(data)})
 		var m map[string]any
 		if err := json.Unmarshal(data, &m); err != nil {

@@ -2,8 +2,6 @@ package gentest
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -70,15 +68,10 @@ func TestJSONStringEscapes(t *testing.T) {
 // re-encodes as it does when decoded alone, also after the others were
 // decoded: nothing of one document leaks into another.
 func TestDecodeConcurrentIndependent(t *testing.T) {
-	files, _ := filepath.Glob("testdata/corpus/*.json")
 	var docs, want [][]byte
 	var names []string
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := r4.UnmarshalResource(data)
+	for _, f := range readFiles(t, "testdata/corpus/*.json") {
+		res, err := r4.UnmarshalResource(f.data)
 		if err != nil {
 			continue
 		}
@@ -86,7 +79,7 @@ func TestDecodeConcurrentIndependent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		docs, want, names = append(docs, data), append(want, out), append(names, f)
+		docs, want, names = append(docs, f.data), append(want, out), append(names, f.name)
 	}
 	if len(docs) < 10 {
 		t.Fatalf("only %d documents", len(docs))

@@ -2,8 +2,6 @@ package gentest
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,21 +140,17 @@ func TestValidateAPI(t *testing.T) {
 
 // Every official R4 AuditEvent example validates without errors.
 func TestOfficialAuditEventsValidate(t *testing.T) {
-	files, _ := filepath.Glob("testdata/corpus/AuditEvent-*.json")
+	files := readFiles(t, "testdata/corpus/AuditEvent-*.json")
 	if len(files) < 9 {
 		t.Fatalf("only %d AuditEvent examples", len(files))
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		res, err := r4.UnmarshalResource(f.data)
 		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := r4.UnmarshalResource(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
+			t.Fatalf("%s: %v", f.name, err)
 		}
 		if err := res.(*r4.AuditEvent).Validate(); err != nil {
-			t.Errorf("%s: %v", f, err)
+			t.Errorf("%s: %v", f.name, err)
 		}
 	}
 }
