@@ -420,6 +420,28 @@ func fieldCount(in coll, fd *model.Field) jen.Code {
 	return jen.Id("fpCount").Call(has(true))
 }
 
+// childCount is an int64 expression of the number of children of the one
+// item of in (of type t): the sum of its fields' counts, or nil when one of
+// them takes more than an expression.
+func childCount(in coll, t *model.Type) jen.Code {
+	if !in.single {
+		return nil
+	}
+	sum := jen.Int64().Parens(jen.Lit(0))
+	for i, fd := range t.Fields {
+		term := fieldCount(in, fd)
+		if term == nil {
+			return nil
+		}
+		if i == 0 {
+			sum = jen.Add(term)
+		} else {
+			sum = jen.Add(sum).Op("+").Add(term)
+		}
+	}
+	return sum
+}
+
 // fieldOpt is the pointer to a 0..1 element of the one item of in, or nil
 // when the field is not such an element.
 func fieldOpt(in coll, fd *model.Field) jen.Code {
@@ -1103,29 +1125,7 @@ func (c *fpc) function(n *fhirpath.Node, in, this coll) value {
 			c.fail("children() on %s", in.typ)
 		}
 		t := in.typ.t
-		var counted jen.Code
-		if in.single {
-			// the sum of the fields' counts, when each is an expression
-			terms := []jen.Code{jen.Int64().Parens(jen.Lit(0))}
-			if len(t.Fields) > 0 {
-				terms = terms[:0]
-			}
-			for _, fd := range t.Fields {
-				term := fieldCount(in, fd)
-				if term == nil {
-					terms = nil
-					break
-				}
-				terms = append(terms, term)
-			}
-			if terms != nil {
-				counted = jen.Add(terms[0])
-				for _, term := range terms[1:] {
-					counted = jen.Add(counted).Op("+").Add(term)
-				}
-			}
-		}
-		return cv(coll{typ: itype{k: ikAny}, counted: counted, gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
+		return cv(coll{typ: itype{k: ikAny}, counted: childCount(in, t), gen: func(g *jen.Group, yield func(*jen.Group, jen.Code)) {
 			in.gen(g, func(g *jen.Group, v jen.Code) {
 				y := c.tmp("y")
 				g.Id(y).Op(":=").Add(v)
