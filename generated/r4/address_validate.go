@@ -44,16 +44,12 @@ func (x *Address) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Address) Validate() error {
-	v := newValidator(nil, "Address")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Address) ValidateIssues() Issues {
-	v := newValidator(nil, "Address")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Address")
 }
 func (x *Address) walk(out []any) []any {
 	if x == nil {

@@ -39,16 +39,12 @@ func (x *Age) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Age) Validate() error {
-	v := newValidator(nil, "Age")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Age) ValidateIssues() Issues {
-	v := newValidator(nil, "Age")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Age")
 }
 func (x *Age) walk(out []any) []any {
 	if x == nil {

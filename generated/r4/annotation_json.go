@@ -131,12 +131,8 @@ func (x *Annotation) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Annotation) and byte offset.
 func (x *Annotation) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Annotation")
 	*x = Annotation{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Annotation", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

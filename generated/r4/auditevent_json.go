@@ -246,12 +246,8 @@ func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent) and byte offset.
 func (x *AuditEvent) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent")
 	*x = AuditEvent{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -459,12 +455,8 @@ func (x *AuditEventAgent) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent) and byte
 // offset.
 func (x *AuditEventAgent) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent.agent")
 	*x = AuditEventAgent{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent.agent", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -594,12 +586,8 @@ func (x *AuditEventAgentNetwork) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent.agent.network) and
 // byte offset.
 func (x *AuditEventAgentNetwork) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent.agent.network")
 	*x = AuditEventAgentNetwork{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent.agent.network", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -730,12 +718,8 @@ func (x *AuditEventSource) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent.source) and byte
 // offset.
 func (x *AuditEventSource) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent.source")
 	*x = AuditEventSource{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent.source", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -920,12 +904,8 @@ func (x *AuditEventEntity) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity) and byte
 // offset.
 func (x *AuditEventEntity) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent.entity")
 	*x = AuditEventEntity{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent.entity", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -1096,12 +1076,8 @@ func (x *AuditEventEntityDetail) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from AuditEvent.entity.detail) and
 // byte offset.
 func (x *AuditEventEntityDetail) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "AuditEvent.entity.detail")
 	*x = AuditEventEntityDetail{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "AuditEvent.entity.detail", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

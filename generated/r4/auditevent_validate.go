@@ -135,13 +135,7 @@ func (x *AuditEvent) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *AuditEvent) Validate() error {
-	var container Resource
-	if x != nil {
-		container = x
-	}
-	v := newValidator(container, "AuditEvent")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
@@ -150,9 +144,7 @@ func (x *AuditEvent) ValidateIssues() Issues {
 	if x != nil {
 		container = x
 	}
-	v := newValidator(container, "AuditEvent")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, container, "AuditEvent")
 }
 func (x *AuditEvent) walk(out []any) []any {
 	if x == nil {
@@ -252,16 +244,12 @@ func (x *AuditEventAgent) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *AuditEventAgent) Validate() error {
-	v := newValidator(nil, "AuditEvent.agent")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventAgent) ValidateIssues() Issues {
-	v := newValidator(nil, "AuditEvent.agent")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "AuditEvent.agent")
 }
 func (x *AuditEventAgent) walk(out []any) []any {
 	if x == nil {
@@ -304,16 +292,12 @@ func (x *AuditEventAgentNetwork) validate(v *validator) {
 // bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
 // otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventAgentNetwork) Validate() error {
-	v := newValidator(nil, "AuditEvent.agent.network")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventAgentNetwork) ValidateIssues() Issues {
-	v := newValidator(nil, "AuditEvent.agent.network")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "AuditEvent.agent.network")
 }
 func (x *AuditEventAgentNetwork) walk(out []any) []any {
 	if x == nil {
@@ -357,16 +341,12 @@ func (x *AuditEventSource) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *AuditEventSource) Validate() error {
-	v := newValidator(nil, "AuditEvent.source")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventSource) ValidateIssues() Issues {
-	v := newValidator(nil, "AuditEvent.source")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "AuditEvent.source")
 }
 func (x *AuditEventSource) walk(out []any) []any {
 	if x == nil {
@@ -441,16 +421,12 @@ func (x *AuditEventEntity) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *AuditEventEntity) Validate() error {
-	v := newValidator(nil, "AuditEvent.entity")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventEntity) ValidateIssues() Issues {
-	v := newValidator(nil, "AuditEvent.entity")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "AuditEvent.entity")
 }
 func (x *AuditEventEntity) walk(out []any) []any {
 	if x == nil {
@@ -495,16 +471,12 @@ func (x *AuditEventEntityDetail) validate(v *validator) {
 // bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
 // otherwise an Issues listing every issue found (warnings too).
 func (x *AuditEventEntityDetail) Validate() error {
-	v := newValidator(nil, "AuditEvent.entity.detail")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *AuditEventEntityDetail) ValidateIssues() Issues {
-	v := newValidator(nil, "AuditEvent.entity.detail")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "AuditEvent.entity.detail")
 }
 func (x *AuditEventEntityDetail) walk(out []any) []any {
 	if x == nil {

@@ -88,12 +88,8 @@ func (x *CodeableConcept) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from CodeableConcept) and byte
 // offset.
 func (x *CodeableConcept) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "CodeableConcept")
 	*x = CodeableConcept{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "CodeableConcept", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -132,12 +132,8 @@ func (x *Coding) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Coding) and byte offset.
 func (x *Coding) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Coding")
 	*x = Coding{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Coding", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

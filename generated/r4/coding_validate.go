@@ -23,16 +23,12 @@ func (x *Coding) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Coding) Validate() error {
-	v := newValidator(nil, "Coding")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Coding) ValidateIssues() Issues {
-	v := newValidator(nil, "Coding")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Coding")
 }
 func (x *Coding) walk(out []any) []any {
 	if x == nil {

@@ -87,12 +87,8 @@ func (x *ContactDetail) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from ContactDetail) and byte offset.
 func (x *ContactDetail) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "ContactDetail")
 	*x = ContactDetail{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "ContactDetail", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

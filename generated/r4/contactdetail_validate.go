@@ -19,16 +19,12 @@ func (x *ContactDetail) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *ContactDetail) Validate() error {
-	v := newValidator(nil, "ContactDetail")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ContactDetail) ValidateIssues() Issues {
-	v := newValidator(nil, "ContactDetail")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "ContactDetail")
 }
 func (x *ContactDetail) walk(out []any) []any {
 	if x == nil {

@@ -126,12 +126,8 @@ func (x *ContactPoint) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from ContactPoint) and byte offset.
 func (x *ContactPoint) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "ContactPoint")
 	*x = ContactPoint{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "ContactPoint", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -40,16 +40,12 @@ func (x *ContactPoint) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *ContactPoint) Validate() error {
-	v := newValidator(nil, "ContactPoint")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ContactPoint) ValidateIssues() Issues {
-	v := newValidator(nil, "ContactPoint")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "ContactPoint")
 }
 func (x *ContactPoint) walk(out []any) []any {
 	if x == nil {

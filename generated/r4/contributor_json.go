@@ -100,12 +100,8 @@ func (x *Contributor) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Contributor) and byte offset.
 func (x *Contributor) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Contributor")
 	*x = Contributor{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Contributor", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -36,16 +36,12 @@ func (x *Contributor) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Contributor) Validate() error {
-	v := newValidator(nil, "Contributor")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Contributor) ValidateIssues() Issues {
-	v := newValidator(nil, "Contributor")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Contributor")
 }
 func (x *Contributor) walk(out []any) []any {
 	if x == nil {

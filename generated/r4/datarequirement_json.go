@@ -169,12 +169,8 @@ func (x *DataRequirement) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from DataRequirement) and byte
 // offset.
 func (x *DataRequirement) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "DataRequirement")
 	*x = DataRequirement{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "DataRequirement", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -317,12 +313,8 @@ func (x *DataRequirementCodeFilter) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from DataRequirement.codeFilter) and
 // byte offset.
 func (x *DataRequirementCodeFilter) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "DataRequirement.codeFilter")
 	*x = DataRequirementCodeFilter{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "DataRequirement.codeFilter", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -493,12 +485,8 @@ func (x *DataRequirementDateFilter) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from DataRequirement.dateFilter) and
 // byte offset.
 func (x *DataRequirementDateFilter) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "DataRequirement.dateFilter")
 	*x = DataRequirementDateFilter{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "DataRequirement.dateFilter", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -621,12 +609,8 @@ func (x *DataRequirementSort) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from DataRequirement.sort) and byte
 // offset.
 func (x *DataRequirementSort) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "DataRequirement.sort")
 	*x = DataRequirementSort{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "DataRequirement.sort", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

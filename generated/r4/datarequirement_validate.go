@@ -75,16 +75,12 @@ func (x *DataRequirement) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *DataRequirement) Validate() error {
-	v := newValidator(nil, "DataRequirement")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirement) ValidateIssues() Issues {
-	v := newValidator(nil, "DataRequirement")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "DataRequirement")
 }
 func (x *DataRequirement) walk(out []any) []any {
 	if x == nil {
@@ -124,16 +120,12 @@ func (x *DataRequirementCodeFilter) validate(v *validator) {
 // bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
 // otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementCodeFilter) Validate() error {
-	v := newValidator(nil, "DataRequirement.codeFilter")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementCodeFilter) ValidateIssues() Issues {
-	v := newValidator(nil, "DataRequirement.codeFilter")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "DataRequirement.codeFilter")
 }
 func (x *DataRequirementCodeFilter) walk(out []any) []any {
 	if x == nil {
@@ -168,16 +160,12 @@ func (x *DataRequirementDateFilter) validate(v *validator) {
 // bindings, value formats, reference targets and extensions. It returns nil when no issue is an error;
 // otherwise an Issues listing every issue found (warnings too).
 func (x *DataRequirementDateFilter) Validate() error {
-	v := newValidator(nil, "DataRequirement.dateFilter")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementDateFilter) ValidateIssues() Issues {
-	v := newValidator(nil, "DataRequirement.dateFilter")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "DataRequirement.dateFilter")
 }
 func (x *DataRequirementDateFilter) walk(out []any) []any {
 	if x == nil {
@@ -223,16 +211,12 @@ func (x *DataRequirementSort) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *DataRequirementSort) Validate() error {
-	v := newValidator(nil, "DataRequirement.sort")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DataRequirementSort) ValidateIssues() Issues {
-	v := newValidator(nil, "DataRequirement.sort")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "DataRequirement.sort")
 }
 func (x *DataRequirementSort) walk(out []any) []any {
 	if x == nil {

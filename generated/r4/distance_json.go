@@ -132,12 +132,8 @@ func (x *Distance) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Distance) and byte offset.
 func (x *Distance) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Distance")
 	*x = Distance{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Distance", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -39,16 +39,12 @@ func (x *Distance) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Distance) Validate() error {
-	v := newValidator(nil, "Distance")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Distance) ValidateIssues() Issues {
-	v := newValidator(nil, "Distance")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Distance")
 }
 func (x *Distance) walk(out []any) []any {
 	if x == nil {

@@ -5,6 +5,8 @@ package r4
 // invDomainResourceDom2 evaluates dom-2 on every resource that is a DomainResource: If the resource is
 // contained in another resource, it SHALL NOT contain nested Resources
 // contained.contained.empty()
+//
+//go:noinline
 func invDomainResourceDom2(_ *validator, x DomainResource) int8 {
 	return 3 - func() int8 {
 		f1 := x.GetContained()
@@ -29,6 +31,8 @@ func invDomainResourceDom2(_ *validator, x DomainResource) int8 {
 // contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer
 // to the containing resource
 // contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()
+//
+//go:noinline
 func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 	return 3 - func() int8 {
 		f1 := x.GetContained()
@@ -302,6 +306,8 @@ func invDomainResourceDom3(v *validator, x DomainResource) int8 {
 // invDomainResourceDom4 evaluates dom-4 on every resource that is a DomainResource: If a resource is
 // contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated
 // contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()
+//
+//go:noinline
 func invDomainResourceDom4(_ *validator, x DomainResource) int8 {
 	return func() int8 {
 		l11 := 3 - func() int8 {
@@ -349,6 +355,8 @@ func invDomainResourceDom4(_ *validator, x DomainResource) int8 {
 // invDomainResourceDom5 evaluates dom-5 on every resource that is a DomainResource: If a resource is
 // contained in another resource, it SHALL NOT have a security label
 // contained.meta.security.empty()
+//
+//go:noinline
 func invDomainResourceDom5(_ *validator, x DomainResource) int8 {
 	return 3 - func() int8 {
 		f1 := x.GetContained()
@@ -373,6 +381,8 @@ func invDomainResourceDom5(_ *validator, x DomainResource) int8 {
 // invDomainResourceDom6 evaluates dom-6 on every resource that is a DomainResource: A resource should
 // have narrative for robust management
 // text.`div`.exists()
+//
+//go:noinline
 func invDomainResourceDom6(_ *validator, x DomainResource) int8 {
 	return func() int8 {
 		f1 := x.GetText()

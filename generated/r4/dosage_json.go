@@ -214,12 +214,8 @@ func (x *Dosage) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Dosage) and byte offset.
 func (x *Dosage) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Dosage")
 	*x = Dosage{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Dosage", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -377,12 +373,8 @@ func (x *DosageDoseAndRate) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from Dosage.doseAndRate) and byte
 // offset.
 func (x *DosageDoseAndRate) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Dosage.doseAndRate")
 	*x = DosageDoseAndRate{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Dosage.doseAndRate", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

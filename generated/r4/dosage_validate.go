@@ -42,16 +42,12 @@ func (x *Dosage) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Dosage) Validate() error {
-	v := newValidator(nil, "Dosage")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Dosage) ValidateIssues() Issues {
-	v := newValidator(nil, "Dosage")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Dosage")
 }
 func (x *Dosage) walk(out []any) []any {
 	if x == nil {
@@ -108,16 +104,12 @@ func (x *DosageDoseAndRate) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *DosageDoseAndRate) Validate() error {
-	v := newValidator(nil, "Dosage.doseAndRate")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *DosageDoseAndRate) ValidateIssues() Issues {
-	v := newValidator(nil, "Dosage.doseAndRate")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Dosage.doseAndRate")
 }
 func (x *DosageDoseAndRate) walk(out []any) []any {
 	if x == nil {

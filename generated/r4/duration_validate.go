@@ -39,16 +39,12 @@ func (x *Duration) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Duration) Validate() error {
-	v := newValidator(nil, "Duration")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Duration) ValidateIssues() Issues {
-	v := newValidator(nil, "Duration")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Duration")
 }
 func (x *Duration) walk(out []any) []any {
 	if x == nil {

@@ -132,12 +132,8 @@ func (x *Expression) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Expression) and byte offset.
 func (x *Expression) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Expression")
 	*x = Expression{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Expression", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

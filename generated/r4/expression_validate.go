@@ -35,16 +35,12 @@ func (x *Expression) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Expression) Validate() error {
-	v := newValidator(nil, "Expression")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Expression) ValidateIssues() Issues {
-	v := newValidator(nil, "Expression")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Expression")
 }
 func (x *Expression) walk(out []any) []any {
 	if x == nil {

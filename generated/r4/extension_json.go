@@ -885,12 +885,8 @@ func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Extension) and byte offset.
 func (x *Extension) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Extension")
 	*x = Extension{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Extension", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -1250,16 +1250,12 @@ var extensionValueTypes = [...]urlGroup{
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Extension) Validate() error {
-	v := newValidator(nil, "Extension")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Extension) ValidateIssues() Issues {
-	v := newValidator(nil, "Extension")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Extension")
 }
 func (x *Extension) walk(out []any) []any {
 	if x == nil {

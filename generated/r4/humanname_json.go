@@ -161,12 +161,8 @@ func (x *HumanName) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from HumanName) and byte offset.
 func (x *HumanName) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "HumanName")
 	*x = HumanName{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "HumanName", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -34,16 +34,12 @@ func (x *HumanName) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *HumanName) Validate() error {
-	v := newValidator(nil, "HumanName")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *HumanName) ValidateIssues() Issues {
-	v := newValidator(nil, "HumanName")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "HumanName")
 }
 func (x *HumanName) walk(out []any) []any {
 	if x == nil {

@@ -127,12 +127,8 @@ func (x *Identifier) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Identifier) and byte offset.
 func (x *Identifier) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Identifier")
 	*x = Identifier{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Identifier", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -45,16 +45,12 @@ func (x *Identifier) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Identifier) Validate() error {
-	v := newValidator(nil, "Identifier")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Identifier) ValidateIssues() Issues {
-	v := newValidator(nil, "Identifier")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Identifier")
 }
 func (x *Identifier) walk(out []any) []any {
 	if x == nil {

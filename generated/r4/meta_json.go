@@ -136,12 +136,8 @@ func (x *Meta) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Meta) and byte offset.
 func (x *Meta) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Meta")
 	*x = Meta{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Meta", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -31,16 +31,12 @@ func (x *Meta) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Meta) Validate() error {
-	v := newValidator(nil, "Meta")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Meta) ValidateIssues() Issues {
-	v := newValidator(nil, "Meta")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Meta")
 }
 func (x *Meta) walk(out []any) []any {
 	if x == nil {

@@ -28,16 +28,12 @@ func (x *Money) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Money) Validate() error {
-	v := newValidator(nil, "Money")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Money) ValidateIssues() Issues {
-	v := newValidator(nil, "Money")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Money")
 }
 func (x *Money) walk(out []any) []any {
 	if x == nil {

@@ -93,12 +93,8 @@ func (x *Narrative) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Narrative) and byte offset.
 func (x *Narrative) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Narrative")
 	*x = Narrative{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Narrative", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

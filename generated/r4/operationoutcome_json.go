@@ -153,12 +153,8 @@ func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from OperationOutcome) and byte
 // offset.
 func (x *OperationOutcome) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "OperationOutcome")
 	*x = OperationOutcome{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "OperationOutcome", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -340,12 +336,8 @@ func (x *OperationOutcomeIssue) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from OperationOutcome.issue) and byte
 // offset.
 func (x *OperationOutcomeIssue) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "OperationOutcome.issue")
 	*x = OperationOutcomeIssue{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "OperationOutcome.issue", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

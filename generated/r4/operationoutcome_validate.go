@@ -67,13 +67,7 @@ func (x *OperationOutcome) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *OperationOutcome) Validate() error {
-	var container Resource
-	if x != nil {
-		container = x
-	}
-	v := newValidator(container, "OperationOutcome")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
@@ -82,9 +76,7 @@ func (x *OperationOutcome) ValidateIssues() Issues {
 	if x != nil {
 		container = x
 	}
-	v := newValidator(container, "OperationOutcome")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, container, "OperationOutcome")
 }
 func (x *OperationOutcome) walk(out []any) []any {
 	if x == nil {
@@ -149,16 +141,12 @@ func (x *OperationOutcomeIssue) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *OperationOutcomeIssue) Validate() error {
-	v := newValidator(nil, "OperationOutcome.issue")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *OperationOutcomeIssue) ValidateIssues() Issues {
-	v := newValidator(nil, "OperationOutcome.issue")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "OperationOutcome.issue")
 }
 func (x *OperationOutcomeIssue) walk(out []any) []any {
 	if x == nil {

@@ -159,12 +159,8 @@ func (x *ParameterDefinition) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from ParameterDefinition) and byte
 // offset.
 func (x *ParameterDefinition) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "ParameterDefinition")
 	*x = ParameterDefinition{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "ParameterDefinition", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -47,16 +47,12 @@ func (x *ParameterDefinition) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *ParameterDefinition) Validate() error {
-	v := newValidator(nil, "ParameterDefinition")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *ParameterDefinition) ValidateIssues() Issues {
-	v := newValidator(nil, "ParameterDefinition")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "ParameterDefinition")
 }
 func (x *ParameterDefinition) walk(out []any) []any {
 	if x == nil {

@@ -20,16 +20,12 @@ func (x *Period) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Period) Validate() error {
-	v := newValidator(nil, "Period")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Period) ValidateIssues() Issues {
-	v := newValidator(nil, "Period")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Period")
 }
 func (x *Period) walk(out []any) []any {
 	if x == nil {

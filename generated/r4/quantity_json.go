@@ -132,12 +132,8 @@ func (x *Quantity) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Quantity) and byte offset.
 func (x *Quantity) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Quantity")
 	*x = Quantity{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Quantity", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

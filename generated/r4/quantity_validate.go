@@ -38,16 +38,12 @@ func (x *Quantity) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Quantity) Validate() error {
-	v := newValidator(nil, "Quantity")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Quantity) ValidateIssues() Issues {
-	v := newValidator(nil, "Quantity")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Quantity")
 }
 func (x *Quantity) walk(out []any) []any {
 	if x == nil {

@@ -81,12 +81,8 @@ func (x *Range) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Range) and byte offset.
 func (x *Range) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Range")
 	*x = Range{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Range", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -20,16 +20,12 @@ func (x *Range) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Range) Validate() error {
-	v := newValidator(nil, "Range")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Range) ValidateIssues() Issues {
-	v := newValidator(nil, "Range")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Range")
 }
 func (x *Range) walk(out []any) []any {
 	if x == nil {

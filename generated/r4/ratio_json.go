@@ -81,12 +81,8 @@ func (x *Ratio) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Ratio) and byte offset.
 func (x *Ratio) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Ratio")
 	*x = Ratio{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Ratio", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -20,16 +20,12 @@ func (x *Ratio) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Ratio) Validate() error {
-	v := newValidator(nil, "Ratio")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Ratio) ValidateIssues() Issues {
-	v := newValidator(nil, "Ratio")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Ratio")
 }
 func (x *Ratio) walk(out []any) []any {
 	if x == nil {

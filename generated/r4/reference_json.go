@@ -113,12 +113,8 @@ func (x *Reference) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Reference) and byte offset.
 func (x *Reference) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Reference")
 	*x = Reference{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Reference", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

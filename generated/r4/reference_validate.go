@@ -33,16 +33,12 @@ func (x *Reference) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Reference) Validate() error {
-	v := newValidator(nil, "Reference")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Reference) ValidateIssues() Issues {
-	v := newValidator(nil, "Reference")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Reference")
 }
 func (x *Reference) walk(out []any) []any {
 	if x == nil {

@@ -153,12 +153,8 @@ func (x *RelatedArtifact) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from RelatedArtifact) and byte
 // offset.
 func (x *RelatedArtifact) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "RelatedArtifact")
 	*x = RelatedArtifact{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "RelatedArtifact", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -37,16 +37,12 @@ func (x *RelatedArtifact) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *RelatedArtifact) Validate() error {
-	v := newValidator(nil, "RelatedArtifact")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *RelatedArtifact) ValidateIssues() Issues {
-	v := newValidator(nil, "RelatedArtifact")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "RelatedArtifact")
 }
 func (x *RelatedArtifact) walk(out []any) []any {
 	if x == nil {

@@ -152,12 +152,8 @@ func (x *SampledData) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from SampledData) and byte offset.
 func (x *SampledData) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "SampledData")
 	*x = SampledData{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "SampledData", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

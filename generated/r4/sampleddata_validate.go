@@ -33,16 +33,12 @@ func (x *SampledData) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *SampledData) Validate() error {
-	v := newValidator(nil, "SampledData")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *SampledData) ValidateIssues() Issues {
-	v := newValidator(nil, "SampledData")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "SampledData")
 }
 func (x *SampledData) walk(out []any) []any {
 	if x == nil {

@@ -140,12 +140,8 @@ func (x *Signature) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Signature) and byte offset.
 func (x *Signature) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Signature")
 	*x = Signature{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Signature", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -61,16 +61,12 @@ func (x *Signature) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *Signature) Validate() error {
-	v := newValidator(nil, "Signature")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Signature) ValidateIssues() Issues {
-	v := newValidator(nil, "Signature")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Signature")
 }
 func (x *Signature) walk(out []any) []any {
 	if x == nil {

@@ -104,12 +104,8 @@ func (x *Timing) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Timing) and byte offset.
 func (x *Timing) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Timing")
 	*x = Timing{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Timing", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -428,12 +424,8 @@ func (x *TimingRepeat) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Timing.repeat) and byte offset.
 func (x *TimingRepeat) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Timing.repeat")
 	*x = TimingRepeat{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Timing.repeat", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -38,16 +38,12 @@ func (x *Timing) validate(v *validator) {
 // reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues
 // listing every issue found (warnings too).
 func (x *Timing) Validate() error {
-	v := newValidator(nil, "Timing")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *Timing) ValidateIssues() Issues {
-	v := newValidator(nil, "Timing")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Timing")
 }
 func (x *Timing) walk(out []any) []any {
 	if x == nil {
@@ -124,16 +120,12 @@ func (x *TimingRepeat) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *TimingRepeat) Validate() error {
-	v := newValidator(nil, "Timing.repeat")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *TimingRepeat) ValidateIssues() Issues {
-	v := newValidator(nil, "Timing.repeat")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "Timing.repeat")
 }
 func (x *TimingRepeat) walk(out []any) []any {
 	if x == nil {

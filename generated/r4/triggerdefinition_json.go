@@ -182,12 +182,8 @@ func (x *TriggerDefinition) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from TriggerDefinition) and byte
 // offset.
 func (x *TriggerDefinition) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "TriggerDefinition")
 	*x = TriggerDefinition{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "TriggerDefinition", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -52,16 +52,12 @@ func (x *TriggerDefinition) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *TriggerDefinition) Validate() error {
-	v := newValidator(nil, "TriggerDefinition")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *TriggerDefinition) ValidateIssues() Issues {
-	v := newValidator(nil, "TriggerDefinition")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "TriggerDefinition")
 }
 func (x *TriggerDefinition) walk(out []any) []any {
 	if x == nil {

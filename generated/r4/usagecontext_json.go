@@ -116,12 +116,8 @@ func (x *UsageContext) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from UsageContext) and byte offset.
 func (x *UsageContext) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "UsageContext")
 	*x = UsageContext{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "UsageContext", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

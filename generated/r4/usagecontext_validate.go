@@ -46,16 +46,12 @@ func (x *UsageContext) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *UsageContext) Validate() error {
-	v := newValidator(nil, "UsageContext")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UsageContext) ValidateIssues() Issues {
-	v := newValidator(nil, "UsageContext")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "UsageContext")
 }
 func (x *UsageContext) walk(out []any) []any {
 	if x == nil {

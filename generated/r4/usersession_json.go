@@ -213,12 +213,8 @@ func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from UserSession) and byte offset.
 func (x *UserSession) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "UserSession")
 	*x = UserSession{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "UserSession", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -348,12 +344,8 @@ func (x *UserSessionStatus) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from UserSession.status) and byte
 // offset.
 func (x *UserSessionStatus) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "UserSession.status")
 	*x = UserSessionStatus{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "UserSession.status", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -483,12 +475,8 @@ func (x *UserSessionContext) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from UserSession.context) and byte
 // offset.
 func (x *UserSessionContext) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "UserSession.context")
 	*x = UserSessionContext{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "UserSession.context", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -93,13 +93,7 @@ func (x *UserSession) validate(v *validator) {
 // formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an
 // Issues listing every issue found (warnings too).
 func (x *UserSession) Validate() error {
-	var container Resource
-	if x != nil {
-		container = x
-	}
-	v := newValidator(container, "UserSession")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
@@ -108,9 +102,7 @@ func (x *UserSession) ValidateIssues() Issues {
 	if x != nil {
 		container = x
 	}
-	v := newValidator(container, "UserSession")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, container, "UserSession")
 }
 func (x *UserSession) walk(out []any) []any {
 	if x == nil {
@@ -178,16 +170,12 @@ func (x *UserSessionStatus) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *UserSessionStatus) Validate() error {
-	v := newValidator(nil, "UserSession.status")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UserSessionStatus) ValidateIssues() Issues {
-	v := newValidator(nil, "UserSession.status")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "UserSession.status")
 }
 func (x *UserSessionStatus) walk(out []any) []any {
 	if x == nil {
@@ -220,16 +208,12 @@ func (x *UserSessionContext) validate(v *validator) {
 // value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise
 // an Issues listing every issue found (warnings too).
 func (x *UserSessionContext) Validate() error {
-	v := newValidator(nil, "UserSession.context")
-	x.validate(v)
-	return result(v.done())
+	return result(x.ValidateIssues())
 }
 
 // ValidateIssues returns every issue Validate finds, whatever its severity, or nil.
 func (x *UserSessionContext) ValidateIssues() Issues {
-	v := newValidator(nil, "UserSession.context")
-	x.validate(v)
-	return v.done()
+	return validateRoot(x, nil, "UserSession.context")
 }
 func (x *UserSessionContext) walk(out []any) []any {
 	if x == nil {

@@ -134,6 +134,14 @@ func (v *validator) done() Issues {
 	return issues
 }
 
+// validateRoot validates x from its root, and is what every type's
+// ValidateIssues calls; container is x when x is a resource, or nil.
+func validateRoot(x interface{ validate(v *validator) }, container Resource, root string) Issues {
+	v := newValidator(container, root)
+	x.validate(v)
+	return v.done()
+}
+
 // result is what Validate returns: the issues when any is an error.
 func result(issues Issues) error {
 	if issues.HasErrors() {

@@ -345,6 +345,8 @@ func (e *emitter) invariantFiles() error {
 				if ci.shared {
 					commentf(f.Add, "%s evaluates %s on every resource that is a %s: %s", ci.method, k, t.Name, ci.con.Human)
 					verbatimComment(f.Add, "", ci.con.Expression)
+					// one copy for all the resource types that call it, not one inlined in each
+					f.Comment("//go:noinline")
 					f.Func().Id(ci.method).Params(param, jen.Id("x").Id(t.GoName)).Int8().Block(body)
 					n++
 					continue

@@ -304,10 +304,8 @@ func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
 func (e *emitter) structMarshalers(f *jen.File, t *model.Type) {
 	commentf(f.Add, "UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a fhir.JSONErrors listing every problem found with its location (from %s) and byte offset.", rootName(t))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Id("s").Op(":=").Id("newDecodeState").Call(jen.Id("data"), jen.Lit(rootName(t))),
 		jen.Op("*").Id("x").Op("=").Id(t.GoName).Values(),
-		jen.If(jen.Id("s").Dot("d").Dot("ObjectStart").Call()).Block(jen.Id("x").Dot("decodeJSON").Call(jen.Id("s"))),
-		jen.Return(jen.Id("s").Dot("finish").Call()),
+		jen.Return(jen.Id("unmarshalRoot").Call(jen.Id("data"), jen.Lit(rootName(t)), jen.Id("x"))),
 	)
 	comments(f.Add, "MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a value, so that json.Marshal writes FHIR JSON for a value as for a pointer, and for a struct that embeds one. A value that FHIR JSON cannot hold (a decimal that is not a number, a primitive that is \"\" and nothing else) is an error.")
 	f.Func().Params(jen.Id("x").Id(t.GoName)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(

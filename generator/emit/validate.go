@@ -38,31 +38,24 @@ func (e *emitter) validateFile(t *model.Type) *jen.File {
 	return f
 }
 
-// validateEntry emits Validate and ValidateIssues.
+// validateEntry emits Validate and ValidateIssues: one call each, to the
+// package's validateRoot.
 func (e *emitter) validateEntry(f *jen.File, t *model.Type) {
-	start := func() []jen.Code {
-		var container jen.Code = jen.Nil()
-		if t.Kind != model.KindResource {
-			return []jen.Code{
-				jen.Id("v").Op(":=").Id("newValidator").Call(container, jen.Lit(t.Name)),
-				jen.Id("x").Dot("validate").Call(jen.Id("v")),
-			}
-		}
-		return []jen.Code{
-			jen.Var().Id("container").Id("Resource"),
-			jen.If(jen.Id("x").Op("!=").Nil()).Block(jen.Id("container").Op("=").Id("x")),
-			jen.Id("v").Op(":=").Id("newValidator").Call(jen.Id("container"), jen.Lit(t.Name)),
-			jen.Id("x").Dot("validate").Call(jen.Id("v")),
-		}
-	}
 	commentf(f.Add, "Validate checks x against the definition of %s: cardinality, required bindings, value formats, reference targets and extensions. It returns nil when no issue is an error; otherwise an Issues listing every issue found (warnings too).", t.Name)
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("Validate").Params().Error().Block(
-		append(start(), jen.Return(jen.Id("result").Call(jen.Id("v").Dot("done").Call())))...,
+		jen.Return(jen.Id("result").Call(jen.Id("x").Dot("ValidateIssues").Call())),
 	)
 	comments(f.Add, "ValidateIssues returns every issue Validate finds, whatever its severity, or nil.")
-	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("ValidateIssues").Params().Id("Issues").Block(
-		append(start(), jen.Return(jen.Id("v").Dot("done").Call()))...,
-	)
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("ValidateIssues").Params().Id("Issues").BlockFunc(func(g *jen.Group) {
+		if t.Kind != model.KindResource {
+			g.Return(jen.Id("validateRoot").Call(jen.Id("x"), jen.Nil(), jen.Lit(t.Name)))
+			return
+		}
+		// a nil *T is no container: the interface would not be nil
+		g.Var().Id("container").Id("Resource")
+		g.If(jen.Id("x").Op("!=").Nil()).Block(jen.Id("container").Op("=").Id("x"))
+		g.Return(jen.Id("validateRoot").Call(jen.Id("x"), jen.Id("container"), jen.Lit(t.Name)))
+	})
 }
 
 // validateStruct emits validate for a datatype, resource or backbone.

@@ -152,12 +152,8 @@ func (x *Gadget) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Gadget) and byte offset.
 func (x *Gadget) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Gadget")
 	*x = Gadget{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Gadget", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -287,12 +283,8 @@ func (x *GadgetPart) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Gadget.part) and byte offset.
 func (x *GadgetPart) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Gadget.part")
 	*x = GadgetPart{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Gadget.part", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -422,12 +414,8 @@ func (x *GadgetPartSub) encodeJSON(e *fhirjson.Encoder) {
 // fhir.JSONErrors listing every problem found with its location (from Gadget.part.sub) and byte
 // offset.
 func (x *GadgetPartSub) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Gadget.part.sub")
 	*x = GadgetPartSub{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Gadget.part.sub", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -299,12 +299,8 @@ func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Chooser) and byte offset.
 func (x *Chooser) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Chooser")
 	*x = Chooser{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Chooser", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -171,12 +171,8 @@ func (x *Hostile) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Hostile) and byte offset.
 func (x *Hostile) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Hostile")
 	*x = Hostile{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Hostile", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -256,12 +256,8 @@ func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Widget) and byte offset.
 func (x *Widget) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Widget")
 	*x = Widget{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Widget", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
@@ -377,12 +373,8 @@ func (x *WidgetPartElement) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Widget.part) and byte offset.
 func (x *WidgetPartElement) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Widget.part")
 	*x = WidgetPartElement{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Widget.part", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -158,12 +158,8 @@ func (x *WidgetPart) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from WidgetPart) and byte offset.
 func (x *WidgetPart) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "WidgetPart")
 	*x = WidgetPart{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "WidgetPart", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

@@ -253,6 +253,16 @@ func newDecodeState(data []byte, root string) *decodeState {
 	return s
 }
 
+// unmarshalRoot decodes data, one JSON object, into x (empty), and is what
+// every type's UnmarshalJSON calls. root names x in the errors' locations.
+func unmarshalRoot(data []byte, root string, x interface{ decodeJSON(s *decodeState) }) error {
+	s := newDecodeState(data, root)
+	if s.d.ObjectStart() {
+		x.decodeJSON(s)
+	}
+	return s.finish()
+}
+
 // emptyValue notes a "" value of a primitive at the current location.
 func (s *decodeState) emptyValue(elem interface{ hasElement() bool }, offset int) {
 	s.empties = append(s.empties, emptyCheck{elem: elem, path: s.d.Location(), offset: offset})

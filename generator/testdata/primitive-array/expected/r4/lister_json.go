@@ -209,12 +209,8 @@ func (x *Lister) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Lister) and byte offset.
 func (x *Lister) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Lister")
 	*x = Lister{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Lister", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a

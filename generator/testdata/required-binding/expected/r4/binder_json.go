@@ -200,12 +200,8 @@ func (x *Binder) encodeJSON(e *fhirjson.Encoder) {
 // UnmarshalJSON decodes FHIR JSON into x, replacing its content. The error, if any, is a
 // fhir.JSONErrors listing every problem found with its location (from Binder) and byte offset.
 func (x *Binder) UnmarshalJSON(data []byte) error {
-	s := newDecodeState(data, "Binder")
 	*x = Binder{}
-	if s.d.ObjectStart() {
-		x.decodeJSON(s)
-	}
-	return s.finish()
+	return unmarshalRoot(data, "Binder", x)
 }
 
 // MarshalJSON encodes x as compact FHIR JSON, properties in the definition's order. Its receiver is a
