@@ -497,7 +497,11 @@ func (v *validator) invariantFailed(r int8, sev fhir.Severity, key, human string
 }
 
 // walkOne appends p, when it is not nil, and every element below it (the
-// walk methods' step for a 0..1 element).
+// walk methods' step for a 0..1 element). It is not inlined: it has a
+// call site for every element of every type, and only FHIRPath's
+// descendants() walks.
+//
+//go:noinline
 func walkOne[P interface {
 	comparable
 	walk([]any) []any
