@@ -217,7 +217,7 @@ func decodeAddressList(s *decodeState, list []Address) []Address {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAddress.appendOne(list)
+			list = slabAppend(&s.aAddress, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

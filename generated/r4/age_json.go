@@ -155,7 +155,7 @@ func decodeAgeList(s *decodeState, list []Age) []Age {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAge.appendOne(list)
+			list = slabAppend(&s.aAge, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

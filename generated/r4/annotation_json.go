@@ -154,7 +154,7 @@ func decodeAnnotationList(s *decodeState, list []Annotation) []Annotation {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAnnotation.appendOne(list)
+			list = slabAppend(&s.aAnnotation, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -194,7 +194,7 @@ func decodeAttachmentList(s *decodeState, list []Attachment) []Attachment {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAttachment.appendOne(list)
+			list = slabAppend(&s.aAttachment, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

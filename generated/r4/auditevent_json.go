@@ -269,7 +269,7 @@ func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEvent.appendOne(list)
+			list = slabAppend(&s.aAuditEvent, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -478,7 +478,7 @@ func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEv
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEventAgent.appendOne(list)
+			list = slabAppend(&s.aAuditEventAgent, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -609,7 +609,7 @@ func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetw
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEventAgentNetwork.appendOne(list)
+			list = slabAppend(&s.aAuditEventAgentNetwork, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -741,7 +741,7 @@ func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []Audit
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEventSource.appendOne(list)
+			list = slabAppend(&s.aAuditEventSource, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -927,7 +927,7 @@ func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []Audit
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEventEntity.appendOne(list)
+			list = slabAppend(&s.aAuditEventEntity, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -1099,7 +1099,7 @@ func decodeAuditEventEntityDetailList(s *decodeState, list []AuditEventEntityDet
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aAuditEventEntityDetail.appendOne(list)
+			list = slabAppend(&s.aAuditEventEntityDetail, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

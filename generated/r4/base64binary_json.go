@@ -63,7 +63,7 @@ func (x Base64Binary) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newBase64Binary() *Base64Binary { return s.aBase64Binary.one() }
+func (s *decodeState) newBase64Binary() *Base64Binary { return slabOne(&s.aBase64Binary) }
 
 func decodeBase64BinaryField(s *decodeState, p *Base64Binary) *Base64Binary {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeBase64BinaryList(s *decodeState, list []Base64Binary) []Base64Binary 
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aBase64Binary.appendOne(list)
+			list = slabAppend(&s.aBase64Binary, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeBase64BinaryListElement(s *decodeState, list []Base64Binary) []Base64
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aBase64Binary.appendOne(list)
+			list = slabAppend(&s.aBase64Binary, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -55,7 +55,7 @@ func (x Boolean) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newBoolean() *Boolean { return s.aBoolean.one() }
+func (s *decodeState) newBoolean() *Boolean { return slabOne(&s.aBoolean) }
 
 func decodeBooleanField(s *decodeState, p *Boolean) *Boolean {
 	if p == nil {
@@ -87,7 +87,7 @@ func decodeBooleanList(s *decodeState, list []Boolean) []Boolean {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aBoolean.appendOne(list)
+			list = slabAppend(&s.aBoolean, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +112,7 @@ func decodeBooleanListElement(s *decodeState, list []Boolean) []Boolean {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aBoolean.appendOne(list)
+			list = slabAppend(&s.aBoolean, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -63,7 +63,7 @@ func (x Canonical) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newCanonical() *Canonical { return s.aCanonical.one() }
+func (s *decodeState) newCanonical() *Canonical { return slabOne(&s.aCanonical) }
 
 func decodeCanonicalField(s *decodeState, p *Canonical) *Canonical {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeCanonicalList(s *decodeState, list []Canonical) []Canonical {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aCanonical.appendOne(list)
+			list = slabAppend(&s.aCanonical, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeCanonicalListElement(s *decodeState, list []Canonical) []Canonical {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aCanonical.appendOne(list)
+			list = slabAppend(&s.aCanonical, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

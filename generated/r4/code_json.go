@@ -66,7 +66,7 @@ func (x Code[T]) MarshalJSON() ([]byte, error) {
 
 // newCodeOf takes a Code[T] from the arena of Code[string]: the same layout.
 func newCodeOf[T ~string](s *decodeState) *Code[T] {
-	return (*Code[T])(unsafe.Pointer(s.aCode.one()))
+	return (*Code[T])(unsafe.Pointer(slabOne(&s.aCode)))
 }
 
 func decodeCodeField[T ~string](s *decodeState, p *Code[T]) *Code[T] {

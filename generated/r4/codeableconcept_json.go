@@ -111,7 +111,7 @@ func decodeCodeableConceptList(s *decodeState, list []CodeableConcept) []Codeabl
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aCodeableConcept.appendOne(list)
+			list = slabAppend(&s.aCodeableConcept, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

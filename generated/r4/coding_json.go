@@ -155,7 +155,7 @@ func decodeCodingList(s *decodeState, list []Coding) []Coding {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aCoding.appendOne(list)
+			list = slabAppend(&s.aCoding, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -110,7 +110,7 @@ func decodeContactDetailList(s *decodeState, list []ContactDetail) []ContactDeta
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aContactDetail.appendOne(list)
+			list = slabAppend(&s.aContactDetail, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -149,7 +149,7 @@ func decodeContactPointList(s *decodeState, list []ContactPoint) []ContactPoint 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aContactPoint.appendOne(list)
+			list = slabAppend(&s.aContactPoint, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

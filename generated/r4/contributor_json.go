@@ -123,7 +123,7 @@ func decodeContributorList(s *decodeState, list []Contributor) []Contributor {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aContributor.appendOne(list)
+			list = slabAppend(&s.aContributor, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -155,7 +155,7 @@ func decodeCountList(s *decodeState, list []Count) []Count {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aCount.appendOne(list)
+			list = slabAppend(&s.aCount, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

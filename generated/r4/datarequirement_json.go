@@ -192,7 +192,7 @@ func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataReq
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDataRequirement.appendOne(list)
+			list = slabAppend(&s.aDataRequirement, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -336,7 +336,7 @@ func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementC
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDataRequirementCodeFilter.appendOne(list)
+			list = slabAppend(&s.aDataRequirementCodeFilter, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -508,7 +508,7 @@ func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementD
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDataRequirementDateFilter.appendOne(list)
+			list = slabAppend(&s.aDataRequirementDateFilter, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -632,7 +632,7 @@ func decodeDataRequirementSortList(s *decodeState, list []DataRequirementSort) [
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDataRequirementSort.appendOne(list)
+			list = slabAppend(&s.aDataRequirementSort, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

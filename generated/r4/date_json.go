@@ -63,7 +63,7 @@ func (x Date) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newDate() *Date { return s.aDate.one() }
+func (s *decodeState) newDate() *Date { return slabOne(&s.aDate) }
 
 func decodeDateField(s *decodeState, p *Date) *Date {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeDateList(s *decodeState, list []Date) []Date {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDate.appendOne(list)
+			list = slabAppend(&s.aDate, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeDateListElement(s *decodeState, list []Date) []Date {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDate.appendOne(list)
+			list = slabAppend(&s.aDate, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -63,7 +63,7 @@ func (x DateTime) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newDateTime() *DateTime { return s.aDateTime.one() }
+func (s *decodeState) newDateTime() *DateTime { return slabOne(&s.aDateTime) }
 
 func decodeDateTimeField(s *decodeState, p *DateTime) *DateTime {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeDateTimeList(s *decodeState, list []DateTime) []DateTime {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDateTime.appendOne(list)
+			list = slabAppend(&s.aDateTime, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeDateTimeListElement(s *decodeState, list []DateTime) []DateTime {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDateTime.appendOne(list)
+			list = slabAppend(&s.aDateTime, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -56,7 +56,7 @@ func (x Decimal) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newDecimal() *Decimal { return s.aDecimal.one() }
+func (s *decodeState) newDecimal() *Decimal { return slabOne(&s.aDecimal) }
 
 func decodeDecimalField(s *decodeState, p *Decimal) *Decimal {
 	if p == nil {
@@ -88,7 +88,7 @@ func decodeDecimalList(s *decodeState, list []Decimal) []Decimal {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDecimal.appendOne(list)
+			list = slabAppend(&s.aDecimal, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -113,7 +113,7 @@ func decodeDecimalListElement(s *decodeState, list []Decimal) []Decimal {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aDecimal.appendOne(list)
+			list = slabAppend(&s.aDecimal, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -155,7 +155,7 @@ func decodeDistanceList(s *decodeState, list []Distance) []Distance {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDistance.appendOne(list)
+			list = slabAppend(&s.aDistance, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

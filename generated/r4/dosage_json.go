@@ -237,7 +237,7 @@ func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDosage.appendOne(list)
+			list = slabAppend(&s.aDosage, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -396,7 +396,7 @@ func decodeDosageDoseAndRateList(s *decodeState, list []DosageDoseAndRate) []Dos
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDosageDoseAndRate.appendOne(list)
+			list = slabAppend(&s.aDosageDoseAndRate, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -155,7 +155,7 @@ func decodeDurationList(s *decodeState, list []Duration) []Duration {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aDuration.appendOne(list)
+			list = slabAppend(&s.aDuration, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

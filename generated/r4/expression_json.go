@@ -155,7 +155,7 @@ func decodeExpressionList(s *decodeState, list []Expression) []Expression {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aExpression.appendOne(list)
+			list = slabAppend(&s.aExpression, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -184,7 +184,7 @@ func decodeHumanNameList(s *decodeState, list []HumanName) []HumanName {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aHumanName.appendOne(list)
+			list = slabAppend(&s.aHumanName, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -63,7 +63,7 @@ func (x ID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newID() *ID { return s.aID.one() }
+func (s *decodeState) newID() *ID { return slabOne(&s.aID) }
 
 func decodeIDField(s *decodeState, p *ID) *ID {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeIDList(s *decodeState, list []ID) []ID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aID.appendOne(list)
+			list = slabAppend(&s.aID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeIDListElement(s *decodeState, list []ID) []ID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aID.appendOne(list)
+			list = slabAppend(&s.aID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -150,7 +150,7 @@ func decodeIdentifierList(s *decodeState, list []Identifier) []Identifier {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aIdentifier.appendOne(list)
+			list = slabAppend(&s.aIdentifier, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -63,7 +63,7 @@ func (x Instant) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newInstant() *Instant { return s.aInstant.one() }
+func (s *decodeState) newInstant() *Instant { return slabOne(&s.aInstant) }
 
 func decodeInstantField(s *decodeState, p *Instant) *Instant {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeInstantList(s *decodeState, list []Instant) []Instant {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aInstant.appendOne(list)
+			list = slabAppend(&s.aInstant, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeInstantListElement(s *decodeState, list []Instant) []Instant {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aInstant.appendOne(list)
+			list = slabAppend(&s.aInstant, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -55,7 +55,7 @@ func (x Integer) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newInteger() *Integer { return s.aInteger.one() }
+func (s *decodeState) newInteger() *Integer { return slabOne(&s.aInteger) }
 
 func decodeIntegerField(s *decodeState, p *Integer) *Integer {
 	if p == nil {
@@ -87,7 +87,7 @@ func decodeIntegerList(s *decodeState, list []Integer) []Integer {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aInteger.appendOne(list)
+			list = slabAppend(&s.aInteger, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +112,7 @@ func decodeIntegerListElement(s *decodeState, list []Integer) []Integer {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aInteger.appendOne(list)
+			list = slabAppend(&s.aInteger, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -63,7 +63,7 @@ func (x Markdown) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newMarkdown() *Markdown { return s.aMarkdown.one() }
+func (s *decodeState) newMarkdown() *Markdown { return slabOne(&s.aMarkdown) }
 
 func decodeMarkdownField(s *decodeState, p *Markdown) *Markdown {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeMarkdownList(s *decodeState, list []Markdown) []Markdown {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aMarkdown.appendOne(list)
+			list = slabAppend(&s.aMarkdown, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeMarkdownListElement(s *decodeState, list []Markdown) []Markdown {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aMarkdown.appendOne(list)
+			list = slabAppend(&s.aMarkdown, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

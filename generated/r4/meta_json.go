@@ -159,7 +159,7 @@ func decodeMetaList(s *decodeState, list []Meta) []Meta {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aMeta.appendOne(list)
+			list = slabAppend(&s.aMeta, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

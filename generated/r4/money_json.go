@@ -116,7 +116,7 @@ func decodeMoneyList(s *decodeState, list []Money) []Money {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aMoney.appendOne(list)
+			list = slabAppend(&s.aMoney, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -116,7 +116,7 @@ func decodeNarrativeList(s *decodeState, list []Narrative) []Narrative {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aNarrative.appendOne(list)
+			list = slabAppend(&s.aNarrative, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

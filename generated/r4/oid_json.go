@@ -63,7 +63,7 @@ func (x OID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newOID() *OID { return s.aOID.one() }
+func (s *decodeState) newOID() *OID { return slabOne(&s.aOID) }
 
 func decodeOIDField(s *decodeState, p *OID) *OID {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeOIDList(s *decodeState, list []OID) []OID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aOID.appendOne(list)
+			list = slabAppend(&s.aOID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeOIDListElement(s *decodeState, list []OID) []OID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aOID.appendOne(list)
+			list = slabAppend(&s.aOID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -176,7 +176,7 @@ func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []Opera
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aOperationOutcome.appendOne(list)
+			list = slabAppend(&s.aOperationOutcome, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -359,7 +359,7 @@ func decodeOperationOutcomeIssueList(s *decodeState, list []OperationOutcomeIssu
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aOperationOutcomeIssue.appendOne(list)
+			list = slabAppend(&s.aOperationOutcomeIssue, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

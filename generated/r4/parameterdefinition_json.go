@@ -182,7 +182,7 @@ func decodeParameterDefinitionList(s *decodeState, list []ParameterDefinition) [
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aParameterDefinition.appendOne(list)
+			list = slabAppend(&s.aParameterDefinition, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

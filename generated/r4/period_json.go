@@ -116,7 +116,7 @@ func decodePeriodList(s *decodeState, list []Period) []Period {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aPeriod.appendOne(list)
+			list = slabAppend(&s.aPeriod, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

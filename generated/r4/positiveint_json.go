@@ -55,7 +55,7 @@ func (x PositiveInt) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newPositiveInt() *PositiveInt { return s.aPositiveInt.one() }
+func (s *decodeState) newPositiveInt() *PositiveInt { return slabOne(&s.aPositiveInt) }
 
 func decodePositiveIntField(s *decodeState, p *PositiveInt) *PositiveInt {
 	if p == nil {
@@ -87,7 +87,7 @@ func decodePositiveIntList(s *decodeState, list []PositiveInt) []PositiveInt {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aPositiveInt.appendOne(list)
+			list = slabAppend(&s.aPositiveInt, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +112,7 @@ func decodePositiveIntListElement(s *decodeState, list []PositiveInt) []Positive
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aPositiveInt.appendOne(list)
+			list = slabAppend(&s.aPositiveInt, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -155,7 +155,7 @@ func decodeQuantityList(s *decodeState, list []Quantity) []Quantity {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aQuantity.appendOne(list)
+			list = slabAppend(&s.aQuantity, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

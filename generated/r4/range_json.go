@@ -104,7 +104,7 @@ func decodeRangeList(s *decodeState, list []Range) []Range {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aRange.appendOne(list)
+			list = slabAppend(&s.aRange, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

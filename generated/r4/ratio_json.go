@@ -104,7 +104,7 @@ func decodeRatioList(s *decodeState, list []Ratio) []Ratio {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aRatio.appendOne(list)
+			list = slabAppend(&s.aRatio, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -136,7 +136,7 @@ func decodeReferenceList(s *decodeState, list []Reference) []Reference {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aReference.appendOne(list)
+			list = slabAppend(&s.aReference, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

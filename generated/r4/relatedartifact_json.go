@@ -176,7 +176,7 @@ func decodeRelatedArtifactList(s *decodeState, list []RelatedArtifact) []Related
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aRelatedArtifact.appendOne(list)
+			list = slabAppend(&s.aRelatedArtifact, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

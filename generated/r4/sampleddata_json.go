@@ -175,7 +175,7 @@ func decodeSampledDataList(s *decodeState, list []SampledData) []SampledData {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aSampledData.appendOne(list)
+			list = slabAppend(&s.aSampledData, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

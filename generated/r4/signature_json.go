@@ -163,7 +163,7 @@ func decodeSignatureList(s *decodeState, list []Signature) []Signature {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aSignature.appendOne(list)
+			list = slabAppend(&s.aSignature, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

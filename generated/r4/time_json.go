@@ -63,7 +63,7 @@ func (x Time) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newTime() *Time { return s.aTime.one() }
+func (s *decodeState) newTime() *Time { return slabOne(&s.aTime) }
 
 func decodeTimeField(s *decodeState, p *Time) *Time {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeTimeList(s *decodeState, list []Time) []Time {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aTime.appendOne(list)
+			list = slabAppend(&s.aTime, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeTimeListElement(s *decodeState, list []Time) []Time {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aTime.appendOne(list)
+			list = slabAppend(&s.aTime, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

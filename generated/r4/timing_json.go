@@ -127,7 +127,7 @@ func decodeTimingList(s *decodeState, list []Timing) []Timing {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aTiming.appendOne(list)
+			list = slabAppend(&s.aTiming, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -447,7 +447,7 @@ func decodeTimingRepeatList(s *decodeState, list []TimingRepeat) []TimingRepeat 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aTimingRepeat.appendOne(list)
+			list = slabAppend(&s.aTimingRepeat, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

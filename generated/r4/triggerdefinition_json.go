@@ -205,7 +205,7 @@ func decodeTriggerDefinitionList(s *decodeState, list []TriggerDefinition) []Tri
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aTriggerDefinition.appendOne(list)
+			list = slabAppend(&s.aTriggerDefinition, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -55,7 +55,7 @@ func (x UnsignedInt) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newUnsignedInt() *UnsignedInt { return s.aUnsignedInt.one() }
+func (s *decodeState) newUnsignedInt() *UnsignedInt { return slabOne(&s.aUnsignedInt) }
 
 func decodeUnsignedIntField(s *decodeState, p *UnsignedInt) *UnsignedInt {
 	if p == nil {
@@ -87,7 +87,7 @@ func decodeUnsignedIntList(s *decodeState, list []UnsignedInt) []UnsignedInt {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aUnsignedInt.appendOne(list)
+			list = slabAppend(&s.aUnsignedInt, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -112,7 +112,7 @@ func decodeUnsignedIntListElement(s *decodeState, list []UnsignedInt) []Unsigned
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aUnsignedInt.appendOne(list)
+			list = slabAppend(&s.aUnsignedInt, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

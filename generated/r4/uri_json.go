@@ -63,7 +63,7 @@ func (x URI) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newURI() *URI { return s.aURI.one() }
+func (s *decodeState) newURI() *URI { return slabOne(&s.aURI) }
 
 func decodeURIField(s *decodeState, p *URI) *URI {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeURIList(s *decodeState, list []URI) []URI {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aURI.appendOne(list)
+			list = slabAppend(&s.aURI, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeURIListElement(s *decodeState, list []URI) []URI {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aURI.appendOne(list)
+			list = slabAppend(&s.aURI, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

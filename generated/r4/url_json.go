@@ -63,7 +63,7 @@ func (x URL) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newURL() *URL { return s.aURL.one() }
+func (s *decodeState) newURL() *URL { return slabOne(&s.aURL) }
 
 func decodeURLField(s *decodeState, p *URL) *URL {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeURLList(s *decodeState, list []URL) []URL {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aURL.appendOne(list)
+			list = slabAppend(&s.aURL, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeURLListElement(s *decodeState, list []URL) []URL {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aURL.appendOne(list)
+			list = slabAppend(&s.aURL, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

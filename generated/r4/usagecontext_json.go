@@ -139,7 +139,7 @@ func decodeUsageContextList(s *decodeState, list []UsageContext) []UsageContext 
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aUsageContext.appendOne(list)
+			list = slabAppend(&s.aUsageContext, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -236,7 +236,7 @@ func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aUserSession.appendOne(list)
+			list = slabAppend(&s.aUserSession, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -367,7 +367,7 @@ func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []Use
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aUserSessionStatus.appendOne(list)
+			list = slabAppend(&s.aUserSessionStatus, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -498,7 +498,7 @@ func decodeUserSessionContextList(s *decodeState, list []UserSessionContext) []U
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aUserSessionContext.appendOne(list)
+			list = slabAppend(&s.aUserSessionContext, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

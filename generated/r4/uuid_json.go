@@ -63,7 +63,7 @@ func (x UUID) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newUUID() *UUID { return s.aUUID.one() }
+func (s *decodeState) newUUID() *UUID { return slabOne(&s.aUUID) }
 
 func decodeUUIDField(s *decodeState, p *UUID) *UUID {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeUUIDList(s *decodeState, list []UUID) []UUID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aUUID.appendOne(list)
+			list = slabAppend(&s.aUUID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeUUIDListElement(s *decodeState, list []UUID) []UUID {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aUUID.appendOne(list)
+			list = slabAppend(&s.aUUID, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

@@ -63,7 +63,7 @@ func (x XHTML) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newXHTML() *XHTML { return s.aXHTML.one() }
+func (s *decodeState) newXHTML() *XHTML { return slabOne(&s.aXHTML) }
 
 func decodeXHTMLField(s *decodeState, p *XHTML) *XHTML {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeXHTMLList(s *decodeState, list []XHTML) []XHTML {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aXHTML.appendOne(list)
+			list = slabAppend(&s.aXHTML, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeXHTMLListElement(s *decodeState, list []XHTML) []XHTML {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aXHTML.appendOne(list)
+			list = slabAppend(&s.aXHTML, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

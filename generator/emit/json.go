@@ -325,7 +325,7 @@ func (e *emitter) listDecoder(f *jen.File, t *model.Type) {
 			jen.If(jen.Id("d").Dot("IsNull").Call()).Block(
 				jen.Id("d").Dot("Error").Call(jen.Lit("null is not allowed in this array")),
 			).Else().If(jen.Id("d").Dot("ObjectStart").Call()).Block(
-				jen.Id("list").Op("=").Id("s").Dot("a"+t.GoName).Dot("appendOne").Call(jen.Id("list")),
+				jen.Id("list").Op("=").Id("slabAppend").Call(jen.Op("&").Id("s").Dot("a"+t.GoName), jen.Id("list")),
 				jen.Id("list").Index(jen.Len(jen.Id("list")).Op("-").Lit(1)).Dot("decodeJSON").Call(jen.Id("s")),
 			),
 			jen.Id("d").Dot("Pop").Call(),

@@ -175,7 +175,7 @@ func decodeGadgetList(s *decodeState, list []Gadget) []Gadget {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aGadget.appendOne(list)
+			list = slabAppend(&s.aGadget, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -306,7 +306,7 @@ func decodeGadgetPartList(s *decodeState, list []GadgetPart) []GadgetPart {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aGadgetPart.appendOne(list)
+			list = slabAppend(&s.aGadgetPart, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -437,7 +437,7 @@ func decodeGadgetPartSubList(s *decodeState, list []GadgetPartSub) []GadgetPartS
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aGadgetPartSub.appendOne(list)
+			list = slabAppend(&s.aGadgetPartSub, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

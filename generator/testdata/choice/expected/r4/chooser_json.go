@@ -322,7 +322,7 @@ func decodeChooserList(s *decodeState, list []Chooser) []Chooser {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aChooser.appendOne(list)
+			list = slabAppend(&s.aChooser, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -908,7 +908,7 @@ func decodeExtensionList(s *decodeState, list []Extension) []Extension {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aExtension.appendOne(list)
+			list = slabAppend(&s.aExtension, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

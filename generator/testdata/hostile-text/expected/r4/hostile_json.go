@@ -194,7 +194,7 @@ func decodeHostileList(s *decodeState, list []Hostile) []Hostile {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aHostile.appendOne(list)
+			list = slabAppend(&s.aHostile, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

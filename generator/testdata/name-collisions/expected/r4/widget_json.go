@@ -279,7 +279,7 @@ func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aWidget.appendOne(list)
+			list = slabAppend(&s.aWidget, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
@@ -396,7 +396,7 @@ func decodeWidgetPartElementList(s *decodeState, list []WidgetPartElement) []Wid
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aWidgetPartElement.appendOne(list)
+			list = slabAppend(&s.aWidgetPartElement, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -181,7 +181,7 @@ func decodeWidgetPartList(s *decodeState, list []WidgetPart) []WidgetPart {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aWidgetPart.appendOne(list)
+			list = slabAppend(&s.aWidgetPart, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

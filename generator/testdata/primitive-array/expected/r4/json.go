@@ -90,13 +90,16 @@ type decodeState struct {
 
 // slab hands out elements of T from chunks. A type's first chunk is about a
 // kilobyte and each next one twice the last, up to 64 KiB, so small
-// documents stay small.
+// documents stay small. Its operations are generic functions, not methods:
+// the methods of a generic type are compiled again, for every type
+// argument, in every package that imports this one.
 type slab[T any] struct {
 	buf  []T // buf[len(buf):cap(buf)] is free
 	next int // size of the next chunk, in elements
 }
 
-func (s *slab[T]) take(n int) []T {
+// slabTake returns n new zero elements.
+func slabTake[T any](s *slab[T], n int) []T {
 	if cap(s.buf)-len(s.buf) < n {
 		var zero T
 		size := max(1, int(unsafe.Sizeof(zero)))
@@ -116,12 +119,12 @@ func (s *slab[T]) take(n int) []T {
 	return s.buf[m : m+n : m+n]
 }
 
-// one returns a new zero T.
-func (s *slab[T]) one() *T { return &s.take(1)[0] }
+// slabOne returns a new zero T.
+func slabOne[T any](s *slab[T]) *T { return &slabTake(s, 1)[0] }
 
-// appendOne grows list (taken from s) by one zero element, in place when
+// slabAppend grows list (taken from s) by one zero element, in place when
 // list ends where the slab's used part ends.
-func (s *slab[T]) appendOne(list []T) []T {
+func slabAppend[T any](s *slab[T], list []T) []T {
 	n := len(list)
 	if n < cap(list) {
 		return list[:n+1]
@@ -134,37 +137,37 @@ func (s *slab[T]) appendOne(list []T) []T {
 	if c == 0 {
 		c = 1
 	}
-	region := s.take(c)
+	region := slabTake(s, c)
 	copy(region, list)
 	return region[:n+1]
 }
 
 func (s *decodeState) str(v string) *string {
-	p := s.strs.one()
+	p := slabOne(&s.strs)
 	*p = v
 	return p
 }
 
 func (s *decodeState) boolean(v bool) *bool {
-	p := s.bools.one()
+	p := slabOne(&s.bools)
 	*p = v
 	return p
 }
 
 func (s *decodeState) i32(v int32) *int32 {
-	p := s.int32s.one()
+	p := slabOne(&s.int32s)
 	*p = v
 	return p
 }
 
 func (s *decodeState) i64(v int64) *int64 {
-	p := s.int64s.one()
+	p := slabOne(&s.int64s)
 	*p = v
 	return p
 }
 
 func (s *decodeState) decimal(v fhir.Decimal) *fhir.Decimal {
-	p := s.decimals.one()
+	p := slabOne(&s.decimals)
 	*p = v
 	return p
 }
@@ -183,7 +186,7 @@ func decodeOne[T any, P interface {
 	if !s.d.ObjectStart() {
 		return nil
 	}
-	v := P(a.one())
+	v := P(slabOne(a))
 	v.decodeJSON(s)
 	return v
 }
@@ -317,9 +320,9 @@ func newResource(s *decodeState, typ string) interface {
 } {
 	switch typ {
 	case "Lister":
-		return s.aLister.one()
+		return slabOne(&s.aLister)
 	case "OperationOutcome":
-		return s.aOperationOutcome.one()
+		return slabOne(&s.aOperationOutcome)
 	}
 	return nil
 }

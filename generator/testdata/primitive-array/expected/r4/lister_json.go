@@ -232,7 +232,7 @@ func decodeListerList(s *decodeState, list []Lister) []Lister {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aLister.appendOne(list)
+			list = slabAppend(&s.aLister, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()

@@ -63,7 +63,7 @@ func (x String) MarshalJSON() ([]byte, error) {
 	return e.Bytes(), nil
 }
 
-func (s *decodeState) newString() *String { return s.aString.one() }
+func (s *decodeState) newString() *String { return slabOne(&s.aString) }
 
 func decodeStringField(s *decodeState, p *String) *String {
 	if p == nil {
@@ -95,7 +95,7 @@ func decodeStringList(s *decodeState, list []String) []String {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aString.appendOne(list)
+			list = slabAppend(&s.aString, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)
@@ -120,7 +120,7 @@ func decodeStringListElement(s *decodeState, list []String) []String {
 	had, n := len(list), 0
 	for d.NextItem() {
 		if n >= len(list) {
-			list = s.aString.appendOne(list)
+			list = slabAppend(&s.aString, list)
 		}
 		if !d.IsNull() {
 			d.PushIndex(n)

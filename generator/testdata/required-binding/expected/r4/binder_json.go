@@ -223,7 +223,7 @@ func decodeBinderList(s *decodeState, list []Binder) []Binder {
 		if d.IsNull() {
 			d.Error("null is not allowed in this array")
 		} else if d.ObjectStart() {
-			list = s.aBinder.appendOne(list)
+			list = slabAppend(&s.aBinder, list)
 			list[len(list)-1].decodeJSON(s)
 		}
 		d.Pop()
