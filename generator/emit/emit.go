@@ -58,6 +58,10 @@ type emitter struct {
 	// element id) whose discriminator could not be generated under it
 	lenient      bool
 	unrecognized map[string]bool
+	// markers names each choice interface's marker method; markerHome
+	// marks the choice whose file declares the method on its types
+	markers    map[*model.Choice]string
+	markerHome map[*model.Choice]bool
 }
 
 // warn records what the emitter could not do, for the generation report.
@@ -152,6 +156,7 @@ func (e *emitter) write(name, from string, f *jen.File) error {
 }
 
 func (e *emitter) emitPackage() error {
+	e.shareMarkers()
 	for _, t := range e.pkg.Types {
 		f := e.newFile()
 		switch t.Kind {
@@ -409,9 +414,68 @@ func (e *emitter) getter(f *jen.File, t *model.Type, fd *model.Field) {
 	)
 }
 
+// shareMarkers gives the choices that allow the same types one marker
+// method (R4's open types: Extension.value[x], ElementDefinition.fixed[x],
+// Parameters.parameter.value[x] and others allow the same fifty). Each
+// marker is a method on each of its types, and the methods of Code[T] are
+// compiled again for every code set in every package importing this one.
+func (e *emitter) shareMarkers() {
+	e.markers, e.markerHome = map[*model.Choice]string{}, map[*model.Choice]bool{}
+	groups := map[string][]*model.Choice{}
+	var keys []string
+	for _, t := range e.pkg.Types {
+		for _, ty := range append([]*model.Type{t}, t.Nested...) {
+			for _, c := range ty.Choices {
+				k := choiceKey(c)
+				if groups[k] == nil {
+					keys = append(keys, k)
+				}
+				groups[k] = append(groups[k], c)
+			}
+		}
+	}
+	taken := map[string]bool{}
+	for _, k := range keys {
+		for _, c := range groups[k] {
+			taken["is"+c.GoName] = true
+		}
+	}
+	for _, k := range keys {
+		g := groups[k]
+		home := g[0]
+		for _, c := range g[1:] {
+			if c.GoName < home.GoName {
+				home = c
+			}
+		}
+		// a shared marker of a few types is named after them (isDateTimeOrPeriod)
+		name := "is" + home.GoName
+		if types := strings.Fields(k); len(g) > 1 && len(types) <= 3 {
+			if n := "is" + strings.Join(types, "Or"); !taken[n] {
+				name = n
+				taken[n] = true
+			}
+		}
+		for _, c := range g {
+			e.markers[c] = name
+		}
+		e.markerHome[home] = true
+	}
+}
+
+// choiceKey lists the Go types a choice allows, in a stable order.
+func choiceKey(c *model.Choice) string {
+	var names []string
+	for _, o := range c.Options {
+		names = append(names, o.Ref.Type.GoName)
+	}
+	sort.Strings(names)
+	return strings.Join(slices.Compact(names), " ")
+}
+
 // choice emits a value[x] interface, its marker methods and typed getters.
 func (e *emitter) choice(f *jen.File, c *model.Choice) {
-	marker := "is" + c.GoName
+	marker := e.markers[c]
 	var opts []string
 	for _, o := range c.Options {
 		opts = append(opts, "*"+o.Ref.Type.GoName)
@@ -421,6 +485,9 @@ func (e *emitter) choice(f *jen.File, c *model.Choice) {
 	f.Type().Id(c.GoName).Interface(jen.Id(marker).Params())
 	seen := map[*model.Type]bool{}
 	for _, o := range c.Options {
+		if !e.markerHome[c] {
+			break // declared with the choice that names the marker
+		}
 		t := o.Ref.Type
 		if seen[t] {
 			continue
