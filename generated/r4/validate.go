@@ -135,7 +135,10 @@ func (v *validator) done() Issues {
 }
 
 // validateRoot validates x from its root, and is what every type's
-// ValidateIssues calls; container is x when x is a resource, or nil.
+// ValidateIssues calls (one copy: not inlined into each); container is x
+// when x is a resource, or nil.
+//
+//go:noinline
 func validateRoot(x interface{ validate(v *validator) }, container Resource, root string) Issues {
 	v := newValidator(container, root)
 	x.validate(v)
