@@ -211,6 +211,7 @@ type primitiveData struct {
 	Name, GoName    string
 	Generic         bool
 	Kind            string // string, bool, int32, int64, decimal
+	XHTML           bool   // XML carries the value as XHTML markup
 }
 
 // jsonData feeds templates/package/json.go.tmpl.
@@ -354,14 +355,20 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 			case model.KindResource:
 				jd.Resources = append(jd.Resources, t)
 			case model.KindPrimitive:
-				pd := primitiveData{Module: mod.Path, Package: p.Name, Name: t.Name, GoName: t.GoName, Generic: t.Generic, Kind: primitiveKind(t.Value)}
+				pd := primitiveData{Module: mod.Path, Package: p.Name, Name: t.Name, GoName: t.GoName, Generic: t.Generic, Kind: primitiveKind(t.Value), XHTML: t.Value.XHTML}
 				if err := render(p.Name+"/"+t.File+"_json.go", "package/primitive_json.go.tmpl", pd); err != nil {
+					return err
+				}
+				if err := render(p.Name+"/"+t.File+"_xml.go", "package/primitive_xml.go.tmpl", pd); err != nil {
 					return err
 				}
 			}
 		}
 		jd.HasResources = len(jd.Resources) > 0
 		if err := render(p.Name+"/json.go", "package/json.go.tmpl", jd); err != nil {
+			return err
+		}
+		if err := render(p.Name+"/xml.go", "package/xml.go.tmpl", jd); err != nil {
 			return err
 		}
 		if err := render(p.Name+"/validate.go", "package/validate.go.tmpl", jd); err != nil {

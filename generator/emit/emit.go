@@ -183,6 +183,9 @@ func (e *emitter) emitPackage() error {
 			if err := e.write(t.File+"_json.go", t.Source, e.jsonFile(t)); err != nil {
 				return err
 			}
+			if err := e.write(t.File+"_xml.go", t.Source, e.xmlFile(t)); err != nil {
+				return err
+			}
 			vf := e.validateFile(t)
 			if t.Name == "CodeableConcept" {
 				e.anyCodingIn(vf)

@@ -991,6 +991,7 @@ func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*Primi
 				return nil, err
 			}
 			pv.Regex = regex
+			pv.XHTML = pv.XHTML || hasRepresentation(ve, "xhtml")
 			if ml := ve.Get("maxLength").Int(); ml > 0 {
 				pv.MaxLength = int(ml)
 			}
@@ -998,7 +999,7 @@ func (b *builder) valueRepresentation(d *snapshot.Definition, depth int) (*Primi
 		}
 	}
 	code := types[0].Get("code").String()
-	pv := &PrimitiveValue{Regex: regex, System: strings.TrimPrefix(code, systemPrefix), MaxLength: int(ve.Get("maxLength").Int())}
+	pv := &PrimitiveValue{Regex: regex, System: strings.TrimPrefix(code, systemPrefix), MaxLength: int(ve.Get("maxLength").Int()), XHTML: hasRepresentation(ve, "xhtml")}
 	fhirType := load.FHIRTypeOf(types[0])
 	switch strings.TrimPrefix(code, systemPrefix) {
 	case "Boolean":
@@ -1153,11 +1154,15 @@ func (b *builder) fields(d *snapshot.Definition, owner *Type, elems []*snapshot.
 // isAttribute tells whether an element is a plain value rather than a FHIR
 // element: system-typed with an XML attribute or xhtml representation.
 func isAttribute(e *snapshot.Element, t gjson.Result) bool {
-	if !strings.HasPrefix(t.Get("code").String(), systemPrefix) {
-		return false
-	}
-	for _, r := range e.Get("representation").Array() {
-		if r.String() == "xmlAttr" || r.String() == "xhtml" {
+	return strings.HasPrefix(t.Get("code").String(), systemPrefix) &&
+		(hasRepresentation(e, "xmlAttr") || hasRepresentation(e, "xhtml"))
+}
+
+// hasRepresentation reports whether an element's XML representation
+// includes r (xmlAttr, xmlText, typeAttr, cdaText, xhtml).
+func hasRepresentation(e *snapshot.Element, r string) bool {
+	for _, v := range e.Get("representation").Array() {
+		if v.String() == r {
 			return true
 		}
 	}

@@ -150,6 +150,9 @@ type PrimitiveValue struct {
 	// Time, Integer, Decimal, Boolean): dates and times get calendar checks.
 	System    string
 	MaxLength int // the value's maxLength, 0 for none
+	// XHTML marks a value that XML carries as XHTML markup, not as a value
+	// attribute (the value element's representation xhtml: a narrative's div)
+	XHTML bool
 }
 
 // Field is one element of a type.

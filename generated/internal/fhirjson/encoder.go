@@ -140,7 +140,7 @@ func (e *Encoder) IntString(v int64) {
 // Number writes a number's text as it is (a decimal keeps its exact form);
 // text that is not a JSON number fails the encoding.
 func (e *Encoder) Number(text string) {
-	if !validNumber(text) {
+	if !ValidNumber(text) {
 		e.Fail(strconv.Quote(text) + " is not a JSON number")
 		e.String(text)
 		return
@@ -227,7 +227,9 @@ func plainRun(s string, i int) int {
 	return i
 }
 
-func validNumber(s string) bool {
+// ValidNumber reports whether s is a JSON number (the form of a FHIR
+// decimal in JSON and in XML).
+func ValidNumber(s string) bool {
 	i, n := 0, len(s)
 	if i < n && s[i] == '-' {
 		i++
