@@ -62,11 +62,13 @@ all-module:
 ## conformance: for R4, R4B and R5: round-trip every JSON example through that version, generated
 ## whole; validate each (errors only where the example deserves them, known-invalid-*.txt); and
 ## compare every compiled invariant on every element with fhirpath.js (npm, pinned; R4 and R5);
-## and read every R4 definition back from the XML FHIR.js (npm, pinned) writes of it
+## and read every R4 definition back from the XML FHIR.js (npm, pinned) writes of it; and write every
+## R4 example as XML and compare it with what FHIR.js writes (known-xml-instances-r4.txt)
 conformance: all-module ig-conformance
 	cd $(CONFORMANCE) && $(GO) vet ./... && \
 		$(GO) run . -version r4 -package $(R4) -known known-failures-r4.txt -known-invalid known-invalid-r4.txt -oracle ../fporacle/js && \
 		$(GO) run . -xml-defs ../xmloracle/js -package $(R4) -known known-xml-defs-r4.txt && \
+		$(GO) run . -xml-instances ../xmloracle/js -package $(R4) -known known-xml-instances-r4.txt && \
 		$(GO) run . -version r4b -package $(R4B_EX) -known known-failures-r4b.txt -known-invalid known-invalid-r4b.txt -oracle ../fporacle/js && \
 		$(GO) run . -version r5 -package $(R5_EX) -known known-failures-r5.txt -known-invalid known-invalid-r5.txt -oracle ../fporacle/js -oracle-known ../fporacle/known-disagreements-r5.txt
 	$(MAKE) hl7-cases

@@ -39,7 +39,15 @@ func main() {
 	hl7R4 := flag.String("hl7-r4", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R4 module, for the profile cases")
 	hl7R5 := flag.String("hl7-r5", "", "with -hl7-cases: the fhirgen generate `arguments` (-package ...) of the R5 module, for the profile cases")
 	xmlDefs := flag.String("xml-defs", "", "instead: read every definition of -package (R4), written as XML by FHIR.js installed in this `dir` (generator/xmloracle/js), with fhirgen's loader, and compare it with the JSON; differences listed in -known")
+	xmlInstances := flag.String("xml-instances", "", "instead: write every R4 example of -package as XML with the generated R4 and with FHIR.js installed in this `dir` (generator/xmloracle/js), and compare the two; differences listed in -known")
 	flag.Parse()
+	if *xmlInstances != "" {
+		if err := runXMLInstances(*pkg, *xmlInstances, *known, *verbose); err != nil {
+			fmt.Fprintln(os.Stderr, "conformance:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *xmlDefs != "" {
 		if err := runXMLDefinitions(*pkg, *xmlDefs, *known, *verbose); err != nil {
 			fmt.Fprintln(os.Stderr, "conformance:", err)

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"fhirgen.test/all/r4"
+	"github.com/fhirgen/fhirgen/generator/knownlist"
+	"github.com/fhirgen/fhirgen/generator/xmloracle"
+)
+
+// runXMLInstances checks fhirgen's XML encoding against an independent
+// writer: every R4 example the generated R4 decodes is written as XML by
+// MarshalResourceXML and, from its JSON file, by FHIR.js; the two must be
+// the same XML (elements, namespaces, attributes and text, compared as
+// tokens: white space between elements and attribute order do not count).
+// Every difference is listed in the known file with its reason.
+func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
+	_, dir, err := ensurePackage(pkgRef)
+	if err != nil {
+		return err
+	}
+	known, err := knownlist.Read(knownFile)
+	if err != nil {
+		return err
+	}
+	all, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	var files, paths []string
+	var ours [][]byte
+	var unexplained []string
+	seen := map[string]bool{}
+	for _, p := range all {
+		base := filepath.Base(p)
+		if base == "package.json" || strings.HasPrefix(base, ".") {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		r, err := r4.UnmarshalResource(data)
+		if err != nil {
+			continue // the round trip reports these
+		}
+		if _, raw := r.(*r4.RawResource); raw {
+			continue
+		}
+		out, err := r4.MarshalResourceXML(r)
+		if err != nil {
+			seen[base] = true
+			if _, ok := known[base]; !ok {
+				unexplained = append(unexplained, base+": fhirgen: "+err.Error())
+			}
+			continue
+		}
+		files, paths, ours = append(files, base), append(paths, p), append(ours, out)
+	}
+	results, err := xmloracle.ToXML(oracleDir, paths)
+	if err != nil {
+		return err
+	}
+	same := 0
+	for i, f := range files {
+		problem := ""
+		if results[i].Error != "" {
+			problem = "FHIR.js: " + results[i].Error
+		} else {
+			problem = compareXML(ours[i], []byte(results[i].XML))
+		}
+		if problem == "" {
+			same++
+			if _, ok := known[f]; ok {
+				unexplained = append(unexplained, f+": listed, but written the same now (remove it from the list)")
+			}
+			continue
+		}
+		seen[f] = true
+		if _, ok := known[f]; !ok {
+			if !verbose && len(problem) > 400 {
+				problem = problem[:400] + "..."
+			}
+			unexplained = append(unexplained, f+": "+problem)
+		}
+	}
+	for _, f := range knownlist.Stale(known, seen) {
+		if !slices.Contains(files, f) {
+			unexplained = append(unexplained, f+": listed, but not an example fhirgen writes as XML")
+		}
+	}
+	fmt.Printf("instances in XML (%s): %d of %d written as FHIR.js writes them, %d listed\n", pkgRef, same, len(files)+len(seen)-countIn(seen, files), len(known))
+	for _, u := range unexplained {
+		fmt.Println("FAIL", u)
+	}
+	if len(unexplained) > 0 {
+		return fmt.Errorf("%d examples written as XML differently than listed", len(unexplained))
+	}
+	return nil
+}
+
+// countIn counts the keys of m that are in list.
+func countIn(m map[string]bool, list []string) int {
+	n := 0
+	for _, f := range list {
+		if m[f] {
+			n++
+		}
+	}
+	return n
+}
+
+// compareXML compares two XML documents as token lists; "" when they are
+// the same, else the first difference.
+func compareXML(ours, theirs []byte) string {
+	a, err := xmlTokens(ours)
+	if err != nil {
+		return "fhirgen wrote XML that does not parse: " + err.Error()
+	}
+	b, err := xmlTokens(theirs)
+	if err != nil {
+		return "FHIR.js wrote XML that does not parse: " + err.Error()
+	}
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("token %d: fhirgen %s, FHIR.js %s (in %s)", i, a[i], b[i], openElements(a, i))
+		}
+	}
+	if len(a) != len(b) {
+		return fmt.Sprintf("fhirgen wrote %d tokens, FHIR.js %d", len(a), len(b))
+	}
+	return ""
+}
+
+// openElements is the path of open elements before token i.
+func openElements(toks []string, i int) string {
+	var open []string
+	for _, t := range toks[:i] {
+		switch {
+		case strings.HasPrefix(t, "</"):
+			open = open[:max(len(open)-1, 0)]
+		case strings.HasPrefix(t, "<"):
+			name, _, _ := strings.Cut(strings.TrimPrefix(t, "<"), " ")
+			open = append(open, name[strings.LastIndex(name, "}")+1:])
+		}
+	}
+	return strings.Join(open, "/")
+}
+
+// xmlTokens lists a document's elements (namespace, name, attributes sorted,
+// namespace declarations left out) and its text that is not only white
+// space.
+func xmlTokens(doc []byte) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	d.Strict = true
+	var out []string
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			var attrs []string
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				attrs = append(attrs, fmt.Sprintf("%s:%s=%q", a.Name.Space, a.Name.Local, a.Value))
+			}
+			sort.Strings(attrs)
+			out = append(out, fmt.Sprintf("<{%s}%s %s>", t.Name.Space, t.Name.Local, strings.Join(attrs, " ")))
+		case xml.EndElement:
+			out = append(out, "</"+t.Name.Local+">")
+		case xml.CharData:
+			if s := strings.TrimSpace(string(t)); s != "" {
+				out = append(out, fmt.Sprintf("%q", string(t)))
+			}
+		}
+	}
+}
