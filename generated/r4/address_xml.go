@@ -23,3 +23,65 @@ func (x *Address) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Address) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "use":
+			if d.Enter(2, "use", false) {
+				x.Use = decodeXMLCode[AddressUse](s)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLCode[AddressType](s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLString(s)
+			}
+		case "line":
+			if d.Enter(5, "line", true) {
+				x.Line = decodeXMLStringList(s, x.Line)
+			}
+		case "city":
+			if d.Enter(6, "city", false) {
+				x.City = decodeXMLString(s)
+			}
+		case "district":
+			if d.Enter(7, "district", false) {
+				x.District = decodeXMLString(s)
+			}
+		case "state":
+			if d.Enter(8, "state", false) {
+				x.State = decodeXMLString(s)
+			}
+		case "postalCode":
+			if d.Enter(9, "postalCode", false) {
+				x.PostalCode = decodeXMLString(s)
+			}
+		case "country":
+			if d.Enter(10, "country", false) {
+				x.Country = decodeXMLString(s)
+			}
+		case "period":
+			if d.Enter(11, "period", false) {
+				x.Period = decodeXMLOne(s, &s.aPeriod)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

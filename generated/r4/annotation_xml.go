@@ -21,3 +21,45 @@ func (x *Annotation) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Annotation) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "authorReference":
+			if d.Enter(2, "authorReference", false) {
+				if v := decodeXMLOne(s, &s.aReference); v != nil {
+					x.Author = v
+				}
+			}
+		case "authorString":
+			if d.Enter(2, "authorString", false) {
+				if v := decodeXMLString(s); v != nil {
+					x.Author = v
+				}
+			}
+		case "time":
+			if d.Enter(3, "time", false) {
+				x.Time = decodeXMLDateTime(s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLMarkdown(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -21,3 +21,57 @@ func (x *Attachment) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Attachment) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "contentType":
+			if d.Enter(2, "contentType", false) {
+				x.ContentType = decodeXMLCode[string](s)
+			}
+		case "language":
+			if d.Enter(3, "language", false) {
+				x.Language = decodeXMLCode[string](s)
+			}
+		case "data":
+			if d.Enter(4, "data", false) {
+				x.Data = decodeXMLBase64Binary(s)
+			}
+		case "url":
+			if d.Enter(5, "url", false) {
+				x.URL = decodeXMLURL(s)
+			}
+		case "size":
+			if d.Enter(6, "size", false) {
+				x.Size = decodeXMLUnsignedInt(s)
+			}
+		case "hash":
+			if d.Enter(7, "hash", false) {
+				x.Hash = decodeXMLBase64Binary(s)
+			}
+		case "title":
+			if d.Enter(8, "title", false) {
+				x.Title = decodeXMLString(s)
+			}
+		case "creation":
+			if d.Enter(9, "creation", false) {
+				x.Creation = decodeXMLDateTime(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -30,6 +30,96 @@ func (x *AuditEvent) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *AuditEvent) decodeXML(s *decodeState) {
+	d := s.x
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "id":
+			if d.Enter(0, "id", false) {
+				x.ID = decodeXMLString(s)
+			}
+		case "meta":
+			if d.Enter(1, "meta", false) {
+				x.Meta = decodeXMLOne(s, &s.aMeta)
+			}
+		case "implicitRules":
+			if d.Enter(2, "implicitRules", false) {
+				x.ImplicitRules = decodeXMLURI(s)
+			}
+		case "language":
+			if d.Enter(3, "language", false) {
+				x.Language = decodeXMLCode[string](s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLOne(s, &s.aNarrative)
+			}
+		case "contained":
+			if d.Enter(5, "contained", true) {
+				if r := decodeXMLResource(s); r != nil {
+					x.Contained = append(x.Contained, r)
+				}
+			}
+		case "extension":
+			if d.Enter(6, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(7, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "type":
+			if d.Enter(8, "type", false) {
+				x.Type = decodeXMLOne(s, &s.aCoding)
+			}
+		case "subtype":
+			if d.Enter(9, "subtype", true) {
+				x.Subtype = decodeXMLEach(s, &s.aCoding, x.Subtype)
+			}
+		case "action":
+			if d.Enter(10, "action", false) {
+				x.Action = decodeXMLCode[AuditEventAction](s)
+			}
+		case "period":
+			if d.Enter(11, "period", false) {
+				x.Period = decodeXMLOne(s, &s.aPeriod)
+			}
+		case "recorded":
+			if d.Enter(12, "recorded", false) {
+				x.Recorded = decodeXMLInstant(s)
+			}
+		case "outcome":
+			if d.Enter(13, "outcome", false) {
+				x.Outcome = decodeXMLCode[AuditEventOutcome](s)
+			}
+		case "outcomeDesc":
+			if d.Enter(14, "outcomeDesc", false) {
+				x.OutcomeDesc = decodeXMLString(s)
+			}
+		case "purposeOfEvent":
+			if d.Enter(15, "purposeOfEvent", true) {
+				x.PurposeOfEvent = decodeXMLEach(s, &s.aCodeableConcept, x.PurposeOfEvent)
+			}
+		case "agent":
+			if d.Enter(16, "agent", true) {
+				x.Agent = decodeXMLEach(s, &s.aAuditEventAgent, x.Agent)
+			}
+		case "source":
+			if d.Enter(17, "source", false) {
+				x.Source = decodeXMLOne(s, &s.aAuditEventSource)
+			}
+		case "entity":
+			if d.Enter(18, "entity", true) {
+				x.Entity = decodeXMLEach(s, &s.aAuditEventEntity, x.Entity)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+}
 func (x *AuditEventAgent) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -51,6 +141,76 @@ func (x *AuditEventAgent) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *AuditEventAgent) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "role":
+			if d.Enter(4, "role", true) {
+				x.Role = decodeXMLEach(s, &s.aCodeableConcept, x.Role)
+			}
+		case "who":
+			if d.Enter(5, "who", false) {
+				x.Who = decodeXMLOne(s, &s.aReference)
+			}
+		case "altId":
+			if d.Enter(6, "altId", false) {
+				x.AltID = decodeXMLString(s)
+			}
+		case "name":
+			if d.Enter(7, "name", false) {
+				x.Name = decodeXMLString(s)
+			}
+		case "requestor":
+			if d.Enter(8, "requestor", false) {
+				x.Requestor = decodeXMLBoolean(s)
+			}
+		case "location":
+			if d.Enter(9, "location", false) {
+				x.Location = decodeXMLOne(s, &s.aReference)
+			}
+		case "policy":
+			if d.Enter(10, "policy", true) {
+				x.Policy = decodeXMLURIList(s, x.Policy)
+			}
+		case "media":
+			if d.Enter(11, "media", false) {
+				x.Media = decodeXMLOne(s, &s.aCoding)
+			}
+		case "network":
+			if d.Enter(12, "network", false) {
+				x.Network = decodeXMLOne(s, &s.aAuditEventAgentNetwork)
+			}
+		case "purposeOfUse":
+			if d.Enter(13, "purposeOfUse", true) {
+				x.PurposeOfUse = decodeXMLEach(s, &s.aCodeableConcept, x.PurposeOfUse)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *AuditEventAgentNetwork) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -62,6 +222,40 @@ func (x *AuditEventAgentNetwork) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLCode(e, "type", x.Type)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "address":
+			if d.Enter(3, "address", false) {
+				x.Address = decodeXMLString(s)
+			}
+		case "type":
+			if d.Enter(4, "type", false) {
+				x.Type = decodeXMLCode[AuditEventAgentNetworkType](s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }
 func (x *AuditEventSource) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -75,6 +269,44 @@ func (x *AuditEventSource) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLEach(e, "type", x.Type)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *AuditEventSource) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "site":
+			if d.Enter(3, "site", false) {
+				x.Site = decodeXMLString(s)
+			}
+		case "observer":
+			if d.Enter(4, "observer", false) {
+				x.Observer = decodeXMLOne(s, &s.aReference)
+			}
+		case "type":
+			if d.Enter(5, "type", true) {
+				x.Type = decodeXMLEach(s, &s.aCoding, x.Type)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }
 func (x *AuditEventEntity) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -95,6 +327,68 @@ func (x *AuditEventEntity) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *AuditEventEntity) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "what":
+			if d.Enter(3, "what", false) {
+				x.What = decodeXMLOne(s, &s.aReference)
+			}
+		case "type":
+			if d.Enter(4, "type", false) {
+				x.Type = decodeXMLOne(s, &s.aCoding)
+			}
+		case "role":
+			if d.Enter(5, "role", false) {
+				x.Role = decodeXMLOne(s, &s.aCoding)
+			}
+		case "lifecycle":
+			if d.Enter(6, "lifecycle", false) {
+				x.Lifecycle = decodeXMLOne(s, &s.aCoding)
+			}
+		case "securityLabel":
+			if d.Enter(7, "securityLabel", true) {
+				x.SecurityLabel = decodeXMLEach(s, &s.aCoding, x.SecurityLabel)
+			}
+		case "name":
+			if d.Enter(8, "name", false) {
+				x.Name = decodeXMLString(s)
+			}
+		case "description":
+			if d.Enter(9, "description", false) {
+				x.Description = decodeXMLString(s)
+			}
+		case "query":
+			if d.Enter(10, "query", false) {
+				x.Query = decodeXMLBase64Binary(s)
+			}
+		case "detail":
+			if d.Enter(11, "detail", true) {
+				x.Detail = decodeXMLEach(s, &s.aAuditEventEntityDetail, x.Detail)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *AuditEventEntityDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -111,4 +405,46 @@ func (x *AuditEventEntityDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	}
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *AuditEventEntityDetail) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLString(s)
+			}
+		case "valueString":
+			if d.Enter(4, "valueString", false) {
+				if v := decodeXMLString(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueBase64Binary":
+			if d.Enter(4, "valueBase64Binary", false) {
+				if v := decodeXMLBase64Binary(s); v != nil {
+					x.Value = v
+				}
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

@@ -32,3 +32,42 @@ func encodeXMLBase64BinaryList(e *fhirxml.Encoder, name string, list []Base64Bin
 		encodeXMLBase64Binary(e, name, &list[i])
 	}
 }
+
+// decodeXMLBase64Binary reads the element entered, a base64Binary: its id and value
+// attributes and its extensions.
+func decodeXMLBase64Binary(s *decodeState) *Base64Binary {
+	x := s.newBase64Binary()
+	decodeXMLBase64BinaryInto(s, x)
+	return x
+}
+
+func decodeXMLBase64BinaryInto(s *decodeState, x *Base64Binary) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLBase64BinaryList reads the element entered as one more item of list.
+func decodeXMLBase64BinaryList(s *decodeState, list []Base64Binary) []Base64Binary {
+	list = slabAppend(&s.aBase64Binary, list)
+	decodeXMLBase64BinaryInto(s, &list[len(list)-1])
+	return list
+}

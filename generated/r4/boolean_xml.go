@@ -30,3 +30,46 @@ func encodeXMLBooleanList(e *fhirxml.Encoder, name string, list []Boolean) {
 		encodeXMLBoolean(e, name, &list[i])
 	}
 }
+
+// decodeXMLBoolean reads the element entered, a boolean: its id and value
+// attributes and its extensions.
+func decodeXMLBoolean(s *decodeState) *Boolean {
+	x := s.newBoolean()
+	decodeXMLBooleanInto(s, x)
+	return x
+}
+
+func decodeXMLBooleanInto(s *decodeState, x *Boolean) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		switch v {
+		case "true":
+			x.Value = s.boolean(true)
+		case "false":
+			x.Value = s.boolean(false)
+		default:
+			d.Error(strconv.Quote(v) + " is not a boolean (true or false)")
+		}
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLBooleanList reads the element entered as one more item of list.
+func decodeXMLBooleanList(s *decodeState, list []Boolean) []Boolean {
+	list = slabAppend(&s.aBoolean, list)
+	decodeXMLBooleanInto(s, &list[len(list)-1])
+	return list
+}

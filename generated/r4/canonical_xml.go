@@ -32,3 +32,42 @@ func encodeXMLCanonicalList(e *fhirxml.Encoder, name string, list []Canonical) {
 		encodeXMLCanonical(e, name, &list[i])
 	}
 }
+
+// decodeXMLCanonical reads the element entered, a canonical: its id and value
+// attributes and its extensions.
+func decodeXMLCanonical(s *decodeState) *Canonical {
+	x := s.newCanonical()
+	decodeXMLCanonicalInto(s, x)
+	return x
+}
+
+func decodeXMLCanonicalInto(s *decodeState, x *Canonical) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLCanonicalList reads the element entered as one more item of list.
+func decodeXMLCanonicalList(s *decodeState, list []Canonical) []Canonical {
+	list = slabAppend(&s.aCanonical, list)
+	decodeXMLCanonicalInto(s, &list[len(list)-1])
+	return list
+}

@@ -32,3 +32,42 @@ func encodeXMLCodeList[T ~string](e *fhirxml.Encoder, name string, list []Code[T
 		encodeXMLCode(e, name, &list[i])
 	}
 }
+
+// decodeXMLCode reads the element entered, a code: its id and value
+// attributes and its extensions.
+func decodeXMLCode[T ~string](s *decodeState) *Code[T] {
+	x := newCodeOf[T](s)
+	decodeXMLCodeInto(s, x)
+	return x
+}
+
+func decodeXMLCodeInto[T ~string](s *decodeState, x *Code[T]) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = code[T](s, v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLCodeList reads the element entered as one more item of list.
+func decodeXMLCodeList[T ~string](s *decodeState, list []Code[T]) []Code[T] {
+	list = append(list, Code[T]{})
+	decodeXMLCodeInto(s, &list[len(list)-1])
+	return list
+}

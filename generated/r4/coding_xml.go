@@ -18,3 +18,45 @@ func (x *Coding) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Coding) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "system":
+			if d.Enter(2, "system", false) {
+				x.System = decodeXMLURI(s)
+			}
+		case "version":
+			if d.Enter(3, "version", false) {
+				x.Version = decodeXMLString(s)
+			}
+		case "code":
+			if d.Enter(4, "code", false) {
+				x.Code = decodeXMLCode[string](s)
+			}
+		case "display":
+			if d.Enter(5, "display", false) {
+				x.Display = decodeXMLString(s)
+			}
+		case "userSelected":
+			if d.Enter(6, "userSelected", false) {
+				x.UserSelected = decodeXMLBoolean(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -15,3 +15,33 @@ func (x *ContactDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *ContactDetail) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "name":
+			if d.Enter(2, "name", false) {
+				x.Name = decodeXMLString(s)
+			}
+		case "telecom":
+			if d.Enter(3, "telecom", true) {
+				x.Telecom = decodeXMLEach(s, &s.aContactPoint, x.Telecom)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -18,3 +18,45 @@ func (x *ContactPoint) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *ContactPoint) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "system":
+			if d.Enter(2, "system", false) {
+				x.System = decodeXMLCode[ContactPointSystem](s)
+			}
+		case "value":
+			if d.Enter(3, "value", false) {
+				x.Value = decodeXMLString(s)
+			}
+		case "use":
+			if d.Enter(4, "use", false) {
+				x.Use = decodeXMLCode[ContactPointUse](s)
+			}
+		case "rank":
+			if d.Enter(5, "rank", false) {
+				x.Rank = decodeXMLPositiveInt(s)
+			}
+		case "period":
+			if d.Enter(6, "period", false) {
+				x.Period = decodeXMLOne(s, &s.aPeriod)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -16,3 +16,37 @@ func (x *Contributor) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Contributor) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", false) {
+				x.Type = decodeXMLCode[ContributorType](s)
+			}
+		case "name":
+			if d.Enter(3, "name", false) {
+				x.Name = decodeXMLString(s)
+			}
+		case "contact":
+			if d.Enter(4, "contact", true) {
+				x.Contact = decodeXMLEach(s, &s.aContactDetail, x.Contact)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

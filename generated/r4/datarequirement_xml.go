@@ -26,6 +26,68 @@ func (x *DataRequirement) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *DataRequirement) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", false) {
+				x.Type = decodeXMLCode[FHIRAllTypes](s)
+			}
+		case "profile":
+			if d.Enter(3, "profile", true) {
+				x.Profile = decodeXMLCanonicalList(s, x.Profile)
+			}
+		case "subjectCodeableConcept":
+			if d.Enter(4, "subjectCodeableConcept", false) {
+				if v := decodeXMLOne(s, &s.aCodeableConcept); v != nil {
+					x.Subject = v
+				}
+			}
+		case "subjectReference":
+			if d.Enter(4, "subjectReference", false) {
+				if v := decodeXMLOne(s, &s.aReference); v != nil {
+					x.Subject = v
+				}
+			}
+		case "mustSupport":
+			if d.Enter(5, "mustSupport", true) {
+				x.MustSupport = decodeXMLStringList(s, x.MustSupport)
+			}
+		case "codeFilter":
+			if d.Enter(6, "codeFilter", true) {
+				x.CodeFilter = decodeXMLEach(s, &s.aDataRequirementCodeFilter, x.CodeFilter)
+			}
+		case "dateFilter":
+			if d.Enter(7, "dateFilter", true) {
+				x.DateFilter = decodeXMLEach(s, &s.aDataRequirementDateFilter, x.DateFilter)
+			}
+		case "limit":
+			if d.Enter(8, "limit", false) {
+				x.Limit = decodeXMLPositiveInt(s)
+			}
+		case "sort":
+			if d.Enter(9, "sort", true) {
+				x.Sort = decodeXMLEach(s, &s.aDataRequirementSort, x.Sort)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *DataRequirementCodeFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -38,6 +100,44 @@ func (x *DataRequirementCodeFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLEach(e, "code", x.Code)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "path":
+			if d.Enter(2, "path", false) {
+				x.Path = decodeXMLString(s)
+			}
+		case "searchParam":
+			if d.Enter(3, "searchParam", false) {
+				x.SearchParam = decodeXMLString(s)
+			}
+		case "valueSet":
+			if d.Enter(4, "valueSet", false) {
+				x.ValueSet = decodeXMLCanonical(s)
+			}
+		case "code":
+			if d.Enter(5, "code", true) {
+				x.Code = decodeXMLEach(s, &s.aCoding, x.Code)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }
 func (x *DataRequirementDateFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -58,6 +158,54 @@ func (x *DataRequirementDateFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "path":
+			if d.Enter(2, "path", false) {
+				x.Path = decodeXMLString(s)
+			}
+		case "searchParam":
+			if d.Enter(3, "searchParam", false) {
+				x.SearchParam = decodeXMLString(s)
+			}
+		case "valueDateTime":
+			if d.Enter(4, "valueDateTime", false) {
+				if v := decodeXMLDateTime(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valuePeriod":
+			if d.Enter(4, "valuePeriod", false) {
+				if v := decodeXMLOne(s, &s.aPeriod); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDuration":
+			if d.Enter(4, "valueDuration", false) {
+				if v := decodeXMLOne(s, &s.aDuration); v != nil {
+					x.Value = v
+				}
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *DataRequirementSort) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -68,4 +216,34 @@ func (x *DataRequirementSort) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLCode(e, "direction", x.Direction)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *DataRequirementSort) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "path":
+			if d.Enter(2, "path", false) {
+				x.Path = decodeXMLString(s)
+			}
+		case "direction":
+			if d.Enter(3, "direction", false) {
+				x.Direction = decodeXMLCode[SortDirection](s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

@@ -32,3 +32,42 @@ func encodeXMLDateList(e *fhirxml.Encoder, name string, list []Date) {
 		encodeXMLDate(e, name, &list[i])
 	}
 }
+
+// decodeXMLDate reads the element entered, a date: its id and value
+// attributes and its extensions.
+func decodeXMLDate(s *decodeState) *Date {
+	x := s.newDate()
+	decodeXMLDateInto(s, x)
+	return x
+}
+
+func decodeXMLDateInto(s *decodeState, x *Date) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLDateList reads the element entered as one more item of list.
+func decodeXMLDateList(s *decodeState, list []Date) []Date {
+	list = slabAppend(&s.aDate, list)
+	decodeXMLDateInto(s, &list[len(list)-1])
+	return list
+}

@@ -32,3 +32,42 @@ func encodeXMLDateTimeList(e *fhirxml.Encoder, name string, list []DateTime) {
 		encodeXMLDateTime(e, name, &list[i])
 	}
 }
+
+// decodeXMLDateTime reads the element entered, a dateTime: its id and value
+// attributes and its extensions.
+func decodeXMLDateTime(s *decodeState) *DateTime {
+	x := s.newDateTime()
+	decodeXMLDateTimeInto(s, x)
+	return x
+}
+
+func decodeXMLDateTimeInto(s *decodeState, x *DateTime) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLDateTimeList reads the element entered as one more item of list.
+func decodeXMLDateTimeList(s *decodeState, list []DateTime) []DateTime {
+	list = slabAppend(&s.aDateTime, list)
+	decodeXMLDateTimeInto(s, &list[len(list)-1])
+	return list
+}

@@ -3,8 +3,10 @@
 package r4
 
 import (
+	"github.com/fhirgen/fhirgen/generated/fhir"
 	"github.com/fhirgen/fhirgen/generated/internal/fhirjson"
 	"github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+	"strconv"
 )
 
 // encodeXMLDecimal writes p, when it is not nil, as the element name: its id and
@@ -32,4 +34,44 @@ func encodeXMLDecimalList(e *fhirxml.Encoder, name string, list []Decimal) {
 	for i := range list {
 		encodeXMLDecimal(e, name, &list[i])
 	}
+}
+
+// decodeXMLDecimal reads the element entered, a decimal: its id and value
+// attributes and its extensions.
+func decodeXMLDecimal(s *decodeState) *Decimal {
+	x := s.newDecimal()
+	decodeXMLDecimalInto(s, x)
+	return x
+}
+
+func decodeXMLDecimalInto(s *decodeState, x *Decimal) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if fhirjson.ValidNumber(v) {
+			x.Value = s.decimal(fhir.Decimal(v))
+		} else {
+			d.Error(strconv.Quote(v) + " is not a decimal")
+		}
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLDecimalList reads the element entered as one more item of list.
+func decodeXMLDecimalList(s *decodeState, list []Decimal) []Decimal {
+	list = slabAppend(&s.aDecimal, list)
+	decodeXMLDecimalInto(s, &list[len(list)-1])
+	return list
 }

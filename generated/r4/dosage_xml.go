@@ -32,6 +32,92 @@ func (x *Dosage) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Dosage) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "sequence":
+			if d.Enter(3, "sequence", false) {
+				x.Sequence = decodeXMLInteger(s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLString(s)
+			}
+		case "additionalInstruction":
+			if d.Enter(5, "additionalInstruction", true) {
+				x.AdditionalInstruction = decodeXMLEach(s, &s.aCodeableConcept, x.AdditionalInstruction)
+			}
+		case "patientInstruction":
+			if d.Enter(6, "patientInstruction", false) {
+				x.PatientInstruction = decodeXMLString(s)
+			}
+		case "timing":
+			if d.Enter(7, "timing", false) {
+				x.Timing = decodeXMLOne(s, &s.aTiming)
+			}
+		case "asNeededBoolean":
+			if d.Enter(8, "asNeededBoolean", false) {
+				if v := decodeXMLBoolean(s); v != nil {
+					x.AsNeeded = v
+				}
+			}
+		case "asNeededCodeableConcept":
+			if d.Enter(8, "asNeededCodeableConcept", false) {
+				if v := decodeXMLOne(s, &s.aCodeableConcept); v != nil {
+					x.AsNeeded = v
+				}
+			}
+		case "site":
+			if d.Enter(9, "site", false) {
+				x.Site = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "route":
+			if d.Enter(10, "route", false) {
+				x.Route = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "method":
+			if d.Enter(11, "method", false) {
+				x.Method = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "doseAndRate":
+			if d.Enter(12, "doseAndRate", true) {
+				x.DoseAndRate = decodeXMLEach(s, &s.aDosageDoseAndRate, x.DoseAndRate)
+			}
+		case "maxDosePerPeriod":
+			if d.Enter(13, "maxDosePerPeriod", false) {
+				x.MaxDosePerPeriod = decodeXMLOne(s, &s.aRatio)
+			}
+		case "maxDosePerAdministration":
+			if d.Enter(14, "maxDosePerAdministration", false) {
+				x.MaxDosePerAdministration = decodeXMLOne(s, &s.aQuantity)
+			}
+		case "maxDosePerLifetime":
+			if d.Enter(15, "maxDosePerLifetime", false) {
+				x.MaxDosePerLifetime = decodeXMLOne(s, &s.aQuantity)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *DosageDoseAndRate) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -55,4 +141,60 @@ func (x *DosageDoseAndRate) encodeXML(e *fhirxml.Encoder, name string) {
 	}
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *DosageDoseAndRate) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", false) {
+				x.Type = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "doseRange":
+			if d.Enter(3, "doseRange", false) {
+				if v := decodeXMLOne(s, &s.aRange); v != nil {
+					x.Dose = v
+				}
+			}
+		case "doseQuantity":
+			if d.Enter(3, "doseQuantity", false) {
+				if v := decodeXMLOne(s, &s.aQuantity); v != nil {
+					x.Dose = v
+				}
+			}
+		case "rateRatio":
+			if d.Enter(4, "rateRatio", false) {
+				if v := decodeXMLOne(s, &s.aRatio); v != nil {
+					x.Rate = v
+				}
+			}
+		case "rateRange":
+			if d.Enter(4, "rateRange", false) {
+				if v := decodeXMLOne(s, &s.aRange); v != nil {
+					x.Rate = v
+				}
+			}
+		case "rateQuantity":
+			if d.Enter(4, "rateQuantity", false) {
+				if v := decodeXMLOne(s, &s.aQuantity); v != nil {
+					x.Rate = v
+				}
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

@@ -18,3 +18,45 @@ func (x *Expression) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Expression) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "description":
+			if d.Enter(2, "description", false) {
+				x.Description = decodeXMLString(s)
+			}
+		case "name":
+			if d.Enter(3, "name", false) {
+				x.Name = decodeXMLID(s)
+			}
+		case "language":
+			if d.Enter(4, "language", false) {
+				x.Language = decodeXMLCode[string](s)
+			}
+		case "expression":
+			if d.Enter(5, "expression", false) {
+				x.Expression = decodeXMLString(s)
+			}
+		case "reference":
+			if d.Enter(6, "reference", false) {
+				x.Reference = decodeXMLURI(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

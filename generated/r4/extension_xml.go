@@ -118,3 +118,330 @@ func (x *Extension) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Extension) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("url"); ok {
+		x.URL = v
+	} else {
+		d.Error("attribute url is required")
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "valueBase64Binary":
+			if d.Enter(3, "valueBase64Binary", false) {
+				if v := decodeXMLBase64Binary(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueBoolean":
+			if d.Enter(3, "valueBoolean", false) {
+				if v := decodeXMLBoolean(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueCanonical":
+			if d.Enter(3, "valueCanonical", false) {
+				if v := decodeXMLCanonical(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueCode":
+			if d.Enter(3, "valueCode", false) {
+				if v := decodeXMLCode[string](s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDate":
+			if d.Enter(3, "valueDate", false) {
+				if v := decodeXMLDate(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDateTime":
+			if d.Enter(3, "valueDateTime", false) {
+				if v := decodeXMLDateTime(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDecimal":
+			if d.Enter(3, "valueDecimal", false) {
+				if v := decodeXMLDecimal(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueId":
+			if d.Enter(3, "valueId", false) {
+				if v := decodeXMLID(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueInstant":
+			if d.Enter(3, "valueInstant", false) {
+				if v := decodeXMLInstant(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueInteger":
+			if d.Enter(3, "valueInteger", false) {
+				if v := decodeXMLInteger(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueMarkdown":
+			if d.Enter(3, "valueMarkdown", false) {
+				if v := decodeXMLMarkdown(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueOid":
+			if d.Enter(3, "valueOid", false) {
+				if v := decodeXMLOID(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valuePositiveInt":
+			if d.Enter(3, "valuePositiveInt", false) {
+				if v := decodeXMLPositiveInt(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueString":
+			if d.Enter(3, "valueString", false) {
+				if v := decodeXMLString(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueTime":
+			if d.Enter(3, "valueTime", false) {
+				if v := decodeXMLTime(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueUnsignedInt":
+			if d.Enter(3, "valueUnsignedInt", false) {
+				if v := decodeXMLUnsignedInt(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueUri":
+			if d.Enter(3, "valueUri", false) {
+				if v := decodeXMLURI(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueUrl":
+			if d.Enter(3, "valueUrl", false) {
+				if v := decodeXMLURL(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueUuid":
+			if d.Enter(3, "valueUuid", false) {
+				if v := decodeXMLUUID(s); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueAddress":
+			if d.Enter(3, "valueAddress", false) {
+				if v := decodeXMLOne(s, &s.aAddress); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueAge":
+			if d.Enter(3, "valueAge", false) {
+				if v := decodeXMLOne(s, &s.aAge); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueAnnotation":
+			if d.Enter(3, "valueAnnotation", false) {
+				if v := decodeXMLOne(s, &s.aAnnotation); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueAttachment":
+			if d.Enter(3, "valueAttachment", false) {
+				if v := decodeXMLOne(s, &s.aAttachment); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueCodeableConcept":
+			if d.Enter(3, "valueCodeableConcept", false) {
+				if v := decodeXMLOne(s, &s.aCodeableConcept); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueCoding":
+			if d.Enter(3, "valueCoding", false) {
+				if v := decodeXMLOne(s, &s.aCoding); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueContactPoint":
+			if d.Enter(3, "valueContactPoint", false) {
+				if v := decodeXMLOne(s, &s.aContactPoint); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueCount":
+			if d.Enter(3, "valueCount", false) {
+				if v := decodeXMLOne(s, &s.aCount); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDistance":
+			if d.Enter(3, "valueDistance", false) {
+				if v := decodeXMLOne(s, &s.aDistance); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDuration":
+			if d.Enter(3, "valueDuration", false) {
+				if v := decodeXMLOne(s, &s.aDuration); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueHumanName":
+			if d.Enter(3, "valueHumanName", false) {
+				if v := decodeXMLOne(s, &s.aHumanName); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueIdentifier":
+			if d.Enter(3, "valueIdentifier", false) {
+				if v := decodeXMLOne(s, &s.aIdentifier); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueMoney":
+			if d.Enter(3, "valueMoney", false) {
+				if v := decodeXMLOne(s, &s.aMoney); v != nil {
+					x.Value = v
+				}
+			}
+		case "valuePeriod":
+			if d.Enter(3, "valuePeriod", false) {
+				if v := decodeXMLOne(s, &s.aPeriod); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueQuantity":
+			if d.Enter(3, "valueQuantity", false) {
+				if v := decodeXMLOne(s, &s.aQuantity); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueRange":
+			if d.Enter(3, "valueRange", false) {
+				if v := decodeXMLOne(s, &s.aRange); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueRatio":
+			if d.Enter(3, "valueRatio", false) {
+				if v := decodeXMLOne(s, &s.aRatio); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueReference":
+			if d.Enter(3, "valueReference", false) {
+				if v := decodeXMLOne(s, &s.aReference); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueSampledData":
+			if d.Enter(3, "valueSampledData", false) {
+				if v := decodeXMLOne(s, &s.aSampledData); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueSignature":
+			if d.Enter(3, "valueSignature", false) {
+				if v := decodeXMLOne(s, &s.aSignature); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueTiming":
+			if d.Enter(3, "valueTiming", false) {
+				if v := decodeXMLOne(s, &s.aTiming); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueContactDetail":
+			if d.Enter(3, "valueContactDetail", false) {
+				if v := decodeXMLOne(s, &s.aContactDetail); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueContributor":
+			if d.Enter(3, "valueContributor", false) {
+				if v := decodeXMLOne(s, &s.aContributor); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDataRequirement":
+			if d.Enter(3, "valueDataRequirement", false) {
+				if v := decodeXMLOne(s, &s.aDataRequirement); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueExpression":
+			if d.Enter(3, "valueExpression", false) {
+				if v := decodeXMLOne(s, &s.aExpression); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueParameterDefinition":
+			if d.Enter(3, "valueParameterDefinition", false) {
+				if v := decodeXMLOne(s, &s.aParameterDefinition); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueRelatedArtifact":
+			if d.Enter(3, "valueRelatedArtifact", false) {
+				if v := decodeXMLOne(s, &s.aRelatedArtifact); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueTriggerDefinition":
+			if d.Enter(3, "valueTriggerDefinition", false) {
+				if v := decodeXMLOne(s, &s.aTriggerDefinition); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueUsageContext":
+			if d.Enter(3, "valueUsageContext", false) {
+				if v := decodeXMLOne(s, &s.aUsageContext); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueDosage":
+			if d.Enter(3, "valueDosage", false) {
+				if v := decodeXMLOne(s, &s.aDosage); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueMeta":
+			if d.Enter(3, "valueMeta", false) {
+				if v := decodeXMLOne(s, &s.aMeta); v != nil {
+					x.Value = v
+				}
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) && !(x.URL != "") {
+		d.Error("an element without content")
+	}
+}

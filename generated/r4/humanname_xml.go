@@ -20,3 +20,53 @@ func (x *HumanName) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *HumanName) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "use":
+			if d.Enter(2, "use", false) {
+				x.Use = decodeXMLCode[NameUse](s)
+			}
+		case "text":
+			if d.Enter(3, "text", false) {
+				x.Text = decodeXMLString(s)
+			}
+		case "family":
+			if d.Enter(4, "family", false) {
+				x.Family = decodeXMLString(s)
+			}
+		case "given":
+			if d.Enter(5, "given", true) {
+				x.Given = decodeXMLStringList(s, x.Given)
+			}
+		case "prefix":
+			if d.Enter(6, "prefix", true) {
+				x.Prefix = decodeXMLStringList(s, x.Prefix)
+			}
+		case "suffix":
+			if d.Enter(7, "suffix", true) {
+				x.Suffix = decodeXMLStringList(s, x.Suffix)
+			}
+		case "period":
+			if d.Enter(8, "period", false) {
+				x.Period = decodeXMLOne(s, &s.aPeriod)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

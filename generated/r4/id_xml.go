@@ -32,3 +32,42 @@ func encodeXMLIDList(e *fhirxml.Encoder, name string, list []ID) {
 		encodeXMLID(e, name, &list[i])
 	}
 }
+
+// decodeXMLID reads the element entered, a id: its id and value
+// attributes and its extensions.
+func decodeXMLID(s *decodeState) *ID {
+	x := s.newID()
+	decodeXMLIDInto(s, x)
+	return x
+}
+
+func decodeXMLIDInto(s *decodeState, x *ID) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLIDList reads the element entered as one more item of list.
+func decodeXMLIDList(s *decodeState, list []ID) []ID {
+	list = slabAppend(&s.aID, list)
+	decodeXMLIDInto(s, &list[len(list)-1])
+	return list
+}

@@ -19,3 +19,49 @@ func (x *Identifier) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Identifier) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "use":
+			if d.Enter(2, "use", false) {
+				x.Use = decodeXMLCode[IdentifierUse](s)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "system":
+			if d.Enter(4, "system", false) {
+				x.System = decodeXMLURI(s)
+			}
+		case "value":
+			if d.Enter(5, "value", false) {
+				x.Value = decodeXMLString(s)
+			}
+		case "period":
+			if d.Enter(6, "period", false) {
+				x.Period = decodeXMLOne(s, &s.aPeriod)
+			}
+		case "assigner":
+			if d.Enter(7, "assigner", false) {
+				x.Assigner = decodeXMLOne(s, &s.aReference)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -32,3 +32,42 @@ func encodeXMLInstantList(e *fhirxml.Encoder, name string, list []Instant) {
 		encodeXMLInstant(e, name, &list[i])
 	}
 }
+
+// decodeXMLInstant reads the element entered, a instant: its id and value
+// attributes and its extensions.
+func decodeXMLInstant(s *decodeState) *Instant {
+	x := s.newInstant()
+	decodeXMLInstantInto(s, x)
+	return x
+}
+
+func decodeXMLInstantInto(s *decodeState, x *Instant) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLInstantList reads the element entered as one more item of list.
+func decodeXMLInstantList(s *decodeState, list []Instant) []Instant {
+	list = slabAppend(&s.aInstant, list)
+	decodeXMLInstantInto(s, &list[len(list)-1])
+	return list
+}

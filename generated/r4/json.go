@@ -11,6 +11,7 @@ import (
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
 	"github.com/fhirgen/fhirgen/generated/internal/fhirjson"
+	"github.com/fhirgen/fhirgen/generated/internal/fhirxml"
 )
 
 // decodeState carries one decode: the reader, the checks that can only be
@@ -18,6 +19,7 @@ import (
 // document costs a few dozen allocations rather than several per element.
 type decodeState struct {
 	d       *fhirjson.Decoder
+	x       *fhirxml.Decoder // instead of d, when the document is XML
 	empties []emptyCheck
 
 	strs                       slab[string]

@@ -32,3 +32,42 @@ func encodeXMLMarkdownList(e *fhirxml.Encoder, name string, list []Markdown) {
 		encodeXMLMarkdown(e, name, &list[i])
 	}
 }
+
+// decodeXMLMarkdown reads the element entered, a markdown: its id and value
+// attributes and its extensions.
+func decodeXMLMarkdown(s *decodeState) *Markdown {
+	x := s.newMarkdown()
+	decodeXMLMarkdownInto(s, x)
+	return x
+}
+
+func decodeXMLMarkdownInto(s *decodeState, x *Markdown) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLMarkdownList reads the element entered as one more item of list.
+func decodeXMLMarkdownList(s *decodeState, list []Markdown) []Markdown {
+	list = slabAppend(&s.aMarkdown, list)
+	decodeXMLMarkdownInto(s, &list[len(list)-1])
+	return list
+}

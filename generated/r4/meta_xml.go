@@ -19,3 +19,49 @@ func (x *Meta) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Meta) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "versionId":
+			if d.Enter(2, "versionId", false) {
+				x.VersionID = decodeXMLID(s)
+			}
+		case "lastUpdated":
+			if d.Enter(3, "lastUpdated", false) {
+				x.LastUpdated = decodeXMLInstant(s)
+			}
+		case "source":
+			if d.Enter(4, "source", false) {
+				x.Source = decodeXMLURI(s)
+			}
+		case "profile":
+			if d.Enter(5, "profile", true) {
+				x.Profile = decodeXMLCanonicalList(s, x.Profile)
+			}
+		case "security":
+			if d.Enter(6, "security", true) {
+				x.Security = decodeXMLEach(s, &s.aCoding, x.Security)
+			}
+		case "tag":
+			if d.Enter(7, "tag", true) {
+				x.Tag = decodeXMLEach(s, &s.aCoding, x.Tag)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

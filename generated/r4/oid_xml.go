@@ -32,3 +32,42 @@ func encodeXMLOIDList(e *fhirxml.Encoder, name string, list []OID) {
 		encodeXMLOID(e, name, &list[i])
 	}
 }
+
+// decodeXMLOID reads the element entered, a oid: its id and value
+// attributes and its extensions.
+func decodeXMLOID(s *decodeState) *OID {
+	x := s.newOID()
+	decodeXMLOIDInto(s, x)
+	return x
+}
+
+func decodeXMLOIDInto(s *decodeState, x *OID) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLOIDList reads the element entered as one more item of list.
+func decodeXMLOIDList(s *decodeState, list []OID) []OID {
+	list = slabAppend(&s.aOID, list)
+	decodeXMLOIDInto(s, &list[len(list)-1])
+	return list
+}

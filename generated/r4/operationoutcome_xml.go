@@ -20,6 +20,56 @@ func (x *OperationOutcome) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *OperationOutcome) decodeXML(s *decodeState) {
+	d := s.x
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "id":
+			if d.Enter(0, "id", false) {
+				x.ID = decodeXMLString(s)
+			}
+		case "meta":
+			if d.Enter(1, "meta", false) {
+				x.Meta = decodeXMLOne(s, &s.aMeta)
+			}
+		case "implicitRules":
+			if d.Enter(2, "implicitRules", false) {
+				x.ImplicitRules = decodeXMLURI(s)
+			}
+		case "language":
+			if d.Enter(3, "language", false) {
+				x.Language = decodeXMLCode[string](s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLOne(s, &s.aNarrative)
+			}
+		case "contained":
+			if d.Enter(5, "contained", true) {
+				if r := decodeXMLResource(s); r != nil {
+					x.Contained = append(x.Contained, r)
+				}
+			}
+		case "extension":
+			if d.Enter(6, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(7, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "issue":
+			if d.Enter(8, "issue", true) {
+				x.Issue = decodeXMLEach(s, &s.aOperationOutcomeIssue, x.Issue)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+}
 func (x *OperationOutcomeIssue) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -35,4 +85,54 @@ func (x *OperationOutcomeIssue) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLStringList(e, "expression", x.Expression)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *OperationOutcomeIssue) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "severity":
+			if d.Enter(3, "severity", false) {
+				x.Severity = decodeXMLCode[IssueSeverity](s)
+			}
+		case "code":
+			if d.Enter(4, "code", false) {
+				x.Code = decodeXMLCode[IssueType](s)
+			}
+		case "details":
+			if d.Enter(5, "details", false) {
+				x.Details = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "diagnostics":
+			if d.Enter(6, "diagnostics", false) {
+				x.Diagnostics = decodeXMLString(s)
+			}
+		case "location":
+			if d.Enter(7, "location", true) {
+				x.Location = decodeXMLStringList(s, x.Location)
+			}
+		case "expression":
+			if d.Enter(8, "expression", true) {
+				x.Expression = decodeXMLStringList(s, x.Expression)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

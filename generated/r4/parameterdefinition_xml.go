@@ -20,3 +20,53 @@ func (x *ParameterDefinition) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *ParameterDefinition) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "name":
+			if d.Enter(2, "name", false) {
+				x.Name = decodeXMLCode[string](s)
+			}
+		case "use":
+			if d.Enter(3, "use", false) {
+				x.Use = decodeXMLCode[OperationParameterUse](s)
+			}
+		case "min":
+			if d.Enter(4, "min", false) {
+				x.Min = decodeXMLInteger(s)
+			}
+		case "max":
+			if d.Enter(5, "max", false) {
+				x.Max = decodeXMLString(s)
+			}
+		case "documentation":
+			if d.Enter(6, "documentation", false) {
+				x.Documentation = decodeXMLString(s)
+			}
+		case "type":
+			if d.Enter(7, "type", false) {
+				x.Type = decodeXMLCode[FHIRAllTypes](s)
+			}
+		case "profile":
+			if d.Enter(8, "profile", false) {
+				x.Profile = decodeXMLCanonical(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -30,3 +30,43 @@ func encodeXMLPositiveIntList(e *fhirxml.Encoder, name string, list []PositiveIn
 		encodeXMLPositiveInt(e, name, &list[i])
 	}
 }
+
+// decodeXMLPositiveInt reads the element entered, a positiveInt: its id and value
+// attributes and its extensions.
+func decodeXMLPositiveInt(s *decodeState) *PositiveInt {
+	x := s.newPositiveInt()
+	decodeXMLPositiveIntInto(s, x)
+	return x
+}
+
+func decodeXMLPositiveIntInto(s *decodeState, x *PositiveInt) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if n, err := strconv.ParseInt(v, 10, 32); err == nil && v[0] != '+' {
+			x.Value = s.i32(int32(n))
+		} else {
+			d.Error(strconv.Quote(v) + " is not an integer of 32 bits")
+		}
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLPositiveIntList reads the element entered as one more item of list.
+func decodeXMLPositiveIntList(s *decodeState, list []PositiveInt) []PositiveInt {
+	list = slabAppend(&s.aPositiveInt, list)
+	decodeXMLPositiveIntInto(s, &list[len(list)-1])
+	return list
+}

@@ -18,3 +18,45 @@ func (x *Quantity) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Quantity) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "value":
+			if d.Enter(2, "value", false) {
+				x.Value = decodeXMLDecimal(s)
+			}
+		case "comparator":
+			if d.Enter(3, "comparator", false) {
+				x.Comparator = decodeXMLCode[QuantityComparator](s)
+			}
+		case "unit":
+			if d.Enter(4, "unit", false) {
+				x.Unit = decodeXMLString(s)
+			}
+		case "system":
+			if d.Enter(5, "system", false) {
+				x.System = decodeXMLURI(s)
+			}
+		case "code":
+			if d.Enter(6, "code", false) {
+				x.Code = decodeXMLCode[string](s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

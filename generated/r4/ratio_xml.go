@@ -15,3 +15,33 @@ func (x *Ratio) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Ratio) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "numerator":
+			if d.Enter(2, "numerator", false) {
+				x.Numerator = decodeXMLOne(s, &s.aQuantity)
+			}
+		case "denominator":
+			if d.Enter(3, "denominator", false) {
+				x.Denominator = decodeXMLOne(s, &s.aQuantity)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -17,3 +17,41 @@ func (x *Reference) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Reference) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "reference":
+			if d.Enter(2, "reference", false) {
+				x.Reference = decodeXMLString(s)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLURI(s)
+			}
+		case "identifier":
+			if d.Enter(4, "identifier", false) {
+				x.Identifier = decodeXMLOne(s, &s.aIdentifier)
+			}
+		case "display":
+			if d.Enter(5, "display", false) {
+				x.Display = decodeXMLString(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

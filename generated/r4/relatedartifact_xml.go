@@ -20,3 +20,53 @@ func (x *RelatedArtifact) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *RelatedArtifact) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", false) {
+				x.Type = decodeXMLCode[RelatedArtifactType](s)
+			}
+		case "label":
+			if d.Enter(3, "label", false) {
+				x.Label = decodeXMLString(s)
+			}
+		case "display":
+			if d.Enter(4, "display", false) {
+				x.Display = decodeXMLString(s)
+			}
+		case "citation":
+			if d.Enter(5, "citation", false) {
+				x.Citation = decodeXMLMarkdown(s)
+			}
+		case "url":
+			if d.Enter(6, "url", false) {
+				x.URL = decodeXMLURL(s)
+			}
+		case "document":
+			if d.Enter(7, "document", false) {
+				x.Document = decodeXMLOne(s, &s.aAttachment)
+			}
+		case "resource":
+			if d.Enter(8, "resource", false) {
+				x.Resource = decodeXMLCanonical(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

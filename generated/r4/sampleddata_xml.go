@@ -20,3 +20,53 @@ func (x *SampledData) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *SampledData) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "origin":
+			if d.Enter(2, "origin", false) {
+				x.Origin = decodeXMLOne(s, &s.aQuantity)
+			}
+		case "period":
+			if d.Enter(3, "period", false) {
+				x.Period = decodeXMLDecimal(s)
+			}
+		case "factor":
+			if d.Enter(4, "factor", false) {
+				x.Factor = decodeXMLDecimal(s)
+			}
+		case "lowerLimit":
+			if d.Enter(5, "lowerLimit", false) {
+				x.LowerLimit = decodeXMLDecimal(s)
+			}
+		case "upperLimit":
+			if d.Enter(6, "upperLimit", false) {
+				x.UpperLimit = decodeXMLDecimal(s)
+			}
+		case "dimensions":
+			if d.Enter(7, "dimensions", false) {
+				x.Dimensions = decodeXMLPositiveInt(s)
+			}
+		case "data":
+			if d.Enter(8, "data", false) {
+				x.Data = decodeXMLString(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -20,3 +20,53 @@ func (x *Signature) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Signature) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", true) {
+				x.Type = decodeXMLEach(s, &s.aCoding, x.Type)
+			}
+		case "when":
+			if d.Enter(3, "when", false) {
+				x.When = decodeXMLInstant(s)
+			}
+		case "who":
+			if d.Enter(4, "who", false) {
+				x.Who = decodeXMLOne(s, &s.aReference)
+			}
+		case "onBehalfOf":
+			if d.Enter(5, "onBehalfOf", false) {
+				x.OnBehalfOf = decodeXMLOne(s, &s.aReference)
+			}
+		case "targetFormat":
+			if d.Enter(6, "targetFormat", false) {
+				x.TargetFormat = decodeXMLCode[string](s)
+			}
+		case "sigFormat":
+			if d.Enter(7, "sigFormat", false) {
+				x.SigFormat = decodeXMLCode[string](s)
+			}
+		case "data":
+			if d.Enter(8, "data", false) {
+				x.Data = decodeXMLBase64Binary(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -32,3 +32,42 @@ func encodeXMLStringList(e *fhirxml.Encoder, name string, list []String) {
 		encodeXMLString(e, name, &list[i])
 	}
 }
+
+// decodeXMLString reads the element entered, a string: its id and value
+// attributes and its extensions.
+func decodeXMLString(s *decodeState) *String {
+	x := s.newString()
+	decodeXMLStringInto(s, x)
+	return x
+}
+
+func decodeXMLStringInto(s *decodeState, x *String) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLStringList reads the element entered as one more item of list.
+func decodeXMLStringList(s *decodeState, list []String) []String {
+	list = slabAppend(&s.aString, list)
+	decodeXMLStringInto(s, &list[len(list)-1])
+	return list
+}

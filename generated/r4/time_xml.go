@@ -32,3 +32,42 @@ func encodeXMLTimeList(e *fhirxml.Encoder, name string, list []Time) {
 		encodeXMLTime(e, name, &list[i])
 	}
 }
+
+// decodeXMLTime reads the element entered, a time: its id and value
+// attributes and its extensions.
+func decodeXMLTime(s *decodeState) *Time {
+	x := s.newTime()
+	decodeXMLTimeInto(s, x)
+	return x
+}
+
+func decodeXMLTimeInto(s *decodeState, x *Time) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLTimeList reads the element entered as one more item of list.
+func decodeXMLTimeList(s *decodeState, list []Time) []Time {
+	list = slabAppend(&s.aTime, list)
+	decodeXMLTimeInto(s, &list[len(list)-1])
+	return list
+}

@@ -17,6 +17,44 @@ func (x *Timing) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *Timing) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "event":
+			if d.Enter(3, "event", true) {
+				x.Event = decodeXMLDateTimeList(s, x.Event)
+			}
+		case "repeat":
+			if d.Enter(4, "repeat", false) {
+				x.Repeat = decodeXMLOne(s, &s.aTimingRepeat)
+			}
+		case "code":
+			if d.Enter(5, "code", false) {
+				x.Code = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *TimingRepeat) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -47,4 +85,100 @@ func (x *TimingRepeat) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLUnsignedInt(e, "offset", x.Offset)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *TimingRepeat) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "boundsDuration":
+			if d.Enter(2, "boundsDuration", false) {
+				if v := decodeXMLOne(s, &s.aDuration); v != nil {
+					x.Bounds = v
+				}
+			}
+		case "boundsRange":
+			if d.Enter(2, "boundsRange", false) {
+				if v := decodeXMLOne(s, &s.aRange); v != nil {
+					x.Bounds = v
+				}
+			}
+		case "boundsPeriod":
+			if d.Enter(2, "boundsPeriod", false) {
+				if v := decodeXMLOne(s, &s.aPeriod); v != nil {
+					x.Bounds = v
+				}
+			}
+		case "count":
+			if d.Enter(3, "count", false) {
+				x.Count = decodeXMLPositiveInt(s)
+			}
+		case "countMax":
+			if d.Enter(4, "countMax", false) {
+				x.CountMax = decodeXMLPositiveInt(s)
+			}
+		case "duration":
+			if d.Enter(5, "duration", false) {
+				x.Duration = decodeXMLDecimal(s)
+			}
+		case "durationMax":
+			if d.Enter(6, "durationMax", false) {
+				x.DurationMax = decodeXMLDecimal(s)
+			}
+		case "durationUnit":
+			if d.Enter(7, "durationUnit", false) {
+				x.DurationUnit = decodeXMLCode[UnitsOfTime](s)
+			}
+		case "frequency":
+			if d.Enter(8, "frequency", false) {
+				x.Frequency = decodeXMLPositiveInt(s)
+			}
+		case "frequencyMax":
+			if d.Enter(9, "frequencyMax", false) {
+				x.FrequencyMax = decodeXMLPositiveInt(s)
+			}
+		case "period":
+			if d.Enter(10, "period", false) {
+				x.Period = decodeXMLDecimal(s)
+			}
+		case "periodMax":
+			if d.Enter(11, "periodMax", false) {
+				x.PeriodMax = decodeXMLDecimal(s)
+			}
+		case "periodUnit":
+			if d.Enter(12, "periodUnit", false) {
+				x.PeriodUnit = decodeXMLCode[UnitsOfTime](s)
+			}
+		case "dayOfWeek":
+			if d.Enter(13, "dayOfWeek", true) {
+				x.DayOfWeek = decodeXMLCodeList(s, x.DayOfWeek)
+			}
+		case "timeOfDay":
+			if d.Enter(14, "timeOfDay", true) {
+				x.TimeOfDay = decodeXMLTimeList(s, x.TimeOfDay)
+			}
+		case "when":
+			if d.Enter(15, "when", true) {
+				x.When = decodeXMLCodeList(s, x.When)
+			}
+		case "offset":
+			if d.Enter(16, "offset", false) {
+				x.Offset = decodeXMLUnsignedInt(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

@@ -27,3 +27,65 @@ func (x *TriggerDefinition) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *TriggerDefinition) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "type":
+			if d.Enter(2, "type", false) {
+				x.Type = decodeXMLCode[TriggerType](s)
+			}
+		case "name":
+			if d.Enter(3, "name", false) {
+				x.Name = decodeXMLString(s)
+			}
+		case "timingTiming":
+			if d.Enter(4, "timingTiming", false) {
+				if v := decodeXMLOne(s, &s.aTiming); v != nil {
+					x.Timing = v
+				}
+			}
+		case "timingReference":
+			if d.Enter(4, "timingReference", false) {
+				if v := decodeXMLOne(s, &s.aReference); v != nil {
+					x.Timing = v
+				}
+			}
+		case "timingDate":
+			if d.Enter(4, "timingDate", false) {
+				if v := decodeXMLDate(s); v != nil {
+					x.Timing = v
+				}
+			}
+		case "timingDateTime":
+			if d.Enter(4, "timingDateTime", false) {
+				if v := decodeXMLDateTime(s); v != nil {
+					x.Timing = v
+				}
+			}
+		case "data":
+			if d.Enter(5, "data", true) {
+				x.Data = decodeXMLEach(s, &s.aDataRequirement, x.Data)
+			}
+		case "condition":
+			if d.Enter(6, "condition", false) {
+				x.Condition = decodeXMLOne(s, &s.aExpression)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -30,3 +30,43 @@ func encodeXMLUnsignedIntList(e *fhirxml.Encoder, name string, list []UnsignedIn
 		encodeXMLUnsignedInt(e, name, &list[i])
 	}
 }
+
+// decodeXMLUnsignedInt reads the element entered, a unsignedInt: its id and value
+// attributes and its extensions.
+func decodeXMLUnsignedInt(s *decodeState) *UnsignedInt {
+	x := s.newUnsignedInt()
+	decodeXMLUnsignedIntInto(s, x)
+	return x
+}
+
+func decodeXMLUnsignedIntInto(s *decodeState, x *UnsignedInt) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if n, err := strconv.ParseInt(v, 10, 32); err == nil && v[0] != '+' {
+			x.Value = s.i32(int32(n))
+		} else {
+			d.Error(strconv.Quote(v) + " is not an integer of 32 bits")
+		}
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLUnsignedIntList reads the element entered as one more item of list.
+func decodeXMLUnsignedIntList(s *decodeState, list []UnsignedInt) []UnsignedInt {
+	list = slabAppend(&s.aUnsignedInt, list)
+	decodeXMLUnsignedIntInto(s, &list[len(list)-1])
+	return list
+}

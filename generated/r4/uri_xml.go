@@ -32,3 +32,42 @@ func encodeXMLURIList(e *fhirxml.Encoder, name string, list []URI) {
 		encodeXMLURI(e, name, &list[i])
 	}
 }
+
+// decodeXMLURI reads the element entered, a uri: its id and value
+// attributes and its extensions.
+func decodeXMLURI(s *decodeState) *URI {
+	x := s.newURI()
+	decodeXMLURIInto(s, x)
+	return x
+}
+
+func decodeXMLURIInto(s *decodeState, x *URI) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLURIList reads the element entered as one more item of list.
+func decodeXMLURIList(s *decodeState, list []URI) []URI {
+	list = slabAppend(&s.aURI, list)
+	decodeXMLURIInto(s, &list[len(list)-1])
+	return list
+}

@@ -32,3 +32,42 @@ func encodeXMLURLList(e *fhirxml.Encoder, name string, list []URL) {
 		encodeXMLURL(e, name, &list[i])
 	}
 }
+
+// decodeXMLURL reads the element entered, a url: its id and value
+// attributes and its extensions.
+func decodeXMLURL(s *decodeState) *URL {
+	x := s.newURL()
+	decodeXMLURLInto(s, x)
+	return x
+}
+
+func decodeXMLURLInto(s *decodeState, x *URL) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLURLList reads the element entered as one more item of list.
+func decodeXMLURLList(s *decodeState, list []URL) []URL {
+	list = slabAppend(&s.aURL, list)
+	decodeXMLURLInto(s, &list[len(list)-1])
+	return list
+}

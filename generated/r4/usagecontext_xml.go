@@ -24,3 +24,53 @@ func (x *UsageContext) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *UsageContext) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "code":
+			if d.Enter(2, "code", false) {
+				x.Code = decodeXMLOne(s, &s.aCoding)
+			}
+		case "valueCodeableConcept":
+			if d.Enter(3, "valueCodeableConcept", false) {
+				if v := decodeXMLOne(s, &s.aCodeableConcept); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueQuantity":
+			if d.Enter(3, "valueQuantity", false) {
+				if v := decodeXMLOne(s, &s.aQuantity); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueRange":
+			if d.Enter(3, "valueRange", false) {
+				if v := decodeXMLOne(s, &s.aRange); v != nil {
+					x.Value = v
+				}
+			}
+		case "valueReference":
+			if d.Enter(3, "valueReference", false) {
+				if v := decodeXMLOne(s, &s.aReference); v != nil {
+					x.Value = v
+				}
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}

@@ -27,6 +27,84 @@ func (x *UserSession) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *UserSession) decodeXML(s *decodeState) {
+	d := s.x
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "id":
+			if d.Enter(0, "id", false) {
+				x.ID = decodeXMLString(s)
+			}
+		case "meta":
+			if d.Enter(1, "meta", false) {
+				x.Meta = decodeXMLOne(s, &s.aMeta)
+			}
+		case "implicitRules":
+			if d.Enter(2, "implicitRules", false) {
+				x.ImplicitRules = decodeXMLURI(s)
+			}
+		case "language":
+			if d.Enter(3, "language", false) {
+				x.Language = decodeXMLCode[string](s)
+			}
+		case "text":
+			if d.Enter(4, "text", false) {
+				x.Text = decodeXMLOne(s, &s.aNarrative)
+			}
+		case "contained":
+			if d.Enter(5, "contained", true) {
+				if r := decodeXMLResource(s); r != nil {
+					x.Contained = append(x.Contained, r)
+				}
+			}
+		case "extension":
+			if d.Enter(6, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(7, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "identifier":
+			if d.Enter(8, "identifier", true) {
+				x.Identifier = decodeXMLEach(s, &s.aIdentifier, x.Identifier)
+			}
+		case "user":
+			if d.Enter(9, "user", false) {
+				x.User = decodeXMLOne(s, &s.aReference)
+			}
+		case "status":
+			if d.Enter(10, "status", false) {
+				x.Status = decodeXMLOne(s, &s.aUserSessionStatus)
+			}
+		case "workstation":
+			if d.Enter(11, "workstation", false) {
+				x.Workstation = decodeXMLOne(s, &s.aCodeableConcept)
+			}
+		case "focus":
+			if d.Enter(12, "focus", true) {
+				x.Focus = decodeXMLEach(s, &s.aReference, x.Focus)
+			}
+		case "created":
+			if d.Enter(13, "created", false) {
+				x.Created = decodeXMLInstant(s)
+			}
+		case "expires":
+			if d.Enter(14, "expires", false) {
+				x.Expires = decodeXMLInstant(s)
+			}
+		case "context":
+			if d.Enter(15, "context", true) {
+				x.Context = decodeXMLEach(s, &s.aUserSessionContext, x.Context)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+}
 func (x *UserSessionStatus) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -39,6 +117,40 @@ func (x *UserSessionStatus) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+func (x *UserSessionStatus) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "value":
+			if d.Enter(3, "value", false) {
+				x.Value = decodeXMLCode[UserSessionStatusValue](s)
+			}
+		case "source":
+			if d.Enter(4, "source", false) {
+				x.Source = decodeXMLCode[UserSessionStatusSource](s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
+}
 func (x *UserSessionContext) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -50,4 +162,38 @@ func (x *UserSessionContext) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLString(e, "value", x.Value)
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
+}
+func (x *UserSessionContext) decodeXML(s *decodeState) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	d.CheckAttrs()
+	n := 0
+	for d.Next() {
+		n++
+		switch d.Name {
+		case "extension":
+			if d.Enter(1, "extension", true) {
+				x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+			}
+		case "modifierExtension":
+			if d.Enter(2, "modifierExtension", true) {
+				x.ModifierExtension = decodeXMLEach(s, &s.aExtension, x.ModifierExtension)
+			}
+		case "type":
+			if d.Enter(3, "type", false) {
+				x.Type = decodeXMLString(s)
+			}
+		case "value":
+			if d.Enter(4, "value", false) {
+				x.Value = decodeXMLString(s)
+			}
+		default:
+			d.Unknown()
+		}
+	}
+	if n == 0 && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 }

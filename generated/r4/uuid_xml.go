@@ -32,3 +32,42 @@ func encodeXMLUUIDList(e *fhirxml.Encoder, name string, list []UUID) {
 		encodeXMLUUID(e, name, &list[i])
 	}
 }
+
+// decodeXMLUUID reads the element entered, a uuid: its id and value
+// attributes and its extensions.
+func decodeXMLUUID(s *decodeState) *UUID {
+	x := s.newUUID()
+	decodeXMLUUIDInto(s, x)
+	return x
+}
+
+func decodeXMLUUIDInto(s *decodeState, x *UUID) {
+	d := s.x
+	if v, ok := d.Attr("id"); ok {
+		x.ID = s.str(v)
+	}
+	if v, ok := d.Attr("value"); ok {
+		if v == "" {
+			d.Error("an empty value attribute: a primitive without a value has no value attribute")
+		}
+		x.Value = s.str(v)
+	}
+	d.CheckAttrs()
+	for d.Next() {
+		if d.Name == "extension" && d.Enter(0, "extension", true) {
+			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
+		} else if d.Name != "extension" {
+			d.Unknown()
+		}
+	}
+	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
+		d.Error("an element without a value, an id or extensions")
+	}
+}
+
+// decodeXMLUUIDList reads the element entered as one more item of list.
+func decodeXMLUUIDList(s *decodeState, list []UUID) []UUID {
+	list = slabAppend(&s.aUUID, list)
+	decodeXMLUUIDInto(s, &list[len(list)-1])
+	return list
+}

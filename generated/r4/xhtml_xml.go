@@ -26,3 +26,22 @@ func encodeXMLXHTMLList(e *fhirxml.Encoder, name string, list []XHTML) {
 		encodeXMLXHTML(e, name, &list[i])
 	}
 }
+
+// decodeXMLXHTML reads a xhtml: the element entered, XHTML markup, as written.
+func decodeXMLXHTML(s *decodeState) *XHTML {
+	v, ok := s.x.XHTML()
+	if !ok {
+		return nil
+	}
+	x := s.newXHTML()
+	x.Value = s.str(v)
+	return x
+}
+
+// decodeXMLXHTMLList reads the element entered as one more item of list.
+func decodeXMLXHTMLList(s *decodeState, list []XHTML) []XHTML {
+	if v := decodeXMLXHTML(s); v != nil {
+		list = append(list, *v)
+	}
+	return list
+}

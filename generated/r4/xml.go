@@ -36,6 +36,32 @@ func encodeXMLEach[T any, P interface {
 	}
 }
 
+// xmlDecoder is what every generated struct type can do: read the element
+// entered (its attributes, its children and its end).
+type xmlDecoder interface {
+	decodeXML(s *decodeState)
+}
+
+// decodeXMLOne reads the element entered into a new T from the arena a.
+func decodeXMLOne[T any, P interface {
+	*T
+	xmlDecoder
+}](s *decodeState, a *slab[T]) P {
+	v := P(slabOne(a))
+	v.decodeXML(s)
+	return v
+}
+
+// decodeXMLEach reads the element entered as one more item of list.
+func decodeXMLEach[T any, P interface {
+	*T
+	xmlDecoder
+}](s *decodeState, a *slab[T], list []T) []T {
+	list = slabAppend(a, list)
+	P(&list[len(list)-1]).decodeXML(s)
+	return list
+}
+
 var xmlEncoders = sync.Pool{New: func() any { return fhirxml.NewEncoder(16 << 10) }}
 
 // encodeXMLDocument writes x as the document's root element name (in FHIR's
@@ -78,6 +104,72 @@ func encodeXMLResource(e *fhirxml.Encoder, name string, r Resource) {
 		e.Fail("a resource of type " + r.ResourceType() + ", which was not generated, cannot be written as XML")
 	}
 	e.Close()
+}
+
+// decodeXMLResource reads the element entered, a resource's wrapper
+// (contained, Bundle.entry.resource): one child, the resource.
+func decodeXMLResource(s *decodeState) Resource {
+	d := s.x
+	d.CheckAttrs()
+	var r Resource
+	for d.Next() {
+		if r != nil {
+			d.Error("a second resource in one " + d.Name + "'s wrapper")
+			d.Skip()
+			continue
+		}
+		r = decodeXMLResourceElement(s)
+	}
+	if r == nil && !d.Failed() {
+		d.Error("no resource in the wrapper")
+	}
+	return r
+}
+
+// decodeXMLResourceElement reads the element entered as the resource it
+// names.
+func decodeXMLResourceElement(s *decodeState) Resource {
+	d := s.x
+	typ := d.Name
+	if !isKnownResource(typ) {
+		d.Error("unknown resource type " + typ)
+		d.Skip()
+		return nil
+	}
+	m, ok := newResource(s, typ).(interface {
+		Resource
+		xmlDecoder
+	})
+	if !ok {
+		d.Error("resource type " + typ + " was not generated, and cannot be read from XML")
+		d.Skip()
+		return nil
+	}
+	m.decodeXML(s)
+	return m
+}
+
+// UnmarshalResourceXML decodes a resource of any type generated here from
+// FHIR XML (http://hl7.org/fhir/xml.html), strictly: FHIR's namespace,
+// elements in the definitions' order, values in attributes, no document
+// type declaration and no entity but XML's own. The error, if any, is a
+// fhir.XMLErrors listing every problem with its location, line and column.
+func UnmarshalResourceXML(data []byte) (Resource, error) {
+	s := decodeStates.Get().(*decodeState)
+	s.x = fhirxml.NewDecoder(data)
+	var r Resource
+	if s.x.Root() {
+		s.x.SetRoot(s.x.Name)
+		r = decodeXMLResourceElement(s)
+		s.x.End()
+	}
+	err := s.x.Finish()
+	*s = decodeState{empties: s.empties[:0]}
+	decodeStates.Put(s)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // MarshalResourceXML encodes a resource as FHIR XML (http://hl7.org/fhir/xml.html):

@@ -18,6 +18,7 @@ func (e *emitter) xmlFile(t *model.Type) *jen.File {
 	f := e.newFile()
 	for _, ty := range append([]*model.Type{t}, t.Nested...) {
 		e.encodeXMLStruct(f, ty)
+		e.decodeXMLStruct(f, ty)
 	}
 	return f
 }
@@ -83,5 +84,107 @@ func (e *emitter) encodeXMLField(g *jen.Group, fd *model.Field) {
 				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(jen.Id("encodeXMLOne").Call(jen.Id("e"), jen.Lit(o.JSONName), jen.Id("v")))
 			}
 		})
+	}
+}
+
+// decodeXMLStruct emits decodeXML: the element entered is t's. Its
+// attributes first, then its children: a switch over the element's name
+// checks its place in the definition's order (fhirxml.Decoder.Enter) and
+// reads it.
+func (e *emitter) decodeXMLStruct(f *jen.File, t *model.Type) {
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("decodeXML").Params(jen.Id("s").Op("*").Id("decodeState")).BlockFunc(func(g *jen.Group) {
+		g.Id("d").Op(":=").Id("s").Dot("x")
+		var present []jen.Code // what makes the element not empty
+		for _, fd := range t.Fields {
+			if kindOf(fd) != kindAttr {
+				continue
+			}
+			v := jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("d").Dot("Attr").Call(jen.Lit(fd.Name))
+			if fd.Min >= 1 {
+				g.If(v, jen.Id("ok")).Block(jen.Id("x").Dot(fd.GoName).Op("=").Id("v")).Else().Block(
+					jen.Id("d").Dot("Error").Call(jen.Lit("attribute " + fd.Name + " is required")),
+				)
+				present = append(present, jen.Id("x").Dot(fd.GoName).Op("!=").Lit(""))
+				continue
+			}
+			g.If(v, jen.Id("ok")).Block(jen.Id("x").Dot(fd.GoName).Op("=").Id("s").Dot("str").Call(jen.Id("v")))
+			present = append(present, jen.Id("x").Dot(fd.GoName).Op("!=").Nil())
+		}
+		g.Id("d").Dot("CheckAttrs").Call()
+		g.Id("n").Op(":=").Lit(0)
+		g.For(jen.Id("d").Dot("Next").Call()).BlockFunc(func(loop *jen.Group) {
+			loop.Id("n").Op("++")
+			loop.Switch(jen.Id("d").Dot("Name")).BlockFunc(func(sw *jen.Group) {
+				for i, fd := range t.Fields {
+					e.decodeXMLCases(sw, i, fd)
+				}
+				sw.Default().Block(jen.Id("d").Dot("Unknown").Call())
+			})
+		})
+		if t.Kind != model.KindResource {
+			cond := jen.Id("n").Op("==").Lit(0)
+			for _, p := range present {
+				cond = cond.Op("&&").Op("!").Parens(p)
+			}
+			g.If(cond).Block(jen.Id("d").Dot("Error").Call(jen.Lit("an element without content")))
+		}
+	})
+}
+
+// decodeXMLCall is the call that reads a primitive of type ref.
+func (e *emitter) decodeXMLCall(ref *model.TypeRef, suffix string) *jen.Statement {
+	fn := jen.Id("decodeXML" + ref.Type.GoName + suffix)
+	if ref.Type.Generic && suffix == "" {
+		if ref.CodeSet != nil {
+			return fn.Types(jen.Qual(ref.CodeSet.Package.ImportPath, ref.CodeSet.GoName))
+		}
+		return fn.Types(jen.String())
+	}
+	return fn
+}
+
+// decodeXMLCases adds the switch cases of field i.
+func (e *emitter) decodeXMLCases(sw *jen.Group, i int, fd *model.Field) {
+	x := jen.Id("x").Dot(fd.GoName)
+	at := func(name string, repeats bool, body ...jen.Code) {
+		sw.Case(jen.Lit(name)).Block(
+			jen.If(jen.Id("d").Dot("Enter").Call(jen.Lit(i), jen.Lit(name), jen.Lit(repeats))).Block(body...),
+		)
+	}
+	switch kindOf(fd) {
+	case kindPrimitive:
+		if fd.Repeats() {
+			at(fd.Name, true, x.Clone().Op("=").Add(e.decodeXMLCall(fd.Type, "List")).Call(jen.Id("s"), x.Clone()))
+			return
+		}
+		at(fd.Name, false, x.Clone().Op("=").Add(e.decodeXMLCall(fd.Type, "")).Call(jen.Id("s")))
+	case kindStruct:
+		arena := jen.Op("&").Id("s").Dot("a" + fd.Type.Type.GoName)
+		if fd.Repeats() {
+			at(fd.Name, true, x.Clone().Op("=").Id("decodeXMLEach").Call(jen.Id("s"), arena, x.Clone()))
+			return
+		}
+		at(fd.Name, false, x.Clone().Op("=").Id("decodeXMLOne").Call(jen.Id("s"), arena))
+	case kindResource:
+		if fd.Repeats() {
+			at(fd.Name, true, jen.If(jen.Id("r").Op(":=").Id("decodeXMLResource").Call(jen.Id("s")), jen.Id("r").Op("!=").Nil()).Block(
+				x.Clone().Op("=").Append(x.Clone(), jen.Id("r")),
+			))
+			return
+		}
+		at(fd.Name, false, jen.If(jen.Id("r").Op(":=").Id("decodeXMLResource").Call(jen.Id("s")), jen.Id("r").Op("!=").Nil()).Block(
+			x.Clone().Op("=").Id("r"),
+		))
+	case kindChoice:
+		for _, o := range fd.Choice.Options {
+			var read *jen.Statement
+			if o.Ref.Type.Kind == model.KindPrimitive {
+				read = e.decodeXMLCall(o.Ref, "").Call(jen.Id("s"))
+			} else {
+				read = jen.Id("decodeXMLOne").Call(jen.Id("s"), jen.Op("&").Id("s").Dot("a"+o.Ref.Type.GoName))
+			}
+			// (a nil *T in the interface would not be nil)
+			at(o.JSONName, false, jen.If(jen.Id("v").Op(":=").Add(read), jen.Id("v").Op("!=").Nil()).Block(x.Clone().Op("=").Id("v")))
+		}
 	}
 }
