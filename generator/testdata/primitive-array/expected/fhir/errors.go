@@ -35,7 +35,29 @@ func (e *JSONError) Error() string {
 // found. errors.As(err, &errs) reaches it from a decoding error.
 type JSONErrors []*JSONError
 
-func (es JSONErrors) Error() string {
+func (es JSONErrors) Error() string { return joinErrors(es) }
+
+// XMLError is one problem found while decoding FHIR XML.
+type XMLError struct {
+	Path   string // FHIRPath-style location, e.g. AuditEvent.agent[1].network.address
+	Line   int    // where in the input: line (from 1)
+	Column int    // and column (from 1, in bytes)
+	Msg    string
+}
+
+func (e *XMLError) Error() string {
+	return fmt.Sprintf("%s (line %d, column %d): %s", e.Path, e.Line, e.Column, e.Msg)
+}
+
+// XMLErrors is every problem an XML document has (up to MaxErrors), in the
+// order found. errors.As(err, &errs) reaches it from a decoding error.
+type XMLErrors []*XMLError
+
+func (es XMLErrors) Error() string { return joinErrors(es) }
+
+// joinErrors writes a list of problems: one alone, or their count and each
+// on its own line.
+func joinErrors[E error](es []E) string {
 	switch len(es) {
 	case 0:
 		return "no errors"

@@ -11,6 +11,7 @@ import (
 
 	"example.org/golden/fhir"
 	"example.org/golden/internal/fhirjson"
+	"example.org/golden/internal/fhirxml"
 )
 
 // decodeState carries one decode: the reader, the checks that can only be
@@ -18,6 +19,7 @@ import (
 // document costs a few dozen allocations rather than several per element.
 type decodeState struct {
 	d       *fhirjson.Decoder
+	x       *fhirxml.Decoder // instead of d, when the document is XML
 	empties []emptyCheck
 
 	strs                       slab[string]
