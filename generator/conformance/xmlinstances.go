@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -16,12 +17,17 @@ import (
 	"github.com/fhirgen/fhirgen/generator/xmloracle"
 )
 
-// runXMLInstances checks fhirgen's XML encoding against an independent
-// writer: every R4 example the generated R4 decodes is written as XML by
-// MarshalResourceXML and, from its JSON file, by FHIR.js; the two must be
-// the same XML (elements, namespaces, attributes and text, compared as
-// tokens: white space between elements and attribute order do not count).
-// Every difference is listed in the known file with its reason.
+// runXMLInstances checks fhirgen's XML codec, on every R4 example the
+// generated R4 decodes from JSON:
+//   - round trip: JSON -> Go -> XML (MarshalResourceXML) -> Go
+//     (UnmarshalResourceXML) -> JSON gives the JSON fhirgen writes of the
+//     example. No exception.
+//   - against an independent writer: FHIR.js writes the example's JSON file
+//     as XML; it must be the same XML as fhirgen's (elements, namespaces,
+//     attributes and text, compared as tokens: white space between elements
+//     and attribute order do not count), and UnmarshalResourceXML must read
+//     it into the same resource. Every difference is listed in the known
+//     file with its reason.
 func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	_, dir, err := ensurePackage(pkgRef)
 	if err != nil {
@@ -36,7 +42,8 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 		return err
 	}
 	var files, paths []string
-	var ours [][]byte
+	var ours, jsons [][]byte
+	trips := 0
 	var unexplained []string
 	seen := map[string]bool{}
 	for _, p := range all {
@@ -63,7 +70,16 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 			}
 			continue
 		}
-		files, paths, ours = append(files, base), append(paths, p), append(ours, out)
+		want, err := r4.MarshalResource(r)
+		if err != nil {
+			return fmt.Errorf("%s: %v", base, err)
+		}
+		if problem := readXMLBack(out, want, false); problem != "" {
+			unexplained = append(unexplained, base+": round trip through fhirgen's XML: "+problem)
+		} else {
+			trips++
+		}
+		files, paths, ours, jsons = append(files, base), append(paths, p), append(ours, out), append(jsons, want)
 	}
 	results, err := xmloracle.ToXML(oracleDir, paths)
 	if err != nil {
@@ -76,6 +92,10 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 			problem = "FHIR.js: " + results[i].Error
 		} else {
 			problem = compareXML(ours[i], []byte(results[i].XML))
+			if back := readXMLBack([]byte(results[i].XML), jsons[i], true); back != "" {
+				problem += "; read back: " + back
+			}
+			problem = strings.TrimPrefix(problem, "; ")
 		}
 		if problem == "" {
 			same++
@@ -97,7 +117,7 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 			unexplained = append(unexplained, f+": listed, but not an example fhirgen writes as XML")
 		}
 	}
-	fmt.Printf("instances in XML (%s): %d of %d written as FHIR.js writes them, %d listed\n", pkgRef, same, len(files)+len(seen)-countIn(seen, files), len(known))
+	fmt.Printf("instances in XML (%s): %d of %d round-trip through XML; %d written and read as FHIR.js writes them, %d listed\n", pkgRef, trips, len(files), same, len(known))
 	for _, u := range unexplained {
 		fmt.Println("FAIL", u)
 	}
@@ -107,15 +127,33 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	return nil
 }
 
-// countIn counts the keys of m that are in list.
-func countIn(m map[string]bool, list []string) int {
-	n := 0
-	for _, f := range list {
-		if m[f] {
-			n++
+// readXMLBack decodes XML with the generated R4 and compares the JSON it
+// writes of the result with want; "" when they are the same. With
+// canonical, narratives are compared as XHTML (FHIR.js rewrites them).
+func readXMLBack(doc, want []byte, canonical bool) string {
+	r, err := r4.UnmarshalResourceXML(doc)
+	if err != nil {
+		return "UnmarshalResourceXML: " + err.Error()
+	}
+	got, err := r4.MarshalResource(r)
+	if err != nil {
+		return "MarshalResource: " + err.Error()
+	}
+	if bytes.Equal(got, want) {
+		return ""
+	}
+	if canonical {
+		got, want = canonicalDivs(got), canonicalDivs(want)
+		if a, b := parseOr(got), parseOr(want); a != nil && reflect.DeepEqual(a, b) {
+			return ""
 		}
 	}
-	return n
+	a, errA := parse(got)
+	b, errB := parse(want)
+	if errA != nil || errB != nil {
+		return "the JSON differs"
+	}
+	return "the JSON differs: " + firstDifference("", b, a)
 }
 
 // compareXML compares two XML documents as token lists; "" when they are
@@ -189,4 +227,13 @@ func xmlTokens(doc []byte) ([]string, error) {
 			}
 		}
 	}
+}
+
+// parseOr parses JSON, or gives nil.
+func parseOr(b []byte) any {
+	v, err := parse(b)
+	if err != nil {
+		return nil
+	}
+	return v
 }

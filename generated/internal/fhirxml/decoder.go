@@ -666,7 +666,9 @@ func (d *Decoder) XHTML() (string, bool) {
 		// XML reads a line end as one line feed
 		raw = bytes.ReplaceAll(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
 	}
-	return string(raw), true
+	// and a carriage return written as a reference (as Encoder.XHTML
+	// writes one) is one in the text FHIR JSON carries
+	return strings.ReplaceAll(string(raw), "&#xD;", "\r"), true
 }
 
 // rawContent reads the content and end of the element entered last: any

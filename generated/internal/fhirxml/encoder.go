@@ -133,7 +133,8 @@ func (e *Encoder) XHTML(div string) {
 	if !strings.HasPrefix(div, "<div") {
 		e.Fail("the narrative is not a div element")
 	}
-	e.buf = append(e.buf, div...)
+	// XML reads a carriage return as a line feed: as a reference it stays
+	e.buf = append(e.buf, strings.ReplaceAll(div, "\r", "&#xD;")...)
 }
 
 // text writes s escaped for an attribute value: the markup characters, and
