@@ -33,9 +33,7 @@ func (x *AuditEvent) encodeXML(e *fhirxml.Encoder, name string) {
 func (x *AuditEvent) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
-	n := 0
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "id":
 			if d.Enter(0, "id", false) {
@@ -147,9 +145,10 @@ func (x *AuditEventAgent) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -207,9 +206,6 @@ func (x *AuditEventAgent) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *AuditEventAgentNetwork) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -229,9 +225,10 @@ func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -253,9 +250,6 @@ func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *AuditEventSource) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -276,9 +270,10 @@ func (x *AuditEventSource) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -303,9 +298,6 @@ func (x *AuditEventSource) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }
 func (x *AuditEventEntity) encodeXML(e *fhirxml.Encoder, name string) {
@@ -333,9 +325,10 @@ func (x *AuditEventEntity) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -385,9 +378,6 @@ func (x *AuditEventEntity) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *AuditEventEntityDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -412,9 +402,10 @@ func (x *AuditEventEntityDetail) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -443,8 +434,5 @@ func (x *AuditEventEntityDetail) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

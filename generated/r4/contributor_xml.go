@@ -22,9 +22,10 @@ func (x *Contributor) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -45,8 +46,5 @@ func (x *Contributor) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

@@ -32,9 +32,10 @@ func (x *DataRequirement) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -84,9 +85,6 @@ func (x *DataRequirement) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *DataRequirementCodeFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -107,9 +105,10 @@ func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -134,9 +133,6 @@ func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }
 func (x *DataRequirementDateFilter) encodeXML(e *fhirxml.Encoder, name string) {
@@ -164,9 +160,10 @@ func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -202,9 +199,6 @@ func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *DataRequirementSort) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -223,9 +217,10 @@ func (x *DataRequirementSort) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -242,8 +237,5 @@ func (x *DataRequirementSort) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

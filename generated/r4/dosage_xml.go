@@ -38,9 +38,10 @@ func (x *Dosage) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -114,9 +115,6 @@ func (x *Dosage) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *DosageDoseAndRate) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -148,9 +146,10 @@ func (x *DosageDoseAndRate) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -193,8 +192,5 @@ func (x *DosageDoseAndRate) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

@@ -129,9 +129,10 @@ func (x *Extension) decodeXML(s *decodeState) {
 		d.Error("attribute url is required")
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) && !(x.URL != "") {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -440,8 +441,5 @@ func (x *Extension) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) && !(x.URL != "") {
-		d.Error("an element without content")
 	}
 }

@@ -25,9 +25,10 @@ func (x *Identifier) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -60,8 +61,5 @@ func (x *Identifier) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

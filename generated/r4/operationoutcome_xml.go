@@ -23,9 +23,7 @@ func (x *OperationOutcome) encodeXML(e *fhirxml.Encoder, name string) {
 func (x *OperationOutcome) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
-	n := 0
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "id":
 			if d.Enter(0, "id", false) {
@@ -92,9 +90,10 @@ func (x *OperationOutcomeIssue) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -131,8 +130,5 @@ func (x *OperationOutcomeIssue) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

@@ -23,9 +23,10 @@ func (x *Timing) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -50,9 +51,6 @@ func (x *Timing) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }
 func (x *TimingRepeat) encodeXML(e *fhirxml.Encoder, name string) {
@@ -92,9 +90,10 @@ func (x *TimingRepeat) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -177,8 +176,5 @@ func (x *TimingRepeat) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

@@ -30,9 +30,7 @@ func (x *UserSession) encodeXML(e *fhirxml.Encoder, name string) {
 func (x *UserSession) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
-	n := 0
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "id":
 			if d.Enter(0, "id", false) {
@@ -123,9 +121,10 @@ func (x *UserSessionStatus) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -147,9 +146,6 @@ func (x *UserSessionStatus) decodeXML(s *decodeState) {
 			d.Unknown()
 		}
 	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
-	}
 }
 func (x *UserSessionContext) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -169,9 +165,10 @@ func (x *UserSessionContext) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	n := 0
+	if d.Empty() && !(x.ID != nil) {
+		d.Error("an element without content")
+	}
 	for d.Next() {
-		n++
 		switch d.Name {
 		case "extension":
 			if d.Enter(1, "extension", true) {
@@ -192,8 +189,5 @@ func (x *UserSessionContext) decodeXML(s *decodeState) {
 		default:
 			d.Unknown()
 		}
-	}
-	if n == 0 && !(x.ID != nil) {
-		d.Error("an element without content")
 	}
 }

@@ -53,15 +53,15 @@ func decodeXMLUUIDInto(s *decodeState, x *UUID) {
 		x.Value = s.str(v)
 	}
 	d.CheckAttrs()
+	if d.Empty() && x.ID == nil && !d.Has("value") {
+		d.Error("an element without a value, an id or extensions")
+	}
 	for d.Next() {
 		if d.Name == "extension" && d.Enter(0, "extension", true) {
 			x.Extension = decodeXMLEach(s, &s.aExtension, x.Extension)
 		} else if d.Name != "extension" {
 			d.Unknown()
 		}
-	}
-	if x.Value == nil && x.ID == nil && len(x.Extension) == 0 {
-		d.Error("an element without a value, an id or extensions")
 	}
 }
 

@@ -111,10 +111,11 @@ func encodeXMLResource(e *fhirxml.Encoder, name string, r Resource) {
 func decodeXMLResource(s *decodeState) Resource {
 	d := s.x
 	d.CheckAttrs()
+	wrapper := d.Name
 	var r Resource
 	for d.Next() {
 		if r != nil {
-			d.Error("a second resource in one " + d.Name + "'s wrapper")
+			d.Error("a second resource in one " + wrapper)
 			d.Skip()
 			continue
 		}

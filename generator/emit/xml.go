@@ -111,9 +111,15 @@ func (e *emitter) decodeXMLStruct(f *jen.File, t *model.Type) {
 			present = append(present, jen.Id("x").Dot(fd.GoName).Op("!=").Nil())
 		}
 		g.Id("d").Dot("CheckAttrs").Call()
-		g.Id("n").Op(":=").Lit(0)
+		if t.Kind != model.KindResource {
+			// <name/> with no attribute: FHIR JSON's {}
+			cond := jen.Id("d").Dot("Empty").Call()
+			for _, p := range present {
+				cond = cond.Op("&&").Op("!").Parens(p)
+			}
+			g.If(cond).Block(jen.Id("d").Dot("Error").Call(jen.Lit("an element without content")))
+		}
 		g.For(jen.Id("d").Dot("Next").Call()).BlockFunc(func(loop *jen.Group) {
-			loop.Id("n").Op("++")
 			loop.Switch(jen.Id("d").Dot("Name")).BlockFunc(func(sw *jen.Group) {
 				for i, fd := range t.Fields {
 					e.decodeXMLCases(sw, i, fd)
@@ -121,13 +127,6 @@ func (e *emitter) decodeXMLStruct(f *jen.File, t *model.Type) {
 				sw.Default().Block(jen.Id("d").Dot("Unknown").Call())
 			})
 		})
-		if t.Kind != model.KindResource {
-			cond := jen.Id("n").Op("==").Lit(0)
-			for _, p := range present {
-				cond = cond.Op("&&").Op("!").Parens(p)
-			}
-			g.If(cond).Block(jen.Id("d").Dot("Error").Call(jen.Lit("an element without content")))
-		}
 	})
 }
 

@@ -495,6 +495,17 @@ func (d *Decoder) Attr(name string) (string, bool) {
 	return "", false
 }
 
+// Has reports whether the element entered last has the unprefixed
+// attribute name.
+func (d *Decoder) Has(name string) bool {
+	for _, a := range d.attrs {
+		if a.space == "" && a.local == name {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckAttrs reports what is wrong with the element entered last once its
 // attributes are read: a namespace other than FHIR's, attributes that were
 // not asked for (the root's xsi:schemaLocation aside).
@@ -588,6 +599,10 @@ func (d *Decoder) close() {
 	d.open = d.open[:depth-1]
 }
 
+// Empty reports whether the element entered last is written <name/>: it
+// has no children.
+func (d *Decoder) Empty() bool { return d.empty }
+
 // Skip reads the element entered last to its end.
 func (d *Decoder) Skip() {
 	for d.Next() {
@@ -648,7 +663,7 @@ func (d *Decoder) XHTML() (string, bool) {
 	start := d.start
 	if d.space != XHTMLNamespace || strings.Contains(d.open[len(d.open)-1].name, ":") {
 		d.Error("the narrative must be an XHTML div (namespace " + XHTMLNamespace + ")")
-		d.Skip()
+		d.rawContent(false)
 		return "", false
 	}
 	declared := false
@@ -658,7 +673,7 @@ func (d *Decoder) XHTML() (string, bool) {
 	if !declared {
 		d.Error("the narrative's div must declare xmlns=\"" + XHTMLNamespace + "\" itself, as FHIR JSON's does")
 	}
-	if !d.rawContent() {
+	if !d.rawContent(true) {
 		return "", false
 	}
 	raw := d.data[start:d.pos]
@@ -672,9 +687,9 @@ func (d *Decoder) XHTML() (string, bool) {
 }
 
 // rawContent reads the content and end of the element entered last: any
-// well-formed XML, its elements and text unchecked but for their syntax,
-// without prefixes.
-func (d *Decoder) rawContent() bool {
+// well-formed XML, its elements and text unchecked but for their syntax;
+// with xhtml, its elements XHTML without prefixes.
+func (d *Decoder) rawContent(xhtml bool) bool {
 	depth := len(d.open)
 	if d.empty {
 		d.empty = false
@@ -725,7 +740,7 @@ func (d *Decoder) rawContent() bool {
 			if !d.startTag() {
 				return false
 			}
-			if strings.Contains(d.open[len(d.open)-1].name, ":") || d.space != XHTMLNamespace {
+			if xhtml && (strings.Contains(d.open[len(d.open)-1].name, ":") || d.space != XHTMLNamespace) {
 				d.syntax(d.start, "the narrative's elements must be XHTML, without prefixes")
 				return false
 			}
