@@ -125,7 +125,7 @@ func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bo
 			unexpected = append(unexpected, base+": "+problem)
 		}
 	}
-	fmt.Printf("%s %s: %d of %d resources round-trip (%d known failures, %d kept raw, %.1f MB)\n",
+	fmt.Printf("%s %s: %d of %d resources round-trip, in JSON and through XML (%d known failures, %d kept raw, %.1f MB)\n",
 		name, ref, passed, total, total-passed-len(unexpected), raw, float64(bytesIn)/1e6)
 	for _, u := range unexpected {
 		fmt.Println("FAIL", u)
@@ -194,6 +194,24 @@ func roundTrip(v version, data []byte) (problem string, raw bool) {
 	}
 	if !reflect.DeepEqual(want, got) {
 		return "differs: " + firstDifference("", want, got), raw
+	}
+	if raw {
+		return "", raw // a type not generated: no XML
+	}
+	// and through XML: JSON -> Go -> XML -> Go -> JSON
+	x, err := v.marshalXML(res)
+	if err != nil {
+		return "encode XML: " + err.Error(), raw
+	}
+	back, err := v.unmarshalXML(x)
+	if err != nil {
+		return "decode XML: " + err.Error(), raw
+	}
+	if out, err = v.marshal(back); err != nil {
+		return "encode after XML: " + err.Error(), raw
+	}
+	if got, err = parse(out); err != nil || !reflect.DeepEqual(want, got) {
+		return "differs after XML: " + firstDifference("", want, got), raw
 	}
 	return "", raw
 }

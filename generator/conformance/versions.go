@@ -20,7 +20,10 @@ type version struct {
 	fhirpathModel string
 	unmarshal     func([]byte) (any, error)
 	marshal       func(any) ([]byte, error)
-	raw           func(any) bool
+	// marshalXML and unmarshalXML: the same in FHIR XML
+	marshalXML   func(any) ([]byte, error)
+	unmarshalXML func([]byte) (any, error)
+	raw          func(any) bool
 	// issues validates and returns the errors
 	errors func(any) []issue
 	// decodeErrors are the errors of a document that does not decode
@@ -49,6 +52,8 @@ var versions = map[string]version{
 		fhirpathModel: "r4",
 		unmarshal:     func(b []byte) (any, error) { return r4.UnmarshalResource(b) },
 		marshal:       func(r any) ([]byte, error) { return r4.MarshalResource(r.(r4.Resource)) },
+		marshalXML:    func(r any) ([]byte, error) { return r4.MarshalResourceXML(r.(r4.Resource)) },
+		unmarshalXML:  func(b []byte) (any, error) { return r4.UnmarshalResourceXML(b) },
 		raw:           func(r any) bool { _, ok := r.(*r4.RawResource); return ok },
 		errors: func(r any) []issue {
 			var out []issue
@@ -83,9 +88,11 @@ var versions = map[string]version{
 			}
 			return out
 		},
-		unmarshal: func(b []byte) (any, error) { return r4b.UnmarshalResource(b) },
-		marshal:   func(r any) ([]byte, error) { return r4b.MarshalResource(r.(r4b.Resource)) },
-		raw:       func(r any) bool { _, ok := r.(*r4b.RawResource); return ok },
+		unmarshal:    func(b []byte) (any, error) { return r4b.UnmarshalResource(b) },
+		marshal:      func(r any) ([]byte, error) { return r4b.MarshalResource(r.(r4b.Resource)) },
+		marshalXML:   func(r any) ([]byte, error) { return r4b.MarshalResourceXML(r.(r4b.Resource)) },
+		unmarshalXML: func(b []byte) (any, error) { return r4b.UnmarshalResourceXML(b) },
+		raw:          func(r any) bool { _, ok := r.(*r4b.RawResource); return ok },
 		errors: func(r any) []issue {
 			var out []issue
 			for _, i := range r4b.ValidateResource(r.(r4b.Resource)) {
@@ -122,6 +129,8 @@ var versions = map[string]version{
 		fhirpathModel: "r5",
 		unmarshal:     func(b []byte) (any, error) { return r5.UnmarshalResource(b) },
 		marshal:       func(r any) ([]byte, error) { return r5.MarshalResource(r.(r5.Resource)) },
+		marshalXML:    func(r any) ([]byte, error) { return r5.MarshalResourceXML(r.(r5.Resource)) },
+		unmarshalXML:  func(b []byte) (any, error) { return r5.UnmarshalResourceXML(b) },
 		raw:           func(r any) bool { _, ok := r.(*r5.RawResource); return ok },
 		errors: func(r any) []issue {
 			var out []issue
