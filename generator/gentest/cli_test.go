@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fhirgen/fhirgen/generated/r4"
 )
 
 // buildValidator builds the generated fhir-validate command.
@@ -83,13 +85,28 @@ func TestFHIRValidateCommand(t *testing.T) {
 			t.Errorf("valid file %v: exit %d, output %q; want exit %d, output %q...", tc.args, code, out, tc.wantCode, tc.wantOut)
 		}
 	}
-	out, code := runValidator(t, bin, good, bad, "testdata/fixtures/seed-001-ci-build-logout.json")
+	// the bad event as XML, under a name that says neither: told by its content
+	res, err := r4.UnmarshalResource(mustRead(t, bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	badXML, err := r4.MarshalResourceXML(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sniffed := filepath.Join(dir, "bad-event.txt")
+	if err := os.WriteFile(sniffed, badXML, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runValidator(t, bin, good, bad, sniffed, "testdata/fixtures/seed-001-ci-build-logout.json", "testdata/fixtures/seed-003-dstu2-login.xml")
 	if code != 1 {
 		t.Fatalf("invalid files: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
 		bad + `: error AuditEvent.action: "X" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action`,
+		sniffed + `: error AuditEvent.action: "X" is not in the value set http://hl7.org/fhir/ValueSet/audit-event-action`,
 		"testdata/fixtures/seed-001-ci-build-logout.json: error AuditEvent.agent[0].networkString: unknown property (at byte 978)",
+		"testdata/fixtures/seed-003-dstu2-login.xml: error AuditEvent.source.identifier: unknown element identifier (at line 4, column 2843)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -173,4 +190,13 @@ func TestFHIRValidateTerminology(t *testing.T) {
 	if out, code := runValidator(t, bin, "-unknown-extensions", "none", "-tx", srv.URL, good); code != 0 || !strings.Contains(out, "warning AuditEvent.type: the code \"110110\" of http://dicom.nema.org/resources/ontology/DCM was not checked") {
 		t.Errorf("an unreachable server: exit %d: %s", code, out)
 	}
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
