@@ -134,3 +134,87 @@ func TestSeed003DSTU2XML(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// FuzzUnmarshalResourceXML: no input panics or hangs; errors are
+// fhir.XMLErrors; and whatever decodes writes XML that decodes to the same
+// resource (its JSON the same), and validates without panicking.
+func FuzzUnmarshalResourceXML(f *testing.F) {
+	for _, file := range readFiles(f, "testdata/corpus/*.json") {
+		if r, err := r4.UnmarshalResource(file.data); err == nil {
+			if x, err := r4.MarshalResourceXML(r); err == nil {
+				f.Add(x)
+			}
+		}
+	}
+	for _, file := range readFiles(f, "testdata/fixtures/*.xml") {
+		f.Add(file.data)
+	}
+	for _, s := range []string{ooOpen + issue + `</OperationOutcome>`, `<!DOCTYPE a>`, `<a xmlns="http://hl7.org/fhir"/>`, `<?xml version="1.0"?>`,
+		ooOpen + `<text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml">&#xD;<![CDATA[x]]></div></text>` + issue + `</OperationOutcome>`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := r4.UnmarshalResourceXML(data)
+		if err != nil {
+			var xe fhir.XMLErrors
+			if res != nil || !errors.As(err, &xe) {
+				t.Fatalf("%v, %v: want no resource and fhir.XMLErrors", res, err)
+			}
+			return
+		}
+		if res == nil {
+			t.Fatal("nil resource without an error")
+		}
+		j1, err := r4.MarshalResource(res)
+		if err != nil {
+			return // a value JSON cannot hold (an empty string with nothing else) is JSON's refusal
+		}
+		x, err := r4.MarshalResourceXML(res)
+		if err != nil {
+			t.Fatalf("decoded from XML, but not written back: %v", err)
+		}
+		again, err := r4.UnmarshalResourceXML(x)
+		if err != nil {
+			t.Fatalf("our own XML does not decode: %v\n%s", err, x)
+		}
+		j2, _ := r4.MarshalResource(again)
+		if string(j1) != string(j2) {
+			t.Fatalf("XML round trip changed the resource:\n%s\n%s", j1, j2)
+		}
+		if v, ok := res.(interface{ ValidateIssues() r4.Issues }); ok {
+			v.ValidateIssues()
+		}
+	})
+}
+
+// FuzzXMLRoundTrip: whatever decodes from JSON and can be written as XML
+// comes back from that XML with the same JSON.
+func FuzzXMLRoundTrip(f *testing.F) {
+	seedCorpus(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := r4.UnmarshalResource(data)
+		if err != nil {
+			return
+		}
+		j1, err := r4.MarshalResource(res)
+		if err != nil {
+			return
+		}
+		x, err := r4.MarshalResourceXML(res)
+		if err != nil {
+			var ee *fhir.EncodeError
+			if !errors.As(err, &ee) {
+				t.Fatalf("%v: want a fhir.EncodeError", err)
+			}
+			return // what XML cannot hold: a control character, a type not generated
+		}
+		back, err := r4.UnmarshalResourceXML(x)
+		if err != nil {
+			t.Fatalf("our own XML does not decode: %v\n%s", err, x)
+		}
+		j2, err := r4.MarshalResource(back)
+		if err != nil || string(j1) != string(j2) {
+			t.Fatalf("XML round trip changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j2)
+		}
+	})
+}

@@ -130,8 +130,8 @@ func (e *Encoder) Close() {
 func (e *Encoder) XHTML(div string) {
 	e.child()
 	e.newline(len(e.names))
-	if !strings.HasPrefix(div, "<div") {
-		e.Fail("the narrative is not a div element")
+	if msg := checkDiv(div); msg != "" {
+		e.Fail("the narrative cannot be written as XML: " + msg)
 	}
 	// XML reads a carriage return as a line feed: as a reference it stays
 	e.buf = append(e.buf, strings.ReplaceAll(div, "\r", "&#xD;")...)
@@ -183,4 +183,21 @@ func (e *Encoder) text(s string) {
 		start = i
 	}
 	e.buf = append(e.buf, s[start:]...)
+}
+
+// checkDiv reports why div is not what FHIR XML can carry as it is: one
+// well-formed XHTML div element that declares its namespace ("" when it is).
+func checkDiv(div string) string {
+	d := NewDecoder([]byte(div))
+	if d.Root() {
+		if d.Name != "div" {
+			return "the root element is " + d.Name + ", not div"
+		}
+		d.XHTML()
+		d.End()
+	}
+	if len(d.errs) > 0 {
+		return d.errs[0].Msg
+	}
+	return ""
 }
