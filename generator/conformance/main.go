@@ -87,19 +87,15 @@ func run(v version, name, pkgRef, knownFile, knownInvalidFile string, verbose bo
 	if err != nil {
 		return err
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	files, err := exampleFiles(dir)
 	if err != nil {
 		return err
 	}
-	sort.Strings(files)
 	var total, passed, raw int
 	var unexpected, fixed, resourceFiles []string
 	var bytesIn int64
 	for _, f := range files {
 		base := filepath.Base(f)
-		if base == "package.json" || strings.HasPrefix(base, ".") {
-			continue
-		}
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return err
@@ -214,6 +210,23 @@ func roundTrip(v version, data []byte) (problem string, raw bool) {
 		return "differs after XML: " + firstDifference("", want, got), raw
 	}
 	return "", raw
+}
+
+// exampleFiles lists a package's JSON resources, sorted: its .json files
+// but package.json and hidden ones.
+func exampleFiles(dir string) ([]string, error) {
+	all, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range all {
+		if base := filepath.Base(f); base != "package.json" && !strings.HasPrefix(base, ".") {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 func parse(b []byte) (any, error) {

@@ -37,7 +37,7 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	if err != nil {
 		return err
 	}
-	all, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	all, err := exampleFiles(dir)
 	if err != nil {
 		return err
 	}
@@ -48,9 +48,6 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	seen := map[string]bool{}
 	for _, p := range all {
 		base := filepath.Base(p)
-		if base == "package.json" || strings.HasPrefix(base, ".") {
-			continue
-		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err

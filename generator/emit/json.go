@@ -285,17 +285,11 @@ func (e *emitter) encodeField(g *jen.Group, fd *model.Field) {
 		}
 		g.If(x.Clone().Op("!=").Nil()).Block(key(fd.Name), jen.Id("encodeResource").Call(jen.Id("e"), x.Clone()))
 	case kindChoice:
-		g.Switch(jen.Id("v").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
-			for _, o := range fd.Choice.Options {
-				ot := o.Ref.Type
-				if ot.Kind == model.KindPrimitive {
-					sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
-						jen.Id("encode"+ot.GoName+"Field").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Lit(quotedKey("_"+o.JSONName)), jen.Id("v")),
-					)
-					continue
-				}
-				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(jen.Id("encodeOne").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Id("v")))
+		e.choiceSwitch(g, fd, func(o *model.ChoiceOption) jen.Code {
+			if o.Ref.Type.Kind == model.KindPrimitive {
+				return jen.Id("encode"+o.Ref.Type.GoName+"Field").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Lit(quotedKey("_"+o.JSONName)), jen.Id("v"))
 			}
+			return jen.Id("encodeOne").Call(jen.Id("e"), jen.Lit(quotedKey(o.JSONName)), jen.Id("v"))
 		})
 	}
 }
@@ -417,4 +411,14 @@ func (e *emitter) rawElementFields(root *model.Type) ([]*model.Field, *model.Typ
 		}
 	}
 	return fields, dr
+}
+
+// choiceSwitch adds a type switch over the value of a choice field, v in
+// each case, with the code body gives for each option.
+func (e *emitter) choiceSwitch(g *jen.Group, fd *model.Field, body func(o *model.ChoiceOption) jen.Code) {
+	g.Switch(jen.Id("v").Op(":=").Id("x").Dot(fd.GoName).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
+		for _, o := range fd.Choice.Options {
+			sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(body(o))
+		}
+	})
 }

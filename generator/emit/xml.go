@@ -72,17 +72,11 @@ func (e *emitter) encodeXMLField(g *jen.Group, fd *model.Field) {
 		}
 		g.Id("encodeXMLResource").Call(jen.Id("e"), name, x.Clone())
 	case kindChoice:
-		g.Switch(jen.Id("v").Op(":=").Add(x.Clone()).Assert(jen.Type())).BlockFunc(func(sw *jen.Group) {
-			for _, o := range fd.Choice.Options {
-				ot := o.Ref.Type
-				if ot.Kind == model.KindPrimitive {
-					sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(
-						jen.Id("encodeXML"+ot.GoName).Call(jen.Id("e"), jen.Lit(o.JSONName), jen.Id("v")),
-					)
-					continue
-				}
-				sw.Case(jen.Op("*").Add(e.typeExpr(o.Ref))).Block(jen.Id("encodeXMLOne").Call(jen.Id("e"), jen.Lit(o.JSONName), jen.Id("v")))
+		e.choiceSwitch(g, fd, func(o *model.ChoiceOption) jen.Code {
+			if o.Ref.Type.Kind == model.KindPrimitive {
+				return jen.Id("encodeXML"+o.Ref.Type.GoName).Call(jen.Id("e"), jen.Lit(o.JSONName), jen.Id("v"))
 			}
+			return jen.Id("encodeXMLOne").Call(jen.Id("e"), jen.Lit(o.JSONName), jen.Id("v"))
 		})
 	}
 }
