@@ -3,6 +3,7 @@ package gentest
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,6 +64,8 @@ func TestUnmarshalResourceXMLRefuses(t *testing.T) {
 			"a control character is not allowed in XML"},
 		{"a comment with --", ooOpen + `<!-- a -- b -->` + issue + `</OperationOutcome>`, "a comment that does not end with -->, or holds --"},
 		{"an attribute twice", ooOpen + `<issue><severity value="error" value="fatal"/><code value="invalid"/></issue></OperationOutcome>`, "attribute value twice"},
+		{"too many attributes", ooOpen + `<issue` + manyAttrs(300) + `/></OperationOutcome>`,
+			"more than 256 attributes on one element"},
 		{"a wrapper with two resources", `<AuditEvent xmlns="http://hl7.org/fhir"><contained><OperationOutcome>` + issue + `</OperationOutcome><OperationOutcome>` + issue + `</OperationOutcome></contained></AuditEvent>`,
 			"AuditEvent.contained[0] (line 1, column 152): a second resource in one contained"},
 		{"an element without content", ooOpen + `<issue><severity value="error"/><code value="invalid"/><details/></issue></OperationOutcome>`,
@@ -75,6 +78,18 @@ func TestUnmarshalResourceXMLRefuses(t *testing.T) {
 		if r != nil || !errors.As(err, &xe) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, %v; want fhir.XMLErrors with %q", c.name, r, err, c.want)
 		}
+	}
+}
+
+// A huge attribute value (16 MiB) is read, in time linear in its size.
+func TestUnmarshalResourceXMLHugeAttribute(t *testing.T) {
+	big := strings.Repeat("a&amp;b", 16<<20/7)
+	r, err := r4.UnmarshalResourceXML([]byte(ooOpen + `<issue><severity value="error"/><code value="invalid"/><diagnostics value="` + big + `"/></issue></OperationOutcome>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.(*r4.OperationOutcome).Issue[0].GetDiagnostics().GetValue(); len(got) != len(big)/7*3 {
+		t.Errorf("diagnostics of %d bytes, want %d", len(got), len(big)/7*3)
 	}
 }
 
@@ -217,4 +232,13 @@ func FuzzXMLRoundTrip(f *testing.F) {
 			t.Fatalf("XML round trip changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j2)
 		}
 	})
+}
+
+// manyAttrs writes n attributes of distinct names.
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(" a" + strconv.Itoa(i) + `="1"`)
+	}
+	return b.String()
 }

@@ -14,6 +14,11 @@ import (
 // XHTMLNamespace is the namespace of a narrative's div.
 const XHTMLNamespace = "http://www.w3.org/1999/xhtml"
 
+// maxAttrs bounds the attributes of one element (a FHIR element has three
+// at most, an XHTML one a few), so that checking them for duplicates stays
+// cheap.
+const maxAttrs = 256
+
 // Decoder reads FHIR XML, strictly: every element in FHIR's namespace,
 // elements only (no text) outside the narrative, no document type
 // declaration and so no entity but XML's five and character references (an
@@ -277,6 +282,10 @@ func (d *Decoder) startTag() bool {
 		}
 		if had == d.pos {
 			d.syntax(d.pos, "white space is needed between attributes")
+			return false
+		}
+		if len(d.attrs) == maxAttrs {
+			d.syntax(d.pos, "more than "+strconv.Itoa(maxAttrs)+" attributes on one element")
 			return false
 		}
 		an, ok := d.name()
