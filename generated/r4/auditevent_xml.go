@@ -145,8 +145,8 @@ func (x *AuditEventAgent) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -225,8 +225,8 @@ func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -270,8 +270,8 @@ func (x *AuditEventSource) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -325,8 +325,8 @@ func (x *AuditEventEntity) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -402,8 +402,8 @@ func (x *AuditEventEntityDetail) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {

@@ -55,8 +55,8 @@ func decodeXMLBooleanInto(s *decodeState, x *Boolean) {
 		}
 	}
 	d.CheckAttrs()
-	if d.Empty() && x.ID == nil && !d.Has("value") {
-		d.Error("an element without a value, an id or extensions")
+	if x.ID == nil && !d.Has("value") {
+		d.NeedContent("an element without a value, an id or extensions")
 	}
 	for d.Next() {
 		if d.Name == "extension" && d.Enter(0, "extension", true) {

@@ -24,8 +24,8 @@ func (x *Coding) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {

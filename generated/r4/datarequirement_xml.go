@@ -32,8 +32,8 @@ func (x *DataRequirement) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -105,8 +105,8 @@ func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -160,8 +160,8 @@ func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -217,8 +217,8 @@ func (x *DataRequirementSort) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {

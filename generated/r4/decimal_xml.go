@@ -57,8 +57,8 @@ func decodeXMLDecimalInto(s *decodeState, x *Decimal) {
 		}
 	}
 	d.CheckAttrs()
-	if d.Empty() && x.ID == nil && !d.Has("value") {
-		d.Error("an element without a value, an id or extensions")
+	if x.ID == nil && !d.Has("value") {
+		d.NeedContent("an element without a value, an id or extensions")
 	}
 	for d.Next() {
 		if d.Name == "extension" && d.Enter(0, "extension", true) {

@@ -125,12 +125,10 @@ func (x *Extension) decodeXML(s *decodeState) {
 	}
 	if v, ok := d.Attr("url"); ok {
 		x.URL = v
-	} else {
-		d.Error("attribute url is required")
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) && !(x.URL != "") {
-		d.Error("an element without content")
+	if !(x.ID != nil) && !(x.URL != "") {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {

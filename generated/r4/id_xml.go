@@ -17,8 +17,8 @@ func encodeXMLID(e *fhirxml.Encoder, name string, p *ID) {
 		e.Attr("id", *p.ID)
 	}
 	if p.Value != nil {
-		if *p.Value == "" && !p.hasElement() {
-			e.Fail("an empty string is not a FHIR value")
+		if *p.Value == "" {
+			e.Fail("an empty string is not a FHIR value, and XML has no place for one")
 		}
 		e.Attr("value", string(*p.Value))
 	}
@@ -53,8 +53,8 @@ func decodeXMLIDInto(s *decodeState, x *ID) {
 		x.Value = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && x.ID == nil && !d.Has("value") {
-		d.Error("an element without a value, an id or extensions")
+	if x.ID == nil && !d.Has("value") {
+		d.NeedContent("an element without a value, an id or extensions")
 	}
 	for d.Next() {
 		if d.Name == "extension" && d.Enter(0, "extension", true) {

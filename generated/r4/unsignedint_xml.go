@@ -52,8 +52,8 @@ func decodeXMLUnsignedIntInto(s *decodeState, x *UnsignedInt) {
 		}
 	}
 	d.CheckAttrs()
-	if d.Empty() && x.ID == nil && !d.Has("value") {
-		d.Error("an element without a value, an id or extensions")
+	if x.ID == nil && !d.Has("value") {
+		d.NeedContent("an element without a value, an id or extensions")
 	}
 	for d.Next() {
 		if d.Name == "extension" && d.Enter(0, "extension", true) {

@@ -121,8 +121,8 @@ func (x *UserSessionStatus) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {
@@ -165,8 +165,8 @@ func (x *UserSessionContext) decodeXML(s *decodeState) {
 		x.ID = s.str(v)
 	}
 	d.CheckAttrs()
-	if d.Empty() && !(x.ID != nil) {
-		d.Error("an element without content")
+	if !(x.ID != nil) {
+		d.NeedContent("an element without content")
 	}
 	for d.Next() {
 		switch d.Name {

@@ -95,9 +95,8 @@ func (e *emitter) decodeXMLStruct(f *jen.File, t *model.Type) {
 			}
 			v := jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("d").Dot("Attr").Call(jen.Lit(fd.Name))
 			if fd.Min >= 1 {
-				g.If(v, jen.Id("ok")).Block(jen.Id("x").Dot(fd.GoName).Op("=").Id("v")).Else().Block(
-					jen.Id("d").Dot("Error").Call(jen.Lit("attribute " + fd.Name + " is required")),
-				)
+				// a missing one is validation's to report, as in JSON
+				g.If(v, jen.Id("ok")).Block(jen.Id("x").Dot(fd.GoName).Op("=").Id("v"))
 				present = append(present, jen.Id("x").Dot(fd.GoName).Op("!=").Lit(""))
 				continue
 			}
@@ -106,12 +105,21 @@ func (e *emitter) decodeXMLStruct(f *jen.File, t *model.Type) {
 		}
 		g.Id("d").Dot("CheckAttrs").Call()
 		if t.Kind != model.KindResource {
-			// <name/> with no attribute: FHIR JSON's {}
-			cond := jen.Id("d").Dot("Empty").Call()
+			// no attribute and no child: FHIR JSON's {}
+			var cond *jen.Statement
 			for _, p := range present {
-				cond = cond.Op("&&").Op("!").Parens(p)
+				if cond == nil {
+					cond = jen.Op("!").Parens(p)
+				} else {
+					cond = cond.Op("&&").Op("!").Parens(p)
+				}
 			}
-			g.If(cond).Block(jen.Id("d").Dot("Error").Call(jen.Lit("an element without content")))
+			need := jen.Id("d").Dot("NeedContent").Call(jen.Lit("an element without content"))
+			if cond == nil {
+				g.Add(need)
+			} else {
+				g.If(cond).Block(need)
+			}
 		}
 		g.For(jen.Id("d").Dot("Next").Call()).BlockFunc(func(loop *jen.Group) {
 			loop.Switch(jen.Id("d").Dot("Name")).BlockFunc(func(sw *jen.Group) {

@@ -70,6 +70,8 @@ func TestUnmarshalResourceXMLRefuses(t *testing.T) {
 			"AuditEvent.contained[0] (line 1, column 152): a second resource in one contained"},
 		{"an element without content", ooOpen + `<issue><severity value="error"/><code value="invalid"/><details/></issue></OperationOutcome>`,
 			"OperationOutcome.issue[0].details (line 1, column 102): an element without content"},
+		{"an element without content, with an end tag", ooOpen + `<issue><severity value="error"/><code value="invalid"/><details> <!-- c --> </details></issue></OperationOutcome>`,
+			"OperationOutcome.issue[0].details (line 1, column 102): an element without content"},
 		{"a primitive without a value", ooOpen + `<issue><severity value="error"/><code value="invalid"/><diagnostics/></issue></OperationOutcome>`,
 			"OperationOutcome.issue[0].diagnostics (line 1, column 102): an element without a value, an id or extensions"},
 	} {

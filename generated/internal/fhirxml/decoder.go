@@ -60,6 +60,11 @@ type frame struct {
 	step  string
 	last  int // the field index of the last child
 	count int // how many children in a row had it
+	start int // offset of its start tag
+	// children counts its child elements; empty, when set, is the problem
+	// to report if it ends with none (see NeedContent)
+	children int
+	empty    string
 }
 
 // NewDecoder reads data, which it does not copy: the caller keeps it
@@ -352,7 +357,10 @@ func (d *Decoder) startTag() bool {
 			a.space, a.local = u, l
 		}
 	}
-	d.open = append(d.open, frame{name: qname, last: -1})
+	if n := len(d.open); n > 0 {
+		d.open[n-1].children++
+	}
+	d.open = append(d.open, frame{name: qname, last: -1, start: d.start})
 	return true
 }
 
@@ -602,15 +610,19 @@ func (d *Decoder) endTag() bool {
 // close leaves the element open last.
 func (d *Decoder) close() {
 	depth := len(d.open)
+	if f := d.open[depth-1]; f.empty != "" && f.children == 0 {
+		d.ErrorAt(f.start, f.empty)
+	}
 	for len(d.binds) > 0 && d.binds[len(d.binds)-1].depth >= depth {
 		d.binds = d.binds[:len(d.binds)-1]
 	}
 	d.open = d.open[:depth-1]
 }
 
-// Empty reports whether the element entered last is written <name/>: it
-// has no children.
-func (d *Decoder) Empty() bool { return d.empty }
+// NeedContent says that the element entered last, whose attributes held
+// nothing, must have a child element: if it ends without one, msg is
+// reported there (FHIR JSON's empty object).
+func (d *Decoder) NeedContent(msg string) { d.open[len(d.open)-1].empty = msg }
 
 // Skip reads the element entered last to its end.
 func (d *Decoder) Skip() {
