@@ -156,21 +156,33 @@ func decodeXMLResourceElement(s *decodeState) Resource {
 // type declaration and no entity but XML's own. The error, if any, is a
 // fhir.XMLErrors listing every problem with its location, line and column.
 func UnmarshalResourceXML(data []byte) (Resource, error) {
+	r, _, err := DecodeResourceXML(data, fhir.DecodeOptions{})
+	return r, err
+}
+
+// DecodeResourceXML is UnmarshalResourceXML with options. With
+// fhir.UnknownDrop an element or attribute the definitions do not have is a
+// warning instead of an error, and is left out; fhir.UnknownKeep is the same
+// in XML (what it keeps is written back as JSON, which an XML element is
+// not). The warnings come back either way; the error, if any, is a
+// fhir.XMLErrors of what is still wrong.
+func DecodeResourceXML(data []byte, opts fhir.DecodeOptions) (Resource, fhir.XMLErrors, error) {
 	s := decodeStates.Get().(*decodeState)
 	s.x = fhirxml.NewDecoder(data)
+	s.x.SetUnknown(opts.Unknown)
 	var r Resource
 	if s.x.Root() {
 		s.x.SetRoot(s.x.Name)
 		r = decodeXMLResourceElement(s)
 		s.x.End()
 	}
-	err := s.x.Finish()
+	warnings, err := s.x.Warnings(), s.x.Finish()
 	*s = decodeState{empties: s.empties[:0]}
 	decodeStates.Put(s)
 	if err != nil {
-		return nil, err
+		return nil, warnings, err
 	}
-	return r, nil
+	return r, warnings, nil
 }
 
 // MarshalResourceXML encodes a resource as FHIR XML (http://hl7.org/fhir/xml.html):

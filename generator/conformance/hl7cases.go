@@ -33,6 +33,7 @@ type hl7Case struct {
 // version, the outcome file, and the options the HL7 harness sets.
 type hl7Manifest struct {
 	Name, Version string
+	File          string          // the instance its outcome is of: JSON, or the case's XML form
 	Java          json.RawMessage // a file name, or an object with one in "outcome"
 	// options that change the verdict, and the fhir-validate flag each maps to
 	Examples          *bool  `json:"examples"`
@@ -123,21 +124,37 @@ func extensionURL(file string) (string, error) {
 	return d.URL, nil
 }
 
+// caseID names one run of a case: its FHIR version, its name, its kind
+// (base: no profile; profile) and the format of the instance (json, xml).
+type caseID struct{ ver, name, kind, format string }
+
+func (c caseID) key() string {
+	k := c.ver + " " + c.name
+	if c.kind == "profile" {
+		k += " (profile)"
+	}
+	if c.format == "xml" {
+		k += " (xml)"
+	}
+	return k
+}
+
+// tally is the line a run is counted in: version, kind and, for XML, format.
+func (c caseID) tally() string {
+	if c.format == "xml" {
+		return c.ver + " " + c.kind + " xml"
+	}
+	return c.ver + " " + c.kind
+}
+
 // hl7Result is how one case came out.
 type hl7Result struct {
-	ver, name, kind     string   // kind: base (no profile) or profile
+	caseID
 	want                int      // errors HL7 reports
 	wantAt, gotAt       []string // their locations, normalized, sorted (wantAt nil: no outcome file)
 	got                 []issue
 	genErr              string // a profile case's: why its module was not generated
 	verdict, count, loc bool
-}
-
-func (r hl7Result) key() string {
-	if r.kind == "profile" {
-		return r.ver + " " + r.name + " (profile)"
-	}
-	return r.ver + " " + r.name
 }
 
 // agrees: the verdict, the error count and (where HL7's outcome is known)
@@ -200,8 +217,10 @@ func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) er
 			if err != nil {
 				return err
 			}
-			profiled = append(profiled, profileJob{ver: ver, name: c.Name, kind: "profile", file: c.File, defs: caseDefs(c, m, true),
-				types: []string{url}, profile: url, flags: flags, want: c.Profile.Errors, outcome: outcomeFile(m.Profile.Java)})
+			id := caseID{ver: ver, name: c.Name, kind: "profile", format: "json"}
+			profiled = append(profiled, profileJob{caseID: id, file: c.File, defs: caseDefs(c, m, true),
+				types: []string{url}, profile: url, flags: flags, want: c.Profile.Errors,
+				outcome: outcomeOf(dir, id, outcomeFile(m.Profile.Java))})
 		}
 		if c.Errors == nil {
 			continue
@@ -211,20 +230,40 @@ func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) er
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		if len(roots) > 0 {
-			profiled = append(profiled, profileJob{ver: ver, name: c.Name, kind: "base", file: c.File, defs: defs,
-				types: roots, flags: flags, want: c.Errors, outcome: outcomeFile(m.Java)})
-			continue
+		// The runs of the base case: its instance, and its XML form where the
+		// suite has one. HL7's outcome file is of the instance the manifest
+		// names; where that is the XML form, the JSON instance is judged by
+		// the selection's error count alone, and the XML form by the outcome
+		// (its count and locations).
+		type form struct {
+			id      caseID
+			file    string
+			want    *int
+			outcome string
 		}
-		got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", c.File))
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.Name, err)
+		id := caseID{ver: ver, name: c.Name, kind: "base", format: "json"}
+		forms := []form{{id, c.File, c.Errors, outcomeOf(dir, id, outcomeFile(m.Java))}}
+		if x := strings.TrimSuffix(c.File, ".json") + ".xml"; m.File == x && x != c.File {
+			xid := id
+			xid.format = "xml"
+			forms = []form{{id, c.File, c.Errors, ""}, {xid, x, nil, forms[0].outcome}}
 		}
-		r, err := compareHL7(dir, ver, c.Name, "base", outcomeFile(m.Java), c.Errors, got)
-		if err != nil {
-			return err
+		for _, f := range forms {
+			if len(roots) > 0 {
+				profiled = append(profiled, profileJob{caseID: f.id, file: f.file, defs: defs,
+					types: roots, flags: flags, want: f.want, outcome: f.outcome})
+				continue
+			}
+			got, err := runValidate(filepath.Join(bin, ver+"-validate"), flags, filepath.Join(dir, "cases", f.file))
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.Name, err)
+			}
+			r, err := compareHL7(dir, f.id, f.outcome, f.want, got)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
 		}
-		results = append(results, r)
 	}
 	pr, err := runProfileCases(dir, gen, profiled)
 	if err != nil {
@@ -233,19 +272,26 @@ func runHL7Cases(dir, bin string, gen hl7Gen, knownFile string, verbose bool) er
 	return reportHL7(append(results, pr...), known, verbose)
 }
 
-// compareHL7 compares fhirgen's errors on a case (kind "base" or "profile")
-// with the HL7 validator's: their number, and their locations where its
-// outcome file is at hand (the manifest's name for it, else
-// outcomes/java/<R4|R5>.<case>-<kind>.json). want nil: as many errors as the
-// outcome file has.
-func compareHL7(dir, ver, name, kind, outcome string, want *int, got []issue) (hl7Result, error) {
-	r := hl7Result{ver: ver, name: name, kind: kind, got: got}
-	for _, f := range []string{outcome, "java/" + strings.ToUpper(ver) + "." + name + "-" + kind + ".json"} {
-		if f == "" || r.wantAt != nil {
-			continue
+// outcomeOf is HL7's outcome file of a case's run, under outcomes/: the
+// manifest's name for it (java), else java/<R4|R5>.<case>-<kind>.json. It
+// may not exist: compareHL7 then has no locations to compare.
+func outcomeOf(dir string, id caseID, java string) string {
+	if java != "" {
+		if _, err := os.Stat(filepath.Join(dir, "cases", "outcomes", java)); err == nil {
+			return java
 		}
+	}
+	return "java/" + strings.ToUpper(id.ver) + "." + id.name + "-" + id.kind + ".json"
+}
+
+// compareHL7 compares fhirgen's errors on a run of a case with the HL7
+// validator's: their number, and their locations where its outcome file is
+// at hand ("": none). want nil: as many errors as the outcome file has.
+func compareHL7(dir string, id caseID, outcome string, want *int, got []issue) (hl7Result, error) {
+	r := hl7Result{caseID: id, got: got}
+	if outcome != "" {
 		var err error
-		if r.wantAt, err = javaErrors(filepath.Join(dir, "cases", "outcomes", f)); err != nil {
+		if r.wantAt, err = javaErrors(filepath.Join(dir, "cases", "outcomes", outcome)); err != nil {
 			return r, err
 		}
 	}
@@ -255,7 +301,7 @@ func compareHL7(dir, ver, name, kind, outcome string, want *int, got []issue) (h
 	case r.wantAt != nil:
 		r.want = len(r.wantAt)
 	default:
-		return r, fmt.Errorf("%s %s (%s): neither an error count nor an outcome file", ver, name, kind)
+		return r, fmt.Errorf("%s: neither an error count nor an outcome file", id.key())
 	}
 	for _, i := range got {
 		r.gotAt = append(r.gotAt, normalizePath(i.Path))
@@ -275,10 +321,10 @@ func reportHL7(results []hl7Result, known map[string]string, verbose bool) error
 	seen := map[string]bool{}
 	var unexpected []string
 	for _, r := range results {
-		t := byVersion[r.ver+" "+r.kind]
+		t := byVersion[r.tally()]
 		if t == nil {
 			t = &tally{}
-			byVersion[r.ver+" "+r.kind] = t
+			byVersion[r.tally()] = t
 		}
 		reason, listed := known[r.key()]
 		if listed {
@@ -336,20 +382,18 @@ func reportHL7(results []hl7Result, known map[string]string, verbose bool) error
 }
 
 // sameLocations reports whether two sorted lists of error locations agree,
-// one to one: the same location, or fhirgen's a child of HL7's (HL7 reports a
-// missing or unknown element, and a JSON error, at its parent; fhirgen at
-// the element).
+// one to one: the same location first, else fhirgen's a child of HL7's (HL7
+// reports a missing or unknown element, and a JSON error, at its parent;
+// fhirgen at the element).
 func sameLocations(got, want []string) bool {
 	if len(got) != len(want) {
 		return false
 	}
 	left := slices.Clone(want)
 	for _, g := range got {
-		i := slices.Index(left, g)
+		i := slices.IndexFunc(left, func(w string) bool { return locatedAt(g, w, false) })
 		if i < 0 {
-			if p := strings.LastIndexByte(g, '.'); p > 0 {
-				i = slices.Index(left, g[:p])
-			}
+			i = slices.IndexFunc(left, func(w string) bool { return locatedAt(g, w, true) })
 		}
 		if i < 0 {
 			return false
@@ -357,6 +401,19 @@ func sameLocations(got, want []string) bool {
 		left = slices.Delete(left, i, i+1)
 	}
 	return true
+}
+
+// locatedAt reports whether fhirgen's location g is HL7's w, or (child) a
+// child of it. A location of HL7's XML parser has no indexes (it is an
+// XPath, normalized): against one, g is taken without its indexes.
+func locatedAt(g, w string, child bool) bool {
+	if !strings.Contains(w, "[") {
+		g = pathIndex.ReplaceAllString(g, "")
+	}
+	if child {
+		return strings.HasPrefix(g, w+".") && !strings.Contains(g[len(w)+1:], ".")
+	}
+	return g == w
 }
 
 // outcomeFile is the HL7 outcome file a manifest entry names: a file name,
@@ -440,11 +497,17 @@ var (
 	pathNote = regexp.MustCompile(`/\*[^*]*\*/|\[url='[^']*'\]`)
 	// its choice steps: value.ofType(Quantity)
 	pathOfType = regexp.MustCompile(`\.([a-z][A-Za-z0-9]*)\.ofType\(([A-Za-z0-9]+)\)`)
+	// an index in a location: [0]
+	pathIndex = regexp.MustCompile(`\[[0-9]+\]`)
 )
 
 // normalizePath writes an HL7 validator location as fhirgen writes one:
-// no notes, a choice by its JSON name (valueQuantity).
+// no notes, a choice by its JSON name (valueQuantity), and an XPath of its
+// XML parser (/f:List/f:entry) as a path (List.entry).
 func normalizePath(p string) string {
+	if strings.HasPrefix(p, "/f:") {
+		p = strings.ReplaceAll(strings.TrimPrefix(p, "/f:"), "/f:", ".")
+	}
 	p = pathNote.ReplaceAllString(p, "")
 	return pathOfType.ReplaceAllStringFunc(p, func(s string) string {
 		m := pathOfType.FindStringSubmatch(s)

@@ -21,14 +21,14 @@ import (
 // harness loads them, applies what meta.profile names, and knows those
 // extensions).
 type profileJob struct {
-	ver, name, kind string
-	file            string   // the instance, under cases/
-	defs            []string // the definitions to generate from, under cases/
-	types           []string // the roots: canonical URLs
-	profile         string   // "": validate without -profile
-	flags           []string // the fhir-validate flags the HL7 harness's options map to
-	want            *int     // the errors HL7 reports (nil: as its outcome file has)
-	outcome         string   // the manifest's outcome file ("" none)
+	caseID
+	file    string   // the instance, under cases/
+	defs    []string // the definitions to generate from, under cases/
+	types   []string // the roots: canonical URLs
+	profile string   // "": validate without -profile
+	flags   []string // the fhir-validate flags the HL7 harness's options map to
+	want    *int     // the errors HL7 reports (nil: as its outcome file has)
+	outcome string   // HL7's outcome file, under outcomes/ ("": none)
 }
 
 // runProfileCases runs the jobs, as many at once as there are CPUs (each
@@ -54,7 +54,7 @@ func runProfileCases(dir string, gen hl7Gen, jobs []profileJob) ([]hl7Result, er
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("%s (%s): %w", jobs[i].name, jobs[i].kind, err)
+			return nil, fmt.Errorf("%s: %w", jobs[i].key(), err)
 		}
 	}
 	return results, nil
@@ -82,7 +82,7 @@ func runProfileCase(dir string, gen hl7Gen, j profileJob) (hl7Result, error) {
 	}
 	args = append(args, "-invariants", "report", "-out", module, "-module", "fhirgen.test/hl7case")
 	if out, err := command(gen.fhirgen, "", args...); err != nil {
-		r, err := compareHL7(dir, j.ver, j.name, j.kind, j.outcome, j.want, nil)
+		r, err := compareHL7(dir, j.caseID, j.outcome, j.want, nil)
 		r.genErr, r.verdict, r.count, r.loc = lastLine(out), false, false, false
 		return r, err
 	}
@@ -98,7 +98,7 @@ func runProfileCase(dir string, gen hl7Gen, j profileJob) (hl7Result, error) {
 	if err != nil {
 		return hl7Result{}, err
 	}
-	return compareHL7(dir, j.ver, j.name, j.kind, j.outcome, j.want, got)
+	return compareHL7(dir, j.caseID, j.outcome, j.want, got)
 }
 
 // caseDefs are the definition files a case brings: its profile's (for a

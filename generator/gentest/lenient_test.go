@@ -50,3 +50,42 @@ func TestLenientDecoding(t *testing.T) {
 		t.Fatal("a wrong JSON kind was let through")
 	}
 }
+
+// The same document in XML, with an unknown attribute as well: strict
+// decoding refuses it; with fhir.UnknownDrop (and fhir.UnknownKeep, which
+// XML cannot honour) each unknown element and attribute is a warning, with
+// its line and column, and left out. Other errors stay errors.
+func TestLenientDecodingXML(t *testing.T) {
+	const doc = `<OperationOutcome xmlns="http://hl7.org/fhir"><id value="x"/><fromR5><a value="1"/></fromR5>` +
+		`<issue><severity value="error" lang="en"/><code value="invalid"/><details><text value="t"/><note value="n"/></details><extra value="true"/></issue></OperationOutcome>`
+	if _, err := r4.UnmarshalResourceXML([]byte(doc)); err == nil || !strings.Contains(err.Error(), "unknown element") {
+		t.Fatalf("strict decoding: %v", err)
+	}
+	want := []string{
+		"OperationOutcome.fromR5 (line 1, column 62): unknown element fromR5, left out",
+		"OperationOutcome.issue[0].severity (line 1, column 100): unknown attribute lang on element severity, left out",
+		"OperationOutcome.issue[0].details.note (line 1, column 184): unknown element note, left out",
+		"OperationOutcome.issue[0].extra (line 1, column 211): unknown element extra, left out",
+	}
+	for _, policy := range []fhir.UnknownPolicy{fhir.UnknownDrop, fhir.UnknownKeep} {
+		res, warnings, err := r4.DecodeResourceXML([]byte(doc), fhir.DecodeOptions{Unknown: policy})
+		if err != nil {
+			t.Fatalf("%s: %v", policy, err)
+		}
+		var got []string
+		for _, w := range warnings {
+			got = append(got, w.Error())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: warnings\n%s\nwant\n%s", policy, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		out, err := r4.MarshalResource(res)
+		if wantOut := `{"resourceType":"OperationOutcome","id":"x","issue":[{"severity":"error","code":"invalid","details":{"text":"t"}}]}`; err != nil || string(out) != wantOut {
+			t.Errorf("%s: decoded as\n%s\nwant\n%s (%v)", policy, out, wantOut, err)
+		}
+	}
+	bad := strings.Replace(doc, `<code value="invalid"/>`, `<code value=""/>`, 1)
+	if _, _, err := r4.DecodeResourceXML([]byte(bad), fhir.DecodeOptions{Unknown: fhir.UnknownDrop}); err == nil {
+		t.Fatal("an empty value was let through")
+	}
+}

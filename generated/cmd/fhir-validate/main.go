@@ -133,38 +133,40 @@ func isXML(file string, data []byte) bool {
 	return strings.HasPrefix(rest, "<")
 }
 
-// validateFile decodes and validates one file, FHIR JSON or FHIR XML.
+// validateFile decodes and validates one file, FHIR JSON or FHIR XML. An
+// element or property the definitions do not have is an error, and the
+// rest is still validated (as the HL7 validator does); any other decoding
+// problem ends the file's validation.
 func validateFile(file, profile string, opts *fhir.ValidationOptions) r4.Issues {
 	data, err := fhir.ReadDocumentFile(file)
 	if err != nil {
 		return r4.Issues{{Severity: fhir.SeverityFatal, Code: "not-found", Message: err.Error()}}
 	}
-	decode := r4.UnmarshalResource
+	lenient := fhir.DecodeOptions{Unknown: fhir.UnknownDrop}
+	var res r4.Resource
+	var issues r4.Issues
 	if isXML(file, data) {
-		decode = r4.UnmarshalResourceXML
+		var unknown fhir.XMLErrors
+		res, unknown, err = r4.DecodeResourceXML(data, lenient)
+		issues = xmlIssues(unknown)
+	} else {
+		var unknown fhir.JSONErrors
+		res, unknown, err = r4.DecodeResource(data, lenient)
+		issues = jsonIssues(unknown)
 	}
-	res, err := decode(data)
 	if err != nil {
 		var jerrs fhir.JSONErrors
 		var xerrs fhir.XMLErrors
-		var issues r4.Issues
 		switch {
 		case errors.As(err, &jerrs):
-			for _, e := range jerrs {
-				issues = append(issues, fhir.Issue{Severity: fhir.SeverityError, Code: "structure", Path: e.Path, Message: e.Msg + " (at byte " + strconv.Itoa(e.Offset) + ")"})
-			}
+			return append(issues, jsonIssues(jerrs)...)
 		case errors.As(err, &xerrs):
-			for _, e := range xerrs {
-				issues = append(issues, fhir.Issue{Severity: fhir.SeverityError, Code: "structure", Path: e.Path, Message: e.Msg + " (at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) + ")"})
-			}
-		default:
-			return r4.Issues{{Severity: fhir.SeverityFatal, Code: "structure", Message: err.Error()}}
+			return append(issues, xmlIssues(xerrs)...)
 		}
-		return issues
+		return append(issues, fhir.Issue{Severity: fhir.SeverityFatal, Code: "structure", Message: err.Error()})
 	}
-	var issues r4.Issues
 	if _, ok := res.(interface{ ValidateIssues() r4.Issues }); ok {
-		issues = r4.ValidateResourceWith(res, opts)
+		issues = append(issues, r4.ValidateResourceWith(res, opts)...)
 	} else {
 		issues = append(issues, fhir.Issue{Severity: fhir.SeverityInformation, Code: "not-supported", Path: res.ResourceType(),
 			Message: "resource of type " + res.ResourceType() + " was not generated in this module and is not validated"})
@@ -187,6 +189,24 @@ func validateFile(file, profile string, opts *fhir.ValidationOptions) r4.Issues 
 		issues = append(issues, validateProfile(p, res)...)
 	}
 	return issues
+}
+
+// jsonIssues are JSON decoding problems as error issues.
+func jsonIssues(es fhir.JSONErrors) r4.Issues {
+	var out r4.Issues
+	for _, e := range es {
+		out = append(out, fhir.Issue{Severity: fhir.SeverityError, Code: "structure", Path: e.Path, Message: e.Msg + " (at byte " + strconv.Itoa(e.Offset) + ")"})
+	}
+	return out
+}
+
+// xmlIssues are XML decoding problems as error issues.
+func xmlIssues(es fhir.XMLErrors) r4.Issues {
+	var out r4.Issues
+	for _, e := range es {
+		out = append(out, fhir.Issue{Severity: fhir.SeverityError, Code: "structure", Path: e.Path, Message: e.Msg + " (at line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) + ")"})
+	}
+	return out
 }
 
 // baseType is the resource type a URL defines ("" for another URL): a

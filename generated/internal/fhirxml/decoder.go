@@ -41,6 +41,9 @@ type Decoder struct {
 	binds []bind  // namespace declarations in scope
 	errs  []*fhir.XMLError
 	fatal bool // a syntax error: nothing more is read
+
+	unknown fhir.UnknownPolicy // what an unknown element or attribute is
+	warns   fhir.XMLErrors     // what lenient decoding let through
 }
 
 type attr struct {
@@ -72,6 +75,15 @@ type frame struct {
 func NewDecoder(data []byte) *Decoder {
 	return &Decoder{data: data}
 }
+
+// SetUnknown says what to do with elements and attributes the definitions
+// do not have: an error (the zero policy), or a warning and left out
+// (fhir.UnknownDrop, and fhir.UnknownKeep, which XML cannot honour: what is
+// kept is written back as JSON, and an XML element is not JSON).
+func (d *Decoder) SetUnknown(p fhir.UnknownPolicy) { d.unknown = p }
+
+// Warnings are what lenient decoding let through.
+func (d *Decoder) Warnings() fhir.XMLErrors { return d.warns }
 
 // Failed reports whether a problem was found.
 func (d *Decoder) Failed() bool { return len(d.errs) > 0 }
@@ -111,15 +123,29 @@ func (d *Decoder) position(offset int) (int, int) {
 }
 
 // ErrorAt records a problem at offset.
-func (d *Decoder) ErrorAt(offset int, msg string) {
-	if len(d.errs) >= fhir.MaxErrors {
-		return
+func (d *Decoder) ErrorAt(offset int, msg string) { d.errs = d.record(d.errs, offset, msg) }
+
+// record adds a problem at offset to list, up to fhir.MaxErrors.
+func (d *Decoder) record(list fhir.XMLErrors, offset int, msg string) fhir.XMLErrors {
+	if len(list) >= fhir.MaxErrors {
+		return list
 	}
 	line, col := d.position(offset)
-	d.errs = append(d.errs, &fhir.XMLError{Path: d.Location(), Line: line, Column: col, Msg: msg})
-	if len(d.errs) == fhir.MaxErrors {
-		d.errs = append(d.errs, &fhir.XMLError{Path: d.Location(), Line: line, Column: col, Msg: "too many problems; stopped reporting"})
+	list = append(list, &fhir.XMLError{Path: d.Location(), Line: line, Column: col, Msg: msg})
+	if len(list) == fhir.MaxErrors {
+		list = append(list, &fhir.XMLError{Path: d.Location(), Line: line, Column: col, Msg: "too many problems; stopped reporting"})
 	}
+	return list
+}
+
+// unknownHere reports an element or attribute the definitions do not have:
+// an error, or under a lenient policy a warning.
+func (d *Decoder) unknownHere(msg string) {
+	if d.unknown == fhir.UnknownDrop || d.unknown == fhir.UnknownKeep {
+		d.warns = d.record(d.warns, d.start, msg+", left out")
+		return
+	}
+	d.Error(msg)
 }
 
 // Error records a problem with the element entered last.
@@ -532,7 +558,7 @@ func (d *Decoder) CheckAttrs() {
 		if a.used || (len(d.open) == 1 && a.space == "http://www.w3.org/2001/XMLSchema-instance" && a.local == "schemaLocation") {
 			continue
 		}
-		d.Error("unknown attribute " + a.local + " on element " + d.Name)
+		d.unknownHere("unknown attribute " + a.local + " on element " + d.Name)
 	}
 }
 
@@ -663,10 +689,10 @@ func (d *Decoder) Enter(field int, name string, repeats bool) bool {
 }
 
 // Unknown reports the child just entered as an element its parent does not
-// have, and skips it.
+// have (see SetUnknown), and skips it.
 func (d *Decoder) Unknown() {
 	d.open[len(d.open)-1].step = d.Name
-	d.Error("unknown element " + d.Name)
+	d.unknownHere("unknown element " + d.Name)
 	d.Skip()
 }
 
