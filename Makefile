@@ -90,7 +90,8 @@ ig-conformance:
 
 ## hl7-cases: validate the HL7 validator's own test cases (generator/conformance/hl7cases, from its
 ## fhir-test-cases repository) with the fhir-validate of the R4 and R5 modules, with the options the HL7
-## harness sets, and compare verdict, error count and error locations with HL7's outcomes; every difference
+## harness sets (each case that has an XML form in XML too), and compare verdict, error count and error
+## locations with HL7's outcomes; every difference
 ## is listed with its reason in known-hl7-cases.txt (part of make conformance; alone, after make all-module)
 hl7-cases:
 	cd $(CONFORMANCE)/all && $(GO) build -o ../bin/r4-validate ./cmd/fhir-validate
