@@ -102,6 +102,7 @@ hl7-cases:
 
 ## bench: the time to generate all of R4 (all-module prints it); what compiling costs (Go lines, compiler CPU, peak
 ## compiler memory) for the mission module, all of R4 and samply's R4 models; decode/encode throughput and allocations against encoding/json, json.Valid and samply,
+## XML decode/encode throughput against encoding/xml into a generic tree (and its bare token scan),
 ## validation time and allocations for the R4 AuditEvent examples and a UserSession, and the
 ## cost of the compiled invariants: the same definitions generated with -invariants off into
 ## another module, both validated in one process (ratios)

@@ -168,7 +168,10 @@ func UnmarshalResourceXML(data []byte) (Resource, error) {
 // fhir.XMLErrors of what is still wrong.
 func DecodeResourceXML(data []byte, opts fhir.DecodeOptions) (Resource, fhir.XMLErrors, error) {
 	s := decodeStates.Get().(*decodeState)
-	s.x = fhirxml.NewDecoder(data)
+	if s.x == nil {
+		s.x = fhirxml.NewDecoder(nil)
+	}
+	s.x.Reset(data)
 	s.x.SetUnknown(opts.Unknown)
 	var r Resource
 	if s.x.Root() {
@@ -177,7 +180,8 @@ func DecodeResourceXML(data []byte, opts fhir.DecodeOptions) (Resource, fhir.XML
 		s.x.End()
 	}
 	warnings, err := s.x.Warnings(), s.x.Finish()
-	*s = decodeState{empties: s.empties[:0]}
+	s.x.Reset(nil)
+	*s = decodeState{empties: s.empties[:0], x: s.x} // the XML decoder kept: its buffers, the names it read
 	decodeStates.Put(s)
 	if err != nil {
 		return nil, warnings, err

@@ -44,7 +44,19 @@ type Decoder struct {
 
 	unknown fhir.UnknownPolicy // what an unknown element or attribute is
 	warns   fhir.XMLErrors     // what lenient decoding let through
+
+	// names are the element and attribute names read so far, kept across
+	// Reset: a document repeats a few dozen names, and each is a string
+	// allocated once instead of at every tag.
+	names map[string]string
 }
+
+// maxNames and maxNameLen bound what the names cache holds, whatever the
+// documents.
+const (
+	maxNames   = 4096
+	maxNameLen = 64
+)
 
 type attr struct {
 	space, local, value string
@@ -74,6 +86,15 @@ type frame struct {
 // unchanged.
 func NewDecoder(data []byte) *Decoder {
 	return &Decoder{data: data}
+}
+
+// Reset makes d read data as a new decoder would, keeping its buffers and
+// the names it has read (Reset(nil) lets go of the last document).
+func (d *Decoder) Reset(data []byte) {
+	clear(d.attrs)
+	clear(d.open)
+	clear(d.binds)
+	*d = Decoder{data: data, attrs: d.attrs[:0], open: d.open[:0], binds: d.binds[:0], names: d.names}
 }
 
 // SetUnknown says what to do with elements and attributes the definitions
@@ -275,7 +296,16 @@ func (d *Decoder) name() (string, bool) {
 		d.syntax(d.pos, "a name is expected")
 		return "", false
 	}
-	n := string(d.data[d.pos:i])
+	n, ok := d.names[string(d.data[d.pos:i])]
+	if !ok {
+		n = string(d.data[d.pos:i])
+		if len(n) <= maxNameLen && len(d.names) < maxNames {
+			if d.names == nil {
+				d.names = make(map[string]string)
+			}
+			d.names[n] = n
+		}
+	}
 	d.pos = i
 	return n, true
 }

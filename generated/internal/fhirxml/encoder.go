@@ -25,7 +25,8 @@ type Encoder struct {
 	open   bool     // the last start tag still lacks its '>'
 	indent string   // per level, when indenting
 	prefix string
-	err    error // the first value XML cannot hold
+	err    error    // the first value XML cannot hold
+	div    *Decoder // reads each narrative before it is written (see checkDiv)
 }
 
 // NewEncoder returns an Encoder with a buffer of n bytes.
@@ -130,7 +131,7 @@ func (e *Encoder) Close() {
 func (e *Encoder) XHTML(div string) {
 	e.child()
 	e.newline(len(e.names))
-	if msg := checkDiv(div); msg != "" {
+	if msg := e.checkDiv(div); msg != "" {
 		e.Fail("the narrative cannot be written as XML: " + msg)
 	}
 	// XML reads a carriage return as a line feed: as a reference it stays
@@ -187,8 +188,13 @@ func (e *Encoder) text(s string) {
 
 // checkDiv reports why div is not what FHIR XML can carry as it is: one
 // well-formed XHTML div element that declares its namespace ("" when it is).
-func checkDiv(div string) string {
-	d := NewDecoder([]byte(div))
+func (e *Encoder) checkDiv(div string) string {
+	if e.div == nil {
+		e.div = NewDecoder(nil)
+	}
+	d := e.div
+	d.Reset([]byte(div))
+	defer d.Reset(nil)
 	if d.Root() {
 		if d.Name != "div" {
 			return "the root element is " + d.Name + ", not div"

@@ -1,18 +1,25 @@
-// Command bench measures the generated FHIR JSON codec against its peers, in
-// one process on the same documents: the JSON resources of an R4 package
-// that every decoder here accepts.
+// Command bench measures the generated FHIR JSON and XML codecs against
+// their peers, in one process on the same documents: the JSON resources of an
+// R4 package that every decoder here accepts, and the same resources as FHIR
+// XML (written by the generated encoder, which make conformance checks).
 //
-// Peers: encoding/json into any, json.Valid (a scan that builds nothing: the
-// floor of any decoder), and github.com/samply/golang-fhir-models. It prints
-// throughput (MB/s of input JSON) and allocations per document, and the
-// ratios the project's targets are stated in.
+// JSON peers: encoding/json into any, json.Valid (a scan that builds
+// nothing: the floor of any decoder), and github.com/samply/golang-fhir-models.
+// XML peers: encoding/xml into a generic tree of elements, and a scan of
+// encoding/xml's raw tokens that builds nothing. It prints throughput (MB/s
+// of input), allocations per document, and the ratios the project's targets
+// are stated in.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -122,12 +129,50 @@ func main() {
 	}
 	encodeSamply := run("encode samply", func(d doc) error { _, err := json.Marshal(samplys[idx[d.name]]); return err })
 
+	samplys = nil
+
+	// XML: the same resources, as the generated encoder writes them.
+	xmlDocs := make([]doc, len(docs))
+	var xmlTotal int64
+	for i, d := range docs {
+		r, _ := r4.UnmarshalResource(d.data)
+		data, err := r4.MarshalResourceXML(r)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", d.name, err)
+			os.Exit(1)
+		}
+		xmlDocs[i] = doc{name: d.name, typ: d.typ, data: data}
+		xmlTotal += int64(len(data))
+	}
+	docs, total = xmlDocs, xmlTotal
+	decodeOursXML := run("decode fhirgen XML", func(d doc) error { _, err := r4.UnmarshalResourceXML(d.data); return err })
+	decodeTreeXML := run("decode encoding/xml tree", func(d doc) error { var n node; return xml.Unmarshal(d.data, &n) })
+	decodeScanXML := run("decode encoding/xml scan", scanXML)
+	ours = make([]r4.Resource, len(docs))
+	for i, d := range docs {
+		ours[i], _ = r4.UnmarshalResourceXML(d.data)
+	}
+	encodeOursXML := run("encode fhirgen XML", func(d doc) error { _, err := r4.MarshalResourceXML(ours[idx[d.name]]); return err })
+	ours = nil
+	trees := make([]node, len(docs))
+	for i, d := range docs {
+		xml.Unmarshal(d.data, &trees[i])
+	}
+	encodeTreeXML := run("encode encoding/xml tree", func(d doc) error { _, err := xml.Marshal(&trees[idx[d.name]]); return err })
+	trees = nil
+
 	fmt.Printf("%-28s %10s %14s %14s %12s\n", "", "MB/s", "allocs/doc", "bytes/doc", "µs/doc")
-	for _, r := range []result{decodeOurs, decodeValid, decodeAny, decodeSamply, encodeOurs, encodeAny, encodeSamply} {
+	for _, r := range []result{decodeOurs, decodeValid, decodeAny, decodeSamply, encodeOurs, encodeAny, encodeSamply,
+		decodeOursXML, decodeTreeXML, decodeScanXML, encodeOursXML, encodeTreeXML} {
 		fmt.Printf("%-28s %10.1f %14.1f %14.0f %12.1f\n", r.name, r.mbPerSec, r.allocsPerDoc, r.bytesPerDoc, r.nsPerDocument/1e3)
 	}
 	fmt.Println()
+	// ratio prints a ratio and, for a target (0: none), whether it is met.
 	ratio := func(label string, v, target float64, atLeast bool) {
+		if target == 0 {
+			fmt.Printf("%-52s %6.2fx\n", label, v)
+			return
+		}
 		ok := v >= target
 		if !atLeast {
 			ok = v <= target
@@ -148,6 +193,34 @@ func main() {
 	ratio("decode throughput, fhirgen / encoding/json any", decodeOurs.mbPerSec/decodeAny.mbPerSec, 0, true)
 	ratio("encode throughput, fhirgen / samply", encodeOurs.mbPerSec/encodeSamply.mbPerSec, 0, true)
 	ratio("encode throughput, fhirgen / encoding/json any", encodeOurs.mbPerSec/encodeAny.mbPerSec, 0, true)
+	fmt.Printf("\nXML: %.1f MB of the same resources\n", float64(xmlTotal)/1e6)
+	ratio("XML decode throughput, fhirgen / encoding/xml tree", decodeOursXML.mbPerSec/decodeTreeXML.mbPerSec, 2, true)
+	ratio("XML decode throughput, fhirgen / encoding/xml scan", decodeOursXML.mbPerSec/decodeScanXML.mbPerSec, 0, true)
+	ratio("XML decode allocations, fhirgen / encoding/xml tree", decodeOursXML.allocsPerDoc/decodeTreeXML.allocsPerDoc, 0, false)
+	ratio("XML encode throughput, fhirgen / encoding/xml tree", encodeOursXML.mbPerSec/encodeTreeXML.mbPerSec, 0, true)
+}
+
+// node is an XML element as a generic tree: what encoding/xml decodes any
+// document into without knowing its schema.
+type node struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Children []node     `xml:",any"`
+	Text     string     `xml:",chardata"`
+}
+
+// scanXML reads a document's raw tokens with encoding/xml and builds
+// nothing: the floor of a decoder built on it.
+func scanXML(d doc) error {
+	dec := xml.NewDecoder(bytes.NewReader(d.data))
+	for {
+		if _, err := dec.RawToken(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
 }
 
 // load reads the package's resources, keeping those every decoder accepts.
