@@ -28,6 +28,8 @@ func TestUnmarshalResourceXMLRefuses(t *testing.T) {
 			"$ (line 1, column 22): a document type declaration is not allowed"},
 		{"billion laughs", `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>` + ooOpen + issue + `</OperationOutcome>`,
 			"document type declaration is not allowed"},
+		{"an encoding other than UTF-8", `<?xml version="1.0" encoding = 'ISO-8859-1'?>` + ooOpen + issue + `</OperationOutcome>`,
+			`$ (line 1, column 1): the XML declaration names the encoding "ISO-8859-1": FHIR XML is UTF-8`},
 		{"an undefined entity", ooOpen + `<issue><severity value="error"/><code value="invalid"/><diagnostics value="&lol;"/></issue></OperationOutcome>`,
 			"OperationOutcome.issue[0] (line 1, column 122): the entity &lol; is not defined"},
 		{"no namespace", `<OperationOutcome>` + issue + `</OperationOutcome>`,
@@ -101,7 +103,7 @@ func TestUnmarshalResourceXMLHugeAttribute(t *testing.T) {
 // FHIR's namespace, the root's xsi:schemaLocation.
 func TestUnmarshalResourceXMLAccepts(t *testing.T) {
 	for _, c := range []struct{ name, doc, want string }{
-		{"everything XML allows", "\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- c --><?pi x?>\r\n" +
+		{"everything XML allows", "\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!-- c --><?pi x?>\r\n" +
 			`<OperationOutcome xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://hl7.org/fhir x.xsd">` + "\r\n" +
 			`  <id value='a&amp;b&#x41;&#66;'/><!-- c --><issue><severity value="error"/><code value="invalid"/>` +
 			`<diagnostics value="tab&#x9;lf&#xA;"/></issue></OperationOutcome><!-- after -->`,

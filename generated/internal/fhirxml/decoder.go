@@ -196,6 +196,10 @@ func (d *Decoder) Root() bool {
 			d.syntax(d.pos, "the XML declaration does not end")
 			return false
 		}
+		if enc := declaredEncoding(d.data[d.pos+5 : d.pos+end]); enc != "" && !strings.EqualFold(enc, "UTF-8") {
+			d.syntax(d.pos, "the XML declaration names the encoding "+strconv.Quote(enc)+": FHIR XML is UTF-8")
+			return false
+		}
 		d.pos += end + 2
 	}
 	if !d.misc(true) {
@@ -206,6 +210,28 @@ func (d *Decoder) Root() bool {
 		return false
 	}
 	return d.startTag()
+}
+
+// declaredEncoding is the value of the encoding pseudo-attribute of an XML
+// declaration's body ("" when it has none).
+func declaredEncoding(decl []byte) string {
+	i := bytes.Index(decl, []byte("encoding"))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' && rest[0] != '\'' {
+		return ""
+	}
+	end := bytes.IndexByte(rest[1:], rest[0])
+	if end < 0 {
+		return string(rest[1:])
+	}
+	return string(rest[1 : 1+end])
 }
 
 func bom(b []byte) []byte {
