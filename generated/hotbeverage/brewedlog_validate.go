@@ -274,15 +274,19 @@ func validateBrewedLog(v *validator, x *r4.AuditEvent) {
 		}
 	}
 }
+
 func matchBrewedLog1(x *r4.Coding) bool {
 	return x != nil && x.System != nil && x.System.Value != nil && string(*x.System.Value) == "http://terminology.hl7.org/CodeSystem/audit-event-type" && x.Code != nil && x.Code.Value != nil && string(*x.Code.Value) == "rest" && x.Display != nil && x.Display.Value != nil && string(*x.Display.Value) == "Restful Operation"
 }
+
 func matchBrewedLog2(x *r4.Coding) bool {
 	return x != nil && x.System != nil && x.System.Value != nil && string(*x.System.Value) == "http://hl7.org/fhir/restful-interaction" && x.Code != nil && x.Code.Value != nil && string(*x.Code.Value) == "operation" && x.Display != nil && x.Display.Value != nil && string(*x.Display.Value) == "operation"
 }
+
 func matchBrewedLog3(x *r4.Code[r4.AuditEventAction]) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "E"
 }
+
 func matchBrewedLog4(x *r4.Code[r4.AuditEventOutcome]) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "0"
 }
@@ -322,6 +326,7 @@ func sliceBrewedLog7(x *r4.AuditEventAgent, within []r4.Resource) bool {
 		return false
 	}()
 }
+
 func matchBrewedLog8(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -332,6 +337,7 @@ func matchBrewedLog8(x *r4.CodeableConcept) bool {
 		return false
 	}()
 }
+
 func matchBrewedLog9(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -342,6 +348,7 @@ func matchBrewedLog9(x *r4.CodeableConcept) bool {
 		return false
 	}()
 }
+
 func matchBrewedLog10(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -352,6 +359,7 @@ func matchBrewedLog10(x *r4.CodeableConcept) bool {
 		return false
 	}()
 }
+
 func matchBrewedLog11(x *r4.Boolean) bool {
 	return x != nil && x.Value != nil && *x.Value == true
 }
@@ -360,9 +368,11 @@ func matchBrewedLog11(x *r4.Boolean) bool {
 func sliceBrewedLog12(x *r4.AuditEventEntity, within []r4.Resource) bool {
 	return x != nil && x.Type != nil && x.Type.System != nil && x.Type.System.Value != nil && string(*x.Type.System.Value) == "http://terminology.hl7.org/CodeSystem/audit-entity-type" && x.Type.Code != nil && x.Type.Code.Value != nil && string(*x.Type.Code.Value) == "2" && x.Type.Display != nil && x.Type.Display.Value != nil && string(*x.Type.Display.Value) == "System Object"
 }
+
 func matchBrewedLog13(x *r4.Coding) bool {
 	return x != nil && x.System != nil && x.System.Value != nil && string(*x.System.Value) == "http://terminology.hl7.org/CodeSystem/audit-entity-type" && x.Code != nil && x.Code.Value != nil && string(*x.Code.Value) == "2" && x.Display != nil && x.Display.Value != nil && string(*x.Display.Value) == "System Object"
 }
+
 func matchBrewedLog14(x *r4.Coding) bool {
 	return x != nil && x.System != nil && x.System.Value != nil && string(*x.System.Value) == "http://terminology.hl7.org/CodeSystem/object-role" && x.Code != nil && x.Code.Value != nil && string(*x.Code.Value) == "20" && x.Display != nil && x.Display.Value != nil && string(*x.Display.Value) == "Job"
 }

@@ -164,6 +164,7 @@ func (x *Address) decodeJSON(s *decodeState) {
 		checkStringList(d, "line", x.Line)
 	}
 }
+
 func (x *Address) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -205,6 +206,7 @@ func (x *Address) UnmarshalJSON(data []byte) error {
 func (x Address) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAddressList(s *decodeState, list []Address) []Address {
 	d := s.d
 	if !d.ArrayStart() {

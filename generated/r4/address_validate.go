@@ -51,6 +51,7 @@ func (x *Address) Validate() error {
 func (x *Address) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Address")
 }
+
 func (x *Address) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -107,6 +107,7 @@ func (x *Age) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Age) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Age) UnmarshalJSON(data []byte) error {
 func (x Age) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAgeList(s *decodeState, list []Age) []Age {
 	d := s.d
 	if !d.ArrayStart() {

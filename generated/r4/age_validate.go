@@ -46,6 +46,7 @@ func (x *Age) Validate() error {
 func (x *Age) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Age")
 }
+
 func (x *Age) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -58,6 +59,7 @@ func (x *Age) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *Age) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil || x.Value.Value == nil {
 		return fpScalar{}, false

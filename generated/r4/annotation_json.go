@@ -103,6 +103,7 @@ func (x *Annotation) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Annotation) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -142,6 +143,7 @@ func (x *Annotation) UnmarshalJSON(data []byte) error {
 func (x Annotation) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAnnotationList(s *decodeState, list []Annotation) []Annotation {
 	d := s.d
 	if !d.ArrayStart() {

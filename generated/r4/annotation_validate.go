@@ -40,6 +40,7 @@ func (x *Annotation) Validate() error {
 func (x *Annotation) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Annotation")
 }
+
 func (x *Annotation) walk(out []any) []any {
 	if x == nil {
 		return out

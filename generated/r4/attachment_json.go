@@ -143,6 +143,7 @@ func (x *Attachment) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Attachment) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -182,6 +183,7 @@ func (x *Attachment) UnmarshalJSON(data []byte) error {
 func (x Attachment) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAttachmentList(s *decodeState, list []Attachment) []Attachment {
 	d := s.d
 	if !d.ArrayStart() {

@@ -43,6 +43,7 @@ func (x *Attachment) Validate() error {
 func (x *Attachment) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Attachment")
 }
+
 func (x *Attachment) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -203,6 +203,7 @@ func (x *AuditEvent) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *AuditEvent) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -257,6 +258,7 @@ func (x *AuditEvent) UnmarshalJSON(data []byte) error {
 func (x AuditEvent) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventList(s *decodeState, list []AuditEvent) []AuditEvent {
 	d := s.d
 	if !d.ArrayStart() {
@@ -422,6 +424,7 @@ func (x *AuditEventAgent) decodeJSON(s *decodeState) {
 		checkURIList(d, "policy", x.Policy)
 	}
 }
+
 func (x *AuditEventAgent) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -466,6 +469,7 @@ func (x *AuditEventAgent) UnmarshalJSON(data []byte) error {
 func (x AuditEventAgent) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventAgentList(s *decodeState, list []AuditEventAgent) []AuditEventAgent {
 	d := s.d
 	if !d.ArrayStart() {
@@ -562,6 +566,7 @@ func (x *AuditEventAgentNetwork) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *AuditEventAgentNetwork) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -597,6 +602,7 @@ func (x *AuditEventAgentNetwork) UnmarshalJSON(data []byte) error {
 func (x AuditEventAgentNetwork) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventAgentNetworkList(s *decodeState, list []AuditEventAgentNetwork) []AuditEventAgentNetwork {
 	d := s.d
 	if !d.ArrayStart() {
@@ -693,6 +699,7 @@ func (x *AuditEventSource) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *AuditEventSource) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -729,6 +736,7 @@ func (x *AuditEventSource) UnmarshalJSON(data []byte) error {
 func (x AuditEventSource) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventSourceList(s *decodeState, list []AuditEventSource) []AuditEventSource {
 	d := s.d
 	if !d.ArrayStart() {
@@ -873,6 +881,7 @@ func (x *AuditEventEntity) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *AuditEventEntity) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -915,6 +924,7 @@ func (x *AuditEventEntity) UnmarshalJSON(data []byte) error {
 func (x AuditEventEntity) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventEntityList(s *decodeState, list []AuditEventEntity) []AuditEventEntity {
 	d := s.d
 	if !d.ArrayStart() {
@@ -1047,6 +1057,7 @@ func (x *AuditEventEntityDetail) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *AuditEventEntityDetail) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -1087,6 +1098,7 @@ func (x *AuditEventEntityDetail) UnmarshalJSON(data []byte) error {
 func (x AuditEventEntityDetail) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeAuditEventEntityDetailList(s *decodeState, list []AuditEventEntityDetail) []AuditEventEntityDetail {
 	d := s.d
 	if !d.ArrayStart() {

@@ -146,6 +146,7 @@ func (x *AuditEvent) ValidateIssues() Issues {
 	}
 	return validateRoot(x, container, "AuditEvent")
 }
+
 func (x *AuditEvent) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -180,6 +181,7 @@ func (x *AuditEvent) walk(out []any) []any {
 	out = walkEach(out, x.Entity)
 	return out
 }
+
 func (x *AuditEventAgent) validate(v *validator) {
 	if x == nil {
 		return
@@ -251,6 +253,7 @@ func (x *AuditEventAgent) Validate() error {
 func (x *AuditEventAgent) ValidateIssues() Issues {
 	return validateRoot(x, nil, "AuditEvent.agent")
 }
+
 func (x *AuditEventAgent) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -270,6 +273,7 @@ func (x *AuditEventAgent) walk(out []any) []any {
 	out = walkEach(out, x.PurposeOfUse)
 	return out
 }
+
 func (x *AuditEventAgentNetwork) validate(v *validator) {
 	if x == nil {
 		return
@@ -299,6 +303,7 @@ func (x *AuditEventAgentNetwork) Validate() error {
 func (x *AuditEventAgentNetwork) ValidateIssues() Issues {
 	return validateRoot(x, nil, "AuditEvent.agent.network")
 }
+
 func (x *AuditEventAgentNetwork) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -309,6 +314,7 @@ func (x *AuditEventAgentNetwork) walk(out []any) []any {
 	out = walkOne(out, x.Type)
 	return out
 }
+
 func (x *AuditEventSource) validate(v *validator) {
 	if x == nil {
 		return
@@ -348,6 +354,7 @@ func (x *AuditEventSource) Validate() error {
 func (x *AuditEventSource) ValidateIssues() Issues {
 	return validateRoot(x, nil, "AuditEvent.source")
 }
+
 func (x *AuditEventSource) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -359,6 +366,7 @@ func (x *AuditEventSource) walk(out []any) []any {
 	out = walkEach(out, x.Type)
 	return out
 }
+
 func (x *AuditEventEntity) validate(v *validator) {
 	if x == nil {
 		return
@@ -428,6 +436,7 @@ func (x *AuditEventEntity) Validate() error {
 func (x *AuditEventEntity) ValidateIssues() Issues {
 	return validateRoot(x, nil, "AuditEvent.entity")
 }
+
 func (x *AuditEventEntity) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -445,6 +454,7 @@ func (x *AuditEventEntity) walk(out []any) []any {
 	out = walkEach(out, x.Detail)
 	return out
 }
+
 func (x *AuditEventEntityDetail) validate(v *validator) {
 	if x == nil {
 		return
@@ -478,6 +488,7 @@ func (x *AuditEventEntityDetail) Validate() error {
 func (x *AuditEventEntityDetail) ValidateIssues() Issues {
 	return validateRoot(x, nil, "AuditEvent.entity.detail")
 }
+
 func (x *AuditEventEntityDetail) walk(out []any) []any {
 	if x == nil {
 		return out

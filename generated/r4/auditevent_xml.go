@@ -2,7 +2,27 @@
 
 package r4
 
-import fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+import (
+	"encoding/xml"
+	fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+)
+
+// MarshalXML writes x into e as MarshalResourceXML writes it, for encoding/xml: its own element,
+// AuditEvent in FHIR's namespace, whatever start names (wrap it in an element of yours to name a
+// field), its content byte for byte.
+// Its receiver is a value, so that encoding/xml writes FHIR XML for a value as for a pointer.
+func (x AuditEvent) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return marshalXMLElement(e, &x)
+}
+
+// UnmarshalXML reads x, replacing its content, from the element start begins, for encoding/xml: a
+// resource of type AuditEvent in FHIR's namespace, read as UnmarshalResourceXML reads one, its content
+// byte for byte (the prefixes it uses declared on it, not on an ancestor). An error is a
+// fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.
+func (x *AuditEvent) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	*x = AuditEvent{}
+	return unmarshalXMLElement(d, start, x)
+}
 
 func (x *AuditEvent) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -30,6 +50,7 @@ func (x *AuditEvent) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEvent) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
@@ -118,6 +139,7 @@ func (x *AuditEvent) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *AuditEventAgent) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -139,6 +161,7 @@ func (x *AuditEventAgent) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEventAgent) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -207,6 +230,7 @@ func (x *AuditEventAgent) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *AuditEventAgentNetwork) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -219,6 +243,7 @@ func (x *AuditEventAgentNetwork) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -251,6 +276,7 @@ func (x *AuditEventAgentNetwork) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *AuditEventSource) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -264,6 +290,7 @@ func (x *AuditEventSource) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEventSource) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -300,6 +327,7 @@ func (x *AuditEventSource) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *AuditEventEntity) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -319,6 +347,7 @@ func (x *AuditEventEntity) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEventEntity) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -379,6 +408,7 @@ func (x *AuditEventEntity) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *AuditEventEntityDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -396,6 +426,7 @@ func (x *AuditEventEntityDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *AuditEventEntityDetail) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

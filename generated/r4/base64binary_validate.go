@@ -25,6 +25,7 @@ func matchBase64Binary(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Base64Binary) validate(v *validator) {
 	if x == nil {
 		return
@@ -54,6 +55,7 @@ func (x *Base64Binary) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Base64Binary) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -63,6 +65,7 @@ func (x *Base64Binary) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Base64Binary) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -25,6 +25,7 @@ func matchBoolean(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Boolean) validate(v *validator) {
 	if x == nil {
 		return
@@ -48,12 +49,14 @@ func (x *Boolean) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Boolean) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
 	}
 	return fpBoolScalar(*x.Value), true
 }
+
 func (x *Boolean) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -28,6 +28,7 @@ func matchCode(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Code[T]) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *Code[T]) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Code[T]) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *Code[T]) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Code[T]) walk(out []any) []any {
 	if x == nil {
 		return out

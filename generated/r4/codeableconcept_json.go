@@ -65,6 +65,7 @@ func (x *CodeableConcept) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *CodeableConcept) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -99,6 +100,7 @@ func (x *CodeableConcept) UnmarshalJSON(data []byte) error {
 func (x CodeableConcept) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeCodeableConceptList(s *decodeState, list []CodeableConcept) []CodeableConcept {
 	d := s.d
 	if !d.ArrayStart() {

@@ -26,6 +26,7 @@ func (x *CodeableConcept) Validate() error {
 func (x *CodeableConcept) ValidateIssues() Issues {
 	return validateRoot(x, nil, "CodeableConcept")
 }
+
 func (x *CodeableConcept) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -107,6 +107,7 @@ func (x *Coding) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Coding) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Coding) UnmarshalJSON(data []byte) error {
 func (x Coding) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeCodingList(s *decodeState, list []Coding) []Coding {
 	d := s.d
 	if !d.ArrayStart() {

@@ -30,6 +30,7 @@ func (x *Coding) Validate() error {
 func (x *Coding) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Coding")
 }
+
 func (x *Coding) walk(out []any) []any {
 	if x == nil {
 		return out

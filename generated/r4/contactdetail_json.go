@@ -65,6 +65,7 @@ func (x *ContactDetail) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *ContactDetail) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -98,6 +99,7 @@ func (x *ContactDetail) UnmarshalJSON(data []byte) error {
 func (x ContactDetail) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeContactDetailList(s *decodeState, list []ContactDetail) []ContactDetail {
 	d := s.d
 	if !d.ArrayStart() {

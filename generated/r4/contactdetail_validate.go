@@ -26,6 +26,7 @@ func (x *ContactDetail) Validate() error {
 func (x *ContactDetail) ValidateIssues() Issues {
 	return validateRoot(x, nil, "ContactDetail")
 }
+
 func (x *ContactDetail) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -15,6 +15,7 @@ func (x *ContactDetail) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *ContactDetail) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

@@ -101,6 +101,7 @@ func (x *ContactPoint) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *ContactPoint) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -137,6 +138,7 @@ func (x *ContactPoint) UnmarshalJSON(data []byte) error {
 func (x ContactPoint) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeContactPointList(s *decodeState, list []ContactPoint) []ContactPoint {
 	d := s.d
 	if !d.ArrayStart() {

@@ -47,6 +47,7 @@ func (x *ContactPoint) Validate() error {
 func (x *ContactPoint) ValidateIssues() Issues {
 	return validateRoot(x, nil, "ContactPoint")
 }
+
 func (x *ContactPoint) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -77,6 +77,7 @@ func (x *Contributor) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Contributor) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -111,6 +112,7 @@ func (x *Contributor) UnmarshalJSON(data []byte) error {
 func (x Contributor) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeContributorList(s *decodeState, list []Contributor) []Contributor {
 	d := s.d
 	if !d.ArrayStart() {

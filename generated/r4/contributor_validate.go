@@ -43,6 +43,7 @@ func (x *Contributor) Validate() error {
 func (x *Contributor) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Contributor")
 }
+
 func (x *Contributor) walk(out []any) []any {
 	if x == nil {
 		return out

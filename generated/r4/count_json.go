@@ -107,6 +107,7 @@ func (x *Count) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Count) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Count) UnmarshalJSON(data []byte) error {
 func (x Count) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeCountList(s *decodeState, list []Count) []Count {
 	d := s.d
 	if !d.ArrayStart() {

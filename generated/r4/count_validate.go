@@ -46,6 +46,7 @@ func (x *Count) Validate() error {
 func (x *Count) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Count")
 }
+
 func (x *Count) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -58,6 +59,7 @@ func (x *Count) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *Count) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil || x.Value.Value == nil {
 		return fpScalar{}, false

@@ -135,6 +135,7 @@ func (x *DataRequirement) decodeJSON(s *decodeState) {
 		checkStringList(d, "mustSupport", x.MustSupport)
 	}
 }
+
 func (x *DataRequirement) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -180,6 +181,7 @@ func (x *DataRequirement) UnmarshalJSON(data []byte) error {
 func (x DataRequirement) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDataRequirementList(s *decodeState, list []DataRequirement) []DataRequirement {
 	d := s.d
 	if !d.ArrayStart() {
@@ -288,6 +290,7 @@ func (x *DataRequirementCodeFilter) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *DataRequirementCodeFilter) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -324,6 +327,7 @@ func (x *DataRequirementCodeFilter) UnmarshalJSON(data []byte) error {
 func (x DataRequirementCodeFilter) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDataRequirementCodeFilterList(s *decodeState, list []DataRequirementCodeFilter) []DataRequirementCodeFilter {
 	d := s.d
 	if !d.ArrayStart() {
@@ -454,6 +458,7 @@ func (x *DataRequirementDateFilter) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *DataRequirementDateFilter) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -496,6 +501,7 @@ func (x *DataRequirementDateFilter) UnmarshalJSON(data []byte) error {
 func (x DataRequirementDateFilter) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDataRequirementDateFilterList(s *decodeState, list []DataRequirementDateFilter) []DataRequirementDateFilter {
 	d := s.d
 	if !d.ArrayStart() {
@@ -586,6 +592,7 @@ func (x *DataRequirementSort) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *DataRequirementSort) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -620,6 +627,7 @@ func (x *DataRequirementSort) UnmarshalJSON(data []byte) error {
 func (x DataRequirementSort) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDataRequirementSortList(s *decodeState, list []DataRequirementSort) []DataRequirementSort {
 	d := s.d
 	if !d.ArrayStart() {

@@ -82,6 +82,7 @@ func (x *DataRequirement) Validate() error {
 func (x *DataRequirement) ValidateIssues() Issues {
 	return validateRoot(x, nil, "DataRequirement")
 }
+
 func (x *DataRequirement) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -104,6 +105,7 @@ func (x *DataRequirement) walk(out []any) []any {
 	out = walkEach(out, x.Sort)
 	return out
 }
+
 func (x *DataRequirementCodeFilter) validate(v *validator) {
 	if x == nil {
 		return
@@ -127,6 +129,7 @@ func (x *DataRequirementCodeFilter) Validate() error {
 func (x *DataRequirementCodeFilter) ValidateIssues() Issues {
 	return validateRoot(x, nil, "DataRequirement.codeFilter")
 }
+
 func (x *DataRequirementCodeFilter) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -138,6 +141,7 @@ func (x *DataRequirementCodeFilter) walk(out []any) []any {
 	out = walkEach(out, x.Code)
 	return out
 }
+
 func (x *DataRequirementDateFilter) validate(v *validator) {
 	if x == nil {
 		return
@@ -167,6 +171,7 @@ func (x *DataRequirementDateFilter) Validate() error {
 func (x *DataRequirementDateFilter) ValidateIssues() Issues {
 	return validateRoot(x, nil, "DataRequirement.dateFilter")
 }
+
 func (x *DataRequirementDateFilter) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -184,6 +189,7 @@ func (x *DataRequirementDateFilter) walk(out []any) []any {
 	}
 	return out
 }
+
 func (x *DataRequirementSort) validate(v *validator) {
 	if x == nil {
 		return
@@ -218,6 +224,7 @@ func (x *DataRequirementSort) Validate() error {
 func (x *DataRequirementSort) ValidateIssues() Issues {
 	return validateRoot(x, nil, "DataRequirement.sort")
 }
+
 func (x *DataRequirementSort) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -26,6 +26,7 @@ func (x *DataRequirement) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *DataRequirement) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -86,6 +87,7 @@ func (x *DataRequirement) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *DataRequirementCodeFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -99,6 +101,7 @@ func (x *DataRequirementCodeFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -135,6 +138,7 @@ func (x *DataRequirementCodeFilter) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *DataRequirementDateFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -154,6 +158,7 @@ func (x *DataRequirementDateFilter) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -200,6 +205,7 @@ func (x *DataRequirementDateFilter) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *DataRequirementSort) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -211,6 +217,7 @@ func (x *DataRequirementSort) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *DataRequirementSort) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

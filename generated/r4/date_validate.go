@@ -25,6 +25,7 @@ func matchDate(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Date) validate(v *validator) {
 	if x == nil {
 		return
@@ -56,6 +57,7 @@ func (x *Date) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Date) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -65,6 +67,7 @@ func (x *Date) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Date) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -107,6 +107,7 @@ func (x *Distance) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Distance) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Distance) UnmarshalJSON(data []byte) error {
 func (x Distance) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDistanceList(s *decodeState, list []Distance) []Distance {
 	d := s.d
 	if !d.ArrayStart() {

@@ -46,6 +46,7 @@ func (x *Distance) Validate() error {
 func (x *Distance) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Distance")
 }
+
 func (x *Distance) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -58,6 +59,7 @@ func (x *Distance) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *Distance) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil || x.Value.Value == nil {
 		return fpScalar{}, false

@@ -175,6 +175,7 @@ func (x *Dosage) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Dosage) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -225,6 +226,7 @@ func (x *Dosage) UnmarshalJSON(data []byte) error {
 func (x Dosage) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDosageList(s *decodeState, list []Dosage) []Dosage {
 	d := s.d
 	if !d.ArrayStart() {
@@ -337,6 +339,7 @@ func (x *DosageDoseAndRate) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *DosageDoseAndRate) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -384,6 +387,7 @@ func (x *DosageDoseAndRate) UnmarshalJSON(data []byte) error {
 func (x DosageDoseAndRate) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDosageDoseAndRateList(s *decodeState, list []DosageDoseAndRate) []DosageDoseAndRate {
 	d := s.d
 	if !d.ArrayStart() {

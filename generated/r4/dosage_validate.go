@@ -49,6 +49,7 @@ func (x *Dosage) Validate() error {
 func (x *Dosage) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Dosage")
 }
+
 func (x *Dosage) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -77,6 +78,7 @@ func (x *Dosage) walk(out []any) []any {
 	out = walkOne(out, x.MaxDosePerLifetime)
 	return out
 }
+
 func (x *DosageDoseAndRate) validate(v *validator) {
 	if x == nil {
 		return
@@ -111,6 +113,7 @@ func (x *DosageDoseAndRate) Validate() error {
 func (x *DosageDoseAndRate) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Dosage.doseAndRate")
 }
+
 func (x *DosageDoseAndRate) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -32,6 +32,7 @@ func (x *Dosage) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *Dosage) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -116,6 +117,7 @@ func (x *Dosage) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *DosageDoseAndRate) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -140,6 +142,7 @@ func (x *DosageDoseAndRate) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *DosageDoseAndRate) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

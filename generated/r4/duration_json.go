@@ -107,6 +107,7 @@ func (x *Duration) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Duration) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Duration) UnmarshalJSON(data []byte) error {
 func (x Duration) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeDurationList(s *decodeState, list []Duration) []Duration {
 	d := s.d
 	if !d.ArrayStart() {

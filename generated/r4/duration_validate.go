@@ -46,6 +46,7 @@ func (x *Duration) Validate() error {
 func (x *Duration) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Duration")
 }
+
 func (x *Duration) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -58,6 +59,7 @@ func (x *Duration) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *Duration) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil || x.Value.Value == nil {
 		return fpScalar{}, false

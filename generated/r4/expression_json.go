@@ -107,6 +107,7 @@ func (x *Expression) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Expression) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Expression) UnmarshalJSON(data []byte) error {
 func (x Expression) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeExpressionList(s *decodeState, list []Expression) []Expression {
 	d := s.d
 	if !d.ArrayStart() {

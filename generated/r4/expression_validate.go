@@ -42,6 +42,7 @@ func (x *Expression) Validate() error {
 func (x *Expression) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Expression")
 }
+
 func (x *Expression) walk(out []any) []any {
 	if x == nil {
 		return out

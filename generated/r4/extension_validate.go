@@ -1257,6 +1257,7 @@ func (x *Extension) Validate() error {
 func (x *Extension) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Extension")
 }
+
 func (x *Extension) walk(out []any) []any {
 	if x == nil {
 		return out

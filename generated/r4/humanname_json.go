@@ -134,6 +134,7 @@ func (x *HumanName) decodeJSON(s *decodeState) {
 		checkStringList(d, "suffix", x.Suffix)
 	}
 }
+
 func (x *HumanName) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -172,6 +173,7 @@ func (x *HumanName) UnmarshalJSON(data []byte) error {
 func (x HumanName) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeHumanNameList(s *decodeState, list []HumanName) []HumanName {
 	d := s.d
 	if !d.ArrayStart() {

@@ -41,6 +41,7 @@ func (x *HumanName) Validate() error {
 func (x *HumanName) ValidateIssues() Issues {
 	return validateRoot(x, nil, "HumanName")
 }
+
 func (x *HumanName) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -28,6 +28,7 @@ func matchID(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *ID) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *ID) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *ID) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *ID) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *ID) walk(out []any) []any {
 	if x == nil {
 		return out

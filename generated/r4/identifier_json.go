@@ -101,6 +101,7 @@ func (x *Identifier) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Identifier) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -138,6 +139,7 @@ func (x *Identifier) UnmarshalJSON(data []byte) error {
 func (x Identifier) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeIdentifierList(s *decodeState, list []Identifier) []Identifier {
 	d := s.d
 	if !d.ArrayStart() {

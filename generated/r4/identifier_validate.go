@@ -52,6 +52,7 @@ func (x *Identifier) Validate() error {
 func (x *Identifier) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Identifier")
 }
+
 func (x *Identifier) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -19,6 +19,7 @@ func (x *Identifier) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *Identifier) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

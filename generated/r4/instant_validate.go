@@ -25,6 +25,7 @@ func matchInstant(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Instant) validate(v *validator) {
 	if x == nil {
 		return
@@ -56,6 +57,7 @@ func (x *Instant) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Instant) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -65,6 +67,7 @@ func (x *Instant) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Instant) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -29,6 +29,7 @@ func matchInteger(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Integer) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *Integer) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Integer) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *Integer) fpScalar() (fpScalar, bool) {
 		s:    strconv.FormatInt(int64(*x.Value), 10),
 	}, true
 }
+
 func (x *Integer) walk(out []any) []any {
 	if x == nil {
 		return out

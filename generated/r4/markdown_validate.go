@@ -28,6 +28,7 @@ func matchMarkdown(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Markdown) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *Markdown) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Markdown) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *Markdown) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Markdown) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -110,6 +110,7 @@ func (x *Meta) decodeJSON(s *decodeState) {
 		checkCanonicalList(d, "profile", x.Profile)
 	}
 }
+
 func (x *Meta) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -147,6 +148,7 @@ func (x *Meta) UnmarshalJSON(data []byte) error {
 func (x Meta) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeMetaList(s *decodeState, list []Meta) []Meta {
 	d := s.d
 	if !d.ArrayStart() {

@@ -38,6 +38,7 @@ func (x *Meta) Validate() error {
 func (x *Meta) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Meta")
 }
+
 func (x *Meta) walk(out []any) []any {
 	if x == nil {
 		return out

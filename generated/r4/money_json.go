@@ -71,6 +71,7 @@ func (x *Money) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Money) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -104,6 +105,7 @@ func (x *Money) UnmarshalJSON(data []byte) error {
 func (x Money) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeMoneyList(s *decodeState, list []Money) []Money {
 	d := s.d
 	if !d.ArrayStart() {

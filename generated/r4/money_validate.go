@@ -35,6 +35,7 @@ func (x *Money) Validate() error {
 func (x *Money) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Money")
 }
+
 func (x *Money) walk(out []any) []any {
 	if x == nil {
 		return out

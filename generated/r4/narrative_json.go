@@ -71,6 +71,7 @@ func (x *Narrative) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Narrative) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -104,6 +105,7 @@ func (x *Narrative) UnmarshalJSON(data []byte) error {
 func (x Narrative) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeNarrativeList(s *decodeState, list []Narrative) []Narrative {
 	d := s.d
 	if !d.ArrayStart() {

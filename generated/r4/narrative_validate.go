@@ -52,6 +52,7 @@ func (x *Narrative) Validate() error {
 func (x *Narrative) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Narrative")
 }
+
 func (x *Narrative) walk(out []any) []any {
 	if x == nil {
 		return out

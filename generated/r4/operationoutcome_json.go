@@ -119,6 +119,7 @@ func (x *OperationOutcome) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *OperationOutcome) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -164,6 +165,7 @@ func (x *OperationOutcome) UnmarshalJSON(data []byte) error {
 func (x OperationOutcome) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeOperationOutcomeList(s *decodeState, list []OperationOutcome) []OperationOutcome {
 	d := s.d
 	if !d.ArrayStart() {
@@ -308,6 +310,7 @@ func (x *OperationOutcomeIssue) decodeJSON(s *decodeState) {
 		checkStringList(d, "expression", x.Expression)
 	}
 }
+
 func (x *OperationOutcomeIssue) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -347,6 +350,7 @@ func (x *OperationOutcomeIssue) UnmarshalJSON(data []byte) error {
 func (x OperationOutcomeIssue) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeOperationOutcomeIssueList(s *decodeState, list []OperationOutcomeIssue) []OperationOutcomeIssue {
 	d := s.d
 	if !d.ArrayStart() {

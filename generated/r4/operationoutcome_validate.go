@@ -78,6 +78,7 @@ func (x *OperationOutcome) ValidateIssues() Issues {
 	}
 	return validateRoot(x, container, "OperationOutcome")
 }
+
 func (x *OperationOutcome) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -102,6 +103,7 @@ func (x *OperationOutcome) walk(out []any) []any {
 	out = walkEach(out, x.Issue)
 	return out
 }
+
 func (x *OperationOutcomeIssue) validate(v *validator) {
 	if x == nil {
 		return
@@ -148,6 +150,7 @@ func (x *OperationOutcomeIssue) Validate() error {
 func (x *OperationOutcomeIssue) ValidateIssues() Issues {
 	return validateRoot(x, nil, "OperationOutcome.issue")
 }
+
 func (x *OperationOutcomeIssue) walk(out []any) []any {
 	if x == nil {
 		return out

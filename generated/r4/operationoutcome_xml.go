@@ -2,7 +2,27 @@
 
 package r4
 
-import fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+import (
+	"encoding/xml"
+	fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+)
+
+// MarshalXML writes x into e as MarshalResourceXML writes it, for encoding/xml: its own element,
+// OperationOutcome in FHIR's namespace, whatever start names (wrap it in an element of yours to name a
+// field), its content byte for byte.
+// Its receiver is a value, so that encoding/xml writes FHIR XML for a value as for a pointer.
+func (x OperationOutcome) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return marshalXMLElement(e, &x)
+}
+
+// UnmarshalXML reads x, replacing its content, from the element start begins, for encoding/xml: a
+// resource of type OperationOutcome in FHIR's namespace, read as UnmarshalResourceXML reads one, its
+// content byte for byte (the prefixes it uses declared on it, not on an ancestor). An error is a
+// fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.
+func (x *OperationOutcome) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	*x = OperationOutcome{}
+	return unmarshalXMLElement(d, start, x)
+}
 
 func (x *OperationOutcome) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -20,6 +40,7 @@ func (x *OperationOutcome) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *OperationOutcome) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
@@ -68,6 +89,7 @@ func (x *OperationOutcome) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *OperationOutcomeIssue) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -84,6 +106,7 @@ func (x *OperationOutcomeIssue) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *OperationOutcomeIssue) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

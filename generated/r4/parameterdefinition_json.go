@@ -131,6 +131,7 @@ func (x *ParameterDefinition) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *ParameterDefinition) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -170,6 +171,7 @@ func (x *ParameterDefinition) UnmarshalJSON(data []byte) error {
 func (x ParameterDefinition) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeParameterDefinitionList(s *decodeState, list []ParameterDefinition) []ParameterDefinition {
 	d := s.d
 	if !d.ArrayStart() {

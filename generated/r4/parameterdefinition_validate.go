@@ -54,6 +54,7 @@ func (x *ParameterDefinition) Validate() error {
 func (x *ParameterDefinition) ValidateIssues() Issues {
 	return validateRoot(x, nil, "ParameterDefinition")
 }
+
 func (x *ParameterDefinition) walk(out []any) []any {
 	if x == nil {
 		return out

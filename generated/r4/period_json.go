@@ -71,6 +71,7 @@ func (x *Period) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Period) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -104,6 +105,7 @@ func (x *Period) UnmarshalJSON(data []byte) error {
 func (x Period) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodePeriodList(s *decodeState, list []Period) []Period {
 	d := s.d
 	if !d.ArrayStart() {

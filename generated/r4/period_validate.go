@@ -27,6 +27,7 @@ func (x *Period) Validate() error {
 func (x *Period) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Period")
 }
+
 func (x *Period) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -107,6 +107,7 @@ func (x *Quantity) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Quantity) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -143,6 +144,7 @@ func (x *Quantity) UnmarshalJSON(data []byte) error {
 func (x Quantity) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeQuantityList(s *decodeState, list []Quantity) []Quantity {
 	d := s.d
 	if !d.ArrayStart() {

@@ -45,6 +45,7 @@ func (x *Quantity) Validate() error {
 func (x *Quantity) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Quantity")
 }
+
 func (x *Quantity) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -57,6 +58,7 @@ func (x *Quantity) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *Quantity) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil || x.Value.Value == nil {
 		return fpScalar{}, false

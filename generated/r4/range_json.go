@@ -59,6 +59,7 @@ func (x *Range) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Range) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -92,6 +93,7 @@ func (x *Range) UnmarshalJSON(data []byte) error {
 func (x Range) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeRangeList(s *decodeState, list []Range) []Range {
 	d := s.d
 	if !d.ArrayStart() {

@@ -27,6 +27,7 @@ func (x *Range) Validate() error {
 func (x *Range) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Range")
 }
+
 func (x *Range) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -59,6 +59,7 @@ func (x *Ratio) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Ratio) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -92,6 +93,7 @@ func (x *Ratio) UnmarshalJSON(data []byte) error {
 func (x Ratio) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeRatioList(s *decodeState, list []Ratio) []Ratio {
 	d := s.d
 	if !d.ArrayStart() {

@@ -27,6 +27,7 @@ func (x *Ratio) Validate() error {
 func (x *Ratio) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Ratio")
 }
+
 func (x *Ratio) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -89,6 +89,7 @@ func (x *Reference) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Reference) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -124,6 +125,7 @@ func (x *Reference) UnmarshalJSON(data []byte) error {
 func (x Reference) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeReferenceList(s *decodeState, list []Reference) []Reference {
 	d := s.d
 	if !d.ArrayStart() {

@@ -40,6 +40,7 @@ func (x *Reference) Validate() error {
 func (x *Reference) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Reference")
 }
+
 func (x *Reference) walk(out []any) []any {
 	if x == nil {
 		return out

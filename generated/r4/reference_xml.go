@@ -17,6 +17,7 @@ func (x *Reference) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *Reference) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

@@ -125,6 +125,7 @@ func (x *RelatedArtifact) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *RelatedArtifact) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -164,6 +165,7 @@ func (x *RelatedArtifact) UnmarshalJSON(data []byte) error {
 func (x RelatedArtifact) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeRelatedArtifactList(s *decodeState, list []RelatedArtifact) []RelatedArtifact {
 	d := s.d
 	if !d.ArrayStart() {

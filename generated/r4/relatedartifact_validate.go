@@ -44,6 +44,7 @@ func (x *RelatedArtifact) Validate() error {
 func (x *RelatedArtifact) ValidateIssues() Issues {
 	return validateRoot(x, nil, "RelatedArtifact")
 }
+
 func (x *RelatedArtifact) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -99,6 +99,7 @@ func (r *RawResource) GetModifierExtension() []Extension {
 	}
 	return r.elements.ModifierExtension
 }
+
 func (r *RawResource) encodeJSON(e *fhirjson.Encoder) {
 	if r == nil || len(r.JSON) == 0 {
 		e.Null()

@@ -125,6 +125,7 @@ func (x *SampledData) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *SampledData) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -163,6 +164,7 @@ func (x *SampledData) UnmarshalJSON(data []byte) error {
 func (x SampledData) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeSampledDataList(s *decodeState, list []SampledData) []SampledData {
 	d := s.d
 	if !d.ArrayStart() {

@@ -40,6 +40,7 @@ func (x *SampledData) Validate() error {
 func (x *SampledData) ValidateIssues() Issues {
 	return validateRoot(x, nil, "SampledData")
 }
+
 func (x *SampledData) walk(out []any) []any {
 	if x == nil {
 		return out

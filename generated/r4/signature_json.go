@@ -113,6 +113,7 @@ func (x *Signature) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Signature) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -151,6 +152,7 @@ func (x *Signature) UnmarshalJSON(data []byte) error {
 func (x Signature) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeSignatureList(s *decodeState, list []Signature) []Signature {
 	d := s.d
 	if !d.ArrayStart() {

@@ -68,6 +68,7 @@ func (x *Signature) Validate() error {
 func (x *Signature) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Signature")
 }
+
 func (x *Signature) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -28,6 +28,7 @@ func matchString(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *String) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *String) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *String) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *String) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *String) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -25,6 +25,7 @@ func matchTime(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *Time) validate(v *validator) {
 	if x == nil {
 		return
@@ -54,6 +55,7 @@ func (x *Time) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *Time) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -63,6 +65,7 @@ func (x *Time) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *Time) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -80,6 +80,7 @@ func (x *Timing) decodeJSON(s *decodeState) {
 		checkDateTimeList(d, "event", x.Event)
 	}
 }
+
 func (x *Timing) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -115,6 +116,7 @@ func (x *Timing) UnmarshalJSON(data []byte) error {
 func (x Timing) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeTimingList(s *decodeState, list []Timing) []Timing {
 	d := s.d
 	if !d.ArrayStart() {
@@ -382,6 +384,7 @@ func (x *TimingRepeat) decodeJSON(s *decodeState) {
 		checkCodeList(d, "when", x.When)
 	}
 }
+
 func (x *TimingRepeat) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -435,6 +438,7 @@ func (x *TimingRepeat) UnmarshalJSON(data []byte) error {
 func (x TimingRepeat) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeTimingRepeatList(s *decodeState, list []TimingRepeat) []TimingRepeat {
 	d := s.d
 	if !d.ArrayStart() {

@@ -45,6 +45,7 @@ func (x *Timing) Validate() error {
 func (x *Timing) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Timing")
 }
+
 func (x *Timing) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -56,6 +57,7 @@ func (x *Timing) walk(out []any) []any {
 	out = walkOne(out, x.Code)
 	return out
 }
+
 func (x *TimingRepeat) validate(v *validator) {
 	if x == nil {
 		return
@@ -127,6 +129,7 @@ func (x *TimingRepeat) Validate() error {
 func (x *TimingRepeat) ValidateIssues() Issues {
 	return validateRoot(x, nil, "Timing.repeat")
 }
+
 func (x *TimingRepeat) walk(out []any) []any {
 	if x == nil {
 		return out

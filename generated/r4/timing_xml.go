@@ -17,6 +17,7 @@ func (x *Timing) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *Timing) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -53,6 +54,7 @@ func (x *Timing) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *TimingRepeat) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -84,6 +86,7 @@ func (x *TimingRepeat) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *TimingRepeat) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

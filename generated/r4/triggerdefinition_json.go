@@ -147,6 +147,7 @@ func (x *TriggerDefinition) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *TriggerDefinition) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -193,6 +194,7 @@ func (x *TriggerDefinition) UnmarshalJSON(data []byte) error {
 func (x TriggerDefinition) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeTriggerDefinitionList(s *decodeState, list []TriggerDefinition) []TriggerDefinition {
 	d := s.d
 	if !d.ArrayStart() {

@@ -59,6 +59,7 @@ func (x *TriggerDefinition) Validate() error {
 func (x *TriggerDefinition) ValidateIssues() Issues {
 	return validateRoot(x, nil, "TriggerDefinition")
 }
+
 func (x *TriggerDefinition) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -27,6 +27,7 @@ func (x *TriggerDefinition) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *TriggerDefinition) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

@@ -29,6 +29,7 @@ func matchUnsignedInt(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *UnsignedInt) validate(v *validator) {
 	if x == nil {
 		return
@@ -60,6 +61,7 @@ func (x *UnsignedInt) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *UnsignedInt) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -69,6 +71,7 @@ func (x *UnsignedInt) fpScalar() (fpScalar, bool) {
 		s:    strconv.FormatInt(int64(*x.Value), 10),
 	}, true
 }
+
 func (x *UnsignedInt) walk(out []any) []any {
 	if x == nil {
 		return out

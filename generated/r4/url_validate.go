@@ -25,6 +25,7 @@ func matchURL(s string) bool {
 	}
 	return accept[st] == 1
 }
+
 func (x *URL) validate(v *validator) {
 	if x == nil {
 		return
@@ -57,6 +58,7 @@ func (x *URL) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *URL) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -66,6 +68,7 @@ func (x *URL) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *URL) walk(out []any) []any {
 	if x == nil {
 		return out

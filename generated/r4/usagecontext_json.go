@@ -85,6 +85,7 @@ func (x *UsageContext) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *UsageContext) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -127,6 +128,7 @@ func (x *UsageContext) UnmarshalJSON(data []byte) error {
 func (x UsageContext) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeUsageContextList(s *decodeState, list []UsageContext) []UsageContext {
 	d := s.d
 	if !d.ArrayStart() {

@@ -53,6 +53,7 @@ func (x *UsageContext) Validate() error {
 func (x *UsageContext) ValidateIssues() Issues {
 	return validateRoot(x, nil, "UsageContext")
 }
+
 func (x *UsageContext) walk(out []any) []any {
 	if x == nil {
 		return out

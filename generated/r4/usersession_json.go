@@ -173,6 +173,7 @@ func (x *UserSession) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *UserSession) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -224,6 +225,7 @@ func (x *UserSession) UnmarshalJSON(data []byte) error {
 func (x UserSession) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeUserSessionList(s *decodeState, list []UserSession) []UserSession {
 	d := s.d
 	if !d.ArrayStart() {
@@ -320,6 +322,7 @@ func (x *UserSessionStatus) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *UserSessionStatus) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -355,6 +358,7 @@ func (x *UserSessionStatus) UnmarshalJSON(data []byte) error {
 func (x UserSessionStatus) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeUserSessionStatusList(s *decodeState, list []UserSessionStatus) []UserSessionStatus {
 	d := s.d
 	if !d.ArrayStart() {
@@ -451,6 +455,7 @@ func (x *UserSessionContext) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *UserSessionContext) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -486,6 +491,7 @@ func (x *UserSessionContext) UnmarshalJSON(data []byte) error {
 func (x UserSessionContext) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeUserSessionContextList(s *decodeState, list []UserSessionContext) []UserSessionContext {
 	d := s.d
 	if !d.ArrayStart() {

@@ -104,6 +104,7 @@ func (x *UserSession) ValidateIssues() Issues {
 	}
 	return validateRoot(x, container, "UserSession")
 }
+
 func (x *UserSession) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -135,6 +136,7 @@ func (x *UserSession) walk(out []any) []any {
 	out = walkEach(out, x.Context)
 	return out
 }
+
 func (x *UserSessionStatus) validate(v *validator) {
 	if x == nil {
 		return
@@ -177,6 +179,7 @@ func (x *UserSessionStatus) Validate() error {
 func (x *UserSessionStatus) ValidateIssues() Issues {
 	return validateRoot(x, nil, "UserSession.status")
 }
+
 func (x *UserSessionStatus) walk(out []any) []any {
 	if x == nil {
 		return out
@@ -187,6 +190,7 @@ func (x *UserSessionStatus) walk(out []any) []any {
 	out = walkOne(out, x.Source)
 	return out
 }
+
 func (x *UserSessionContext) validate(v *validator) {
 	if x == nil {
 		return
@@ -215,6 +219,7 @@ func (x *UserSessionContext) Validate() error {
 func (x *UserSessionContext) ValidateIssues() Issues {
 	return validateRoot(x, nil, "UserSession.context")
 }
+
 func (x *UserSessionContext) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -2,7 +2,27 @@
 
 package r4
 
-import fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+import (
+	"encoding/xml"
+	fhirxml "github.com/fhirgen/fhirgen/generated/internal/fhirxml"
+)
+
+// MarshalXML writes x into e as MarshalResourceXML writes it, for encoding/xml: its own element,
+// UserSession in FHIR's namespace, whatever start names (wrap it in an element of yours to name a
+// field), its content byte for byte.
+// Its receiver is a value, so that encoding/xml writes FHIR XML for a value as for a pointer.
+func (x UserSession) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return marshalXMLElement(e, &x)
+}
+
+// UnmarshalXML reads x, replacing its content, from the element start begins, for encoding/xml: a
+// resource of type UserSession in FHIR's namespace, read as UnmarshalResourceXML reads one, its
+// content byte for byte (the prefixes it uses declared on it, not on an ancestor). An error is a
+// fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.
+func (x *UserSession) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	*x = UserSession{}
+	return unmarshalXMLElement(d, start, x)
+}
 
 func (x *UserSession) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
@@ -27,6 +47,7 @@ func (x *UserSession) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *UserSession) decodeXML(s *decodeState) {
 	d := s.x
 	d.CheckAttrs()
@@ -103,6 +124,7 @@ func (x *UserSession) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *UserSessionStatus) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -115,6 +137,7 @@ func (x *UserSessionStatus) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *UserSessionStatus) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {
@@ -147,6 +170,7 @@ func (x *UserSessionStatus) decodeXML(s *decodeState) {
 		}
 	}
 }
+
 func (x *UserSessionContext) encodeXML(e *fhirxml.Encoder, name string) {
 	e.Open(name)
 	if x.ID != nil {
@@ -159,6 +183,7 @@ func (x *UserSessionContext) encodeXML(e *fhirxml.Encoder, name string) {
 	encodeXMLExtra(e, len(x.ExtraJSON))
 	e.Close()
 }
+
 func (x *UserSessionContext) decodeXML(s *decodeState) {
 	d := s.x
 	if v, ok := d.Attr("id"); ok {

@@ -27,6 +27,7 @@ func (x *XHTML) validateValue(v *validator) {
 		v.Pop()
 	}
 }
+
 func (x *XHTML) fpScalar() (fpScalar, bool) {
 	if x == nil || x.Value == nil {
 		return fpScalar{}, false
@@ -36,6 +37,7 @@ func (x *XHTML) fpScalar() (fpScalar, bool) {
 		s:    string(*x.Value),
 	}, true
 }
+
 func (x *XHTML) walk(out []any) []any {
 	if x == nil {
 		return out

@@ -3,6 +3,7 @@
 package r4
 
 import (
+	"encoding/xml"
 	"sync"
 
 	"github.com/fhirgen/fhirgen/generated/fhir"
@@ -127,6 +128,12 @@ func decodeXMLResource(s *decodeState) Resource {
 	return r
 }
 
+// xmlResource is a resource type's value that reads its XML.
+type xmlResource interface {
+	Resource
+	xmlDecoder
+}
+
 // decodeXMLResourceElement reads the element entered as the resource it
 // names.
 func decodeXMLResourceElement(s *decodeState) Resource {
@@ -137,10 +144,7 @@ func decodeXMLResourceElement(s *decodeState) Resource {
 		d.Skip()
 		return nil
 	}
-	m, ok := newResource(s, typ).(interface {
-		Resource
-		xmlDecoder
-	})
+	m, ok := newResource(s, typ).(xmlResource)
 	if !ok {
 		d.Error("resource type " + typ + " was not generated, and cannot be read from XML")
 		d.Skip()
@@ -167,16 +171,31 @@ func UnmarshalResourceXML(data []byte) (Resource, error) {
 // not). The warnings come back either way; the error, if any, is a
 // fhir.XMLErrors of what is still wrong.
 func DecodeResourceXML(data []byte, opts fhir.DecodeOptions) (Resource, fhir.XMLErrors, error) {
+	return decodeXMLDocument(data, opts.Unknown, nil)
+}
+
+// decodeXMLDocument reads data, one FHIR XML document: a resource of any
+// type generated here, or (into not nil) one of into's type, into it.
+func decodeXMLDocument(data []byte, unknown fhir.UnknownPolicy, into xmlResource) (Resource, fhir.XMLErrors, error) {
 	s := decodeStates.Get().(*decodeState)
 	if s.x == nil {
 		s.x = fhirxml.NewDecoder(nil)
 	}
 	s.x.Reset(data)
-	s.x.SetUnknown(opts.Unknown)
+	s.x.SetUnknown(unknown)
 	var r Resource
 	if s.x.Root() {
 		s.x.SetRoot(s.x.Name)
-		r = decodeXMLResourceElement(s)
+		switch {
+		case into == nil:
+			r = decodeXMLResourceElement(s)
+		case s.x.Name != into.ResourceType():
+			s.x.Error("element " + s.x.Name + " where " + into.ResourceType() + " is expected")
+			s.x.Skip()
+		default:
+			into.decodeXML(s)
+			r = into
+		}
 		s.x.End()
 	}
 	warnings, err := s.x.Warnings(), s.x.Finish()
@@ -187,6 +206,33 @@ func DecodeResourceXML(data []byte, opts fhir.DecodeOptions) (Resource, fhir.XML
 		return nil, warnings, err
 	}
 	return r, warnings, nil
+}
+
+// marshalXMLElement is what every resource type's MarshalXML does: the
+// document MarshalResourceXML writes, in e.
+func marshalXMLElement(e *xml.Encoder, r Resource) error {
+	data, err := MarshalResourceXML(r)
+	if err != nil {
+		return err
+	}
+	start := xml.StartElement{Name: xml.Name{Space: fhirxml.Namespace, Local: r.ResourceType()}}
+	return e.EncodeElement(fhirxml.Element{Inner: fhirxml.Content(data, r.ResourceType())}, start)
+}
+
+// unmarshalXMLElement is what every resource type's UnmarshalXML does: the
+// element read as a document of its own, and its problems placed in d's.
+func unmarshalXMLElement(d *xml.Decoder, start xml.StartElement, into xmlResource) error {
+	line, column := d.InputPos()
+	var content fhirxml.Element
+	if err := d.DecodeElement(&content, &start); err != nil {
+		return err
+	}
+	data, tag := fhirxml.Document(start, content.Inner)
+	_, _, err := decodeXMLDocument(data, "", into)
+	if errs, ok := err.(fhir.XMLErrors); ok {
+		fhirxml.Shift(errs, tag, line, column)
+	}
+	return err
 }
 
 // MarshalResourceXML encodes a resource as FHIR XML (http://hl7.org/fhir/xml.html):

@@ -150,9 +150,21 @@ func (e *emitter) write(name, from string, f *jen.File) error {
 	if err != nil {
 		return fmt.Errorf("%s: generating %s: %v", from, p, err)
 	}
-	e.files[p] = src
+	e.files[p] = spaceDecls(src)
 	e.sources[p] = from
 	return nil
+}
+
+// spaceDecls puts a blank line between a top-level declaration's closing
+// brace and the declaration or comment after it, which jennifer writes on
+// the next line (gofmt leaves that as it is). In gofmt's output a "}" at the
+// start of a line ends a top-level declaration: generated code has no raw
+// strings.
+func spaceDecls(src []byte) []byte {
+	for _, next := range []string{"func ", "// ", "type ", "var ", "const "} {
+		src = bytes.ReplaceAll(src, []byte("\n}\n"+next), []byte("\n}\n\n"+next))
+	}
+	return src
 }
 
 func (e *emitter) emitPackage() error {

@@ -125,7 +125,7 @@ func sliceAccessors(pr *model.Profile, tree *pnode) (map[*pnode]string, error) {
 	uses := map[string]int{}
 	viewSlices(pr, tree, func(_ *model.Field, _, sl *pnode) { uses[sl.sliceName()]++ })
 	taken := map[string]string{}
-	for _, m := range []string{"Validate", "ValidateIssues", "MarshalJSON", "UnmarshalJSON", "ResourceType"} {
+	for _, m := range []string{"Validate", "ValidateIssues", "MarshalJSON", "UnmarshalJSON", "MarshalXML", "UnmarshalXML", "ResourceType"} {
 		taken[m] = "a method of " + pr.Base.GoName
 	}
 	for _, f := range pr.Base.Fields {

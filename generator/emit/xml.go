@@ -16,11 +16,29 @@ func (e *emitter) xmlPath() string { return e.mod.Path + "/internal/fhirxml" }
 // xmlFile emits the XML concern of a top-level type and its nested types.
 func (e *emitter) xmlFile(t *model.Type) *jen.File {
 	f := e.newFile()
+	if t.Kind == model.KindResource {
+		e.resourceXMLMarshalers(f, t)
+	}
 	for _, ty := range append([]*model.Type{t}, t.Nested...) {
 		e.encodeXMLStruct(f, ty)
 		e.decodeXMLStruct(f, ty)
 	}
 	return f
+}
+
+// resourceXMLMarshalers gives a resource type xml.Marshaler and
+// xml.Unmarshaler, for a resource inside a document of encoding/xml's.
+func (e *emitter) resourceXMLMarshalers(f *jen.File, t *model.Type) {
+	commentf(f.Add, "MarshalXML writes x into e as MarshalResourceXML writes it, for encoding/xml: its own element, %s in FHIR's namespace, whatever start names (wrap it in an element of yours to name a field), its content byte for byte.", t.Name)
+	comments(f.Add, "Its receiver is a value, so that encoding/xml writes FHIR XML for a value as for a pointer.")
+	f.Func().Params(jen.Id("x").Id(t.GoName)).Id("MarshalXML").Params(jen.Id("e").Op("*").Qual("encoding/xml", "Encoder"), jen.Id("_").Qual("encoding/xml", "StartElement")).Error().Block(
+		jen.Return(jen.Id("marshalXMLElement").Call(jen.Id("e"), jen.Op("&").Id("x"))),
+	)
+	commentf(f.Add, "UnmarshalXML reads x, replacing its content, from the element start begins, for encoding/xml: a resource of type %s in FHIR's namespace, read as UnmarshalResourceXML reads one, its content byte for byte (the prefixes it uses declared on it, not on an ancestor). An error is a fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.", t.Name)
+	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("UnmarshalXML").Params(jen.Id("d").Op("*").Qual("encoding/xml", "Decoder"), jen.Id("start").Qual("encoding/xml", "StartElement")).Error().Block(
+		jen.Op("*").Id("x").Op("=").Id(t.GoName).Values(),
+		jen.Return(jen.Id("unmarshalXMLElement").Call(jen.Id("d"), jen.Id("start"), jen.Id("x"))),
+	)
 }
 
 func (e *emitter) encodeXMLStruct(f *jen.File, t *model.Type) {

@@ -1,8 +1,11 @@
 package gentest
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -234,6 +237,17 @@ func FuzzXMLRoundTrip(f *testing.F) {
 		j2, err := r4.MarshalResource(back)
 		if err != nil || string(j1) != string(j2) {
 			t.Fatalf("XML round trip changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j2)
+		}
+		// and through encoding/xml, the same
+		if x2, err := xml.Marshal(res); err != nil || !bytes.Equal(x2, x) {
+			t.Fatalf("xml.Marshal wrote (%v)\n%s\nwhere MarshalResourceXML wrote\n%s", err, x2, x)
+		}
+		back = reflect.New(reflect.TypeOf(res).Elem()).Interface().(r4.Resource)
+		if err := xml.Unmarshal(x, back); err != nil {
+			t.Fatalf("xml.Unmarshal: %v\n%s", err, x)
+		}
+		if j3, err := r4.MarshalResource(back); err != nil || string(j1) != string(j3) {
+			t.Fatalf("xml.Unmarshal changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j3)
 		}
 	})
 }

@@ -119,6 +119,7 @@ func (x *Gadget) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *Gadget) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -163,6 +164,7 @@ func (x *Gadget) UnmarshalJSON(data []byte) error {
 func (x Gadget) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeGadgetList(s *decodeState, list []Gadget) []Gadget {
 	d := s.d
 	if !d.ArrayStart() {
@@ -259,6 +261,7 @@ func (x *GadgetPart) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *GadgetPart) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -294,6 +297,7 @@ func (x *GadgetPart) UnmarshalJSON(data []byte) error {
 func (x GadgetPart) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeGadgetPartList(s *decodeState, list []GadgetPart) []GadgetPart {
 	d := s.d
 	if !d.ArrayStart() {
@@ -390,6 +394,7 @@ func (x *GadgetPartSub) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *GadgetPartSub) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -425,6 +430,7 @@ func (x *GadgetPartSub) UnmarshalJSON(data []byte) error {
 func (x GadgetPartSub) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeGadgetPartSubList(s *decodeState, list []GadgetPartSub) []GadgetPartSub {
 	d := s.d
 	if !d.ArrayStart() {

@@ -249,6 +249,7 @@ func (x *Chooser) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *Chooser) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -310,6 +311,7 @@ func (x *Chooser) UnmarshalJSON(data []byte) error {
 func (x Chooser) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeChooserList(s *decodeState, list []Chooser) []Chooser {
 	d := s.d
 	if !d.ArrayStart() {

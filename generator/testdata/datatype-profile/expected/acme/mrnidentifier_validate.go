@@ -24,6 +24,7 @@ func validateMRNIdentifier(v *validator, x *r4.Identifier) {
 		v.Min("value", 1, b2i(x.Value != nil))
 	}
 }
+
 func matchMRNIdentifier1(x *r4.URI) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "http://example.org/mrn"
 }

@@ -759,6 +759,7 @@ func (x *Extension) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *Extension) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -896,6 +897,7 @@ func (x *Extension) UnmarshalJSON(data []byte) error {
 func (x Extension) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeExtensionList(s *decodeState, list []Extension) []Extension {
 	d := s.d
 	if !d.ArrayStart() {

@@ -137,6 +137,7 @@ func (x *Hostile) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *Hostile) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -182,6 +183,7 @@ func (x *Hostile) UnmarshalJSON(data []byte) error {
 func (x Hostile) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeHostileList(s *decodeState, list []Hostile) []Hostile {
 	d := s.d
 	if !d.ArrayStart() {

@@ -215,6 +215,7 @@ func (x *Widget) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *Widget) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -267,6 +268,7 @@ func (x *Widget) UnmarshalJSON(data []byte) error {
 func (x Widget) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeWidgetList(s *decodeState, list []Widget) []Widget {
 	d := s.d
 	if !d.ArrayStart() {
@@ -351,6 +353,7 @@ func (x *WidgetPartElement) decodeJSON(s *decodeState) {
 		d.Error("empty object")
 	}
 }
+
 func (x *WidgetPartElement) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -384,6 +387,7 @@ func (x *WidgetPartElement) UnmarshalJSON(data []byte) error {
 func (x WidgetPartElement) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeWidgetPartElementList(s *decodeState, list []WidgetPartElement) []WidgetPartElement {
 	d := s.d
 	if !d.ArrayStart() {

@@ -125,6 +125,7 @@ func (x *WidgetPart) decodeJSON(s *decodeState) {
 		d.Error("missing resourceType")
 	}
 }
+
 func (x *WidgetPart) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -169,6 +170,7 @@ func (x *WidgetPart) UnmarshalJSON(data []byte) error {
 func (x WidgetPart) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeWidgetPartList(s *decodeState, list []WidgetPart) []WidgetPart {
 	d := s.d
 	if !d.ArrayStart() {

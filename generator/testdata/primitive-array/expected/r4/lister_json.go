@@ -173,6 +173,7 @@ func (x *Lister) decodeJSON(s *decodeState) {
 		checkCodeList(d, "tag", x.Tag)
 	}
 }
+
 func (x *Lister) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -220,6 +221,7 @@ func (x *Lister) UnmarshalJSON(data []byte) error {
 func (x Lister) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeListerList(s *decodeState, list []Lister) []Lister {
 	d := s.d
 	if !d.ArrayStart() {

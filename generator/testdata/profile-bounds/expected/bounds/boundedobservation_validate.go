@@ -198,6 +198,7 @@ func sliceBoundedObservation2(x *r4.ObservationReferenceRange, within []r4.Resou
 		return false
 	}()
 }
+
 func matchBoundedObservation3(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -208,6 +209,7 @@ func matchBoundedObservation3(x *r4.CodeableConcept) bool {
 		return false
 	}()
 }
+
 func matchBoundedObservation4(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -218,6 +220,7 @@ func matchBoundedObservation4(x *r4.CodeableConcept) bool {
 		return false
 	}()
 }
+
 func matchBoundedObservation5(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {

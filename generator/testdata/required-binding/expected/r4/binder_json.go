@@ -164,6 +164,7 @@ func (x *Binder) decodeJSON(s *decodeState) {
 		checkCodeList(d, "nested", x.Nested)
 	}
 }
+
 func (x *Binder) encodeJSON(e *fhirjson.Encoder) {
 	if x == nil {
 		e.Null()
@@ -211,6 +212,7 @@ func (x *Binder) UnmarshalJSON(data []byte) error {
 func (x Binder) MarshalJSON() ([]byte, error) {
 	return encode(x.encodeJSON)
 }
+
 func decodeBinderList(s *decodeState, list []Binder) []Binder {
 	d := s.d
 	if !d.ArrayStart() {

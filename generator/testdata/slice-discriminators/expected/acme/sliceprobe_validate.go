@@ -286,18 +286,23 @@ func sliceSliceProbe3(x *r4.Identifier, within []r4.Resource) bool {
 func sliceSliceProbe4(x *r4.Identifier, within []r4.Resource) bool {
 	return x != nil && x.Use != nil && x.Use.Value != nil && string(*x.Use.Value) == "old"
 }
+
 func matchSliceProbe5(x *r4.URI) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "http://example.org/mrn"
 }
+
 func matchSliceProbe6(x *r4.Code[r4.IdentifierUse]) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "official"
 }
+
 func matchSliceProbe7(x *r4.URI) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "http://example.org/mrn"
 }
+
 func matchSliceProbe8(x *r4.Code[r4.IdentifierUse]) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "old"
 }
+
 func matchSliceProbe9(x *r4.URI) bool {
 	return x != nil && x.Value != nil && string(*x.Value) == "http://example.org/mrn"
 }

@@ -85,6 +85,7 @@ func sliceTwoClients1(x *r4.AuditEventAgent, within []r4.Resource) bool {
 		return false
 	}()
 }
+
 func matchTwoClients2(x *r4.CodeableConcept) bool {
 	return x != nil && func() bool {
 		for i0 := range x.Coding {
@@ -100,6 +101,7 @@ func matchTwoClients2(x *r4.CodeableConcept) bool {
 func sliceTwoClients3(x *r4.AuditEventEntity, within []r4.Resource) bool {
 	return x != nil && false
 }
+
 func matchTwoClients4(x *r4.Coding) bool {
 	return false
 }
