@@ -152,6 +152,37 @@ func parseXML(data []byte, file string) (*xnode, error) {
 	return root, nil
 }
 
+// versionHint adds to err, a definition's refusal, the likely cause when
+// the definition says it is for another FHIR release than the loaded core
+// package's (R4's constraint.xpath in an R5 build): definitions are read
+// with the core package's definitions, not converted between releases.
+func (c *Shape) versionHint(root *xnode, err error) error {
+	var own string
+	for _, k := range root.kids {
+		if k.name.Local == "fhirVersion" {
+			own, _ = k.attr("value")
+		}
+	}
+	core := ""
+	if r, ok := c.set.Resolve("StructureDefinition", "http://hl7.org/fhir/StructureDefinition/Element"); ok {
+		core = gjson.GetBytes(r.JSON, "fhirVersion").String()
+	}
+	if own == "" || core == "" || release(own) == release(core) {
+		return err
+	}
+	return fmt.Errorf("%w (the file is a definition for FHIR %s, read with the core package of FHIR %s: fhirgen does not convert definitions between FHIR releases)", err, own, core)
+}
+
+// release is a FHIR version's release: its first two numbers (4.0 of 4.0.1).
+func release(v string) string {
+	if i := strings.IndexByte(v, '.'); i >= 0 {
+		if j := strings.IndexByte(v[i+1:], '.'); j >= 0 {
+			return v[:i+1+j]
+		}
+	}
+	return v
+}
+
 // xmlReader writes the JSON form of one XML resource.
 type xmlReader struct {
 	c       *Shape
@@ -181,7 +212,7 @@ func (c *Shape) XMLToJSON(data []byte, file string) ([]byte, error) {
 	r := &xmlReader{c: c, file: file}
 	r.object(root, t.root, t, root.name.Local, true)
 	if r.err != nil {
-		return nil, r.err
+		return nil, c.versionHint(root, r.err)
 	}
 	return r.out, nil
 }

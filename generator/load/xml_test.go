@@ -111,6 +111,29 @@ func TestXMLRefused(t *testing.T) {
 	}
 }
 
+// A definition refused that says it is for another FHIR release than the
+// core package's gets that as the likely cause; one of the same release
+// does not.
+func TestXMLAnotherRelease(t *testing.T) {
+	data, err := os.ReadFile("testdata/shape-sd.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hint = "(the file is a definition for FHIR 5.0.0, read with the core package of FHIR 4.0.1: fhirgen does not convert definitions between FHIR releases)"
+	for _, c := range []struct {
+		version string
+		hinted  bool
+	}{{"5.0.0", true}, {"4.0.0", false}} {
+		bad := strings.Replace(string(data), `<fhirVersion value="4.0.1"/>`, `<fhirVersion value="`+c.version+`"/>`, 1)
+		bad = strings.Replace(bad, `<kind value="complex-type"/>`, `<colour value="red"/><kind value="complex-type"/>`, 1)
+		err := r4(t).AddBytes([]byte(bad), "bad.xml")
+		if err == nil || !strings.Contains(err.Error(), "StructureDefinition.colour (line 18, column 3): unknown element") ||
+			strings.Contains(err.Error(), "does not convert") != c.hinted || c.hinted && !strings.HasSuffix(err.Error(), hint) {
+			t.Errorf("fhirVersion %s: got %v", c.version, err)
+		}
+	}
+}
+
 // Reading XML takes the core definitions of its version; without them it
 // says so.
 func TestXMLNeedsTheCorePackage(t *testing.T) {
