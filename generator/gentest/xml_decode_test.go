@@ -238,8 +238,13 @@ func FuzzXMLRoundTrip(f *testing.F) {
 		if err != nil || string(j1) != string(j2) {
 			t.Fatalf("XML round trip changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j2)
 		}
-		// and through encoding/xml, the same
-		if x2, err := xml.Marshal(res); err != nil || !bytes.Equal(x2, x) {
+		// and through encoding/xml, the same (encoding/xml writes an empty
+		// element with an end tag)
+		want := x
+		if bytes.HasSuffix(x, []byte("/>")) {
+			want = append(bytes.TrimSuffix(x, []byte("/>")), "></"+res.ResourceType()+">"...)
+		}
+		if x2, err := xml.Marshal(res); err != nil || !bytes.Equal(x2, want) {
 			t.Fatalf("xml.Marshal wrote (%v)\n%s\nwhere MarshalResourceXML wrote\n%s", err, x2, x)
 		}
 		back = reflect.New(reflect.TypeOf(res).Elem()).Interface().(r4.Resource)
