@@ -99,6 +99,7 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	file := `package main
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"time"
@@ -110,6 +111,7 @@ import (
 )
 
 var _, _, _ = errors.New, fmt.Println, time.Now
+var _ xml.Name
 var _ fhir.Decimal
 var _ = hotbeverage.NewBrewedLog
 var _ = vhdir.UsageRestriction
