@@ -46,6 +46,10 @@ type Config struct {
 	// Lenient makes a slice discriminator fhirgen cannot generate a
 	// warning (the slice is never recognized) instead of an error.
 	Lenient bool `json:"lenient,omitempty"`
+	// Formats are the FHIR formats the types read and write: "json" (always)
+	// and "xml". Empty means both. Leaving XML out makes the module about a
+	// seventh smaller and a fifth cheaper to compile.
+	Formats []string `json:"formats,omitempty"`
 	// InvariantAllowList is a file of "key<TAB>reason" lines.
 	InvariantAllowList string `json:"invariantAllowList,omitempty"`
 	// SilenceWarnings names warnings not to print: an element id
@@ -165,4 +169,26 @@ func (c *Config) Silenced(w *diag.Error) bool {
 		}
 	}
 	return false
+}
+
+// xml reports whether the formats include FHIR XML, and checks them.
+func (c *Config) xml() (bool, error) {
+	if len(c.Formats) == 0 {
+		return true, nil
+	}
+	var json, xml bool
+	for _, f := range c.Formats {
+		switch f {
+		case "json":
+			json = true
+		case "xml":
+			xml = true
+		default:
+			return false, fmt.Errorf("formats: %q is not a format fhirgen generates (json, xml)", f)
+		}
+	}
+	if !json {
+		return false, fmt.Errorf("formats: %q leaves out json, which every generated module has (its types, validation and fhir-validate read it)", c.Formats)
+	}
+	return xml, nil
 }

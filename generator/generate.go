@@ -133,7 +133,11 @@ func renderSet(set *load.Set, cfg *Config, report *diag.Report, start time.Time)
 		types += len(p.Types)
 	}
 	cfg.progress(start, "snapshots and model: %d types", types)
-	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off", Lenient: cfg.Lenient, Rules: ruleTypes()})
+	withXML, err := cfg.xml()
+	if err != nil {
+		return nil, nil, err
+	}
+	files, emitted, err := emit.Module(mod, emit.Options{NoInvariants: cfg.Invariants == "off", Lenient: cfg.Lenient, NoXML: !withXML, Rules: ruleTypes()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,6 +179,7 @@ type rootDoc struct {
 	// BaseTypes are the resource types of the FHIR version, which
 	// fhir-validate -profile may name by their definitions' URLs
 	BaseTypes []baseTypeRef
+	XML       bool // the types read and write FHIR XML too
 }
 
 // baseTypeRef is a resource type and its definition's URL.
@@ -217,6 +222,7 @@ type primitiveData struct {
 // jsonData feeds templates/package/json.go.tmpl.
 type jsonData struct {
 	Module, Name   string
+	XML            bool // the types read and write FHIR XML too
 	FHIRVersion    string
 	HasResources   bool
 	KnownResources []string
@@ -303,7 +309,11 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		files[out] = src
 		return nil
 	}
-	root := rootDoc{Name: model.PackageName(path.Base(mod.Path)), Module: mod.Path, GenerateCommand: cfg.generateCommand()}
+	withXML, err := cfg.xml()
+	if err != nil {
+		return err
+	}
+	root := rootDoc{Name: model.PackageName(path.Base(mod.Path)), Module: mod.Path, GenerateCommand: cfg.generateCommand(), XML: withXML}
 	if root.GenerateCommand != "" {
 		root.Directive = "//go:generate " + emit.InlineComment(root.GenerateCommand)
 	}
@@ -340,7 +350,7 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 			}
 			continue
 		}
-		jd := jsonData{Module: mod.Path, Name: p.Name, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources,
+		jd := jsonData{Module: mod.Path, Name: p.Name, XML: root.XML, FHIRVersion: p.FHIRVersion, KnownResources: p.KnownResources,
 			KnownExtensions: p.KnownExtensions, ValueSetURLs: p.ValueSetURLs}
 		for _, t := range p.Types {
 			switch t.Kind {
@@ -359,6 +369,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 				if err := render(p.Name+"/"+t.File+"_json.go", "package/primitive_json.go.tmpl", pd); err != nil {
 					return err
 				}
+				if !root.XML {
+					continue
+				}
 				if err := render(p.Name+"/"+t.File+"_xml.go", "package/primitive_xml.go.tmpl", pd); err != nil {
 					return err
 				}
@@ -368,8 +381,10 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		if err := render(p.Name+"/json.go", "package/json.go.tmpl", jd); err != nil {
 			return err
 		}
-		if err := render(p.Name+"/xml.go", "package/xml.go.tmpl", jd); err != nil {
-			return err
+		if root.XML {
+			if err := render(p.Name+"/xml.go", "package/xml.go.tmpl", jd); err != nil {
+				return err
+			}
 		}
 		if err := render(p.Name+"/validate.go", "package/validate.go.tmpl", jd); err != nil {
 			return err
@@ -416,6 +431,9 @@ func renderTemplates(cfg *Config, mod *model.Module, files emit.Files) error {
 		}
 		if strings.HasPrefix(p, "module/cmd/") && (root.CoreName == "" || !hasOperationOutcome(files, root.CoreName)) {
 			return nil // the command needs the core types and OperationOutcome
+		}
+		if strings.HasPrefix(p, "module/internal/fhirxml/") && !root.XML {
+			return nil
 		}
 		out := strings.TrimSuffix(strings.TrimPrefix(p, "module/"), ".tmpl")
 		return render(out, p, root)

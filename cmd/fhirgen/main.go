@@ -180,6 +180,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	check := fs.Bool("check", false, "write nothing; report how -out differs from a fresh generation and fail if it does")
 	force := fs.Bool("force", false, "replace -out even when it holds a go.mod fhirgen did not write, or the current module")
 	lenient := fs.Bool("lenient", false, "a slice discriminator fhirgen cannot generate is a warning (the slice is never recognized), not an error")
+	formats := fs.String("formats", "", "the FHIR `formats` the types read and write: json,xml (the default) or json (a smaller module, cheaper to compile)")
 	var types, silence, packageNames multiFlag
 	fs.Var(&packageNames, "package-name", "`canonical=name`: the Go package name for the definitions under a canonical base (http://hl7.org.au/fhir=aubase) (repeatable)")
 	fs.Var(&silence, "silence", "do not print the warnings about an element `id` (Money.currency) or definition file (repeatable)")
@@ -206,6 +207,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cfg.Standalone = cfg.Standalone || *standalone
 	if *invariants != "" {
 		cfg.Invariants = *invariants
+	}
+	if *formats != "" {
+		cfg.Formats = strings.Split(*formats, ",")
 	}
 	cfg.Types = append(cfg.Types, types...)
 	for _, pn := range packageNames {

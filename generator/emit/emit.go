@@ -57,6 +57,7 @@ type emitter struct {
 	// lenient: see Options.Lenient; unrecognized are the slices (by
 	// element id) whose discriminator could not be generated under it
 	lenient      bool
+	noXML        bool // no FHIR XML codec
 	unrecognized map[string]bool
 	// markers names each choice interface's marker method; markerHome
 	// marks the choice whose file declares the method on its types
@@ -84,6 +85,9 @@ type Options struct {
 	// Lenient makes a slice discriminator that cannot be generated a
 	// warning (the slice is never recognized) instead of an error.
 	Lenient bool
+	// NoXML leaves the FHIR XML codec out: the types read and write JSON
+	// only.
+	NoXML bool
 	// Rules names the core types (by file stem: "bundle") whose validation
 	// also calls checkRules, the checks the specification states in prose
 	// that the caller renders beside them (templates/package/rules).
@@ -96,7 +100,7 @@ func Module(mod *model.Module, opts Options) (Files, *Emitted, error) {
 	var warnings []string
 	var statuses []*InvariantStatus
 	for _, p := range mod.Packages {
-		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants, lenient: opts.Lenient, rules: opts.Rules, unrecognized: map[string]bool{},
+		e := &emitter{mod: mod, pkg: p, files: files, sources: sources, sliceFns: map[string]string{}, noInvariants: opts.NoInvariants, lenient: opts.Lenient, noXML: opts.NoXML, rules: opts.Rules, unrecognized: map[string]bool{},
 			invs: map[*model.Type]map[string]*compiledInv{}, status: map[string]*InvariantStatus{}}
 		e.fp = newFPC(e)
 		if err := e.emitPackage(); err != nil {
@@ -195,8 +199,10 @@ func (e *emitter) emitPackage() error {
 			if err := e.write(t.File+"_json.go", t.Source, e.jsonFile(t)); err != nil {
 				return err
 			}
-			if err := e.write(t.File+"_xml.go", t.Source, e.xmlFile(t)); err != nil {
-				return err
+			if !e.noXML {
+				if err := e.write(t.File+"_xml.go", t.Source, e.xmlFile(t)); err != nil {
+					return err
+				}
 			}
 			vf := e.validateFile(t)
 			if t.Name == "CodeableConcept" {
