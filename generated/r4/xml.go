@@ -228,7 +228,7 @@ func unmarshalXMLElement(d *xml.Decoder, start xml.StartElement, into xmlResourc
 		return err
 	}
 	data, tag := fhirxml.Document(start, content.Inner)
-	_, _, err := decodeXMLDocument(data, "", into)
+	_, _, err := decodeXMLDocument(data, fhir.UnknownReject, into)
 	if errs, ok := err.(fhir.XMLErrors); ok {
 		fhirxml.Shift(errs, tag, line, column)
 	}
