@@ -21,7 +21,8 @@ func (x AuditEvent) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 // fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.
 func (x *AuditEvent) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	*x = AuditEvent{}
-	return unmarshalXMLElement(d, start, x)
+	_, err := unmarshalXMLElement(d, start, x)
+	return err
 }
 
 func (x *AuditEvent) encodeXML(e *fhirxml.Encoder, name string) {

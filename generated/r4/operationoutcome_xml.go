@@ -21,7 +21,8 @@ func (x OperationOutcome) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 // fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.
 func (x *OperationOutcome) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	*x = OperationOutcome{}
-	return unmarshalXMLElement(d, start, x)
+	_, err := unmarshalXMLElement(d, start, x)
+	return err
 }
 
 func (x *OperationOutcome) encodeXML(e *fhirxml.Encoder, name string) {

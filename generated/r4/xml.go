@@ -221,17 +221,44 @@ func marshalXMLElement(e *xml.Encoder, r Resource) error {
 
 // unmarshalXMLElement is what every resource type's UnmarshalXML does: the
 // element read as a document of its own, and its problems placed in d's.
-func unmarshalXMLElement(d *xml.Decoder, start xml.StartElement, into xmlResource) error {
+// into nil: a resource of any type generated here (AnyResourceXML).
+func unmarshalXMLElement(d *xml.Decoder, start xml.StartElement, into xmlResource) (Resource, error) {
 	line, column := d.InputPos()
 	var content fhirxml.Element
 	if err := d.DecodeElement(&content, &start); err != nil {
-		return err
+		return nil, err
 	}
 	data, tag := fhirxml.Document(start, content.Inner)
-	_, _, err := decodeXMLDocument(data, fhir.UnknownReject, into)
+	r, _, err := decodeXMLDocument(data, fhir.UnknownReject, into)
 	if errs, ok := err.(fhir.XMLErrors); ok {
 		fhirxml.Shift(errs, tag, line, column)
 	}
+	return r, err
+}
+
+// AnyResourceXML holds a resource of any type generated here, for
+// encoding/xml: a field of this type (tagged `xml:",any"` to take whatever
+// element is there) reads the resource element it meets, as
+// UnmarshalResourceXML reads a document, and writes its Resource as
+// MarshalResourceXML does (nothing when it is nil). It is what FHIR XML's
+// own wrappers (contained, Bundle.entry.resource) hold.
+type AnyResourceXML struct {
+	Resource Resource
+}
+
+// MarshalXML writes x.Resource into e (see AnyResourceXML).
+func (x AnyResourceXML) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	if x.Resource == nil {
+		return nil
+	}
+	return marshalXMLElement(e, x.Resource)
+}
+
+// UnmarshalXML reads x.Resource from the element start begins (see
+// AnyResourceXML).
+func (x *AnyResourceXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	r, err := unmarshalXMLElement(d, start, nil)
+	x.Resource = r
 	return err
 }
 

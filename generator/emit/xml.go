@@ -37,7 +37,8 @@ func (e *emitter) resourceXMLMarshalers(f *jen.File, t *model.Type) {
 	commentf(f.Add, "UnmarshalXML reads x, replacing its content, from the element start begins, for encoding/xml: a resource of type %s in FHIR's namespace, read as UnmarshalResourceXML reads one, its content byte for byte (the prefixes it uses declared on it, not on an ancestor). An error is a fhir.XMLErrors, with lines and columns in the document d reads, or what d reports.", t.Name)
 	f.Func().Params(jen.Id("x").Op("*").Id(t.GoName)).Id("UnmarshalXML").Params(jen.Id("d").Op("*").Qual("encoding/xml", "Decoder"), jen.Id("start").Qual("encoding/xml", "StartElement")).Error().Block(
 		jen.Op("*").Id("x").Op("=").Id(t.GoName).Values(),
-		jen.Return(jen.Id("unmarshalXMLElement").Call(jen.Id("d"), jen.Id("start"), jen.Id("x"))),
+		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("unmarshalXMLElement").Call(jen.Id("d"), jen.Id("start"), jen.Id("x")),
+		jen.Return(jen.Err()),
 	)
 }
 

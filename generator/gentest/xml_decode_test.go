@@ -254,6 +254,13 @@ func FuzzXMLRoundTrip(f *testing.F) {
 		if j3, err := r4.MarshalResource(back); err != nil || string(j1) != string(j3) {
 			t.Fatalf("xml.Unmarshal changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j3)
 		}
+		var anyRes r4.AnyResourceXML
+		if err := xml.Unmarshal(x, &anyRes); err != nil || anyRes.Resource == nil {
+			t.Fatalf("xml.Unmarshal into AnyResourceXML: %v\n%s", err, x)
+		}
+		if j4, err := r4.MarshalResource(anyRes.Resource); err != nil || string(j1) != string(j4) {
+			t.Fatalf("AnyResourceXML changed the resource (%v):\n%s\n%s\n%s", err, j1, x, j4)
+		}
 	})
 }
 

@@ -133,3 +133,39 @@ func TestEncodingXMLProfileView(t *testing.T) {
 		t.Errorf("read back as\n%s\nwant\n%s", b, a)
 	}
 }
+
+// AnyResourceXML takes a resource of whichever type is there, and writes it
+// back; an element that is no resource type is an error, placed where its
+// start tag ends (encoding/xml has read the tag when UnmarshalXML is called).
+func TestAnyResourceXML(t *testing.T) {
+	type body struct {
+		XMLName   xml.Name            `xml:"urn:example:envelope Body"`
+		Resources []r4.AnyResourceXML `xml:",any"`
+	}
+	doc := `<Body xmlns="urn:example:envelope">` +
+		`<OperationOutcome xmlns="http://hl7.org/fhir"><issue><severity value="error"/><code value="invalid"/></issue></OperationOutcome>` +
+		`<AuditEvent xmlns="http://hl7.org/fhir"><id value="a1"/></AuditEvent></Body>`
+	var b body
+	if err := xml.Unmarshal([]byte(doc), &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Resources) != 2 {
+		t.Fatalf("%d resources", len(b.Resources))
+	}
+	if _, ok := b.Resources[0].Resource.(*r4.OperationOutcome); !ok {
+		t.Errorf("first: %T", b.Resources[0].Resource)
+	}
+	if ae, ok := b.Resources[1].Resource.(*r4.AuditEvent); !ok || ae.GetID().GetValue() != "a1" {
+		t.Errorf("second: %T %v", b.Resources[1].Resource, b.Resources[1].Resource)
+	}
+	out, err := xml.Marshal(b)
+	if err != nil || string(out) != doc {
+		t.Errorf("written back as\n%s\n%v\nwant\n%s", out, err, doc)
+	}
+	bad := strings.Replace(doc, `<AuditEvent xmlns="http://hl7.org/fhir"><id value="a1"/></AuditEvent>`, `<Shoe xmlns="http://hl7.org/fhir"/>`, 1)
+	err = xml.Unmarshal([]byte(bad), &body{})
+	var xe fhir.XMLErrors
+	if !errors.As(err, &xe) || !strings.Contains(err.Error(), "Shoe (line 1, column 199): unknown resource type Shoe") {
+		t.Errorf("an unknown resource: %v", err)
+	}
+}
