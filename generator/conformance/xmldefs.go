@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/fhirgen/fhirgen/generator/knownlist"
 	"github.com/fhirgen/fhirgen/generator/load"
 	"github.com/fhirgen/fhirgen/generator/xmloracle"
 	"github.com/tidwall/gjson"
@@ -34,7 +33,7 @@ func runXMLDefinitions(pkgRef, oracleDir, knownFile string, verbose bool) error 
 	if err := set.AddPackageDir(dir, pkgRef, nil); err != nil {
 		return err
 	}
-	known, err := knownlist.Read(knownFile)
+	diffs, err := readKnownDiffs(knownFile, verbose)
 	if err != nil {
 		return err
 	}
@@ -54,44 +53,15 @@ func runXMLDefinitions(pkgRef, oracleDir, knownFile string, verbose bool) error 
 		return err
 	}
 	shape := load.NewShape(set)
-	seen := map[string]bool{}
-	var unexplained []string
-	same := 0
 	for i, f := range files {
-		problem := ""
-		if results[i].Error != "" {
-			problem = "FHIR.js: " + results[i].Error
-		} else {
+		problem := "FHIR.js: " + results[i].Error
+		if results[i].Error == "" {
 			problem = readBack(shape, paths[i], []byte(results[i].XML))
 		}
-		if problem == "" {
-			same++
-			if _, ok := known[f]; ok {
-				unexplained = append(unexplained, f+": listed, but reads back equal now (remove it from the list)")
-			}
-			continue
-		}
-		seen[f] = true
-		if _, ok := known[f]; !ok {
-			if !verbose && len(problem) > 400 {
-				problem = problem[:400] + "..."
-			}
-			unexplained = append(unexplained, f+": "+problem)
-		}
+		diffs.note(f, problem)
 	}
-	for _, f := range knownlist.Stale(known, seen) {
-		if !slices.Contains(files, f) {
-			unexplained = append(unexplained, f+": listed, but not a definition of "+pkgRef)
-		}
-	}
-	fmt.Printf("definitions in XML (%s, written by FHIR.js): %d of %d read back equal, %d listed\n", pkgRef, same, len(files), len(known))
-	for _, u := range unexplained {
-		fmt.Println("FAIL", u)
-	}
-	if len(unexplained) > 0 {
-		return fmt.Errorf("%d definitions in XML read back differently than listed", len(unexplained))
-	}
-	return nil
+	return diffs.finish(files, "a definition of "+pkgRef,
+		fmt.Sprintf("definitions in XML (%s, written by FHIR.js): %d of %d read back equal, %d listed", pkgRef, diffs.same, len(files), len(diffs.known)))
 }
 
 // readBack reads XML with the loader and compares it with the JSON file;

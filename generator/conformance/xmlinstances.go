@@ -8,12 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 
 	"fhirgen.test/all/r4"
-	"github.com/fhirgen/fhirgen/generator/knownlist"
 	"github.com/fhirgen/fhirgen/generator/xmloracle"
 )
 
@@ -33,7 +31,7 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	if err != nil {
 		return err
 	}
-	known, err := knownlist.Read(knownFile)
+	diffs, err := readKnownDiffs(knownFile, verbose)
 	if err != nil {
 		return err
 	}
@@ -44,8 +42,6 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	var files, paths []string
 	var ours, jsons [][]byte
 	trips := 0
-	var unexplained []string
-	seen := map[string]bool{}
 	for _, p := range all {
 		base := filepath.Base(p)
 		data, err := os.ReadFile(p)
@@ -61,10 +57,7 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 		}
 		out, err := r4.MarshalResourceXML(r)
 		if err != nil {
-			seen[base] = true
-			if _, ok := known[base]; !ok {
-				unexplained = append(unexplained, base+": fhirgen: "+err.Error())
-			}
+			diffs.note(base, "fhirgen: "+err.Error())
 			continue
 		}
 		want, err := r4.MarshalResource(r)
@@ -72,7 +65,7 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 			return fmt.Errorf("%s: %v", base, err)
 		}
 		if problem := readXMLBack(out, want, false); problem != "" {
-			unexplained = append(unexplained, base+": round trip through fhirgen's XML: "+problem)
+			diffs.fail(base, "round trip through fhirgen's XML: "+problem) // no listing explains this
 		} else {
 			trips++
 		}
@@ -82,46 +75,19 @@ func runXMLInstances(pkgRef, oracleDir, knownFile string, verbose bool) error {
 	if err != nil {
 		return err
 	}
-	same := 0
 	for i, f := range files {
-		problem := ""
-		if results[i].Error != "" {
-			problem = "FHIR.js: " + results[i].Error
-		} else {
+		problem := "FHIR.js: " + results[i].Error
+		if results[i].Error == "" {
 			problem = compareXML(ours[i], []byte(results[i].XML))
 			if back := readXMLBack([]byte(results[i].XML), jsons[i], true); back != "" {
 				problem += "; read back: " + back
 			}
 			problem = strings.TrimPrefix(problem, "; ")
 		}
-		if problem == "" {
-			same++
-			if _, ok := known[f]; ok {
-				unexplained = append(unexplained, f+": listed, but written the same now (remove it from the list)")
-			}
-			continue
-		}
-		seen[f] = true
-		if _, ok := known[f]; !ok {
-			if !verbose && len(problem) > 400 {
-				problem = problem[:400] + "..."
-			}
-			unexplained = append(unexplained, f+": "+problem)
-		}
+		diffs.note(f, problem)
 	}
-	for _, f := range knownlist.Stale(known, seen) {
-		if !slices.Contains(files, f) {
-			unexplained = append(unexplained, f+": listed, but not an example fhirgen writes as XML")
-		}
-	}
-	fmt.Printf("instances in XML (%s): %d of %d round-trip through XML; %d written and read as FHIR.js writes them, %d listed\n", pkgRef, trips, len(files), same, len(known))
-	for _, u := range unexplained {
-		fmt.Println("FAIL", u)
-	}
-	if len(unexplained) > 0 {
-		return fmt.Errorf("%d examples written as XML differently than listed", len(unexplained))
-	}
-	return nil
+	return diffs.finish(files, "an example fhirgen writes as XML",
+		fmt.Sprintf("instances in XML (%s): %d of %d round-trip through XML; %d written and read as FHIR.js writes them, %d listed", pkgRef, trips, len(files), diffs.same, len(diffs.known)))
 }
 
 // readXMLBack decodes XML with the generated R4 and compares the JSON it
