@@ -239,19 +239,22 @@ func encode(f func(e *fhirjson.Encoder)) ([]byte, error) {
 	e := encoders.Get().(*fhirjson.Encoder)
 	e.Reset()
 	f(e)
-	return encoded(e)
+	return encoded(e, &encoders)
 }
 
-// encoded returns a copy of what e wrote, or its error, and returns e to
-// the pool.
-func encoded(e *fhirjson.Encoder) ([]byte, error) {
+// encoded returns a copy of what e (a JSON or XML encoder) wrote, or its
+// error, and returns e to its pool unless its buffer grew past 1 MiB.
+func encoded[E interface {
+	Err() error
+	Bytes() []byte
+}](e E, pool *sync.Pool) ([]byte, error) {
 	var out []byte
 	err := e.Err()
 	if err == nil {
 		out = append([]byte(nil), e.Bytes()...)
 	}
 	if cap(e.Bytes()) <= 1<<20 {
-		encoders.Put(e)
+		pool.Put(e)
 	}
 	return out, err
 }
@@ -453,7 +456,7 @@ func MarshalResource(r Resource) ([]byte, error) {
 	e := encoders.Get().(*fhirjson.Encoder)
 	e.Reset()
 	encodeResource(e, r)
-	return encoded(e)
+	return encoded(e, &encoders)
 }
 
 // MarshalResourceIndent is MarshalResource with each element on its own

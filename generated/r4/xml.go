@@ -72,15 +72,7 @@ func encodeXMLDocument(x xmlEncoder, name, prefix, indent string) ([]byte, error
 	e.Reset()
 	e.SetIndent(prefix, indent)
 	x.encodeXML(e, name)
-	var out []byte
-	err := e.Err()
-	if err == nil {
-		out = append([]byte(nil), e.Bytes()...)
-	}
-	if cap(e.Bytes()) <= 1<<20 {
-		xmlEncoders.Put(e)
-	}
-	return out, err
+	return encoded(e, &xmlEncoders)
 }
 
 // encodeXMLExtra fails on what FHIR XML cannot hold: JSON properties the
